@@ -1,0 +1,227 @@
+/**
+ * The offline engine: runs the real program under Pulumi's mock runtime and captures the
+ * resource graph the engine would have received, with no cloud, no credentials and no CLI.
+ *
+ * Pulumi's `newResource` mock sees only type, name and inputs. Parents, dependencies and
+ * options such as `protect` travel in the full registration request, so we also wrap the mock
+ * monitor's `registerResource` (an internal API: the SDK version is pinned exactly in
+ * package.json and tests/offline/engine.test.ts proves the capture still works).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { CapturedInvoke, CapturedResource, ResourceGraph } from "./graph";
+import { OfflineMocks } from "./mocks";
+
+/** The project's name in Pulumi.yaml: the namespace of its config keys. */
+export const PROJECT = "platform";
+export const ROOT = path.resolve(__dirname, "..");
+export const STACKS_DIR = path.join(ROOT, "stacks");
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Internal runtime modules (stable across 3.x; pinned and covered by the engine's own test).
+const settings: {
+    getMonitor(): any;
+    waitForRPCs(): Promise<void>;
+} = require("@pulumi/pulumi/runtime/settings");
+const rpc: {
+    unknownValue: string;
+    specialSigKey: string;
+    specialSecretSig: string;
+    specialResourceSig: string;
+} = require("@pulumi/pulumi/runtime/rpc");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export type Program = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export interface CaptureOptions {
+    /** Pulumi project name (config namespace). Default `platform`. */
+    readonly project?: string;
+    /** Stack name. Default `offline`. */
+    readonly stack?: string;
+    /** Full config map, `namespace:key` -> string (objects JSON-encoded, as the CLI passes them). */
+    readonly config?: Readonly<Record<string, string>>;
+    /** Config keys whose values are secret. */
+    readonly secretKeys?: readonly string[];
+    /** Preview mode: provider-computed outputs stay unknown. Default false (an update). */
+    readonly preview?: boolean;
+}
+
+/** Unwraps Pulumi's wire encoding: secrets (paths recorded), resource references, unknowns. */
+export function unwrapWire(value: unknown, pathPrefix = "", secretPaths: string[] = []): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrapWire(v, pathPrefix ? `${pathPrefix}.${i}` : `${i}`, secretPaths));
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        const sig = obj[rpc.specialSigKey];
+        if (sig === rpc.specialSecretSig) {
+            secretPaths.push(pathPrefix);
+            return unwrapWire(obj.value, pathPrefix, []);
+        }
+        if (sig === rpc.specialResourceSig) {
+            return obj.urn;
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) {
+            out[k] = unwrapWire(v, pathPrefix ? `${pathPrefix}.${k}` : k, secretPaths);
+        }
+        return out;
+    }
+    return value;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `program` as a Pulumi stack under the offline mocks and returns what it registered.
+ * Runs are serialised: the Pulumi runtime is process-global.
+ */
+export function captureGraph(program: Program, options: CaptureOptions = {}): Promise<ResourceGraph> {
+    const run = queue.then(() => captureOnce(program, options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function captureOnce(program: Program, options: CaptureOptions): Promise<ResourceGraph> {
+    const project = options.project ?? PROJECT;
+    const stack = options.stack ?? "offline";
+
+    let fail: (err: Error) => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => {
+        fail = reject;
+    });
+    failed.catch(() => undefined);
+
+    const mocks = new OfflineMocks((err) => fail(err));
+    await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
+    pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
+
+    const resources: CapturedResource[] = [];
+    let stackUrn = "";
+    let rawOutputs: unknown = {};
+    const monitor = settings.getMonitor();
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        registerResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const secretPaths: string[] = [];
+                const inputs = unwrapWire(req.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
+                const urn: string = resp.getUrn();
+                const id: string = resp.getId();
+                if (req.getType() === "pulumi:pulumi:Stack") {
+                    stackUrn = urn;
+                }
+                resources.push({
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    ...(req.getParent() ? { parent: req.getParent() } : {}),
+                    ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+                    inputs,
+                    secretPaths,
+                    dependencies: [...new Set<string>(req.getDependenciesList())],
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    ...(id ? { id } : {}),
+                    state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                });
+            }
+            callback(err, resp);
+        });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        if (req.getUrn() === stackUrn) {
+            rawOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        registerOutputs(req, callback);
+    };
+
+    await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), failed]);
+    await Promise.race([settings.waitForRPCs(), failed]);
+    if (mocks.errors.length > 0) {
+        throw mocks.errors[0];
+    }
+
+    const secretOutputs: string[] = [];
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((rawOutputs ?? {}) as Record<string, unknown>)) {
+        const paths: string[] = [];
+        outputs[k] = unwrapWire(v, k, paths);
+        if (paths.length > 0) {
+            secretOutputs.push(k);
+        }
+    }
+    const invokes: CapturedInvoke[] = mocks.invokes.map((i) => ({ token: i.token, inputs: i.inputs }));
+    return { project, stack, resources, invokes, outputs, secretOutputs };
+}
+
+/** Names of the shipped stacks (`stacks/Pulumi.<name>.yaml`). */
+export function availableStacks(): string[] {
+    return fs
+        .readdirSync(STACKS_DIR)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export interface StackConfig {
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` into the flat map the CLI hands a program: keys fully
+ * namespaced, structured values JSON-encoded, `secure:` values replaced by a marked
+ * placeholder (nothing can decrypt them offline) and listed as secret.
+ */
+export function loadStackConfig(stack: string, overrides: Readonly<Record<string, unknown>> = {}): StackConfig {
+    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`unknown stack "${stack}": no ${path.relative(ROOT, file)}. Available stacks: ${availableStacks().join(", ")}`);
+    }
+    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const raw: Record<string, unknown> = { ...(doc.config ?? {}), ...overrides };
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(raw)) {
+        if (value === undefined) {
+            continue;
+        }
+        const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+            config[full] = `offline-placeholder-for-${full}`;
+            secretKeys.push(full);
+        } else {
+            config[full] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+export interface RunStackOptions {
+    /**
+     * Config values laid over the stack file, by key (`platform:network` or `network`); `undefined`
+     * removes a key. Lets tests run deliberately broken variants of a shipped stack.
+     */
+    readonly configOverrides?: Readonly<Record<string, unknown>>;
+    readonly preview?: boolean;
+}
+
+/** Runs the real program (index.ts) for a shipped stack and returns its graph. */
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<ResourceGraph> {
+    const { config, secretKeys } = loadStackConfig(stack, options.configOverrides);
+    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+        if (value === undefined) {
+            delete config[key.includes(":") ? key : `${PROJECT}:${key}`];
+        }
+    }
+    // Imported lazily and after the mocks are set: the program module itself registers nothing
+    // at import time; it exports the function the Pulumi runtime calls.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program: Program = require("../index");
+    return captureGraph(program, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+}
