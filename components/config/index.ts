@@ -1,0 +1,435 @@
+/**
+ * Stack configuration, read ONCE at the edge: raw Pulumi config -> schema validation ->
+ * environment profile merge -> an immutable, typed `PlatformConfig`. Components never read
+ * `pulumi.Config`; they receive (parts of) this object.
+ *
+ * Every problem is collected and reported in one error (key path, bad value, what is allowed,
+ * how to fix it) before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, parseCidr, planSubnets, PRIVATE_RANGES, SubnetPlan, SUBNET_TIERS } from "./cidr";
+import { EndpointAccess, NatStrategy, NodePoolProfile, profileFor } from "./profiles";
+import { allowedKeysAt, Cloud, CONFIG_KEYS, Environment, REGION_FORMATS, StackConfigInput, stackConfigSchema } from "./schema";
+
+export { CLOUDS, ENVIRONMENTS } from "./schema";
+export type { Cloud, Environment } from "./schema";
+export type { EndpointAccess, NatStrategy } from "./profiles";
+
+/** Default Kubernetes version for new clusters: a release in standard support on every cloud. */
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
+/** Default network block when a stack gives none. */
+export const DEFAULT_NETWORK_CIDR = "10.20.0.0/16";
+/** Default Service range (outside every default network). */
+export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
+/** Default pod range for overlay CNIs (RFC 6598 shared space, outside the default network). */
+export const DEFAULT_POD_CIDR = "100.64.0.0/16";
+
+export interface NodePoolConfig extends NodePoolProfile {
+    /** `spot` only where the environment allows it; system pools are always on-demand. */
+    readonly capacity: "onDemand" | "spot";
+}
+
+interface CommonPlatformConfig {
+    readonly project: string;
+    readonly stack: string;
+    readonly environment: Environment;
+    readonly region: string;
+    readonly owner: string;
+    readonly costCenter: string;
+    /** `<project>-<env>-<cloud>` unless the stack sets `namePrefix`; every physical name starts with it. */
+    readonly prefix: string;
+    /** Tags/labels for every taggable resource (common tags plus the stack's extra `tags`). */
+    readonly tags: Readonly<Record<string, string>>;
+    readonly network: {
+        readonly cidr: string;
+        readonly zones: number;
+        readonly natStrategy: NatStrategy;
+        readonly privateEndpoints: boolean;
+        readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
+        /** One block per zone and tier. */
+        readonly subnets: SubnetPlan;
+    };
+    readonly bastion: { readonly allowedCidrs: readonly string[]; readonly instanceType: string };
+    readonly cluster: {
+        readonly version: string;
+        readonly endpointAccess: EndpointAccess;
+        readonly authorizedCidrs: readonly string[];
+        readonly serviceCidr: string;
+        readonly podCidr: string;
+        readonly logRetentionDays: number;
+        readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+    };
+    readonly toolVms: { readonly instanceType: string };
+    /** Stateful resources get `protect` / deletion protection. */
+    readonly deletionProtection: boolean;
+    readonly backup: { readonly retentionDays: number };
+}
+
+/** The AWS platform's configuration. */
+export interface AwsPlatformConfig extends CommonPlatformConfig {
+    readonly cloud: "aws";
+}
+
+/**
+ * The validated configuration, discriminated on `cloud`. Azure and GCP members join the union
+ * when their builders land; until then validation rejects those clouds with a clear message.
+ */
+export type PlatformConfig = AwsPlatformConfig;
+
+/** Clouds this release can build. */
+export const SUPPORTED_CLOUDS: readonly Cloud[] = ["aws"];
+
+/** The one error bad configuration produces: every problem, each on its own line. */
+export class ConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly string[],
+    ) {
+        super(
+            `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${p}`).join("\n") +
+                `\nFix these in stacks/Pulumi.${stack}.yaml (or with \`pulumi config set\`); nothing was created.`,
+        );
+        this.name = "ConfigError";
+    }
+}
+
+export interface ConfigContext {
+    readonly project: string;
+    readonly stack: string;
+}
+
+/** `platform:network.subnets.nodes[1]` */
+export function keyPath(project: string, path: readonly PropertyKey[]): string {
+    let out = `${project}:`;
+    path.forEach((part, i) => {
+        if (typeof part === "number") {
+            out += `[${part}]`;
+        } else {
+            out += i === 0 ? String(part) : `.${String(part)}`;
+        }
+    });
+    return out;
+}
+
+function show(value: unknown): string {
+    return value === undefined ? "(missing)" : JSON.stringify(value);
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
+    const distance = (a: string, b: string): number => {
+        const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+        for (let j = 1; j <= b.length; j++) d[0][j] = j;
+        for (let i = 1; i <= a.length; i++) {
+            for (let j = 1; j <= b.length; j++) {
+                d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+            }
+        }
+        return d[a.length][b.length];
+    };
+    const best = options.map((o) => ({ o, d: distance(word, o) })).sort((x, y) => x.d - y.d)[0];
+    return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.o : undefined;
+}
+
+/** One zod issue as problem lines in the project's format. */
+function formatIssue(project: string, issue: z.core.$ZodIssue): string[] {
+    const where = keyPath(project, issue.path);
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const allowed = allowedKeysAt(issue.path);
+            return issue.keys.map((key) => {
+                const guess = closest(key, allowed);
+                return `${keyPath(project, [...issue.path, key])}: unknown key${guess ? ` (did you mean "${guess}"?)` : ""}; allowed keys here: ${allowed.join(", ")}`;
+            });
+        }
+        case "invalid_type":
+            if (input === undefined) {
+                return [`${where}: is required (${issue.expected})`];
+            }
+            return [`${where}: expected ${issue.expected}, got ${show(input)}`];
+        case "invalid_value":
+            return [`${where}: ${show(input)} is not allowed; use one of: ${issue.values.map((v) => String(v)).join(", ")}`];
+        case "too_small":
+            if (issue.origin === "array") {
+                return [`${where}: needs at least ${issue.minimum} entr${Number(issue.minimum) === 1 ? "y" : "ies"}, got ${Array.isArray(input) ? input.length : 0}`];
+            }
+            if (issue.origin === "string") {
+                return [`${where}: must not be empty`];
+            }
+            return [`${where}: ${show(input)} is below the minimum ${issue.minimum}`];
+        case "too_big":
+            return [`${where}: ${show(input)} is above the maximum ${issue.maximum}`];
+        case "invalid_format":
+        case "custom":
+        default:
+            return [`${where}: ${input !== undefined && typeof input !== "object" && !issue.message.startsWith(JSON.stringify(input)) ? `${show(input)} ` : ""}${issue.message}`];
+    }
+}
+
+function mergePool(profile: NodePoolProfile, given: Partial<NodePoolProfile> | undefined, capacity: NodePoolConfig["capacity"]): NodePoolConfig {
+    return { ...profile, ...definedOnly(given ?? {}), capacity };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value as Record<string, unknown>)) {
+            deepFreeze(v);
+        }
+    }
+    return value;
+}
+
+/**
+ * Validates raw stack config (values already typed: objects parsed, integers as numbers) and
+ * resolves it against the environment profile. Pure; throws `ConfigError` with every problem.
+ */
+export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx: ConfigContext): PlatformConfig {
+    const { project, stack } = ctx;
+    const problems: string[] = [];
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(...formatIssue(project, issue));
+        }
+    }
+    // Cross-field checks run on whatever is well-typed, so one run reports everything.
+    const input = (parsed.success ? parsed.data : raw) as Partial<StackConfigInput>;
+    const at = (...path: PropertyKey[]) => keyPath(project, path);
+    const isCloud = (v: unknown): v is Cloud => typeof v === "string" && v in REGION_FORMATS;
+    const isEnv = (v: unknown): v is Environment => v === "dev" || v === "staging" || v === "prod";
+    const validCidr = (v: unknown): v is string => typeof v === "string" && cidrProblem(v) === undefined;
+
+    if (isCloud(input.cloud) && !SUPPORTED_CLOUDS.includes(input.cloud)) {
+        problems.push(`${at("cloud")}: "${input.cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (Azure and GCP builders are on the roadmap); use "aws"`);
+    }
+    if (isCloud(input.cloud) && typeof input.region === "string" && !REGION_FORMATS[input.cloud].pattern.test(input.region)) {
+        problems.push(`${at("region")}: "${input.region}" is not ${REGION_FORMATS[input.cloud].label} region name; use the form ${REGION_FORMATS[input.cloud].example}`);
+    }
+
+    const cloudOk = isCloud(input.cloud) && SUPPORTED_CLOUDS.includes(input.cloud);
+    const profile = cloudOk && isEnv(input.environment) ? profileFor(input.cloud as Cloud, input.environment) : undefined;
+
+    if (input.bastion && typeof input.bastion === "object" && Array.isArray(input.bastion.allowedCidrs) && input.bastion.allowedCidrs.length === 0) {
+        problems.push(`${at("bastion", "allowedCidrs")}: is empty; list the CIDRs allowed to SSH to the bastion (office, VPN or CI egress), since it is the only way into the network`);
+    }
+
+    // Network block and subnets.
+    const network = typeof input.network === "object" && input.network !== null ? input.network : {};
+    const networkCidr = network.cidr ?? DEFAULT_NETWORK_CIDR;
+    let networkUsable = validCidr(networkCidr);
+    if (networkUsable) {
+        const n = parseCidr(networkCidr);
+        if (n.version !== 4 || n.prefix < NETWORK_PREFIX_RANGE.min || n.prefix > NETWORK_PREFIX_RANGE.max) {
+            problems.push(`${at("network", "cidr")}: "${networkCidr}" must be an IPv4 block from /${NETWORK_PREFIX_RANGE.min} to /${NETWORK_PREFIX_RANGE.max} (e.g. ${DEFAULT_NETWORK_CIDR})`);
+            networkUsable = false;
+        } else if (!PRIVATE_RANGES.some((r) => cidrContains(r, networkCidr))) {
+            problems.push(`${at("network", "cidr")}: "${networkCidr}" is not a private range; use a block inside ${PRIVATE_RANGES.join(", ")}`);
+            networkUsable = false;
+        }
+    }
+    const zones = typeof network.zones === "number" ? network.zones : profile?.zones ?? 2;
+    let subnets: SubnetPlan | undefined;
+    if (network.subnets && typeof network.subnets === "object") {
+        const given = network.subnets as Record<string, unknown>;
+        const all: { path: PropertyKey[]; cidr: string }[] = [];
+        for (const tier of SUBNET_TIERS) {
+            const list = given[tier];
+            if (!Array.isArray(list)) {
+                continue;
+            }
+            if (list.length !== zones) {
+                problems.push(`${at("network", "subnets", tier)}: lists ${list.length} subnet${list.length === 1 ? "" : "s"} but the network spans ${zones} zones; give exactly one per zone`);
+            }
+            list.forEach((c, i) => {
+                if (!validCidr(c)) {
+                    return;
+                }
+                if (networkUsable && !cidrContains(networkCidr, c)) {
+                    problems.push(`${at("network", "subnets", tier, i)}: "${c}" does not fit inside the network ${networkCidr}`);
+                }
+                all.push({ path: ["network", "subnets", tier, i], cidr: c });
+            });
+        }
+        for (let i = 0; i < all.length; i++) {
+            for (let j = i + 1; j < all.length; j++) {
+                if (cidrsOverlap(all[i].cidr, all[j].cidr)) {
+                    problems.push(`${at(...all[j].path)}: "${all[j].cidr}" overlaps ${at(...all[i].path)} ("${all[i].cidr}"); subnets must be disjoint`);
+                }
+            }
+        }
+        subnets = given as unknown as SubnetPlan;
+    } else if (networkUsable) {
+        subnets = planSubnets(networkCidr, zones);
+    }
+
+    const natStrategy = network.natStrategy ?? profile?.natStrategy ?? "single";
+    const privateEndpoints = network.privateEndpoints ?? profile?.privateEndpoints ?? false;
+    if (natStrategy === "none" && !privateEndpoints) {
+        problems.push(`${at("network", "natStrategy")}: "none" leaves private subnets with no route to the cloud APIs (image pulls, node join); set ${at("network", "privateEndpoints")}: true or use "single" / "perZone"`);
+    }
+
+    // Cluster ranges must not collide with the network or each other.
+    const cluster = typeof input.cluster === "object" && input.cluster !== null ? input.cluster : {};
+    const ranges: { key: string; cidr: string }[] = [
+        { key: "serviceCidr", cidr: cluster.serviceCidr ?? DEFAULT_SERVICE_CIDR },
+        { key: "podCidr", cidr: cluster.podCidr ?? DEFAULT_POD_CIDR },
+    ];
+    for (const [i, r] of ranges.entries()) {
+        if (!validCidr(r.cidr)) {
+            continue;
+        }
+        if (parseCidr(r.cidr).version !== 4) {
+            problems.push(`${at("cluster", r.key)}: "${r.cidr}" must be an IPv4 block`);
+            continue;
+        }
+        if (networkUsable && cidrsOverlap(r.cidr, networkCidr)) {
+            problems.push(`${at("cluster", r.key)}: "${r.cidr}" overlaps the network ${networkCidr}; pick a range outside it (e.g. ${r.key === "serviceCidr" ? DEFAULT_SERVICE_CIDR : DEFAULT_POD_CIDR})`);
+        }
+        for (const other of ranges.slice(0, i)) {
+            if (validCidr(other.cidr) && cidrsOverlap(r.cidr, other.cidr)) {
+                problems.push(`${at("cluster", r.key)}: "${r.cidr}" overlaps ${at("cluster", other.key)} ("${other.cidr}")`);
+            }
+        }
+    }
+    const endpointAccess = cluster.endpointAccess ?? profile?.endpointAccess ?? "private";
+    const authorizedCidrs = Array.isArray(cluster.authorizedCidrs) ? cluster.authorizedCidrs : [];
+    if (endpointAccess === "restricted" && authorizedCidrs.length === 0) {
+        problems.push(`${at("cluster", "authorizedCidrs")}: is empty but endpointAccess is "restricted"; list the CIDRs allowed to reach the Kubernetes API, or set ${at("cluster", "endpointAccess")}: private`);
+    }
+
+    // Node pools: the merged (profile + stack) sizes must be coherent.
+    const pools = { system: undefined as NodePoolConfig | undefined, workload: undefined as NodePoolConfig | undefined };
+    if (profile) {
+        const given = (typeof cluster.nodePools === "object" && cluster.nodePools) || {};
+        pools.system = mergePool(profile.nodePools.system, given.system, "onDemand");
+        pools.workload = mergePool(profile.nodePools.workload, given.workload, profile.spot ? "spot" : "onDemand");
+        for (const name of ["system", "workload"] as const) {
+            const p = pools[name]!;
+            if (![p.minSize, p.maxSize, p.desiredSize].every((v) => Number.isInteger(v))) {
+                continue;
+            }
+            const source = (...keys: (keyof NodePoolProfile)[]) => {
+                const fromProfile = keys.filter((k) => given[name]?.[k] === undefined);
+                return fromProfile.length > 0 ? ` (${fromProfile.join(" and ")} from the ${input.environment} profile)` : "";
+            };
+            if (p.minSize > p.maxSize) {
+                problems.push(`${at("cluster", "nodePools", name)}: minSize ${p.minSize} is greater than maxSize ${p.maxSize}${source("minSize", "maxSize")}; raise maxSize or lower minSize`);
+            } else if (p.desiredSize < p.minSize || p.desiredSize > p.maxSize) {
+                problems.push(`${at("cluster", "nodePools", name, "desiredSize")}: ${p.desiredSize} is outside [minSize ${p.minSize}, maxSize ${p.maxSize}]${source("minSize", "maxSize")}; set it within that range`);
+            }
+        }
+    }
+
+    if (problems.length > 0) {
+        throw new ConfigError(stack, problems);
+    }
+    // From here on every field is valid (the schema passed and so did every check above).
+    const cfg = input as StackConfigInput;
+    const p = profile!;
+    const environment = cfg.environment;
+    const cloud = cfg.cloud as "aws";
+    const prefix = cfg.namePrefix ? cfg.namePrefix : `${project}-${environment}-${cloud}`;
+    const tags: Record<string, string> = {
+        ...(cfg.tags ?? {}),
+        project,
+        environment,
+        cloud,
+        owner: cfg.owner,
+        "cost-center": cfg.costCenter,
+        "managed-by": "pulumi",
+    };
+    const resolved: PlatformConfig = {
+        cloud,
+        project,
+        stack,
+        environment,
+        region: cfg.region,
+        owner: cfg.owner,
+        costCenter: cfg.costCenter,
+        prefix,
+        tags,
+        network: {
+            cidr: networkCidr,
+            zones,
+            natStrategy,
+            privateEndpoints,
+            flowLogs: {
+                enabled: network.flowLogs?.enabled ?? true,
+                retentionDays: network.flowLogs?.retentionDays ?? p.logRetentionDays,
+            },
+            subnets: subnets!,
+        },
+        bastion: {
+            allowedCidrs: cfg.bastion.allowedCidrs,
+            instanceType: cfg.bastion.instanceType ?? p.bastionInstanceType,
+        },
+        cluster: {
+            version: cluster.version ?? DEFAULT_KUBERNETES_VERSION,
+            endpointAccess,
+            authorizedCidrs,
+            serviceCidr: ranges[0].cidr,
+            podCidr: ranges[1].cidr,
+            logRetentionDays: p.logRetentionDays,
+            nodePools: { system: pools.system!, workload: pools.workload! },
+        },
+        toolVms: { instanceType: p.toolVmInstanceType },
+        deletionProtection: p.deletionProtection,
+        backup: { retentionDays: p.backupRetentionDays },
+    };
+    return deepFreeze(resolved);
+}
+
+/**
+ * Turns the CLI's flat config map (`platform:key` -> string) into typed raw values: structured
+ * keys JSON-parsed, integers and booleans converted as Pulumi.yaml declares them. Values that do
+ * not convert stay strings, so the schema reports them with their key.
+ */
+export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, project: string): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        if (!fullKey.startsWith(`${project}:`)) {
+            continue;
+        }
+        const key = fullKey.slice(project.length + 1);
+        const info = (CONFIG_KEYS as Record<string, { pulumiType: string | undefined }>)[key];
+        const kind = info ? info.pulumiType ?? "object" : "string";
+        raw[key] = convert(value, kind);
+    }
+    // An empty `namePrefix` (Pulumi.yaml's default) means "derive it".
+    if (raw.namePrefix === "") {
+        delete raw.namePrefix;
+    }
+    return raw;
+}
+
+function convert(value: string, kind: string): unknown {
+    switch (kind) {
+        case "integer":
+            return /^-?\d+$/.test(value) ? Number(value) : value;
+        case "boolean":
+            return value === "true" ? true : value === "false" ? false : value;
+        case "object":
+        case "array":
+            try {
+                return JSON.parse(value);
+            } catch {
+                return value;
+            }
+        default:
+            return value;
+    }
+}
+
+/** Reads the running stack's config once (the program's edge) and validates it. */
+export function loadPlatformConfig(): PlatformConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    return parsePlatformConfig(rawFromPulumiConfig(pulumi.runtime.allConfig(), project), { project, stack });
+}

@@ -1,0 +1,190 @@
+/**
+ * The stack configuration's schema: what a user may write in `stacks/Pulumi.<stack>.yaml`.
+ *
+ * Pulumi.yaml types only string, integer, boolean and array keys; the structured keys
+ * (network, bastion, cluster, tags) are declared there without a type and typed here.
+ * `CONFIG_KEYS` is the single list of top-level keys; tests/config/pulumi-yaml.test.ts keeps
+ * Pulumi.yaml in step with it.
+ */
+import { z } from "zod";
+import { cidrProblem, isWorldCidr, parseCidr } from "./cidr";
+
+export const CLOUDS = ["aws", "azure", "gcp"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Retention values CloudWatch Logs accepts (anything else fails at `pulumi up`). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** A CIDR block (IPv4 or IPv6) written canonically. */
+const cidr = z.string().superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} ${problem}` });
+    }
+});
+
+/** Narrowest prefix an allowlist entry may be wider than: a /8 is already 16M addresses. */
+const MAX_ALLOWLIST_WIDTH = { 4: 8, 6: 32 } as const;
+
+/** A CIDR that grants access to something: never the world, never absurdly wide. */
+const allowlistCidr = cidr.superRefine((value, ctx) => {
+    if (cidrProblem(value)) {
+        return; // already reported by `cidr`
+    }
+    if (isWorldCidr(value)) {
+        ctx.addIssue({
+            code: "custom",
+            message: `${JSON.stringify(value)} opens access to the whole internet; list the specific CIDRs (office, VPN or CI egress) that need it`,
+        });
+        return;
+    }
+    const parsed = parseCidr(value);
+    const limit = MAX_ALLOWLIST_WIDTH[parsed.version];
+    if (parsed.prefix < limit) {
+        ctx.addIssue({
+            code: "custom",
+            message: `${JSON.stringify(value)} is wider than /${limit}; list narrower ranges that really need access`,
+        });
+    }
+});
+
+const positiveInt = z.number().int();
+
+const nodePool = z.strictObject({
+    /** Instance / VM size; default from the environment profile. */
+    instanceType: z.string().min(1).optional(),
+    minSize: positiveInt.min(0).optional(),
+    maxSize: positiveInt.min(1).max(100).optional(),
+    desiredSize: positiveInt.min(0).optional(),
+    diskSizeGb: positiveInt.min(20).max(2000).optional(),
+});
+
+const subnetList = z.array(cidr).min(1);
+
+export const networkSchema = z.strictObject({
+    /** The private network's block: an RFC 1918 / RFC 6598 IPv4 /16 to /20. */
+    cidr: cidr.optional(),
+    /** Availability zones to span (2-4). Default: dev 2, staging and prod 3. */
+    zones: positiveInt.min(2).max(4).optional(),
+    /** NAT for private subnets' egress. Default: dev/staging single, prod perZone. */
+    natStrategy: z.enum(["none", "single", "perZone"]).optional(),
+    /** Interface + gateway endpoints for cloud APIs. Default: on outside dev. */
+    privateEndpoints: z.boolean().optional(),
+    flowLogs: z
+        .strictObject({
+            enabled: z.boolean().optional(),
+            retentionDays: z
+                .number()
+                .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+                    message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+                })
+                .optional(),
+        })
+        .optional(),
+    /** Explicit subnets per tier, one per zone, instead of the planner's layout. */
+    subnets: z.strictObject({ public: subnetList, nodes: subnetList, tools: subnetList }).optional(),
+});
+
+export const bastionSchema = z.strictObject({
+    /** Who may SSH to the bastion. Required, non-empty (checked with a specific message), never the world. */
+    allowedCidrs: z.array(allowlistCidr),
+    instanceType: z.string().min(1).optional(),
+});
+
+export const clusterSchema = z.strictObject({
+    /** Kubernetes minor version, e.g. "1.34". */
+    version: z
+        .string()
+        .regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version such as \"1.34\"" })
+        .optional(),
+    /** `restricted` (public endpoint limited to authorizedCidrs) or `private` (no public endpoint). */
+    endpointAccess: z.enum(["restricted", "private"]).optional(),
+    /** Who may reach a `restricted` API endpoint. */
+    authorizedCidrs: z.array(allowlistCidr).optional(),
+    /** Kubernetes Service range; must not overlap the network. */
+    serviceCidr: cidr.optional(),
+    /** Pod range for overlay CNIs (AKS, GKE); must not overlap the network. */
+    podCidr: cidr.optional(),
+    nodePools: z.strictObject({ system: nodePool.optional(), workload: nodePool.optional() }).optional(),
+});
+
+const tagKey = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** The whole stack configuration (project namespace), before environment defaults. */
+export const stackConfigSchema = z.strictObject({
+    cloud: z.enum(CLOUDS),
+    environment: z.enum(ENVIRONMENTS),
+    region: z.string().min(1),
+    owner: z.string().regex(/^[a-z0-9][a-z0-9._@-]{1,62}$/, { message: "must be a lowercase team or e-mail handle (a-z, 0-9, . _ @ -), 2-63 characters" }),
+    costCenter: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, { message: "must be lowercase a-z, 0-9, _ or -, 2-63 characters" }),
+    namePrefix: z
+        .string()
+        .regex(/^$|^[a-z][a-z0-9-]{2,26}[a-z0-9]$/, { message: "must be empty (derived) or 4-28 characters of a-z, 0-9 and -, starting with a letter" })
+        .optional(),
+    network: networkSchema.optional(),
+    bastion: bastionSchema,
+    cluster: clusterSchema.optional(),
+    tags: z.record(z.string().regex(tagKey, { message: "tag keys are lowercase a-z, 0-9, _ or -" }), z.string().max(256)).optional(),
+});
+
+export type StackConfigInput = z.infer<typeof stackConfigSchema>;
+
+/** How a top-level key is typed in Pulumi.yaml (`undefined`: structured, typed by this schema). */
+export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | undefined;
+
+export interface ConfigKeyInfo {
+    readonly pulumiType: PulumiConfigType;
+    /** Whether Pulumi.yaml gives a default (so stacks may omit it). */
+    readonly hasDefault: boolean;
+}
+
+/** Every top-level key, with how Pulumi.yaml declares it. Kept in step by a test. */
+export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>> = {
+    cloud: { pulumiType: "string", hasDefault: false },
+    environment: { pulumiType: "string", hasDefault: false },
+    region: { pulumiType: "string", hasDefault: false },
+    owner: { pulumiType: "string", hasDefault: false },
+    costCenter: { pulumiType: "string", hasDefault: false },
+    namePrefix: { pulumiType: "string", hasDefault: true },
+    network: { pulumiType: undefined, hasDefault: false },
+    bastion: { pulumiType: undefined, hasDefault: false },
+    cluster: { pulumiType: undefined, hasDefault: false },
+    tags: { pulumiType: undefined, hasDefault: false },
+};
+
+/** Region name formats per cloud (checked offline; the cloud itself checks existence). */
+export const REGION_FORMATS: Readonly<Record<Cloud, { pattern: RegExp; example: string; label: string }>> = {
+    aws: { pattern: /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/, example: "eu-west-1", label: "an AWS" },
+    azure: { pattern: /^[a-z]+[a-z0-9]*$/, example: "westeurope", label: "an Azure" },
+    gcp: { pattern: /^[a-z]+-[a-z]+\d$/, example: "europe-west1", label: "a GCP" },
+};
+
+/** Allowed keys of the object schema found at `path` (for "unknown key" messages). */
+export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+    let schema: z.ZodType = stackConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        if (schema instanceof z.ZodObject) {
+            schema = (schema.shape as Record<string, z.ZodType>)[String(part)];
+        } else if (schema instanceof z.ZodArray) {
+            schema = schema.element as z.ZodType;
+        } else {
+            return [];
+        }
+        if (!schema) {
+            return [];
+        }
+    }
+    schema = unwrap(schema);
+    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+    let s: z.ZodType = schema;
+    while (s instanceof z.ZodOptional) {
+        s = s.unwrap() as z.ZodType;
+    }
+    return s;
+}
