@@ -1,0 +1,152 @@
+/**
+ * Addons: the whole in-cluster platform on one cluster. Baseline first (namespaces hardened
+ * before anything lands in them), then Argo CD, monitoring and model serving in parallel.
+ *
+ * Cloud-agnostic: it takes a `k8s.Provider` and {@link ClusterHints}; it imports no cloud SDK
+ * and reads no `pulumi.Config` (the caller maps validated stack config onto these args).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
+import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES } from "./baseline";
+import { Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
+import { ClusterHints } from "./hints";
+import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
+import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
+
+export interface AddonsArgs {
+    /** Provider of the target cluster (for a private cluster: one that tunnels through the bastion). */
+    readonly provider: k8s.Provider;
+    /** `prod` turns on HA (Argo CD, Prometheus, Alertmanager) and the largest quotas and retention. */
+    readonly environment: Environment;
+    /** Facts about the cluster from its Cluster component (storage class, LB annotations, identity format). */
+    readonly hints: ClusterHints;
+    /** Namespaces for team workloads. Default `["dev", "staging", "production"]`. */
+    readonly workloadNamespaces?: readonly string[];
+    /** Config repository the Argo CD app of apps tracks. */
+    readonly gitops: GitOpsSource;
+    /** Alert routing. Default: no receiver (alerts visible in Alertmanager/Grafana only). */
+    readonly alerting?: AlertingArgs;
+    /** Tool VMs (private IPs) whose node_exporter (port 9100) Prometheus scrapes. Default none. */
+    readonly scrapeTargets?: pulumi.Input<readonly ScrapeTarget[]>;
+    /** Model-serving engine (explicit: see the licence note in README.md) and whether to deploy the demo. */
+    readonly modelServing: ModelServingChoice;
+    /** Cloud identity for the `model-training-runner` ServiceAccount, per workload namespace. Default none. */
+    readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** In-cluster service URLs (ClusterIP only: reach them through the bastion tunnel). */
+export interface AddonEndpoints {
+    readonly argocd: string;
+    readonly prometheus: string;
+    readonly alertmanager: string;
+    readonly grafana: string;
+    /** Present when the demo model is deployed. */
+    readonly demoModel?: string;
+}
+
+/** The in-cluster platform. */
+export class Addons extends pulumi.ComponentResource {
+    /** Argo CD `admin` password (secret). */
+    public readonly argocdAdminPassword: pulumi.Output<string>;
+    /** Grafana `admin` password (secret). */
+    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** In-cluster service endpoints. */
+    public readonly endpoints: pulumi.Output<AddonEndpoints>;
+    /** Namespaces the baseline created, by name (for `dependsOn` of later in-cluster resources). */
+    public readonly namespaces: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:k8s:Addons", name, {}, opts);
+        throwIfProblems(`Addons "${name}"`, addonsProblems(args));
+        const built = buildAddons(this, name, args);
+        this.argocdAdminPassword = built.argocdAdminPassword;
+        this.grafanaAdminPassword = built.grafanaAdminPassword;
+        this.endpoints = built.endpoints;
+        this.namespaces = built.namespaces;
+        this.registerOutputs({
+            argocdAdminPassword: this.argocdAdminPassword,
+            grafanaAdminPassword: this.grafanaAdminPassword,
+            endpoints: this.endpoints,
+        });
+    }
+}
+
+/** Every problem of every part, before anything is created. */
+export function addonsProblems(args: AddonsArgs): string[] {
+    const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
+    const serving = args.modelServing.demo ? [DEMO_NAMESPACE] : [];
+    const placeholder = "";
+    return [
+        ...baselineProblems({ ...args, workloadNamespaces: workload, servingNamespaces: serving }),
+        ...argoCdProblems({ ...args, namespace: placeholder, destinationNamespaces: [...workload, ...serving] }),
+        ...monitoringProblems({ ...args, namespace: placeholder }),
+        ...modelServingProblems({ ...args, ...args.modelServing, namespace: placeholder, demoNamespace: args.modelServing.demo ? DEMO_NAMESPACE : undefined }),
+    ].filter((p, i, all) => all.indexOf(p) === i);
+}
+
+/** Creates the addons' children under `parent`. */
+export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsArgs) {
+    const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
+    const serving = args.modelServing.demo ? [DEMO_NAMESPACE] : [];
+    const childOpts = { parent };
+
+    const baseline = new Baseline(
+        `${name}-baseline`,
+        {
+            provider: args.provider,
+            environment: args.environment,
+            hints: args.hints,
+            workloadNamespaces: workload,
+            servingNamespaces: serving,
+            trainingRunnerIdentities: args.trainingRunnerIdentities,
+        },
+        childOpts,
+    );
+    const ns = baseline.namespaceNames;
+
+    const argocd = new ArgoCd(
+        `${name}-argocd`,
+        {
+            provider: args.provider,
+            environment: args.environment,
+            namespace: ns[PLATFORM_NAMESPACES.argocd],
+            gitops: args.gitops,
+            destinationNamespaces: [...workload, ...serving],
+        },
+        childOpts,
+    );
+    const monitoring = new Monitoring(
+        `${name}-monitoring`,
+        {
+            provider: args.provider,
+            environment: args.environment,
+            namespace: ns[PLATFORM_NAMESPACES.monitoring],
+            hints: args.hints,
+            alerting: args.alerting,
+            scrapeTargets: args.scrapeTargets,
+        },
+        childOpts,
+    );
+    const serving$ = new ModelServing(
+        `${name}-serving`,
+        {
+            provider: args.provider,
+            environment: args.environment,
+            engine: args.modelServing.engine,
+            demo: args.modelServing.demo,
+            namespace: ns[PLATFORM_NAMESPACES.seldon],
+            demoNamespace: args.modelServing.demo ? ns[DEMO_NAMESPACE] : undefined,
+        },
+        childOpts,
+    );
+
+    return {
+        argocdAdminPassword: argocd.adminPassword,
+        grafanaAdminPassword: monitoring.grafanaAdminPassword,
+        endpoints: pulumi
+            .all([argocd.serverUrl, monitoring.endpoints, serving$.demoEndpoint])
+            .apply(([argocdUrl, m, demo]): AddonEndpoints => ({ argocd: argocdUrl, ...m, ...(demo ? { demoModel: demo } : {}) })),
+        namespaces: ns,
+    };
+}

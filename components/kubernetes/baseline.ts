@@ -1,0 +1,484 @@
+/**
+ * Baseline: the namespaces of the platform and its workloads, hardened before anything runs in
+ * them. Pod Security labels, default-deny NetworkPolicies with explicit allows, quotas and limit
+ * ranges, least-privilege RBAC.
+ *
+ * The plan is computed by pure functions (`namespacePlans`, `networkPolicies`, `quotaFor`, ...)
+ * that tests validate against the upstream Kubernetes schemas; the component only creates them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    API_ACCESS_LABEL,
+    childOpts,
+    COMMON_LABELS,
+    Environment,
+    ENVIRONMENTS,
+    namespaceProblems,
+    NamespaceRole,
+    PLATFORM_NAMESPACES,
+    podSecurityLabels,
+    PssLevel,
+    RESERVED_NAMESPACES,
+    ROLE_LABEL,
+    throwIfProblems,
+} from "./common";
+import { ClusterHints, PRIVATE_RANGES } from "./hints";
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
+
+export interface BaselineArgs {
+    /** Provider of the target cluster. */
+    readonly provider: k8s.Provider;
+    /** Sizes quotas and limits. */
+    readonly environment: Environment;
+    /** Cluster facts: API-server and node CIDRs for NetworkPolicies, workload-identity format. */
+    readonly hints: ClusterHints;
+    /** Namespaces for teams' workloads; PSS `restricted`, quotas, runner RBAC. Default `["dev","staging","production"]`. */
+    readonly workloadNamespaces?: readonly string[];
+    /**
+     * Namespaces for model-serving deployments (the Seldon demo). PSS `baseline`: the serving
+     * engine injects containers (executor, storage initializer) whose security context does not
+     * meet `restricted`. Default none.
+     */
+    readonly servingNamespaces?: readonly string[];
+    /**
+     * Cloud identity (role ARN / client id / GSA email) for the `model-training-runner`
+     * ServiceAccount, per workload namespace. Applied with `hints.workloadIdentity.annotationKey`;
+     * ignored for namespaces not listed. Default none: the runner gets no cloud credentials.
+     */
+    readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export const DEFAULT_WORKLOAD_NAMESPACES: readonly string[] = ["dev", "staging", "production"];
+
+/** One namespace to create, with what it is for and the Pod Security level it enforces. */
+export interface NamespacePlan {
+    readonly name: string;
+    readonly role: NamespaceRole;
+    readonly pss: PssLevel;
+    /** Why this level (and not `restricted`): reviewed as a security control. */
+    readonly why: string;
+}
+
+/**
+ * Pod Security level per platform namespace: the least permissive level each chart needs.
+ * Checked against the pinned charts' templates (see versions.ts).
+ */
+export const PLATFORM_PSS: Readonly<Record<keyof typeof PLATFORM_NAMESPACES, { pss: PssLevel; why: string }>> = {
+    argocd: {
+        pss: "restricted",
+        why: "argo-cd chart sets runAsNonRoot, drop ALL, seccomp RuntimeDefault and no privilege escalation on every container (redis-ha included)",
+    },
+    monitoring: {
+        pss: "privileged",
+        why: "prometheus-node-exporter needs hostNetwork, hostPID and hostPath mounts of /, /proc and /sys, which baseline forbids",
+    },
+    seldon: {
+        pss: "restricted",
+        why: "the operator is the only pod; the chart's runAsUser 8888 plus our containerSecurityContext (drop ALL, seccomp, no escalation) meet restricted",
+    },
+};
+
+/** Every namespace the baseline creates, platform first. */
+export function namespacePlans(workload: readonly string[], serving: readonly string[]): NamespacePlan[] {
+    const platform = (Object.keys(PLATFORM_NAMESPACES) as (keyof typeof PLATFORM_NAMESPACES)[]).map((key) => ({
+        name: PLATFORM_NAMESPACES[key],
+        role: "platform" as const,
+        ...PLATFORM_PSS[key],
+    }));
+    return [
+        ...platform,
+        ...workload.map((name) => ({
+            name,
+            role: "workload" as const,
+            pss: "restricted" as const,
+            why: "team workloads: the strictest level, no exceptions",
+        })),
+        ...serving.map((name) => ({
+            name,
+            role: "serving" as const,
+            pss: "baseline" as const,
+            why: "Seldon Core v1 injects an executor and a storage-initializer container without seccomp/capability settings",
+        })),
+    ];
+}
+
+/** Namespace metadata: role and Pod Security labels. */
+export function namespaceMetadata(plan: NamespacePlan): { name: string; labels: Record<string, string> } {
+    return {
+        name: plan.name,
+        labels: { ...COMMON_LABELS, [ROLE_LABEL]: plan.role, ...podSecurityLabels(plan.pss) },
+    };
+}
+
+/** A NetworkPolicy to create in a namespace. */
+export interface PolicyPlan {
+    readonly name: string;
+    readonly spec: NetworkPolicySpec;
+}
+
+const ALL_PODS = {};
+const TCP = (port: number) => ({ protocol: "TCP", port });
+const ipBlocks = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+const namespaceNamed = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+/** Prometheus pods of kube-prometheus-stack (label set by the prometheus-operator). */
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
+/** Ports of the Kubernetes API as pods reach it: 443 via the `kubernetes` Service, 6443 on some endpoints. */
+const API_PORTS = [TCP(443), TCP(6443)];
+
+/** Deny all ingress and egress for every pod: every allow below is explicit. */
+export const DEFAULT_DENY: PolicyPlan = {
+    name: "default-deny",
+    spec: { podSelector: ALL_PODS, policyTypes: ["Ingress", "Egress"] },
+};
+
+/** DNS to the cluster resolver (CoreDNS / kube-dns, labelled `k8s-app: kube-dns` on EKS, AKS and GKE). */
+export const ALLOW_DNS: PolicyPlan = {
+    name: "allow-dns-egress",
+    spec: {
+        podSelector: ALL_PODS,
+        policyTypes: ["Egress"],
+        egress: [
+            {
+                to: [{ ...namespaceNamed("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                ports: [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
+            },
+        ],
+    },
+};
+
+/** Scrapes from Prometheus (monitoring namespace) to any pod's metrics port. */
+export const ALLOW_PROMETHEUS_SCRAPE: PolicyPlan = {
+    name: "allow-prometheus-scrape",
+    spec: {
+        podSelector: ALL_PODS,
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ...namespaceNamed(PLATFORM_NAMESPACES.monitoring), podSelector: { matchLabels: PROMETHEUS_POD_LABELS } }] }],
+    },
+};
+
+const INTRA_NAMESPACE: PolicyPlan = {
+    name: "allow-same-namespace",
+    spec: {
+        podSelector: ALL_PODS,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: ALL_PODS }] }],
+        egress: [{ to: [{ podSelector: ALL_PODS }] }],
+    },
+};
+
+const apiEgress = (apiCidrs: readonly string[], podSelector: NetworkPolicySpec["podSelector"] = ALL_PODS): PolicyPlan => ({
+    name: "allow-apiserver-egress",
+    spec: { podSelector, policyTypes: ["Egress"], egress: [{ to: ipBlocks(apiCidrs), ports: API_PORTS }] },
+});
+
+/** The API server calls admission webhooks: ingress from the control plane on the webhook port only. */
+const webhookIngress = (apiCidrs: readonly string[], port: number): PolicyPlan => ({
+    name: "allow-apiserver-webhook-ingress",
+    spec: { podSelector: ALL_PODS, policyTypes: ["Ingress"], ingress: [{ from: ipBlocks(apiCidrs), ports: [TCP(port)] }] },
+});
+
+/** Seldon Core v1 executor ports (HTTP, gRPC) on every SeldonDeployment's service. */
+export const SELDON_SERVICE_PORTS = [8000, 5001];
+
+/**
+ * The NetworkPolicies of one namespace. Every namespace gets default-deny, DNS and Prometheus
+ * scrapes; the rest is what its role needs, and nothing else.
+ */
+export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasServing: boolean): PolicyPlan[] {
+    const apiCidrs = hints.apiServerCidrs ?? PRIVATE_RANGES;
+    const nodeCidrs = hints.nodeCidrs ?? PRIVATE_RANGES;
+    const common = [DEFAULT_DENY, ALLOW_DNS, ALLOW_PROMETHEUS_SCRAPE];
+    switch (plan.role) {
+        case "platform":
+            switch (plan.name) {
+                case PLATFORM_NAMESPACES.argocd:
+                    return [
+                        ...common,
+                        INTRA_NAMESPACE,
+                        // The application controller applies manifests; the server and
+                        // ApplicationSet controller read cluster state.
+                        apiEgress(apiCidrs),
+                        {
+                            // Only the repo server fetches Git. The config repository may live
+                            // anywhere (GitHub, a GitLab in the VPC), so the destination is open
+                            // but the ports are not: HTTPS and SSH.
+                            name: "allow-repo-server-git-egress",
+                            spec: {
+                                podSelector: { matchLabels: { "app.kubernetes.io/name": "argocd-repo-server" } },
+                                policyTypes: ["Egress"],
+                                egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [TCP(443), TCP(22)] }],
+                            },
+                        },
+                    ];
+                case PLATFORM_NAMESPACES.monitoring:
+                    return [
+                        ...common,
+                        INTRA_NAMESPACE,
+                        // Operator, Prometheus service discovery, kube-state-metrics, Grafana's sidecar.
+                        apiEgress(apiCidrs),
+                        // prometheus-operator's admission webhook (validates PrometheusRules).
+                        webhookIngress(apiCidrs, 10250),
+                        {
+                            name: "allow-prometheus-scrape-egress",
+                            spec: {
+                                podSelector: { matchLabels: PROMETHEUS_POD_LABELS },
+                                policyTypes: ["Egress"],
+                                egress: [
+                                    // Pods in every namespace (each allows this with allow-prometheus-scrape).
+                                    { to: [{ namespaceSelector: {} }] },
+                                    // Kubelet / cAdvisor, node-exporter (host network), kube-proxy on the nodes.
+                                    { to: ipBlocks(nodeCidrs), ports: [TCP(10250), TCP(9100), TCP(10249)] },
+                                ],
+                            },
+                        },
+                    ];
+                case PLATFORM_NAMESPACES.seldon:
+                    return [...common, apiEgress(apiCidrs), webhookIngress(apiCidrs, 4443)];
+                default:
+                    throw new Error(`no NetworkPolicy plan for platform namespace "${plan.name}"`);
+            }
+        case "workload":
+            return [
+                ...common,
+                // Only pods that opt in (the training runner) reach the API: its RBAC is useless otherwise.
+                apiEgress(apiCidrs, { matchLabels: { [API_ACCESS_LABEL]: "true" } }),
+                ...(hasServing
+                    ? [
+                          {
+                              name: "allow-model-serving-egress",
+                              spec: {
+                                  podSelector: ALL_PODS,
+                                  policyTypes: ["Egress"],
+                                  egress: [
+                                      {
+                                          to: [{ namespaceSelector: { matchLabels: { [ROLE_LABEL]: "serving" } } }],
+                                          ports: SELDON_SERVICE_PORTS.map(TCP),
+                                      },
+                                  ],
+                              },
+                          },
+                      ]
+                    : []),
+            ];
+        case "serving":
+            return [
+                ...common,
+                {
+                    // Models are meant to be called by the workloads, on the inference ports only.
+                    name: "allow-inference-ingress",
+                    spec: {
+                        podSelector: ALL_PODS,
+                        policyTypes: ["Ingress"],
+                        ingress: [
+                            {
+                                from: [{ namespaceSelector: { matchLabels: { [ROLE_LABEL]: "workload" } } }],
+                                ports: SELDON_SERVICE_PORTS.map(TCP),
+                            },
+                        ],
+                    },
+                },
+                {
+                    // The storage initializer downloads the model artifact (object storage over HTTPS).
+                    name: "allow-model-download-egress",
+                    spec: {
+                        podSelector: ALL_PODS,
+                        policyTypes: ["Egress"],
+                        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [TCP(443)] }],
+                    },
+                },
+            ];
+        default: {
+            const impossible: never = plan.role;
+            throw new Error(`unknown namespace role ${String(impossible)}`);
+        }
+    }
+}
+
+/** ResourceQuota per environment for workload and serving namespaces. */
+export function quotaFor(environment: Environment): Record<string, string> {
+    const sizes: Record<Environment, [cpu: number, memGi: number, pods: number, pvcs: number, storage: string]> = {
+        dev: [4, 8, 50, 10, "100Gi"],
+        staging: [8, 16, 100, 20, "250Gi"],
+        prod: [32, 64, 300, 50, "1Ti"],
+    };
+    const [cpu, mem, pods, pvcs, storage] = sizes[environment];
+    return {
+        "requests.cpu": `${cpu}`,
+        "requests.memory": `${mem}Gi`,
+        "limits.cpu": `${cpu * 2}`,
+        "limits.memory": `${mem * 2}Gi`,
+        pods: `${pods}`,
+        persistentvolumeclaims: `${pvcs}`,
+        "requests.storage": storage,
+        // Workloads are reached through the platform, never by their own cloud load balancer or
+        // node port: a team cannot open the cluster to the network by applying a Service.
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    };
+}
+
+/** LimitRange: defaults so every container has requests and limits (the quota requires them), and ceilings. */
+export function limitRangeFor(environment: Environment): k8s.types.input.core.v1.LimitRangeSpec {
+    const max = environment === "prod" ? { cpu: "8", memory: "32Gi" } : { cpu: "4", memory: "8Gi" };
+    return {
+        limits: [
+            {
+                type: "Container",
+                default: { cpu: "500m", memory: "512Mi" },
+                defaultRequest: { cpu: "100m", memory: "128Mi" },
+                max,
+            },
+            { type: "PersistentVolumeClaim", max: { storage: environment === "prod" ? "200Gi" : "50Gi" } },
+        ],
+    };
+}
+
+/** Name of the training runner's ServiceAccount, Role and RoleBinding in every workload namespace. */
+export const TRAINING_RUNNER = "model-training-runner";
+
+/**
+ * The model-training runner may manage pods and read their logs in its namespace, and read
+ * (`get`) secrets it is told the name of. No `list`/`watch` on secrets (that would disclose every
+ * secret's content), no exec, nothing cluster-wide.
+ */
+export const TRAINING_RUNNER_RULES: readonly PolicyRule[] = [
+    { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete", "patch"] },
+    { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+];
+
+/** Validation of BaselineArgs: every problem, with the field and how to fix it. */
+export function baselineProblems(args: BaselineArgs): string[] {
+    const problems: string[] = [];
+    if (!ENVIRONMENTS.includes(args.environment)) {
+        problems.push(`environment = "${args.environment}" is not one of ${ENVIRONMENTS.join(", ")}`);
+    }
+    const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
+    const serving = args.servingNamespaces ?? [];
+    if (workload.length === 0) {
+        problems.push("workloadNamespaces is empty: give at least one (default dev, staging, production)");
+    }
+    problems.push(...namespaceProblems("workloadNamespaces", workload, RESERVED_NAMESPACES));
+    problems.push(...namespaceProblems("servingNamespaces", serving, [...RESERVED_NAMESPACES, ...workload]));
+    for (const ns of Object.keys(args.trainingRunnerIdentities ?? {})) {
+        if (!workload.includes(ns)) {
+            problems.push(`trainingRunnerIdentities has "${ns}", which is not a workload namespace (${workload.join(", ")})`);
+        }
+    }
+    if (Object.keys(args.trainingRunnerIdentities ?? {}).length > 0 && !args.hints.workloadIdentity) {
+        problems.push("trainingRunnerIdentities is set but hints.workloadIdentity is absent: the cluster must say how identities are bound");
+    }
+    for (const [field, cidrs] of [
+        ["hints.apiServerCidrs", args.hints.apiServerCidrs],
+        ["hints.nodeCidrs", args.hints.nodeCidrs],
+    ] as const) {
+        (cidrs ?? []).forEach((cidr, i) => {
+            if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
+                problems.push(`${field}[${i}] = "${cidr}" is not an IPv4 CIDR (a.b.c.d/n)`);
+            } else if (cidr.endsWith("/0")) {
+                problems.push(`${field}[${i}] = "${cidr}" opens every address; give the control-plane / node ranges`);
+            }
+        });
+    }
+    return problems;
+}
+
+/** Baseline of the cluster: namespaces, Pod Security, NetworkPolicies, quotas, RBAC. */
+export class Baseline extends pulumi.ComponentResource {
+    /** Created namespaces by name; depend on these before installing into a namespace. */
+    public readonly namespaces: Readonly<Record<string, k8s.core.v1.Namespace>>;
+    /** Namespace names as outputs that resolve once the namespace and its policies exist. */
+    public readonly namespaceNames: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: BaselineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:k8s:Baseline", name, {}, opts);
+        throwIfProblems(`Baseline "${name}"`, baselineProblems(args));
+        const built = buildBaseline(this, name, args);
+        this.namespaces = built.namespaces;
+        this.namespaceNames = built.namespaceNames;
+        this.registerOutputs({ namespaceNames: this.namespaceNames });
+    }
+}
+
+/** Creates the baseline's children under `parent`. */
+export function buildBaseline(
+    parent: pulumi.Resource,
+    name: string,
+    args: BaselineArgs,
+): { namespaces: Record<string, k8s.core.v1.Namespace>; namespaceNames: Record<string, pulumi.Output<string>> } {
+    const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
+    const serving = args.servingNamespaces ?? [];
+    const opts = (extra: pulumi.CustomResourceOptions = {}) => childOpts(parent, args.provider, extra);
+    const namespaces: Record<string, k8s.core.v1.Namespace> = {};
+    const namespaceNames: Record<string, pulumi.Output<string>> = {};
+
+    for (const plan of namespacePlans(workload, serving)) {
+        const ns = new k8s.core.v1.Namespace(`${name}-${plan.name}`, { metadata: namespaceMetadata(plan) }, opts());
+        namespaces[plan.name] = ns;
+        const inNs = { namespace: ns.metadata.name, labels: { ...COMMON_LABELS } };
+        const policies = networkPolicies(plan, args.hints, serving.length > 0).map(
+            (p) =>
+                new k8s.networking.v1.NetworkPolicy(
+                    `${name}-${plan.name}-${p.name}`,
+                    { metadata: { ...inNs, name: p.name }, spec: p.spec },
+                    opts(),
+                ),
+        );
+        // Consumers install into the namespace only once its default-deny and allows exist, so
+        // nothing ever runs unconfined, even for a moment.
+        namespaceNames[plan.name] = pulumi.all([ns.metadata.name, ...policies.map((p) => p.metadata.name)]).apply(([n]) => n);
+
+        if (plan.role === "platform") {
+            continue;
+        }
+        new k8s.core.v1.ResourceQuota(
+            `${name}-${plan.name}-quota`,
+            { metadata: { ...inNs, name: "platform-quota" }, spec: { hard: quotaFor(args.environment) } },
+            opts(),
+        );
+        new k8s.core.v1.LimitRange(
+            `${name}-${plan.name}-limits`,
+            { metadata: { ...inNs, name: "platform-limits" }, spec: limitRangeFor(args.environment) },
+            opts(),
+        );
+        if (plan.role !== "workload") {
+            continue;
+        }
+        const identity = args.trainingRunnerIdentities?.[plan.name];
+        const wi = args.hints.workloadIdentity;
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-${plan.name}-${TRAINING_RUNNER}`,
+            {
+                metadata: {
+                    ...inNs,
+                    name: TRAINING_RUNNER,
+                    ...(identity && wi ? { annotations: { [wi.annotationKey]: identity } } : {}),
+                },
+                // The runner talks to the API; everything else in the namespace keeps no token.
+                automountServiceAccountToken: true,
+            },
+            opts(),
+        );
+        const role = new k8s.rbac.v1.Role(
+            `${name}-${plan.name}-${TRAINING_RUNNER}-role`,
+            { metadata: { ...inNs, name: TRAINING_RUNNER }, rules: [...TRAINING_RUNNER_RULES] },
+            opts(),
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-${plan.name}-${TRAINING_RUNNER}-binding`,
+            {
+                metadata: { ...inNs, name: TRAINING_RUNNER },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name }],
+            },
+            opts(),
+        );
+    }
+    return { namespaces, namespaceNames };
+}

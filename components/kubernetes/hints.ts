@@ -1,0 +1,53 @@
+/**
+ * What the in-cluster platform needs to know about the cluster it lands on, and nothing more.
+ *
+ * Every cloud's Cluster component fills this in (EKS, AKS, GKE); the addons never import a cloud
+ * SDK and never branch on the cloud: the differences are data, here.
+ */
+export interface ClusterHints {
+    /**
+     * StorageClass for persistent volumes (Prometheus, Alertmanager). EKS: `gp3` (EBS CSI),
+     * AKS: `managed-csi-premium`, GKE: `standard-rwo` / `premium-rwo`. Must be an encrypted class:
+     * the cluster components create it that way.
+     */
+    readonly storageClass: string;
+    /**
+     * Annotations for Services of type LoadBalancer that make the load balancer INTERNAL
+     * (EKS: `service.beta.kubernetes.io/aws-load-balancer-scheme: internal`, AKS:
+     * `service.beta.kubernetes.io/azure-load-balancer-internal: "true"`, GKE:
+     * `networking.gke.io/load-balancer-type: Internal`). The addons expose nothing through a load
+     * balancer by default; these are applied if one is ever enabled, so it is never public.
+     */
+    readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
+    /**
+     * How a Kubernetes ServiceAccount is bound to a cloud identity. Absent: no binding (pods get no
+     * cloud credentials, which is the safe default).
+     * - EKS (IRSA): `{ annotationKey: "eks.amazonaws.com/role-arn" }`
+     * - AKS: `{ annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } }`
+     * - GKE: `{ annotationKey: "iam.gke.io/gcp-service-account" }`
+     */
+    readonly workloadIdentity?: WorkloadIdentityFormat;
+    /**
+     * CIDRs where the Kubernetes API server's endpoints live as seen from pods (the VPC / VNet range
+     * for private endpoints, GKE's control-plane range). NetworkPolicies use them for the
+     * egress that Argo CD, Prometheus and operators need to the API, and for the ingress the API
+     * server needs to call admission webhooks. Default: the RFC 1918 ranges (never `0.0.0.0/0`).
+     */
+    readonly apiServerCidrs?: readonly string[];
+    /**
+     * CIDRs of the cluster nodes (Prometheus scrapes kubelet and node-exporter on the node IPs).
+     * Default: the RFC 1918 ranges.
+     */
+    readonly nodeCidrs?: readonly string[];
+}
+
+/** How a ServiceAccount carries its cloud identity (see {@link ClusterHints.workloadIdentity}). */
+export interface WorkloadIdentityFormat {
+    /** ServiceAccount annotation whose value names the cloud identity (role ARN, client id, GSA email). */
+    readonly annotationKey: string;
+    /** Labels the pods must carry for the identity webhook to act (AKS only, today). */
+    readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** RFC 1918 private ranges: the fallback for API-server and node CIDRs (never `0.0.0.0/0`). */
+export const PRIVATE_RANGES: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];

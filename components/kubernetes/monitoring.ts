@@ -1,0 +1,485 @@
+/**
+ * Monitoring: kube-prometheus-stack (Prometheus, Alertmanager, Grafana, operator) from the
+ * prometheus-community chart (pinned), the platform's alert rules, scrapes of the tool VMs'
+ * node_exporter and a platform dashboard delivered through Grafana's sidecar.
+ *
+ * The stack's CRDs are large (over the 256 KiB client-side-apply annotation limit): Helm installs
+ * them with the release, and nothing here re-applies them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
+import { ClusterHints } from "./hints";
+import { CHARTS } from "./versions";
+
+/** A VM that runs node_exporter on port 9100 (Jenkins, Vault, Wazuh). */
+export interface ScrapeTarget {
+    /** Tool role, becomes the `role` label of its series (e.g. `jenkins`). */
+    readonly role: string;
+    /** Private IPv4 address of the VM. */
+    readonly address: string;
+}
+
+/** Where alerts go. */
+export interface AlertingArgs {
+    /**
+     * Slack incoming-webhook URL (secret). Absent: Alertmanager runs with no receiver (alerts
+     * are visible in its UI and Grafana but sent nowhere), which is a valid setup, not an error.
+     */
+    readonly slackWebhookUrl?: pulumi.Input<string>;
+    /** Channel override; default: the webhook's own channel. */
+    readonly slackChannel?: string;
+}
+
+export interface MonitoringArgs {
+    /** Provider of the target cluster. */
+    readonly provider: k8s.Provider;
+    /** Retention, storage and replicas follow the environment (see MONITORING_PROFILES). */
+    readonly environment: Environment;
+    /** Namespace to install into (the Baseline's `monitoring`, already hardened). */
+    readonly namespace: pulumi.Input<string>;
+    /** Cluster facts: the storage class for Prometheus and Alertmanager volumes. */
+    readonly hints: ClusterHints;
+    /** Alert routing. Default: no receiver. */
+    readonly alerting?: AlertingArgs;
+    /** Tool VMs to scrape on port 9100 (node_exporter). Default none. */
+    readonly scrapeTargets?: pulumi.Input<readonly ScrapeTarget[]>;
+}
+
+/** Sizes per environment: retention and disk go together (retentionSize < volume, with headroom). */
+export interface MonitoringProfile {
+    readonly retention: string;
+    readonly retentionSize: string;
+    readonly prometheusStorage: string;
+    readonly prometheusReplicas: number;
+    readonly alertmanagerReplicas: number;
+    readonly alertmanagerStorage: string;
+}
+
+export const MONITORING_PROFILES: Readonly<Record<Environment, MonitoringProfile>> = {
+    dev: { retention: "7d", retentionSize: "16GB", prometheusStorage: "20Gi", prometheusReplicas: 1, alertmanagerReplicas: 1, alertmanagerStorage: "2Gi" },
+    staging: { retention: "15d", retentionSize: "40GB", prometheusStorage: "50Gi", prometheusReplicas: 1, alertmanagerReplicas: 1, alertmanagerStorage: "5Gi" },
+    // Two Prometheus replicas and a three-member Alertmanager cluster: losing a node loses no alerts.
+    prod: { retention: "30d", retentionSize: "160GB", prometheusStorage: "200Gi", prometheusReplicas: 2, alertmanagerReplicas: 3, alertmanagerStorage: "10Gi" },
+};
+
+/** Helm release name; with `fullnameOverride` it fixes the Service names below. */
+export const KPS_RELEASE = "kps";
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+export const SLACK_SECRET = "alertmanager-slack";
+export const SLACK_SECRET_KEY = "webhook-url";
+export const TOOL_VM_JOB = "tool-vms";
+export const NODE_EXPORTER_PORT = 9100;
+
+/** Alertmanager config: a Slack receiver when a webhook is given, otherwise only the `null` receiver. */
+export function alertmanagerConfig(slack: boolean, channel?: string): Record<string, unknown> {
+    const receiver = slack ? "slack" : "null";
+    return {
+        global: { resolve_timeout: "5m" },
+        route: {
+            group_by: ["namespace", "alertname"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+            receiver,
+            // Watchdog fires always (dead man's switch); it must not page.
+            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+        },
+        receivers: [
+            { name: "null" },
+            ...(slack
+                ? [
+                      {
+                          name: "slack",
+                          slack_configs: [
+                              {
+                                  // Read from the mounted Secret: the URL never appears in Helm values
+                                  // or in the Alertmanager config Secret.
+                                  api_url_file: `/etc/alertmanager/secrets/${SLACK_SECRET}/${SLACK_SECRET_KEY}`,
+                                  ...(channel ? { channel } : {}),
+                                  send_resolved: true,
+                                  title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+                                  text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+                              },
+                          ],
+                      },
+                  ]
+                : []),
+        ],
+        templates: ["/etc/alertmanager/config/*.tmpl"],
+    };
+}
+
+/** Prometheus scrape config for the tool VMs' node_exporter. */
+export function toolVmScrapeConfigs(targets: readonly ScrapeTarget[]): Record<string, unknown>[] {
+    if (targets.length === 0) {
+        return [];
+    }
+    return [
+        {
+            job_name: TOOL_VM_JOB,
+            scrape_interval: "30s",
+            static_configs: targets.map((t) => ({ targets: [`${t.address}:${NODE_EXPORTER_PORT}`], labels: { role: t.role } })),
+        },
+    ];
+}
+
+/** Chart values. Secrets are not in them: Grafana's password and the Slack URL come from Secrets. */
+export function monitoringValues(
+    environment: Environment,
+    storageClass: string,
+    slack: { enabled: boolean; channel?: string },
+    targets: readonly ScrapeTarget[],
+): Record<string, unknown> {
+    const p = MONITORING_PROFILES[environment];
+    const claim = (size: string) => ({
+        volumeClaimTemplate: {
+            spec: { storageClassName: storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+        },
+    });
+    return {
+        fullnameOverride: KPS_RELEASE,
+        // Installed by Helm from the chart's crds/ (server side, no last-applied annotation).
+        crds: { enabled: true },
+        prometheus: {
+            service: { type: "ClusterIP" },
+            prometheusSpec: {
+                retention: p.retention,
+                retentionSize: p.retentionSize,
+                replicas: p.prometheusReplicas,
+                storageSpec: claim(p.prometheusStorage),
+                // Pick up rules and monitors from every namespace, not only the release's labels:
+                // teams ship ServiceMonitors with their apps through Argo CD.
+                ruleSelectorNilUsesHelmValues: false,
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                probeSelectorNilUsesHelmValues: false,
+                additionalScrapeConfigs: toolVmScrapeConfigs(targets),
+            },
+        },
+        alertmanager: {
+            service: { type: "ClusterIP" },
+            config: alertmanagerConfig(slack.enabled, slack.channel),
+            alertmanagerSpec: {
+                replicas: p.alertmanagerReplicas,
+                storage: claim(p.alertmanagerStorage),
+                secrets: slack.enabled ? [SLACK_SECRET] : [],
+            },
+        },
+        grafana: {
+            fullnameOverride: `${KPS_RELEASE}-grafana`,
+            service: { type: "ClusterIP" },
+            admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+            sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
+        },
+    };
+}
+
+/** One alerting rule (Prometheus rule file format). */
+export interface AlertRule {
+    readonly alert: string;
+    readonly expr: string;
+    readonly for: string;
+    readonly labels: { readonly severity: "critical" | "warning" };
+    readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/** The platform's alerts. Each has a `for` so a blip does not page. */
+export const ALERT_RULES: readonly AlertRule[] = [
+    {
+        alert: "HighHttp5xxErrorRate",
+        expr:
+            'sum by (namespace, service) (rate(http_requests_total{code=~"5.."}[5m]))\n' +
+            "  / sum by (namespace, service) (rate(http_requests_total[5m])) > 0.05",
+        for: "2m",
+        labels: { severity: "critical" },
+        annotations: {
+            summary: "More than 5% of HTTP requests to {{ $labels.namespace }}/{{ $labels.service }} fail with 5xx",
+            description: "Sustained for 2 minutes. Check the service's recent rollout in Argo CD and its pods' logs.",
+        },
+    },
+    {
+        alert: "ModelServingHigh5xxErrorRate",
+        expr:
+            'sum by (namespace, deployment_name) (rate(seldon_api_executor_server_requests_seconds_count{code=~"5.."}[5m]))\n' +
+            "  / sum by (namespace, deployment_name) (rate(seldon_api_executor_server_requests_seconds_count[5m])) > 0.05",
+        for: "2m",
+        labels: { severity: "critical" },
+        annotations: {
+            summary: "Model {{ $labels.namespace }}/{{ $labels.deployment_name }} answers more than 5% of requests with 5xx",
+            description: "Sustained for 2 minutes (Seldon executor metrics).",
+        },
+    },
+    {
+        alert: "PodCrashLooping",
+        expr: 'max_over_time(kube_pod_container_status_waiting_reason{job="kube-state-metrics", reason="CrashLoopBackOff"}[5m]) >= 1',
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: {
+            summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) is crash-looping",
+            description: "In CrashLoopBackOff for 10 minutes.",
+        },
+    },
+    {
+        alert: "NodeNotReady",
+        expr: 'kube_node_status_condition{job="kube-state-metrics", condition="Ready", status="true"} == 0',
+        for: "10m",
+        labels: { severity: "critical" },
+        annotations: {
+            summary: "Node {{ $labels.node }} is not Ready",
+            description: "Not Ready for 10 minutes; its pods are being evicted or are unreachable.",
+        },
+    },
+    {
+        alert: "PersistentVolumeNearlyFull",
+        expr:
+            "(kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes) < 0.10\n" +
+            "  and kubelet_volume_stats_used_bytes > 0",
+        for: "5m",
+        labels: { severity: "warning" },
+        annotations: {
+            summary: "PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than 10% free",
+            description: "Expand the claim (the storage class allows expansion) or reduce retention.",
+        },
+    },
+    {
+        alert: "ScrapeTargetDown",
+        expr: "up == 0",
+        for: "5m",
+        labels: { severity: "warning" },
+        annotations: {
+            summary: "Target {{ $labels.job }}/{{ $labels.instance }} is down",
+            description: "Prometheus could not scrape it for 5 minutes (check NetworkPolicies and the target).",
+        },
+    },
+    {
+        alert: "ToolVmDown",
+        expr: `up{job="${TOOL_VM_JOB}"} == 0`,
+        for: "3m",
+        labels: { severity: "critical" },
+        annotations: {
+            summary: "Tool VM {{ $labels.role }} ({{ $labels.instance }}) is unreachable",
+            description: "node_exporter on the VM has not answered for 3 minutes.",
+        },
+    },
+    {
+        alert: "CertificateExpiringSoon",
+        expr: "certmanager_certificate_expiration_timestamp_seconds - time() < 14 * 24 * 3600",
+        for: "1h",
+        labels: { severity: "warning" },
+        annotations: {
+            summary: "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than 14 days",
+            description: "cert-manager has not renewed it; check the Certificate's events (needs cert-manager's metrics).",
+        },
+    },
+];
+
+/** The PrometheusRule object. */
+export function prometheusRule(namespace: string): Record<string, unknown> {
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "platform-alerts", namespace, labels: { ...COMMON_LABELS, release: KPS_RELEASE } },
+        spec: { groups: [{ name: "platform.rules", rules: ALERT_RULES.map((r) => ({ ...r })) }] },
+    };
+}
+
+/** The platform overview dashboard (Grafana JSON model), loaded by the sidecar from a labelled ConfigMap. */
+export function platformDashboard(): Record<string, unknown> {
+    const ds = { type: "prometheus", uid: "prometheus" };
+    const panel = (id: number, title: string, type: string, expr: string, x: number, y: number) => ({
+        id,
+        title,
+        type,
+        datasource: ds,
+        gridPos: { h: 8, w: 12, x, y },
+        targets: [{ refId: "A", datasource: ds, expr }],
+    });
+    return {
+        uid: "platform-overview",
+        title: "Platform overview",
+        tags: ["platform"],
+        timezone: "utc",
+        schemaVersion: 39,
+        refresh: "1m",
+        time: { from: "now-6h", to: "now" },
+        panels: [
+            panel(1, "Tool VMs up", "stat", `up{job="${TOOL_VM_JOB}"}`, 0, 0),
+            panel(2, "Firing alerts", "stat", 'count by (severity) (ALERTS{alertstate="firing"})', 12, 0),
+            panel(3, "HTTP 5xx ratio", "timeseries", 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', 0, 8),
+            panel(4, "Nodes not Ready", "stat", 'sum(kube_node_status_condition{condition="Ready",status="true"} == 0) or vector(0)', 12, 8),
+            panel(5, "Container restarts (1h)", "timeseries", "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", 0, 16),
+            panel(6, "PVC usage", "timeseries", "kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes", 12, 16),
+            panel(7, "Tool VM CPU busy", "timeseries", `1 - avg by (role) (rate(node_cpu_seconds_total{job="${TOOL_VM_JOB}",mode="idle"}[5m]))`, 0, 24),
+            panel(8, "Tool VM root disk free", "timeseries", `node_filesystem_avail_bytes{job="${TOOL_VM_JOB}",mountpoint="/"} / node_filesystem_size_bytes{job="${TOOL_VM_JOB}",mountpoint="/"}`, 12, 24),
+        ],
+    };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Problems with scrape targets (checked when they resolve: they are outputs of the VMs). */
+export function scrapeTargetProblems(targets: readonly ScrapeTarget[]): string[] {
+    const problems: string[] = [];
+    targets.forEach((t, i) => {
+        if (!IPV4.test(t.address)) {
+            problems.push(`scrapeTargets[${i}].address = "${t.address}" is not an IPv4 address (give the VM's private IP)`);
+        }
+        if (!/^[a-z][a-z0-9-]*$/.test(t.role)) {
+            problems.push(`scrapeTargets[${i}].role = "${t.role}" must be lowercase letters, digits and '-' (e.g. "jenkins")`);
+        }
+    });
+    return problems;
+}
+
+/** Validation of MonitoringArgs (the parts known before deployment). */
+export function monitoringProblems(args: MonitoringArgs): string[] {
+    const problems: string[] = [];
+    if (!ENVIRONMENTS.includes(args.environment)) {
+        problems.push(`environment = "${args.environment}" is not one of ${ENVIRONMENTS.join(", ")}`);
+    }
+    if (!args.hints.storageClass || args.hints.storageClass.trim() === "") {
+        problems.push("hints.storageClass is empty: Prometheus and Alertmanager need a StorageClass for their volumes");
+    }
+    if (args.alerting?.slackChannel !== undefined && !/^[#@]?[a-z0-9._-]+$/.test(args.alerting.slackChannel)) {
+        problems.push(`alerting.slackChannel = "${args.alerting.slackChannel}" is not a Slack channel name (e.g. "#platform-alerts")`);
+    }
+    return problems;
+}
+
+/** kube-prometheus-stack and the platform's monitoring content. */
+export class Monitoring extends pulumi.ComponentResource {
+    /** Grafana's `admin` password (secret). */
+    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** In-cluster URLs (ClusterIP). */
+    public readonly endpoints: pulumi.Output<{ prometheus: string; alertmanager: string; grafana: string }>;
+    /** The Helm release, for `dependsOn`. */
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:k8s:Monitoring", name, {}, opts);
+        throwIfProblems(`Monitoring "${name}"`, monitoringProblems(args));
+        const built = buildMonitoring(this, name, args);
+        this.grafanaAdminPassword = built.grafanaAdminPassword;
+        this.endpoints = built.endpoints;
+        this.release = built.release;
+        this.registerOutputs({ grafanaAdminPassword: this.grafanaAdminPassword, endpoints: this.endpoints });
+    }
+}
+
+/** Creates Monitoring's children under `parent`. */
+export function buildMonitoring(parent: pulumi.Resource, name: string, args: MonitoringArgs) {
+    const opts = (extra: pulumi.CustomResourceOptions = {}) => childOpts(parent, args.provider, extra);
+    const slackUrl = args.alerting?.slackWebhookUrl;
+    const targets = pulumi.output(args.scrapeTargets ?? []).apply((t) => {
+        throwIfProblems(`Monitoring "${name}"`, scrapeTargetProblems(t));
+        return t;
+    });
+    const meta = (n: string) => ({ name: n, namespace: args.namespace, labels: { ...COMMON_LABELS } });
+
+    const password = new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: true, overrideSpecial: "-_.+=" }, { parent });
+    const grafanaSecret = new k8s.core.v1.Secret(
+        `${name}-grafana-admin`,
+        {
+            metadata: meta(GRAFANA_ADMIN_SECRET),
+            type: "Opaque",
+            stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password.result) },
+        },
+        opts(),
+    );
+    const secrets: pulumi.Resource[] = [grafanaSecret];
+    if (slackUrl !== undefined) {
+        secrets.push(
+            new k8s.core.v1.Secret(
+                `${name}-slack-webhook`,
+                { metadata: meta(SLACK_SECRET), type: "Opaque", stringData: { [SLACK_SECRET_KEY]: pulumi.secret(slackUrl) } },
+                opts(),
+            ),
+        );
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-allow-alertmanager-slack-egress`,
+            {
+                metadata: meta("allow-alertmanager-slack-egress"),
+                spec: {
+                    // Slack publishes no stable IP ranges: HTTPS anywhere, for Alertmanager only.
+                    podSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager" } },
+                    policyTypes: ["Egress"],
+                    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+                },
+            },
+            opts(),
+        );
+    }
+    new k8s.networking.v1.NetworkPolicy(
+        `${name}-allow-prometheus-tool-vm-egress`,
+        {
+            metadata: meta("allow-prometheus-tool-vm-egress"),
+            spec: {
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                policyTypes: ["Egress"],
+                // Exactly the VMs, exactly node_exporter. No targets: no rule (an empty `to`
+                // would mean "anywhere").
+                egress: targets.apply((t) =>
+                    t.length === 0
+                        ? []
+                        : [{ to: t.map((x) => ({ ipBlock: { cidr: `${x.address}/32` } })), ports: [{ protocol: "TCP", port: NODE_EXPORTER_PORT }] }],
+                ),
+            },
+        },
+        opts(),
+    );
+
+    const release = new k8s.helm.v3.Release(
+        name,
+        {
+            name: KPS_RELEASE,
+            chart: CHARTS.kubePrometheusStack.chart,
+            version: CHARTS.kubePrometheusStack.version,
+            repositoryOpts: { repo: CHARTS.kubePrometheusStack.repo },
+            namespace: args.namespace,
+            createNamespace: false,
+            skipCrds: false,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: 900,
+            maxHistory: 10,
+            values: targets.apply((t) =>
+                monitoringValues(args.environment, args.hints.storageClass, { enabled: slackUrl !== undefined, channel: args.alerting?.slackChannel }, t),
+            ),
+        },
+        opts({ dependsOn: secrets }),
+    );
+
+    const rule = pulumi.output(args.namespace).apply(prometheusRule);
+    new k8s.apiextensions.CustomResource(
+        `${name}-platform-alerts`,
+        {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PrometheusRule",
+            metadata: rule.apply((r) => r.metadata as k8s.types.input.meta.v1.ObjectMeta),
+            spec: rule.apply((r) => r.spec),
+        },
+        // After the release: its CRDs and the operator's validating webhook.
+        opts({ dependsOn: [release] }),
+    );
+    new k8s.core.v1.ConfigMap(
+        `${name}-platform-dashboard`,
+        {
+            metadata: { ...meta("platform-overview-dashboard"), labels: { ...COMMON_LABELS, grafana_dashboard: "1" } },
+            data: { "platform-overview.json": JSON.stringify(platformDashboard(), null, 2) },
+        },
+        opts(),
+    );
+
+    const svc = (s: string, port: number, scheme = "http") => pulumi.interpolate`${scheme}://${s}.${args.namespace}.svc.cluster.local:${port}`;
+    return {
+        grafanaAdminPassword: pulumi.secret(password.result),
+        endpoints: pulumi.all([
+            svc(`${KPS_RELEASE}-prometheus`, 9090),
+            svc(`${KPS_RELEASE}-alertmanager`, 9093),
+            svc(`${KPS_RELEASE}-grafana`, 80),
+        ]).apply(([prometheus, alertmanager, grafana]) => ({ prometheus, alertmanager, grafana })),
+        release,
+    };
+}
