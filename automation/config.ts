@@ -45,46 +45,55 @@ export interface EphemeralSettings {
     readonly expiresAt: Date;
 }
 
-/** Node-pool sizing keys we cap, wherever they appear under `platform:cluster`. */
-const CAP_ONE = new Set(["minSize", "desiredSize", "minCount", "nodeCount", "count", "initialNodeCount", "minNodes"]);
-const CAP_TWO = new Set(["maxSize", "maxCount", "maxNodes"]);
+/** The cluster's node pools (components/config schema: cluster.nodePools.{system,workload}). */
+const POOLS = ["system", "workload"] as const;
 
 /**
- * Smaller node pools: every size-like key under the cluster's node pools is capped (min/desired
- * 1, max 2). Capped, never raised: a dev profile that is already smaller stays as it is. Other
- * cluster settings (endpoint access, versions, encryption) are the dev profile's, unchanged: an
- * ephemeral environment must look like dev, only cheaper.
+ * Smaller node pools: min and desired 1, max 2 for both pools, set explicitly because the dev
+ * PROFILE (not the stack file) usually supplies the sizes. Capped, never raised: a stack file
+ * that is already smaller stays as it is. Everything else in `cluster` (endpoint access,
+ * versions, instance types) is the dev stack's, unchanged: ephemeral must look like dev, cheaper.
  */
-export function shrinkCluster(cluster: unknown): unknown {
-    const walk = (v: unknown): unknown => {
-        if (Array.isArray(v)) return v.map(walk);
-        if (v === null || typeof v !== "object") return v;
-        const outObj: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) {
-            if (typeof x === "number" && CAP_ONE.has(k)) outObj[k] = Math.min(x, 1);
-            else if (typeof x === "number" && CAP_TWO.has(k)) outObj[k] = Math.min(x, 2);
-            else outObj[k] = walk(x);
-        }
-        return outObj;
-    };
-    return walk(cluster);
+export function shrinkCluster(cluster: unknown): Record<string, unknown> {
+    const c = cluster !== null && typeof cluster === "object" ? (cluster as Record<string, unknown>) : {};
+    const given = (c.nodePools ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const cap = (v: unknown, max: number) => (typeof v === "number" ? Math.min(v, max) : max);
+    const nodePools: Record<string, unknown> = { ...given };
+    for (const pool of POOLS) {
+        const p = given[pool] ?? {};
+        nodePools[pool] = { ...p, minSize: cap(p.minSize, 1), desiredSize: cap(p.desiredSize, 1), maxSize: cap(p.maxSize, 2) };
+    }
+    return { ...c, nodePools };
+}
+
+/** The owner in the form the config schema accepts (lowercase handle, 2-63 characters). */
+export function ownerHandle(owner: string): string {
+    const h = owner.toLowerCase().replace(/[^a-z0-9._@-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 63);
+    return h.length >= 2 ? h : `user-${h}`.slice(0, 63);
 }
 
 /**
- * The ONE place that decides how an ephemeral stack differs from dev. Keys are the
- * `platform:` config keys of components/config; `platform:ttl` and `platform:expiresAt` are
- * informational for the program (e.g. an `expires-at` tag on cloud resources).
+ * The ONE place that decides how an ephemeral stack differs from dev; only keys the config schema
+ * (components/config/schema.ts) already knows:
+ * - namePrefix: the derived prefix is `<project>-<env>-<cloud>`, the SAME as dev's, so physical
+ *   names would collide with the dev stack; `eph-pr<n>-<cloud>` keeps them apart.
+ * - owner, and the TTL as cloud tags (pr, ttl, expires-at as Unix seconds: label-safe on GCP).
+ * - smaller node pools.
  */
 export function ephemeralOverrides(dev: Readonly<Record<string, unknown>>, s: EphemeralSettings): Record<string, unknown> {
-    const o: Record<string, unknown> = {
-        "platform:owner": s.owner,
-        "platform:ttl": s.ttl,
-        "platform:expiresAt": s.expiresAt.toISOString(),
+    const devTags = (dev["platform:tags"] ?? {}) as Record<string, string>;
+    return {
+        "platform:namePrefix": `eph-pr${s.pr}-${s.cloud}`,
+        "platform:owner": ownerHandle(s.owner),
+        "platform:tags": {
+            ...devTags,
+            ephemeral: "true",
+            pr: String(s.pr),
+            ttl: s.ttl,
+            "expires-at": String(Math.floor(s.expiresAt.getTime() / 1000)),
+        },
+        "platform:cluster": shrinkCluster(dev["platform:cluster"]),
     };
-    if (dev["platform:cluster"] !== undefined) {
-        o["platform:cluster"] = shrinkCluster(dev["platform:cluster"]);
-    }
-    return o;
 }
 
 export interface EphemeralConfig {

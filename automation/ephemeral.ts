@@ -7,7 +7,7 @@ import * as path from "path";
 
 import { LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 
-import { ephemeralConfig } from "./config";
+import { ephemeralConfig, ownerHandle } from "./config";
 import {
     assertEphemeral,
     Cloud,
@@ -88,7 +88,7 @@ export async function up(rt: Runtime, a: UpArgs): Promise<UpOutcome> {
         configure = async () => undefined;
         program = (owner) => namespaceProgram({ ...nsArgs, owner });
     }
-    const owner = a.owner ?? env(rt, "GITHUB_ACTOR") ?? env(rt, "BUILD_USER_ID") ?? (await ws.whoAmI()).user;
+    const owner = ownerHandle(a.owner ?? env(rt, "GITHUB_ACTOR") ?? env(rt, "BUILD_USER_ID") ?? (await ws.whoAmI()).user);
 
     // An existing stack of this name must be one of ours (a PR update): never adopt another.
     const existing = (await ws.listStacks()).some((s) => s.name === name || s.name.endsWith(`/${name}`));

@@ -175,10 +175,11 @@ if (a0 === "whoami") {
     const s = stackOf(name);
     out(`Updating (${name}):\n`);
     out(`    +  pulumi:pulumi:Stack ${proj}-${name} creating\n`);
-    maybeFail("up");
     const created = (state.canned.resources || []).filter((r) => !s.resources.some((x) => x.urn === r.urn));
     for (const r of created) out(`    +  ${r.type} ${r.urn.split("::").pop()} created\n`);
+    // Like a real failed update, what was created before the error stays in the state.
     s.resources = [...s.resources, ...created];
+    maybeFail("up");
     s.outputs = { ...(state.canned.outputs || {}) };
     s.secretOutputs = state.canned.secretOutputs || [];
     record(s, "update", { create: created.length, same: s.resources.length - created.length });
