@@ -83,13 +83,13 @@ export const SUPPORTED_CLOUDS: readonly Cloud[] = ["aws"];
 /** The one error bad configuration produces: every problem, each on its own line. */
 export class ConfigError extends Error {
     constructor(
-        readonly stack: string,
+        readonly stackName: string,
         readonly problems: readonly string[],
     ) {
         super(
-            `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p}`).join("\n") +
-                `\nFix these in stacks/Pulumi.${stack}.yaml (or with \`pulumi config set\`); nothing was created.`,
+                `\nFix these in stacks/Pulumi.${stackName}.yaml (or with \`pulumi config set\`); nothing was created.`,
         );
         this.name = "ConfigError";
     }

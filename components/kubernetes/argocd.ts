@@ -203,7 +203,8 @@ export function buildArgoCd(parent: pulumi.Resource, name: string, args: ArgoCdA
             cleanupOnFail: true,
             timeout: 900,
             maxHistory: 10,
-            values: argoCdValues(args.environment, password.bcryptHash),
+            // Marked secret explicitly: the hash must never show in a diff or a state export.
+            values: argoCdValues(args.environment, pulumi.secret(password.bcryptHash)),
         },
         childOpts(parent, args.provider),
     );
