@@ -1,0 +1,64 @@
+/**
+ * Shared fixtures for the in-cluster platform tests: realistic Addons arguments and a captured
+ * graph of the real components under the offline engine's mocks.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { captureGraph } from "../../offline/engine";
+import { ResourceGraph } from "../../offline/graph";
+import { Addons, AddonsArgs } from "../../components/kubernetes";
+
+/** A kubeconfig that points nowhere: under mocks the provider never connects. */
+export const FAKE_KUBECONFIG = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "offline", cluster: { server: "https://10.0.0.10:443" } }],
+    contexts: [{ name: "offline", context: { cluster: "offline", user: "offline" } }],
+    "current-context": "offline",
+    users: [{ name: "offline", user: { token: "offline" } }],
+});
+
+export const TOOL_VMS = [
+    { role: "jenkins", address: "10.20.16.11" },
+    { role: "vault", address: "10.20.16.12" },
+    { role: "wazuh", address: "10.20.16.13" },
+];
+
+export const SLACK_WEBHOOK = "https://hooks.slack.com/services/T000/B000/offline-test-webhook";
+
+/** Args for a realistic EKS-like cluster; `provider` is created inside the program. */
+export function baseArgs(environment: AddonsArgs["environment"]): Omit<AddonsArgs, "provider"> {
+    return {
+        environment,
+        hints: {
+            storageClass: "gp3",
+            loadBalancerAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" },
+            workloadIdentity: { annotationKey: "eks.amazonaws.com/role-arn" },
+            apiServerCidrs: ["10.20.0.0/16"],
+            nodeCidrs: ["10.20.0.0/16"],
+        },
+        gitops: { repoUrl: "https://github.com/example/platform-config.git", path: `apps/${environment}`, revision: "main" },
+        alerting: {},
+        scrapeTargets: TOOL_VMS,
+        modelServing: { engine: "seldon-core", demo: false },
+    };
+}
+
+/** Captures the graph of one Addons component with `args` (merged over {@link baseArgs}). */
+export function addonsGraph(
+    environment: AddonsArgs["environment"],
+    overrides: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">> = () => ({}),
+): Promise<ResourceGraph> {
+    return captureGraph(
+        async () => {
+            const pulumi = await import("@pulumi/pulumi");
+            const provider = new k8s.Provider("k8s", { kubeconfig: FAKE_KUBECONFIG });
+            const addons = new Addons("platform", { ...baseArgs(environment), ...overrides(pulumi), provider });
+            return {
+                argocdAdminPassword: addons.argocdAdminPassword,
+                grafanaAdminPassword: addons.grafanaAdminPassword,
+                endpoints: addons.endpoints,
+            };
+        },
+        { stack: `k8s-${environment}` },
+    );
+}
