@@ -1,0 +1,91 @@
+/**
+ * Pure rendering: typed params -> `#cloud-config` text. No Pulumi here, so it is trivially
+ * testable; `output.ts` wraps it for Outputs.
+ */
+import { stringify } from "yaml";
+import { BOOTSTRAP_LIB, BOOTSTRAP_LIB_DIR, BOOTSTRAP_RUNNER, renderLib } from "./shell";
+import { agentSteps, basePlan, jenkinsPlan, RolePlan, runnerScript, Step, vaultPlan, wazuhPlan, WriteFile } from "./scripts";
+import { AgentParams, BootstrapParams, BootstrapRole, Cloud, JenkinsParams, VaultParams, WazuhParams } from "./types";
+import { assertValidBootstrapParams } from "./validate";
+
+/** The subset of cloud-config (https://cloudinit.readthedocs.io/en/latest/reference/modules.html) emitted. */
+export interface CloudConfig {
+    readonly hostname: string;
+    /** cc_set_passwords: no password SSH logins, whatever the image's default. */
+    readonly ssh_pwauth: false;
+    /** cc_ssh: root login disabled. */
+    readonly disable_root: true;
+    /** Apply pending (security) updates before any service starts. */
+    readonly package_update: true;
+    readonly package_upgrade: true;
+    readonly packages: readonly string[];
+    readonly write_files: readonly WriteFile[];
+    readonly runcmd: readonly (readonly string[])[];
+}
+
+function planFor<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): RolePlan {
+    switch (role) {
+        case "bastion": {
+            const p = params as AgentParams<Cloud>;
+            const base = basePlan(p, true);
+            return { ...base, steps: [...base.steps, ...agentSteps(p)] };
+        }
+        case "jenkins": {
+            const p = params as JenkinsParams<Cloud>;
+            return merge(basePlan(p, false), { files: [], packages: [], steps: agentSteps(p) }, jenkinsPlan(p));
+        }
+        case "vault": {
+            const p = params as VaultParams<Cloud>;
+            return merge(basePlan(p, false), { files: [], packages: [], steps: agentSteps(p) }, vaultPlan(p));
+        }
+        case "wazuh": {
+            // The manager monitors itself: no agent on this VM.
+            const p = params as WazuhParams<Cloud>;
+            return merge(basePlan(p, false), wazuhPlan(p));
+        }
+        default:
+            throw new Error(`unknown bootstrap role ${JSON.stringify(role)}`);
+    }
+}
+
+function merge(...plans: RolePlan[]): RolePlan {
+    return {
+        files: plans.flatMap((p) => p.files),
+        steps: plans.flatMap((p) => p.steps),
+        packages: [...new Set(plans.flatMap((p) => p.packages))],
+    };
+}
+
+/** The typed cloud-config object for a role (validated first; throws BootstrapParamsError). */
+export function buildCloudConfig<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): CloudConfig {
+    assertValidBootstrapParams(role, params);
+    const plan = planFor(role, params);
+    const steps: Step[] = plan.steps;
+    const scripts: WriteFile[] = [
+        { path: BOOTSTRAP_LIB, content: renderLib(params.cloud), permissions: "0644", owner: "root:root" },
+        ...steps.map((s) => ({ path: `${BOOTSTRAP_LIB_DIR}/${s.name}.sh`, content: s.script, permissions: "0755", owner: "root:root" })),
+        { path: BOOTSTRAP_RUNNER, content: runnerScript(role, steps), permissions: "0755", owner: "root:root" },
+    ];
+    return {
+        hostname: params.hostname,
+        ssh_pwauth: false,
+        disable_root: true,
+        package_update: true,
+        package_upgrade: true,
+        packages: plan.packages,
+        write_files: [...plan.files, ...scripts],
+        runcmd: [[BOOTSTRAP_RUNNER]],
+    };
+}
+
+/**
+ * Renders the `#cloud-config` user data of a role as plain text.
+ *
+ * The document holds no secret material: secrets are referenced and fetched on the VM with its
+ * identity (tests/bootstrap scan every role x cloud rendering for keys, passwords and tokens).
+ */
+export function renderBootstrapDocument<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): string {
+    const config = buildCloudConfig(role, params);
+    const body = stringify(config, { lineWidth: 0, blockQuote: "literal" });
+    return `#cloud-config\n# Platform bootstrap: role=${role} cloud=${params.cloud}. Rendered by components/bootstrap; contains no secrets.\n${body}`;
+}

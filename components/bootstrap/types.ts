@@ -1,0 +1,277 @@
+/**
+ * Typed parameters of the tool VM bootstrap.
+ *
+ * Params carry only what differs per cloud and stack, and NEVER secret values: user data is
+ * readable through the instance metadata service and the cloud's APIs. Secrets are referenced
+ * (name / ARN / id) and fetched on the VM at boot with the VM's own identity.
+ *
+ * The per-cloud unions are tied together by `cloud`: an AWS VM takes an `awskms` seal, an
+ * `s3` backup target, an AWS Secrets Manager reference and an EBS data disk, and the compiler
+ * refuses a Key Vault seal there.
+ */
+
+export type Cloud = "aws" | "azure" | "gcp";
+export type BootstrapRole = "bastion" | "jenkins" | "vault" | "wazuh";
+
+export const CLOUDS: readonly Cloud[] = ["aws", "azure", "gcp"];
+export const BOOTSTRAP_ROLES: readonly BootstrapRole[] = ["bastion", "jenkins", "vault", "wazuh"];
+
+// ---------------------------------------------------------------------------------------------
+// Vault auto-unseal (https://developer.hashicorp.com/vault/docs/configuration/seal)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * AWS KMS seal. Credentials come from the instance profile (the SDK's default chain): the
+ * rendered stanza never contains `access_key` / `secret_key`. The instance role needs
+ * kms:Encrypt, kms:Decrypt and kms:DescribeKey on the key.
+ */
+export interface AwsKmsSeal {
+    readonly type: "awskms";
+    /** Region of the key, e.g. `eu-west-1`. */
+    readonly region: string;
+    /** Key id (UUID), key ARN, or `alias/...`. Not secret. */
+    readonly kmsKeyId: string;
+}
+
+/**
+ * Azure Key Vault seal, authenticated by the VM's managed identity (no `client_secret` is ever
+ * rendered). The identity needs the "Key Vault Crypto User" role (or wrapKey/unwrapKey/get).
+ */
+export interface AzureKeyVaultSeal {
+    readonly type: "azurekeyvault";
+    /** Entra ID tenant (directory) id, a UUID. */
+    readonly tenantId: string;
+    /** Key Vault name (3-24 characters). */
+    readonly vaultName: string;
+    /** Name of the key (RSA) in that vault. */
+    readonly keyName: string;
+    /**
+     * Client id of a user-assigned managed identity, when the VM has more than one identity.
+     * An identifier, not a credential. Default: the VM's only / system-assigned identity.
+     */
+    readonly clientId?: string;
+}
+
+/**
+ * Google Cloud KMS seal, authenticated by the VM's service account through the metadata server
+ * (no `credentials` file). The service account needs roles/cloudkms.cryptoKeyEncrypterDecrypter
+ * and cloudkms.cryptoKeys.get on the key.
+ */
+export interface GcpCkmsSeal {
+    readonly type: "gcpckms";
+    readonly project: string;
+    /** Key ring location, e.g. `europe-west1` or `global`. */
+    readonly region: string;
+    readonly keyRing: string;
+    readonly cryptoKey: string;
+}
+
+export type VaultSeal = AwsKmsSeal | AzureKeyVaultSeal | GcpCkmsSeal;
+
+// ---------------------------------------------------------------------------------------------
+// Backup targets (object storage for Vault raft snapshots)
+// ---------------------------------------------------------------------------------------------
+
+/** S3 bucket, written with the instance role (s3:PutObject on `<prefix>*`). */
+export interface S3BackupTarget {
+    readonly type: "s3";
+    readonly bucket: string;
+    readonly region: string;
+    /** Object key prefix; empty or ending in `/`. Default `vault-snapshots/`. */
+    readonly prefix?: string;
+}
+
+/** Azure Blob container, written with the managed identity ("Storage Blob Data Contributor"). */
+export interface AzureBlobBackupTarget {
+    readonly type: "azureblob";
+    /** Storage account name (3-24 lowercase letters and digits). */
+    readonly accountName: string;
+    readonly container: string;
+    /** Blob name prefix; empty or ending in `/`. Default `vault-snapshots/`. */
+    readonly prefix?: string;
+    /** User-assigned managed identity client id, if the VM has several. Not a credential. */
+    readonly clientId?: string;
+}
+
+/** GCS bucket, written with the VM's service account (roles/storage.objectCreator). */
+export interface GcsBackupTarget {
+    readonly type: "gcs";
+    readonly bucket: string;
+    /** Object name prefix; empty or ending in `/`. Default `vault-snapshots/`. */
+    readonly prefix?: string;
+}
+
+export type BackupTarget = S3BackupTarget | AzureBlobBackupTarget | GcsBackupTarget;
+
+// ---------------------------------------------------------------------------------------------
+// Secret references (fetched at boot with the VM identity; the value never enters user data)
+// ---------------------------------------------------------------------------------------------
+
+/** An AWS Secrets Manager secret (SecretString), read with the instance role. */
+export interface AwsSecretsManagerRef {
+    readonly type: "aws-secretsmanager";
+    /** Secret name or ARN. */
+    readonly secretId: string;
+    readonly region: string;
+}
+
+/** An Azure Key Vault secret, read with the managed identity ("Key Vault Secrets User"). */
+export interface AzureKeyVaultSecretRef {
+    readonly type: "azure-keyvault";
+    readonly vaultName: string;
+    readonly secretName: string;
+    /** User-assigned managed identity client id, if the VM has several. Not a credential. */
+    readonly clientId?: string;
+}
+
+/** A Google Secret Manager secret version, read with the VM's service account. */
+export interface GcpSecretManagerRef {
+    readonly type: "gcp-secretmanager";
+    readonly project: string;
+    /** Secret id (the short name, not the full resource path). */
+    readonly secret: string;
+    /** Version number or `latest`. Default `latest`. */
+    readonly version?: string;
+}
+
+export type SecretRef = AwsSecretsManagerRef | AzureKeyVaultSecretRef | GcpSecretManagerRef;
+
+// ---------------------------------------------------------------------------------------------
+// Data disks: each cloud names attached disks differently
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An EBS volume. On Nitro instances it appears as NVMe, found by its serial:
+ * /dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol<id without dash>.
+ */
+export interface AwsEbsDataDisk {
+    readonly type: "aws-ebs";
+    /** `vol-...` id of the attached volume. */
+    readonly volumeId: string;
+    /** The attachment's device name (e.g. `/dev/sdf`), tried too for Xen instance types. */
+    readonly deviceName?: string;
+}
+
+/**
+ * A managed data disk at a LUN: /dev/disk/azure/data/by-lun/<lun> (azure-vm-utils, NVMe-capable
+ * images) or /dev/disk/azure/scsi1/lun<lun> (WALinuxAgent udev rules).
+ */
+export interface AzureLunDataDisk {
+    readonly type: "azure-lun";
+    /** LUN of the data disk attachment, 0-63. */
+    readonly lun: number;
+}
+
+/** A persistent disk attached with `deviceName`: /dev/disk/by-id/google-<deviceName>. */
+export interface GcpPersistentDataDisk {
+    readonly type: "gcp-pd";
+    readonly deviceName: string;
+}
+
+export type DataDisk = AwsEbsDataDisk | AzureLunDataDisk | GcpPersistentDataDisk;
+
+// ---------------------------------------------------------------------------------------------
+// Tying the unions to the cloud
+// ---------------------------------------------------------------------------------------------
+
+/** Which variant of each union belongs to which cloud. */
+export interface CloudBindings {
+    readonly aws: { seal: AwsKmsSeal; backup: S3BackupTarget; secret: AwsSecretsManagerRef; disk: AwsEbsDataDisk };
+    readonly azure: {
+        seal: AzureKeyVaultSeal;
+        backup: AzureBlobBackupTarget;
+        secret: AzureKeyVaultSecretRef;
+        disk: AzureLunDataDisk;
+    };
+    readonly gcp: { seal: GcpCkmsSeal; backup: GcsBackupTarget; secret: GcpSecretManagerRef; disk: GcpPersistentDataDisk };
+}
+
+export type SealFor<C extends Cloud> = CloudBindings[C]["seal"];
+export type BackupTargetFor<C extends Cloud> = CloudBindings[C]["backup"];
+export type SecretRefFor<C extends Cloud> = CloudBindings[C]["secret"];
+export type DataDiskFor<C extends Cloud> = CloudBindings[C]["disk"];
+
+/** The seal type, backup type, secret-ref type and disk type each cloud accepts. */
+export const CLOUD_KINDS: {
+    readonly [C in Cloud]: {
+        readonly seal: SealFor<C>["type"];
+        readonly backup: BackupTargetFor<C>["type"];
+        readonly secret: SecretRefFor<C>["type"];
+        readonly disk: DataDiskFor<C>["type"];
+    };
+} = {
+    aws: { seal: "awskms", backup: "s3", secret: "aws-secretsmanager", disk: "aws-ebs" },
+    azure: { seal: "azurekeyvault", backup: "azureblob", secret: "azure-keyvault", disk: "azure-lun" },
+    gcp: { seal: "gcpckms", backup: "gcs", secret: "gcp-secretmanager", disk: "gcp-pd" },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Role parameters
+// ---------------------------------------------------------------------------------------------
+
+/** Shared by every role. */
+export interface CommonParams<C extends Cloud> {
+    readonly cloud: C;
+    /**
+     * Host name (RFC 1123 label, e.g. `plat-dev-vault-0`). Also the Wazuh agent name, the Vault
+     * raft node id and the CN of the VM's self-signed certificates.
+     */
+    readonly hostname: string;
+    /**
+     * Reference to the Wazuh enrollment password in the cloud's secret store. Agents use it to
+     * enroll; the Wazuh manager requires it (authd `use_password`). Fetched at boot.
+     */
+    readonly wazuhEnrollmentSecret: SecretRefFor<C>;
+}
+
+/** Roles that run a Wazuh agent reporting to the manager. */
+export interface AgentParams<C extends Cloud> extends CommonParams<C> {
+    /** Private DNS name or IP of the Wazuh manager (ports 1514/1515). */
+    readonly wazuhManagerAddress: string;
+}
+
+/** The bastion: common hardening, node_exporter and the Wazuh agent; SSH forwarding allowed. */
+export type BastionParams<C extends Cloud> = AgentParams<C>;
+
+export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
+    /** Separate data disk for JENKINS_HOME (/var/lib/jenkins). */
+    readonly dataDisk: DataDiskFor<C>;
+}
+
+export interface VaultParams<C extends Cloud> extends AgentParams<C> {
+    /** Separate data disk for raft storage (/opt/vault/data). */
+    readonly dataDisk: DataDiskFor<C>;
+    /** Auto-unseal with the cloud's KMS, authenticated by the VM identity. */
+    readonly seal: SealFor<C>;
+    /** Where the snapshot timer uploads raft snapshots. */
+    readonly backup: BackupTargetFor<C>;
+    /** Snapshot schedule as a systemd OnCalendar expression. Default `hourly`. */
+    readonly snapshotSchedule?: string;
+    /**
+     * Vault auth role the snapshot job logs in with, using the VM identity through the cloud's
+     * auth method (aws iam / azure / gcp gce). Created by the operator at initialisation (see
+     * README.md). Default `raft-snapshot`.
+     */
+    readonly snapshotAuthRole?: string;
+    /** Mount path of that auth method. Default: `aws`, `azure` or `gcp`. */
+    readonly snapshotAuthMount?: string;
+}
+
+/** The Wazuh all-in-one server: manager, indexer and dashboard. It runs no agent of its own. */
+export interface WazuhParams<C extends Cloud> extends CommonParams<C> {
+    /** Separate data disk for the indexer (/var/lib/wazuh-indexer). */
+    readonly dataDisk: DataDiskFor<C>;
+}
+
+export interface RoleParamsMap<C extends Cloud> {
+    readonly bastion: BastionParams<C>;
+    readonly jenkins: JenkinsParams<C>;
+    readonly vault: VaultParams<C>;
+    readonly wazuh: WazuhParams<C>;
+}
+
+/** Parameters of a role, for any cloud (a union discriminated on `cloud`). */
+export type BootstrapParams<R extends BootstrapRole> = { [C in Cloud]: RoleParamsMap<C>[R] }[Cloud];
+
+/** Any role's parameters. */
+export type AnyBootstrapParams = BootstrapParams<BootstrapRole>;

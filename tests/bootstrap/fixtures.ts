@@ -1,0 +1,109 @@
+/**
+ * Realistic params for every role x cloud (identifiers only: no secret exists in any of them).
+ */
+import {
+    BOOTSTRAP_ROLES,
+    BootstrapParams,
+    BootstrapRole,
+    Cloud,
+    CLOUDS,
+    JenkinsParams,
+    VaultParams,
+    WazuhParams,
+    AgentParams,
+    renderBootstrapDocument,
+} from "../../components/bootstrap";
+
+const aws = {
+    agent: {
+        cloud: "aws",
+        hostname: "plat-dev-aws-x",
+        wazuhManagerAddress: "10.20.3.17",
+        wazuhEnrollmentSecret: {
+            type: "aws-secretsmanager",
+            secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:plat-dev/wazuh-enrollment-AbCdEf",
+            region: "eu-west-1",
+        },
+    } satisfies AgentParams<"aws">,
+    disk: { type: "aws-ebs", volumeId: "vol-0a1b2c3d4e5f60718", deviceName: "/dev/sdf" },
+    seal: { type: "awskms", region: "eu-west-1", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    backup: { type: "s3", bucket: "plat-dev-vault-backups", region: "eu-west-1" },
+} as const;
+
+const azure = {
+    agent: {
+        cloud: "azure",
+        hostname: "plat-dev-az-x",
+        wazuhManagerAddress: "wazuh.plat-dev.internal",
+        wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: "plat-dev-kv", secretName: "wazuh-enrollment" },
+    } satisfies AgentParams<"azure">,
+    disk: { type: "azure-lun", lun: 0 },
+    seal: {
+        type: "azurekeyvault",
+        tenantId: "00000000-1111-2222-3333-444444444444",
+        vaultName: "plat-dev-kv",
+        keyName: "vault-unseal",
+        clientId: "55555555-6666-7777-8888-999999999999",
+    },
+    backup: { type: "azureblob", accountName: "platdevbackups", container: "vault-snapshots", clientId: "55555555-6666-7777-8888-999999999999" },
+} as const;
+
+const gcp = {
+    agent: {
+        cloud: "gcp",
+        hostname: "plat-dev-gcp-x",
+        wazuhManagerAddress: "10.30.3.9",
+        wazuhEnrollmentSecret: { type: "gcp-secretmanager", project: "plat-dev-123456", secret: "wazuh-enrollment" },
+    } satisfies AgentParams<"gcp">,
+    disk: { type: "gcp-pd", deviceName: "data" },
+    seal: { type: "gcpckms", project: "plat-dev-123456", region: "europe-west1", keyRing: "plat-dev", cryptoKey: "vault-unseal" },
+    backup: { type: "gcs", bucket: "plat-dev-vault-backups", prefix: "snapshots/vault/" },
+} as const;
+
+export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
+    const c = { aws, azure, gcp }[cloud];
+    return { ...c.agent, hostname: `plat-dev-${cloud}-bastion` } as BootstrapParams<"bastion">;
+}
+
+export function jenkinsParams(cloud: Cloud): BootstrapParams<"jenkins"> {
+    const c = { aws, azure, gcp }[cloud];
+    return { ...c.agent, hostname: `plat-dev-${cloud}-jenkins`, dataDisk: c.disk } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
+}
+
+export function vaultParams(cloud: Cloud): BootstrapParams<"vault"> {
+    const c = { aws, azure, gcp }[cloud];
+    return { ...c.agent, hostname: `plat-dev-${cloud}-vault`, dataDisk: c.disk, seal: c.seal, backup: c.backup } as VaultParams<Cloud> as BootstrapParams<"vault">;
+}
+
+export function wazuhParams(cloud: Cloud): BootstrapParams<"wazuh"> {
+    const c = { aws, azure, gcp }[cloud];
+    const { wazuhManagerAddress: _ignored, ...common } = c.agent;
+    return { ...common, hostname: `plat-dev-${cloud}-wazuh`, dataDisk: c.disk } as WazuhParams<Cloud> as BootstrapParams<"wazuh">;
+}
+
+export function paramsFor(role: BootstrapRole, cloud: Cloud): BootstrapParams<BootstrapRole> {
+    switch (role) {
+        case "bastion":
+            return bastionParams(cloud);
+        case "jenkins":
+            return jenkinsParams(cloud);
+        case "vault":
+            return vaultParams(cloud);
+        case "wazuh":
+            return wazuhParams(cloud);
+    }
+}
+
+export interface Rendering {
+    readonly role: BootstrapRole;
+    readonly cloud: Cloud;
+    readonly id: string;
+    readonly document: string;
+}
+
+/** Every role for every cloud. */
+export function renderAll(): Rendering[] {
+    return BOOTSTRAP_ROLES.flatMap((role) =>
+        CLOUDS.map((cloud) => ({ role, cloud, id: `${role}-${cloud}`, document: renderBootstrapDocument(role, paramsFor(role, cloud)) })),
+    );
+}
