@@ -1,0 +1,159 @@
+/**
+ * Network helpers shared by the exposure rules: CIDR classification and, per cloud, how to read
+ * "who may reach what" out of a firewall resource. Adding Azure (NSG security rules) or GCP
+ * (firewalls) means adding entries to `INGRESS_READERS`; the rules do not change.
+ */
+import { field, isUnknown, list } from "./values";
+
+/** One ingress permission read from a firewall resource. */
+export interface Ingress {
+    /** Where in the resource, for messages: `ingress[0]`, `cidrIpv4`. */
+    readonly where: string;
+    /** Source CIDRs (unknown entries already dropped). */
+    readonly sources: readonly string[];
+    /** `tcp`, `udp`, `icmp`, `all`. */
+    readonly protocol: string;
+    /** Inclusive port range; `undefined` means every port. */
+    readonly ports?: { readonly from: number; readonly to: number };
+}
+
+/** `tcp 22`, `tcp 8080-8090`, `all traffic`. */
+export function describeIngress(i: Ingress): string {
+    if (i.protocol === "all" || !i.ports) {
+        return i.protocol === "all" ? "all traffic" : `${i.protocol} (all ports)`;
+    }
+    const range = i.ports.from === i.ports.to ? `${i.ports.from}` : `${i.ports.from}-${i.ports.to}`;
+    return `${i.protocol} ${range}`;
+}
+
+function parseV4(addr: string): number | undefined {
+    const parts = addr.split(".");
+    if (parts.length !== 4) {
+        return undefined;
+    }
+    let n = 0;
+    for (const p of parts) {
+        if (!/^\d{1,3}$/.test(p) || Number(p) > 255) {
+            return undefined;
+        }
+        n = n * 256 + Number(p);
+    }
+    return n;
+}
+
+/** Prefix length of a CIDR (a bare address counts as a host route); undefined if unparsable. */
+function prefixOf(cidr: string): number | undefined {
+    const [, len] = cidr.split("/");
+    if (len === undefined) {
+        return cidr.includes(":") ? 128 : 32;
+    }
+    return /^\d{1,3}$/.test(len) ? Number(len) : undefined;
+}
+
+/** True for any CIDR that covers the whole address space: `0.0.0.0/0`, `::/0`, `1.2.3.4/0`. */
+export function isWorld(cidr: string): boolean {
+    return prefixOf(cidr.trim()) === 0;
+}
+
+const PRIVATE_V4: ReadonlyArray<readonly [string, number]> = [
+    ["10.0.0.0", 8],
+    ["172.16.0.0", 12],
+    ["192.168.0.0", 16],
+    ["100.64.0.0", 10], // carrier-grade NAT, used for pod ranges
+    ["169.254.0.0", 16], // link-local
+    ["127.0.0.0", 8],
+];
+
+/**
+ * True when the whole CIDR lies in private address space (RFC 1918, CGNAT, link-local, ULA):
+ * traffic from it cannot come straight from the internet.
+ */
+export function isPrivate(cidr: string): boolean {
+    const trimmed = cidr.trim();
+    const [addr] = trimmed.split("/");
+    const len = prefixOf(trimmed);
+    if (len === undefined || addr === undefined) {
+        return false;
+    }
+    if (addr.includes(":")) {
+        const lower = addr.toLowerCase();
+        // fc00::/7 (unique local) and fe80::/10 (link-local), when the prefix is at least that long.
+        return (len >= 7 && /^f[cd][0-9a-f]{0,2}:/.test(lower)) || (len >= 10 && /^fe[89ab][0-9a-f]?:/.test(lower));
+    }
+    const ip = parseV4(addr);
+    if (ip === undefined) {
+        return false;
+    }
+    return PRIVATE_V4.some(([base, bits]) => {
+        const b = parseV4(base) as number;
+        if (len < bits) {
+            return false;
+        }
+        const size = 2 ** (32 - bits);
+        return Math.floor(ip / size) === Math.floor(b / size);
+    });
+}
+
+function known(values: unknown[]): string[] {
+    return values.filter((v): v is string => typeof v === "string" && !isUnknown(v));
+}
+
+function awsProtocol(p: unknown): string {
+    const s = String(p ?? "all").toLowerCase();
+    if (s === "-1" || s === "all") {
+        return "all";
+    }
+    return ({ "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" } as Record<string, string>)[s] ?? s;
+}
+
+function awsPorts(protocol: string, from: unknown, to: unknown): Ingress["ports"] {
+    if (protocol === "all" || typeof from !== "number" || typeof to !== "number") {
+        return undefined;
+    }
+    if ((from === 0 && to === 65535) || (from === -1 && to === -1)) {
+        return undefined;
+    }
+    return { from, to };
+}
+
+/** Reads every ingress permission a firewall resource grants, per type token. */
+export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unknown>) => Ingress[]>> = {
+    "aws:ec2/securityGroup:SecurityGroup": (props) =>
+        list(props.ingress).map((rule, i) => {
+            const protocol = awsProtocol(field(rule, "protocol"));
+            return {
+                where: `ingress[${i}]`,
+                sources: known([...list(field(rule, "cidrBlocks")), ...list(field(rule, "ipv6CidrBlocks"))]),
+                protocol,
+                ports: awsPorts(protocol, field(rule, "fromPort"), field(rule, "toPort")),
+            };
+        }),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (props) => {
+        const protocol = awsProtocol(props.ipProtocol);
+        return [
+            {
+                where: props.cidrIpv6 !== undefined ? "cidrIpv6" : "cidrIpv4",
+                sources: known([props.cidrIpv4, props.cidrIpv6]),
+                protocol,
+                ports: awsPorts(protocol, props.fromPort, props.toPort),
+            },
+        ];
+    },
+    "aws:ec2/securityGroupRule:SecurityGroupRule": (props) => {
+        if (props.type !== "ingress") {
+            return [];
+        }
+        const protocol = awsProtocol(props.protocol);
+        return [
+            {
+                where: "cidrBlocks",
+                sources: known([...list(props.cidrBlocks), ...list(props.ipv6CidrBlocks)]),
+                protocol,
+                ports: awsPorts(protocol, props.fromPort, props.toPort),
+            },
+        ];
+    },
+};
+
+/** Security-group-like type tokens per cloud: the targets of ingress permissions. */
+export const FIREWALL_TYPES: readonly string[] = ["aws:ec2/securityGroup:SecurityGroup"];

@@ -1,0 +1,87 @@
+/**
+ * Every rule of the pack, one per file under rules/<cloud>/. This module builds nothing and
+ * starts nothing: the pack entry (index.ts), the offline runner (offline/policy.ts) and the
+ * tests all import the same array.
+ */
+import type { PlatformPolicy } from "./lib/policy";
+import { allComputeInstanceRestrictTypes } from "./rules/all/all-compute-instance-restrict-types";
+import { allComputePublicipRestrictToBastionNat } from "./rules/all/all-compute-publicip-restrict-to-bastion-nat";
+import { allDataStatefulRequireProtect } from "./rules/all/all-data-stateful-require-protect";
+import { allNetworkIngressDisallowWorldOpen } from "./rules/all/all-network-ingress-disallow-world-open";
+import { allNetworkIngressRestrictPublicToBastionSsh } from "./rules/all/all-network-ingress-restrict-public-to-bastion-ssh";
+import { allTagsResourceRequireCommonTags } from "./rules/all/all-tags-resource-require-common-tags";
+import { awsBackupSelectionRequireToolVmCoverage } from "./rules/aws/aws-backup-selection-require-tool-vm-coverage";
+import { awsCloudwatchLoggroupRequireKms } from "./rules/aws/aws-cloudwatch-loggroup-require-kms";
+import { awsCloudwatchLoggroupRequireRetention } from "./rules/aws/aws-cloudwatch-loggroup-require-retention";
+import { awsEbsVolumeRequireEncryption } from "./rules/aws/aws-ebs-volume-require-encryption";
+import { awsEc2DefaultsecuritygroupDisallowRules } from "./rules/aws/aws-ec2-defaultsecuritygroup-disallow-rules";
+import { awsEc2FlowlogRequireAllTraffic } from "./rules/aws/aws-ec2-flowlog-require-all-traffic";
+import { awsEc2InstanceDisallowPasswordSsh } from "./rules/aws/aws-ec2-instance-disallow-password-ssh";
+import { awsEc2InstanceRequireEncryptedVolumes } from "./rules/aws/aws-ec2-instance-require-encrypted-volumes";
+import { awsEc2InstanceRequireImdsv2 } from "./rules/aws/aws-ec2-instance-require-imdsv2";
+import { awsEc2InstanceRequirePrivateSubnet } from "./rules/aws/aws-ec2-instance-require-private-subnet";
+import { awsEc2LaunchtemplateRequireEncryptedVolumes } from "./rules/aws/aws-ec2-launchtemplate-require-encrypted-volumes";
+import { awsEc2LaunchtemplateRequireImdsv2 } from "./rules/aws/aws-ec2-launchtemplate-require-imdsv2";
+import { awsEc2VpcRequireFlowLogs } from "./rules/aws/aws-ec2-vpc-require-flow-logs";
+import { awsEksClusterDisallowWorldApiAccess } from "./rules/aws/aws-eks-cluster-disallow-world-api-access";
+import { awsEksClusterRequireControlPlaneLogs } from "./rules/aws/aws-eks-cluster-require-control-plane-logs";
+import { awsEksClusterRequirePrivateEndpoint } from "./rules/aws/aws-eks-cluster-require-private-endpoint";
+import { awsEksClusterRequireSecretsEncryption } from "./rules/aws/aws-eks-cluster-require-secrets-encryption";
+import { awsEksNodegroupRequireMinimumSize } from "./rules/aws/aws-eks-nodegroup-require-minimum-size";
+import { awsEksNodegroupRequireMultiAz } from "./rules/aws/aws-eks-nodegroup-require-multi-az";
+import { awsEksNodegroupRequirePrivateSubnets } from "./rules/aws/aws-eks-nodegroup-require-private-subnets";
+import { awsKmsKeyRequireRotation } from "./rules/aws/aws-kms-key-require-rotation";
+import { awsS3BucketRequireKmsEncryption } from "./rules/aws/aws-s3-bucket-require-kms-encryption";
+import { awsS3BucketRequirePublicAccessBlock } from "./rules/aws/aws-s3-bucket-require-public-access-block";
+import { awsS3BucketRequireVersioningForBackups } from "./rules/aws/aws-s3-bucket-require-versioning-for-backups";
+import { awsS3BucketpublicaccessblockRequireAllBlocks } from "./rules/aws/aws-s3-bucketpublicaccessblock-require-all-blocks";
+import { kubernetesAppsWorkloadDisallowHostNetwork } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-network";
+import { kubernetesAppsWorkloadDisallowHostPath } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-path";
+import { kubernetesAppsWorkloadDisallowLatestImage } from "./rules/kubernetes/kubernetes-apps-workload-disallow-latest-image";
+import { kubernetesAppsWorkloadDisallowPrivileged } from "./rules/kubernetes/kubernetes-apps-workload-disallow-privileged";
+import { kubernetesArgoprojApplicationRequireAutomatedSync } from "./rules/kubernetes/kubernetes-argoproj-application-require-automated-sync";
+import { kubernetesCoreNamespaceRequireDefaultDeny } from "./rules/kubernetes/kubernetes-core-namespace-require-default-deny";
+import { kubernetesHelmReleaseRequireChartVersion } from "./rules/kubernetes/kubernetes-helm-release-require-chart-version";
+
+export const policies: readonly PlatformPolicy[] = [
+    allComputeInstanceRestrictTypes,
+    allComputePublicipRestrictToBastionNat,
+    allDataStatefulRequireProtect,
+    allNetworkIngressDisallowWorldOpen,
+    allNetworkIngressRestrictPublicToBastionSsh,
+    allTagsResourceRequireCommonTags,
+    awsBackupSelectionRequireToolVmCoverage,
+    awsCloudwatchLoggroupRequireKms,
+    awsCloudwatchLoggroupRequireRetention,
+    awsEbsVolumeRequireEncryption,
+    awsEc2DefaultsecuritygroupDisallowRules,
+    awsEc2FlowlogRequireAllTraffic,
+    awsEc2InstanceDisallowPasswordSsh,
+    awsEc2InstanceRequireEncryptedVolumes,
+    awsEc2InstanceRequireImdsv2,
+    awsEc2InstanceRequirePrivateSubnet,
+    awsEc2LaunchtemplateRequireEncryptedVolumes,
+    awsEc2LaunchtemplateRequireImdsv2,
+    awsEc2VpcRequireFlowLogs,
+    awsEksClusterDisallowWorldApiAccess,
+    awsEksClusterRequireControlPlaneLogs,
+    awsEksClusterRequirePrivateEndpoint,
+    awsEksClusterRequireSecretsEncryption,
+    awsEksNodegroupRequireMinimumSize,
+    awsEksNodegroupRequireMultiAz,
+    awsEksNodegroupRequirePrivateSubnets,
+    awsKmsKeyRequireRotation,
+    awsS3BucketRequireKmsEncryption,
+    awsS3BucketRequirePublicAccessBlock,
+    awsS3BucketRequireVersioningForBackups,
+    awsS3BucketpublicaccessblockRequireAllBlocks,
+    kubernetesAppsWorkloadDisallowHostNetwork,
+    kubernetesAppsWorkloadDisallowHostPath,
+    kubernetesAppsWorkloadDisallowLatestImage,
+    kubernetesAppsWorkloadDisallowPrivileged,
+    kubernetesArgoprojApplicationRequireAutomatedSync,
+    kubernetesCoreNamespaceRequireDefaultDeny,
+    kubernetesHelmReleaseRequireChartVersion,
+];
+
+export type { PlatformPolicy } from "./lib/policy";

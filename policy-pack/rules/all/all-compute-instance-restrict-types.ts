@@ -1,0 +1,46 @@
+import { configOf, resourcePolicy, validateTokens } from "../../lib/policy";
+import { isUnknown, list } from "../../lib/values";
+
+export interface RestrictTypesConfig {
+    allowedTypes: string[];
+}
+
+const configSchema = {
+    properties: {
+        allowedTypes: {
+            type: "array" as const,
+            items: { type: "string" as const, minLength: 1 },
+            minItems: 1,
+            uniqueItems: true,
+            default: ["t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge"],
+            description: "Instance types / VM sizes / machine types this environment may use (all clouds).",
+        },
+    },
+};
+
+/** Per type token: the instance types a resource asks for. Azure and GCP add entries. */
+const READERS: Readonly<Record<string, (props: Record<string, unknown>) => { where: string; value: unknown }[]>> = {
+    "aws:ec2/instance:Instance": (p) => [{ where: "instanceType", value: p.instanceType }],
+    "aws:ec2/launchTemplate:LaunchTemplate": (p) => [{ where: "instanceType", value: p.instanceType }],
+    "aws:eks/nodeGroup:NodeGroup": (p) => list(p.instanceTypes).map((value, i) => ({ where: `instanceTypes[${i}]`, value })),
+};
+
+/** Cost guardrail: each environment has its allowlist (policy-pack/config/<env>.json). */
+export const allComputeInstanceRestrictTypes = resourcePolicy({
+    name: "all-compute-instance-restrict-types",
+    description: "Instance types (VM sizes) stay within the environment's allowlist.",
+    severity: "low",
+    category: "cost",
+    topics: ["cost"],
+    enforcementLevel: "advisory",
+    configSchema,
+    remediationSteps: "Pick an allowed type or extend allowedTypes in policy-pack/config/<env>.json after a cost review.",
+    validateResource: validateTokens(Object.keys(READERS), (props, args, report) => {
+        const { allowedTypes } = configOf<RestrictTypesConfig>(args, configSchema);
+        for (const { where, value } of READERS[args.type]?.(props) ?? []) {
+            if (typeof value === "string" && !isUnknown(value) && !allowedTypes.includes(value)) {
+                report(`${where} ${value} is not in this environment's allowlist (${allowedTypes.join(", ")}). Pick an allowed type or extend allowedTypes.`);
+            }
+        }
+    }),
+});

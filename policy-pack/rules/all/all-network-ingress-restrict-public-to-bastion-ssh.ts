@@ -1,0 +1,68 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { describeIngress, FIREWALL_TYPES, Ingress, INGRESS_READERS, isPrivate, isWorld } from "../../lib/network";
+import { cis, stackPolicy } from "../../lib/policy";
+import { label, linked, referrers, roleOf } from "../../lib/stack";
+import { plain } from "../../lib/values";
+
+const INSTANCE_TYPES = ["aws:ec2/instance:Instance"];
+
+/** The firewall an ingress permission belongs to: the resource itself or the group it targets. */
+function targetOf(r: PolicyResource): PolicyResource | undefined {
+    if (FIREWALL_TYPES.includes(r.type)) {
+        return r;
+    }
+    return linked(r, "securityGroupId", FIREWALL_TYPES)[0];
+}
+
+/** A firewall is the bastion's when it is tagged so or the role=bastion instance uses it. */
+function isBastionFirewall(sg: PolicyResource, all: readonly PolicyResource[]): boolean {
+    return roleOf(sg) === "bastion" || referrers(all, sg, INSTANCE_TYPES).some((i) => roleOf(i) === "bastion");
+}
+
+function isSshOnly(i: Ingress): boolean {
+    return i.protocol === "tcp" && i.ports !== undefined && i.ports.from === 22 && i.ports.to === 22;
+}
+
+/**
+ * Sources outside private address space (i.e. from the internet) may reach exactly one thing:
+ * the bastion, on SSH. Everything else is reached through it. World-open sources are left to
+ * all-network-ingress-disallow-world-open, so one mistake gives one violation.
+ */
+export const allNetworkIngressRestrictPublicToBastionSsh = stackPolicy({
+    name: "all-network-ingress-restrict-public-to-bastion-ssh",
+    description: "Ingress from public (internet) addresses is allowed only to the bastion, and only on SSH (tcp 22).",
+    severity: "high",
+    category: "security",
+    topics: ["network", "exposure"],
+    enforcementLevel: "mandatory",
+    framework: cis("aws", "5.2", "Ensure no security groups allow ingress from 0.0.0.0/0 to remote server administration ports"),
+    remediationSteps: "Reach private services through the bastion (SSH/SOCKS tunnel); give the bastion SSH from its allowlist only.",
+    validateStack: (args, report) => {
+        const candidates = args.resources.filter((r) => INGRESS_READERS[r.type] !== undefined);
+        if (candidates.length === 0) {
+            args.notApplicable("no firewall rules in the stack");
+        }
+        for (const r of candidates) {
+            const ingresses = INGRESS_READERS[r.type]?.(plain(r.props) as Record<string, unknown>) ?? [];
+            for (const ingress of ingresses) {
+                for (const source of ingress.sources.filter((s) => !isWorld(s) && !isPrivate(s))) {
+                    const sg = targetOf(r);
+                    const sgName = sg ? `"${sg.name}"` : "(unresolved)";
+                    if (!sg || !isBastionFirewall(sg, args.resources)) {
+                        report(
+                            `${label(r)}: ${ingress.where} allows ${describeIngress(ingress)} from public range ${source} on security group ${sgName}. ` +
+                                "Only the bastion's security group may admit internet sources: reach this service through the bastion.",
+                            r.urn,
+                        );
+                    } else if (!isSshOnly(ingress)) {
+                        report(
+                            `${label(r)}: ${ingress.where} allows ${describeIngress(ingress)} from public range ${source} on the bastion's security group ${sgName}. ` +
+                                "The bastion admits internet sources on SSH (tcp 22) only.",
+                            r.urn,
+                        );
+                    }
+                }
+            }
+        }
+    },
+});
