@@ -74,6 +74,16 @@ export function unwrapWire(value: unknown, pathPrefix = "", secretPaths: string[
 
 let queue: Promise<unknown> = Promise.resolve();
 
+const partialGraphs = new WeakMap<object, ResourceGraph>();
+
+/**
+ * What a failed run had registered before it failed (tests use it to prove that bad config
+ * stops the program before its first resource).
+ */
+export function partialGraphOf(err: unknown): ResourceGraph | undefined {
+    return err && typeof err === "object" ? partialGraphs.get(err) : undefined;
+}
+
 /**
  * Runs `program` as a Pulumi stack under the offline mocks and returns what it registered.
  * Runs are serialised: the Pulumi runtime is process-global.
@@ -140,10 +150,19 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
         registerOutputs(req, callback);
     };
 
-    await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), failed]);
-    await Promise.race([settings.waitForRPCs(), failed]);
-    if (mocks.errors.length > 0) {
-        throw mocks.errors[0];
+    try {
+        await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), failed]);
+        await Promise.race([settings.waitForRPCs(), failed]);
+        if (mocks.errors.length > 0) {
+            throw mocks.errors[0];
+        }
+    } catch (err) {
+        // Let registrations already in flight land, so the partial graph is complete.
+        await Promise.race([settings.waitForRPCs().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        if (err && typeof err === "object") {
+            partialGraphs.set(err, { project, stack, resources: [...resources], invokes: [...mocks.invokes], outputs: {}, secretOutputs: [] });
+        }
+        throw err;
     }
 
     const secretOutputs: string[] = [];
@@ -219,9 +238,14 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
             delete config[key.includes(":") ? key : `${PROJECT}:${key}`];
         }
     }
-    // Imported lazily and after the mocks are set: the program module itself registers nothing
-    // at import time; it exports the function the Pulumi runtime calls.
+    return captureGraph(loadProgram(), { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+}
+
+/**
+ * The program's entry (index.ts), the function the Pulumi runtime calls. Loaded lazily: the
+ * module registers nothing at import time, so importing it before the mocks is harmless.
+ */
+export function loadProgram(): Program {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program: Program = require("../index");
-    return captureGraph(program, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+    return require("../index") as Program;
 }

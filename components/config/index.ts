@@ -159,6 +159,8 @@ function formatIssue(project: string, issue: z.core.$ZodIssue): string[] {
                 return [`${where}: must not be empty`];
             }
             return [`${where}: ${show(input)} is below the minimum ${issue.minimum}`];
+        case "invalid_key":
+            return [`${where}: key ${show(input)} ${issue.issues.map((i) => i.message).join("; ")}`];
         case "too_big":
             return [`${where}: ${show(input)} is above the maximum ${issue.maximum}`];
         case "invalid_format":
@@ -234,7 +236,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             networkUsable = false;
         }
     }
-    const zones = typeof network.zones === "number" ? network.zones : profile?.zones ?? 2;
+    // An out-of-range `zones` was reported by the schema; plan with the profile's count meanwhile.
+    const zonesValid = typeof network.zones === "number" && Number.isInteger(network.zones) && network.zones >= 2 && network.zones <= 4;
+    const zones = zonesValid ? (network.zones as number) : profile?.zones ?? 2;
     let subnets: SubnetPlan | undefined;
     if (network.subnets && typeof network.subnets === "object") {
         const given = network.subnets as Record<string, unknown>;

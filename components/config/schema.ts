@@ -126,7 +126,7 @@ export const stackConfigSchema = z.strictObject({
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
-    tags: z.record(z.string().regex(tagKey, { message: "tag keys are lowercase a-z, 0-9, _ or -" }), z.string().max(256)).optional(),
+    tags: z.record(z.string().regex(tagKey, { message: "must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)" }), z.string().max(256)).optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -1,0 +1,419 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, parsePlatformConfig, PlatformConfig, rawFromPulumiConfig } from "../../components/config";
+import { captureGraph, loadProgram, loadStackConfig, partialGraphOf } from "../../offline/engine";
+
+const CTX = { project: "platform", stack: "dev-aws" };
+
+/** A valid dev-aws configuration; every bad case below mutates one part of it. */
+function valid(): Record<string, any> {
+    return {
+        cloud: "aws",
+        environment: "dev",
+        region: "eu-west-1",
+        owner: "platform-team",
+        costCenter: "cc-1234",
+        network: { cidr: "10.20.0.0/16" },
+        bastion: { allowedCidrs: ["203.0.113.0/24"] },
+        cluster: { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"] },
+    };
+}
+
+function problemsOf(raw: Record<string, unknown>, ctx = CTX): readonly string[] {
+    try {
+        parsePlatformConfig(raw, ctx);
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        return err.problems;
+    }
+    assert.fail("configuration was accepted");
+}
+
+function mutate(fn: (c: Record<string, any>) => void): Record<string, any> {
+    const c = valid();
+    fn(c);
+    return c;
+}
+
+/** Each bad input with the exact message it must produce (and it must be the only one). */
+const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] = [
+    {
+        name: "unknown cloud",
+        raw: mutate((c) => (c.cloud = "oracle")),
+        problem: 'platform:cloud: "oracle" is not allowed; use one of: aws, azure, gcp',
+    },
+    {
+        name: "cloud not built yet",
+        raw: mutate((c) => {
+            c.cloud = "gcp";
+            c.region = "europe-west1";
+        }),
+        problem: 'platform:cloud: "gcp" is not supported yet: this release builds aws only (Azure and GCP builders are on the roadmap); use "aws"',
+    },
+    {
+        name: "unknown environment",
+        raw: mutate((c) => (c.environment = "qa")),
+        problem: 'platform:environment: "qa" is not allowed; use one of: dev, staging, prod',
+    },
+    {
+        name: "missing region",
+        raw: mutate((c) => delete c.region),
+        problem: "platform:region: is required (string)",
+    },
+    {
+        name: "region of another cloud",
+        raw: mutate((c) => (c.region = "westeurope")),
+        problem: 'platform:region: "westeurope" is not an AWS region name; use the form eu-west-1',
+    },
+    {
+        name: "typo in a top-level key",
+        raw: mutate((c) => {
+            c.netwrok = c.network;
+            delete c.network;
+        }),
+        problem:
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, network, bastion, cluster, tags',
+    },
+    {
+        name: "typo in a nested key",
+        raw: mutate((c) => (c.network.natStrategi = "single")),
+        problem: 'platform:network.natStrategi: unknown key (did you mean "natStrategy"?); allowed keys here: cidr, zones, natStrategy, privateEndpoints, flowLogs, subnets',
+    },
+    {
+        name: "malformed network CIDR",
+        raw: mutate((c) => (c.network.cidr = "10.20.0.0/33")),
+        problem: 'platform:network.cidr: "10.20.0.0/33" is not a valid CIDR block (address/prefix, e.g. 10.20.0.0/16)',
+    },
+    {
+        name: "network CIDR with host bits",
+        raw: mutate((c) => (c.network.cidr = "10.20.1.0/16")),
+        problem: 'platform:network.cidr: "10.20.1.0/16" has host bits set; did you mean 10.20.0.0/16?',
+    },
+    {
+        name: "public network range",
+        raw: mutate((c) => (c.network.cidr = "8.8.0.0/16")),
+        problem: 'platform:network.cidr: "8.8.0.0/16" is not a private range; use a block inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10',
+    },
+    {
+        name: "network too small",
+        raw: mutate((c) => (c.network.cidr = "10.20.0.0/24")),
+        problem: 'platform:network.cidr: "10.20.0.0/24" must be an IPv4 block from /16 to /20 (e.g. 10.20.0.0/16)',
+    },
+    {
+        name: "unknown NAT strategy",
+        raw: mutate((c) => (c.network.natStrategy = "double")),
+        problem: 'platform:network.natStrategy: "double" is not allowed; use one of: none, single, perZone',
+    },
+    {
+        name: "no NAT and no private endpoints",
+        raw: mutate((c) => {
+            c.network.natStrategy = "none";
+            c.network.privateEndpoints = false;
+        }),
+        problem:
+            'platform:network.natStrategy: "none" leaves private subnets with no route to the cloud APIs (image pulls, node join); set platform:network.privateEndpoints: true or use "single" / "perZone"',
+    },
+    {
+        name: "too many zones",
+        raw: mutate((c) => (c.network.zones = 6)),
+        problem: "platform:network.zones: 6 is above the maximum 4",
+    },
+    {
+        name: "zones not an integer",
+        raw: mutate((c) => (c.network.zones = "two")),
+        problem: 'platform:network.zones: expected number, got "two"',
+    },
+    {
+        name: "flow log retention CloudWatch rejects",
+        raw: mutate((c) => (c.network.flowLogs = { retentionDays: 10 })),
+        problem:
+            "platform:network.flowLogs.retentionDays: 10 must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    },
+    {
+        name: "explicit subnet outside the network",
+        raw: mutate(
+            (c) =>
+                (c.network.subnets = {
+                    public: ["10.20.144.0/24", "10.20.145.0/24"],
+                    nodes: ["10.20.0.0/19", "10.21.0.0/19"],
+                    tools: ["10.20.128.0/22", "10.20.132.0/22"],
+                }),
+        ),
+        problem: 'platform:network.subnets.nodes[1]: "10.21.0.0/19" does not fit inside the network 10.20.0.0/16',
+    },
+    {
+        name: "explicit subnets that overlap",
+        raw: mutate(
+            (c) =>
+                (c.network.subnets = {
+                    public: ["10.20.144.0/24", "10.20.145.0/24"],
+                    nodes: ["10.20.0.0/19", "10.20.32.0/19"],
+                    tools: ["10.20.16.0/22", "10.20.132.0/22"],
+                }),
+        ),
+        problem: 'platform:network.subnets.tools[0]: "10.20.16.0/22" overlaps platform:network.subnets.nodes[0] ("10.20.0.0/19"); subnets must be disjoint',
+    },
+    {
+        name: "explicit subnets, wrong count for the zones",
+        raw: mutate(
+            (c) =>
+                (c.network.subnets = {
+                    public: ["10.20.144.0/24"],
+                    nodes: ["10.20.0.0/19", "10.20.32.0/19"],
+                    tools: ["10.20.128.0/22", "10.20.132.0/22"],
+                }),
+        ),
+        problem: "platform:network.subnets.public: lists 1 subnet but the network spans 2 zones; give exactly one per zone",
+    },
+    {
+        name: "service range overlapping the network",
+        raw: mutate((c) => (c.cluster.serviceCidr = "10.20.200.0/22")),
+        problem: 'platform:cluster.serviceCidr: "10.20.200.0/22" overlaps the network 10.20.0.0/16; pick a range outside it (e.g. 172.20.0.0/16)',
+    },
+    {
+        name: "pod range overlapping the network",
+        raw: mutate((c) => (c.cluster.podCidr = "10.0.0.0/8")),
+        problem: 'platform:cluster.podCidr: "10.0.0.0/8" overlaps the network 10.20.0.0/16; pick a range outside it (e.g. 100.64.0.0/16)',
+    },
+    {
+        name: "pod range overlapping the service range",
+        raw: mutate((c) => {
+            c.cluster.serviceCidr = "172.20.0.0/16";
+            c.cluster.podCidr = "172.20.128.0/17";
+        }),
+        problem: 'platform:cluster.podCidr: "172.20.128.0/17" overlaps platform:cluster.serviceCidr ("172.20.0.0/16")',
+    },
+    {
+        name: "node pool min > max",
+        raw: mutate((c) => (c.cluster.nodePools = { workload: { minSize: 5, maxSize: 3 } })),
+        problem: "platform:cluster.nodePools.workload: minSize 5 is greater than maxSize 3; raise maxSize or lower minSize",
+    },
+    {
+        name: "node pool desired outside [min, max] (bounds from the profile)",
+        raw: mutate((c) => (c.cluster.nodePools = { system: { desiredSize: 9 } })),
+        problem: "platform:cluster.nodePools.system.desiredSize: 9 is outside [minSize 2, maxSize 3] (minSize and maxSize from the dev profile); set it within that range",
+    },
+    {
+        name: "node pool size not an integer",
+        raw: mutate((c) => (c.cluster.nodePools = { system: { maxSize: 2.5 } })),
+        problem: "platform:cluster.nodePools.system.maxSize: expected int, got 2.5",
+    },
+    {
+        name: "world-open bastion allowlist (IPv4)",
+        raw: mutate((c) => (c.bastion.allowedCidrs = ["0.0.0.0/0"])),
+        problem: 'platform:bastion.allowedCidrs[0]: "0.0.0.0/0" opens access to the whole internet; list the specific CIDRs (office, VPN or CI egress) that need it',
+    },
+    {
+        name: "world-open bastion allowlist (IPv6)",
+        raw: mutate((c) => c.bastion.allowedCidrs.push("::/0")),
+        problem: 'platform:bastion.allowedCidrs[1]: "::/0" opens access to the whole internet; list the specific CIDRs (office, VPN or CI egress) that need it',
+    },
+    {
+        name: "world-open cluster API allowlist",
+        raw: mutate((c) => (c.cluster.authorizedCidrs = ["0.0.0.0/0"])),
+        problem: 'platform:cluster.authorizedCidrs[0]: "0.0.0.0/0" opens access to the whole internet; list the specific CIDRs (office, VPN or CI egress) that need it',
+    },
+    {
+        name: "allowlist entry wider than /8",
+        raw: mutate((c) => (c.bastion.allowedCidrs = ["0.0.0.0/1"])),
+        problem: 'platform:bastion.allowedCidrs[0]: "0.0.0.0/1" is wider than /8; list narrower ranges that really need access',
+    },
+    {
+        name: "empty bastion allowlist",
+        raw: mutate((c) => (c.bastion.allowedCidrs = [])),
+        problem:
+            "platform:bastion.allowedCidrs: is empty; list the CIDRs allowed to SSH to the bastion (office, VPN or CI egress), since it is the only way into the network",
+    },
+    {
+        name: "missing bastion section",
+        raw: mutate((c) => delete c.bastion),
+        problem: "platform:bastion: is required (object)",
+    },
+    {
+        name: "restricted endpoint without authorized CIDRs",
+        raw: mutate((c) => (c.cluster.authorizedCidrs = [])),
+        problem:
+            'platform:cluster.authorizedCidrs: is empty but endpointAccess is "restricted"; list the CIDRs allowed to reach the Kubernetes API, or set platform:cluster.endpointAccess: private',
+    },
+    {
+        name: "unknown endpoint access mode",
+        raw: mutate((c) => (c.cluster.endpointAccess = "public")),
+        problem: 'platform:cluster.endpointAccess: "public" is not allowed; use one of: restricted, private',
+    },
+    {
+        name: "malformed Kubernetes version",
+        raw: mutate((c) => (c.cluster.version = "1.34.2")),
+        problem: 'platform:cluster.version: "1.34.2" must be a Kubernetes minor version such as "1.34"',
+    },
+    {
+        name: "invalid owner",
+        raw: mutate((c) => (c.owner = "Platform Team")),
+        problem: 'platform:owner: "Platform Team" must be a lowercase team or e-mail handle (a-z, 0-9, . _ @ -), 2-63 characters',
+    },
+    {
+        name: "invalid tag key",
+        raw: mutate((c) => (c.tags = { "Cost Center": "x" })),
+        problem: 'platform:tags.Cost Center: key "Cost Center" must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)',
+    },
+    {
+        name: "invalid name prefix",
+        raw: mutate((c) => (c.namePrefix = "Platform_Dev")),
+        problem: 'platform:namePrefix: "Platform_Dev" must be empty (derived) or 4-28 characters of a-z, 0-9 and -, starting with a letter',
+    },
+];
+
+describe("config: validation", () => {
+    it("accepts the valid baseline", () => {
+        assert.equal(parsePlatformConfig(valid(), CTX).cloud, "aws");
+    });
+
+    it(`rejects ${BAD_INPUTS.length} distinct bad inputs (at least 20)`, () => {
+        assert.ok(BAD_INPUTS.length >= 20);
+        assert.equal(new Set(BAD_INPUTS.map((b) => b.problem)).size, BAD_INPUTS.length, "every case has its own message");
+    });
+
+    for (const bad of BAD_INPUTS) {
+        it(`rejects ${bad.name} with one exact message`, () => {
+            assert.deepEqual(problemsOf(bad.raw), [bad.problem]);
+        });
+    }
+
+    it("reports every problem at once, in one error naming the stack file", () => {
+        const raw = mutate((c) => {
+            c.environment = "qa";
+            c.network.cidr = "10.20.0.0/33";
+            c.bastion.allowedCidrs = ["0.0.0.0/0"];
+            c.colour = "blue";
+        });
+        let error: unknown;
+        try {
+            parsePlatformConfig(raw, CTX);
+        } catch (err) {
+            error = err;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 4);
+        assert.match(error.message, /^Invalid configuration for stack "dev-aws" \(4 problems\):\n {2}- platform:environment: /);
+        assert.match(error.message, /Fix these in stacks\/Pulumi\.dev-aws\.yaml \(or with `pulumi config set`\); nothing was created\.$/);
+    });
+
+    it("registers nothing but the stack itself for any bad input: the program fails before its first resource", async function () {
+        this.timeout(120_000);
+        const base = loadStackConfig("dev-aws").config;
+        for (const bad of BAD_INPUTS) {
+            const config: Record<string, string> = Object.fromEntries(Object.entries(base).filter(([k]) => !k.startsWith("platform:")));
+            for (const [k, v] of Object.entries(bad.raw)) {
+                config[`platform:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+            }
+            const err: unknown = await captureGraph(loadProgram(), { stack: "dev-aws", config }).then(
+                () => assert.fail(`${bad.name}: the program ran`),
+                (e: unknown) => e,
+            );
+            assert.ok(err instanceof ConfigError, `${bad.name}: ${String(err)}`);
+            assert.ok(err.problems.includes(bad.problem), `${bad.name}: ${err.problems.join(" | ")}`);
+            const registered = partialGraphOf(err)?.resources.map((r) => r.type);
+            assert.deepEqual(registered, ["pulumi:pulumi:Stack"], bad.name);
+        }
+    });
+});
+
+describe("config: environment profiles", () => {
+    const resolve = (environment: string, patch: (c: Record<string, any>) => void = () => undefined): PlatformConfig =>
+        parsePlatformConfig(
+            mutate((c) => {
+                c.environment = environment;
+                patch(c);
+            }),
+            { project: "platform", stack: `${environment}-aws` },
+        );
+
+    it("dev: 2 zones, one NAT, restricted API, spot workers, no protection, 7-day backups", () => {
+        const c = resolve("dev");
+        assert.equal(c.network.zones, 2);
+        assert.equal(c.network.natStrategy, "single");
+        assert.equal(c.network.privateEndpoints, false);
+        assert.equal(c.cluster.endpointAccess, "restricted");
+        assert.equal(c.cluster.nodePools.workload.capacity, "spot");
+        assert.equal(c.cluster.nodePools.system.capacity, "onDemand");
+        assert.equal(c.deletionProtection, false);
+        assert.equal(c.backup.retentionDays, 7);
+        assert.equal(c.network.flowLogs.retentionDays, 30);
+    });
+
+    it("prod: 3 zones, NAT per zone, private endpoints, private API, on-demand, protected, 35-day backups", () => {
+        const c = resolve("prod", (r) => {
+            r.cluster = { endpointAccess: "private" };
+        });
+        assert.equal(c.network.zones, 3);
+        assert.equal(c.network.natStrategy, "perZone");
+        assert.equal(c.network.privateEndpoints, true);
+        assert.equal(c.cluster.endpointAccess, "private");
+        assert.equal(c.cluster.nodePools.workload.capacity, "onDemand");
+        assert.equal(c.deletionProtection, true);
+        assert.equal(c.backup.retentionDays, 35);
+        assert.equal(c.network.flowLogs.retentionDays, 365);
+        assert.equal(c.network.subnets.nodes.length, 3);
+    });
+
+    it("prod defaults to a private API, so it needs no authorized CIDRs", () => {
+        const c = resolve("prod", (r) => delete r.cluster);
+        assert.equal(c.cluster.endpointAccess, "private");
+        assert.deepEqual(c.cluster.authorizedCidrs, []);
+    });
+
+    it("stack values win over the profile, field by field", () => {
+        const c = resolve("prod", (r) => {
+            r.network = { cidr: "10.40.0.0/16", natStrategy: "single", zones: 2 };
+            r.cluster = { endpointAccess: "private", nodePools: { workload: { maxSize: 20 } } };
+        });
+        assert.equal(c.network.natStrategy, "single");
+        assert.equal(c.network.zones, 2);
+        assert.equal(c.cluster.nodePools.workload.maxSize, 20);
+        assert.equal(c.cluster.nodePools.workload.minSize, 3, "unset fields keep the profile's value");
+    });
+
+    it("derives names and common tags; the common tags win over the stack's extra tags", () => {
+        const c = resolve("dev", (r) => (r.tags = { repository: "platform-blueprint", owner: "someone-else" }));
+        assert.equal(c.prefix, "platform-dev-aws");
+        assert.deepEqual(c.tags, {
+            repository: "platform-blueprint",
+            project: "platform",
+            environment: "dev",
+            cloud: "aws",
+            owner: "platform-team",
+            "cost-center": "cc-1234",
+            "managed-by": "pulumi",
+        });
+        assert.equal(resolve("dev", (r) => (r.namePrefix = "platform-pr42-aws")).prefix, "platform-pr42-aws");
+    });
+
+    it("returns a deeply immutable object", () => {
+        const c = resolve("dev");
+        assert.ok(Object.isFrozen(c));
+        assert.ok(Object.isFrozen(c.network.subnets.nodes));
+        assert.throws(() => {
+            (c.cluster.nodePools.workload as { maxSize: number }).maxSize = 99;
+        }, TypeError);
+    });
+});
+
+describe("config: reading Pulumi's flat config map", () => {
+    it("parses structured keys as JSON and drops other namespaces", () => {
+        const raw = rawFromPulumiConfig(
+            {
+                "platform:cloud": "aws",
+                "platform:network": '{"cidr":"10.20.0.0/16","zones":3}',
+                "platform:namePrefix": "",
+                "aws:region": "us-east-1",
+            },
+            "platform",
+        );
+        assert.deepEqual(raw, { cloud: "aws", network: { cidr: "10.20.0.0/16", zones: 3 } });
+    });
+
+    it("keeps unparseable structured values as strings so the schema names the key", () => {
+        const raw = rawFromPulumiConfig({ "platform:bastion": "{not json" }, "platform");
+        assert.equal(raw.bastion, "{not json");
+        const problems = problemsOf({ ...valid(), bastion: raw.bastion });
+        assert.deepEqual(problems, ['platform:bastion: expected object, got "{not json"']);
+    });
+});
