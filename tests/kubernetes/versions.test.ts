@@ -1,0 +1,60 @@
+/**
+ * Pinned versions: every chart and image the in-cluster platform names is an exact version in
+ * versions.ts, and nothing under components/kubernetes floats.
+ */
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { CHARTS, DEMO_MODEL_URI, IMAGES } from "../../components/kubernetes";
+
+const DIR = path.resolve(__dirname, "../../components/kubernetes");
+const EXACT_SEMVER = /^v?\d+\.\d+\.\d+$/;
+
+describe("kubernetes versions", () => {
+    it("every chart has an exact version and its documented repository", () => {
+        assert.deepEqual(
+            Object.values(CHARTS).map((c) => [c.chart, c.repo]),
+            [
+                ["argo-cd", "https://argoproj.github.io/argo-helm"],
+                ["kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts"],
+                ["seldon-core-operator", "https://storage.googleapis.com/seldon-charts"],
+            ],
+        );
+        for (const c of Object.values(CHARTS)) {
+            assert.match(c.version, EXACT_SEMVER, `${c.chart} ${c.version}`);
+        }
+    });
+
+    it("every image tag is exact and matches its chart's release", () => {
+        assert.match(IMAGES.argoCdTag, EXACT_SEMVER);
+        for (const img of [IMAGES.seldonOperator, IMAGES.seldonExecutor, IMAGES.seldonSklearnServer]) {
+            assert.equal(img.tag, CHARTS.seldonCoreOperator.version);
+        }
+        assert.ok(IMAGES.seldonStorageInitializer.endsWith(`:${CHARTS.seldonCoreOperator.version}`));
+        assert.ok(DEMO_MODEL_URI.includes(`/v${CHARTS.seldonCoreOperator.version}/`));
+    });
+
+    it("no source file under components/kubernetes says `latest` or uses a version range", () => {
+        const offenders: string[] = [];
+        for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"))) {
+            const text = fs.readFileSync(path.join(DIR, file), "utf8");
+            text.split("\n").forEach((line, i) => {
+                if (/["'`:][^"'`]*\blatest\b/.test(line) && !/^\s*(\*|\/\/)/.test(line)) {
+                    offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+                }
+                if (/version:\s*["'`][~^><*]/.test(line)) {
+                    offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+                }
+            });
+        }
+        assert.deepEqual(offenders, []);
+    });
+
+    it("no cloud SDK is imported by the in-cluster components", () => {
+        for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"))) {
+            const text = fs.readFileSync(path.join(DIR, file), "utf8");
+            assert.doesNotMatch(text, /from "@pulumi\/(aws|azure|azure-native|gcp|awsx)"/, file);
+            assert.doesNotMatch(text, /new\s+(pulumi\.)?Config\(|require(Object)?\(/, file);
+        }
+    });
+});
