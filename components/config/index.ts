@@ -16,8 +16,13 @@ export { CLOUDS, ENVIRONMENTS } from "./schema";
 export type { Cloud, Environment } from "./schema";
 export type { EndpointAccess, NatStrategy } from "./profiles";
 
-/** Default Kubernetes version for new clusters: a release in standard support on every cloud. */
-export const DEFAULT_KUBERNETES_VERSION = "1.34";
+/**
+ * Default Kubernetes version for new clusters: a release in standard support on every cloud.
+ * 1.35, not 1.34: EKS standard support for 1.34 ends on 2026-12-02, for 1.35 on 2027-03-27
+ * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html); a new cluster must not
+ * start its life weeks away from extended-support pricing.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
 /** Default network block when a stack gives none. */
 export const DEFAULT_NETWORK_CIDR = "10.20.0.0/16";
 /** Default Service range (outside every default network). */
@@ -59,6 +64,8 @@ interface CommonPlatformConfig {
         readonly podCidr: string;
         readonly logRetentionDays: number;
         readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+        /** Extra cluster-admin principals (IAM role/user ARNs); the deploying principal is always one. */
+        readonly adminPrincipalArns: readonly string[];
     };
     readonly toolVms: { readonly instanceType: string };
     /** Stateful resources get `protect` / deletion protection. */
@@ -382,6 +389,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             podCidr: ranges[1].cidr,
             logRetentionDays: p.logRetentionDays,
             nodePools: { system: pools.system!, workload: pools.workload! },
+            adminPrincipalArns: [...new Set(cluster.adminPrincipalArns ?? [])],
         },
         toolVms: { instanceType: p.toolVmInstanceType },
         deletionProtection: p.deletionProtection,

@@ -52,6 +52,11 @@ const allowlistCidr = cidr.superRefine((value, ctx) => {
 
 const positiveInt = z.number().int();
 
+/** An IAM role or user ARN (access entries take these, never an STS session ARN). */
+const iamPrincipalArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]{1,512}$/, {
+    message: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins (not an assumed-role session ARN)",
+});
+
 const nodePool = z.strictObject({
     /** Instance / VM size; default from the environment profile. */
     instanceType: z.string().min(1).optional(),
@@ -108,6 +113,11 @@ export const clusterSchema = z.strictObject({
     /** Pod range for overlay CNIs (AKS, GKE); must not overlap the network. */
     podCidr: cidr.optional(),
     nodePools: z.strictObject({ system: nodePool.optional(), workload: nodePool.optional() }).optional(),
+    /**
+     * IAM roles or users (full ARNs) that get cluster-admin through an EKS access entry, besides
+     * the principal running `pulumi up`. Default none: break-glass admins are a deliberate list.
+     */
+    adminPrincipalArns: z.array(iamPrincipalArn).optional(),
 });
 
 const tagKey = /^[a-z][a-z0-9_-]{0,62}$/;
