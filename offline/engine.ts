@@ -159,10 +159,12 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
     } catch (err) {
         // Let registrations already in flight land, so the partial graph is complete.
         await Promise.race([settings.waitForRPCs().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-        if (err && typeof err === "object") {
-            partialGraphs.set(err, { project, stack, resources: [...resources], invokes: [...mocks.invokes], outputs: {}, secretOutputs: [] });
+        // A mock's own error says what was missing; the program only sees a generic rejection.
+        const cause = mocks.errors[0] ?? err;
+        if (cause && typeof cause === "object") {
+            partialGraphs.set(cause, { project, stack, resources: [...resources], invokes: [...mocks.invokes], outputs: {}, secretOutputs: [] });
         }
-        throw err;
+        throw cause;
     }
 
     const secretOutputs: string[] = [];

@@ -232,7 +232,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             throw error;
         }
         this.invokes.push({ token: args.token, inputs: args.inputs });
-        return handler(args.inputs, { region: this.regionOf(args.provider) });
+        try {
+            return handler(args.inputs, { region: this.regionOf(args.provider) });
+        } catch (err) {
+            const error = err instanceof Error ? err : new Error(String(err));
+            this.errors.push(error);
+            this.onError(error);
+            throw error;
+        }
     }
 
     private compute(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {

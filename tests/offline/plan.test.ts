@@ -1,0 +1,92 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runStack } from "../../offline/engine";
+import { graphToJson, main, maskSecrets, renderPlan, SECRET_MASK } from "../../offline/plan";
+
+/** Runs the plan CLI in-process, capturing what it prints. */
+async function plan(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+    try {
+        const code = await main(args);
+        return { code, out, err };
+    } finally {
+        process.stdout.write = write.out;
+        process.stderr.write = write.err;
+    }
+}
+
+describe("npm run plan", () => {
+    it("plans dev-aws by default: VPC, subnets over 2 zones, one NAT, flow logs, the bastion and its key", async () => {
+        const { code, out } = await plan([]);
+        assert.equal(code, 0);
+        assert.match(out, /^Offline plan for stack dev-aws \(project platform\)/);
+        assert.match(out, /aws:ec2\/vpc:Vpc network-vpc {2}\[cidr=10\.20\.0\.0\/16\]/);
+        assert.equal((out.match(/aws:ec2\/subnet:Subnet network-/g) ?? []).length, 6);
+        assert.match(out, /az=eu-west-1a/);
+        assert.match(out, /az=eu-west-1b/);
+        assert.doesNotMatch(out, /az=eu-west-1c/);
+        assert.equal((out.match(/aws:ec2\/natGateway:NatGateway network-nat-/g) ?? []).length, 1);
+        assert.match(out, /aws:ec2\/flowLog:FlowLog network-flow-log {2}\[traffic=ALL to=cloud-watch-logs\]/);
+        assert.match(out, /tls:index\/privateKey:PrivateKey bastion-ssh-key/);
+        assert.match(out, /aws:ec2\/instance:Instance bastion-instance {2}\[type=t3\.micro role=bastion imds=required root-encrypted no-public-ip\]/);
+        assert.match(out, /Stack outputs \(secrets masked\):/);
+        assert.match(out, /bastionPrivateKeyPem: "\[secret\]"/);
+        assert.doesNotMatch(out, /PRIVATE KEY/);
+    });
+
+    it("--stack prod-aws shows 3 zones and a NAT per zone", async () => {
+        const { code, out } = await plan(["--stack", "prod-aws"]);
+        assert.equal(code, 0);
+        assert.equal((out.match(/aws:ec2\/natGateway:NatGateway network-nat-/g) ?? []).length, 3);
+        assert.match(out, /az=eu-west-1c/);
+        assert.match(out, /PROTECTED/);
+    });
+
+    it("names the available stacks for an unknown one and exits 2", async () => {
+        const { code, err } = await plan(["--stack", "qa-aws"]);
+        assert.equal(code, 2);
+        assert.equal(err, "Unknown stack \"qa-aws\". Available stacks: dev-aws, prod-aws, staging-aws\n");
+    });
+
+    it("rejects unknown flags with the usage", async () => {
+        const { code, err } = await plan(["--stak", "dev-aws"]);
+        assert.equal(code, 2);
+        assert.match(err, /Usage: npm run plan/);
+    });
+
+    it("--json writes every resource with URN, parent, provider, masked inputs and dependencies", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const file = path.join(dir, "graph.json");
+        const { code } = await plan(["--json", file]);
+        assert.equal(code, 0);
+        const json = JSON.parse(fs.readFileSync(file, "utf8"));
+        const graph = await runStack("dev-aws");
+        assert.equal(json.resources.length, graph.resources.length);
+        for (const r of json.resources) {
+            assert.deepEqual(Object.keys(r).sort(), ["custom", "dependencies", "inputs", "name", "protect", "provider", "parent", "type", "urn"].filter((k) => k in r).sort());
+            assert.ok(r.urn.startsWith("urn:pulumi:dev-aws::platform::"));
+        }
+        assert.equal(json.outputs.bastionPrivateKeyPem, SECRET_MASK);
+        assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PRIVATE KEY/);
+        const same = (g: unknown) => JSON.parse(JSON.stringify(g)) as { resources: { urn: string }[] };
+        assert.deepEqual(same(graphToJson(graph)).resources.map((r) => r.urn).sort(), json.resources.map((r: { urn: string }) => r.urn).sort());
+    });
+
+    it("masks secret inputs by path", () => {
+        assert.deepEqual(maskSecrets({ a: { b: "x", c: "y" }, d: "z" }, ["a.b", "d"]), { a: { b: SECRET_MASK, c: "y" }, d: SECRET_MASK });
+    });
+
+    it("renders a tree in which every resource appears once", async () => {
+        const graph = await runStack("staging-aws");
+        const text = renderPlan(graph);
+        for (const r of graph.resources) {
+            assert.ok(text.includes(`${r.type} ${r.name}`), `${r.type} ${r.name} missing`);
+        }
+    });
+});
