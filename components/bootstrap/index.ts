@@ -4,8 +4,8 @@
  * user data; its firewall rules come from BOOTSTRAP_PORTS. See README.md for operator steps.
  */
 export * from "./types";
-export { renderBootstrapDocument, buildCloudConfig, CloudConfig } from "./render";
-export { renderBootstrap, DeepInput } from "./output";
+export { renderBootstrapDocument, buildCloudConfig, CloudConfig, compressUserData, USER_DATA_LIMITS } from "./render";
+export { renderBootstrap, renderBootstrapGzipBase64, DeepInput } from "./output";
 export { validateBootstrapParams, assertValidBootstrapParams, BootstrapParamsError } from "./validate";
 export { BOOTSTRAP_PORTS, PORTS, PortAudience, ServicePort, portsFor } from "./ports";
 export { PINNED_VERSIONS, PinnedVersions, APT_REPOSITORIES, AptRepository, NODE_EXPORTER_SHA256 } from "./versions";

@@ -2,7 +2,7 @@
  * The Output-level entry point cloud components use for user data.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrapDocument } from "./render";
+import { compressUserData, renderBootstrapDocument } from "./render";
 import { BootstrapParams, BootstrapRole } from "./types";
 
 /** `T` with every field (recursively) allowed to be a `pulumi.Input`. */
@@ -23,4 +23,9 @@ export function renderBootstrap<R extends BootstrapRole>(role: R, params: DeepIn
     // pulumi.output deep-unwraps nested Inputs; the cast restates that for the compiler.
     const resolved = pulumi.output(params as pulumi.Input<object>) as unknown as pulumi.Output<BootstrapParams<R>>;
     return resolved.apply((p) => renderBootstrapDocument(role, p));
+}
+
+/** Like renderBootstrap, gzip-compressed and base64-encoded: EC2's `userDataBase64` (16 KB limit). */
+export function renderBootstrapGzipBase64<R extends BootstrapRole>(role: R, params: DeepInput<BootstrapParams<R>>): pulumi.Output<string> {
+    return renderBootstrap(role, params).apply(compressUserData);
 }

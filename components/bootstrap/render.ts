@@ -2,6 +2,7 @@
  * Pure rendering: typed params -> `#cloud-config` text. No Pulumi here, so it is trivially
  * testable; `output.ts` wraps it for Outputs.
  */
+import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import { BOOTSTRAP_LIB, BOOTSTRAP_LIB_DIR, BOOTSTRAP_RUNNER, renderLib } from "./shell";
 import { agentSteps, basePlan, jenkinsPlan, RolePlan, runnerScript, Step, vaultPlan, wazuhPlan, WriteFile } from "./scripts";
@@ -88,4 +89,21 @@ export function renderBootstrapDocument<R extends BootstrapRole>(role: R, params
     const config = buildCloudConfig(role, params);
     const body = stringify(config, { lineWidth: 0, blockQuote: "literal" });
     return `#cloud-config\n# Platform bootstrap: role=${role} cloud=${params.cloud}. Rendered by components/bootstrap; contains no secrets.\n${body}`;
+}
+
+/**
+ * Raw user data size limits per cloud, in bytes, as the cloud counts them.
+ * - AWS: 16 KB before base64 (EC2 RunInstances). The Vault document exceeds it uncompressed:
+ *   pass `compressUserData(...)` as `userDataBase64`; cloud-init detects gzip itself.
+ * - Azure: customData is at most 65535 base64 characters, i.e. 49149 raw bytes.
+ * - GCP: a metadata value (`user-data`) is at most 256 KB.
+ */
+export const USER_DATA_LIMITS: { readonly [C in Cloud]: number } = { aws: 16384, azure: 49149, gcp: 262144 };
+
+/**
+ * gzip + base64 of a document, for `userDataBase64`. Deterministic (no timestamp in the gzip
+ * header), so an unchanged document never shows up as a diff.
+ */
+export function compressUserData(document: string): string {
+    return gzipSync(Buffer.from(document, "utf8"), { level: 9 }).toString("base64");
 }

@@ -310,14 +310,14 @@ function hcl(value: string): string {
 export function sealStanza(seal: VaultSeal): string {
     switch (seal.type) {
         case "awskms":
-            return `# Credentials: the instance profile (no access_key / secret_key).
+            return `# Authenticated by the instance profile: never static keys.
 seal "awskms" {
   region     = ${hcl(seal.region)}
   kms_key_id = ${hcl(seal.kmsKeyId)}
 }
 `;
         case "azurekeyvault":
-            return `# Credentials: the VM's managed identity (no client_secret).
+            return `# Authenticated by the VM's managed identity: never a static credential.
 seal "azurekeyvault" {
   tenant_id  = ${hcl(seal.tenantId)}
   vault_name = ${hcl(seal.vaultName)}
@@ -325,7 +325,7 @@ seal "azurekeyvault" {
 ${seal.clientId !== undefined ? `  client_id  = ${hcl(seal.clientId)}\n` : ""}}
 `;
         case "gcpckms":
-            return `# Credentials: the VM's service account via the metadata server (no credentials file).
+            return `# Authenticated by the VM's service account via the metadata server: never a key file.
 seal "gcpckms" {
   project    = ${hcl(seal.project)}
   region     = ${hcl(seal.region)}
