@@ -15,10 +15,15 @@ export interface Ingress {
     readonly protocol: string;
     /** Inclusive port range; `undefined` means every port. */
     readonly ports?: { readonly from: number; readonly to: number };
+    /** The protocol or a port is unknown (preview): only source checks are sound. */
+    readonly unknownPorts: boolean;
 }
 
 /** `tcp 22`, `tcp 8080-8090`, `all traffic`. */
 export function describeIngress(i: Ingress): string {
+    if (i.unknownPorts) {
+        return "traffic (protocol or ports known after apply)";
+    }
     if (i.protocol === "all" || !i.ports) {
         return i.protocol === "all" ? "all traffic" : `${i.protocol} (all ports)`;
     }
@@ -106,6 +111,10 @@ function awsProtocol(p: unknown): string {
     return ({ "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" } as Record<string, string>)[s] ?? s;
 }
 
+function anyUnknown(...values: unknown[]): boolean {
+    return values.some(isUnknown);
+}
+
 function awsPorts(protocol: string, from: unknown, to: unknown): Ingress["ports"] {
     if (protocol === "all" || typeof from !== "number" || typeof to !== "number") {
         return undefined;
@@ -126,6 +135,7 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
                 sources: known([...list(field(rule, "cidrBlocks")), ...list(field(rule, "ipv6CidrBlocks"))]),
                 protocol,
                 ports: awsPorts(protocol, field(rule, "fromPort"), field(rule, "toPort")),
+                unknownPorts: anyUnknown(field(rule, "protocol"), field(rule, "fromPort"), field(rule, "toPort")),
             };
         }),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (props) => {
@@ -136,6 +146,7 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
                 sources: known([props.cidrIpv4, props.cidrIpv6]),
                 protocol,
                 ports: awsPorts(protocol, props.fromPort, props.toPort),
+                unknownPorts: anyUnknown(props.ipProtocol, props.fromPort, props.toPort),
             },
         ];
     },
@@ -150,6 +161,7 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
                 sources: known([...list(props.cidrBlocks), ...list(props.ipv6CidrBlocks)]),
                 protocol,
                 ports: awsPorts(protocol, props.fromPort, props.toPort),
+                unknownPorts: anyUnknown(props.protocol, props.fromPort, props.toPort),
             },
         ];
     },

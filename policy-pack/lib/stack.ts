@@ -13,7 +13,7 @@
  * an entry in `TAGGING`.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { field, isUnknown, list, plain, stringMap } from "./values";
+import { field, isUnknown, list, plain, stringMap, UNKNOWN } from "./values";
 
 /** How one cloud tags resources. */
 interface Tagging {
@@ -113,16 +113,17 @@ export function effectiveTags(r: PolicyResource): Record<string, unknown> | "unk
     return { ...defaults, ...known, ...(stringMap(own) ?? {}) };
 }
 
-/** The `role` tag (jenkins, vault, wazuh, bastion, nat), if known. */
+/**
+ * The `role` tag (jenkins, vault, wazuh, bastion, nat); the UNKNOWN sentinel when the tags
+ * cannot be known yet (callers test `isUnknown` and give the benefit of the doubt).
+ */
 export function roleOf(r: PolicyResource): string | undefined {
     const tags = effectiveTags(r);
-    if (!tags || tags === "unknown") {
-        const own = stringMap((plain(r.props) as Record<string, unknown>).tags);
-        const role = own?.role;
-        return typeof role === "string" && !isUnknown(role) ? role : undefined;
+    if (tags === "unknown") {
+        return UNKNOWN;
     }
-    const role = tags.role;
-    return typeof role === "string" && !isUnknown(role) ? role : undefined;
+    const role = (tags ?? stringMap((plain(r.props) as Record<string, unknown>).tags))?.role;
+    return typeof role === "string" ? role : undefined;
 }
 
 /**

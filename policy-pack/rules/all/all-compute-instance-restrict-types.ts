@@ -12,7 +12,7 @@ const configSchema = {
             items: { type: "string" as const, minLength: 1 },
             minItems: 1,
             uniqueItems: true,
-            default: ["t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge"],
+            default: ["t3.micro", "t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge"],
             description: "Instance types / VM sizes / machine types this environment may use (all clouds).",
         },
     },

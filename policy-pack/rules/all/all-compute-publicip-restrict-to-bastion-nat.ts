@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../../lib/policy";
 import { label, linked, publicSubnetReason, referrers, roleOf, subnetsOf } from "../../lib/stack";
-import { field, flag, list, plain } from "../../lib/values";
+import { field, flag, isUnknown, list, plain } from "../../lib/values";
 
 const ALLOWED_ROLES = ["bastion", "nat"];
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -33,7 +33,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
             .filter((m): m is string => m !== undefined),
     [EIP]: (r, all) => {
         const usedByNat = referrers(all, r, [NAT_GATEWAY]).length > 0;
-        const onBastion = linked(r, "instance", [INSTANCE]).some((i) => roleOf(i) === "bastion");
+        const onBastion = linked(r, "instance", [INSTANCE]).some((i) => roleOf(i) === "bastion" || isUnknown(roleOf(i)));
         return usedByNat || onBastion ? [] : ["it is attached to neither a NAT gateway nor the bastion"];
     },
 };
@@ -57,7 +57,7 @@ export const allComputePublicipRestrictToBastionNat = stackPolicy({
         }
         for (const r of candidates) {
             const role = roleOf(r);
-            if (role !== undefined && ALLOWED_ROLES.includes(role)) {
+            if (isUnknown(role) || (role !== undefined && ALLOWED_ROLES.includes(role))) {
                 continue;
             }
             for (const reason of CHECKS[r.type]?.(r, args.resources) ?? []) {

@@ -52,7 +52,7 @@ export const allDataStatefulRequireProtect = stackPolicy({
                 return true;
             }
             const role = r.type.startsWith("pulumi:") ? undefined : roleOf(r);
-            return role !== undefined && statefulRoles.includes(role);
+            return role !== undefined && statefulRoles.includes(role); // an unknown role is not judged
         });
         if (stateful.length === 0) {
             args.notApplicable("no stateful resources in the stack");

@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { describeIngress, FIREWALL_TYPES, Ingress, INGRESS_READERS, isPrivate, isWorld } from "../../lib/network";
 import { cis, stackPolicy } from "../../lib/policy";
 import { label, linked, referrers, roleOf } from "../../lib/stack";
-import { plain } from "../../lib/values";
+import { isUnknown, plain } from "../../lib/values";
 
 const INSTANCE_TYPES = ["aws:ec2/instance:Instance"];
 
@@ -16,7 +16,8 @@ function targetOf(r: PolicyResource): PolicyResource | undefined {
 
 /** A firewall is the bastion's when it is tagged so or the role=bastion instance uses it. */
 function isBastionFirewall(sg: PolicyResource, all: readonly PolicyResource[]): boolean {
-    return roleOf(sg) === "bastion" || referrers(all, sg, INSTANCE_TYPES).some((i) => roleOf(i) === "bastion");
+    const bastion = (r: PolicyResource) => roleOf(r) === "bastion" || isUnknown(roleOf(r));
+    return bastion(sg) || referrers(all, sg, INSTANCE_TYPES).some(bastion);
 }
 
 function isSshOnly(i: Ingress): boolean {
@@ -54,7 +55,7 @@ export const allNetworkIngressRestrictPublicToBastionSsh = stackPolicy({
                                 "Only the bastion's security group may admit internet sources: reach this service through the bastion.",
                             r.urn,
                         );
-                    } else if (!isSshOnly(ingress)) {
+                    } else if (!ingress.unknownPorts && !isSshOnly(ingress)) {
                         report(
                             `${label(r)}: ${ingress.where} allows ${describeIngress(ingress)} from public range ${source} on the bastion's security group ${sgName}. ` +
                                 "The bastion admits internet sources on SSH (tcp 22) only.",

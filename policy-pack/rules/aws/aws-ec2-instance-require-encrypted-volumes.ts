@@ -49,7 +49,7 @@ export const awsEc2InstanceRequireEncryptedVolumes = resourcePolicy({
         const problems = [
             volumeProblem("rootBlockDevice", field(root, "encrypted"), field(root, "kmsKeyId"), requireCustomerManagedKey),
             ...list(instance.ebsBlockDevices).map((d, i) =>
-                volumeProblem(`ebsBlockDevices[${i}]`, field(d, "encrypted"), field(d, "kmsKeyId"), requireCustomerManagedKey),
+                isUnknown(d) ? undefined : volumeProblem(`ebsBlockDevices[${i}]`, field(d, "encrypted"), field(d, "kmsKeyId"), requireCustomerManagedKey),
             ),
         ];
         for (const p of problems) {

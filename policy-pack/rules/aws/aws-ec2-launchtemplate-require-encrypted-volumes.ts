@@ -14,8 +14,8 @@ export const awsEc2LaunchtemplateRequireEncryptedVolumes = resourcePolicy({
     configSchema: encryptionConfigSchema,
     validateResource: validateTyped(aws.ec2.LaunchTemplate, (template, args, report) => {
         const { requireCustomerManagedKey } = configOf<EncryptedVolumesConfig>(args, encryptionConfigSchema);
-        if (isUnknown(template.blockDeviceMappings)) {
-            return;
+        if (list(template.blockDeviceMappings).some((m) => isUnknown(m) || isUnknown(field(m, "ebs"))) || isUnknown(template.blockDeviceMappings)) {
+            return; // which volumes exist is not known yet
         }
         const ebs = list(template.blockDeviceMappings).filter((m) => field(m, "ebs") !== undefined);
         if (ebs.length === 0) {

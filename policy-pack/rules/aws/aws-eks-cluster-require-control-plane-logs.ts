@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { cis, configOf, resourcePolicy, validateTyped } from "../../lib/policy";
-import { isUnknown, list } from "../../lib/values";
+import { containsUnknown, list } from "../../lib/values";
 
 export interface ControlPlaneLogsConfig {
     requiredLogTypes: string[];
@@ -31,7 +31,7 @@ export const awsEksClusterRequireControlPlaneLogs = resourcePolicy({
     configSchema,
     validateResource: validateTyped(aws.eks.Cluster, (cluster, args, report) => {
         const { requiredLogTypes } = configOf<ControlPlaneLogsConfig>(args, configSchema);
-        if (isUnknown(cluster.enabledClusterLogTypes)) {
+        if (containsUnknown(cluster.enabledClusterLogTypes)) {
             return;
         }
         const enabled = list(cluster.enabledClusterLogTypes);

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { cis, resourcePolicy, validateTyped } from "../../lib/policy";
-import { field, isUnknown, list } from "../../lib/values";
+import { containsUnknown, field, isUnknown, list } from "../../lib/values";
 
 export const awsEksClusterRequireSecretsEncryption = resourcePolicy({
     name: "aws-eks-cluster-require-secrets-encryption",
@@ -21,11 +21,12 @@ export const awsEksClusterRequireSecretsEncryption = resourcePolicy({
             return;
         }
         const resources = field(config, "resources");
-        if (!isUnknown(resources) && !list(resources).includes("secrets")) {
+        if (!containsUnknown(resources) && !list(resources).includes("secrets")) {
             report(`encryptionConfig.resources is ${JSON.stringify(list(resources))}; it must include "secrets".`);
         }
-        const keyArn = field(field(config, "provider"), "keyArn");
-        if (!isUnknown(keyArn) && (typeof keyArn !== "string" || keyArn === "")) {
+        const provider = field(config, "provider");
+        const keyArn = field(provider, "keyArn");
+        if (!isUnknown(provider) && !isUnknown(keyArn) && (typeof keyArn !== "string" || keyArn === "")) {
             report("encryptionConfig.provider.keyArn is unset. Set it to the platform's KMS key ARN.");
         }
     }),

@@ -31,10 +31,11 @@ export const awsS3BucketRequireKmsEncryption = stackPolicy({
                 if (isUnknown(rules)) {
                     continue;
                 }
-                const byDefault = list(rules).map((rule) => field(rule, "applyServerSideEncryptionByDefault"));
-                const algorithm = field(byDefault[0], "sseAlgorithm");
-                const key = field(byDefault[0], "kmsMasterKeyId");
-                if (isUnknown(algorithm) || isUnknown(key) || isUnknown(byDefault[0])) {
+                const first = list(rules)[0];
+                const byDefault = field(first, "applyServerSideEncryptionByDefault");
+                const algorithm = field(byDefault, "sseAlgorithm");
+                const key = field(byDefault, "kmsMasterKeyId");
+                if ([first, byDefault, algorithm, key].some(isUnknown)) {
                     continue;
                 }
                 if (typeof algorithm !== "string" || !KMS_ALGORITHMS.includes(algorithm)) {

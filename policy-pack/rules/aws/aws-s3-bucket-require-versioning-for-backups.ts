@@ -53,8 +53,9 @@ export const awsS3BucketRequireVersioningForBackups = stackPolicy({
                 continue;
             }
             for (const v of versionings) {
-                const status = field(field(plain(v.props), "versioningConfiguration"), "status");
-                if (!isUnknown(status) && status !== "Enabled") {
+                const configuration = field(plain(v.props), "versioningConfiguration");
+                const status = field(configuration, "status");
+                if (!isUnknown(configuration) && !isUnknown(status) && status !== "Enabled") {
                     report(`${label(bucket)} holds backups but its versioning status is ${JSON.stringify(status ?? "unset")}. Set versioningConfiguration.status to "Enabled".`, bucket.urn);
                 }
             }

@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { cis, configOf, stackPolicy } from "../../lib/policy";
-import { field, isUnknown, list, plain } from "../../lib/values";
+import { containsUnknown, field, isUnknown, list, plain } from "../../lib/values";
 
 export interface DefaultDenyConfig {
     policyTypes: string[];
@@ -40,7 +40,11 @@ function selectsAll(selector: unknown): boolean {
 /** Which directions a NetworkPolicy denies for all pods (empty selector, no allow rules). */
 function deniedDirections(policy: PolicyResource): string[] | "unknown" {
     const spec = field(plain(policy.props), "spec");
-    if (isUnknown(spec)) {
+    const selector = field(spec, "podSelector");
+    if (isUnknown(spec) || containsUnknown(selector) || containsUnknown(field(spec, "policyTypes"))) {
+        return "unknown";
+    }
+    if (["ingress", "egress"].some((k) => isUnknown(field(spec, k)))) {
         return "unknown";
     }
     if (!selectsAll(field(spec, "podSelector"))) {
@@ -50,13 +54,18 @@ function deniedDirections(policy: PolicyResource): string[] | "unknown" {
     return (["Ingress", "Egress"] as const).filter((t) => types.includes(t) && list(field(spec, t.toLowerCase())).length === 0);
 }
 
-/** A policy applies to a namespace by name, or by referencing the Namespace resource (name computed). */
+/**
+ * A policy applies to a namespace by name, or, when either name is computed (auto-naming,
+ * preview), by referencing the Namespace resource.
+ */
 function inNamespace(policy: PolicyResource, ns: PolicyResource, nsName: unknown): boolean {
-    const target = field(field(plain(policy.props), "metadata"), "namespace");
+    const metadata = field(plain(policy.props), "metadata");
+    const target = isUnknown(metadata) ? metadata : field(metadata, "namespace");
     if (typeof target === "string" && !isUnknown(target) && target === nsName) {
         return true;
     }
-    return policy.dependencies.some((d) => d.urn === ns.urn) && (target === undefined || isUnknown(target));
+    const computed = target === undefined || isUnknown(target) || typeof nsName !== "string" || isUnknown(nsName);
+    return computed && policy.dependencies.some((d) => d.urn === ns.urn);
 }
 
 export const kubernetesCoreNamespaceRequireDefaultDeny = stackPolicy({
@@ -76,7 +85,8 @@ export const kubernetesCoreNamespaceRequireDefaultDeny = stackPolicy({
         }
         const policies = args.resources.filter((r) => r.type === NETWORK_POLICY);
         for (const ns of namespaces) {
-            const name = field(field(plain(ns.props), "metadata"), "name");
+            const metadata = field(plain(ns.props), "metadata");
+            const name = isUnknown(metadata) ? metadata : field(metadata, "name");
             if (typeof name === "string" && exemptNamespaces.includes(name)) {
                 continue;
             }
