@@ -119,7 +119,15 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
     bastionEgress(args.vpcCidr).forEach((rule) => {
         new aws.vpc.SecurityGroupEgressRule(
             child("egress", String(rule.port), rule.cidr === args.vpcCidr ? "vpc" : "any"),
-            { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: rule.cidr, description: rule.description },
+            {
+                securityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: rule.port,
+                toPort: rule.port,
+                cidrIpv4: rule.cidr,
+                description: rule.description,
+                tags: withName(n("bastion-egress", String(rule.port))),
+            },
             opts,
         );
     });

@@ -267,7 +267,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
         );
         new aws.vpc.SecurityGroupIngressRule(
             child("endpoints-https"),
-            { securityGroupId: endpointSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.cidr, description: "HTTPS to AWS APIs from the VPC" },
+            { securityGroupId: endpointSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.cidr, description: "HTTPS to AWS APIs from the VPC", tags: withName(n("endpoints-https")) },
             opts,
         );
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
