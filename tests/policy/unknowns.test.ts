@@ -13,7 +13,7 @@ import { runPolicies } from "../../offline/policy";
 import { policies } from "../../policy-pack/policies";
 import { goodStack, UNKNOWN } from "./fixtures";
 
-const ALL_MANDATORY = Object.fromEntries(policies.map((p) => [p.name, { enforcementLevel: "mandatory" }]));
+const ALL_MANDATORY = Object.fromEntries(policies.map((p) => [p.name, { enforcementLevel: "mandatory" as const }]));
 
 /** Every dotted path into a value: objects, arrays and leaves. */
 function paths(value: unknown, prefix: string[] = []): string[][] {
