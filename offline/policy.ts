@@ -251,6 +251,17 @@ function handle(e: unknown, policy: PlatformPolicy, sink: Collector, urn?: strin
     throw new Error(`policy '${policy.name}' failed${where}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
 }
 
+/**
+ * The pack's rules are synchronous, so the report is too. An async rule would be judged after
+ * the report was made: refuse it loudly rather than drop its violations.
+ */
+function settled(policy: PlatformPolicy, result: void | Promise<void>): void {
+    if (result && typeof (result as Promise<void>).then === "function") {
+        (result as Promise<void>).catch(() => undefined);
+        throw new Error(`policy '${policy.name}' is asynchronous; the offline runner (and this pack) keep rules synchronous`);
+    }
+}
+
 /** Runs the pack (or the given rules) over a captured stack and applies enforcement. */
 export function runPolicies(graph: ResourceGraph, options: RunPoliciesOptions): PolicyReport {
     const rules = options.policies ?? packPolicies;
@@ -302,7 +313,7 @@ export function runPolicies(graph: ResourceGraph, options: RunPoliciesOptions): 
                     args.provider = provider;
                 }
                 try {
-                    policy.validateResource(args, reporter(policy, reportLevel, sink, r));
+                    settled(policy, policy.validateResource(args, reporter(policy, reportLevel, sink, r)));
                     sink.evaluated++;
                 } catch (e) {
                     handle(e, policy, sink, r.urn);
@@ -316,7 +327,7 @@ export function runPolicies(graph: ResourceGraph, options: RunPoliciesOptions): 
                 const resources = buildPolicyResources(graph.resources, byUrn);
                 const args: StackValidationArgs = { resources, getConfig, stackTags, notApplicable: throwNotApplicable };
                 try {
-                    policy.validateStack(args, reporter(policy, reportLevel, sink, undefined, byUrn));
+                    settled(policy, policy.validateStack(args, reporter(policy, reportLevel, sink, undefined, byUrn)));
                     sink.evaluated = 1;
                 } catch (e) {
                     handle(e, policy, sink);
