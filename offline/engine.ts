@@ -72,6 +72,19 @@ export function unwrapWire(value: unknown, pathPrefix = "", secretPaths: string[
     return value;
 }
 
+/** The request's per-property dependency map as plain data. */
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const map = req.getPropertydependenciesMap?.();
+    map?.forEach((deps: any, key: string) => {
+        const urns: string[] = deps.getUrnsList();
+        if (urns.length > 0) {
+            out[key] = [...new Set(urns)];
+        }
+    });
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 const partialGraphs = new WeakMap<object, ResourceGraph>();
@@ -133,6 +146,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     inputs,
                     secretPaths,
                     dependencies: [...new Set<string>(req.getDependenciesList())],
+                    propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
                     ...(id ? { id } : {}),

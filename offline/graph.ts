@@ -29,6 +29,8 @@ export interface CapturedResource {
     readonly secretPaths: readonly string[];
     /** URNs this resource depends on (explicit `dependsOn` plus the ones its inputs carry). */
     readonly dependencies: readonly string[];
+    /** Per input property, the URNs its value came from (which security group a rule belongs to). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** `protect` resource option. */
     readonly protect: boolean;
     /** `retainOnDelete` resource option. */

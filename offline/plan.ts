@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import { ConfigError } from "../components/config";
 import { availableStacks, runStack } from "./engine";
 import { at, CapturedResource, countByType, ResourceGraph } from "./graph";
+import { formatPolicyReport, hasMandatoryViolations, PolicyReport, runPolicies } from "./policy";
 
 export const DEFAULT_STACK = "dev-aws";
 export const SECRET_MASK = "[secret]";
@@ -27,7 +28,10 @@ Options:
   --stack <name>  stack to plan (default ${DEFAULT_STACK}); one of stacks/Pulumi.<name>.yaml
   --json FILE     also write the captured graph (resources, inputs with secrets masked,
                   parents, providers, dependencies, outputs) as JSON
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+After the plan it runs the policy pack (policy-pack/) over the graph with the stack's
+environment enforcement (policy-pack/config/<env>.json) and exits 1 on a mandatory violation.`;
 
 /** Replaces every secret path of `value` with the mask. */
 export function maskSecrets(value: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
@@ -210,13 +214,22 @@ export async function main(argv: string[]): Promise<number> {
         throw err;
     }
     process.stdout.write(`${renderPlan(graph)}\n`);
+    const report = policyReportFor(graph);
+    process.stdout.write(`\n${formatPolicyReport(report)}\n`);
     if (values.json) {
         const file = path.resolve(values.json);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, `${JSON.stringify(graphToJson(graph), null, 2)}\n`);
         process.stdout.write(`\nWrote the captured graph to ${file}\n`);
     }
-    return 0;
+    return hasMandatoryViolations(report) ? 1 : 0;
+}
+
+/** The policy report for a planned stack, with its environment's enforcement levels. */
+export function policyReportFor(graph: ResourceGraph): PolicyReport {
+    const environment = String(graph.stack.split("-")[0]);
+    const env = environment === "prod" || environment === "staging" ? environment : "dev";
+    return runPolicies(graph, { environment: env });
 }
 
 if (require.main === module) {

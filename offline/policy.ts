@@ -383,7 +383,7 @@ function buildPolicyResources(all: readonly CapturedResource[], byUrn: ReadonlyM
         }
         resource.dependencies = r.dependencies.map((d) => out.get(d)).filter((d): d is PolicyResource => d !== undefined);
         // The graph may carry property dependencies (`propertyDependencies`), as the engine sends them.
-        const propDeps = (r as CapturedResource & { propertyDependencies?: Record<string, readonly string[]> }).propertyDependencies ?? {};
+        const propDeps = r.propertyDependencies ?? {};
         for (const [k, urns] of Object.entries(propDeps)) {
             resource.propertyDependencies[k] = urns.map((d) => out.get(d)).filter((d): d is PolicyResource => d !== undefined);
         }

@@ -47,7 +47,7 @@ function build(specs: readonly Spec[]): ResourceGraph {
     const byName = new Map(specs.map((s) => [s.name, s] as const));
     const stackUrn = urnOf("pulumi:pulumi:Stack", `${PROJECT}-${STACK}`);
     const resources: CapturedResource[] = [
-        { urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${PROJECT}-${STACK}`, custom: false, inputs: {}, secretPaths: [], dependencies: [], protect: false, retainOnDelete: false, state: {} },
+        { urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${PROJECT}-${STACK}`, custom: false, inputs: {}, secretPaths: [], dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, state: {} },
     ];
     for (const s of specs) {
         const deps = (s.deps ?? []).map((d) => {
@@ -68,6 +68,7 @@ function build(specs: readonly Spec[]): ResourceGraph {
             inputs: s.inputs,
             secretPaths: [],
             dependencies: deps,
+            propertyDependencies: {},
             protect: s.protect ?? false,
             retainOnDelete: false,
             id: `${s.name}-id`,
