@@ -6,7 +6,9 @@
  * Shapes only: each cloud keeps its specifics (security group ids, NSGs, service accounts)
  * behind `FirewallIdentity`.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterHints } from "./kubernetes/hints";
 
 /**
  * What firewall rules reference to allow traffic from (or to) a tier: an AWS security group,
@@ -41,4 +43,65 @@ export interface BastionOutputs {
     readonly privateKeyPem: pulumi.Output<string>;
     /** Other tiers allow SSH from this identity only. */
     readonly identity: FirewallIdentity;
+}
+
+/**
+ * A cloud identity workloads or VMs act as: an AWS IAM role, an Azure managed identity, a GCP
+ * service account. `id` is what the cloud's policies name (role ARN, principal id, SA email).
+ */
+export interface CloudIdentity {
+    readonly kind: "awsIamRole" | "azureManagedIdentity" | "gcpServiceAccount";
+    readonly id: pulumi.Output<string>;
+}
+
+/** The managed Kubernetes cluster (EKS, AKS, GKE). */
+export interface ClusterOutputs {
+    readonly name: pulumi.Output<string>;
+    /** API server URL (https). For a private cluster it resolves inside the network only. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Kubernetes minor version the control plane runs (e.g. "1.35"). */
+    readonly version: pulumi.Output<string>;
+    /**
+     * Kubeconfig (YAML) authenticating with the cloud CLI's short-lived tokens (no static
+     * credential inside), always a Pulumi secret.
+     */
+    readonly kubeconfig: pulumi.Output<string>;
+    /**
+     * Provider for in-cluster resources. Creating it contacts nothing; using it needs the API to
+     * be reachable (see DESIGN.md, cluster access model: a private cluster needs the tunnel).
+     */
+    readonly provider: k8s.Provider;
+    /** How pods get cloud identities: the OIDC issuer and, where the cloud has one, its provider id. */
+    readonly workloadIdentity: {
+        readonly issuerUrl: pulumi.Output<string>;
+        /** AWS: the IAM OIDC provider ARN (IRSA trust policies name it). */
+        readonly providerId: pulumi.Output<string>;
+    };
+    /** Traffic from the nodes (and their pods) carries this identity: tool VMs allow it in. */
+    readonly nodeIdentity: FirewallIdentity;
+    /** The API endpoint's own firewall identity (the bastion is allowed to it). */
+    readonly apiIdentity: FirewallIdentity;
+    /** `restricted` (public endpoint limited to CIDRs + private) or `private` (private only). */
+    readonly endpointAccess: "restricted" | "private";
+    /** Facts the cloud-agnostic addons need (storage class, internal LB annotations, identity format). */
+    readonly hints: ClusterHints;
+}
+
+/** Roles of the tool VMs. */
+export type ToolVmRole = "jenkins" | "vault" | "wazuh";
+export const TOOL_VM_ROLES: readonly ToolVmRole[] = ["jenkins", "vault", "wazuh"];
+
+/** One tool VM (Jenkins, Vault or Wazuh): private only, its own identity and firewall identity. */
+export interface ToolVmOutputs {
+    readonly role: ToolVmRole;
+    /** Host name (also the Wazuh agent name and Vault node id). */
+    readonly hostname: string;
+    /** The VM's only address: tool VMs never get a public IP. */
+    readonly privateIp: pulumi.Output<string>;
+    /** What the VM acts as towards the cloud (KMS unseal, snapshot uploads, secret reads). */
+    readonly identity: CloudIdentity;
+    /** Other tiers' rules name this to allow traffic from / to the VM. */
+    readonly firewallIdentity: FirewallIdentity;
+    /** The separate, encrypted data disk (state lives there, not on the OS disk). */
+    readonly dataDiskId: pulumi.Output<string>;
 }

@@ -5,6 +5,20 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
+import type { ClusterOutputs, ToolVmOutputs, ToolVmRole } from "./contracts";
+import type { ClusterHints } from "./kubernetes/hints";
+
+/** What the stack exports about one tool VM (plain values and Outputs only). */
+export interface ToolVmStackOutputs {
+    readonly hostname: string;
+    readonly privateIp: pulumi.Output<string>;
+    /** The VM's cloud identity (AWS: instance role ARN). */
+    readonly identity: pulumi.Output<string>;
+    /** The VM's firewall identity (AWS: security group id). */
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+    readonly dataDiskId: pulumi.Output<string>;
+}
 
 /** Stack outputs every cloud provides (names are part of the contract with automation/). */
 export interface PlatformOutputs {
@@ -22,6 +36,34 @@ export interface PlatformOutputs {
     /** Secret. */
     readonly bastionPrivateKeyPem: pulumi.Output<string>;
     readonly bastionSecurityGroupId: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    /** Private-only in `private` mode: reach it through the bastion. */
+    readonly clusterEndpoint: pulumi.Output<string>;
+    readonly clusterVersion: pulumi.Output<string>;
+    readonly clusterEndpointAccess: "restricted" | "private";
+    /** Secret. Exec-based (cloud CLI tokens): no credential inside, but it maps the cluster. */
+    readonly clusterKubeconfig: pulumi.Output<string>;
+    readonly clusterOidcIssuerUrl: pulumi.Output<string>;
+    /** AWS: the IAM OIDC provider ARN IRSA roles trust. */
+    readonly clusterOidcProviderArn: pulumi.Output<string>;
+    /** Firewall identity of the nodes (AWS: the stack's node security group). */
+    readonly clusterNodeSecurityGroupId: pulumi.Output<string>;
+    /** AWS: the EKS-created cluster security group. */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    readonly clusterHints: ClusterHints;
+    readonly toolVms: Readonly<Record<ToolVmRole, ToolVmStackOutputs>>;
+    readonly backupVaultName: pulumi.Output<string>;
+    readonly vaultSnapshotBucket: pulumi.Output<string>;
+    /** ARN of the Wazuh enrollment password's secret (the reference, not the value). */
+    readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
+}
+
+/** What a cloud builder returns: the stack outputs, plus the live contracts for later phases. */
+export interface PlatformBuild {
+    readonly outputs: PlatformOutputs;
+    /** The cluster, with its `k8s.Provider` (not a stack output: providers do not serialise). */
+    readonly cluster: ClusterOutputs;
+    readonly toolVms: readonly ToolVmOutputs[];
 }
 
 export interface PlatformArgs {
@@ -29,16 +71,22 @@ export interface PlatformArgs {
     readonly config: PlatformConfig;
 }
 
-export class Platform extends pulumi.ComponentResource<PlatformOutputs> {
+export class Platform extends pulumi.ComponentResource<PlatformBuild> {
     /** Resolves once every child is declared. */
     readonly outputs: Promise<PlatformOutputs>;
+    /** The cluster contract (provider, kubeconfig, hints) for the addons phase. */
+    readonly cluster: Promise<ClusterOutputs>;
+    readonly toolVms: Promise<readonly ToolVmOutputs[]>;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Platform", name, args as unknown as pulumi.Inputs, opts);
-        this.outputs = this.getData();
+        const data = this.getData();
+        this.outputs = data.then((d) => d.outputs);
+        this.cluster = data.then((d) => d.cluster);
+        this.toolVms = data.then((d) => d.toolVms);
     }
 
-    protected override async initialize(args: pulumi.Inputs): Promise<PlatformOutputs> {
+    protected override async initialize(args: pulumi.Inputs): Promise<PlatformBuild> {
         const { config } = args as unknown as PlatformArgs;
         switch (config.cloud) {
             case "aws": {

@@ -56,6 +56,15 @@ function mockPem(kind: string, name: string): string {
     return `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----\n`;
 }
 
+/** Add-on versions in EKS's format (`v<upstream>-eksbuild.<n>`); `{k8s}` for kube-proxy's per-minor builds. */
+const MOCK_ADDON_VERSIONS: Record<string, string> = {
+    "vpc-cni": "v1.20.4-eksbuild.2",
+    "kube-proxy": "v{k8s}.1-eksbuild.3",
+    coredns: "v1.12.4-eksbuild.1",
+    "eks-pod-identity-agent": "v1.3.9-eksbuild.3",
+    "aws-ebs-csi-driver": "v1.51.1-eksbuild.1",
+};
+
 const AWS_INVOKES: Record<string, InvokeHandler> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, { region }) => {
         const letters = ["a", "b", "c", "d"];
@@ -101,6 +110,34 @@ const AWS_INVOKES: Record<string, InvokeHandler> = {
         dnsSuffix: "amazonaws.com",
         reverseDnsPrefix: "com.amazonaws",
     }),
+    // The deployer's IAM principal behind an STS session (access entries need the role ARN).
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+        const callerArn = String(inputs.arn ?? "");
+        const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(callerArn);
+        if (session) {
+            const [, partition, account, roleName, sessionName] = session;
+            return { id: callerArn, arn: callerArn, issuerArn: `arn:${partition}:iam::${account}:role/${roleName}`, issuerId: "AROAEXAMPLEDEPLOYER", issuerName: roleName, sessionName };
+        }
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\//.test(callerArn)) {
+            throw new Error(`offline mocks: getSessionContext got ${JSON.stringify(callerArn)}, not an IAM or STS session ARN`);
+        }
+        return { id: callerArn, arn: callerArn, issuerArn: callerArn, issuerId: "", issuerName: callerArn.split("/").pop(), sessionName: "" };
+    },
+    // The default add-on version EKS reports per Kubernetes version (shape of `aws eks
+    // describe-addon-versions`; values are illustrative, in the real format).
+    "aws:eks/getAddonVersion:getAddonVersion": (inputs, { region }) => {
+        const addon = String(inputs.addonName);
+        const k8s = String(inputs.kubernetesVersion);
+        const base = MOCK_ADDON_VERSIONS[addon];
+        if (!base) {
+            throw new Error(`offline mocks: no add-on version known for "${addon}" (EKS has no such managed add-on?)`);
+        }
+        if (!/^1\.\d{2}$/.test(k8s)) {
+            throw new Error(`offline mocks: getAddonVersion needs a Kubernetes minor version, got ${JSON.stringify(k8s)}`);
+        }
+        const version = base.replace("{k8s}", k8s);
+        return { id: addon, addonName: addon, kubernetesVersion: k8s, mostRecent: inputs.mostRecent ?? false, version, region };
+    },
     "aws:index/getRegion:getRegion": (_inputs, { region }) => ({
         id: region,
         name: region,
@@ -139,7 +176,8 @@ const STATE: Record<string, StateHandler> = {
         const publicIp = a.inputs.associatePublicIpAddress ? c.nextPublicAddress() : "";
         return {
             arn: arn("ec2", c.region, `instance/${c.id}`),
-            privateIp: subnet?.cidrBlock ? c.nextAddress(subnet.cidrBlock) : "10.0.0.20",
+            // A fixed `privateIp` input is what EC2 assigns; otherwise the subnet's next address.
+            privateIp: a.inputs.privateIp || (subnet?.cidrBlock ? c.nextAddress(subnet.cidrBlock) : "10.0.0.20"),
             privateDns: `ip-mock.${c.region}.compute.internal`,
             publicIp,
             primaryNetworkInterfaceId: `eni-${c.hex(17)}`,
@@ -169,6 +207,8 @@ const STATE: Record<string, StateHandler> = {
     },
     "aws:eks/cluster:Cluster": (a, c) => ({
         arn: arn("eks", c.region, `cluster/${a.inputs.name ?? a.name}`),
+        // EKS creates the cluster security group and reports it (and the VPC) in vpcConfig.
+        vpcConfig: { ...(a.inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${c.hex(17)}`, vpcId: c.stateById(a.inputs.vpcConfig?.subnetIds?.[0])?.vpcId ?? `vpc-${c.hex(17)}` },
         endpoint: `https://${c.hex(32).toUpperCase()}.gr7.${c.region}.eks.amazonaws.com`,
         certificateAuthority: { data: Buffer.from(mockPem("CERTIFICATE", a.name)).toString("base64") },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${c.region}.amazonaws.com/id/${c.hex(32).toUpperCase()}` }] }],
@@ -177,6 +217,21 @@ const STATE: Record<string, StateHandler> = {
         clusterId: c.hex(32),
     }),
     "aws:eks/nodeGroup:NodeGroup": (a, c) => ({ arn: arn("eks", c.region, `nodegroup/${a.inputs.clusterName}/${a.inputs.nodeGroupName ?? a.name}/${c.hex(8)}`), status: "ACTIVE" }),
+    "aws:eks/accessEntry:AccessEntry": (a, c) => ({
+        accessEntryArn: arn("eks", c.region, `access-entry/${a.inputs.clusterName}/role/${MOCK_AWS_ACCOUNT}/${String(a.inputs.principalArn).split("/").pop()}/${c.hex(8)}`),
+        userName: a.inputs.principalArn,
+        kubernetesGroups: [],
+        createdAt: "2026-11-22T00:00:00Z",
+    }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": () => ({ associatedAt: "2026-11-22T00:00:00Z", modifiedAt: "2026-11-22T00:00:00Z" }),
+    "aws:ebs/volume:Volume": (a, c) => ({ arn: arn("ec2", c.region, `volume/${c.id}`), iops: 3000, throughput: 125, type: a.inputs.type ?? "gp2" }),
+    "aws:ec2/volumeAttachment:VolumeAttachment": (a) => ({ deviceName: a.inputs.deviceName }),
+    "aws:iam/rolePolicy:RolePolicy": (a) => ({ name: a.inputs.name ?? a.name }),
+    "aws:secretsmanager/secret:Secret": (a, c) => ({
+        // Secrets Manager appends six random characters to the name in the ARN.
+        arn: arn("secretsmanager", c.region, `secret:${a.inputs.name ?? a.name}-${c.hex(6)}`),
+    }),
+    "aws:secretsmanager/secretVersion:SecretVersion": (_a, c) => ({ arn: arn("secretsmanager", c.region, `secret:${c.hex(8)}`), versionId: c.hex(32), versionStages: ["AWSCURRENT"] }),
     "aws:eks/addon:Addon": (a, c) => ({ arn: arn("eks", c.region, `addon/${a.inputs.clusterName}/${a.inputs.addonName}/${c.hex(8)}`) }),
     "aws:backup/vault:Vault": (a, c) => ({ arn: arn("backup", c.region, `backup-vault:${a.inputs.name ?? a.name}`), recoveryPoints: 0 }),
     "aws:backup/plan:Plan": (_a, c) => ({ arn: arn("backup", c.region, `backup-plan:${c.id}`), version: c.hex(24) }),

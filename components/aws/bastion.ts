@@ -28,8 +28,11 @@ export interface AwsBastionArgs {
     /** CIDRs allowed to SSH in (validated: never the world). */
     readonly allowedCidrs: readonly string[];
     readonly instanceType: string;
-    /** cloud-init user data (hardening). */
-    readonly userData: pulumi.Input<string>;
+    /**
+     * cloud-init user data (hardening, node_exporter, Wazuh agent), gzip + base64: EC2 caps user
+     * data at 16 KB and the rendered bootstrap is close to that uncompressed.
+     */
+    readonly userDataBase64: pulumi.Input<string>;
 }
 
 export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
@@ -40,6 +43,10 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly identity: FirewallIdentity;
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
+    /** Key pair the tool VMs reuse: one operator key reaches every VM, through the bastion only. */
+    readonly keyName: pulumi.Output<string>;
+    /** Instance role, for grants decided elsewhere (reading the Wazuh enrollment secret). */
+    readonly roleName: pulumi.Output<string>;
 
     constructor(name: string, args: AwsBastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:Bastion", name, {}, opts);
@@ -52,6 +59,8 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.securityGroupId = built.sg.id;
         this.identity = { kind: "awsSecurityGroup", id: built.sg.id };
         this.instanceId = built.instance.id;
+        this.keyName = built.keyPair.keyName;
+        this.roleName = built.role.name;
         this.registerOutputs({
             publicIp: this.publicIp,
             privateIp: this.privateIp,
@@ -168,7 +177,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 20, deleteOnTermination: true, tags: withName(n("bastion-root")) },
             monitoring: true,
-            userData: args.userData,
+            userDataBase64: args.userDataBase64,
             userDataReplaceOnChange: true,
             tags: withName(n("bastion"), { role: "bastion" }),
         },

@@ -81,3 +81,87 @@ export function cloudWatchLogsKeyStatement(account: AwsAccount): PolicyStatement
         },
     };
 }
+
+/**
+ * Trust policy for AWS services that do not send `aws:SourceAccount` on AssumeRole (EKS
+ * cluster and node roles): the documented plain service trust.
+ */
+export function plainServiceTrustPolicy(service: string): PolicyDocument {
+    return policyDocument({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+}
+
+/**
+ * IRSA trust: only one Kubernetes ServiceAccount of one cluster may assume the role, and only
+ * with a token minted for STS (`aud`). `issuerHostPath` is the issuer URL without `https://`.
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, issuerHostPath: string, namespace: string, serviceAccount: string): PolicyDocument {
+    return policyDocument({
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+            StringEquals: {
+                [`${issuerHostPath}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                [`${issuerHostPath}:aud`]: "sts.amazonaws.com",
+            },
+        },
+    });
+}
+
+/** Data-plane KMS actions (encrypt and decrypt through a service), no administration. */
+export const KMS_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"] as const;
+
+/**
+ * Key-policy statement letting one named principal (role ARN) use the key. Naming the role in
+ * the key policy means no other principal can be granted use through IAM alone... except the
+ * account's own administrators, which `kmsKeyPolicy` keeps deliberately.
+ */
+export function kmsPrincipalUseStatement(sid: string, principalArn: string, actions: readonly string[], condition?: PolicyStatement["Condition"]): PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { AWS: principalArn },
+        Action: [...actions],
+        Resource: "*",
+        ...(condition ? { Condition: condition } : {}),
+    };
+}
+
+/**
+ * Key-policy statements letting any principal of THIS account use the key, but only through one
+ * AWS service in this region (the pattern of AWS's own `aws/ebs` key): EBS volumes of EC2
+ * instances and EKS nodes (including the Auto Scaling service-linked role, which may not exist
+ * yet when the key is created, so it cannot be named), or AWS Backup recovery points. Grants are
+ * allowed only for AWS resources (the service's own attachments), never to arbitrary grantees.
+ */
+export function kmsViaServiceStatements(
+    account: AwsAccount,
+    sidPrefix: string,
+    services: readonly string[],
+    options: { readonly grants?: boolean; readonly stringLike?: Record<string, string | string[]> } = {},
+): PolicyStatement[] {
+    const viaService = services.map((s) => `${s}.${account.region}.amazonaws.com`);
+    const callerAndService = { "kms:CallerAccount": account.accountId, "kms:ViaService": viaService.length === 1 ? viaService[0] : viaService };
+    const narrower: Record<string, Record<string, string | string[]>> = options.stringLike ? { StringLike: options.stringLike } : {};
+    const statements: PolicyStatement[] = [
+        {
+            Sid: `${sidPrefix}Use`,
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: [...KMS_USE_ACTIONS],
+            Resource: "*",
+            Condition: { StringEquals: callerAndService, ...narrower },
+        },
+    ];
+    if (options.grants ?? true) {
+        statements.push({
+            Sid: `${sidPrefix}GrantsForAwsResources`,
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            Resource: "*",
+            Condition: { StringEquals: callerAndService, Bool: { "kms:GrantIsForAWSResource": true } },
+        });
+    }
+    return statements;
+}

@@ -1,14 +1,25 @@
 /**
  * The AWS platform builder: explicit provider (region + default tags), the edge invokes
- * (account, partition, zones), then network -> bastion. Loaded only for AWS stacks.
+ * (account, partition, zones, the deployer's IAM principal), then
+ * network -> keys -> backup -> enrollment secret -> bastion -> tool VMs -> cluster -> firewall.
+ * Loaded only for AWS stacks.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { renderBootstrapGzipBase64 } from "../bootstrap";
 import type { AwsPlatformConfig } from "../config";
-import type { PlatformOutputs } from "../platform";
+import type { ToolVmRole } from "../contracts";
+import { TOOL_VM_ROLES } from "../contracts";
+import { resourceName } from "../naming";
+import type { PlatformBuild } from "../platform";
+import { Backup, snapshotBucketName } from "./backup";
 import { Bastion } from "./bastion";
-import { AwsAccount } from "./iam";
+import { Cluster } from "./cluster";
+import { Firewall, Tier } from "./firewall";
+import { AwsAccount, policyDocument } from "./iam";
+import { Keys } from "./kms";
 import { Network } from "./network";
+import { createEnrollmentSecret, placement, ToolVm } from "./tool-vm";
 
 /**
  * Availability zones usable for the network: standard zones only (Local and Wavelength zones
@@ -23,7 +34,16 @@ export async function resolveZones(count: number, opts: pulumi.InvokeOptions): P
     return names.slice(0, count);
 }
 
-export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi.Resource): Promise<PlatformOutputs> {
+/**
+ * The IAM principal behind the caller: access entries take role ARNs, while `pulumi up` usually
+ * runs as an assumed-role session (`arn:aws:sts::…:assumed-role/<role>/<session>`).
+ */
+export async function resolveDeployerPrincipal(callerArn: string, opts: pulumi.InvokeOptions): Promise<string> {
+    const ctx = await aws.iam.getSessionContext({ arn: callerArn }, opts);
+    return ctx.issuerArn;
+}
+
+export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
     // One explicit provider: the region comes from validated config, and every taggable
     // resource gets the common tags through defaultTags.
     const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: { ...config.tags } } }, { parent });
@@ -33,8 +53,10 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         aws.getPartition({}, invokeOpts),
         resolveZones(config.network.zones, invokeOpts),
     ]);
+    const deployerPrincipalArn = await resolveDeployerPrincipal(identity.arn, invokeOpts);
     const account: AwsAccount = { accountId: identity.accountId, partition: partition.partition, region: config.region };
     const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
+    const protect = config.deletionProtection;
 
     const network = new Network(
         "network",
@@ -47,10 +69,22 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             natStrategy: config.network.natStrategy,
             privateEndpoints: config.network.privateEndpoints,
             flowLogs: config.network.flowLogs,
-            protect: config.deletionProtection,
+            protect,
         },
         childOpts,
     );
+
+    const bucketName = snapshotBucketName(config.prefix, account.accountId);
+    const keys = new Keys("keys", { prefix: config.prefix, account, snapshotBucketName: bucketName, protect }, childOpts);
+    const backup = new Backup("backup", { prefix: config.prefix, account, retentionDays: config.backup.retentionDays, backupKeyArn: keys.backupKeyArn, protect }, childOpts);
+
+    // The enrollment password every agent and the manager read at boot (value never in user data).
+    const { secret: enrollmentSecret } = createEnrollmentSecret(config.prefix, protect, parent);
+    // Fixed addresses: the manager's address is baked into every agent's user data, so it must
+    // not change when the Wazuh VM is rebuilt (and the bastion can be built before it).
+    const toolSubnets = config.network.subnets.tools;
+    const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, toolSubnets)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
+    const wazuhManagerAddress = where.wazuh.privateIp;
 
     const bastion = new Bastion(
         "bastion",
@@ -62,24 +96,127 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             subnetId: network.publicSubnetIds[0],
             allowedCidrs: config.bastion.allowedCidrs,
             instanceType: config.bastion.instanceType,
-            userData: "#cloud-config\n",
+            userDataBase64: renderBootstrapGzipBase64("bastion", {
+                cloud: "aws",
+                hostname: resourceName(config.prefix, "bastion"),
+                wazuhEnrollmentSecret: { type: "aws-secretsmanager", secretId: enrollmentSecret.arn, region: account.region },
+                wazuhManagerAddress,
+            }),
+        },
+        childOpts,
+    );
+    // The bastion's agent reads the enrollment password too: that secret, nothing else.
+    new aws.iam.RolePolicy(
+        "bastion-read-enrollment-secret",
+        {
+            role: bastion.roleName,
+            policy: enrollmentSecret.arn.apply((arn) =>
+                JSON.stringify(policyDocument({ Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+            ),
+        },
+        { parent: bastion },
+    );
+
+    const vmCommon = (role: ToolVmRole) => ({
+        prefix: config.prefix,
+        account,
+        vpcId: network.networkId,
+        subnetId: network.privateSubnetIds.tools[where[role].zone],
+        availabilityZone: zoneNames[where[role].zone],
+        privateIp: where[role].privateIp,
+        instanceType: config.toolVms.instanceType,
+        volumesKeyArn: keys.volumesKeyArn,
+        enrollmentSecretArn: enrollmentSecret.arn,
+        keyName: bastion.keyName,
+        protect,
+    });
+    const toolVms: Record<ToolVmRole, ToolVm> = {
+        wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
+        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        vault: new ToolVm(
+            "vault",
+            {
+                ...vmCommon("vault"),
+                role: "vault",
+                wazuhManagerAddress,
+                snapshots: { bucket: backup.snapshotBucket, bucketArn: backup.snapshotBucketArn, keyArn: keys.backupKeyArn },
+            },
+            childOpts,
+        ),
+    };
+
+    const cluster = new Cluster(
+        "cluster",
+        {
+            prefix: config.prefix,
+            account,
+            version: config.cluster.version,
+            endpointAccess: config.cluster.endpointAccess,
+            authorizedCidrs: config.cluster.authorizedCidrs,
+            serviceCidr: config.cluster.serviceCidr,
+            vpcId: network.networkId,
+            vpcCidr: network.cidr,
+            nodeSubnetIds: network.privateSubnetIds.nodes,
+            nodeSubnetCidrs: config.network.subnets.nodes,
+            nodePools: config.cluster.nodePools,
+            logRetentionDays: config.cluster.logRetentionDays,
+            logsKeyArn: network.logsKeyArn,
+            volumesKeyArn: keys.volumesKeyArn,
+            deployerPrincipalArn,
+            adminPrincipalArns: config.cluster.adminPrincipalArns,
+            protect,
         },
         childOpts,
     );
 
+    const groups: Record<Tier, pulumi.Output<string>> = {
+        bastion: bastion.securityGroupId,
+        jenkins: toolVms.jenkins.securityGroupId,
+        vault: toolVms.vault.securityGroupId,
+        wazuh: toolVms.wazuh.securityGroupId,
+        clusterNodes: cluster.nodeSecurityGroupId,
+        clusterApi: cluster.apiSecurityGroupId,
+    };
+    new Firewall("firewall", { groups, egressManaged: ["bastion", ...TOOL_VM_ROLES] }, childOpts);
+
+    const vmOutputs = Object.fromEntries(
+        TOOL_VM_ROLES.map((role) => {
+            const vm = toolVms[role];
+            return [role, { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.roleArn, securityGroupId: vm.securityGroupId, instanceId: vm.instanceId, dataDiskId: vm.dataDiskId }];
+        }),
+    ) as PlatformBuild["outputs"]["toolVms"];
+
     return {
-        cloud: "aws",
-        region: config.region,
-        networkId: network.networkId,
-        networkCidr: network.cidr,
-        zones: network.zones,
-        publicSubnetIds: network.publicSubnetIds,
-        nodeSubnetIds: network.privateSubnetIds.nodes,
-        toolSubnetIds: network.privateSubnetIds.tools,
-        natPublicIps: network.natPublicIps,
-        bastionPublicIp: bastion.publicIp,
-        bastionSshUser: bastion.sshUser,
-        bastionPrivateKeyPem: bastion.privateKeyPem,
-        bastionSecurityGroupId: bastion.securityGroupId,
+        cluster,
+        toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
+        outputs: {
+            cloud: "aws",
+            region: config.region,
+            networkId: network.networkId,
+            networkCidr: network.cidr,
+            zones: network.zones,
+            publicSubnetIds: network.publicSubnetIds,
+            nodeSubnetIds: network.privateSubnetIds.nodes,
+            toolSubnetIds: network.privateSubnetIds.tools,
+            natPublicIps: network.natPublicIps,
+            bastionPublicIp: bastion.publicIp,
+            bastionSshUser: bastion.sshUser,
+            bastionPrivateKeyPem: bastion.privateKeyPem,
+            bastionSecurityGroupId: bastion.securityGroupId,
+            clusterName: cluster.name,
+            clusterEndpoint: cluster.endpoint,
+            clusterVersion: cluster.version,
+            clusterEndpointAccess: cluster.endpointAccess,
+            clusterKubeconfig: cluster.kubeconfig,
+            clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
+            clusterOidcProviderArn: cluster.oidcProviderArn,
+            clusterNodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+            clusterHints: cluster.hints,
+            toolVms: vmOutputs,
+            backupVaultName: backup.vaultName,
+            vaultSnapshotBucket: backup.snapshotBucket,
+            wazuhEnrollmentSecretArn: enrollmentSecret.arn,
+        },
     };
 }

@@ -1,0 +1,491 @@
+/**
+ * `platform:aws:Cluster`: a private EKS cluster with the classic `@pulumi/aws` resources.
+ *
+ * - API access per DESIGN.md: `restricted` = private endpoint + public endpoint limited to the
+ *   authorized CIDRs; `private` = private endpoint only (reached through the bastion).
+ * - Access entries (authenticationMode API, no aws-auth ConfigMap): the deploying principal and
+ *   the configured admins get AmazonEKSClusterAdminPolicy; the creator gets nothing implicit.
+ * - Secrets envelope-encrypted with a dedicated CMK (the cluster role is named in its policy
+ *   BEFORE the cluster exists); api/audit/authenticator logs into a CMK-encrypted log group
+ *   created before the cluster, so retention and encryption are ours, not EKS's defaults.
+ * - IRSA (IAM OIDC provider) for vpc-cni and the EBS CSI driver, each with its own role; the
+ *   Pod Identity agent for workloads; add-ons managed by EKS at the version AWS marks as default
+ *   for the cluster's Kubernetes version.
+ * - Managed node groups in the private node subnets: `system` (on-demand, tainted
+ *   CriticalAddonsOnly) and `workload` (spot where the profile allows), launch templates with
+ *   IMDSv2 and CMK-encrypted gp3 root volumes.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { EndpointAccess } from "../config";
+import type { NodePoolConfig } from "../config";
+import type { ClusterOutputs, FirewallIdentity } from "../contracts";
+import type { ClusterHints } from "../kubernetes/hints";
+import { limitedName, NAME_LIMITS, resourceName } from "../naming";
+import { withName } from "../tags";
+import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy } from "./iam";
+import { platformKey } from "./kms";
+
+/** Control-plane log types shipped to CloudWatch (the three a security review needs). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"] as const;
+/** Managed node AMI family: Amazon Linux 2023 (AL2 images end with Kubernetes 1.32). */
+export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
+/** AL2023's root device. */
+export const NODE_ROOT_DEVICE = "/dev/xvda";
+/** Taint keeping the system pool for critical add-ons (CoreDNS, EBS CSI controller tolerate it). */
+export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
+/** The EKS managed add-ons, in the order they can be created (see `ADDON_PHASE`). */
+export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+export type EksAddon = (typeof EKS_ADDONS)[number];
+/**
+ * DaemonSets on host networking can go before the nodes (and vpc-cni must: nodes only turn
+ * Ready with it); add-ons that schedule ordinary pods hang until nodes exist (DESIGN.md).
+ */
+export const ADDON_PHASE: Readonly<Record<EksAddon, "beforeNodes" | "afterNodes">> = {
+    "vpc-cni": "beforeNodes",
+    "kube-proxy": "beforeNodes",
+    "eks-pod-identity-agent": "beforeNodes",
+    coredns: "afterNodes",
+    "aws-ebs-csi-driver": "afterNodes",
+};
+/** vpc-cni settings: enforce Kubernetes NetworkPolicies (the baseline's default-deny relies on it). */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
+/** The hints the cloud-agnostic addons get from EKS. */
+export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[]): ClusterHints {
+    return {
+        // Created by the addons (encrypted gp3 through the EBS CSI driver), not here.
+        storageClass: "gp3",
+        loadBalancerAnnotations: {
+            // AWS Load Balancer Controller and the in-tree controller: internal NLB, never public.
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+            "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+        },
+        workloadIdentity: { annotationKey: "eks.amazonaws.com/role-arn" },
+        // The private endpoint's ENIs live in the VPC (node subnets).
+        apiServerCidrs: [vpcCidr],
+        nodeCidrs: [...nodeSubnetCidrs],
+    };
+}
+
+export interface AwsClusterArgs {
+    readonly prefix: string;
+    readonly account: AwsAccount;
+    /** Kubernetes minor version (validated config, e.g. "1.35"). */
+    readonly version: string;
+    /** See DESIGN.md, cluster access model. */
+    readonly endpointAccess: EndpointAccess;
+    /** Who may reach the public endpoint in `restricted` mode (validated: never the world). */
+    readonly authorizedCidrs: readonly string[];
+    readonly serviceCidr: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
+    /** Private node subnets, one per zone (the control plane's ENIs go there too). */
+    readonly nodeSubnetIds: pulumi.Input<string>[];
+    readonly nodeSubnetCidrs: readonly string[];
+    readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+    /** Control-plane log retention (env profile). */
+    readonly logRetentionDays: number;
+    /** CMK of the log group (the network's logs key). */
+    readonly logsKeyArn: pulumi.Input<string>;
+    /** CMK of the node root volumes. */
+    readonly volumesKeyArn: pulumi.Input<string>;
+    /** IAM role or user ARN running `pulumi up` (resolved from the caller's session). */
+    readonly deployerPrincipalArn: string;
+    /** Further cluster admins (config `cluster.adminPrincipalArns`). */
+    readonly adminPrincipalArns: readonly string[];
+    /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
+    readonly protect: boolean;
+}
+
+export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
+    readonly name: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly version: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
+    readonly nodeIdentity: FirewallIdentity;
+    readonly apiIdentity: FirewallIdentity;
+    readonly endpointAccess: EndpointAccess;
+    readonly hints: ClusterHints;
+    /** EKS-created cluster security group (control plane ENIs and nodes). */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** This stack's node security group: the source other tiers allow. */
+    readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** Additional control-plane security group: where the bastion is allowed to the API. */
+    readonly apiSecurityGroupId: pulumi.Output<string>;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly secretsKeyArn: pulumi.Output<string>;
+    readonly nodeRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:aws:Cluster", name, {}, opts);
+        validateClusterArgs(args);
+        const built = buildCluster(name, args, this);
+        this.name = built.cluster.name;
+        this.endpoint = built.cluster.endpoint;
+        this.version = built.cluster.version;
+        this.kubeconfig = built.kubeconfig;
+        this.provider = built.provider;
+        this.workloadIdentity = { issuerUrl: built.issuerUrl, providerId: built.oidc.arn };
+        this.nodeSecurityGroupId = built.nodeSg.id;
+        this.apiSecurityGroupId = built.apiSg.id;
+        this.clusterSecurityGroupId = built.clusterSecurityGroupId;
+        this.nodeIdentity = { kind: "awsSecurityGroup", id: built.nodeSg.id };
+        this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
+        this.endpointAccess = args.endpointAccess;
+        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs);
+        this.oidcProviderArn = built.oidc.arn;
+        this.secretsKeyArn = built.secretsKey.arn;
+        this.nodeRoleArn = built.nodeRole.arn;
+        this.registerOutputs({
+            name: this.name,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+        });
+    }
+}
+
+export function validateClusterArgs(args: AwsClusterArgs): void {
+    const problems: string[] = [];
+    switch (args.endpointAccess) {
+        case "restricted":
+            if (args.authorizedCidrs.length === 0) {
+                problems.push(`endpointAccess "restricted" needs authorizedCidrs (none given); list them or use "private"`);
+            }
+            for (const cidr of args.authorizedCidrs) {
+                if (/\/0$/.test(cidr)) {
+                    problems.push(`authorizedCidrs contains ${cidr}: the API would be open to the whole internet`);
+                }
+            }
+            break;
+        case "private":
+            break;
+        default: {
+            const impossible: never = args.endpointAccess;
+            problems.push(`unknown endpointAccess ${JSON.stringify(impossible)}`);
+        }
+    }
+    if (args.nodeSubnetIds.length < 2) {
+        problems.push(`EKS needs node subnets in at least 2 zones, got ${args.nodeSubnetIds.length}`);
+    }
+    for (const [pool, p] of Object.entries(args.nodePools)) {
+        if (!(p.minSize <= p.desiredSize && p.desiredSize <= p.maxSize)) {
+            problems.push(`nodePools.${pool}: need minSize <= desiredSize <= maxSize, got ${p.minSize}/${p.desiredSize}/${p.maxSize}`);
+        }
+    }
+    if (args.nodePools.system.capacity !== "onDemand") {
+        problems.push(`nodePools.system must be on-demand: a spot reclaim would take CoreDNS and the CSI controller with it`);
+    }
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\//.test(args.deployerPrincipalArn)) {
+        problems.push(`deployerPrincipalArn ${JSON.stringify(args.deployerPrincipalArn)} is not an IAM role or user ARN (resolve assumed-role sessions with aws.iam.getSessionContext)`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`platform:aws:Cluster: ${problems.join("; ")}`);
+    }
+}
+
+/** The `vpcConfig` endpoint settings of an access mode. */
+export function endpointConfig(access: EndpointAccess, authorizedCidrs: readonly string[]): { endpointPrivateAccess: true; endpointPublicAccess: boolean; publicAccessCidrs?: string[] } {
+    switch (access) {
+        case "restricted":
+            return { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...authorizedCidrs] };
+        case "private":
+            return { endpointPrivateAccess: true, endpointPublicAccess: false };
+        default: {
+            const impossible: never = access;
+            throw new Error(`unknown endpointAccess ${String(impossible)}`);
+        }
+    }
+}
+
+/** The managed node group capacity type of a pool. */
+export function capacityType(pool: NodePoolConfig): "ON_DEMAND" | "SPOT" {
+    switch (pool.capacity) {
+        case "onDemand":
+            return "ON_DEMAND";
+        case "spot":
+            return "SPOT";
+        default: {
+            const impossible: never = pool.capacity;
+            throw new Error(`unknown capacity ${String(impossible)}`);
+        }
+    }
+}
+
+/** A stable logical-name suffix for a principal ARN (its last path segment, sanitised). */
+export function principalSlug(arn: string): string {
+    const last = arn.split("/").pop() ?? arn;
+    return last.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "principal";
+}
+
+/** Kubeconfig using `aws eks get-token` (short-lived STS-signed tokens; no credential inside). */
+export function renderKubeconfig(clusterName: string, endpoint: string, caData: string, region: string): string {
+    const user = `${clusterName}-aws`;
+    return JSON.stringify(
+        {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": caData } }],
+            users: [
+                {
+                    name: user,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+                            interactiveMode: "Never",
+                        },
+                    },
+                },
+            ],
+            contexts: [{ name: clusterName, context: { cluster: clusterName, user } }],
+            "current-context": clusterName,
+        },
+        null,
+        2,
+    );
+}
+
+function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resource) {
+    const opts: pulumi.CustomResourceOptions = { parent };
+    const n = (...parts: string[]) => resourceName(args.prefix, ...parts);
+    const child = (...parts: string[]) => [name, ...parts].join("-");
+    const clusterName = limitedName(NAME_LIMITS.awsEksCluster, args.prefix, "eks");
+    const roleName = (...parts: string[]) => limitedName(NAME_LIMITS.awsIamRole, args.prefix, ...parts);
+
+    // --- Control-plane role and the secrets key that names it ---------------------------------
+    const clusterRole = new aws.iam.Role(
+        child("cluster-role"),
+        { name: roleName("eks-cluster"), assumeRolePolicy: JSON.stringify(plainServiceTrustPolicy("eks.amazonaws.com")), tags: withName(n("eks-cluster")) },
+        opts,
+    );
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+        child("cluster-policy"),
+        { role: clusterRole.name, policyArn: managedPolicyArn(args.account, "AmazonEKSClusterPolicy") },
+        opts,
+    );
+    const secretsKey = platformKey(
+        child("secrets-key"),
+        {
+            prefix: args.prefix,
+            purpose: "eks-secrets",
+            description: "EKS Kubernetes secrets envelope encryption",
+            policy: clusterRole.arn.apply((arn) =>
+                kmsKeyPolicy(
+                    args.account,
+                    kmsPrincipalUseStatement("EksClusterRoleEncryptsSecrets", arn, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]),
+                    kmsPrincipalUseStatement("EksClusterRoleGrantsForItself", arn, ["kms:CreateGrant", "kms:ListGrants"], { Bool: { "kms:GrantIsForAWSResource": true } }),
+                ),
+            ),
+            protect: args.protect,
+        },
+        parent,
+    ).key;
+
+    // EKS writes to exactly this name; creating it first makes retention and encryption ours.
+    const logGroup = new aws.cloudwatch.LogGroup(
+        child("control-plane-logs"),
+        { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags: withName(n("eks-logs")) },
+        opts,
+    );
+
+    // --- Security groups: identities only; rules live in firewall.ts ---------------------------
+    const apiSg = new aws.ec2.SecurityGroup(
+        child("api-sg"),
+        { vpcId: args.vpcId, name: n("eks-api"), description: "EKS API endpoint (additional control-plane group): HTTPS from the bastion only", tags: withName(n("eks-api")) },
+        opts,
+    );
+    const nodeSg = new aws.ec2.SecurityGroup(
+        child("node-sg"),
+        { vpcId: args.vpcId, name: n("eks-nodes"), description: "EKS nodes: identity tool VMs allow in; node/control-plane traffic uses the EKS cluster group", tags: withName(n("eks-nodes")) },
+        opts,
+    );
+
+    const cluster = new aws.eks.Cluster(
+        child("eks"),
+        {
+            name: clusterName,
+            version: args.version,
+            roleArn: clusterRole.arn,
+            vpcConfig: { subnetIds: args.nodeSubnetIds, securityGroupIds: [apiSg.id], ...endpointConfig(args.endpointAccess, args.authorizedCidrs) },
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+            // The add-ons are managed below (versions, IRSA roles, config), not self-managed copies.
+            bootstrapSelfManagedAddons: false,
+            encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+            enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr },
+            deletionProtection: args.protect,
+            tags: withName(clusterName),
+        },
+        { parent, protect: args.protect, dependsOn: [clusterPolicy, logGroup] },
+    );
+    const clusterSecurityGroupId = cluster.vpcConfig.apply((v) => {
+        if (!v.clusterSecurityGroupId) {
+            throw new Error(`platform:aws:Cluster: EKS returned no cluster security group for ${clusterName}`);
+        }
+        return v.clusterSecurityGroupId;
+    });
+    const issuerUrl = cluster.identities.apply((ids) => {
+        const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
+        if (!issuer) {
+            throw new Error(`platform:aws:Cluster: EKS returned no OIDC issuer for ${clusterName}`);
+        }
+        return issuer;
+    });
+
+    // --- Access entries: the deployer and the configured admins, nothing implicit --------------
+    const admins = [...new Set([args.deployerPrincipalArn, ...args.adminPrincipalArns])];
+    const adminPolicyArn = `arn:${args.account.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
+    const accessPolicies = admins.map((principalArn) => {
+        const slug = principalArn === args.deployerPrincipalArn ? "deployer" : `admin-${principalSlug(principalArn)}`;
+        const entry = new aws.eks.AccessEntry(child("access", slug), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", slug)) }, opts);
+        return new aws.eks.AccessPolicyAssociation(
+            child("access", slug, "admin"),
+            { clusterName: cluster.name, principalArn, policyArn: adminPolicyArn, accessScope: { type: "cluster" } },
+            { parent, dependsOn: [entry] },
+        );
+    });
+
+    // --- IRSA --------------------------------------------------------------------------------
+    const oidc = new aws.iam.OpenIdConnectProvider(child("oidc"), { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags: withName(n("eks-oidc")) }, opts);
+    const irsaRole = (component: string, namespace: string, serviceAccount: string, policy: string) => {
+        const role = new aws.iam.Role(
+            child(component, "role"),
+            {
+                name: roleName("eks", component),
+                assumeRolePolicy: pulumi
+                    .all([oidc.arn, issuerUrl])
+                    .apply(([providerArn, url]) => JSON.stringify(irsaTrustPolicy(providerArn, url.replace(/^https:\/\//, ""), namespace, serviceAccount))),
+                tags: withName(n("eks", component)),
+            },
+            opts,
+        );
+        new aws.iam.RolePolicyAttachment(child(component, "policy"), { role: role.name, policyArn: managedPolicyArn(args.account, policy) }, opts);
+        return role;
+    };
+    // The CNI's rights on the node role would be shared by every pod that reaches IMDS; on its
+    // own IRSA role only aws-node holds them.
+    const cniRole = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
+    const ebsCsiRole = irsaRole("ebs-csi", "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy");
+
+    const addonVersion = (addon: EksAddon) =>
+        aws.eks
+            // The version AWS marks default for this Kubernetes version: tested by AWS for it, and
+            // it only moves when AWS re-certifies (a `pulumi preview` shows the change).
+            .getAddonVersionOutput({ addonName: addon, kubernetesVersion: args.version, mostRecent: false }, { parent })
+            .apply((v) => v.version);
+    const addon = (addonName: EksAddon, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[]) =>
+        new aws.eks.Addon(
+            child("addon", addonName),
+            {
+                clusterName: cluster.name,
+                addonName,
+                addonVersion: addonVersion(addonName),
+                // Everything about the add-on is declared here; drift is overwritten, not kept.
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: withName(n("eks", addonName)),
+                ...extra,
+            },
+            { parent, dependsOn },
+        );
+    const beforeNodes = [
+        addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) }, []),
+        addon("kube-proxy", {}, []),
+        addon("eks-pod-identity-agent", {}, []),
+    ];
+
+    // --- Nodes -------------------------------------------------------------------------------
+    const nodeRole = new aws.iam.Role(
+        child("node-role"),
+        { name: roleName("eks-node"), assumeRolePolicy: JSON.stringify(plainServiceTrustPolicy("ec2.amazonaws.com")), tags: withName(n("eks-node")) },
+        opts,
+    );
+    // Join the cluster and pull images: nothing more (the CNI's rights are on its IRSA role).
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
+        (policy) => new aws.iam.RolePolicyAttachment(child("node", policy.replace(/^Amazon/, "").toLowerCase()), { role: nodeRole.name, policyArn: managedPolicyArn(args.account, policy) }, opts),
+    );
+
+    const nodeGroups = (["system", "workload"] as const).map((pool) => {
+        const p = args.nodePools[pool];
+        const poolTags = withName(n("eks", pool), { "platform-pool": pool });
+        const template = new aws.ec2.LaunchTemplate(
+            child(pool, "lt"),
+            {
+                name: n("eks", pool),
+                description: `EKS ${pool} nodes: IMDSv2 only, encrypted gp3 root`,
+                updateDefaultVersion: true,
+                // Hop limit 1: pods (not on the host network) cannot reach the node's IMDS and
+                // its role; they get cloud identities through IRSA / Pod Identity instead.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                blockDeviceMappings: [
+                    {
+                        deviceName: NODE_ROOT_DEVICE,
+                        ebs: { volumeSize: p.diskSizeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.volumesKeyArn, deleteOnTermination: "true" },
+                    },
+                ],
+                // With groups in the template EKS adds none: keep the EKS cluster group (node <->
+                // control plane) and add ours (the identity other tiers allow).
+                vpcSecurityGroupIds: [clusterSecurityGroupId, nodeSg.id],
+                tagSpecifications: [
+                    { resourceType: "instance", tags: poolTags },
+                    { resourceType: "volume", tags: poolTags },
+                ],
+                tags: withName(n("eks", pool)),
+            },
+            opts,
+        );
+        return new aws.eks.NodeGroup(
+            child(pool),
+            {
+                clusterName: cluster.name,
+                nodeGroupName: n(pool),
+                version: cluster.version,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: args.nodeSubnetIds,
+                amiType: NODE_AMI_TYPE,
+                capacityType: capacityType(p),
+                instanceTypes: [p.instanceType],
+                scalingConfig: { minSize: p.minSize, maxSize: p.maxSize, desiredSize: p.desiredSize },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+                labels: { "platform/pool": pool },
+                taints: pool === "system" ? [{ ...SYSTEM_POOL_TAINT }] : [],
+                tags: withName(n(pool)),
+            },
+            {
+                parent,
+                dependsOn: [...nodePolicies, ...beforeNodes],
+                // The cluster autoscaler owns the current size; config owns the bounds.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            },
+        );
+    });
+
+    addon("coredns", {}, nodeGroups);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
+
+    const kubeconfig = pulumi.secret(
+        pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterNameOut, endpoint, ca]) => renderKubeconfig(clusterNameOut, endpoint, ca.data ?? "", args.account.region)),
+    );
+    // Declaring the provider contacts nothing. Using it needs the API reachable: for a private
+    // cluster, through the bastion (the addons phase wires that, behind its own config flag).
+    const provider = new k8s.Provider(
+        child("k8s"),
+        { kubeconfig, enableServerSideApply: true },
+        // Admin access must exist before anything is applied through this provider.
+        { parent, dependsOn: accessPolicies },
+    );
+
+    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, provider };
+}

@@ -1,0 +1,168 @@
+/**
+ * `platform:aws:Firewall`: every rule between tiers, in one table, as security-group-to-security-
+ * group rules (no CIDR anywhere): what listens comes from components/bootstrap/ports.ts, who may
+ * connect is decided here. Each ingress rule has a mirrored egress rule on the source's group
+ * (security groups here start with no egress), so a flow is open exactly when the table says.
+ *
+ * Not here: the bastion's SSH from the operators' CIDRs (bastion.ts) and HTTPS from the VPC to
+ * the interface endpoints (network.ts).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BOOTSTRAP_PORTS, PortAudience } from "../bootstrap";
+import type { ToolVmRole } from "../contracts";
+import { TOOL_VM_ROLES } from "../contracts";
+
+/** The tiers that own a security group. */
+export type Tier = "bastion" | ToolVmRole | "clusterNodes" | "clusterApi";
+
+/** One allowed flow: `source` may open TCP connections to `target` on `port`. */
+export interface TierRule {
+    readonly target: Tier;
+    readonly source: Tier;
+    readonly port: number;
+    /** Short name of the service (from ports.ts), used in logical names. */
+    readonly service: string;
+    readonly description: string;
+}
+
+/** The Kubernetes API port (EKS private and public endpoints). */
+export const KUBERNETES_API_PORT = 443;
+
+/**
+ * Which tiers an audience of ports.ts means on AWS. Narrowest reading of each:
+ * - `cluster`: the node security group (pods use their node's groups with the VPC CNI);
+ * - `tool-vms`: Jenkins only: it is the one tool VM with a Vault client (pipelines' secrets);
+ * - `wazuh-agents`: every VM that runs an agent (bastion, Jenkins, Vault) and the nodes;
+ * - `same-role`: the role's own group (Vault raft peers).
+ * `operators` is the bastion's CIDR allowlist, handled in bastion.ts.
+ */
+export function sourcesFor(audience: PortAudience, role: Tier): Tier[] {
+    switch (audience) {
+        case "operators":
+            return [];
+        case "bastion":
+            return ["bastion"];
+        case "cluster":
+            return ["clusterNodes"];
+        case "tool-vms":
+            return ["jenkins"];
+        case "wazuh-agents":
+            return (["bastion", "jenkins", "vault", "clusterNodes"] as Tier[]).filter((t) => t !== role);
+        case "same-role":
+            return [role];
+        default: {
+            const impossible: never = audience;
+            throw new Error(`unknown port audience ${String(impossible)}`);
+        }
+    }
+}
+
+/**
+ * The whole matrix: every port each VM role listens on (bootstrap ports table) for each of its
+ * audiences, plus the private Kubernetes API from the bastion (DESIGN.md access model: the
+ * bastion tunnel is how a private cluster is reached).
+ */
+export function tierRules(): TierRule[] {
+    const rules: TierRule[] = [];
+    for (const role of ["bastion", ...TOOL_VM_ROLES] as const) {
+        for (const port of BOOTSTRAP_PORTS[role]) {
+            if (port.protocol !== "tcp") {
+                throw new Error(`firewall: ${role} port ${port.port}/${port.protocol}: only TCP rules are implemented`);
+            }
+            for (const audience of port.audience) {
+                for (const source of sourcesFor(audience, role)) {
+                    rules.push({ target: role, source, port: port.port, service: port.name, description: `${port.name} from ${source}: ${port.description}` });
+                }
+            }
+        }
+    }
+    rules.push({
+        target: "clusterApi",
+        source: "bastion",
+        port: KUBERNETES_API_PORT,
+        service: "kube-api",
+        description: "kube-api from bastion: kubectl / Pulumi through the bastion tunnel",
+    });
+    return rules;
+}
+
+export interface AwsFirewallArgs {
+    /** Security group id of every tier. */
+    readonly groups: Readonly<Record<Tier, pulumi.Input<string>>>;
+    /**
+     * Tiers whose groups this stack created without egress and whose egress therefore follows
+     * the table. The EKS node and API groups are left alone: the EKS-managed cluster security
+     * group attached with them already allows their egress.
+     */
+    readonly egressManaged: readonly Tier[];
+}
+
+export class Firewall extends pulumi.ComponentResource {
+    readonly rules: readonly TierRule[];
+
+    constructor(name: string, args: AwsFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:aws:Firewall", name, {}, opts);
+        this.rules = tierRules();
+        buildFirewall(name, args, this.rules, this);
+        this.registerOutputs({ ruleCount: this.rules.length });
+    }
+}
+
+function logical(rule: TierRule): string {
+    const kebab = (t: Tier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return `${kebab(rule.target)}-${rule.service}-from-${kebab(rule.source)}`;
+}
+
+export function buildFirewall(name: string, args: AwsFirewallArgs, rules: readonly TierRule[], parent: pulumi.Resource): void {
+    const opts: pulumi.CustomResourceOptions = { parent };
+    for (const rule of rules) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-in-${logical(rule)}`,
+            {
+                securityGroupId: args.groups[rule.target],
+                referencedSecurityGroupId: args.groups[rule.source],
+                ipProtocol: "tcp",
+                fromPort: rule.port,
+                toPort: rule.port,
+                description: rule.description,
+            },
+            opts,
+        );
+        if (args.egressManaged.includes(rule.source)) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-out-${logical(rule)}`,
+                {
+                    securityGroupId: args.groups[rule.source],
+                    referencedSecurityGroupId: args.groups[rule.target],
+                    ipProtocol: "tcp",
+                    fromPort: rule.port,
+                    toPort: rule.port,
+                    description: `to ${rule.target}: ${rule.service}`,
+                },
+                opts,
+            );
+        }
+    }
+}
+
+/**
+ * Egress every tool VM needs beyond the table: HTTPS (SSM, AWS APIs, signed package
+ * repositories, Jenkins plugins) and HTTP (Ubuntu mirrors; packages are signature-checked).
+ * DNS, NTP and instance metadata use addresses security groups do not filter.
+ */
+export const TOOL_VM_INTERNET_EGRESS = [
+    { port: 443, description: "HTTPS: SSM, AWS APIs, signed package repositories" },
+    { port: 80, description: "HTTP: Ubuntu package mirrors (packages are signature-checked)" },
+] as const;
+
+/** The internet egress rules of one tool VM's group. */
+export function toolVmInternetEgress(name: string, securityGroupId: pulumi.Input<string>, parent: pulumi.Resource): void {
+    for (const rule of TOOL_VM_INTERNET_EGRESS) {
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-egress-${rule.port}`,
+            { securityGroupId, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: "0.0.0.0/0", description: rule.description },
+            { parent },
+        );
+    }
+}

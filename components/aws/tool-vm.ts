@@ -1,0 +1,348 @@
+/**
+ * `platform:aws:ToolVm`: one tool VM (Jenkins, Vault or Wazuh). Private subnet, fixed private
+ * address, no public IP, IMDSv2 only, CMK-encrypted root and a separate CMK-encrypted data
+ * volume (backed up daily by tag), an instance role with SSM core plus exactly what its role
+ * needs, and the cloud-init bootstrap of components/bootstrap as user data.
+ *
+ * The VM's security group is created here WITHOUT rules: every rule between tiers is declared in
+ * one place (firewall.ts), so the whole matrix can be read, reviewed and tested at once.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Address4 } from "ip-address";
+import { renderBootstrapGzipBase64 } from "../bootstrap";
+import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
+import { limitedName, NAME_LIMITS, resourceName } from "../naming";
+import { withName } from "../tags";
+import { VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
+import { CANONICAL_OWNER_ID, UBUNTU_LTS_AMI_NAME } from "./bastion";
+import { toolVmInternetEgress } from "./firewall";
+import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement } from "./iam";
+import { platformKey } from "./kms";
+
+/** Data volume size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
+export const DATA_VOLUME_GB: Readonly<Record<ToolVmRole, number>> = { jenkins: 100, vault: 20, wazuh: 200 };
+/** Root volume (OS, packages, logs until shipped). */
+export const ROOT_VOLUME_GB = 30;
+/** The data volume's attachment point (the bootstrap finds it by NVMe serial first). */
+export const DATA_DEVICE_NAME = "/dev/sdf";
+/** Host offset of each role's fixed address inside its tools subnet (AWS reserves .0-.3). */
+export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, vault: 11, wazuh: 12 };
+/** Zone index per role (modulo the zone count): the three VMs spread over the zones. */
+export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
+/** Actions Vault's awskms seal needs on its key (components/bootstrap/types.ts). */
+export const VAULT_SEAL_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** The `index`-th host address of a block: fixed addresses survive a VM replacement. */
+export function hostAddress(cidr: string, index: number): string {
+    const block = new Address4(cidr);
+    const size = 2n ** BigInt(32 - block.subnetMask);
+    if (index < 4 || BigInt(index) >= size - 1n) {
+        throw new Error(`host index ${index} is outside the usable range of ${cidr} (AWS reserves the first four and the last address)`);
+    }
+    return Address4.fromBigInt(block.startAddress().bigInt() + BigInt(index)).address;
+}
+
+/** Where a role's VM goes: its zone index and its fixed address in that zone's tools subnet. */
+export function placement(role: ToolVmRole, toolSubnets: readonly string[]): { zone: number; privateIp: string } {
+    const zone = ZONE_INDEX[role] % toolSubnets.length;
+    return { zone, privateIp: hostAddress(toolSubnets[zone], HOST_OFFSET[role]) };
+}
+
+/** Per-role inputs (a union on `role`, so a Vault VM cannot be built without its bucket). */
+export type ToolVmRoleArgs =
+    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "vault";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** Where raft snapshots go (name and ARN) and the key S3 encrypts them with. */
+          readonly snapshots: { readonly bucket: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+      }
+    | { readonly role: "wazuh" };
+
+export type AwsToolVmArgs = ToolVmRoleArgs & {
+    readonly prefix: string;
+    readonly account: AwsAccount;
+    readonly vpcId: pulumi.Input<string>;
+    /** A private (tools) subnet, and its zone: the data volume must live in the same zone. */
+    readonly subnetId: pulumi.Input<string>;
+    readonly availabilityZone: string;
+    /** Fixed private address inside that subnet (see `placement`). */
+    readonly privateIp: string;
+    readonly instanceType: string;
+    /** CMK for the root and data volumes. */
+    readonly volumesKeyArn: pulumi.Input<string>;
+    /** Default DATA_VOLUME_GB[role]. */
+    readonly dataVolumeSizeGb?: number;
+    /** The Wazuh enrollment password's secret (ARN): read at boot with the instance role. */
+    readonly enrollmentSecretArn: pulumi.Input<string>;
+    /** Key pair for SSH through the bastion (the bastion's own key; SSM needs none). */
+    readonly keyName?: pulumi.Input<string>;
+    /** Prod: protect the instance, its data volume and the Vault key; termination protection on. */
+    readonly protect: boolean;
+};
+
+export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
+    readonly role: ToolVmRole;
+    readonly hostname: string;
+    readonly privateIp: pulumi.Output<string>;
+    readonly identity: CloudIdentity;
+    readonly firewallIdentity: FirewallIdentity;
+    readonly dataDiskId: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly roleArn: pulumi.Output<string>;
+    /** Vault only: the unseal key. */
+    readonly unsealKeyArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsToolVmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:aws:ToolVm", name, {}, opts);
+        validateToolVmArgs(args);
+        const built = buildToolVm(name, args, this);
+        this.role = args.role;
+        this.hostname = built.hostname;
+        this.privateIp = built.instance.privateIp;
+        this.roleArn = built.role.arn;
+        this.identity = { kind: "awsIamRole", id: built.role.arn };
+        this.securityGroupId = built.sg.id;
+        this.firewallIdentity = { kind: "awsSecurityGroup", id: built.sg.id };
+        this.dataDiskId = built.volume.id;
+        this.instanceId = built.instance.id;
+        this.unsealKeyArn = built.unsealKey?.arn;
+        this.registerOutputs({
+            role: this.role,
+            hostname: this.hostname,
+            privateIp: this.privateIp,
+            roleArn: this.roleArn,
+            securityGroupId: this.securityGroupId,
+            dataDiskId: this.dataDiskId,
+            instanceId: this.instanceId,
+        });
+    }
+}
+
+export function validateToolVmArgs(args: AwsToolVmArgs): void {
+    const problems: string[] = [];
+    const size = args.dataVolumeSizeGb ?? DATA_VOLUME_GB[args.role];
+    if (!Number.isInteger(size) || size < 10 || size > 16384) {
+        problems.push(`dataVolumeSizeGb ${size} must be an integer from 10 to 16384 (gp3 limits)`);
+    }
+    if (!Address4.isValid(args.privateIp)) {
+        problems.push(`privateIp ${JSON.stringify(args.privateIp)} is not an IPv4 address`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`platform:aws:ToolVm (${args.role}): ${problems.join("; ")}`);
+    }
+}
+
+/** The instance role's inline statements beyond SSM core: exactly what the role's bootstrap uses. */
+export function toolVmRoleStatements(
+    role: ToolVmRole,
+    refs: { enrollmentSecretArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
+): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+        // Every VM reads the Wazuh enrollment password at boot (agents enroll; the manager
+        // enforces it). This one secret, nothing else in Secrets Manager.
+        { Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.enrollmentSecretArn },
+    ];
+    if (role === "vault") {
+        if (!refs.unsealKeyArn || !refs.bucketArn || !refs.snapshotKeyArn) {
+            throw new Error("toolVmRoleStatements(vault): the unseal key, snapshot bucket and snapshot key are required");
+        }
+        statements.push(
+            { Sid: "AutoUnsealWithItsKey", Effect: "Allow", Action: [...VAULT_SEAL_ACTIONS], Resource: refs.unsealKeyArn },
+            // Write-only to its prefix: a compromised Vault cannot read or delete older snapshots
+            // (versioning keeps overwritten ones).
+            { Sid: "PutRaftSnapshots", Effect: "Allow", Action: "s3:PutObject", Resource: `${refs.bucketArn}/${VAULT_SNAPSHOT_PREFIX}*` },
+            {
+                // SSE-KMS uploads: a data key (and Decrypt for multipart uploads), through S3 only.
+                Sid: "EncryptSnapshotsThroughS3",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: refs.snapshotKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `s3.${refs.region}.amazonaws.com` } },
+            },
+            // Vault's aws auth method (the snapshot job's login, bound to this role's ARN) resolves
+            // the bound role to its unique id with the SERVER's credentials: its own role only.
+            { Sid: "VaultAwsAuthResolvesItsOwnRole", Effect: "Allow", Action: "iam:GetRole", Resource: refs.roleArn },
+        );
+    }
+    return statements;
+}
+
+function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource) {
+    const opts: pulumi.CustomResourceOptions = { parent };
+    const stateful: pulumi.CustomResourceOptions = { parent, protect: args.protect };
+    const role = args.role;
+    const n = (...parts: string[]) => resourceName(args.prefix, role, ...parts);
+    const child = (...parts: string[]) => [name, ...parts].join("-");
+    const hostname = resourceName(args.prefix, role);
+
+    const sg = new aws.ec2.SecurityGroup(
+        child("sg"),
+        { vpcId: args.vpcId, name: hostname, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
+        opts,
+    );
+    toolVmInternetEgress(child("sg"), sg.id, parent);
+
+    const iamRole = new aws.iam.Role(
+        child("role"),
+        { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, role), assumeRolePolicy: JSON.stringify(ec2TrustPolicy()), tags: withName(hostname) },
+        opts,
+    );
+    // Session Manager: audited shell access with no inbound port (break-glass besides the bastion).
+    new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: iamRole.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
+
+    let unsealKey: aws.kms.Key | undefined;
+    if (args.role === "vault") {
+        // The unseal key: only this VM's role may use it (and the account's key administrators
+        // may manage it). Losing it makes the raft data unreadable: protected in prod.
+        unsealKey = platformKey(
+            child("unseal-key"),
+            {
+                prefix: args.prefix,
+                purpose: "vault-unseal",
+                description: "Vault auto-unseal",
+                policy: iamRole.arn.apply((roleArn) => kmsKeyPolicy(args.account, kmsPrincipalUseStatement("VaultInstanceRoleUnseals", roleArn, VAULT_SEAL_ACTIONS))),
+                protect: args.protect,
+            },
+            parent,
+        ).key;
+    }
+    const snapshots = args.role === "vault" ? args.snapshots : undefined;
+    new aws.iam.RolePolicy(
+        child("policy"),
+        {
+            role: iamRole.name,
+            policy: pulumi
+                .all([args.enrollmentSecretArn, iamRole.arn, unsealKey?.arn, snapshots?.bucketArn, snapshots?.keyArn])
+                .apply(([enrollmentSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
+                    JSON.stringify(
+                        policyDocument(...toolVmRoleStatements(role, { enrollmentSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region })),
+                    ),
+                ),
+        },
+        opts,
+    );
+    const profile = new aws.iam.InstanceProfile(child("profile"), { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, role), role: iamRole.name, tags: withName(hostname) }, opts);
+
+    const volume = new aws.ebs.Volume(
+        child("data"),
+        {
+            availabilityZone: args.availabilityZone,
+            size: args.dataVolumeSizeGb ?? DATA_VOLUME_GB[role],
+            type: "gp3",
+            encrypted: true,
+            kmsKeyId: args.volumesKeyArn,
+            // A last snapshot when the volume is deleted on purpose (prod): state outlives a mistake.
+            finalSnapshot: args.protect,
+            tags: withName(n("data"), { role, ...backupTags(args.prefix) }),
+        },
+        stateful,
+    );
+
+    const common = {
+        cloud: "aws" as const,
+        hostname,
+        wazuhEnrollmentSecret: { type: "aws-secretsmanager" as const, secretId: args.enrollmentSecretArn, region: args.account.region },
+        dataDisk: { type: "aws-ebs" as const, volumeId: volume.id, deviceName: DATA_DEVICE_NAME },
+    };
+    let userDataBase64: pulumi.Output<string>;
+    switch (args.role) {
+        case "jenkins":
+            userDataBase64 = renderBootstrapGzipBase64("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+            break;
+        case "vault":
+            userDataBase64 = renderBootstrapGzipBase64("vault", {
+                ...common,
+                wazuhManagerAddress: args.wazuhManagerAddress,
+                seal: { type: "awskms", region: args.account.region, kmsKeyId: unsealKey!.keyId },
+                backup: { type: "s3", bucket: args.snapshots.bucket, region: args.account.region, prefix: VAULT_SNAPSHOT_PREFIX },
+            });
+            break;
+        case "wazuh":
+            userDataBase64 = renderBootstrapGzipBase64("wazuh", common);
+            break;
+        default: {
+            const impossible: never = args;
+            throw new Error(`unknown tool VM role ${JSON.stringify(impossible)}`);
+        }
+    }
+
+    const ami = aws.ec2.getAmiOutput(
+        {
+            owners: [CANONICAL_OWNER_ID],
+            mostRecent: true,
+            filters: [
+                { name: "name", values: [UBUNTU_LTS_AMI_NAME] },
+                { name: "architecture", values: ["x86_64"] },
+                { name: "virtualization-type", values: ["hvm"] },
+            ],
+        },
+        { parent },
+    );
+    const instance = new aws.ec2.Instance(
+        child("instance"),
+        {
+            ami: ami.id,
+            instanceType: args.instanceType,
+            subnetId: args.subnetId,
+            privateIp: args.privateIp,
+            associatePublicIpAddress: false,
+            vpcSecurityGroupIds: [sg.id],
+            iamInstanceProfile: profile.name,
+            ...(args.keyName ? { keyName: args.keyName } : {}),
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+            rootBlockDevice: {
+                encrypted: true,
+                kmsKeyId: args.volumesKeyArn,
+                volumeType: "gp3",
+                volumeSize: ROOT_VOLUME_GB,
+                deleteOnTermination: true,
+                tags: withName(n("root"), { role }),
+            },
+            monitoring: true,
+            disableApiTermination: args.protect,
+            userDataBase64,
+            tags: withName(hostname, { role, ...backupTags(args.prefix) }),
+        },
+        {
+            ...stateful,
+            // cloud-init runs once per instance: a changed bootstrap or a newer AMI applies through
+            // a deliberate `pulumi up --replace` (the data volume survives), never as a surprise
+            // stop/start or replacement on an unrelated update.
+            ignoreChanges: ["ami", "userDataBase64"],
+        },
+    );
+    new aws.ec2.VolumeAttachment(
+        child("data-attachment"),
+        // Stop before detaching: a detach under a mounted filesystem can corrupt it.
+        { deviceName: DATA_DEVICE_NAME, volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true },
+        opts,
+    );
+
+    return { hostname, sg, role: iamRole, profile, unsealKey, volume, instance };
+}
+
+/**
+ * The Wazuh enrollment password, generated here and stored in Secrets Manager. Only its ARN
+ * travels in user data; each VM reads the value with its own instance role.
+ */
+export function createEnrollmentSecret(prefix: string, protect: boolean, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; password: random.RandomPassword } {
+    const password = new random.RandomPassword("wazuh-enrollment-password", { length: 32, special: false }, { parent });
+    const secret = new aws.secretsmanager.Secret(
+        "wazuh-enrollment-secret",
+        {
+            name: `${prefix}/wazuh/enrollment-password`,
+            description: "Wazuh agent enrollment password (authd use_password); read by every VM's instance role",
+            // Prod keeps a 30-day recovery window; elsewhere an ephemeral env must be able to
+            // re-create the same name right after a destroy.
+            recoveryWindowInDays: protect ? 30 : 0,
+            tags: withName(`${prefix}-wazuh-enrollment`),
+        },
+        { parent, protect },
+    );
+    new aws.secretsmanager.SecretVersion("wazuh-enrollment-secret-value", { secretId: secret.id, secretString: password.result }, { parent });
+    return { secret, password };
+}
