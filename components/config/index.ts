@@ -68,6 +68,8 @@ interface CommonPlatformConfig {
         readonly adminPrincipalArns: readonly string[];
     };
     readonly toolVms: { readonly instanceType: string };
+    /** In-cluster addons: installed only when enabled; `proxyUrl` reaches a private API through the bastion. */
+    readonly addons: { readonly enabled: boolean; readonly proxyUrl?: string };
     /** Stateful resources get `protect` / deletion protection. */
     readonly deletionProtection: boolean;
     readonly backup: { readonly retentionDays: number };
@@ -392,6 +394,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             adminPrincipalArns: [...new Set(cluster.adminPrincipalArns ?? [])],
         },
         toolVms: { instanceType: p.toolVmInstanceType },
+        addons: { enabled: cfg.addonsEnabled ?? true, ...(cfg.kubeProxyUrl ? { proxyUrl: cfg.kubeProxyUrl } : {}) },
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
@@ -414,9 +417,11 @@ export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, proje
         const kind = info ? info.pulumiType ?? "object" : "string";
         raw[key] = convert(value, kind);
     }
-    // An empty `namePrefix` (Pulumi.yaml's default) means "derive it".
-    if (raw.namePrefix === "") {
-        delete raw.namePrefix;
+    // Empty strings are Pulumi.yaml's defaults for optional scalars: "not set".
+    for (const key of ["namePrefix", "kubeProxyUrl"]) {
+        if (raw[key] === "") {
+            delete raw[key];
+        }
     }
     return raw;
 }

@@ -133,6 +133,17 @@ export const stackConfigSchema = z.strictObject({
         .string()
         .regex(/^$|^[a-z][a-z0-9-]{2,26}[a-z0-9]$/, { message: "must be empty (derived) or 4-28 characters of a-z, 0-9 and -, starting with a letter" })
         .optional(),
+    /**
+     * Install the in-cluster platform (baseline, Argo CD, monitoring, model serving). Private
+     * clusters set it false for the first phase: the API is unreachable until the bastion exists
+     * (see docs/automation.md, `npm run env -- bootstrap`).
+     */
+    addonsEnabled: z.boolean().optional(),
+    /** Proxy for reaching the Kubernetes API (kubeconfig `proxy-url`), e.g. the bastion tunnel's socks5://127.0.0.1:1080. */
+    kubeProxyUrl: z
+        .string()
+        .regex(/^$|^(socks5|http|https):\/\/[A-Za-z0-9.-]+:\d{1,5}$/, { message: "must be empty or a proxy URL such as socks5://127.0.0.1:1080" })
+        .optional(),
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
@@ -158,6 +169,8 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     owner: { pulumiType: "string", hasDefault: false },
     costCenter: { pulumiType: "string", hasDefault: false },
     namePrefix: { pulumiType: "string", hasDefault: true },
+    addonsEnabled: { pulumiType: "boolean", hasDefault: true },
+    kubeProxyUrl: { pulumiType: "string", hasDefault: true },
     network: { pulumiType: undefined, hasDefault: false },
     bastion: { pulumiType: undefined, hasDefault: false },
     cluster: { pulumiType: undefined, hasDefault: false },

@@ -71,7 +71,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, network, bastion, cluster, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, network, bastion, cluster, tags',
     },
     {
         name: "typo in a nested key",
@@ -253,6 +253,16 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
         name: "invalid tag key",
         raw: mutate((c) => (c.tags = { "Cost Center": "x" })),
         problem: 'platform:tags.Cost Center: key "Cost Center" must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)',
+    },
+    {
+        name: "malformed proxy URL",
+        raw: mutate((c) => (c.kubeProxyUrl = "127.0.0.1:1080")),
+        problem: 'platform:kubeProxyUrl: "127.0.0.1:1080" must be empty or a proxy URL such as socks5://127.0.0.1:1080',
+    },
+    {
+        name: "addonsEnabled not a boolean",
+        raw: mutate((c) => (c.addonsEnabled = "yes")),
+        problem: 'platform:addonsEnabled: expected boolean, got "yes"',
     },
     {
         name: "invalid name prefix",
