@@ -33,6 +33,8 @@ export interface AwsBastionArgs {
      * data at 16 KB and the rendered bootstrap is close to that uncompressed.
      */
     readonly userDataBase64: pulumi.Input<string>;
+    /** Customer-managed key for the root volume (default: the AWS-managed aws/ebs key). */
+    readonly volumesKeyArn?: pulumi.Input<string>;
 }
 
 export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
@@ -175,7 +177,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             // The public address is the Elastic IP below: stable across stop/start for allowlists.
             associatePublicIpAddress: false,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 20, deleteOnTermination: true, tags: withName(n("bastion-root")) },
+            rootBlockDevice: { encrypted: true, ...(args.volumesKeyArn ? { kmsKeyId: args.volumesKeyArn } : {}), volumeType: "gp3", volumeSize: 20, deleteOnTermination: true, tags: withName(n("bastion-root")) },
             monitoring: true,
             userDataBase64: args.userDataBase64,
             userDataReplaceOnChange: true,

@@ -27,8 +27,12 @@ import { withName } from "../tags";
 import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy } from "./iam";
 import { platformKey } from "./kms";
 
-/** Control-plane log types shipped to CloudWatch (the three a security review needs). */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"] as const;
+/**
+ * Control-plane log types shipped to CloudWatch: all five (CIS EKS 2.1.1; the policy pack
+ * requires them). api, audit and authenticator are the security trail; controllerManager and
+ * scheduler explain why pods were or were not placed.
+ */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 /** Managed node AMI family: Amazon Linux 2023 (AL2 images end with Kubernetes 1.32). */
 export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 /** AL2023's root device. */

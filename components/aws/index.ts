@@ -19,7 +19,7 @@ import { Firewall, Tier } from "./firewall";
 import { AwsAccount, policyDocument } from "./iam";
 import { Keys } from "./kms";
 import { Network } from "./network";
-import { createEnrollmentSecret, placement, ToolVm } from "./tool-vm";
+import { EnrollmentSecret, placement, ToolVm } from "./tool-vm";
 
 /**
  * Availability zones usable for the network: standard zones only (Local and Wavelength zones
@@ -79,7 +79,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     const backup = new Backup("backup", { prefix: config.prefix, account, retentionDays: config.backup.retentionDays, backupKeyArn: keys.backupKeyArn, protect }, childOpts);
 
     // The enrollment password every agent and the manager read at boot (value never in user data).
-    const { secret: enrollmentSecret } = createEnrollmentSecret(config.prefix, protect, parent);
+    const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, protect }, childOpts);
     // Fixed addresses: the manager's address is baked into every agent's user data, so it must
     // not change when the Wazuh VM is rebuilt (and the bastion can be built before it).
     const toolSubnets = config.network.subnets.tools;
@@ -96,10 +96,11 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             subnetId: network.publicSubnetIds[0],
             allowedCidrs: config.bastion.allowedCidrs,
             instanceType: config.bastion.instanceType,
+            volumesKeyArn: keys.volumesKeyArn,
             userDataBase64: renderBootstrapGzipBase64("bastion", {
                 cloud: "aws",
                 hostname: resourceName(config.prefix, "bastion"),
-                wazuhEnrollmentSecret: { type: "aws-secretsmanager", secretId: enrollmentSecret.arn, region: account.region },
+                wazuhEnrollmentSecret: { type: "aws-secretsmanager", secretId: enrollment.secretArn, region: account.region },
                 wazuhManagerAddress,
             }),
         },
@@ -110,7 +111,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         "bastion-read-enrollment-secret",
         {
             role: bastion.roleName,
-            policy: enrollmentSecret.arn.apply((arn) =>
+            policy: enrollment.secretArn.apply((arn) =>
                 JSON.stringify(policyDocument({ Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
             ),
         },
@@ -126,7 +127,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         privateIp: where[role].privateIp,
         instanceType: config.toolVms.instanceType,
         volumesKeyArn: keys.volumesKeyArn,
-        enrollmentSecretArn: enrollmentSecret.arn,
+        enrollmentSecretArn: enrollment.secretArn,
         keyName: bastion.keyName,
         protect,
     });
@@ -216,7 +217,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             toolVms: vmOutputs,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: backup.snapshotBucket,
-            wazuhEnrollmentSecretArn: enrollmentSecret.arn,
+            wazuhEnrollmentSecretArn: enrollment.secretArn,
         },
     };
 }

@@ -326,23 +326,30 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
 }
 
 /**
- * The Wazuh enrollment password, generated here and stored in Secrets Manager. Only its ARN
- * travels in user data; each VM reads the value with its own instance role.
+ * `platform:aws:EnrollmentSecret`: the Wazuh enrollment password, generated here and stored in
+ * Secrets Manager. Only its ARN travels in user data; each VM reads the value with its own
+ * instance role (granted on this one secret).
  */
-export function createEnrollmentSecret(prefix: string, protect: boolean, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; password: random.RandomPassword } {
-    const password = new random.RandomPassword("wazuh-enrollment-password", { length: 32, special: false }, { parent });
-    const secret = new aws.secretsmanager.Secret(
-        "wazuh-enrollment-secret",
-        {
-            name: `${prefix}/wazuh/enrollment-password`,
-            description: "Wazuh agent enrollment password (authd use_password); read by every VM's instance role",
-            // Prod keeps a 30-day recovery window; elsewhere an ephemeral env must be able to
-            // re-create the same name right after a destroy.
-            recoveryWindowInDays: protect ? 30 : 0,
-            tags: withName(`${prefix}-wazuh-enrollment`),
-        },
-        { parent, protect },
-    );
-    new aws.secretsmanager.SecretVersion("wazuh-enrollment-secret-value", { secretId: secret.id, secretString: password.result }, { parent });
-    return { secret, password };
+export class EnrollmentSecret extends pulumi.ComponentResource {
+    readonly secretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: { readonly prefix: string; readonly protect: boolean }, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:aws:EnrollmentSecret", name, {}, opts);
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-secret`,
+            {
+                name: `${args.prefix}/wazuh/enrollment-password`,
+                description: "Wazuh agent enrollment password (authd use_password); read by every VM's instance role",
+                // Prod keeps a 30-day recovery window; elsewhere an ephemeral env must be able to
+                // re-create the same name right after a destroy.
+                recoveryWindowInDays: args.protect ? 30 : 0,
+                tags: withName(resourceName(args.prefix, "wazuh-enrollment")),
+            },
+            { parent: this, protect: args.protect },
+        );
+        new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: password.result }, { parent: this });
+        this.secretArn = secret.arn;
+        this.registerOutputs({ secretArn: this.secretArn });
+    }
 }
