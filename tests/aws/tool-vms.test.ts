@@ -1,0 +1,157 @@
+/**
+ * Tool VMs (Jenkins, Vault, Wazuh) and the bastion's bootstrap, from the captured graph:
+ * placement, no public address, IMDSv2, encrypted root + data volumes, least-privilege roles,
+ * user data from components/bootstrap with secret references only.
+ */
+import * as assert from "node:assert/strict";
+import { byName, ofType, ResourceGraph } from "../../offline/graph";
+import { byArn, graphOf, gunzipUserData, nameOfId, policyOf, ROLES, subnetTier, T } from "./fixtures";
+
+describe("aws tool VMs", () => {
+    for (const stack of ["dev-aws", "prod-aws"]) {
+        describe(stack, () => {
+            let g: ResourceGraph;
+            before(async () => {
+                g = await graphOf(stack);
+            });
+            const vm = (role: string) => byName(g, T.instance, `${role}-instance`);
+
+            it("builds one VM per role, each a platform:aws:ToolVm component", () => {
+                assert.deepEqual(ofType(g, "platform:aws:ToolVm").map((c) => c.name).sort(), [...ROLES]);
+                for (const role of ROLES) {
+                    assert.equal(vm(role).parent, byName(g, "platform:aws:ToolVm", role).urn);
+                    assert.equal((vm(role).inputs.tags as Record<string, string>).role, role);
+                }
+            });
+
+            it("puts every VM in a private tools subnet at a fixed address, with no public IP", () => {
+                const vms = ROLES.map(vm);
+                for (const r of vms) {
+                    assert.equal(subnetTier(g, r.inputs.subnetId), "tools", r.name);
+                    assert.equal(r.inputs.associatePublicIpAddress, false);
+                    assert.equal(r.state.publicIp, "");
+                    assert.equal(r.state.privateIp, r.inputs.privateIp);
+                }
+                assert.equal(new Set(vms.map((r) => r.inputs.subnetId)).size, Math.min(3, (g.outputs.zones as string[]).length), "spread over the zones");
+                const out = g.outputs.toolVms as Record<string, { privateIp: string }>;
+                for (const role of ROLES) {
+                    assert.equal(out[role].privateIp, vm(role).inputs.privateIp);
+                }
+            });
+
+            it("requires IMDSv2 and encrypts the root with the volumes CMK", () => {
+                for (const r of ROLES.map(vm)) {
+                    assert.equal((r.inputs.metadataOptions as Record<string, unknown>).httpTokens, "required");
+                    assert.equal((r.inputs.metadataOptions as Record<string, unknown>).httpPutResponseHopLimit, 1);
+                    const root = r.inputs.rootBlockDevice as Record<string, unknown>;
+                    assert.equal(root.encrypted, true);
+                    assert.equal(byArn(g, root.kmsKeyId)!.name, "keys-volumes");
+                }
+            });
+
+            it("attaches a separate CMK-encrypted data volume in the VM's zone, tagged for the daily backup", () => {
+                for (const role of ROLES) {
+                    const volume = byName(g, T.volume, `${role}-data`);
+                    assert.equal(volume.inputs.encrypted, true);
+                    assert.equal(byArn(g, volume.inputs.kmsKeyId)!.name, "keys-volumes");
+                    const subnet = ofType(g, T.subnet).find((s) => s.id === vm(role).inputs.subnetId)!;
+                    assert.equal(volume.inputs.availabilityZone, subnet.inputs.availabilityZone);
+                    const tags = volume.inputs.tags as Record<string, string>;
+                    assert.equal(tags.backup, "daily");
+                    assert.equal(tags["backup-scope"], `platform-${stack.replace("-aws", "")}-aws`);
+                    const att = byName(g, T.attachment, `${role}-data-attachment`);
+                    assert.equal(att.inputs.volumeId, volume.id);
+                    assert.equal(att.inputs.instanceId, vm(role).id);
+                    assert.equal(att.inputs.deviceName, "/dev/sdf");
+                }
+            });
+
+            it("renders the role's bootstrap as user data: references to secrets, never their values", () => {
+                const password = String(byName(g, "random:index/randomPassword:RandomPassword", "wazuh-enrollment-password").state.result);
+                const secretArn = String(g.outputs.wazuhEnrollmentSecretArn);
+                const managerIp = String(vm("wazuh").inputs.privateIp);
+                for (const role of [...ROLES, "bastion"]) {
+                    const doc = gunzipUserData(byName(g, T.instance, `${role}-instance`).inputs.userDataBase64);
+                    assert.ok(doc.startsWith("#cloud-config\n"), role);
+                    assert.ok(doc.includes(`role=${role} cloud=aws`), role);
+                    assert.ok(doc.includes(secretArn), `${role} references the enrollment secret`);
+                    assert.ok(!doc.includes(password), `${role} user data must not contain the password`);
+                    if (role !== "wazuh") {
+                        assert.ok(doc.includes(managerIp), `${role} agent points at the manager`);
+                    }
+                }
+                const vault = gunzipUserData(vm("vault").inputs.userDataBase64);
+                const unsealKey = byName(g, T.key, "vault-unseal-key");
+                assert.ok(vault.includes(String(unsealKey.state.keyId)), "seal uses the unseal key");
+                assert.ok(vault.includes(String(g.outputs.vaultSnapshotBucket)), "snapshots go to the bucket");
+                assert.ok(vault.includes(String(byName(g, T.volume, "vault-data").id).replace("-", "")), "raft on the data volume");
+            });
+
+            it("grants each role SSM core plus exactly what its bootstrap uses", () => {
+                const secretArn = g.outputs.wazuhEnrollmentSecretArn;
+                for (const role of ROLES) {
+                    const iamRole = byName(g, T.role, `${role}-role`);
+                    assert.deepEqual(policyOf(iamRole, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+                    const managed = ofType(g, T.attachPolicy).filter((a) => a.inputs.role === iamRole.state.name).map((a) => a.inputs.policyArn);
+                    assert.deepEqual(managed, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+                    const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name);
+                    assert.equal(inline.length, 1);
+                    const grants = policyOf(inline[0]).Statement.map((s) => `${[s.Action].flat().sort().join("+")} on ${String(s.Resource)}`);
+                    const expected = [`secretsmanager:GetSecretValue on ${String(secretArn)}`];
+                    if (role === "vault") {
+                        const bucketArn = byName(g, T.bucket, "backup-vault-snapshots").state.arn;
+                        expected.push(
+                            `kms:Decrypt+kms:DescribeKey+kms:Encrypt on ${String(byName(g, T.key, "vault-unseal-key").state.arn)}`,
+                            `s3:PutObject on ${String(bucketArn)}/vault-snapshots/*`,
+                            `kms:Decrypt+kms:GenerateDataKey on ${String(byName(g, T.key, "keys-backup").state.arn)}`,
+                            `iam:GetRole on ${String(iamRole.state.arn)}`,
+                        );
+                    }
+                    assert.deepEqual(grants.sort(), expected.sort());
+                    for (const s of policyOf(inline[0]).Statement) {
+                        assert.notEqual(s.Resource, "*", `${role}: no wildcard resource`);
+                    }
+                }
+                // The backup key is usable by the Vault role through S3 only.
+                const vaultPolicy = policyOf(ofType(g, T.rolePolicy).find((p) => p.name === "vault-policy")!);
+                const kmsViaS3 = vaultPolicy.Statement.find((s) => s.Sid === "EncryptSnapshotsThroughS3");
+                assert.deepEqual(kmsViaS3.Condition, { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+            });
+
+            it("lets only the Vault role use the unseal key", () => {
+                const key = byName(g, T.key, "vault-unseal-key");
+                assert.equal(key.inputs.enableKeyRotation, true);
+                const users = policyOf(key).Statement.filter((s) => s.Sid !== "AccountAdministersKeyThroughIam");
+                assert.deepEqual(users.map((s) => s.Principal.AWS), [byName(g, T.role, "vault-role").state.arn]);
+                assert.deepEqual([...users[0].Action].sort(), ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]);
+            });
+
+            it("lets the bastion read the enrollment secret and nothing else beyond SSM core; tool VMs reuse its key pair", () => {
+                const p = policyOf(byName(g, T.rolePolicy, "bastion-read-enrollment-secret"));
+                assert.deepEqual(p.Statement.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", g.outputs.wazuhEnrollmentSecretArn]]);
+                const keyName = byName(g, "aws:ec2/keyPair:KeyPair", "bastion-key-pair").inputs.keyName;
+                for (const role of ROLES) {
+                    assert.equal(vm(role).inputs.keyName, keyName);
+                }
+                assert.equal(byArn(g, (byName(g, T.instance, "bastion-instance").inputs.rootBlockDevice as Record<string, unknown>).kmsKeyId)!.name, "keys-volumes");
+            });
+
+            it("stores the enrollment password in Secrets Manager under the AWS provider (region, default tags)", () => {
+                const secret = byName(g, T.secret, "wazuh-enrollment-secret");
+                assert.ok(secret.provider?.includes("pulumi:providers:aws::aws"), "explicit provider");
+                const version = byName(g, "aws:secretsmanager/secretVersion:SecretVersion", "wazuh-enrollment-value");
+                assert.ok(version.secretPaths.includes("secretString"), "the value is a Pulumi secret");
+                assert.equal(version.inputs.secretId, secret.id);
+            });
+
+            it("uses the profile's tool VM instance type and a security group id as firewall identity", () => {
+                const type = stack === "prod-aws" ? "m6i.xlarge" : "t3.large";
+                for (const role of ROLES) {
+                    assert.equal(vm(role).inputs.instanceType, type);
+                    const out = (g.outputs.toolVms as Record<string, { securityGroupId: string }>)[role];
+                    assert.equal(nameOfId(g, out.securityGroupId), `${role}-sg`);
+                }
+            });
+        });
+    }
+});
