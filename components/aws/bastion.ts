@@ -28,11 +28,8 @@ export interface AwsBastionArgs {
     /** CIDRs allowed to SSH in (validated: never the world). */
     readonly allowedCidrs: readonly string[];
     readonly instanceType: string;
-    /**
-     * cloud-init user data (hardening, node_exporter, Wazuh agent), gzip + base64: EC2 caps user
-     * data at 16 KB and the rendered bootstrap is close to that uncompressed.
-     */
-    readonly userDataBase64: pulumi.Input<string>;
+    /** cloud-init user data (hardening, node_exporter, Wazuh agent); EC2 caps it at 16 KB. */
+    readonly userData: pulumi.Input<string>;
     /** Customer-managed key for the root volume (default: the AWS-managed aws/ebs key). */
     readonly volumesKeyArn?: pulumi.Input<string>;
 }
@@ -179,7 +176,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
             rootBlockDevice: { encrypted: true, ...(args.volumesKeyArn ? { kmsKeyId: args.volumesKeyArn } : {}), volumeType: "gp3", volumeSize: 20, deleteOnTermination: true, tags: withName(n("bastion-root")) },
             monitoring: true,
-            userDataBase64: args.userDataBase64,
+            userData: args.userData,
             userDataReplaceOnChange: true,
             tags: withName(n("bastion"), { role: "bastion" }),
         },

@@ -12,6 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BOOTSTRAP_PORTS, PortAudience } from "../bootstrap";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
+import { resourceName } from "../naming";
+import { withName } from "../tags";
 
 /** The tiers that own a security group. */
 export type Tier = "bastion" | ToolVmRole | "clusterNodes" | "clusterApi";
@@ -88,6 +90,8 @@ export function tierRules(): TierRule[] {
 }
 
 export interface AwsFirewallArgs {
+    /** Physical-name prefix (rule Name tags). */
+    readonly prefix: string;
     /** Security group id of every tier. */
     readonly groups: Readonly<Record<Tier, pulumi.Input<string>>>;
     /**
@@ -126,6 +130,7 @@ export function buildFirewall(name: string, args: AwsFirewallArgs, rules: readon
                 fromPort: rule.port,
                 toPort: rule.port,
                 description: rule.description,
+                tags: withName(resourceName(args.prefix, "in", logical(rule))),
             },
             opts,
         );
@@ -139,6 +144,7 @@ export function buildFirewall(name: string, args: AwsFirewallArgs, rules: readon
                     fromPort: rule.port,
                     toPort: rule.port,
                     description: `to ${rule.target}: ${rule.service}`,
+                    tags: withName(resourceName(args.prefix, "out", logical(rule))),
                 },
                 opts,
             );
@@ -157,11 +163,11 @@ export const TOOL_VM_INTERNET_EGRESS = [
 ] as const;
 
 /** The internet egress rules of one tool VM's group. */
-export function toolVmInternetEgress(name: string, securityGroupId: pulumi.Input<string>, parent: pulumi.Resource): void {
+export function toolVmInternetEgress(name: string, groupName: string, securityGroupId: pulumi.Input<string>, parent: pulumi.Resource): void {
     for (const rule of TOOL_VM_INTERNET_EGRESS) {
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-egress-${rule.port}`,
-            { securityGroupId, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: "0.0.0.0/0", description: rule.description },
+            { securityGroupId, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: "0.0.0.0/0", description: rule.description, tags: withName(`${groupName}-egress-${rule.port}`) },
             { parent },
         );
     }

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrapGzipBase64 } from "../bootstrap";
+import { renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
 import type { AwsPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -41,6 +41,15 @@ export async function resolveZones(count: number, opts: pulumi.InvokeOptions): P
 export async function resolveDeployerPrincipal(callerArn: string, opts: pulumi.InvokeOptions): Promise<string> {
     const ctx = await aws.iam.getSessionContext({ arn: callerArn }, opts);
     return ctx.issuerArn;
+}
+
+/** Fails the deployment with a clear message instead of EC2's generic error on oversize user data. */
+export function assertFitsUserData(document: string): string {
+    const bytes = Buffer.byteLength(document, "utf8");
+    if (bytes > USER_DATA_LIMITS.aws) {
+        throw new Error(`bastion user data is ${bytes} bytes, over EC2's ${USER_DATA_LIMITS.aws}; pass it gzip-compressed (renderBootstrapGzipBase64 + userDataBase64)`);
+    }
+    return document;
 }
 
 export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
@@ -97,12 +106,14 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             allowedCidrs: config.bastion.allowedCidrs,
             instanceType: config.bastion.instanceType,
             volumesKeyArn: keys.volumesKeyArn,
-            userDataBase64: renderBootstrapGzipBase64("bastion", {
+            // Plain text (readable in the console and by reviewers) while it fits EC2's 16 KB;
+            // the tool VMs' larger documents go gzip-compressed.
+            userData: renderBootstrap("bastion", {
                 cloud: "aws",
                 hostname: resourceName(config.prefix, "bastion"),
                 wazuhEnrollmentSecret: { type: "aws-secretsmanager", secretId: enrollment.secretArn, region: account.region },
                 wazuhManagerAddress,
-            }),
+            }).apply(assertFitsUserData),
         },
         childOpts,
     );
@@ -178,7 +189,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         clusterNodes: cluster.nodeSecurityGroupId,
         clusterApi: cluster.apiSecurityGroupId,
     };
-    new Firewall("firewall", { groups, egressManaged: ["bastion", ...TOOL_VM_ROLES] }, childOpts);
+    new Firewall("firewall", { prefix: config.prefix, groups, egressManaged: ["bastion", ...TOOL_VM_ROLES] }, childOpts);
 
     const vmOutputs = Object.fromEntries(
         TOOL_VM_ROLES.map((role) => {

@@ -184,7 +184,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
         { vpcId: args.vpcId, name: hostname, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
         opts,
     );
-    toolVmInternetEgress(child("sg"), sg.id, parent);
+    toolVmInternetEgress(child("sg"), hostname, sg.id, parent);
 
     const iamRole = new aws.iam.Role(
         child("role"),
