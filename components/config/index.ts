@@ -69,7 +69,16 @@ interface CommonPlatformConfig {
     };
     readonly toolVms: { readonly instanceType: string };
     /** In-cluster addons: installed only when enabled; `proxyUrl` reaches a private API through the bastion. */
-    readonly addons: { readonly enabled: boolean; readonly proxyUrl?: string };
+    readonly addons: {
+        readonly enabled: boolean;
+        readonly proxyUrl?: string;
+        /** Absent: the addons' default (dev, staging, production). */
+        readonly workloadNamespaces?: readonly string[];
+        readonly gitops: { readonly repoUrl: string; readonly path: string; readonly revision: string };
+        readonly modelServing: { readonly engine: "seldon-core"; readonly demo: boolean };
+        /** `slack`: a webhook is configured (its value is read separately, as a secret: {@link loadPlatformSecrets}). */
+        readonly alerting: { readonly slack: boolean; readonly slackChannel?: string };
+    };
     /** Stateful resources get `protect` / deletion protection. */
     readonly deletionProtection: boolean;
     readonly backup: { readonly retentionDays: number };
@@ -107,7 +116,15 @@ export class ConfigError extends Error {
 export interface ConfigContext {
     readonly project: string;
     readonly stack: string;
+    /** Full keys (`platform:slackWebhookUrl`) the stack stores encrypted. */
+    readonly secretKeys?: readonly string[];
 }
+
+/** Top-level keys whose values are secrets (never echoed, must be stored encrypted). */
+export const SECRET_KEYS: readonly string[] = Object.entries(CONFIG_KEYS)
+    .filter(([, info]) => (info as { secret?: boolean }).secret === true)
+    .map(([key]) => key);
+
 
 /** `platform:network.subnets.nodes[1]` */
 export function keyPath(project: string, path: readonly PropertyKey[]): string {
@@ -144,7 +161,8 @@ function closest(word: string, options: readonly string[]): string | undefined {
 /** One zod issue as problem lines in the project's format. */
 function formatIssue(project: string, issue: z.core.$ZodIssue): string[] {
     const where = keyPath(project, issue.path);
-    const input = (issue as { input?: unknown }).input;
+    // A secret's value never appears in a message (it would land in CI logs).
+    const input = SECRET_KEYS.includes(String(issue.path[0])) ? "(secret value)" : (issue as { input?: unknown }).input;
     switch (issue.code) {
         case "unrecognized_keys": {
             const allowed = allowedKeysAt(issue.path);
@@ -216,6 +234,13 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const isCloud = (v: unknown): v is Cloud => typeof v === "string" && v in REGION_FORMATS;
     const isEnv = (v: unknown): v is Environment => v === "dev" || v === "staging" || v === "prod";
     const validCidr = (v: unknown): v is string => typeof v === "string" && cidrProblem(v) === undefined;
+
+    for (const key of SECRET_KEYS) {
+        const value = (raw as Record<string, unknown>)[key];
+        if (typeof value === "string" && value !== "" && ctx.secretKeys && !ctx.secretKeys.includes(`${project}:${key}`)) {
+            problems.push(`${at(key)}: is stored in plain text; remove it from the stack file and set it with \`pulumi config set --secret ${key} <value>\``);
+        }
+    }
 
     if (isCloud(input.cloud) && !SUPPORTED_CLOUDS.includes(input.cloud)) {
         problems.push(`${at("cloud")}: "${input.cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (Azure and GCP builders are on the roadmap); use "aws"`);
@@ -394,7 +419,14 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             adminPrincipalArns: [...new Set(cluster.adminPrincipalArns ?? [])],
         },
         toolVms: { instanceType: p.toolVmInstanceType },
-        addons: { enabled: cfg.addonsEnabled ?? true, ...(cfg.kubeProxyUrl ? { proxyUrl: cfg.kubeProxyUrl } : {}) },
+        addons: {
+            enabled: cfg.addonsEnabled ?? true,
+            ...(cfg.kubeProxyUrl ? { proxyUrl: cfg.kubeProxyUrl } : {}),
+            ...(cfg.addons.workloadNamespaces ? { workloadNamespaces: cfg.addons.workloadNamespaces } : {}),
+            gitops: { repoUrl: cfg.addons.gitops.repoUrl, path: cfg.addons.gitops.path ?? "apps", revision: cfg.addons.gitops.revision ?? "main" },
+            modelServing: { engine: cfg.addons.modelServing.engine, demo: cfg.addons.modelServing.demo ?? false },
+            alerting: { slack: !!cfg.slackWebhookUrl, ...(cfg.addons.alerting?.slackChannel ? { slackChannel: cfg.addons.alerting.slackChannel } : {}) },
+        },
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
@@ -418,7 +450,7 @@ export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, proje
         raw[key] = convert(value, kind);
     }
     // Empty strings are Pulumi.yaml's defaults for optional scalars: "not set".
-    for (const key of ["namePrefix", "kubeProxyUrl"]) {
+    for (const key of ["namePrefix", "kubeProxyUrl", "slackWebhookUrl"]) {
         if (raw[key] === "") {
             delete raw[key];
         }
@@ -448,5 +480,25 @@ function convert(value: string, kind: string): unknown {
 export function loadPlatformConfig(): PlatformConfig {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    return parsePlatformConfig(rawFromPulumiConfig(pulumi.runtime.allConfig(), project), { project, stack });
+    const all = pulumi.runtime.allConfig();
+    const secretKeys = Object.keys(all).filter((k) => isSecretConfigKey(k));
+    return parsePlatformConfig(rawFromPulumiConfig(all, project), { project, stack, secretKeys });
+}
+
+/** Secret values, read at the same edge and kept out of the (plain, frozen) PlatformConfig. */
+export interface PlatformSecrets {
+    /** Alertmanager's Slack webhook, a Pulumi secret; absent when not configured. */
+    readonly slackWebhookUrl?: pulumi.Output<string>;
+}
+
+export function loadPlatformSecrets(): PlatformSecrets {
+    const value = pulumi.runtime.allConfig()[`${pulumi.getProject()}:slackWebhookUrl`];
+    return value ? { slackWebhookUrl: pulumi.secret(value) } : {};
+}
+
+/** Whether the CLI passed a config key as a secret (runtime-internal, stable across 3.x). */
+function isSecretConfigKey(key: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+    return runtimeConfig.isConfigSecret?.(key) ?? false;
 }

@@ -120,6 +120,24 @@ export const clusterSchema = z.strictObject({
     adminPrincipalArns: z.array(iamPrincipalArn).optional(),
 });
 
+/** A DNS-1123 label: what a Kubernetes namespace name must be. */
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63 characters)" });
+
+export const addonsSchema = z.strictObject({
+    /** Namespaces for team workloads (restricted Pod Security, quotas). Default dev, staging, production. */
+    workloadNamespaces: z.array(namespaceName).min(1).optional(),
+    /** The config repository Argo CD's app of apps tracks. */
+    gitops: z.strictObject({
+        repoUrl: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/, { message: "must be an https://, ssh:// or git@ repository URL" }),
+        path: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { message: "must be a relative path inside the repository (no leading / and no ..)" }).optional(),
+        revision: z.string().min(1).optional(),
+    }),
+    /** Model serving: the engine is an explicit choice (Seldon Core is BSL-licensed, see README). */
+    modelServing: z.strictObject({ engine: z.enum(["seldon-core"]), demo: z.boolean().optional() }),
+    /** Slack channel for alerts (the webhook URL is the secret key `slackWebhookUrl`). */
+    alerting: z.strictObject({ slackChannel: z.string().regex(/^#[a-z0-9._-]{1,80}$/, { message: "must be a channel name such as #platform-alerts" }).optional() }).optional(),
+});
+
 const tagKey = /^[a-z][a-z0-9_-]{0,62}$/;
 
 /** The whole stack configuration (project namespace), before environment defaults. */
@@ -144,9 +162,12 @@ export const stackConfigSchema = z.strictObject({
         .string()
         .regex(/^$|^(socks5|http|https):\/\/[A-Za-z0-9.-]+:\d{1,5}$/, { message: "must be empty or a proxy URL such as socks5://127.0.0.1:1080" })
         .optional(),
+    /** Slack incoming-webhook URL for Alertmanager. Secret: set with `pulumi config set --secret`. Empty: no receiver. */
+    slackWebhookUrl: z.string().regex(/^$|^https:\/\/hooks\.slack\.com\/services\/\S+$/, { message: "must be a Slack incoming-webhook URL (https://hooks.slack.com/services/...)" }).optional(),
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
+    addons: addonsSchema,
     tags: z.record(z.string().regex(tagKey, { message: "must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)" }), z.string().max(256)).optional(),
 });
 
@@ -159,6 +180,8 @@ export interface ConfigKeyInfo {
     readonly pulumiType: PulumiConfigType;
     /** Whether Pulumi.yaml gives a default (so stacks may omit it). */
     readonly hasDefault: boolean;
+    /** Must be stored encrypted (`pulumi config set --secret`); never echoed in messages. */
+    readonly secret?: boolean;
 }
 
 /** Every top-level key, with how Pulumi.yaml declares it. Kept in step by a test. */
@@ -171,9 +194,11 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     namePrefix: { pulumiType: "string", hasDefault: true },
     addonsEnabled: { pulumiType: "boolean", hasDefault: true },
     kubeProxyUrl: { pulumiType: "string", hasDefault: true },
+    slackWebhookUrl: { pulumiType: "string", hasDefault: true, secret: true },
     network: { pulumiType: undefined, hasDefault: false },
     bastion: { pulumiType: undefined, hasDefault: false },
     cluster: { pulumiType: undefined, hasDefault: false },
+    addons: { pulumiType: undefined, hasDefault: false },
     tags: { pulumiType: undefined, hasDefault: false },
 };
 

@@ -15,6 +15,7 @@ function valid(): Record<string, any> {
         network: { cidr: "10.20.0.0/16" },
         bastion: { allowedCidrs: ["203.0.113.0/24"] },
         cluster: { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"] },
+        addons: { gitops: { repoUrl: "https://github.com/example-org/platform-gitops.git" }, modelServing: { engine: "seldon-core" } },
     };
 }
 
@@ -71,7 +72,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, network, bastion, cluster, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, slackWebhookUrl, network, bastion, cluster, addons, tags',
     },
     {
         name: "typo in a nested key",
@@ -263,6 +264,26 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
         name: "addonsEnabled not a boolean",
         raw: mutate((c) => (c.addonsEnabled = "yes")),
         problem: 'platform:addonsEnabled: expected boolean, got "yes"',
+    },
+    {
+        name: "GitOps repository that is not a git URL",
+        raw: mutate((c) => (c.addons.gitops.repoUrl = "ftp://example.org/repo")),
+        problem: 'platform:addons.gitops.repoUrl: "ftp://example.org/repo" must be an https://, ssh:// or git@ repository URL',
+    },
+    {
+        name: "GitOps path escaping the repository",
+        raw: mutate((c) => (c.addons.gitops.path = "../other")),
+        problem: 'platform:addons.gitops.path: "../other" must be a relative path inside the repository (no leading / and no ..)',
+    },
+    {
+        name: "serving engine that is not offered",
+        raw: mutate((c) => (c.addons.modelServing.engine = "kserve")),
+        problem: 'platform:addons.modelServing.engine: "kserve" is not allowed; use one of: seldon-core',
+    },
+    {
+        name: "workload namespace that is not a DNS label",
+        raw: mutate((c) => (c.addons.workloadNamespaces = ["Team_A"])),
+        problem: 'platform:addons.workloadNamespaces[0]: "Team_A" must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63 characters)',
     },
     {
         name: "invalid name prefix",
