@@ -4,12 +4,12 @@
  *
  * config (read once, validated) -> Platform -> stack outputs.
  */
-import { loadPlatformConfig } from "./components/config";
+import { loadPlatformConfig, loadPlatformSecrets } from "./components/config";
 import { Platform } from "./components/platform";
 
 export = async (): Promise<Record<string, unknown>> => {
     // Throws one ConfigError listing every problem before any resource is registered.
     const config = loadPlatformConfig();
-    const platform = new Platform("platform", { config });
+    const platform = new Platform("platform", { config, secrets: loadPlatformSecrets() });
     return { ...(await platform.outputs) };
 };

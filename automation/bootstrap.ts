@@ -27,7 +27,7 @@ export interface BootstrapArgs {
 }
 
 /** Outputs the program must export for phase two (see docs/automation.md). */
-export const REQUIRED_OUTPUTS = ["bastionPublicIp", "bastionSshUser", "bastionPrivateKeyPem", "kubeconfig"] as const;
+export const REQUIRED_OUTPUTS = ["bastionPublicIp", "bastionSshUser", "bastionPrivateKeyPem", "clusterKubeconfig"] as const;
 
 const STACK_NAME = new RegExp(`^(dev|staging|prod)-(${CLOUDS.join("|")})$`);
 
@@ -99,5 +99,5 @@ export async function bootstrap(rt: Runtime, a: BootstrapArgs): Promise<string> 
 }
 
 function hasCore(outputs: OutputMap): boolean {
-    return outputs.bastionPublicIp !== undefined && outputs.kubeconfig !== undefined;
+    return outputs.bastionPublicIp !== undefined && outputs.clusterKubeconfig !== undefined;
 }

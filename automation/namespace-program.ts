@@ -14,7 +14,7 @@ export interface NamespaceEnvArgs {
     readonly cloud: Cloud;
     readonly owner: string;
     readonly expiresAt: Date;
-    /** Fully qualified dev stack holding `kubeconfig`, e.g. `acme/platform/dev-aws`. */
+    /** Fully qualified dev stack holding `clusterKubeconfig`, e.g. `acme/platform/dev-aws`. */
     readonly devStack: string;
     /** Git repository Argo CD syncs from. */
     readonly repoUrl: string;
@@ -51,7 +51,7 @@ export function buildNamespaceEnv(args: NamespaceEnvArgs): Record<string, pulumi
     const argocdNs = args.argocdNamespace ?? "argocd";
     const dev = new pulumi.StackReference("dev", { name: args.devStack });
     const provider = new k8s.Provider("dev-cluster", {
-        kubeconfig: dev.requireOutput("kubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))),
+        kubeconfig: dev.requireOutput("clusterKubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))),
     });
     const opts = { provider };
     const labels = { "app.kubernetes.io/managed-by": "pulumi", "platform/pr": String(args.pr), "platform/ephemeral": "true" };

@@ -85,6 +85,11 @@ export interface ClusterOutputs {
     readonly endpointAccess: "restricted" | "private";
     /** Facts the cloud-agnostic addons need (storage class, internal LB annotations, identity format). */
     readonly hints: ClusterHints;
+    /**
+     * What in-cluster workloads must wait for: node pools, cluster DNS, the CSI driver. Helm
+     * releases wait for their pods, so installing them before nodes exist only times out.
+     */
+    readonly workloadsReady: readonly pulumi.Resource[];
 }
 
 /** Roles of the tool VMs. */

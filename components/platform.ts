@@ -4,7 +4,7 @@
  * network -> bastion -> cluster / tool VMs -> addons through the contracts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "./config";
+import type { PlatformConfig, PlatformSecrets } from "./config";
 import type { ClusterOutputs, ToolVmOutputs, ToolVmRole } from "./contracts";
 import type { ClusterHints } from "./kubernetes/hints";
 
@@ -36,6 +36,7 @@ export interface PlatformOutputs {
     /** Secret. */
     readonly bastionPrivateKeyPem: pulumi.Output<string>;
     readonly bastionSecurityGroupId: pulumi.Output<string>;
+    readonly bastionPrivateIp: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     /** Private-only in `private` mode: reach it through the bastion. */
     readonly clusterEndpoint: pulumi.Output<string>;
@@ -58,6 +59,17 @@ export interface PlatformOutputs {
     readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
 }
 
+/** Outputs of the in-cluster phase (absent while `addonsEnabled` is false). */
+export interface AddonStackOutputs {
+    readonly addonsEnabled: boolean;
+    /** Secret. Argo CD `admin`. */
+    readonly argocdAdminPassword?: pulumi.Output<string>;
+    /** Secret. Grafana `admin`. */
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
+    /** In-cluster (ClusterIP) URLs: reach them through the bastion tunnel. */
+    readonly addonEndpoints?: pulumi.Output<unknown>;
+}
+
 /** What a cloud builder returns: the stack outputs, plus the live contracts for later phases. */
 export interface PlatformBuild {
     readonly outputs: PlatformOutputs;
@@ -69,11 +81,13 @@ export interface PlatformBuild {
 export interface PlatformArgs {
     /** The validated stack configuration (components/config). */
     readonly config: PlatformConfig;
+    /** Secret config values, read at the same edge (Pulumi secrets). */
+    readonly secrets?: PlatformSecrets;
 }
 
-export class Platform extends pulumi.ComponentResource<PlatformBuild> {
+export class Platform extends pulumi.ComponentResource<PlatformBuild & { addons: AddonStackOutputs }> {
     /** Resolves once every child is declared. */
-    readonly outputs: Promise<PlatformOutputs>;
+    readonly outputs: Promise<PlatformOutputs & AddonStackOutputs>;
     /** The cluster contract (provider, kubeconfig, hints) for the addons phase. */
     readonly cluster: Promise<ClusterOutputs>;
     readonly toolVms: Promise<readonly ToolVmOutputs[]>;
@@ -81,22 +95,76 @@ export class Platform extends pulumi.ComponentResource<PlatformBuild> {
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Platform", name, args as unknown as pulumi.Inputs, opts);
         const data = this.getData();
-        this.outputs = data.then((d) => d.outputs);
+        this.outputs = data.then((d) => ({ ...d.outputs, ...d.addons }));
         this.cluster = data.then((d) => d.cluster);
         this.toolVms = data.then((d) => d.toolVms);
     }
 
-    protected override async initialize(args: pulumi.Inputs): Promise<PlatformBuild> {
-        const { config } = args as unknown as PlatformArgs;
-        switch (config.cloud) {
-            case "aws": {
-                const { buildAwsPlatform } = await import("./aws");
-                return buildAwsPlatform(config, this);
-            }
-            default: {
-                const impossible: never = config.cloud;
-                throw new Error(`no builder for cloud ${String(impossible)}`);
-            }
+    protected override async initialize(args: pulumi.Inputs): Promise<PlatformBuild & { addons: AddonStackOutputs }> {
+        const { config, secrets } = args as unknown as PlatformArgs;
+        const build = await buildCloud(config, this);
+        return { ...build, addons: await installAddons(config, secrets ?? {}, build, this) };
+    }
+}
+
+async function buildCloud(config: PlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
+    switch (config.cloud) {
+        case "aws": {
+            const { buildAwsPlatform } = await import("./aws");
+            return buildAwsPlatform(config, parent);
+        }
+        default: {
+            const impossible: never = config.cloud;
+            throw new Error(`no builder for cloud ${String(impossible)}`);
         }
     }
+}
+
+/**
+ * The in-cluster phase, on any cloud, through the cluster's provider and hints only. Skipped
+ * only when the stack says so (`addonsEnabled: false`, the first phase of a private cluster),
+ * and then loudly, never silently.
+ */
+export async function installAddons(config: PlatformConfig, secrets: PlatformSecrets, build: PlatformBuild, parent: pulumi.Resource): Promise<AddonStackOutputs> {
+    if (!config.addons.enabled) {
+        await pulumi.log.warn(
+            `In-cluster addons are NOT installed: ${config.project}:addonsEnabled is false. ` +
+                (build.cluster.endpointAccess === "private"
+                    ? `The ${config.stack} API is private: bring addons up through the bastion with \`npm run env -- bootstrap --stack ${config.stack}\` (docs/automation.md).`
+                    : `Set it to true (or remove it) to install them.`),
+            parent,
+        );
+        return { addonsEnabled: false };
+    }
+    if (build.cluster.endpointAccess === "private" && !config.addons.proxyUrl) {
+        await pulumi.log.info(
+            `${config.stack}: the API is private and no ${config.project}:kubeProxyUrl is set, so in-cluster resources are applied directly; this works only from inside the network.`,
+            parent,
+        );
+    }
+    const { Addons } = await import("./kubernetes/addons");
+    // node_exporter on every VM the platform runs, by private address.
+    const scrapeTargets = pulumi
+        .all([build.outputs.bastionPrivateIp, ...build.toolVms.map((vm) => vm.privateIp)])
+        .apply(([bastionIp, ...ips]) => [{ role: "bastion", address: bastionIp }, ...build.toolVms.map((vm, i) => ({ role: vm.role, address: ips[i] }))]);
+    const addons = new Addons(
+        "addons",
+        {
+            provider: build.cluster.provider,
+            environment: config.environment,
+            hints: build.cluster.hints,
+            workloadNamespaces: config.addons.workloadNamespaces,
+            gitops: config.addons.gitops,
+            alerting: { slackWebhookUrl: secrets.slackWebhookUrl, slackChannel: config.addons.alerting.slackChannel },
+            scrapeTargets,
+            modelServing: config.addons.modelServing,
+        },
+        { parent, dependsOn: [...build.cluster.workloadsReady] },
+    );
+    return {
+        addonsEnabled: true,
+        argocdAdminPassword: addons.argocdAdminPassword,
+        grafanaAdminPassword: addons.grafanaAdminPassword,
+        addonEndpoints: addons.endpoints,
+    };
 }

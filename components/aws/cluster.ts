@@ -22,6 +22,7 @@ import type { EndpointAccess } from "../config";
 import type { NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
+import { withProxyUrl } from "../kubernetes/kubeconfig";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
 import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy } from "./iam";
@@ -59,10 +60,14 @@ export const ADDON_PHASE: Readonly<Record<EksAddon, "beforeNodes" | "afterNodes"
 export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
 
 /** The hints the cloud-agnostic addons get from EKS. */
-export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[]): ClusterHints {
+export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>): ClusterHints {
     return {
-        // Created by the addons (encrypted gp3 through the EBS CSI driver), not here.
+        // EKS ships no encrypted gp3 class: the addons create it (EBS CSI driver, the volumes key).
         storageClass: "gp3",
+        storageClassSpec: {
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true", kmsKeyId: volumesKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
+        },
         loadBalancerAnnotations: {
             // AWS Load Balancer Controller and the in-tree controller: internal NLB, never public.
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
@@ -104,6 +109,12 @@ export interface AwsClusterArgs {
     readonly adminPrincipalArns: readonly string[];
     /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
     readonly protect: boolean;
+    /**
+     * Proxy the `k8s.Provider` reaches the API through (kubeconfig `proxy-url`), e.g. the bastion
+     * tunnel's `socks5://127.0.0.1:1080` for a private endpoint. The exported kubeconfig stays
+     * direct: operators bring their own tunnel.
+     */
+    readonly kubeProxyUrl?: string;
 }
 
 export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -117,6 +128,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly apiIdentity: FirewallIdentity;
     readonly endpointAccess: EndpointAccess;
     readonly hints: ClusterHints;
+    readonly workloadsReady: readonly pulumi.Resource[];
     /** EKS-created cluster security group (control plane ENIs and nodes). */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** This stack's node security group: the source other tiers allow. */
@@ -143,7 +155,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.nodeIdentity = { kind: "awsSecurityGroup", id: built.nodeSg.id };
         this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
         this.endpointAccess = args.endpointAccess;
-        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs);
+        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn);
+        this.workloadsReady = built.workloadsReady;
         this.oidcProviderArn = built.oidc.arn;
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;
@@ -476,8 +489,8 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
         );
     });
 
-    addon("coredns", {}, nodeGroups);
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
+    const corednsAddon = addon("coredns", {}, nodeGroups);
+    const ebsCsiAddon = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
 
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterNameOut, endpoint, ca]) => renderKubeconfig(clusterNameOut, endpoint, ca.data ?? "", args.account.region)),
@@ -486,10 +499,12 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     // cluster, through the bastion (the addons phase wires that, behind its own config flag).
     const provider = new k8s.Provider(
         child("k8s"),
-        { kubeconfig, enableServerSideApply: true },
+        { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true },
         // Admin access must exist before anything is applied through this provider.
         { parent, dependsOn: accessPolicies },
     );
 
-    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, provider };
+    // In-cluster workloads wait for these: nodes to run on, DNS, and volumes for their claims.
+    const workloadsReady: pulumi.Resource[] = [...nodeGroups, corednsAddon, ebsCsiAddon];
+    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, provider, workloadsReady };
 }

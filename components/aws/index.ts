@@ -177,6 +177,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             deployerPrincipalArn,
             adminPrincipalArns: config.cluster.adminPrincipalArns,
             protect,
+            kubeProxyUrl: config.addons.proxyUrl,
         },
         childOpts,
     );
@@ -215,6 +216,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             bastionSshUser: bastion.sshUser,
             bastionPrivateKeyPem: bastion.privateKeyPem,
             bastionSecurityGroupId: bastion.securityGroupId,
+            bastionPrivateIp: bastion.privateIp,
             clusterName: cluster.name,
             clusterEndpoint: cluster.endpoint,
             clusterVersion: cluster.version,

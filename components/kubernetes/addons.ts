@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
 import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES } from "./baseline";
-import { Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
+import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
 import { ClusterHints } from "./hints";
 import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
 import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
@@ -105,6 +105,23 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
     );
     const ns = baseline.namespaceNames;
 
+    // The class Prometheus and Alertmanager claim volumes from, when the cluster lacks it. Volumes
+    // outlive their claims in prod (Retain): a deleted release must not take the metrics with it.
+    const storageClass = args.hints.storageClassSpec
+        ? new k8s.storage.v1.StorageClass(
+              `${name}-storage-class`,
+              {
+                  metadata: { name: args.hints.storageClass, labels: { ...COMMON_LABELS } },
+                  provisioner: args.hints.storageClassSpec.provisioner,
+                  parameters: { ...args.hints.storageClassSpec.parameters },
+                  reclaimPolicy: args.environment === "prod" ? "Retain" : "Delete",
+                  volumeBindingMode: "WaitForFirstConsumer",
+                  allowVolumeExpansion: true,
+              },
+              { parent, provider: args.provider },
+          )
+        : undefined;
+
     const argocd = new ArgoCd(
         `${name}-argocd`,
         {
@@ -126,7 +143,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             alerting: args.alerting,
             scrapeTargets: args.scrapeTargets,
         },
-        childOpts,
+        { parent, dependsOn: storageClass ? [storageClass] : [] },
     );
     const serving$ = new ModelServing(
         `${name}-serving`,

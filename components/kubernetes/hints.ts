@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * What the in-cluster platform needs to know about the cluster it lands on, and nothing more.
  *
@@ -11,6 +13,12 @@ export interface ClusterHints {
      * the cluster components create it that way.
      */
     readonly storageClass: string;
+    /**
+     * When present, the addons CREATE `storageClass` with this provisioner and these parameters
+     * (EKS has no encrypted gp3 class out of the box: `ebs.csi.aws.com` with `encrypted: "true"`
+     * and the platform's volumes key). Absent: the class is built into the cluster (AKS, GKE).
+     */
+    readonly storageClassSpec?: StorageClassSpec;
     /**
      * Annotations for Services of type LoadBalancer that make the load balancer INTERNAL
      * (EKS: `service.beta.kubernetes.io/aws-load-balancer-scheme: internal`, AKS:
@@ -39,6 +47,14 @@ export interface ClusterHints {
      * Default: the RFC 1918 ranges.
      */
     readonly nodeCidrs?: readonly string[];
+}
+
+/** A StorageClass the addons create (see {@link ClusterHints.storageClassSpec}). */
+export interface StorageClassSpec {
+    /** CSI driver name, e.g. `ebs.csi.aws.com`. */
+    readonly provisioner: string;
+    /** Driver parameters; values may be Outputs (a KMS key ARN). Must request encryption. */
+    readonly parameters: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** How a ServiceAccount carries its cloud identity (see {@link ClusterHints.workloadIdentity}). */

@@ -7,3 +7,4 @@ export * from "./hints";
 export * from "./model-serving";
 export * from "./monitoring";
 export * from "./versions";
+export * from "./kubeconfig";

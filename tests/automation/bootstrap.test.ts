@@ -163,9 +163,9 @@ describe("automation: private-cluster bootstrap (stubbed pulumi CLI, real ssh2 t
                         bastionPrivateKeyPem: bastion.clientKey,
                         bastionHostKeyFingerprint: bastion.fingerprint,
                         clusterEndpoint: "https://private.eks.invalid",
-                        kubeconfig: "apiVersion: v1",
+                        clusterKubeconfig: "apiVersion: v1",
                     },
-                    secretOutputs: ["bastionPrivateKeyPem", "kubeconfig"],
+                    secretOutputs: ["bastionPrivateKeyPem", "clusterKubeconfig"],
                 },
                 probe: { host: "localhost", port: api.port },
                 projects: { platform: { stacks: extraStacks as never, current: null } },
@@ -244,7 +244,7 @@ describe("automation: private-cluster bootstrap (stubbed pulumi CLI, real ssh2 t
         it("missing outputs are named", async () => {
             const h = harness();
             const s = h.state();
-            s.canned!.outputs = { bastionPublicIp: "127.0.0.1", kubeconfig: "x" };
+            s.canned!.outputs = { bastionPublicIp: "127.0.0.1", clusterKubeconfig: "x" };
             h.writeState(s);
             await assert.rejects(bootstrap(h.rt, { stack: "prod-aws", socksPort: 0, sshPort: bastion.port }), /prod-aws does not export bastionSshUser, bastionPrivateKeyPem: phase two needs them/);
         });

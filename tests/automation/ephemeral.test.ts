@@ -24,8 +24,8 @@ const RESOURCES = [
 ];
 const IN_CLUSTER = RESOURCES.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.urn);
 const CANNED = {
-    outputs: { clusterEndpoint: "https://eks.example.invalid", bastionPublicIp: "198.51.100.7", kubeconfig: "apiVersion: v1" },
-    secretOutputs: ["kubeconfig"],
+    outputs: { clusterEndpoint: "https://eks.example.invalid", bastionPublicIp: "198.51.100.7", clusterKubeconfig: "apiVersion: v1" },
+    secretOutputs: ["clusterKubeconfig"],
     resources: RESOURCES,
 };
 const UP: UpArgs = { pr: 42, cloud: "aws", ttl: "8h", ttlMs: 8 * 3_600_000, scope: "stack", owner: "Alice" };
@@ -74,7 +74,7 @@ describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud depl
             });
             assert.match(r.summary, /^ephemeral-pr42-aws: up in 12m34s, 7 created, 0 updated, 0 unchanged; expires 2030-01-01T08:00:00.000Z; /);
             assert.match(r.summary, /outputs: bastionPublicIp=198\.51\.100\.7 clusterEndpoint=https:\/\/eks\.example\.invalid;/);
-            assert.match(r.summary, /secrets: kubeconfig \(pulumi stack output <name> --show-secrets -s ephemeral-pr42-aws\)$/);
+            assert.match(r.summary, /secrets: clusterKubeconfig \(pulumi stack output <name> --show-secrets -s ephemeral-pr42-aws\)$/);
             assert.ok(!r.summary.includes("apiVersion"), "a secret output must not be printed");
         });
 

@@ -14,7 +14,7 @@ import { buildNamespaceEnv, PR_QUOTA } from "../../automation/namespace-program"
 interface Registered {
     type: string;
     name: string;
-    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    inputs: Record<string, any>;  
 }
 
 describe("automation: namespace-scope program (Pulumi mocks)", () => {
@@ -27,7 +27,7 @@ describe("automation: namespace-scope program (Pulumi mocks)", () => {
                 newResource: (args) => {
                     seen.push({ type: args.type, name: args.name, inputs: args.inputs });
                     if (args.type === "pulumi:pulumi:StackReference") {
-                        return { id: args.name, state: { name: args.inputs.name, outputs: { kubeconfig: "apiVersion: v1\nkind: Config\n" }, secretOutputNames: ["kubeconfig"] } };
+                        return { id: args.name, state: { name: args.inputs.name, outputs: { clusterKubeconfig: "apiVersion: v1\nkind: Config\n" }, secretOutputNames: ["clusterKubeconfig"] } };
                     }
                     return { id: `${args.name}-id`, state: args.inputs };
                 },
