@@ -3,7 +3,7 @@
  * encryption, logs, IRSA, add-ons and their ordering, node groups, kubeconfig and provider.
  */
 import * as assert from "node:assert/strict";
-import { MOCK_CALLER_ARN } from "../../offline/mocks";
+import { MOCK_CALLER_ARN } from "../../offline/mocks-aws";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { byArn, graphOf, nameOfId, policyOf, subnetTier, T, variantOf } from "./fixtures";
 
