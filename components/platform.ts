@@ -113,9 +113,13 @@ async function buildCloud(config: PlatformConfig, parent: pulumi.Resource): Prom
             const { buildAwsPlatform } = await import("./aws");
             return buildAwsPlatform(config, parent);
         }
+        case "azure":
+        case "gcp":
+            // Unreachable: validation refuses clouds without a builder (CLOUD_BUILDERS).
+            throw new Error(`no builder for cloud ${config.cloud} in this release`);
         default: {
-            const impossible: never = config.cloud;
-            throw new Error(`no builder for cloud ${String(impossible)}`);
+            const impossible: never = config;
+            throw new Error(`no builder for cloud ${String((impossible as PlatformConfig).cloud)}`);
         }
     }
 }

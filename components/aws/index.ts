@@ -175,7 +175,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             logsKeyArn: network.logsKeyArn,
             volumesKeyArn: keys.volumesKeyArn,
             deployerPrincipalArn,
-            adminPrincipalArns: config.cluster.adminPrincipalArns,
+            adminPrincipalArns: config.aws.adminPrincipalArns,
             protect,
             kubeProxyUrl: config.addons.proxyUrl,
         },

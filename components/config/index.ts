@@ -64,8 +64,6 @@ interface CommonPlatformConfig {
         readonly podCidr: string;
         readonly logRetentionDays: number;
         readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
-        /** Extra cluster-admin principals (IAM role/user ARNs); the deploying principal is always one. */
-        readonly adminPrincipalArns: readonly string[];
     };
     readonly toolVms: { readonly instanceType: string };
     /** In-cluster addons: installed only when enabled; `proxyUrl` reaches a private API through the bastion. */
@@ -87,16 +85,55 @@ interface CommonPlatformConfig {
 /** The AWS platform's configuration. */
 export interface AwsPlatformConfig extends CommonPlatformConfig {
     readonly cloud: "aws";
+    readonly aws: {
+        /** Extra cluster-admin principals (IAM role/user ARNs); the deploying principal is always one. */
+        readonly adminPrincipalArns: readonly string[];
+    };
 }
 
+/** The Azure platform's configuration. */
+export interface AzurePlatformConfig extends CommonPlatformConfig {
+    readonly cloud: "azure";
+    readonly azure: {
+        /** The subscription's Network Watcher for the region: referenced, never created. */
+        readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
+        /** Entra ID groups with cluster-admin through Azure RBAC. */
+        readonly adminGroupObjectIds: readonly string[];
+    };
+}
+
+/** The GCP platform's configuration. */
+export interface GcpPlatformConfig extends CommonPlatformConfig {
+    readonly cloud: "gcp";
+    readonly gcp: {
+        readonly project: string;
+        /** The private control plane's /28 (outside the network, pod and service ranges). */
+        readonly controlPlaneCidr: string;
+        /** Also allow SSH from IAP's range to the bastion. */
+        readonly iapSshAccess: boolean;
+    };
+}
+
+/** The validated configuration, discriminated on `cloud`. */
+export type PlatformConfig = AwsPlatformConfig | AzurePlatformConfig | GcpPlatformConfig;
+
 /**
- * The validated configuration, discriminated on `cloud`. Azure and GCP members join the union
- * when their builders land; until then validation rejects those clouds with a clear message.
+ * Which clouds have a builder in this release (one line each, flipped when a cloud lands).
+ * Validation rejects the others with a clear message before anything is created.
  */
-export type PlatformConfig = AwsPlatformConfig;
+export const CLOUD_BUILDERS: Readonly<Record<Cloud, boolean>> = {
+    aws: true,
+    azure: false,
+    gcp: false,
+};
 
 /** Clouds this release can build. */
-export const SUPPORTED_CLOUDS: readonly Cloud[] = ["aws"];
+export const SUPPORTED_CLOUDS: readonly Cloud[] = (Object.keys(CLOUD_BUILDERS) as Cloud[]).filter((c) => CLOUD_BUILDERS[c]);
+
+/** GKE's private control plane range when the stack gives none. */
+export const DEFAULT_CONTROL_PLANE_CIDR = "172.16.0.16/28";
+/** IAP TCP forwarding's source range (Google-documented). */
+export const IAP_SSH_RANGE = "35.235.240.0/20";
 
 /** The one error bad configuration produces: every problem, each on its own line. */
 export class ConfigError extends Error {
@@ -243,7 +280,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     }
 
     if (isCloud(input.cloud) && !SUPPORTED_CLOUDS.includes(input.cloud)) {
-        problems.push(`${at("cloud")}: "${input.cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (Azure and GCP builders are on the roadmap); use "aws"`);
+        problems.push(
+            `${at("cloud")}: "${input.cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (the others are on the roadmap); use one of: ${SUPPORTED_CLOUDS.join(", ")}`,
+        );
     }
     if (isCloud(input.cloud) && typeof input.region === "string" && !REGION_FORMATS[input.cloud].pattern.test(input.region)) {
         problems.push(`${at("region")}: "${input.region}" is not ${REGION_FORMATS[input.cloud].label} region name; use the form ${REGION_FORMATS[input.cloud].example}`);
@@ -254,6 +293,28 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
 
     if (input.bastion && typeof input.bastion === "object" && Array.isArray(input.bastion.allowedCidrs) && input.bastion.allowedCidrs.length === 0) {
         problems.push(`${at("bastion", "allowedCidrs")}: is empty; list the CIDRs allowed to SSH to the bastion (office, VPN or CI egress), since it is the only way into the network`);
+    }
+
+    // Cloud-specific keys belong to their cloud only.
+    const clusterRaw = (typeof input.cluster === "object" && input.cluster) || {};
+    const bastionRaw: { iapSshAccess?: unknown } = (typeof input.bastion === "object" && input.bastion) || {};
+    const onlyFor: { cloud: Cloud; key: PropertyKey[]; present: boolean }[] = [
+        { cloud: "aws", key: ["cluster", "adminPrincipalArns"], present: clusterRaw.adminPrincipalArns !== undefined },
+        { cloud: "azure", key: ["cluster", "adminGroupObjectIds"], present: clusterRaw.adminGroupObjectIds !== undefined },
+        { cloud: "azure", key: ["azureNetworkWatcher"], present: !!input.azureNetworkWatcher },
+        { cloud: "gcp", key: ["cluster", "controlPlaneCidr"], present: clusterRaw.controlPlaneCidr !== undefined },
+        { cloud: "gcp", key: ["bastion", "iapSshAccess"], present: bastionRaw.iapSshAccess !== undefined },
+        { cloud: "gcp", key: ["gcpProject"], present: !!input.gcpProject },
+    ];
+    if (isCloud(input.cloud)) {
+        for (const o of onlyFor) {
+            if (o.present && o.cloud !== input.cloud) {
+                problems.push(`${at(...o.key)}: applies to ${o.cloud} stacks only, and this stack's cloud is ${input.cloud}; remove it`);
+            }
+        }
+    }
+    if (input.cloud === "gcp" && !input.gcpProject) {
+        problems.push(`${at("gcpProject")}: is required for gcp stacks; set the GCP project id everything is created in`);
     }
 
     // Network block and subnets.
@@ -318,7 +379,12 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const ranges: { key: string; cidr: string }[] = [
         { key: "serviceCidr", cidr: cluster.serviceCidr ?? DEFAULT_SERVICE_CIDR },
         { key: "podCidr", cidr: cluster.podCidr ?? DEFAULT_POD_CIDR },
+        ...(input.cloud === "gcp" ? [{ key: "controlPlaneCidr", cidr: cluster.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR }] : []),
     ];
+    const controlPlane = ranges.find((r) => r.key === "controlPlaneCidr");
+    if (controlPlane && validCidr(controlPlane.cidr) && parseCidr(controlPlane.cidr).prefix !== 28) {
+        problems.push(`${at("cluster", "controlPlaneCidr")}: "${controlPlane.cidr}" must be a /28 (GKE's private control plane takes exactly 16 addresses)`);
+    }
     for (const [i, r] of ranges.entries()) {
         if (!validCidr(r.cidr)) {
             continue;
@@ -328,7 +394,8 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             continue;
         }
         if (networkUsable && cidrsOverlap(r.cidr, networkCidr)) {
-            problems.push(`${at("cluster", r.key)}: "${r.cidr}" overlaps the network ${networkCidr}; pick a range outside it (e.g. ${r.key === "serviceCidr" ? DEFAULT_SERVICE_CIDR : DEFAULT_POD_CIDR})`);
+            const example = { serviceCidr: DEFAULT_SERVICE_CIDR, podCidr: DEFAULT_POD_CIDR, controlPlaneCidr: DEFAULT_CONTROL_PLANE_CIDR }[r.key];
+            problems.push(`${at("cluster", r.key)}: "${r.cidr}" overlaps the network ${networkCidr}; pick a range outside it (e.g. ${example})`);
         }
         for (const other of ranges.slice(0, i)) {
             if (validCidr(other.cidr) && cidrsOverlap(r.cidr, other.cidr)) {
@@ -372,7 +439,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const cfg = input as StackConfigInput;
     const p = profile!;
     const environment = cfg.environment;
-    const cloud = cfg.cloud as "aws";
+    const cloud = cfg.cloud;
     const prefix = cfg.namePrefix ? cfg.namePrefix : `${project}-${environment}-${cloud}`;
     const tags: Record<string, string> = {
         ...(cfg.tags ?? {}),
@@ -383,8 +450,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         "cost-center": cfg.costCenter,
         "managed-by": "pulumi",
     };
-    const resolved: PlatformConfig = {
-        cloud,
+    const common: CommonPlatformConfig = {
         project,
         stack,
         environment,
@@ -416,7 +482,6 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             podCidr: ranges[1].cidr,
             logRetentionDays: p.logRetentionDays,
             nodePools: { system: pools.system!, workload: pools.workload! },
-            adminPrincipalArns: [...new Set(cluster.adminPrincipalArns ?? [])],
         },
         toolVms: { instanceType: p.toolVmInstanceType },
         addons: {
@@ -430,7 +495,29 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
-    return deepFreeze(resolved);
+    return deepFreeze(withCloudSection(common, cfg));
+}
+
+/** The cloud-specific part of the resolved configuration. */
+function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): PlatformConfig {
+    switch (cfg.cloud) {
+        case "aws":
+            return { ...common, cloud: "aws", aws: { adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])] } };
+        case "azure": {
+            const [resourceGroup, name] = cfg.azureNetworkWatcher ? cfg.azureNetworkWatcher.split("/") : ["NetworkWatcherRG", `NetworkWatcher_${cfg.region}`];
+            return { ...common, cloud: "azure", azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])] } };
+        }
+        case "gcp":
+            return {
+                ...common,
+                cloud: "gcp",
+                gcp: { project: cfg.gcpProject ?? "", controlPlaneCidr: cfg.cluster?.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR, iapSshAccess: cfg.bastion.iapSshAccess ?? false },
+            };
+        default: {
+            const impossible: never = cfg.cloud;
+            throw new Error(`no configuration section for cloud ${String(impossible)}`);
+        }
+    }
 }
 
 /**
@@ -450,7 +537,7 @@ export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, proje
         raw[key] = convert(value, kind);
     }
     // Empty strings are Pulumi.yaml's defaults for optional scalars: "not set".
-    for (const key of ["namePrefix", "kubeProxyUrl", "slackWebhookUrl"]) {
+    for (const key of ["namePrefix", "kubeProxyUrl", "slackWebhookUrl", "gcpProject", "azureNetworkWatcher"]) {
         if (raw[key] === "") {
             delete raw[key];
         }

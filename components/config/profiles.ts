@@ -38,8 +38,12 @@ export interface EnvironmentProfile {
     readonly nodePools: { readonly system: NodePoolProfile; readonly workload: NodePoolProfile };
 }
 
-/** Per cloud, because instance type names are cloud-specific. */
-const AWS_PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
+/** What every cloud shares per environment: the reviewed security, resilience and cost choices. */
+type EnvironmentPolicy = Omit<EnvironmentProfile, "bastionInstanceType" | "toolVmInstanceType" | "nodePools">;
+/** What differs per cloud: machine sizes (names are cloud-specific). */
+type Sizes = Pick<EnvironmentProfile, "bastionInstanceType" | "toolVmInstanceType" | "nodePools">;
+
+const POLICY: Readonly<Record<Environment, EnvironmentPolicy>> = {
     dev: {
         zones: 2,
         natStrategy: "single",
@@ -49,12 +53,6 @@ const AWS_PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         spot: true,
         deletionProtection: false,
         backupRetentionDays: 7,
-        bastionInstanceType: "t3.micro",
-        toolVmInstanceType: "t3.large",
-        nodePools: {
-            system: { instanceType: "t3.large", minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGb: 50 },
-            workload: { instanceType: "m6i.large", minSize: 1, maxSize: 4, desiredSize: 2, diskSizeGb: 80 },
-        },
     },
     staging: {
         zones: 3,
@@ -65,12 +63,6 @@ const AWS_PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         spot: true,
         deletionProtection: false,
         backupRetentionDays: 14,
-        bastionInstanceType: "t3.micro",
-        toolVmInstanceType: "m6i.large",
-        nodePools: {
-            system: { instanceType: "m6i.large", minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGb: 50 },
-            workload: { instanceType: "m6i.xlarge", minSize: 2, maxSize: 6, desiredSize: 2, diskSizeGb: 100 },
-        },
     },
     prod: {
         zones: 3,
@@ -81,24 +73,37 @@ const AWS_PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         spot: false,
         deletionProtection: true,
         backupRetentionDays: 35,
-        bastionInstanceType: "t3.small",
-        toolVmInstanceType: "m6i.xlarge",
-        nodePools: {
-            system: { instanceType: "m6i.large", minSize: 3, maxSize: 5, desiredSize: 3, diskSizeGb: 50 },
-            workload: { instanceType: "m6i.2xlarge", minSize: 3, maxSize: 12, desiredSize: 3, diskSizeGb: 100 },
-        },
     },
 };
 
-const PROFILES: Readonly<Partial<Record<Cloud, Readonly<Record<Environment, EnvironmentProfile>>>>> = {
-    aws: AWS_PROFILES,
+const pool = (instanceType: string, minSize: number, maxSize: number, desiredSize: number, diskSizeGb: number): NodePoolProfile => ({
+    instanceType,
+    minSize,
+    maxSize,
+    desiredSize,
+    diskSizeGb,
+});
+
+/** Node pools scale the same on every cloud; only the machine names differ. */
+const SIZES: Readonly<Record<Cloud, Readonly<Record<Environment, Sizes>>>> = {
+    aws: {
+        dev: { bastionInstanceType: "t3.micro", toolVmInstanceType: "t3.large", nodePools: { system: pool("t3.large", 2, 3, 2, 50), workload: pool("m6i.large", 1, 4, 2, 80) } },
+        staging: { bastionInstanceType: "t3.micro", toolVmInstanceType: "m6i.large", nodePools: { system: pool("m6i.large", 2, 3, 2, 50), workload: pool("m6i.xlarge", 2, 6, 2, 100) } },
+        prod: { bastionInstanceType: "t3.small", toolVmInstanceType: "m6i.xlarge", nodePools: { system: pool("m6i.large", 3, 5, 3, 50), workload: pool("m6i.2xlarge", 3, 12, 3, 100) } },
+    },
+    azure: {
+        dev: { bastionInstanceType: "Standard_B2s", toolVmInstanceType: "Standard_D2s_v5", nodePools: { system: pool("Standard_D4ds_v5", 2, 3, 2, 64), workload: pool("Standard_D4ds_v5", 1, 4, 2, 128) } },
+        staging: { bastionInstanceType: "Standard_B2s", toolVmInstanceType: "Standard_D4s_v5", nodePools: { system: pool("Standard_D4ds_v5", 2, 3, 2, 64), workload: pool("Standard_D8ds_v5", 2, 6, 2, 128) } },
+        prod: { bastionInstanceType: "Standard_B2ms", toolVmInstanceType: "Standard_D8s_v5", nodePools: { system: pool("Standard_D4ds_v5", 3, 5, 3, 64), workload: pool("Standard_D8ds_v5", 3, 12, 3, 128) } },
+    },
+    gcp: {
+        dev: { bastionInstanceType: "e2-small", toolVmInstanceType: "e2-standard-2", nodePools: { system: pool("e2-standard-4", 2, 3, 2, 50), workload: pool("e2-standard-4", 1, 4, 2, 100) } },
+        staging: { bastionInstanceType: "e2-small", toolVmInstanceType: "e2-standard-4", nodePools: { system: pool("e2-standard-4", 2, 3, 2, 50), workload: pool("n2-standard-4", 2, 6, 2, 100) } },
+        prod: { bastionInstanceType: "e2-medium", toolVmInstanceType: "n2-standard-4", nodePools: { system: pool("n2-standard-4", 3, 5, 3, 50), workload: pool("n2-standard-8", 3, 12, 3, 100) } },
+    },
 };
 
-/** The profile for an environment on a cloud; throws for a cloud without profiles yet. */
+/** The profile for an environment on a cloud. */
 export function profileFor(cloud: Cloud, environment: Environment): EnvironmentProfile {
-    const byEnv = PROFILES[cloud];
-    if (!byEnv) {
-        throw new Error(`no environment profiles for cloud "${cloud}" yet`);
-    }
-    return byEnv[environment];
+    return { ...POLICY[environment], ...SIZES[cloud][environment] };
 }

@@ -96,6 +96,8 @@ export const bastionSchema = z.strictObject({
     /** Who may SSH to the bastion. Required, non-empty (checked with a specific message), never the world. */
     allowedCidrs: z.array(allowlistCidr),
     instanceType: z.string().min(1).optional(),
+    /** GCP only: also allow SSH from Identity-Aware Proxy's range (35.235.240.0/20), for `gcloud compute ssh --tunnel-through-iap`. */
+    iapSshAccess: z.boolean().optional(),
 });
 
 export const clusterSchema = z.strictObject({
@@ -118,6 +120,12 @@ export const clusterSchema = z.strictObject({
      * the principal running `pulumi up`. Default none: break-glass admins are a deliberate list.
      */
     adminPrincipalArns: z.array(iamPrincipalArn).optional(),
+    /** Azure only: Entra ID group object ids that get cluster-admin through Azure RBAC. */
+    adminGroupObjectIds: z
+        .array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be an Entra ID object id (a lowercase GUID)" }))
+        .optional(),
+    /** GCP only: the /28 the private control plane lives in; must not overlap the network or the pod/service ranges. */
+    controlPlaneCidr: cidr.optional(),
 });
 
 /** A DNS-1123 label: what a Kubernetes namespace name must be. */
@@ -162,6 +170,14 @@ export const stackConfigSchema = z.strictObject({
         .string()
         .regex(/^$|^(socks5|http|https):\/\/[A-Za-z0-9.-]+:\d{1,5}$/, { message: "must be empty or a proxy URL such as socks5://127.0.0.1:1080" })
         .optional(),
+    /** GCP only: the project id everything is created in. */
+    gcpProject: z.string().regex(/^$|^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "must be a GCP project id (6-30 characters: a-z, 0-9 and -, starting with a letter)" }).optional(),
+    /**
+     * Azure only: the subscription's existing Network Watcher for this region, as
+     * `<resourceGroup>/<name>`. Empty: Azure's default `NetworkWatcherRG/NetworkWatcher_<location>`.
+     * There is one per subscription and region: the platform references it and never creates one.
+     */
+    azureNetworkWatcher: z.string().regex(/^$|^[A-Za-z0-9._()-]{1,90}\/[A-Za-z0-9._-]{1,80}$/, { message: "must be <resourceGroup>/<name>, e.g. NetworkWatcherRG/NetworkWatcher_westeurope" }).optional(),
     /** Slack incoming-webhook URL for Alertmanager. Secret: set with `pulumi config set --secret`. Empty: no receiver. */
     slackWebhookUrl: z.string().regex(/^$|^https:\/\/hooks\.slack\.com\/services\/\S+$/, { message: "must be a Slack incoming-webhook URL (https://hooks.slack.com/services/...)" }).optional(),
     network: networkSchema.optional(),
@@ -195,6 +211,8 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     addonsEnabled: { pulumiType: "boolean", hasDefault: true },
     kubeProxyUrl: { pulumiType: "string", hasDefault: true },
     slackWebhookUrl: { pulumiType: "string", hasDefault: true, secret: true },
+    gcpProject: { pulumiType: "string", hasDefault: true },
+    azureNetworkWatcher: { pulumiType: "string", hasDefault: true },
     network: { pulumiType: undefined, hasDefault: false },
     bastion: { pulumiType: undefined, hasDefault: false },
     cluster: { pulumiType: undefined, hasDefault: false },

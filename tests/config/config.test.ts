@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parsePlatformConfig, PlatformConfig, rawFromPulumiConfig } from "../../components/config";
+import { CLOUD_BUILDERS, CLOUDS, ConfigError, parsePlatformConfig, PlatformConfig, rawFromPulumiConfig } from "../../components/config";
 import { captureGraph, loadProgram, loadStackConfig, partialGraphOf } from "../../offline/engine";
 
 const CTX = { project: "platform", stack: "dev-aws" };
@@ -43,14 +43,6 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
         problem: 'platform:cloud: "oracle" is not allowed; use one of: aws, azure, gcp',
     },
     {
-        name: "cloud not built yet",
-        raw: mutate((c) => {
-            c.cloud = "gcp";
-            c.region = "europe-west1";
-        }),
-        problem: 'platform:cloud: "gcp" is not supported yet: this release builds aws only (Azure and GCP builders are on the roadmap); use "aws"',
-    },
-    {
         name: "unknown environment",
         raw: mutate((c) => (c.environment = "qa")),
         problem: 'platform:environment: "qa" is not allowed; use one of: dev, staging, prod',
@@ -72,7 +64,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, slackWebhookUrl, network, bastion, cluster, addons, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, gcpProject, azureNetworkWatcher, slackWebhookUrl, network, bastion, cluster, addons, tags',
     },
     {
         name: "typo in a nested key",
@@ -344,6 +336,70 @@ describe("config: validation", () => {
             const registered = partialGraphOf(err)?.resources.map((r) => r.type);
             assert.deepEqual(registered, ["pulumi:pulumi:Stack"], bad.name);
         }
+    });
+});
+
+describe("config: cloud-specific keys", () => {
+    const unbuilt = CLOUDS.filter((c) => !CLOUD_BUILDERS[c]);
+    for (const cloud of unbuilt) {
+        it(`rejects ${cloud} while this release has no builder for it`, () => {
+            const raw = mutate((c) => {
+                c.cloud = cloud;
+                c.region = cloud === "azure" ? "westeurope" : "europe-west1";
+                if (cloud === "gcp") {
+                    c.gcpProject = "platform-dev-123456";
+                }
+            });
+            assert.deepEqual(problemsOf(raw), [
+                `platform:cloud: "${cloud}" is not supported yet: this release builds aws only (the others are on the roadmap); use one of: aws`,
+            ]);
+        });
+    }
+
+    it("refuses another cloud's keys on an AWS stack", () => {
+        const raw = mutate((c) => {
+            c.cluster.adminGroupObjectIds = ["0f0e0d0c-0b0a-4909-8807-060504030201"];
+            c.cluster.controlPlaneCidr = "172.16.0.16/28";
+            c.bastion.iapSshAccess = true;
+            c.gcpProject = "platform-dev-123456";
+            c.azureNetworkWatcher = "NetworkWatcherRG/NetworkWatcher_westeurope";
+        });
+        assert.deepEqual(problemsOf(raw), [
+            "platform:cluster.adminGroupObjectIds: applies to azure stacks only, and this stack's cloud is aws; remove it",
+            "platform:azureNetworkWatcher: applies to azure stacks only, and this stack's cloud is aws; remove it",
+            "platform:cluster.controlPlaneCidr: applies to gcp stacks only, and this stack's cloud is aws; remove it",
+            "platform:bastion.iapSshAccess: applies to gcp stacks only, and this stack's cloud is aws; remove it",
+            "platform:gcpProject: applies to gcp stacks only, and this stack's cloud is aws; remove it",
+        ]);
+    });
+
+    const gcp = (patch: (c: Record<string, any>) => void = () => undefined) =>
+        mutate((c) => {
+            c.cloud = "gcp";
+            c.region = "europe-west1";
+            c.gcpProject = "platform-dev-123456";
+            patch(c);
+        });
+    const withoutUnbuilt = (problems: readonly string[]) => problems.filter((p) => !p.startsWith("platform:cloud:"));
+
+    it("gcp: requires the project id", () => {
+        assert.deepEqual(withoutUnbuilt(problemsOf(gcp((c) => delete c.gcpProject))), ["platform:gcpProject: is required for gcp stacks; set the GCP project id everything is created in"]);
+    });
+
+    it("gcp: the control plane range is a /28 outside the network", () => {
+        assert.deepEqual(withoutUnbuilt(problemsOf(gcp((c) => (c.cluster.controlPlaneCidr = "10.20.0.0/24")))), [
+            'platform:cluster.controlPlaneCidr: "10.20.0.0/24" must be a /28 (GKE\'s private control plane takes exactly 16 addresses)',
+            'platform:cluster.controlPlaneCidr: "10.20.0.0/24" overlaps the network 10.20.0.0/16; pick a range outside it (e.g. 172.16.0.16/28)',
+        ]);
+    });
+
+    it("azure: admin groups are Entra object ids", () => {
+        const raw = mutate((c) => {
+            c.cloud = "azure";
+            c.region = "westeurope";
+            c.cluster.adminGroupObjectIds = ["platform-admins"];
+        });
+        assert.deepEqual(withoutUnbuilt(problemsOf(raw)), ['platform:cluster.adminGroupObjectIds[0]: "platform-admins" must be an Entra ID object id (a lowercase GUID)']);
     });
 });
 

@@ -35,7 +35,8 @@ function publicAddresses(graph: ResourceGraph): string[] {
 }
 
 describe("exposure: nothing but the bastion and NAT has a public address", () => {
-    for (const stack of availableStacks()) {
+    // AWS resource types: each cloud adds its own check (its public-address and tag shapes differ).
+    for (const stack of availableStacks().filter((s) => s.endsWith("-aws"))) {
         it(stack, async () => {
             const graph = await runStack(stack);
             const found = publicAddresses(graph);

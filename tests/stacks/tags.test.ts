@@ -42,7 +42,8 @@ describe("tags on every taggable resource", () => {
         assert.equal(isTaggable("tls:index/privateKey:PrivateKey"), false);
     });
 
-    for (const stack of availableStacks()) {
+    // AWS resource types: each cloud adds its own check (its public-address and tag shapes differ).
+    for (const stack of availableStacks().filter((s) => s.endsWith("-aws"))) {
         it(`${stack}: every taggable resource carries ${REQUIRED_TAG_KEYS.join(", ")} with the stack's values, and a Name`, async () => {
             const graph = await runStack(stack);
             const taggable = graph.resources.filter((r) => r.custom && isTaggable(r.type));
