@@ -9,85 +9,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BOOTSTRAP_PORTS, PortAudience } from "../bootstrap";
-import type { ToolVmRole } from "../contracts";
-import { TOOL_VM_ROLES } from "../contracts";
+import { Tier, TierRule, tierRules } from "../tier-rules";
 import { resourceName } from "../naming";
 import { withName } from "../tags";
 
-/** The tiers that own a security group. */
-export type Tier = "bastion" | ToolVmRole | "clusterNodes" | "clusterApi";
-
-/** One allowed flow: `source` may open TCP connections to `target` on `port`. */
-export interface TierRule {
-    readonly target: Tier;
-    readonly source: Tier;
-    readonly port: number;
-    /** Short name of the service (from ports.ts), used in logical names. */
-    readonly service: string;
-    readonly description: string;
-}
-
-/** The Kubernetes API port (EKS private and public endpoints). */
-export const KUBERNETES_API_PORT = 443;
-
-/**
- * Which tiers an audience of ports.ts means on AWS. Narrowest reading of each:
- * - `cluster`: the node security group (pods use their node's groups with the VPC CNI);
- * - `tool-vms`: Jenkins only: it is the one tool VM with a Vault client (pipelines' secrets);
- * - `wazuh-agents`: every VM that runs an agent (bastion, Jenkins, Vault) and the nodes;
- * - `same-role`: the role's own group (Vault raft peers).
- * `operators` is the bastion's CIDR allowlist, handled in bastion.ts.
- */
-export function sourcesFor(audience: PortAudience, role: Tier): Tier[] {
-    switch (audience) {
-        case "operators":
-            return [];
-        case "bastion":
-            return ["bastion"];
-        case "cluster":
-            return ["clusterNodes"];
-        case "tool-vms":
-            return ["jenkins"];
-        case "wazuh-agents":
-            return (["bastion", "jenkins", "vault", "clusterNodes"] as Tier[]).filter((t) => t !== role);
-        case "same-role":
-            return [role];
-        default: {
-            const impossible: never = audience;
-            throw new Error(`unknown port audience ${String(impossible)}`);
-        }
-    }
-}
-
-/**
- * The whole matrix: every port each VM role listens on (bootstrap ports table) for each of its
- * audiences, plus the private Kubernetes API from the bastion (DESIGN.md access model: the
- * bastion tunnel is how a private cluster is reached).
- */
-export function tierRules(): TierRule[] {
-    const rules: TierRule[] = [];
-    for (const role of ["bastion", ...TOOL_VM_ROLES] as const) {
-        for (const port of BOOTSTRAP_PORTS[role]) {
-            if (port.protocol !== "tcp") {
-                throw new Error(`firewall: ${role} port ${port.port}/${port.protocol}: only TCP rules are implemented`);
-            }
-            for (const audience of port.audience) {
-                for (const source of sourcesFor(audience, role)) {
-                    rules.push({ target: role, source, port: port.port, service: port.name, description: `${port.name} from ${source}: ${port.description}` });
-                }
-            }
-        }
-    }
-    rules.push({
-        target: "clusterApi",
-        source: "bastion",
-        port: KUBERNETES_API_PORT,
-        service: "kube-api",
-        description: "kube-api from bastion: kubectl / Pulumi through the bastion tunnel",
-    });
-    return rules;
-}
+export { KUBERNETES_API_PORT, sourcesFor, Tier, TierRule, tierRules } from "../tier-rules";
 
 export interface AwsFirewallArgs {
     /** Physical-name prefix (rule Name tags). */
