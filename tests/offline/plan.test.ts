@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runStack } from "../../offline/engine";
-import { graphToJson, main, maskSecrets, renderPlan, SECRET_MASK } from "../../offline/plan";
+import { hasMandatoryViolations } from "../../offline/policy";
+import { graphToJson, main, maskSecrets, policyReportFor, renderPlan, SECRET_MASK } from "../../offline/plan";
 
 /** Runs the plan CLI in-process, capturing what it prints. */
 async function plan(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -38,6 +39,20 @@ describe("npm run plan", () => {
         assert.match(out, /Stack outputs \(secrets masked\):/);
         assert.match(out, /bastionPrivateKeyPem: "\[secret\]"/);
         assert.doesNotMatch(out, /PRIVATE KEY/);
+    });
+
+    it("prints the policy report for the stack's environment and exits 0 when no mandatory rule fails", async () => {
+        const { code, out } = await plan(["--stack", "prod-aws"]);
+        assert.equal(code, 0);
+        assert.match(out, /Policy report for platform\/prod-aws \(environment prod\): \d+ rules/);
+        assert.match(out, /Result: OK \(no mandatory violations\)\./);
+    });
+
+    it("fails the plan (exit 1 path) when a mandatory rule is violated", async () => {
+        const broken = await runStack("dev-aws", { configOverrides: { "platform:network": { cidr: "10.20.0.0/16", flowLogs: { enabled: false } } } });
+        const report = policyReportFor(broken);
+        assert.equal(hasMandatoryViolations(report), true);
+        assert.equal(report.environment, "dev");
     });
 
     it("--stack prod-aws shows 3 zones and a NAT per zone", async () => {
