@@ -1,0 +1,108 @@
+/**
+ * `platform:azure:Bastion`: the only VM with a public address, reachable on SSH from the stack's
+ * allowlist only (the public subnet's NSG), with the generated ED25519 key (a secret) and the
+ * bootstrap hardening as custom data. Trusted launch like every VM here.
+ */
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { isWorldCidr } from "../config/cidr";
+import type { BastionOutputs, FirewallIdentity } from "../contracts";
+import { resourceName } from "../naming";
+import { AzureContext, tagsFor } from "./common";
+import { azureHostAddress } from "./naming";
+import { AZURE_SSH_USER, linuxVm } from "./vm";
+
+/** Host offset of the bastion's fixed address in the public subnet. */
+export const BASTION_HOST_OFFSET = 10;
+
+export interface AzureBastionArgs {
+    readonly ctx: AzureContext;
+    readonly subnetId: pulumi.Input<string>;
+    /** The public subnet's block (for the fixed address). */
+    readonly subnetCidr: string;
+    /** CIDRs allowed to SSH in (enforced by the public NSG; validated here too). */
+    readonly allowedCidrs: readonly string[];
+    readonly size: string;
+    readonly zone: string;
+    /** The bastion tier's application security group. */
+    readonly asgId: pulumi.Input<string>;
+    /** cloud-config (hardening, node_exporter, Wazuh agent). */
+    readonly customData: pulumi.Input<string>;
+    readonly diskEncryptionSetId?: pulumi.Input<string>;
+    readonly dependsOn?: pulumi.Resource[];
+}
+
+export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
+    readonly publicIp: pulumi.Output<string>;
+    readonly privateIp: pulumi.Output<string>;
+    readonly sshUser = AZURE_SSH_USER;
+    readonly privateKeyPem: pulumi.Output<string>;
+    readonly publicKeyOpenssh: pulumi.Output<string>;
+    readonly identity: FirewallIdentity;
+    readonly vmId: pulumi.Output<string>;
+    /** The VM's system-assigned identity (reads the Wazuh enrollment secret). */
+    readonly principalId: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureBastionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:azure:Bastion", name, {}, opts);
+        validateBastionArgs(args);
+        const { ctx } = args;
+        const vmName = resourceName(ctx.prefix, "bastion");
+        // ED25519: short keys, no weak-parameter choices; the private half lives only in state.
+        const key = new tls.PrivateKey(`${name}-ssh-key`, { algorithm: "ED25519" }, { parent: this });
+        const pip = new network.PublicIPAddress(
+            `${name}-ip`,
+            {
+                resourceGroupName: ctx.resourceGroupName,
+                location: ctx.location,
+                publicIpAddressName: `${vmName}-ip`,
+                // Static: operators' allowlists and known_hosts outlive a restart.
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+                tags: tagsFor(ctx, `${vmName}-ip`, { role: "bastion" }),
+            },
+            { parent: this },
+        );
+        const privateIp = azureHostAddress(args.subnetCidr, BASTION_HOST_OFFSET);
+        const { vm } = linuxVm(
+            name,
+            {
+                ctx,
+                vmName,
+                role: "bastion",
+                size: args.size,
+                zone: args.zone,
+                subnetId: args.subnetId,
+                privateIp,
+                asgIds: [args.asgId],
+                publicIpId: pip.id,
+                sshPublicKey: key.publicKeyOpenssh,
+                customData: args.customData,
+                ...(args.diskEncryptionSetId ? { diskEncryptionSetId: args.diskEncryptionSetId } : {}),
+                ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+            },
+            this,
+        );
+        this.publicIp = pip.ipAddress.apply((ip) => ip ?? "");
+        this.privateIp = pulumi.output(privateIp);
+        this.privateKeyPem = pulumi.secret(key.privateKeyOpenssh);
+        this.publicKeyOpenssh = key.publicKeyOpenssh;
+        this.identity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.asgId) };
+        this.vmId = vm.id;
+        this.principalId = vm.identity.apply((i) => i?.principalId ?? "");
+        this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem });
+    }
+}
+
+export function validateBastionArgs(args: AzureBastionArgs): void {
+    if (args.allowedCidrs.length === 0) {
+        throw new Error("platform:azure:Bastion: allowedCidrs is empty; the bastion would be unreachable");
+    }
+    for (const c of args.allowedCidrs) {
+        if (isWorldCidr(c)) {
+            throw new Error(`platform:azure:Bastion: ${c} would open SSH to the whole internet`);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+/**
+ * `platform:azure:Cluster`: AKS with the platform's defaults reviewed as security controls.
+ *
+ * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges
+ *   (plus the NAT gateway's address, which the nodes reach the API from); `private` = private
+ *   cluster (no public FQDN), reached through the bastion.
+ * - Azure CNI overlay with the Cilium dataplane enforcing NetworkPolicies (the baseline's
+ *   default-deny relies on it); egress through the user-assigned NAT gateway.
+ * - Entra ID integration with Azure RBAC for Kubernetes, local accounts disabled: no static
+ *   admin credential exists. The deployer and the configured admin groups get cluster-admin
+ *   through role assignments created before anything is applied in the cluster.
+ * - etcd secrets encrypted with a Key Vault key (KMS v2) through a user-assigned identity whose
+ *   rights on the key are granted BEFORE the cluster (DESIGN.md pitfalls).
+ * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades.
+ * - A system pool (on-demand, CriticalAddonsOnly taint) and a workload pool (Spot with eviction
+ *   Delete where the environment allows, on-demand in prod), both autoscaling, in the nodes
+ *   subnet, carrying the nodes' application security group.
+ *
+ * kubelogin must be installed where `pulumi up` runs: the kubeconfig's exec plugin gets Entra
+ * tokens from it (`--login azurecli`; set AAD_LOGIN_METHOD=workloadidentity in CI).
+ */
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import type { EndpointAccess, NodePoolConfig } from "../config";
+import type { ClusterOutputs, FirewallIdentity } from "../contracts";
+import type { ClusterHints } from "../kubernetes/hints";
+import { withProxyUrl } from "../kubernetes/kubeconfig";
+import { resourceName } from "../naming";
+import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { dnsServiceIp } from "./naming";
+
+/** Taint keeping the system pool for critical add-ons (AKS's documented key). */
+export const SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
+/** Entra ID application every AKS cluster's tokens are issued for (Microsoft's fixed id). */
+export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+/** AKS's built-in encrypted (platform key) Premium SSD class. */
+export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
+/** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
+export const CMK_STORAGE_CLASS = "managed-csi-premium-cmk";
+
+export interface AzureClusterArgs {
+    readonly ctx: AzureContext;
+    readonly version: string;
+    readonly endpointAccess: EndpointAccess;
+    readonly authorizedCidrs: readonly string[];
+    /** Extra /32s for the public endpoint: the NAT gateway's address (nodes reach the API from it). */
+    readonly egressIps: pulumi.Input<string>[];
+    readonly zones: readonly string[];
+    readonly nodesSubnetId: pulumi.Input<string>;
+    readonly networkCidr: string;
+    readonly nodesCidr: string;
+    readonly podCidr: string;
+    readonly serviceCidr: string;
+    readonly nodesAsgId: pulumi.Input<string>;
+    readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+    /** The KMS key (ARM id, for the grant) and its versioned URI (what AKS takes). */
+    readonly kmsKey: { readonly id: pulumi.Input<string>; readonly uriWithVersion: pulumi.Input<string> };
+    readonly diskEncryptionSetId?: pulumi.Input<string>;
+    /** Entra groups with cluster-admin (besides the deployer). */
+    readonly adminGroupObjectIds: readonly string[];
+    /** Proxy the k8s.Provider reaches a private API through (bastion tunnel). */
+    readonly kubeProxyUrl?: string;
+}
+
+/** The `apiServerAccessProfile` of an access mode. */
+export function apiServerAccess(access: EndpointAccess, authorized: pulumi.Input<string>[]): inputs.containerservice.ManagedClusterAPIServerAccessProfileArgs {
+    switch (access) {
+        case "restricted":
+            return { enablePrivateCluster: false, authorizedIPRanges: authorized };
+        case "private":
+            // Private DNS zone managed by AKS; no public FQDN at all.
+            return { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false };
+        default: {
+            const impossible: never = access;
+            throw new Error(`unknown endpointAccess ${String(impossible)}`);
+        }
+    }
+}
+
+/** Spot settings of a pool (AKS taints Spot nodes itself: kubernetes.azure.com/scalesetpriority=spot). */
+export function priorityOf(pool: NodePoolConfig): { scaleSetPriority: "Regular" } | { scaleSetPriority: "Spot"; scaleSetEvictionPolicy: "Delete"; spotMaxPrice: number } {
+    switch (pool.capacity) {
+        case "onDemand":
+            return { scaleSetPriority: "Regular" };
+        case "spot":
+            // Delete on eviction: deallocated Spot VMs would still count against quota and disks.
+            // -1: pay up to the on-demand price, evicted only for capacity.
+            return { scaleSetPriority: "Spot", scaleSetEvictionPolicy: "Delete", spotMaxPrice: -1 };
+        default: {
+            const impossible: never = pool.capacity;
+            throw new Error(`unknown capacity ${String(impossible)}`);
+        }
+    }
+}
+
+/** Kubeconfig with the kubelogin exec plugin (Entra tokens; no credential inside). */
+export function renderAksKubeconfig(clusterName: string, server: string, caData: string): string {
+    const user = `${clusterName}-entra`;
+    return JSON.stringify(
+        {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: clusterName, cluster: { server, "certificate-authority-data": caData } }],
+            users: [
+                {
+                    name: user,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "kubelogin",
+                            args: ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID],
+                            interactiveMode: "Never",
+                            provideClusterInfo: false,
+                        },
+                    },
+                },
+            ],
+            contexts: [{ name: clusterName, context: { cluster: clusterName, user } }],
+            "current-context": clusterName,
+        },
+        null,
+        2,
+    );
+}
+
+/** The certificate authority from AKS's own (user) kubeconfig, base64 as returned by the API. */
+export function caFromCredentials(kubeconfigBase64: string): string {
+    const doc = YAML.parse(Buffer.from(kubeconfigBase64, "base64").toString("utf8")) as { clusters?: { cluster?: Record<string, string> }[] };
+    const ca = doc?.clusters?.[0]?.cluster?.["certificate-authority-data"];
+    if (!ca) {
+        throw new Error("platform:azure:Cluster: AKS returned a kubeconfig without certificate-authority-data");
+    }
+    return ca;
+}
+
+/** The hints the cloud-agnostic addons get from AKS. */
+export function aksHints(networkCidr: string, nodesCidr: string, diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
+    return {
+        storageClass: diskEncryptionSetId ? CMK_STORAGE_CLASS : AKS_BUILTIN_STORAGE_CLASS,
+        ...(diskEncryptionSetId
+            ? { storageClassSpec: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: diskEncryptionSetId, cachingMode: "ReadOnly" } } }
+            : {}),
+        loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
+        workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
+        // The private cluster's API endpoint lives in the VNet.
+        apiServerCidrs: [networkCidr],
+        nodeCidrs: [nodesCidr],
+    };
+}
+
+export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
+    readonly name: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly version: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
+    readonly nodeIdentity: FirewallIdentity;
+    readonly apiIdentity: FirewallIdentity;
+    readonly endpointAccess: EndpointAccess;
+    readonly hints: ClusterHints;
+    readonly workloadsReady: readonly pulumi.Resource[];
+    readonly clusterId: pulumi.Output<string>;
+    readonly identityPrincipalId: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:azure:Cluster", name, {}, opts);
+        validateClusterArgs(args);
+        const { ctx } = args;
+        const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
+        const n = (...parts: string[]) => resourceName(ctx.prefix, ...parts);
+        const clusterName = n("aks");
+
+        // --- Identity and the grants it needs BEFORE the cluster -------------------------------
+        const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { ...common, resourceName: n("aks-identity"), tags: tagsFor(ctx, n("aks-identity")) }, { parent: this });
+        const sp = { principalId: identity.principalId, principalType: "ServicePrincipal" as const };
+        const grants = [
+            // KMS v2: encrypt/decrypt with the etcd key.
+            roleAssignment(`${name}-kms-key`, ctx, { scope: args.kmsKey.id, role: "keyVaultCryptoUser", ...sp }, { parent: this }),
+            // Bring-your-own subnet and NAT gateway: AKS joins the nodes subnet.
+            roleAssignment(`${name}-nodes-subnet`, ctx, { scope: args.nodesSubnetId, role: "networkContributor", ...sp }, { parent: this }),
+        ];
+
+        const authorized = [...args.authorizedCidrs, ...args.egressIps.map((ip) => pulumi.interpolate`${ip}/32`)];
+        const pool = (p: NodePoolConfig, poolName: "system" | "workload") => ({
+            vmSize: p.instanceType,
+            osDiskSizeGB: p.diskSizeGb,
+            osDiskType: "Managed",
+            osType: "Linux",
+            osSKU: "AzureLinux",
+            type: "VirtualMachineScaleSets",
+            enableAutoScaling: true,
+            minCount: p.minSize,
+            maxCount: p.maxSize,
+            count: p.desiredSize,
+            vnetSubnetID: args.nodesSubnetId,
+            availabilityZones: [...args.zones],
+            enableNodePublicIP: false,
+            nodeLabels: { "platform/pool": poolName },
+            upgradeSettings: { maxSurge: "33%" },
+            // The nodes' firewall identity: tool VMs' NSG rules name it.
+            networkProfile: { applicationSecurityGroups: [args.nodesAsgId] },
+            tags: tagsFor(ctx, n("aks", poolName), { "platform-pool": poolName }),
+            ...priorityOf(p),
+        });
+
+        const cluster = new containerservice.ManagedCluster(
+            `${name}-aks`,
+            {
+                ...common,
+                resourceName: clusterName,
+                dnsPrefix: clusterName,
+                kubernetesVersion: args.version,
+                nodeResourceGroup: n("aks-nodes"),
+                // Nobody changes AKS-managed resources by hand (only through AKS).
+                nodeResourceGroupProfile: { restrictionLevel: "ReadOnly" },
+                sku: { name: "Base", tier: ctx.protect ? "Standard" : "Free" },
+                identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                agentPoolProfiles: [{ name: "system", mode: "System", nodeTaints: [SYSTEM_POOL_TAINT], ...pool(args.nodePools.system, "system") }],
+                apiServerAccessProfile: apiServerAccess(args.endpointAccess, authorized),
+                networkProfile: {
+                    networkPlugin: "azure",
+                    networkPluginMode: "overlay",
+                    networkDataplane: "cilium",
+                    networkPolicy: "cilium",
+                    podCidr: args.podCidr,
+                    serviceCidr: args.serviceCidr,
+                    dnsServiceIP: dnsServiceIp(args.serviceCidr),
+                    outboundType: "userAssignedNATGateway",
+                    loadBalancerSku: "standard",
+                },
+                aadProfile: { managed: true, enableAzureRBAC: true, tenantID: ctx.tenantId, adminGroupObjectIDs: [...args.adminGroupObjectIds] },
+                disableLocalAccounts: true,
+                enableRBAC: true,
+                oidcIssuerProfile: { enabled: true },
+                securityProfile: {
+                    workloadIdentity: { enabled: true },
+                    // Public: the vault is reached over its firewall (trusted services bypass).
+                    azureKeyVaultKms: { enabled: true, keyId: args.kmsKey.uriWithVersion, keyVaultNetworkAccess: "Public" },
+                    imageCleaner: { enabled: true, intervalHours: 168 },
+                },
+                autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+                storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true } },
+                ...(args.diskEncryptionSetId ? { diskEncryptionSetID: args.diskEncryptionSetId } : {}),
+                tags: tagsFor(ctx, clusterName),
+            },
+            {
+                parent: this,
+                protect: ctx.protect,
+                dependsOn: grants,
+                // The autoscaler owns the current size; config owns the bounds.
+                ignoreChanges: ["agentPoolProfiles[0].count"],
+            },
+        );
+
+        const workload = new containerservice.AgentPool(
+            `${name}-workload`,
+            { resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, agentPoolName: "workload", mode: "User", ...pool(args.nodePools.workload, "workload") },
+            { parent: this, ignoreChanges: ["count"] },
+        );
+
+        // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups.
+        const admins = [
+            roleAssignment(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId }, { parent: this }),
+            ...args.adminGroupObjectIds.map((g) => roleAssignment(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this })),
+        ];
+
+        const endpoint = pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => {
+            const host = args.endpointAccess === "private" ? privateFqdn : fqdn;
+            if (!host) {
+                throw new Error(`platform:azure:Cluster: AKS returned no ${args.endpointAccess === "private" ? "private FQDN" : "FQDN"} for ${clusterName}`);
+            }
+            return `https://${host}:443`;
+        });
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, format: "exec" }, { parent: this });
+        const kubeconfig = pulumi.secret(
+            pulumi.all([cluster.name, endpoint, credentials]).apply(([nm, server, creds]) => {
+                const value = creds.kubeconfigs?.[0]?.value;
+                if (!value) {
+                    throw new Error(`platform:azure:Cluster: AKS returned no user kubeconfig for ${nm}`);
+                }
+                return renderAksKubeconfig(nm, server, caFromCredentials(value));
+            }),
+        );
+        const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true }, { parent: this, dependsOn: admins });
+
+        this.name = cluster.name;
+        this.clusterId = cluster.id;
+        this.endpoint = endpoint;
+        this.version = cluster.currentKubernetesVersion.apply((v) => (v ?? args.version).split(".").slice(0, 2).join("."));
+        this.kubeconfig = kubeconfig;
+        this.provider = provider;
+        const issuerUrl = cluster.oidcIssuerProfile.apply((o) => {
+            if (!o?.issuerURL) {
+                throw new Error(`platform:azure:Cluster: AKS returned no OIDC issuer for ${clusterName}`);
+            }
+            return o.issuerURL;
+        });
+        // Azure has no separate OIDC provider resource: federated credentials name the issuer.
+        this.workloadIdentity = { issuerUrl, providerId: issuerUrl };
+        this.nodeIdentity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.nodesAsgId) };
+        // A private cluster's API endpoint is a private endpoint in the nodes subnet.
+        this.apiIdentity = this.nodeIdentity;
+        this.endpointAccess = args.endpointAccess;
+        this.hints = aksHints(args.networkCidr, args.nodesCidr, args.diskEncryptionSetId);
+        this.workloadsReady = [cluster, workload];
+        this.identityPrincipalId = identity.principalId;
+        this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
+    }
+}
+
+export function validateClusterArgs(args: AzureClusterArgs): void {
+    const problems: string[] = [];
+    if (args.endpointAccess === "restricted") {
+        if (args.authorizedCidrs.length === 0) {
+            problems.push(`endpointAccess "restricted" needs authorizedCidrs (none given); list them or use "private"`);
+        }
+        for (const cidr of args.authorizedCidrs) {
+            if (/\/0$/.test(cidr)) {
+                problems.push(`authorizedCidrs contains ${cidr}: the API would be open to the whole internet`);
+            }
+        }
+    }
+    for (const [poolName, p] of Object.entries(args.nodePools)) {
+        if (!(p.minSize <= p.desiredSize && p.desiredSize <= p.maxSize)) {
+            problems.push(`nodePools.${poolName}: need minSize <= desiredSize <= maxSize, got ${p.minSize}/${p.desiredSize}/${p.maxSize}`);
+        }
+    }
+    if (args.nodePools.system.capacity !== "onDemand") {
+        problems.push(`nodePools.system must be on-demand: an eviction would take CoreDNS and the CSI controllers with it`);
+    }
+    if (args.nodePools.system.minSize < 1) {
+        problems.push(`nodePools.system.minSize must be at least 1: AKS needs a system node`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`platform:azure:Cluster: ${problems.join("; ")}`);
+    }
+}

@@ -1,0 +1,83 @@
+/**
+ * What every Azure component shares: where it lives (subscription, tenant, location, resource
+ * group), the stack's tags and role-assignment helpers.
+ *
+ * azure-native has no provider-level default tags, so every taggable resource gets
+ * `tagsFor(...)` explicitly (tests/stacks/tags.test.ts finds each taggable type from the SDK
+ * and checks the required keys).
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as pulumi from "@pulumi/pulumi";
+import { stableGuid } from "./naming";
+
+export interface AzureContext {
+    /** Physical-name prefix (`<project>-<env>-azure`). */
+    readonly prefix: string;
+    readonly subscriptionId: string;
+    /** Entra ID tenant (Key Vault, AKS Entra integration, Vault's seal). */
+    readonly tenantId: string;
+    /** Object id of the principal running `pulumi up` (data-plane and cluster admin rights). */
+    readonly deployerObjectId: string;
+    readonly location: string;
+    /** The platform's resource group. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** The stack's common tags (project, environment, cloud, owner, cost-center, managed-by, ...). */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Prod: protect stateful resources. */
+    readonly protect: boolean;
+}
+
+/** The common tags plus the console `Name` (and identifying extras such as `role`). */
+export function tagsFor(ctx: Pick<AzureContext, "tags">, name: string, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+    return { ...ctx.tags, Name: name, ...extra };
+}
+
+/**
+ * Built-in role definitions used here (ids are the same in every subscription:
+ * learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+ */
+export const BUILT_IN_ROLES = {
+    /** Encrypt/decrypt/wrap/unwrap with keys: Vault's seal, AKS KMS. */
+    keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+    /** Wrap/unwrap with keys, for service encryption (disk encryption sets). */
+    keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    /** Read secret values: the Wazuh enrollment password. */
+    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+    /** All data-plane operations on a vault: the deployer, which creates keys and secrets. */
+    keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7ba9e71c21",
+    /** Read/write/delete blobs: Vault's snapshot container only. */
+    storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    /** Join and manage the subnet: AKS's cluster identity on the nodes subnet. */
+    networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /** Cluster-admin through Azure RBAC for Kubernetes. */
+    aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+} as const;
+export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
+
+/** The full role definition id of a built-in role in a subscription. */
+export function roleDefinitionId(subscriptionId: string, role: BuiltInRole): string {
+    return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
+}
+
+/**
+ * A role assignment with a deterministic GUID name (from the logical name: re-runs never add a
+ * second one). `principalType` is given so Azure does not wait on directory replication.
+ */
+export function roleAssignment(
+    name: string,
+    ctx: Pick<AzureContext, "subscriptionId" | "prefix">,
+    args: { readonly scope: pulumi.Input<string>; readonly role: BuiltInRole; readonly principalId: pulumi.Input<string>; /** Absent for the deployer: a user locally, a service principal in CI. */ readonly principalType?: "ServicePrincipal" | "User" | "Group" },
+    opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+    return new authorization.RoleAssignment(
+        name,
+        {
+            roleAssignmentName: stableGuid(`${ctx.subscriptionId}/${ctx.prefix}/${name}`),
+            scope: args.scope,
+            roleDefinitionId: roleDefinitionId(ctx.subscriptionId, args.role),
+            principalId: args.principalId,
+            ...(args.principalType ? { principalType: args.principalType } : {}),
+        },
+        opts,
+    );
+}

@@ -1,0 +1,180 @@
+/**
+ * The Azure tier firewall as data: every inbound NSG rule of every subnet, in one table, read
+ * from components/bootstrap/ports.ts (what listens) and decided here (who may connect). Rules
+ * name application security groups (ASGs), never address ranges, except where Azure has no
+ * identity to name (the operators' allowlist, the AKS pod range, the load balancer's probes).
+ *
+ * Every NSG ends with an explicit deny of all inbound traffic at priority 4096: Azure's default
+ * rules would otherwise allow the whole VNet in (AllowVnetInBound, 65000). Outbound stays on
+ * Azure's defaults (VNet and internet through the NAT gateway).
+ */
+import { BOOTSTRAP_PORTS, PortAudience } from "../bootstrap";
+import type { ToolVmRole } from "../contracts";
+import { TOOL_VM_ROLES } from "../contracts";
+
+/** Tiers that carry an application security group. */
+export type AzureTier = "bastion" | ToolVmRole | "clusterNodes";
+export const AZURE_TIERS: readonly AzureTier[] = ["bastion", "jenkins", "vault", "wazuh", "clusterNodes"];
+
+/** The subnets (one NSG each). */
+export type AzureSubnet = "public" | "nodes" | "tools" | "endpoints";
+export const AZURE_SUBNETS: readonly AzureSubnet[] = ["public", "nodes", "tools", "endpoints"];
+
+/** Which subnet a tier lives in (its inbound rules go into that subnet's NSG). */
+export const SUBNET_OF: Readonly<Record<AzureTier, AzureSubnet>> = { bastion: "public", jenkins: "tools", vault: "tools", wazuh: "tools", clusterNodes: "nodes" };
+
+/** One flow between tiers: `source` may open TCP connections to `target` on `port`. */
+export interface AzureTierRule {
+    readonly target: AzureTier;
+    readonly source: AzureTier;
+    readonly port: number;
+    readonly service: string;
+    readonly description: string;
+}
+
+/**
+ * Which tiers an audience means on Azure (the same narrowest readings as on AWS):
+ * `cluster` = the node pools' ASG (with CNI overlay, pod traffic leaving the node is SNATed to
+ * the node's address, so the node ASG matches it); `tool-vms` = Jenkins only; `wazuh-agents` =
+ * every VM with an agent and the nodes; `same-role` = its own ASG.
+ */
+export function azureSourcesFor(audience: PortAudience, role: AzureTier): AzureTier[] {
+    switch (audience) {
+        case "operators":
+            return [];
+        case "bastion":
+            return ["bastion"];
+        case "cluster":
+            return ["clusterNodes"];
+        case "tool-vms":
+            return ["jenkins"];
+        case "wazuh-agents":
+            return (["bastion", "jenkins", "vault", "clusterNodes"] as AzureTier[]).filter((t) => t !== role);
+        case "same-role":
+            return [role];
+        default: {
+            const impossible: never = audience;
+            throw new Error(`unknown port audience ${String(impossible)}`);
+        }
+    }
+}
+
+/**
+ * Tier-to-tier rules from the ports table. Unlike AWS there is no "kube-api from bastion" rule:
+ * the AKS API is a managed endpoint (public with authorized ranges, or a private endpoint that
+ * subnet NSGs do not filter), not a port on anything this stack's NSGs guard.
+ */
+export function azureTierRules(): AzureTierRule[] {
+    const rules: AzureTierRule[] = [];
+    for (const role of ["bastion", ...TOOL_VM_ROLES] as const) {
+        for (const port of BOOTSTRAP_PORTS[role]) {
+            if (port.protocol !== "tcp") {
+                throw new Error(`firewall: ${role} port ${port.port}/${port.protocol}: only TCP rules are implemented`);
+            }
+            for (const audience of port.audience) {
+                for (const source of azureSourcesFor(audience, role)) {
+                    rules.push({ target: role, source, port: port.port, service: port.name, description: `${port.name} from ${source}: ${port.description}` });
+                }
+            }
+        }
+    }
+    return rules;
+}
+
+/** Where a rule's traffic comes from: an ASG, address prefixes, or a service tag. */
+export type RuleSource = { readonly asg: AzureTier } | { readonly prefixes: readonly string[] } | { readonly serviceTag: "AzureLoadBalancer" | "VirtualNetwork" };
+/** Where it goes: an ASG, or the whole subnet. */
+export type RuleDestination = { readonly asg: AzureTier } | { readonly prefixes: readonly string[] };
+
+/** One inbound NSG rule, as it will be declared. */
+export interface NsgRule {
+    readonly name: string;
+    readonly priority: number;
+    readonly access: "Allow" | "Deny";
+    readonly protocol: "Tcp" | "*";
+    /** A port number, or `*`. */
+    readonly port: string;
+    readonly source: RuleSource;
+    readonly destination: RuleDestination;
+    readonly description: string;
+}
+
+/** The explicit default-deny every NSG ends with (the lowest priority a user rule can have). */
+export const DENY_ALL_PRIORITY = 4096;
+const FIRST_PRIORITY = 100;
+const PRIORITY_STEP = 10;
+
+export interface NsgTableInputs {
+    /** Operators' CIDRs (SSH to the bastion). */
+    readonly operatorCidrs: readonly string[];
+    /** The nodes subnet and the pod overlay range: node-to-node and pod traffic. */
+    readonly nodesCidr: string;
+    readonly podCidr: string;
+    /** The VNet (HTTPS to private endpoints). */
+    readonly networkCidr: string;
+}
+
+const kebab = (t: AzureTier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Every inbound rule of every NSG, in priority order. Pure: tests compare it with the graph,
+ * and the whole matrix can be reviewed here at once.
+ */
+export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubnet, readonly NsgRule[]>> {
+    const table: Record<AzureSubnet, Omit<NsgRule, "priority">[]> = { public: [], nodes: [], tools: [], endpoints: [] };
+    table.public.push({
+        name: "ssh-from-operators",
+        access: "Allow",
+        protocol: "Tcp",
+        port: "22",
+        source: { prefixes: [...inputs.operatorCidrs] },
+        destination: { asg: "bastion" },
+        description: "SSH to the bastion from the allowlisted operator CIDRs only",
+    });
+    for (const rule of azureTierRules()) {
+        table[SUBNET_OF[rule.target]].push({
+            name: `${kebab(rule.target)}-${rule.service}-from-${kebab(rule.source)}`,
+            access: "Allow",
+            protocol: "Tcp",
+            port: String(rule.port),
+            source: { asg: rule.source },
+            destination: { asg: rule.target },
+            description: rule.description,
+        });
+    }
+    // AKS needs node<->node and pod traffic (overlay pods keep their pod address inside the
+    // VNet) and the load balancer's health probes; nothing else reaches the nodes.
+    table.nodes.push(
+        { name: "cluster-internal", access: "Allow", protocol: "*", port: "*", source: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, destination: { prefixes: [inputs.nodesCidr] }, description: "Node-to-node and pod traffic inside the cluster" },
+        { name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: { prefixes: [inputs.nodesCidr] }, description: "Azure load balancer health probes (internal Services)" },
+    );
+    table.endpoints.push({
+        name: "https-from-vnet",
+        access: "Allow",
+        protocol: "Tcp",
+        port: "443",
+        source: { prefixes: [inputs.networkCidr] },
+        destination: { prefixes: ["*"] },
+        description: "HTTPS to private endpoints (Key Vault, Blob) from inside the VNet",
+    });
+    const out = {} as Record<AzureSubnet, NsgRule[]>;
+    for (const subnet of AZURE_SUBNETS) {
+        out[subnet] = [
+            ...table[subnet].map((r, i) => ({ ...r, priority: FIRST_PRIORITY + i * PRIORITY_STEP })),
+            {
+                name: "deny-all-inbound",
+                priority: DENY_ALL_PRIORITY,
+                access: "Deny",
+                protocol: "*",
+                port: "*",
+                source: { prefixes: ["*"] },
+                destination: { prefixes: ["*"] },
+                description: "Default deny: overrides Azure's AllowVnetInBound and AllowAzureLoadBalancerInBound",
+            },
+        ];
+        if (out[subnet].length - 1 > (DENY_ALL_PRIORITY - FIRST_PRIORITY) / PRIORITY_STEP) {
+            throw new Error(`NSG ${subnet}: too many rules for the priority range`);
+        }
+    }
+    return out;
+}

@@ -1,0 +1,222 @@
+/**
+ * The Azure platform builder: explicit azure-native provider (location from config), the
+ * deployer's identity (tenant, subscription, object id), the resource group (locked in prod),
+ * then network -> keys -> backup -> bastion -> tool VMs (+ backup items) -> AKS.
+ * Loaded only for Azure stacks, and azure-native per module (never the top-level package).
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import { Provider } from "@pulumi/azure-native/provider";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+import { renderBootstrap } from "../bootstrap";
+import type { AzurePlatformConfig } from "../config";
+import type { ToolVmRole } from "../contracts";
+import { TOOL_VM_ROLES } from "../contracts";
+import { resourceName } from "../naming";
+import type { PlatformBuild } from "../platform";
+import { Backup } from "./backup";
+import { Bastion } from "./bastion";
+import { Cluster } from "./cluster";
+import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { Keys } from "./keyvault";
+import { azureZones, Network } from "./network";
+import { azurePlacement, ToolVm } from "./tool-vm";
+
+/** Key Vault soft-delete retention: the longest in prod (recovery window), the shortest elsewhere. */
+export function softDeleteRetentionDays(protect: boolean): number {
+    return protect ? 90 : 7;
+}
+
+export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
+    const provider = new Provider("azure-native", { location: config.region }, { parent });
+    const client = await authorization.getClientConfig({ parent, provider });
+    const protect = config.deletionProtection;
+    const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
+    const zones = azureZones(config.network.zones);
+
+    // Deterministic name from the prefix: one resource group holds the whole platform (AKS
+    // keeps its nodes in its own `<prefix>-aks-nodes`).
+    const rgName = resourceName(config.prefix, "rg");
+    const rg = new resources.ResourceGroup(
+        "resource-group",
+        { resourceGroupName: rgName, location: config.region, tags: { ...config.tags, Name: rgName } },
+        { parent, provider, protect },
+    );
+    if (protect) {
+        // Nothing in the platform's group can be deleted (by Pulumi or by hand) until the lock
+        // is removed on purpose.
+        new authorization.ManagementLockAtResourceGroupLevel(
+            "resource-group-lock",
+            { resourceGroupName: rg.name, lockName: resourceName(config.prefix, "no-delete"), level: "CanNotDelete", notes: "Production platform: remove this lock deliberately before deleting anything." },
+            { parent, provider, protect },
+        );
+    }
+
+    const ctx: AzureContext = {
+        prefix: config.prefix,
+        subscriptionId: client.subscriptionId,
+        tenantId: client.tenantId,
+        deployerObjectId: client.objectId,
+        location: config.region,
+        resourceGroupName: rg.name,
+        tags: config.tags,
+        protect,
+    };
+
+    const network = new Network(
+        "network",
+        {
+            ctx,
+            cidr: config.network.cidr,
+            zones,
+            subnets: config.network.subnets,
+            natStrategy: config.network.natStrategy,
+            operatorCidrs: config.bastion.allowedCidrs,
+            podCidr: config.cluster.podCidr,
+            flowLogs: config.network.flowLogs,
+            networkWatcher: config.azure.networkWatcher,
+        },
+        childOpts,
+    );
+
+    const keys = new Keys(
+        "keys",
+        {
+            ctx,
+            allowedSubnetIds: [network.privateSubnetIds.nodes[0], network.privateSubnetIds.tools[0]],
+            softDeleteRetentionDays: softDeleteRetentionDays(protect),
+            customerManagedDiskKey: protect,
+        },
+        childOpts,
+    );
+    const backup = new Backup("backup", { ctx, retentionDays: config.backup.retentionDays, toolsSubnetId: network.privateSubnetIds.tools[0] }, childOpts);
+
+    const toolsCidr = network.subnetCidrs.tools;
+    const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, azurePlacement(role, toolsCidr, zones)])) as Record<ToolVmRole, ReturnType<typeof azurePlacement>>;
+    const wazuhManagerAddress = where.wazuh.privateIp;
+    const enrollment = { vaultName: keys.vaultName, secretName: keys.enrollmentSecretName, secretId: keys.enrollmentSecretId };
+    const des = keys.diskEncryptionSetId ? { diskEncryptionSetId: keys.diskEncryptionSetId } : {};
+
+    const bastion = new Bastion(
+        "bastion",
+        {
+            ctx,
+            subnetId: network.publicSubnetIds[0],
+            subnetCidr: network.subnetCidrs.public,
+            allowedCidrs: config.bastion.allowedCidrs,
+            size: config.bastion.instanceType,
+            zone: zones[0],
+            asgId: network.asgIds.bastion,
+            customData: renderBootstrap("bastion", {
+                cloud: "azure",
+                hostname: resourceName(config.prefix, "bastion"),
+                wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: keys.enrollmentSecretName },
+                wazuhManagerAddress,
+            }),
+            ...des,
+            dependsOn: keys.diskEncryptionReady,
+        },
+        childOpts,
+    );
+    // The bastion's agent reads the enrollment password too: that secret, nothing else.
+    roleAssignment("bastion-read-enrollment-secret", ctx, { scope: keys.enrollmentSecretId, role: "keyVaultSecretsUser", principalId: bastion.principalId, principalType: "ServicePrincipal" }, { parent: bastion });
+
+    const vmCommon = (role: ToolVmRole) => ({
+        ctx,
+        subnetId: network.privateSubnetIds.tools[0],
+        zone: where[role].zone,
+        privateIp: where[role].privateIp,
+        size: config.toolVms.instanceType,
+        asgId: network.asgIds[role],
+        sshPublicKey: bastion.publicKeyOpenssh,
+        enrollment,
+        ...des,
+        dependsOn: keys.diskEncryptionReady,
+    });
+    const toolVms: Record<ToolVmRole, ToolVm> = {
+        wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
+        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        vault: new ToolVm(
+            "vault",
+            {
+                ...vmCommon("vault"),
+                role: "vault",
+                wazuhManagerAddress,
+                unseal: { vaultName: keys.vaultName, keyName: keys.unsealKeyName, keyId: keys.unsealKeyId },
+                snapshots: { accountName: backup.snapshotAccountName, containerName: backup.snapshotContainerName, containerId: backup.snapshotContainerId },
+            },
+            childOpts,
+        ),
+    };
+    for (const role of TOOL_VM_ROLES) {
+        backup.protectVm(role, toolVms[role].hostname, toolVms[role].vmId);
+    }
+
+    const cluster = new Cluster(
+        "cluster",
+        {
+            ctx,
+            version: config.cluster.version,
+            endpointAccess: config.cluster.endpointAccess,
+            authorizedCidrs: config.cluster.authorizedCidrs,
+            egressIps: network.natPublicIps,
+            zones,
+            nodesSubnetId: network.privateSubnetIds.nodes[0],
+            networkCidr: network.cidr,
+            nodesCidr: network.subnetCidrs.nodes,
+            podCidr: config.cluster.podCidr,
+            serviceCidr: config.cluster.serviceCidr,
+            nodesAsgId: network.asgIds.clusterNodes,
+            nodePools: config.cluster.nodePools,
+            kmsKey: { id: keys.aksKmsKeyId, uriWithVersion: keys.aksKmsKeyUriWithVersion },
+            ...des,
+            adminGroupObjectIds: config.azure.adminGroupObjectIds,
+            ...(config.addons.proxyUrl ? { kubeProxyUrl: config.addons.proxyUrl } : {}),
+        },
+        childOpts,
+    );
+
+    const vmOutputs = Object.fromEntries(
+        TOOL_VM_ROLES.map((role) => {
+            const vm = toolVms[role];
+            return [role, { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.principalId, securityGroupId: vm.asgId, instanceId: vm.vmId, dataDiskId: vm.dataDiskId }];
+        }),
+    ) as PlatformBuild["outputs"]["toolVms"];
+
+    return {
+        cluster,
+        toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
+        outputs: {
+            cloud: "azure",
+            region: config.region,
+            networkId: network.networkId,
+            networkCidr: network.cidr,
+            zones: network.zones,
+            publicSubnetIds: network.publicSubnetIds,
+            nodeSubnetIds: network.privateSubnetIds.nodes,
+            toolSubnetIds: network.privateSubnetIds.tools,
+            natPublicIps: network.natPublicIps,
+            bastionPublicIp: bastion.publicIp,
+            bastionSshUser: bastion.sshUser,
+            bastionPrivateKeyPem: bastion.privateKeyPem,
+            bastionSecurityGroupId: bastion.identity.id,
+            bastionPrivateIp: bastion.privateIp,
+            clusterName: cluster.name,
+            clusterEndpoint: cluster.endpoint,
+            clusterVersion: cluster.version,
+            clusterEndpointAccess: cluster.endpointAccess,
+            clusterKubeconfig: cluster.kubeconfig,
+            clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
+            clusterOidcProviderArn: cluster.workloadIdentity.providerId,
+            clusterNodeSecurityGroupId: cluster.nodeIdentity.id,
+            clusterSecurityGroupId: cluster.clusterId,
+            clusterHints: cluster.hints,
+            toolVms: vmOutputs,
+            backupVaultName: backup.vaultName,
+            vaultSnapshotBucket: pulumi.interpolate`${backup.snapshotAccountName}/${backup.snapshotContainerName}`,
+            wazuhEnrollmentSecretArn: keys.enrollmentSecretId,
+        },
+    };
+}
+
+export { tagsFor };

@@ -1,0 +1,174 @@
+/**
+ * `platform:azure:ToolVm`: one tool VM (Jenkins, Vault or Wazuh). Tools subnet, fixed private
+ * address, NO public IP, trusted launch, a separate managed data disk (customer key in prod),
+ * a system-assigned identity with exactly what its role needs (every VM: read the Wazuh
+ * enrollment secret; Vault: crypto on its own unseal key and blob write on its snapshot
+ * container), the bootstrap module's cloud-config as custom data.
+ */
+import * as compute from "@pulumi/azure-native/compute";
+import * as pulumi from "@pulumi/pulumi";
+import { renderBootstrap } from "../bootstrap";
+import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
+import { resourceName } from "../naming";
+import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { azureHostAddress } from "./naming";
+import { DATA_DISK_LUN, linuxVm } from "./vm";
+import { VAULT_SNAPSHOT_PREFIX } from "./backup";
+
+/** Data disk size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
+export const DATA_DISK_GB: Readonly<Record<ToolVmRole, number>> = { jenkins: 128, vault: 32, wazuh: 256 };
+/** Host offset of each role's fixed address in the (regional) tools subnet. */
+export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, vault: 11, wazuh: 12 };
+/** Zone index per role (modulo the zone count): the three VMs spread over the zones. */
+export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
+
+/** Where a role's VM goes: its zone and its fixed address in the tools subnet. */
+export function azurePlacement(role: ToolVmRole, toolsCidr: string, zones: readonly string[]): { zone: string; privateIp: string } {
+    return { zone: zones[ZONE_INDEX[role] % zones.length], privateIp: azureHostAddress(toolsCidr, HOST_OFFSET[role]) };
+}
+
+export type AzureToolVmRoleArgs =
+    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "vault";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          readonly unseal: { readonly vaultName: pulumi.Input<string>; readonly keyName: pulumi.Input<string>; readonly keyId: pulumi.Input<string> };
+          readonly snapshots: { readonly accountName: pulumi.Input<string>; readonly containerName: pulumi.Input<string>; readonly containerId: pulumi.Input<string> };
+      }
+    | { readonly role: "wazuh" };
+
+export type AzureToolVmArgs = AzureToolVmRoleArgs & {
+    readonly ctx: AzureContext;
+    readonly subnetId: pulumi.Input<string>;
+    readonly zone: string;
+    readonly privateIp: string;
+    readonly size: string;
+    readonly asgId: pulumi.Input<string>;
+    readonly sshPublicKey: pulumi.Input<string>;
+    /** The Wazuh enrollment password: the Key Vault holding it and the secret (name and id). */
+    readonly enrollment: { readonly vaultName: pulumi.Input<string>; readonly secretName: pulumi.Input<string>; readonly secretId: pulumi.Input<string> };
+    readonly diskEncryptionSetId?: pulumi.Input<string>;
+    readonly dataDiskSizeGb?: number;
+    readonly dependsOn?: pulumi.Resource[];
+};
+
+export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
+    readonly role: ToolVmRole;
+    readonly hostname: string;
+    readonly privateIp: pulumi.Output<string>;
+    readonly identity: CloudIdentity;
+    readonly firewallIdentity: FirewallIdentity;
+    readonly dataDiskId: pulumi.Output<string>;
+    readonly vmId: pulumi.Output<string>;
+    readonly principalId: pulumi.Output<string>;
+    readonly asgId: pulumi.Output<string>;
+
+    constructor(name: string, args: AzureToolVmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:azure:ToolVm", name, {}, opts);
+        validateToolVmArgs(args);
+        const { ctx } = args;
+        const role = args.role;
+        const hostname = resourceName(ctx.prefix, role);
+        const disk = new compute.Disk(
+            `${name}-data`,
+            {
+                resourceGroupName: ctx.resourceGroupName,
+                location: ctx.location,
+                diskName: `${hostname}-data`,
+                zones: [args.zone],
+                sku: { name: "Premium_LRS" },
+                diskSizeGB: args.dataDiskSizeGb ?? DATA_DISK_GB[role],
+                creationData: { createOption: "Empty" },
+                encryption: args.diskEncryptionSetId
+                    ? { type: "EncryptionAtRestWithCustomerKey", diskEncryptionSetId: args.diskEncryptionSetId }
+                    : { type: "EncryptionAtRestWithPlatformKey" },
+                // Managed disks are never exported through a SAS URL.
+                networkAccessPolicy: "DenyAll",
+                publicNetworkAccess: "Disabled",
+                tags: tagsFor(ctx, `${hostname}-data`, { role }),
+            },
+            { parent: this, protect: ctx.protect, ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}) },
+        );
+
+        const common = {
+            cloud: "azure" as const,
+            hostname,
+            wazuhEnrollmentSecret: { type: "azure-keyvault" as const, vaultName: args.enrollment.vaultName, secretName: args.enrollment.secretName },
+            dataDisk: { type: "azure-lun" as const, lun: DATA_DISK_LUN },
+        };
+        let customData: pulumi.Output<string>;
+        switch (args.role) {
+            case "jenkins":
+                customData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+                break;
+            case "vault":
+                customData = renderBootstrap("vault", {
+                    ...common,
+                    wazuhManagerAddress: args.wazuhManagerAddress,
+                    seal: { type: "azurekeyvault", tenantId: ctx.tenantId, vaultName: args.unseal.vaultName, keyName: args.unseal.keyName },
+                    backup: { type: "azureblob", accountName: args.snapshots.accountName, container: args.snapshots.containerName, prefix: VAULT_SNAPSHOT_PREFIX },
+                });
+                break;
+            case "wazuh":
+                customData = renderBootstrap("wazuh", common);
+                break;
+            default: {
+                const impossible: never = args;
+                throw new Error(`unknown tool VM role ${JSON.stringify(impossible)}`);
+            }
+        }
+
+        const { vm } = linuxVm(
+            name,
+            {
+                ctx,
+                vmName: hostname,
+                role,
+                size: args.size,
+                zone: args.zone,
+                subnetId: args.subnetId,
+                privateIp: args.privateIp,
+                asgIds: [args.asgId],
+                sshPublicKey: args.sshPublicKey,
+                customData,
+                dataDiskId: disk.id,
+                ...(args.diskEncryptionSetId ? { diskEncryptionSetId: args.diskEncryptionSetId } : {}),
+                ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+            },
+            this,
+        );
+        const principalId = vm.identity.apply((i) => {
+            if (!i?.principalId) {
+                throw new Error(`platform:azure:ToolVm: Azure returned no system-assigned identity for ${hostname}`);
+            }
+            return i.principalId;
+        });
+
+        // Least privilege, each scoped to the one object it needs.
+        const grant = (what: string, scope: pulumi.Input<string>, azureRole: Parameters<typeof roleAssignment>[2]["role"]) =>
+            roleAssignment(`${name}-${what}`, ctx, { scope, role: azureRole, principalId, principalType: "ServicePrincipal" }, { parent: this });
+        grant("read-enrollment-secret", args.enrollment.secretId, "keyVaultSecretsUser");
+        if (args.role === "vault") {
+            grant("unseal-key", args.unseal.keyId, "keyVaultCryptoUser");
+            grant("snapshot-write", args.snapshots.containerId, "storageBlobDataContributor");
+        }
+
+        this.role = role;
+        this.hostname = hostname;
+        this.privateIp = pulumi.output(args.privateIp);
+        this.principalId = principalId;
+        this.identity = { kind: "azureManagedIdentity", id: principalId };
+        this.asgId = pulumi.output(args.asgId);
+        this.firewallIdentity = { kind: "azureApplicationSecurityGroup", id: this.asgId };
+        this.dataDiskId = disk.id;
+        this.vmId = vm.id;
+        this.registerOutputs({ role, hostname, privateIp: this.privateIp, principalId, dataDiskId: this.dataDiskId, vmId: this.vmId });
+    }
+}
+
+export function validateToolVmArgs(args: AzureToolVmArgs): void {
+    const size = args.dataDiskSizeGb ?? DATA_DISK_GB[args.role];
+    if (!Number.isInteger(size) || size < 4 || size > 32767) {
+        throw new Error(`platform:azure:ToolVm (${args.role}): dataDiskSizeGb ${size} must be an integer from 4 to 32767 (managed disk limits)`);
+    }
+}

@@ -1,0 +1,149 @@
+/**
+ * The one way this stack builds a Linux VM on Azure (bastion and tool VMs): Ubuntu LTS from
+ * Canonical's marketplace listing, trusted launch (secure boot + vTPM), SSH keys only, the
+ * bootstrap document as custom data, platform-managed patching, boot diagnostics, and the OS
+ * disk encrypted with the stack's disk encryption set when it has one (prod).
+ */
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import { USER_DATA_LIMITS } from "../bootstrap";
+import { AzureContext, tagsFor } from "./common";
+
+/**
+ * Ubuntu 24.04 LTS, Gen2 (trusted launch needs a Gen2 image), from Canonical. `latest` is a
+ * deliberate trade-off: Azure resolves it once at creation and never re-images an existing VM
+ * when a newer image appears (no surprise replacement), while new VMs start current; the exact
+ * version a VM runs is on the VM (`storageProfile.imageReference.exactVersion`).
+ */
+export const UBUNTU_IMAGE = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" } as const;
+export const AZURE_SSH_USER = "azureuser";
+/** OS disk size (GiB). */
+export const OS_DISK_GB = 30;
+
+/** base64 custom data, refused with a clear message above Azure's limit. */
+export function customDataBase64(document: string): string {
+    const bytes = Buffer.byteLength(document, "utf8");
+    if (bytes > USER_DATA_LIMITS.azure) {
+        throw new Error(`custom data is ${bytes} bytes, over Azure's ${USER_DATA_LIMITS.azure} (65535 base64 characters)`);
+    }
+    return Buffer.from(document, "utf8").toString("base64");
+}
+
+export interface LinuxVmArgs {
+    readonly ctx: AzureContext;
+    /** VM and host name. */
+    readonly vmName: string;
+    readonly role: string;
+    readonly size: string;
+    readonly zone: string;
+    readonly subnetId: pulumi.Input<string>;
+    /** Fixed private address inside the subnet (the Wazuh manager's is baked into agents). */
+    readonly privateIp: string;
+    /** Application security groups of the NIC (the tier's firewall identity). */
+    readonly asgIds: pulumi.Input<string>[];
+    /** The bastion's only: its public address. */
+    readonly publicIpId?: pulumi.Input<string>;
+    readonly sshPublicKey: pulumi.Input<string>;
+    /** The bootstrap document (cloud-config), encoded here. */
+    readonly customData: pulumi.Input<string>;
+    /** Disk encryption set (customer-managed key) for the OS and data disks; absent: platform keys. */
+    readonly diskEncryptionSetId?: pulumi.Input<string>;
+    /** A data disk to attach at LUN 0. */
+    readonly dataDiskId?: pulumi.Input<string>;
+    /** Extra tags on the VM (backup selection, role). */
+    readonly extraTags?: Readonly<Record<string, string>>;
+    /** Resources the VM must wait for (role assignments on the disk key, ...). */
+    readonly dependsOn?: pulumi.Resource[];
+}
+
+/** The data disk's LUN (the bootstrap finds /dev/disk/azure/data/by-lun/0). */
+export const DATA_DISK_LUN = 0;
+
+export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource): { nic: network.NetworkInterface; vm: compute.VirtualMachine } {
+    const { ctx } = args;
+    const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
+    const nic = new network.NetworkInterface(
+        `${name}-nic`,
+        {
+            ...common,
+            networkInterfaceName: `${args.vmName}-nic`,
+            ipConfigurations: [
+                {
+                    name: "primary",
+                    primary: true,
+                    subnet: { id: args.subnetId },
+                    privateIPAllocationMethod: "Static",
+                    privateIPAddress: args.privateIp,
+                    privateIPAddressVersion: "IPv4",
+                    applicationSecurityGroups: args.asgIds.map((id) => ({ id })),
+                    ...(args.publicIpId ? { publicIPAddress: { id: args.publicIpId } } : {}),
+                },
+            ],
+            enableIPForwarding: false,
+            tags: tagsFor(ctx, `${args.vmName}-nic`, { role: args.role }),
+        },
+        // The fixed private address lives on the NIC (the Wazuh manager's is baked into every
+        // agent): protected with the VM.
+        { parent, protect: ctx.protect },
+    );
+    const managedDisk = (storageAccountType: string) => ({ storageAccountType, ...(args.diskEncryptionSetId ? { diskEncryptionSet: { id: args.diskEncryptionSetId } } : {}) });
+    const vm = new compute.VirtualMachine(
+        `${name}-vm`,
+        {
+            ...common,
+            vmName: args.vmName,
+            zones: [args.zone],
+            hardwareProfile: { vmSize: args.size },
+            osProfile: {
+                computerName: args.vmName,
+                adminUsername: AZURE_SSH_USER,
+                customData: pulumi.output(args.customData).apply(customDataBase64),
+                linuxConfiguration: {
+                    disablePasswordAuthentication: true,
+                    ssh: { publicKeys: [{ path: `/home/${AZURE_SSH_USER}/.ssh/authorized_keys`, keyData: args.sshPublicKey }] },
+                    provisionVMAgent: true,
+                    patchSettings: { patchMode: "AutomaticByPlatform", assessmentMode: "AutomaticByPlatform" },
+                },
+                allowExtensionOperations: true,
+            },
+            securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+            storageProfile: {
+                imageReference: { ...UBUNTU_IMAGE },
+                osDisk: {
+                    name: `${args.vmName}-os`,
+                    createOption: "FromImage",
+                    caching: "ReadWrite",
+                    diskSizeGB: OS_DISK_GB,
+                    deleteOption: "Delete",
+                    managedDisk: managedDisk("Premium_LRS"),
+                },
+                dataDisks: args.dataDiskId
+                    ? [
+                          {
+                              lun: DATA_DISK_LUN,
+                              createOption: "Attach",
+                              caching: "None",
+                              // The data disk outlives the VM: a rebuilt VM re-attaches it.
+                              deleteOption: "Detach",
+                              managedDisk: { id: args.dataDiskId },
+                          },
+                      ]
+                    : [],
+            },
+            networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Detach" }] },
+            identity: { type: "SystemAssigned" },
+            diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+            tags: tagsFor(ctx, args.vmName, { role: args.role, ...(args.extraTags ?? {}) }),
+        },
+        {
+            parent,
+            protect: ctx.protect,
+            ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+            // cloud-init runs once per VM: a changed bootstrap applies through a deliberate
+            // `pulumi up --replace` (the data disk survives), never as a surprise.
+            ignoreChanges: ["osProfile.customData"],
+        },
+    );
+    return { nic, vm };
+}
