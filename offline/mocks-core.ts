@@ -42,7 +42,7 @@ export interface CloudMocks {
     /** Resource type -> provider-computed outputs. */
     readonly states: Readonly<Record<string, StateHandler>>;
     /** The id the cloud would assign, or undefined to fall back to a generic one. */
-    readonly idFor?: (args: pulumi.runtime.MockResourceArgs) => string | undefined;
+    readonly idFor?: (args: pulumi.runtime.MockResourceArgs, ctx: InvokeContext) => string | undefined;
     /** Region assumed when a resource's provider names none. */
     readonly defaultRegion?: string;
 }

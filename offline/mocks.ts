@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
 import { AWS_MOCKS } from "./mocks-aws";
+import { GCP_MOCKS } from "./mocks-gcp";
 import { CloudMocks, mockPem, stableHex, StateContext } from "./mocks-core";
 
 export * from "./mocks-core";
@@ -35,7 +36,7 @@ const COMMON_MOCKS: CloudMocks = {
 };
 
 /** Every cloud's mocks; a cloud joins by adding its file here. */
-const CLOUD_MOCKS: readonly CloudMocks[] = [COMMON_MOCKS, AWS_MOCKS];
+const CLOUD_MOCKS: readonly CloudMocks[] = [COMMON_MOCKS, AWS_MOCKS, GCP_MOCKS];
 
 function cloudMocks(): readonly CloudMocks[] {
     return CLOUD_MOCKS;
@@ -122,7 +123,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     private idFor(args: pulumi.runtime.MockResourceArgs): string {
         for (const m of cloudMocks()) {
-            const id = m.idFor?.(args);
+            // Ids often embed the provider's project / subscription and region (GCP, Azure paths).
+            const id = m.idFor?.(args, { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider) });
             if (id) {
                 return id;
             }
