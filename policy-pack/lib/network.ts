@@ -3,6 +3,8 @@
  * "who may reach what" out of a firewall resource. Adding Azure (NSG security rules) or GCP
  * (firewalls) means adding entries to `INGRESS_READERS`; the rules do not change.
  */
+import type { PolicyResource } from "@pulumi/policy";
+import { linked, referrers } from "./stack";
 import { field, isUnknown, list } from "./values";
 
 /** One ingress permission read from a firewall resource. */
@@ -125,6 +127,37 @@ function awsPorts(protocol: string, from: unknown, to: unknown): Ingress["ports"
     return { from, to };
 }
 
+const GCP_FIREWALL = "gcp:compute/firewall:Firewall";
+
+/** `22`, `8000-8100` (GCP port strings); undefined for a malformed or unknown entry. */
+function gcpPortRange(value: unknown): { from: number; to: number } | undefined {
+    const m = typeof value === "string" ? /^(\d+)(?:-(\d+))?$/.exec(value) : null;
+    return m ? { from: Number(m[1]), to: Number(m[2] ?? m[1]) } : undefined;
+}
+
+/**
+ * GCP VPC firewall rules: INGRESS `allows` only (a deny admits nothing; a disabled rule neither).
+ * An ingress rule naming no source at all (ranges, tags or service accounts) applies to
+ * 0.0.0.0/0: GCP's default, so it is read as such.
+ */
+function gcpFirewallIngress(props: Record<string, unknown>): Ingress[] {
+    if ((props.direction !== undefined && props.direction !== "INGRESS") || props.disabled === true) {
+        return [];
+    }
+    const noSource = [props.sourceRanges, props.sourceTags, props.sourceServiceAccounts].every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
+    const sources = noSource ? ["0.0.0.0/0"] : known(list(props.sourceRanges));
+    const where = noSource ? "sourceRanges (unset: GCP applies the rule to 0.0.0.0/0)" : "sourceRanges";
+    return list(props.allows).flatMap((allow, i) => {
+        const protocol = String(field(allow, "protocol") ?? "all").toLowerCase();
+        const ports = list(field(allow, "ports"));
+        const unknownPorts = anyUnknown(field(allow, "protocol"), field(allow, "ports"), ...ports);
+        if (protocol === "all" || ports.length === 0) {
+            return [{ where: `${where}, allows[${i}]`, sources, protocol, unknownPorts }];
+        }
+        return ports.map((p, j) => ({ where: `${where}, allows[${i}].ports[${j}]`, sources, protocol, ports: gcpPortRange(p), unknownPorts }));
+    });
+}
+
 /** Reads every ingress permission a firewall resource grants, per type token. */
 export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unknown>) => Ingress[]>> = {
     "aws:ec2/securityGroup:SecurityGroup": (props) =>
@@ -150,6 +183,7 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
             },
         ];
     },
+    [GCP_FIREWALL]: gcpFirewallIngress,
     "aws:ec2/securityGroupRule:SecurityGroupRule": (props) => {
         if (props.type !== "ingress") {
             return [];
@@ -168,4 +202,23 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
 };
 
 /** Security-group-like type tokens per cloud: the targets of ingress permissions. */
-export const FIREWALL_TYPES: readonly string[] = ["aws:ec2/securityGroup:SecurityGroup"];
+export const FIREWALL_TYPES: readonly string[] = ["aws:ec2/securityGroup:SecurityGroup", GCP_FIREWALL];
+
+const AWS_INSTANCE = "aws:ec2/instance:Instance";
+const GCP_INSTANCE = "gcp:compute/instance:Instance";
+const GCP_SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
+
+/**
+ * Whether a firewall protects the bastion only, per firewall type token. AWS: the group is
+ * tagged role=bastion or a role=bastion instance uses it. GCP: the rule targets service
+ * accounts, and every instance running as one of them is the bastion (a rule without targets
+ * applies to every instance of the network, so it is never the bastion's alone).
+ */
+export const FIREWALL_IS_BASTION_ONLY: Readonly<Record<string, (fw: PolicyResource, all: readonly PolicyResource[], isBastion: (r: PolicyResource) => boolean) => boolean>> = {
+    "aws:ec2/securityGroup:SecurityGroup": (sg, all, isBastion) => isBastion(sg) || referrers(all, sg, [AWS_INSTANCE]).some(isBastion),
+    [GCP_FIREWALL]: (fw, all, isBastion) => {
+        const accounts = linked(fw, "targetServiceAccounts", [GCP_SERVICE_ACCOUNT]);
+        const instances = accounts.flatMap((sa) => referrers(all, sa, [GCP_INSTANCE]));
+        return instances.length > 0 && instances.every(isBastion);
+    },
+};

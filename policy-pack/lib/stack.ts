@@ -23,6 +23,8 @@ interface Tagging {
     readonly providerDefaults: (providerProps: Record<string, unknown>) => Record<string, unknown> | "unknown";
     /** Taggable types that may omit the tags input entirely (then only defaults apply). */
     readonly taggableTypes: ReadonlySet<string>;
+    /** Types whose tags input has another name (GKE clusters: `resourceLabels`). */
+    readonly keyByType?: Readonly<Record<string, string>>;
 }
 
 const AWS_TAGGABLE = [
@@ -60,6 +62,20 @@ const AWS_TAGGABLE = [
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 ];
 
+/**
+ * GCP types whose Args take `labels` (read from the @pulumi/gcp SDK; tests/gcp checks the list
+ * against it), plus GKE clusters, whose labels input is `resourceLabels`.
+ */
+const GCP_LABELABLE = [
+    "gcp:compute/address:Address",
+    "gcp:compute/disk:Disk",
+    "gcp:compute/instance:Instance",
+    "gcp:container/cluster:Cluster",
+    "gcp:kms/cryptoKey:CryptoKey",
+    "gcp:secretmanager/secret:Secret",
+    "gcp:storage/bucket:Bucket",
+];
+
 export const TAGGING: Readonly<Record<string, Tagging>> = {
     aws: {
         key: "tags",
@@ -75,6 +91,19 @@ export const TAGGING: Readonly<Record<string, Tagging>> = {
             return stringMap(tags) ?? {};
         },
         taggableTypes: new Set(AWS_TAGGABLE),
+    },
+    // The gcp provider's `defaultLabels` reach every labelable resource (GKE's resourceLabels too).
+    gcp: {
+        key: "labels",
+        keyByType: { "gcp:container/cluster:Cluster": "resourceLabels" },
+        providerDefaults: (props) => {
+            const raw = props.defaultLabels;
+            if (isUnknown(raw)) {
+                return "unknown";
+            }
+            return stringMap(raw) ?? {};
+        },
+        taggableTypes: new Set(GCP_LABELABLE),
     },
 };
 
@@ -93,11 +122,12 @@ export function effectiveTags(r: PolicyResource): Record<string, unknown> | "unk
     if (!tagging || r.type.startsWith("pulumi:")) {
         return undefined;
     }
-    if (!(tagging.key in props) && !tagging.taggableTypes.has(r.type)) {
+    const key = tagging.keyByType?.[r.type] ?? tagging.key;
+    if (!(key in props) && !tagging.taggableTypes.has(r.type)) {
         return undefined;
     }
-    const own = props[tagging.key];
-    const all = props[`${tagging.key}All`];
+    const own = props[key];
+    const all = props[`${key}All`];
     if (isUnknown(own)) {
         return "unknown";
     }

@@ -1,5 +1,5 @@
 import { configOf, resourcePolicy, validateTokens } from "../../lib/policy";
-import { isUnknown, list } from "../../lib/values";
+import { field, isUnknown, list } from "../../lib/values";
 
 export interface RestrictTypesConfig {
     allowedTypes: string[];
@@ -23,6 +23,8 @@ const READERS: Readonly<Record<string, (props: Record<string, unknown>) => { whe
     "aws:ec2/instance:Instance": (p) => [{ where: "instanceType", value: p.instanceType }],
     "aws:ec2/launchTemplate:LaunchTemplate": (p) => [{ where: "instanceType", value: p.instanceType }],
     "aws:eks/nodeGroup:NodeGroup": (p) => list(p.instanceTypes).map((value, i) => ({ where: `instanceTypes[${i}]`, value })),
+    "gcp:compute/instance:Instance": (p) => [{ where: "machineType", value: p.machineType }],
+    "gcp:container/nodePool:NodePool": (p) => [{ where: "nodeConfig.machineType", value: field(p.nodeConfig, "machineType") }],
 };
 
 /** Cost guardrail: each environment has its allowlist (policy-pack/config/<env>.json). */

@@ -8,6 +8,10 @@ const INSTANCE = "aws:ec2/instance:Instance";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const EIP = "aws:ec2/eip:Eip";
 const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
+const GCP_INSTANCE = "gcp:compute/instance:Instance";
+const GCP_ADDRESS = "gcp:compute/address:Address";
+const GCP_ROUTER_NAT = "gcp:compute/routerNat:RouterNat";
+const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 
 type Check = (r: PolicyResource, all: readonly PolicyResource[]) => string[];
 
@@ -35,6 +39,23 @@ const CHECKS: Readonly<Record<string, Check>> = {
         const usedByNat = referrers(all, r, [NAT_GATEWAY]).length > 0;
         const onBastion = linked(r, "instance", [INSTANCE]).some((i) => roleOf(i) === "bastion" || isUnknown(roleOf(i)));
         return usedByNat || onBastion ? [] : ["it is attached to neither a NAT gateway nor the bastion"];
+    },
+    [GCP_INSTANCE]: (r) =>
+        list(field(plain(r.props), "networkInterfaces"))
+            .map((ni, i) => (list(field(ni, "accessConfigs")).length > 0 ? `networkInterfaces[${i}].accessConfigs gives it an external IP` : undefined))
+            .filter((m): m is string => m !== undefined),
+    [GCP_ADDRESS]: (r, all) => {
+        const type = field(plain(r.props), "addressType");
+        if (type === "INTERNAL" || isUnknown(type)) {
+            return [];
+        }
+        const usedByNat = referrers(all, r, [GCP_ROUTER_NAT]).length > 0;
+        const onBastion = referrers(all, r, [GCP_INSTANCE]).some((i) => roleOf(i) === "bastion" || isUnknown(roleOf(i)));
+        return usedByNat || onBastion ? [] : ["it is an external address used by neither Cloud NAT nor the bastion"];
+    },
+    [GKE_CLUSTER]: (r) => {
+        const privateNodes = flag(field(field(plain(r.props), "privateClusterConfig"), "enablePrivateNodes"));
+        return privateNodes === true || privateNodes === "unknown" ? [] : ["privateClusterConfig.enablePrivateNodes is not true, so every node gets an external IP"];
     },
 };
 

@@ -1,10 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { describeIngress, FIREWALL_TYPES, Ingress, INGRESS_READERS, isPrivate, isWorld } from "../../lib/network";
+import { describeIngress, FIREWALL_IS_BASTION_ONLY, FIREWALL_TYPES, Ingress, INGRESS_READERS, isPrivate, isWorld } from "../../lib/network";
 import { cis, stackPolicy } from "../../lib/policy";
-import { label, linked, referrers, roleOf } from "../../lib/stack";
+import { label, linked, roleOf } from "../../lib/stack";
 import { isUnknown, plain } from "../../lib/values";
-
-const INSTANCE_TYPES = ["aws:ec2/instance:Instance"];
 
 /** The firewall an ingress permission belongs to: the resource itself or the group it targets. */
 function targetOf(r: PolicyResource): PolicyResource | undefined {
@@ -14,10 +12,10 @@ function targetOf(r: PolicyResource): PolicyResource | undefined {
     return linked(r, "securityGroupId", FIREWALL_TYPES)[0];
 }
 
-/** A firewall is the bastion's when it is tagged so or the role=bastion instance uses it. */
+/** A firewall is the bastion's when it protects the role=bastion instance only (per cloud: lib/network.ts). */
 function isBastionFirewall(sg: PolicyResource, all: readonly PolicyResource[]): boolean {
     const bastion = (r: PolicyResource) => roleOf(r) === "bastion" || isUnknown(roleOf(r));
-    return bastion(sg) || referrers(all, sg, INSTANCE_TYPES).some(bastion);
+    return FIREWALL_IS_BASTION_ONLY[sg.type]?.(sg, all, bastion) ?? false;
 }
 
 function isSshOnly(i: Ingress): boolean {
