@@ -113,8 +113,11 @@ async function buildCloud(config: PlatformConfig, parent: pulumi.Resource): Prom
             const { buildAwsPlatform } = await import("./aws");
             return buildAwsPlatform(config, parent);
         }
+        case "gcp": {
+            const { buildGcpPlatform } = await import("./gcp");
+            return buildGcpPlatform(config, parent);
+        }
         case "azure":
-        case "gcp":
             // Unreachable: validation refuses clouds without a builder (CLOUD_BUILDERS).
             throw new Error(`no builder for cloud ${config.cloud} in this release`);
         default: {

@@ -124,7 +124,7 @@ export type PlatformConfig = AwsPlatformConfig | AzurePlatformConfig | GcpPlatfo
 export const CLOUD_BUILDERS: Readonly<Record<Cloud, boolean>> = {
     aws: true,
     azure: false,
-    gcp: false,
+    gcp: true,
 };
 
 /** Clouds this release can build. */

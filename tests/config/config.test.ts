@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CLOUD_BUILDERS, CLOUDS, ConfigError, parsePlatformConfig, PlatformConfig, rawFromPulumiConfig } from "../../components/config";
+import { CLOUD_BUILDERS, CLOUDS, ConfigError, parsePlatformConfig, PlatformConfig, rawFromPulumiConfig, SUPPORTED_CLOUDS } from "../../components/config";
 import { captureGraph, loadProgram, loadStackConfig, partialGraphOf } from "../../offline/engine";
 
 const CTX = { project: "platform", stack: "dev-aws" };
@@ -351,7 +351,7 @@ describe("config: cloud-specific keys", () => {
                 }
             });
             assert.deepEqual(problemsOf(raw), [
-                `platform:cloud: "${cloud}" is not supported yet: this release builds aws only (the others are on the roadmap); use one of: aws`,
+                `platform:cloud: "${cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (the others are on the roadmap); use one of: ${SUPPORTED_CLOUDS.join(", ")}`,
             ]);
         });
     }

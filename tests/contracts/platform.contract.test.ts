@@ -16,7 +16,10 @@ interface CloudRow {
     readonly stacks: readonly string[];
 }
 
-export const CLOUDS: readonly CloudRow[] = [{ cloud: "aws", stacks: ["dev-aws", "prod-aws"] }];
+export const CLOUDS: readonly CloudRow[] = [
+    { cloud: "aws", stacks: ["dev-aws", "prod-aws"] },
+    { cloud: "gcp", stacks: ["dev-gcp", "prod-gcp"] },
+];
 
 const isPrivate = (ip: string) => PRIVATE_RANGES.some((r) => cidrContains(r, `${ip}/32`));
 
@@ -89,6 +92,14 @@ for (const { cloud, stacks } of CLOUDS) {
 
             it("tool VMs: no public address anywhere in the outputs but the bastion's and the NATs'", () => {
                 const publicAllowed = new Set<string>([out.bastionPublicIp, ...(out.natPublicIps ?? [])]);
+                // A `restricted` API endpoint is public by design (limited to authorizedCidrs); GKE
+                // names it by address where EKS gives a host name. A `private` one never is.
+                const apiHost = new URL(out.clusterEndpoint).hostname;
+                if (out.clusterEndpointAccess === "restricted") {
+                    publicAllowed.add(apiHost);
+                } else {
+                    assert.ok(!isIPv4(apiHost) || isPrivate(apiHost), `private endpoint ${apiHost} is a private address`);
+                }
                 const text = JSON.stringify(out);
                 const ips = text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? [];
                 for (const ip of ips.filter((i) => isIPv4(i) && !isPrivate(i))) {

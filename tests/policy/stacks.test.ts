@@ -26,6 +26,13 @@ const STACKS = fs.existsSync(path.join(ROOT, "stacks"))
           .sort()
     : [];
 
+/** Per cloud: rules that must judge something in each of its stacks (besides the cross-cloud ones). */
+const MUST_JUDGE: Readonly<Record<string, readonly string[]>> = {
+    aws: ["aws-ec2-instance-require-imdsv2", "aws-ec2-vpc-require-flow-logs"],
+    // GCP block (issue 9).
+    gcp: ["all-compute-publicip-restrict-to-bastion-nat", "all-network-ingress-restrict-public-to-bastion-ssh"],
+};
+
 function environmentOf(stack: string): Environment {
     const env = stack.split("-")[0];
     if (env !== "dev" && env !== "staging" && env !== "prod") {
@@ -76,7 +83,7 @@ describe("policy pack over every shipped stack", function () {
             it("judges its resources (the pack is not vacuous here)", () => {
                 const report = runPolicies(update, { environment });
                 const judged = report.rules.filter((r) => r.status === "pass" || r.status === "violations").map((r) => r.name);
-                for (const must of ["all-network-ingress-disallow-world-open", "all-tags-resource-require-common-tags", "aws-ec2-instance-require-imdsv2", "aws-ec2-vpc-require-flow-logs"]) {
+                for (const must of ["all-network-ingress-disallow-world-open", "all-tags-resource-require-common-tags", ...(MUST_JUDGE[stack.split("-")[1] ?? ""] ?? [])]) {
                     assert.ok(judged.includes(must), `${must} did not judge anything in ${stack}`);
                 }
             });

@@ -1,0 +1,77 @@
+/**
+ * `platform:gcp:Backup`: daily snapshots of every tool VM disk (a snapshot-schedule resource
+ * policy, retention per environment) and the bucket Vault uploads raft snapshots to.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { gcpName, nameLabels, snapshotBucketName } from "./labels";
+
+/** Object prefix of Vault's raft snapshots (components/bootstrap default). */
+export const VAULT_SNAPSHOT_PREFIX = "vault-snapshots/";
+/** Daily snapshot start (UTC, on the hour as GCP requires): the quiet hours in Europe. */
+export const SNAPSHOT_START_TIME = "03:00";
+
+export interface GcpBackupArgs {
+    readonly project: string;
+    readonly prefix: string;
+    readonly region: string;
+    /** Days snapshots (and noncurrent snapshot objects) are kept (env profile). */
+    readonly retentionDays: number;
+    readonly protect: boolean;
+    readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export class Backup extends pulumi.ComponentResource {
+    /** Attach to disks (resourcePolicies). */
+    readonly snapshotPolicyId: pulumi.Output<string>;
+    readonly snapshotPolicyName: pulumi.Output<string>;
+    readonly snapshotBucket: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:Backup", name, {}, opts);
+        if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1) {
+            throw new Error(`platform:gcp:Backup: retentionDays ${args.retentionDays} must be a positive integer`);
+        }
+        const o: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...(args.dependsOn ?? [])] };
+        const policy = new gcp.compute.ResourcePolicy(
+            `${name}-daily-snapshots`,
+            {
+                name: gcpName(args.prefix, "daily-snapshots"),
+                region: args.region,
+                description: `Daily snapshots of the tool VM disks, kept ${args.retentionDays} days`,
+                snapshotSchedulePolicy: {
+                    schedule: { dailySchedule: { daysInCycle: 1, startTime: SNAPSHOT_START_TIME } },
+                    // A deleted disk keeps its snapshots until they age out: a mistake stays recoverable.
+                    retentionPolicy: { maxRetentionDays: args.retentionDays, onSourceDiskDelete: "KEEP_AUTO_SNAPSHOTS" },
+                    snapshotProperties: { storageLocations: args.region, guestFlush: false, labels: nameLabels(gcpName(args.prefix, "snapshot")) },
+                },
+            },
+            { ...o, protect: args.protect },
+        );
+        const bucket = new gcp.storage.Bucket(
+            `${name}-vault-snapshots`,
+            {
+                name: snapshotBucketName(args.project, args.prefix),
+                location: args.region,
+                storageClass: "STANDARD",
+                uniformBucketLevelAccess: true,
+                publicAccessPrevention: "enforced",
+                versioning: { enabled: true },
+                // Snapshots are rolled over hourly: keep the environment's retention, then drop.
+                lifecycleRules: [
+                    { action: { type: "Delete" }, condition: { age: args.retentionDays, withState: "ANY" } },
+                    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: args.retentionDays } },
+                ],
+                softDeletePolicy: { retentionDurationSeconds: 7 * 24 * 3600 },
+                // Prod: a bucket with objects refuses deletion; elsewhere an ephemeral env tears down.
+                forceDestroy: !args.protect,
+                labels: nameLabels(gcpName(args.prefix, "vault-snapshots"), { role: "vault" }),
+            },
+            { ...o, protect: args.protect },
+        );
+        this.snapshotPolicyId = policy.id;
+        this.snapshotPolicyName = policy.name;
+        this.snapshotBucket = bucket.name;
+        this.registerOutputs({ snapshotPolicy: this.snapshotPolicyId, snapshotBucket: this.snapshotBucket });
+    }
+}

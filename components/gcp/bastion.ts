@@ -1,0 +1,132 @@
+/**
+ * `platform:gcp:Bastion`: the only VM with an external address, SSH from the operators'
+ * allowlist only (firewall.ts). OS Login decides who may log in (IAM, audited in Cloud Audit
+ * Logs); the generated key is registered to the deployer's OS Login profile, so the contract's
+ * "one generated key reaches the platform" holds without project-wide metadata keys.
+ * Shielded VM (secure boot, vTPM, integrity monitoring); Ubuntu 24.04 LTS.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { parseCidr } from "../config/cidr";
+import type { BastionOutputs, FirewallIdentity } from "../contracts";
+import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { gcpName, nameLabels } from "./labels";
+
+/** Canonical's image project and the supported Ubuntu LTS family (24.04, standard support to 2029). */
+export const UBUNTU_IMAGE = { project: "ubuntu-os-cloud", family: "ubuntu-2404-lts-amd64" } as const;
+
+/** Metadata every VM carries: OS Login on, project-wide keys and the serial console off. */
+export const VM_METADATA = {
+    "enable-oslogin": "TRUE",
+    "block-project-ssh-keys": "TRUE",
+    "serial-port-enable": "FALSE",
+} as const;
+
+/** Shielded VM: boot integrity, measured against the vTPM, reported to Cloud Monitoring. */
+export const SHIELDED_VM = { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true } as const;
+
+export interface GcpBastionArgs {
+    readonly project: string;
+    readonly prefix: string;
+    /** Zone to run in (the first of the platform's zones). */
+    readonly zone: string;
+    /** The public subnet's id. */
+    readonly subnetId: pulumi.Input<string>;
+    /** CIDRs allowed to SSH in (enforced in firewall.ts; checked here too). */
+    readonly allowedCidrs: readonly string[];
+    readonly machineType: string;
+    /** The Ubuntu image (self link) from the getImage invoke. */
+    readonly image: pulumi.Input<string>;
+    /** cloud-init user data (hardening, node_exporter, Wazuh agent). */
+    readonly userData: pulumi.Input<string>;
+    /** Who runs `pulumi up` (email): the generated key goes to their OS Login profile. */
+    readonly deployerEmail: string;
+    /** Their OS Login username (see iam.ts osLoginUser). */
+    readonly sshUser: string;
+    readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
+    readonly publicIp: pulumi.Output<string>;
+    readonly privateIp: pulumi.Output<string>;
+    readonly sshUser: string;
+    readonly privateKeyPem: pulumi.Output<string>;
+    readonly identity: FirewallIdentity;
+    readonly serviceAccountEmail: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpBastionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:Bastion", name, {}, opts);
+        validateBastionArgs(args);
+        const built = buildBastion(name, args, this);
+        this.publicIp = built.address.address;
+        this.privateIp = built.instance.networkInterfaces.apply((nis) => nis[0].networkIp);
+        this.sshUser = args.sshUser;
+        // Marked secret here, not left to the provider: it must never reach state or logs in clear.
+        this.privateKeyPem = pulumi.secret(built.key.privateKeyOpenssh);
+        this.serviceAccountEmail = built.sa.email;
+        this.identity = { kind: "gcpServiceAccount", id: built.sa.email };
+        this.instanceId = built.instance.instanceId;
+        this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem, serviceAccountEmail: this.serviceAccountEmail });
+    }
+}
+
+export function validateBastionArgs(args: GcpBastionArgs): void {
+    if (args.allowedCidrs.length === 0) {
+        throw new Error("platform:gcp:Bastion: allowedCidrs is empty; the bastion would be unreachable");
+    }
+    for (const c of args.allowedCidrs) {
+        if (parseCidr(c).prefix === 0) {
+            throw new Error(`platform:gcp:Bastion: ${c} would open SSH to the whole internet`);
+        }
+    }
+}
+
+function buildBastion(name: string, args: GcpBastionArgs, parent: pulumi.Resource) {
+    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
+    const hostname = gcpName(args.prefix, "bastion");
+    const child = (...parts: string[]) => [name, ...parts].join("-");
+
+    const sa = tierServiceAccount(child(), { project: args.project, prefix: args.prefix, tier: "bastion", displayName: "Bastion", roles: VM_BASE_ROLES }, opts);
+
+    // ED25519: short keys, no weak-parameter choices. The private half exists only in state, as a secret.
+    const key = new tls.PrivateKey(child("ssh-key"), { algorithm: "ED25519" }, { parent });
+    new gcp.oslogin.SshPublicKey(child("oslogin-key"), { user: args.deployerEmail, project: args.project, key: key.publicKeyOpenssh }, opts);
+
+    // A reserved address: stable across stop/start and rebuilds, so allowlists elsewhere hold.
+    const address = new gcp.compute.Address(
+        child("ip"),
+        { name: hostname, description: "The bastion's external address (the only VM address reachable from the internet)", addressType: "EXTERNAL", networkTier: "PREMIUM", labels: nameLabels(hostname, { role: "bastion" }) },
+        opts,
+    );
+
+    const instance = new gcp.compute.Instance(
+        child("instance"),
+        {
+            name: hostname,
+            zone: args.zone,
+            machineType: args.machineType,
+            description: "Bastion: SSH from the allowlist only, OS Login",
+            bootDisk: { autoDelete: true, initializeParams: { image: args.image, size: 20, type: "pd-balanced", labels: nameLabels(`${hostname}-boot`, { role: "bastion" }) } },
+            networkInterfaces: [{ subnetwork: args.subnetId, accessConfigs: [{ natIp: address.address, networkTier: "PREMIUM" }] }],
+            serviceAccount: { email: sa.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+            shieldedInstanceConfig: { ...SHIELDED_VM },
+            metadata: { ...VM_METADATA, "user-data": args.userData },
+            canIpForward: false,
+            allowStoppingForUpdate: true,
+            labels: nameLabels(hostname, { role: "bastion" }),
+        },
+        {
+            ...opts,
+            dependsOn: [...(args.dependsOn ?? []), ...sa.grants],
+            // A newer image must not silently replace the bastion; unattended-upgrades patches it
+            // in place, and a rebuild is a deliberate `--replace`.
+            ignoreChanges: ["bootDisk.initializeParams.image"],
+        },
+    );
+    // The deployer logs in through OS Login on this VM (IAM-checked at every login).
+    new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });
+
+    return { sa, key, address, instance };
+}

@@ -1,0 +1,316 @@
+/**
+ * `platform:gcp:Cluster`: a private, regional GKE Standard cluster.
+ *
+ * - Private nodes always (no node has an external address). API access per DESIGN.md:
+ *   `restricted` = public endpoint limited by master authorized networks to the configured
+ *   CIDRs (plus the bastion's subnet); `private` = private endpoint only, reached from the
+ *   bastion's subnet (authorized) through the tunnel.
+ * - VPC-native on the node subnet's `pods` / `services` secondary ranges; Dataplane V2
+ *   (eBPF, enforces NetworkPolicy: the baseline's default-deny relies on it).
+ * - Workload Identity (pods never see the node's service account); nodes use GKE_METADATA.
+ * - Shielded nodes; secure boot; legacy ABAC off; no client certificate.
+ * - Secrets encrypted at the application layer with a Cloud KMS key. The GKE service agent
+ *   (service-<projectNumber>@container-engine-robot.iam.gserviceaccount.com) is granted the key
+ *   BEFORE the cluster, or creation fails.
+ * - The default node pool is removed; `system` (on-demand, tainted CriticalAddonsOnly) and
+ *   `workload` (Spot where the profile allows) run as a dedicated least-privilege service account.
+ * - Release channel and deletion protection per environment.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment, EndpointAccess, NodePoolConfig } from "../config";
+import type { ClusterOutputs, FirewallIdentity } from "../contracts";
+import type { ClusterHints } from "../kubernetes/hints";
+import { withProxyUrl } from "../kubernetes/kubeconfig";
+import { GKE_NODE_ROLES, tierServiceAccount } from "./iam";
+import { gcpName, nameLabels, toLabels } from "./labels";
+import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
+
+/** Release channel per environment: dev sees new versions first, prod takes the settled ones. */
+export const RELEASE_CHANNEL: Readonly<Record<Environment, "RAPID" | "REGULAR" | "STABLE">> = { dev: "REGULAR", staging: "REGULAR", prod: "STABLE" };
+/** Taint keeping the system pool for critical add-ons (kube-dns and GKE's agents tolerate it). */
+export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+/** Nodes reach Google APIs with the node SA's IAM roles; scopes stay broad as Google recommends. */
+export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"] as const;
+
+/** The GKE service agent of a project (it encrypts secrets with our key). */
+export function gkeServiceAgent(projectNumber: string): string {
+    if (!/^\d+$/.test(projectNumber)) {
+        throw new Error(`gkeServiceAgent: ${JSON.stringify(projectNumber)} is not a project NUMBER (the getProject invoke's number)`);
+    }
+    return `service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
+}
+
+/** The hints the cloud-agnostic addons get from GKE. */
+export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string): ClusterHints {
+    return {
+        // Built into GKE (PD CSI, pd-balanced); persistent disks are always encrypted at rest.
+        storageClass: "standard-rwo",
+        loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
+        workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
+        apiServerCidrs: [controlPlaneCidr],
+        nodeCidrs: [nodeSubnetCidr],
+    };
+}
+
+/** Master authorized networks: who may reach the endpoint(s). The bastion's subnet always. */
+export function authorizedNetworks(access: EndpointAccess, authorizedCidrs: readonly string[], bastionSubnetCidr: string): { cidrBlock: string; displayName: string }[] {
+    const bastion = { cidrBlock: bastionSubnetCidr, displayName: "bastion subnet" };
+    switch (access) {
+        case "restricted":
+            return [...authorizedCidrs.map((c, i) => ({ cidrBlock: c, displayName: `authorized-${i}` })), bastion];
+        case "private":
+            return [bastion];
+        default: {
+            const impossible: never = access;
+            throw new Error(`unknown endpointAccess ${String(impossible)}`);
+        }
+    }
+}
+
+/** Kubeconfig using gke-gcloud-auth-plugin (short-lived OAuth tokens; no credential inside). */
+export function renderKubeconfig(clusterName: string, endpoint: string, caData: string): string {
+    const user = `${clusterName}-gke`;
+    return JSON.stringify(
+        {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": caData } }],
+            users: [
+                {
+                    name: user,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "gke-gcloud-auth-plugin",
+                            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin (or apt-get install google-cloud-cli-gke-gcloud-auth-plugin)",
+                            provideClusterInfo: true,
+                            interactiveMode: "Never",
+                        },
+                    },
+                },
+            ],
+            contexts: [{ name: clusterName, context: { cluster: clusterName, user } }],
+            "current-context": clusterName,
+        },
+        null,
+        2,
+    );
+}
+
+export interface GcpClusterArgs {
+    readonly project: string;
+    /** Project NUMBER (getProject invoke): names the GKE service agent. */
+    readonly projectNumber: string;
+    readonly prefix: string;
+    readonly environment: Environment;
+    readonly region: string;
+    /** Zones the node pools span. */
+    readonly zones: readonly string[];
+    /** Kubernetes minor version (the release channel picks patches). */
+    readonly version: string;
+    readonly endpointAccess: EndpointAccess;
+    readonly authorizedCidrs: readonly string[];
+    /** The private control plane's /28 (validated outside every other range). */
+    readonly controlPlaneCidr: string;
+    readonly network: pulumi.Input<string>;
+    readonly nodeSubnetId: pulumi.Input<string>;
+    readonly nodeSubnetCidr: string;
+    /** The bastion's subnet: always an authorized network (the tunnel path). */
+    readonly bastionSubnetCidr: string;
+    readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+    /** The Cloud KMS key (id) for application-layer secrets encryption. */
+    readonly secretsKeyId: pulumi.Input<string>;
+    /** Labels for the cluster and node VMs (the provider's defaultLabels do not reach resourceLabels). */
+    readonly labels: Readonly<Record<string, string>>;
+    readonly protect: boolean;
+    readonly kubeProxyUrl?: string;
+    readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
+    readonly name: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly version: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
+    readonly nodeIdentity: FirewallIdentity;
+    readonly apiIdentity: FirewallIdentity;
+    readonly endpointAccess: EndpointAccess;
+    readonly hints: ClusterHints;
+    readonly workloadsReady: readonly pulumi.Resource[];
+    readonly nodeServiceAccountEmail: pulumi.Output<string>;
+    /** The GKE service agent (the control plane acts as it). */
+    readonly serviceAgent: string;
+
+    constructor(name: string, args: GcpClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:Cluster", name, {}, opts);
+        validateClusterArgs(args);
+        const built = buildCluster(name, args, this);
+        this.name = built.cluster.name;
+        this.endpoint = pulumi.interpolate`https://${built.cluster.endpoint}`;
+        this.version = pulumi.output(args.version);
+        this.kubeconfig = built.kubeconfig;
+        this.provider = built.provider;
+        this.workloadIdentity = {
+            issuerUrl: pulumi.interpolate`https://container.googleapis.com/v1/projects/${args.project}/locations/${args.region}/clusters/${built.cluster.name}`,
+            providerId: pulumi.output(`${args.project}.svc.id.goog`),
+        };
+        this.nodeServiceAccountEmail = built.nodeSa.email;
+        this.nodeIdentity = { kind: "gcpServiceAccount", id: built.nodeSa.email };
+        this.serviceAgent = gkeServiceAgent(args.projectNumber);
+        this.apiIdentity = { kind: "gcpServiceAccount", id: pulumi.output(this.serviceAgent) };
+        this.endpointAccess = args.endpointAccess;
+        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr);
+        this.workloadsReady = built.nodePools;
+        this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
+    }
+}
+
+export function validateClusterArgs(args: GcpClusterArgs): void {
+    const problems: string[] = [];
+    if (args.endpointAccess === "restricted" && args.authorizedCidrs.length === 0) {
+        problems.push(`endpointAccess "restricted" needs authorizedCidrs (none given); list them or use "private"`);
+    }
+    for (const cidr of args.authorizedCidrs) {
+        if (/\/0$/.test(cidr)) {
+            problems.push(`authorizedCidrs contains ${cidr}: the API would be open to the whole internet`);
+        }
+    }
+    if (!/\/28$/.test(args.controlPlaneCidr)) {
+        problems.push(`controlPlaneCidr ${args.controlPlaneCidr} must be a /28`);
+    }
+    for (const [pool, p] of Object.entries(args.nodePools)) {
+        if (!(p.minSize <= p.desiredSize && p.desiredSize <= p.maxSize)) {
+            problems.push(`nodePools.${pool}: need minSize <= desiredSize <= maxSize, got ${p.minSize}/${p.desiredSize}/${p.maxSize}`);
+        }
+    }
+    if (args.nodePools.system.capacity !== "onDemand") {
+        problems.push(`nodePools.system must be on-demand: a Spot preemption would take kube-dns with it`);
+    }
+    if (!/^\d+$/.test(args.projectNumber)) {
+        problems.push(`projectNumber ${JSON.stringify(args.projectNumber)} is not numeric`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`platform:gcp:Cluster: ${problems.join("; ")}`);
+    }
+}
+
+/** GKE node counts are per zone: the initial count that reaches `desired` nodes across zones. */
+export function initialNodesPerZone(desired: number, zones: number): number {
+    return Math.max(1, Math.ceil(desired / zones));
+}
+
+function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resource) {
+    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
+    const child = (...parts: string[]) => [name, ...parts].join("-");
+    const clusterName = gcpName(args.prefix, "gke");
+
+    const nodeSa = tierServiceAccount(child("nodes"), { project: args.project, prefix: args.prefix, tier: "gke-nodes", displayName: "GKE nodes", roles: GKE_NODE_ROLES }, opts);
+
+    // The key grant must exist BEFORE the cluster: GKE checks it at creation.
+    const keyGrant = new gcp.kms.CryptoKeyIAMMember(
+        child("secrets-key-agent"),
+        { cryptoKeyId: args.secretsKeyId, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: `serviceAccount:${gkeServiceAgent(args.projectNumber)}` },
+        opts,
+    );
+
+    const shieldedNodes = { enableSecureBoot: true, enableIntegrityMonitoring: true };
+    const nodeBase = {
+        serviceAccount: nodeSa.email,
+        oauthScopes: [...NODE_OAUTH_SCOPES],
+        shieldedInstanceConfig: shieldedNodes,
+        workloadMetadataConfig: { mode: "GKE_METADATA" },
+        metadata: { "disable-legacy-endpoints": "true" },
+    };
+    const cluster = new gcp.container.Cluster(
+        child("gke"),
+        {
+            name: clusterName,
+            location: args.region,
+            nodeLocations: [...args.zones],
+            description: `${args.prefix}: private GKE (managed by Pulumi)`,
+            network: args.network,
+            subnetwork: args.nodeSubnetId,
+            networkingMode: "VPC_NATIVE",
+            ipAllocationPolicy: { clusterSecondaryRangeName: POD_RANGE_NAME, servicesSecondaryRangeName: SERVICE_RANGE_NAME },
+            // GKE needs a default pool to create the cluster; it is removed at once, and it runs
+            // as the node service account meanwhile (never the Compute Engine default).
+            removeDefaultNodePool: true,
+            initialNodeCount: 1,
+            nodeConfig: { ...nodeBase, machineType: args.nodePools.system.instanceType },
+            minMasterVersion: args.version,
+            releaseChannel: { channel: RELEASE_CHANNEL[args.environment] },
+            privateClusterConfig: {
+                enablePrivateNodes: true,
+                enablePrivateEndpoint: args.endpointAccess === "private",
+                masterIpv4CidrBlock: args.controlPlaneCidr,
+                masterGlobalAccessConfig: { enabled: false },
+            },
+            masterAuthorizedNetworksConfig: {
+                cidrBlocks: authorizedNetworks(args.endpointAccess, args.authorizedCidrs, args.bastionSubnetCidr),
+                // Google Cloud's own public ranges are NOT implicitly trusted.
+                gcpPublicCidrsAccessEnabled: false,
+            },
+            masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+            enableLegacyAbac: false,
+            enableShieldedNodes: true,
+            datapathProvider: "ADVANCED_DATAPATH",
+            workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
+            databaseEncryption: { state: "ENCRYPTED", keyName: args.secretsKeyId },
+            loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
+            monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"], managedPrometheus: { enabled: true } },
+            deletionProtection: args.protect,
+            resourceLabels: { ...toLabels(args.labels), ...nameLabels(clusterName) },
+        },
+        {
+            ...opts,
+            protect: args.protect,
+            dependsOn: [...(args.dependsOn ?? []), keyGrant, ...nodeSa.grants],
+            // The default pool's config only matters for the moment it exists.
+            ignoreChanges: ["nodeConfig", "initialNodeCount"],
+        },
+    );
+
+    const nodePools = (["system", "workload"] as const).map((pool) => {
+        const p = args.nodePools[pool];
+        return new gcp.container.NodePool(
+            child(pool),
+            {
+                name: pool,
+                cluster: cluster.id,
+                location: args.region,
+                nodeLocations: [...args.zones],
+                initialNodeCount: initialNodesPerZone(p.desiredSize, args.zones.length),
+                autoscaling: { totalMinNodeCount: p.minSize, totalMaxNodeCount: p.maxSize, locationPolicy: "BALANCED" },
+                management: { autoRepair: true, autoUpgrade: true },
+                upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+                nodeConfig: {
+                    ...nodeBase,
+                    machineType: p.instanceType,
+                    diskSizeGb: p.diskSizeGb,
+                    diskType: "pd-balanced",
+                    imageType: "COS_CONTAINERD",
+                    spot: p.capacity === "spot",
+                    labels: { "platform/pool": pool },
+                    taints: pool === "system" ? [{ ...SYSTEM_POOL_TAINT }] : [],
+                    resourceLabels: { ...toLabels(args.labels), ...nameLabels(gcpName(args.prefix, "gke", pool)) },
+                },
+            },
+            {
+                parent,
+                // The autoscaler owns the current size; config owns the bounds.
+                ignoreChanges: ["initialNodeCount"],
+            },
+        );
+    });
+
+    const kubeconfig = pulumi.secret(
+        pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([n, endpoint, auth]) => renderKubeconfig(n, `https://${endpoint}`, auth.clusterCaCertificate ?? "")),
+    );
+    // Declaring the provider contacts nothing; using it needs the API reachable (the tunnel for prod).
+    const provider = new k8s.Provider(child("k8s"), { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true }, { parent });
+    return { cluster, nodeSa, keyGrant, nodePools, kubeconfig, provider };
+}

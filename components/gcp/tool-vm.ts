@@ -1,0 +1,245 @@
+/**
+ * `platform:gcp:ToolVm`: one tool VM (Jenkins, Vault or Wazuh). Tools subnet, fixed internal
+ * address, NO external address, Shielded VM, OS Login, a dedicated service account with only
+ * log/metric writing plus what the role's bootstrap uses, a separate data disk, both disks on
+ * the daily snapshot schedule, and the cloud-init bootstrap of components/bootstrap as
+ * `user-data` metadata (Ubuntu's cloud-init reads it on GCE).
+ *
+ * Firewall rules are not here: firewall.ts holds the whole matrix, naming this VM's service account.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Address4 } from "ip-address";
+import { renderBootstrap } from "../bootstrap";
+import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
+import { VAULT_SNAPSHOT_PREFIX } from "./backup";
+import { SHIELDED_VM, VM_METADATA } from "./bastion";
+import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { gcpName, nameLabels } from "./labels";
+
+/** Data disk size per role (GB): JENKINS_HOME, Vault raft, Wazuh indexer. */
+export const DATA_DISK_GB: Readonly<Record<ToolVmRole, number>> = { jenkins: 100, vault: 20, wazuh: 200 };
+export const BOOT_DISK_GB = 30;
+/** The data disk's device name: /dev/disk/by-id/google-data on the VM (bootstrap `gcp-pd`). */
+export const DATA_DEVICE_NAME = "data";
+/** Host offset of each role's fixed address inside the tools subnet (GCP reserves .0, .1 and the last two). */
+export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, vault: 11, wazuh: 12 };
+/** Zone index per role (modulo the zone count): the three VMs spread over the zones. */
+export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
+/** What Vault's gcpckms seal needs on its key: encrypt/decrypt, and cloudkms.cryptoKeys.get (viewer). */
+export const VAULT_KEY_ROLES = ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] as const;
+
+/** The `index`-th host address of a block: fixed addresses survive a VM replacement. */
+export function hostAddress(cidr: string, index: number): string {
+    const block = new Address4(cidr);
+    const size = 2n ** BigInt(32 - block.subnetMask);
+    if (index < 2 || BigInt(index) >= size - 2n) {
+        throw new Error(`host index ${index} is outside the usable range of ${cidr} (GCP reserves the first two and the last two addresses)`);
+    }
+    return Address4.fromBigInt(block.startAddress().bigInt() + BigInt(index)).address;
+}
+
+/** Where a role's VM goes: its zone and fixed address in the (regional) tools subnet. */
+export function placement(role: ToolVmRole, toolsCidr: string, zones: readonly string[]): { zone: string; privateIp: string } {
+    return { zone: zones[ZONE_INDEX[role] % zones.length], privateIp: hostAddress(toolsCidr, HOST_OFFSET[role]) };
+}
+
+export type ToolVmRoleArgs =
+    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "vault";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** The unseal key (its ring's location and names) and the snapshot bucket. */
+          readonly unseal: { readonly keyId: pulumi.Input<string>; readonly keyRing: pulumi.Input<string>; readonly cryptoKey: pulumi.Input<string>; readonly location: string };
+          readonly snapshotBucket: pulumi.Input<string>;
+      }
+    | { readonly role: "wazuh" };
+
+export type GcpToolVmArgs = ToolVmRoleArgs & {
+    readonly project: string;
+    readonly prefix: string;
+    readonly zone: string;
+    /** The tools subnet's id. */
+    readonly subnetId: pulumi.Input<string>;
+    readonly privateIp: string;
+    readonly machineType: string;
+    /** Ubuntu image self link (getImage invoke). */
+    readonly image: pulumi.Input<string>;
+    /** The daily snapshot schedule, attached to both disks. */
+    readonly snapshotPolicyId: pulumi.Input<string>;
+    /** The Wazuh enrollment secret (id for the grant, short secretId for the bootstrap). */
+    readonly enrollmentSecret: { readonly id: pulumi.Input<string>; readonly secretId: pulumi.Input<string> };
+    /** The deployer (email): OS Login on this VM, reached through the bastion. */
+    readonly deployerEmail: string;
+    readonly dataDiskSizeGb?: number;
+    /** Prod: protect the VM, its disks; GCE deletion protection on. */
+    readonly protect: boolean;
+    readonly dependsOn?: readonly pulumi.Resource[];
+};
+
+export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
+    readonly role: ToolVmRole;
+    readonly hostname: string;
+    readonly privateIp: pulumi.Output<string>;
+    readonly identity: CloudIdentity;
+    readonly firewallIdentity: FirewallIdentity;
+    readonly dataDiskId: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+    readonly serviceAccountEmail: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpToolVmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:ToolVm", name, {}, opts);
+        validateToolVmArgs(args);
+        const built = buildToolVm(name, args, this);
+        this.role = args.role;
+        this.hostname = built.hostname;
+        this.privateIp = built.instance.networkInterfaces.apply((nis) => nis[0].networkIp);
+        this.serviceAccountEmail = built.sa.email;
+        this.identity = { kind: "gcpServiceAccount", id: built.sa.email };
+        this.firewallIdentity = { kind: "gcpServiceAccount", id: built.sa.email };
+        this.dataDiskId = built.dataDisk.id;
+        this.instanceId = built.instance.instanceId;
+        this.registerOutputs({ role: this.role, hostname: this.hostname, privateIp: this.privateIp, serviceAccountEmail: this.serviceAccountEmail, dataDiskId: this.dataDiskId });
+    }
+}
+
+export function validateToolVmArgs(args: GcpToolVmArgs): void {
+    const problems: string[] = [];
+    const size = args.dataDiskSizeGb ?? DATA_DISK_GB[args.role];
+    if (!Number.isInteger(size) || size < 10 || size > 65536) {
+        problems.push(`dataDiskSizeGb ${size} must be an integer from 10 to 65536 (persistent disk limits)`);
+    }
+    if (!Address4.isValid(args.privateIp)) {
+        problems.push(`privateIp ${JSON.stringify(args.privateIp)} is not an IPv4 address`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`platform:gcp:ToolVm (${args.role}): ${problems.join("; ")}`);
+    }
+}
+
+function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource) {
+    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
+    const stateful: pulumi.CustomResourceOptions = { ...opts, protect: args.protect };
+    const role = args.role;
+    const hostname = gcpName(args.prefix, role);
+    const child = (...parts: string[]) => [name, ...parts].join("-");
+
+    const sa = tierServiceAccount(child(), { project: args.project, prefix: args.prefix, tier: role, displayName: `${role} tool VM`, roles: VM_BASE_ROLES }, opts);
+    // Every VM reads the Wazuh enrollment password at boot: this one secret, nothing else.
+    const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecret.id, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const grants: pulumi.Resource[] = [...sa.grants, secretGrant];
+    if (args.role === "vault") {
+        // Auto-unseal: only Vault's service account may use the unseal key.
+        for (const keyRole of VAULT_KEY_ROLES) {
+            grants.push(
+                new gcp.kms.CryptoKeyIAMMember(child("unseal", keyRole.split(".").pop()!.toLowerCase()), { cryptoKeyId: args.unseal.keyId, role: keyRole, member: sa.member }, { parent }),
+            );
+        }
+        // Create-only: a compromised Vault cannot read or delete older snapshots (versioning keeps them).
+        grants.push(new gcp.storage.BucketIAMMember(child("snapshot-writer"), { bucket: args.snapshotBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+    }
+
+    const labels = nameLabels(hostname, { role });
+    const bootDisk = new gcp.compute.Disk(
+        child("boot"),
+        { name: `${hostname}-boot`, zone: args.zone, image: args.image, size: BOOT_DISK_GB, type: "pd-balanced", resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-boot`, { role }) },
+        // A newer image must not replace the boot disk on an unrelated update.
+        { ...stateful, ignoreChanges: ["image"] },
+    );
+    const dataDisk = new gcp.compute.Disk(
+        child("data"),
+        { name: `${hostname}-data`, zone: args.zone, size: args.dataDiskSizeGb ?? DATA_DISK_GB[role], type: "pd-balanced", resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-data`, { role }) },
+        stateful,
+    );
+
+    const common = {
+        cloud: "gcp" as const,
+        hostname,
+        wazuhEnrollmentSecret: { type: "gcp-secretmanager" as const, project: args.project, secret: args.enrollmentSecret.secretId },
+        dataDisk: { type: "gcp-pd" as const, deviceName: DATA_DEVICE_NAME },
+    };
+    let userData: pulumi.Output<string>;
+    switch (args.role) {
+        case "jenkins":
+            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+            break;
+        case "vault":
+            userData = renderBootstrap("vault", {
+                ...common,
+                wazuhManagerAddress: args.wazuhManagerAddress,
+                seal: { type: "gcpckms", project: args.project, region: args.unseal.location, keyRing: args.unseal.keyRing, cryptoKey: args.unseal.cryptoKey },
+                backup: { type: "gcs", bucket: args.snapshotBucket, prefix: VAULT_SNAPSHOT_PREFIX },
+            });
+            break;
+        case "wazuh":
+            userData = renderBootstrap("wazuh", common);
+            break;
+        default: {
+            const impossible: never = args;
+            throw new Error(`unknown tool VM role ${JSON.stringify(impossible)}`);
+        }
+    }
+
+    const instance = new gcp.compute.Instance(
+        child("instance"),
+        {
+            name: hostname,
+            zone: args.zone,
+            machineType: args.machineType,
+            description: `${role}: private only; ingress from the tiers firewall.ts allows`,
+            bootDisk: { source: bootDisk.selfLink, autoDelete: false },
+            attachedDisks: [{ source: dataDisk.selfLink, deviceName: DATA_DEVICE_NAME, mode: "READ_WRITE" }],
+            // No accessConfigs: no external address; egress goes through Cloud NAT.
+            networkInterfaces: [{ subnetwork: args.subnetId, networkIp: args.privateIp }],
+            serviceAccount: { email: sa.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+            shieldedInstanceConfig: { ...SHIELDED_VM },
+            metadata: { ...VM_METADATA, "user-data": userData },
+            canIpForward: false,
+            deletionProtection: args.protect,
+            allowStoppingForUpdate: true,
+            labels,
+        },
+        {
+            ...stateful,
+            dependsOn: [...(args.dependsOn ?? []), ...grants],
+            // cloud-init runs once per instance: a changed bootstrap applies through a deliberate
+            // `pulumi up --replace` (the data disk survives), never as a surprise on an unrelated update.
+            ignoreChanges: ['metadata["user-data"]'],
+        },
+    );
+    new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });
+    return { hostname, sa, bootDisk, dataDisk, instance };
+}
+
+/**
+ * `platform:gcp:EnrollmentSecret`: the Wazuh enrollment password in Secret Manager, replicated
+ * in the stack's region only. Only the secret's id travels in user data; each VM reads the
+ * value with its own service account (granted on this one secret).
+ */
+export class EnrollmentSecret extends pulumi.ComponentResource {
+    /** `projects/<p>/secrets/<id>`: what IAM grants name. */
+    readonly id: pulumi.Output<string>;
+    /** The short secret id the bootstrap fetches. */
+    readonly secretId: pulumi.Output<string>;
+
+    constructor(name: string, args: { readonly prefix: string; readonly region: string; readonly protect: boolean; readonly dependsOn?: readonly pulumi.Resource[] }, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:EnrollmentSecret", name, {}, opts);
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const secretId = gcpName(args.prefix, "wazuh-enrollment");
+        const secret = new gcp.secretmanager.Secret(
+            `${name}-secret`,
+            {
+                secretId,
+                replication: { userManaged: { replicas: [{ location: args.region }] } },
+                deletionProtection: args.protect,
+                labels: nameLabels(secretId),
+            },
+            { parent: this, protect: args.protect, dependsOn: [...(args.dependsOn ?? [])] },
+        );
+        new gcp.secretmanager.SecretVersion(`${name}-value`, { secret: secret.id, secretData: password.result }, { parent: this });
+        this.id = secret.id;
+        this.secretId = secret.secretId;
+        this.registerOutputs({ id: this.id });
+    }
+}
