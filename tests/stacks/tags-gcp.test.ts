@@ -4,30 +4,10 @@
  * clusters, `resourceLabels`), read from the @pulumi/gcp SDK itself.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
 import { REQUIRED_TAG_KEYS } from "../../components/tags";
 import { availableStacks, runStack } from "../../offline/engine";
 import { CapturedResource, ResourceGraph } from "../../offline/graph";
-
-const SDK_ROOT = path.dirname(require.resolve("@pulumi/gcp/package.json"));
-const cache = new Map<string, string | undefined>();
-
-/** The labels input of a GCP type (`labels` or `resourceLabels`), or undefined if it has none. */
-export function labelsKeyOf(type: string): string | undefined {
-    const m = /^gcp:([^/]+)\/([^:]+):(\w+)$/.exec(type);
-    if (!m) {
-        return undefined;
-    }
-    if (!cache.has(type)) {
-        const file = path.join(SDK_ROOT, m[1], `${m[2]}.d.ts`);
-        const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-        const start = text.indexOf(`export interface ${m[3]}Args {`);
-        const args = start < 0 ? "" : text.slice(start, text.indexOf("\n}", start));
-        cache.set(type, /\n\s+labels\?: pulumi\.Input</.test(args) ? "labels" : /\n\s+resourceLabels\?: pulumi\.Input</.test(args) ? "resourceLabels" : undefined);
-    }
-    return cache.get(type);
-}
+import { labelsKeyOf } from "../gcp/fixtures";
 
 /** Labels GCP applies: the provider's defaultLabels under the resource's own. */
 export function effectiveLabels(graph: ResourceGraph, r: CapturedResource): Record<string, string> {

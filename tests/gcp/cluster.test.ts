@@ -1,0 +1,167 @@
+/**
+ * GKE: access model, private nodes, VPC-native ranges, Workload Identity, Dataplane V2, Shielded
+ * nodes, KMS secrets with the service agent's grant BEFORE the cluster, node pools and their
+ * service account, kubeconfig/provider, hints for the addons, and dev vs prod differences.
+ */
+import * as assert from "node:assert/strict";
+import { TAGGING } from "../../policy-pack/lib/stack";
+import { gkeServiceAgent, RELEASE_CHANNEL } from "../../components/gcp/cluster";
+import { byName, ofType, ResourceGraph } from "../../offline/graph";
+import { mockProjectNumber } from "../../offline/mocks-gcp";
+import { childList, G, graphOf, labelsKeyOf, variantOf } from "./fixtures";
+
+for (const stack of ["dev-gcp", "prod-gcp"]) {
+    describe(`gcp cluster (${stack})`, () => {
+        let g: ResourceGraph;
+        const env = stack.split("-")[0] as "dev" | "prod";
+        const prod = env === "prod";
+        const project = `platform-${env}-123456`;
+        const controlPlane = prod ? "172.16.0.32/28" : "172.16.0.0/28";
+        before(async () => {
+            g = await graphOf(stack);
+        });
+
+        it("exact children: node SA and its five roles, the key grant, cluster, two pools, the k8s provider", () => {
+            assert.deepEqual(childList(g, "platform:gcp:Cluster", "cluster"), [
+                "container/cluster:Cluster cluster-gke",
+                "container/nodePool:NodePool cluster-system",
+                "container/nodePool:NodePool cluster-workload",
+                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember cluster-secrets-key-agent",
+                "projects/iAMMember:IAMMember cluster-nodes-artifactregistry-reader",
+                "projects/iAMMember:IAMMember cluster-nodes-logging-logwriter",
+                "projects/iAMMember:IAMMember cluster-nodes-monitoring-metricwriter",
+                "projects/iAMMember:IAMMember cluster-nodes-monitoring-viewer",
+                "projects/iAMMember:IAMMember cluster-nodes-stackdriver-resourcemetadata-writer",
+                "pulumi:providers:kubernetes cluster-k8s",
+                "serviceaccount/account:Account cluster-nodes-sa",
+            ]);
+        });
+
+        it("private nodes always; private endpoint in prod, authorized networks (never Google's public ranges) otherwise", () => {
+            const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
+            assert.deepEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: prod, masterIpv4CidrBlock: controlPlane, masterGlobalAccessConfig: { enabled: false } });
+            const bastionSubnet = prod ? "10.70.144.0/24" : "10.50.144.0/24";
+            assert.deepEqual(c.masterAuthorizedNetworksConfig, {
+                cidrBlocks: prod
+                    ? [{ cidrBlock: bastionSubnet, displayName: "bastion subnet" }]
+                    : [
+                          { cidrBlock: "203.0.113.0/24", displayName: "authorized-0" },
+                          { cidrBlock: bastionSubnet, displayName: "bastion subnet" },
+                      ],
+                gcpPublicCidrsAccessEnabled: false,
+            });
+            assert.equal(g.outputs.clusterEndpointAccess, prod ? "private" : "restricted");
+            if (prod) {
+                assert.match(String(g.outputs.clusterEndpoint), /^https:\/\/172\.16\.0\.3\d$/);
+            }
+        });
+
+        it("hardening: VPC-native ranges, Dataplane V2, Workload Identity, Shielded nodes, no ABAC, no client cert, release channel, deletion protection", () => {
+            const r = byName(g, G.cluster, "cluster-gke");
+            const c = r.inputs as Record<string, any>;
+            assert.equal(c.networkingMode, "VPC_NATIVE");
+            assert.deepEqual(c.ipAllocationPolicy, { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
+            assert.equal(c.datapathProvider, "ADVANCED_DATAPATH");
+            assert.deepEqual(c.workloadIdentityConfig, { workloadPool: `${project}.svc.id.goog` });
+            assert.equal(c.enableShieldedNodes, true);
+            assert.equal(c.enableLegacyAbac, false);
+            assert.deepEqual(c.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } });
+            assert.equal(c.removeDefaultNodePool, true);
+            assert.deepEqual(c.releaseChannel, { channel: RELEASE_CHANNEL[env] });
+            assert.equal(RELEASE_CHANNEL.prod, "STABLE");
+            assert.equal(c.deletionProtection, prod);
+            assert.equal(r.protect, prod);
+            assert.equal(c.location, "europe-west1");
+            assert.equal(c.nodeConfig.serviceAccount, `platform-${env}-gcp-gke-nodes@${project}.iam.gserviceaccount.com`, "the transient default pool never runs as the Compute Engine default SA");
+        });
+
+        it("secrets encrypted with the KMS key; the GKE service agent (from the project NUMBER) is granted BEFORE the cluster", () => {
+            const cluster = byName(g, G.cluster, "cluster-gke");
+            const key = byName(g, G.key, "keys-gke-secrets");
+            assert.deepEqual(cluster.inputs.databaseEncryption, { state: "ENCRYPTED", keyName: key.id });
+            const grant = byName(g, G.keyIam, "cluster-secrets-key-agent");
+            const agent = `service-${mockProjectNumber(project)}@container-engine-robot.iam.gserviceaccount.com`;
+            assert.deepEqual([grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member], [key.id, "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:${agent}`]);
+            assert.ok(cluster.dependencies.includes(grant.urn), "the cluster waits for the grant");
+            assert.ok(g.invokes.some((i) => i.token === "gcp:organizations/getProject:getProject"));
+            assert.throws(() => gkeServiceAgent(project), /not a project NUMBER/);
+        });
+
+        it("node pools: dedicated SA, GKE_METADATA, secure boot, autoscaling; system on-demand and tainted; workload Spot in dev only", () => {
+            const sa = `platform-${env}-gcp-gke-nodes@${project}.iam.gserviceaccount.com`;
+            for (const pool of ["system", "workload"]) {
+                const p = byName(g, G.nodePool, `cluster-${pool}`).inputs as Record<string, any>;
+                const n = p.nodeConfig;
+                assert.equal(n.serviceAccount, sa);
+                assert.deepEqual(n.workloadMetadataConfig, { mode: "GKE_METADATA" });
+                assert.deepEqual(n.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
+                assert.deepEqual(n.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+                assert.equal(n.spot, pool === "workload" && !prod);
+                assert.deepEqual(n.taints, pool === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : []);
+                assert.equal(p.autoscaling.locationPolicy, "BALANCED");
+                assert.deepEqual(p.management, { autoRepair: true, autoUpgrade: true });
+                assert.equal(p.nodeLocations.length, prod ? 3 : 2);
+            }
+            const sizes = (pool: string) => {
+                const a = (byName(g, G.nodePool, `cluster-${pool}`).inputs as Record<string, any>).autoscaling;
+                return [a.totalMinNodeCount, a.totalMaxNodeCount];
+            };
+            assert.deepEqual(sizes("system"), prod ? [3, 5] : [2, 3]);
+            assert.deepEqual(sizes("workload"), prod ? [3, 12] : [1, 4]);
+            assert.equal((byName(g, G.nodePool, "cluster-workload").inputs as Record<string, any>).nodeConfig.machineType, prod ? "n2-standard-8" : "e2-standard-4");
+        });
+
+        it("kubeconfig: secret, gke-gcloud-auth-plugin exec, the provider uses it; GKE hints for the addons", () => {
+            assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
+            const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
+            assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
+            assert.equal(kc.users[0].user.exec.provideClusterInfo, true);
+            assert.deepEqual(g.outputs.clusterHints, {
+                storageClass: "standard-rwo",
+                loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
+                workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
+                apiServerCidrs: [controlPlane],
+                nodeCidrs: [prod ? "10.70.0.0/19" : "10.50.0.0/19"],
+            });
+        });
+
+        it(prod ? "addons: not installed in phase one (private endpoint)" : "addons: installed on GKE through the cluster's provider, after the node pools", () => {
+            const releases = ofType(g, "kubernetes:helm.sh/v3:Release");
+            if (prod) {
+                assert.equal(g.outputs.addonsEnabled, false);
+                assert.equal(releases.length, 0);
+                return;
+            }
+            assert.ok(releases.length >= 3);
+            const k8s = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
+            for (const r of releases) {
+                assert.ok(r.provider?.startsWith(k8s.urn), `${r.name} uses the GKE provider`);
+            }
+            const addons = g.resources.find((r) => r.type === "platform:k8s:Addons");
+            assert.ok(addons, "the addons component");
+            for (const pool of ["cluster-system", "cluster-workload"]) {
+                assert.ok(addons.dependencies.includes(byName(g, G.nodePool, pool).urn), `addons wait for ${pool}`);
+            }
+            assert.ok(!JSON.stringify(g.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs)).includes("aws-load-balancer"), "no AWS hints leak in");
+        });
+    });
+}
+
+describe("gcp cluster variants", () => {
+    it("prod with addonsEnabled and a proxy: the provider reaches the private API through the tunnel; the exported kubeconfig stays direct", async () => {
+        const g = await variantOf("prod-gcp", { configOverrides: { "platform:addonsEnabled": true, "platform:kubeProxyUrl": "socks5://127.0.0.1:1080" } });
+        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
+        assert.equal(JSON.parse(String(provider.inputs.kubeconfig)).clusters[0].cluster["proxy-url"], "socks5://127.0.0.1:1080");
+        assert.equal(JSON.parse(String(g.outputs.clusterKubeconfig)).clusters[0].cluster["proxy-url"], undefined);
+        assert.ok(ofType(g, "kubernetes:helm.sh/v3:Release").length >= 3);
+    });
+
+    it("the policy pack's GCP labelable list matches the SDK for every GCP type the stacks use", async () => {
+        const g = await graphOf("dev-gcp");
+        const used = [...new Set(g.resources.filter((r) => r.custom && r.type.startsWith("gcp:")).map((r) => r.type))];
+        const fromSdk = used.filter((t) => labelsKeyOf(t) !== undefined).sort();
+        const inPack = used.filter((t) => TAGGING.gcp.taggableTypes.has(t)).sort();
+        assert.deepEqual(inPack, fromSdk);
+        assert.equal(TAGGING.gcp.keyByType?.["gcp:container/cluster:Cluster"], "resourceLabels");
+    });
+});

@@ -1,0 +1,173 @@
+/**
+ * GCP network and firewall, read from the captured graph: exact children, the regional subnet
+ * mapping, Private Google Access, flow logs per environment, Cloud NAT, and the firewall table
+ * exactly (and nothing else inbound).
+ */
+import * as assert from "node:assert/strict";
+import { IAP_SSH_RANGE } from "../../components/config";
+import { planSubnets } from "../../components/config/cidr";
+import { FLOW_LOG_SETTINGS } from "../../components/gcp/network";
+import { ofType, ResourceGraph } from "../../offline/graph";
+import { childList, G, graphOf, tierOfEmail, variantOf } from "./fixtures";
+
+/**
+ * The reviewed matrix, written out by hand (not derived from the code under test):
+ * `target:port <- source` between service accounts; the cluster as a source also lists the pod range.
+ */
+const EXPECTED_RULES = [
+    "jenkins:22 <- bastion",
+    "vault:22 <- bastion",
+    "wazuh:22 <- bastion",
+    "jenkins:8080 <- bastion",
+    "jenkins:8080 <- nodes+pods",
+    "vault:8200 <- bastion",
+    "vault:8200 <- nodes+pods",
+    "vault:8200 <- jenkins",
+    "vault:8201 <- vault",
+    "wazuh:1514 <- bastion",
+    "wazuh:1514 <- jenkins",
+    "wazuh:1514 <- vault",
+    "wazuh:1514 <- nodes+pods",
+    "wazuh:1515 <- bastion",
+    "wazuh:1515 <- jenkins",
+    "wazuh:1515 <- vault",
+    "wazuh:1515 <- nodes+pods",
+    "wazuh:443 <- bastion",
+    "wazuh:55000 <- bastion",
+    "jenkins:9100 <- nodes+pods",
+    "vault:9100 <- nodes+pods",
+    "wazuh:9100 <- nodes+pods",
+    "bastion:9100 <- nodes+pods",
+    // Operators to the bastion only (the API is guarded by master authorized networks instead).
+    "bastion:22 <- cidr:203.0.113.0/24",
+];
+
+/** Every INGRESS allow as `target:port <- source`. */
+function ingressTable(g: ResourceGraph, podCidr: string): string[] {
+    const out: string[] = [];
+    for (const fw of ofType(g, G.firewall)) {
+        const i = fw.inputs as Record<string, any>;
+        if (i.direction !== "INGRESS" || !i.allows) {
+            continue;
+        }
+        assert.deepEqual((i.targetServiceAccounts as string[]).length, 1, `${fw.name} targets exactly one service account`);
+        const target = tierOfEmail(g, i.targetServiceAccounts[0]);
+        const ranges: string[] = i.sourceRanges ?? [];
+        const accounts: string[] = i.sourceServiceAccounts ?? [];
+        for (const allow of i.allows as { protocol: string; ports: string[] }[]) {
+            assert.equal(allow.protocol, "tcp", fw.name);
+            for (const port of allow.ports) {
+                for (const sa of accounts) {
+                    const tier = tierOfEmail(g, sa);
+                    if (tier === "nodes") {
+                        assert.deepEqual(ranges, [podCidr], `${fw.name}: pods send from the pod range`);
+                        out.push(`${target}:${port} <- nodes+pods`);
+                    } else {
+                        assert.deepEqual(ranges, [], `${fw.name}: no ranges besides the service account`);
+                        out.push(`${target}:${port} <- ${tier}`);
+                    }
+                }
+                if (accounts.length === 0) {
+                    out.push(...ranges.map((c) => `${target}:${port} <- cidr:${c}`));
+                }
+            }
+        }
+    }
+    return out.sort();
+}
+
+for (const stack of ["dev-gcp", "prod-gcp"]) {
+    describe(`gcp network and firewall (${stack})`, () => {
+        let g: ResourceGraph;
+        const env = stack.split("-")[0] as "dev" | "prod";
+        const cidr = env === "dev" ? "10.50.0.0/16" : "10.70.0.0/16";
+        const plan = planSubnets(cidr, env === "dev" ? 2 : 3);
+        before(async () => {
+            g = await graphOf(stack);
+        });
+
+        it("network component: exactly the VPC, three regional subnets, router, NAT and its static addresses", () => {
+            const nats = env === "prod" ? ["compute/address:Address network-nat-ip-0", "compute/address:Address network-nat-ip-1", "compute/address:Address network-nat-ip-2"] : ["compute/address:Address network-nat-ip-0"];
+            assert.deepEqual(
+                childList(g, "platform:gcp:Network", "network"),
+                [
+                    ...nats,
+                    "compute/network:Network network-vpc",
+                    "compute/router:Router network-router",
+                    "compute/routerNat:RouterNat network-nat",
+                    "compute/subnetwork:Subnetwork network-nodes",
+                    "compute/subnetwork:Subnetwork network-public",
+                    "compute/subnetwork:Subnetwork network-tools",
+                ].sort(),
+            );
+        });
+
+        it("custom-mode VPC: no auto subnets, regional routing", () => {
+            const [vpc] = ofType(g, G.network);
+            assert.equal(vpc.inputs.autoCreateSubnetworks, false);
+            assert.equal(vpc.inputs.routingMode, "REGIONAL");
+            assert.equal(vpc.id, `projects/platform-${env}-123456/global/networks/platform-${env}-gcp-vpc`);
+        });
+
+        it("subnets: the planner's zone-0 blocks, Private Google Access, flow logs sampled per environment; pods/services on the node subnet", () => {
+            const subnets = Object.fromEntries(ofType(g, G.subnet).map((s) => [s.name.replace("network-", ""), s]));
+            assert.deepEqual(Object.keys(subnets).sort(), ["nodes", "public", "tools"]);
+            for (const tier of ["nodes", "public", "tools"] as const) {
+                const s = subnets[tier].inputs as Record<string, any>;
+                assert.equal(s.ipCidrRange, plan[tier][0], tier);
+                assert.equal(s.privateIpGoogleAccess, true, tier);
+                assert.deepEqual(s.logConfig, { ...FLOW_LOG_SETTINGS[env], metadata: "INCLUDE_ALL_METADATA" }, tier);
+                assert.match(String(subnets[tier].id), new RegExp(`^projects/platform-${env}-123456/regions/europe-west1/subnetworks/platform-${env}-gcp-${tier}$`));
+            }
+            assert.deepEqual(subnets.nodes.inputs.secondaryIpRanges, [
+                { rangeName: "pods", ipCidrRange: "100.64.0.0/16" },
+                { rangeName: "services", ipCidrRange: "172.20.0.0/16" },
+            ]);
+            assert.equal(subnets.public.inputs.secondaryIpRanges, undefined);
+            assert.deepEqual(FLOW_LOG_SETTINGS.prod, { flowSampling: 1, aggregationInterval: "INTERVAL_5_SEC" });
+            assert.ok(FLOW_LOG_SETTINGS.dev.flowSampling < FLOW_LOG_SETTINGS.prod.flowSampling);
+        });
+
+        it("Cloud NAT: private tiers only, static addresses (one, or one per zone in prod), logging", () => {
+            const [nat] = ofType(g, G.nat);
+            const i = nat.inputs as Record<string, any>;
+            assert.equal(i.natIpAllocateOption, "MANUAL_ONLY");
+            assert.equal(i.natIps.length, env === "prod" ? 3 : 1);
+            assert.equal(i.sourceSubnetworkIpRangesToNat, "LIST_OF_SUBNETWORKS");
+            assert.deepEqual(
+                i.subnetworks.map((s: { name: string }) => s.name.split("/").pop()),
+                [`platform-${env}-gcp-nodes`, `platform-${env}-gcp-tools`],
+            );
+            assert.deepEqual(i.logConfig, { enable: true, filter: env === "prod" ? "ALL" : "ERRORS_ONLY" });
+        });
+
+        it("firewall: exactly the reviewed table between service accounts, and nothing else inbound", () => {
+            assert.deepEqual(ingressTable(g, "100.64.0.0/16"), [...EXPECTED_RULES].sort());
+            for (const fw of ofType(g, G.firewall)) {
+                assert.deepEqual(fw.inputs.logConfig, { metadata: "INCLUDE_ALL_METADATA" }, `${fw.name} logs`);
+                assert.equal(fw.inputs.sourceTags, undefined, `${fw.name}: no network tags`);
+                assert.equal(fw.inputs.targetTags, undefined, `${fw.name}: no network tags`);
+            }
+            // The only other kinds of rule: the logged deny-all; no egress rules are declared.
+            const others = ofType(g, G.firewall).filter((f) => !f.inputs.allows);
+            assert.deepEqual(
+                others.map((f) => [f.name, f.inputs.direction, f.inputs.priority, f.inputs.denies, f.inputs.sourceRanges]),
+                [["firewall-in-deny-all", "INGRESS", 65534, [{ protocol: "all" }], ["0.0.0.0/0"]]],
+            );
+            const allowPriorities = new Set(ofType(g, G.firewall).filter((f) => f.inputs.allows).map((f) => f.inputs.priority));
+            assert.deepEqual([...allowPriorities], [1000], "every allow outranks the deny-all");
+        });
+    });
+}
+
+describe("gcp firewall: IAP SSH only when configured", () => {
+    it("iapSshAccess: true adds IAP's range to the bastion's SSH sources and nowhere else", async () => {
+        const g = await variantOf("dev-gcp", { configOverrides: { "platform:bastion": { allowedCidrs: ["203.0.113.0/24"], iapSshAccess: true } } });
+        const withRanges = ofType(g, G.firewall).filter((f) => ((f.inputs.sourceRanges as string[] | undefined) ?? []).includes(IAP_SSH_RANGE));
+        assert.deepEqual(withRanges.map((f) => f.name), ["firewall-in-bastion-ssh-from-operators"]);
+        assert.deepEqual(withRanges[0].inputs.sourceRanges, ["203.0.113.0/24", IAP_SSH_RANGE]);
+        assert.equal(IAP_SSH_RANGE, "35.235.240.0/20");
+        const base = await graphOf("dev-gcp");
+        assert.ok(!JSON.stringify(base.resources.map((r) => r.inputs)).includes("35.235.240.0/20"), "absent unless configured");
+    });
+});
