@@ -10,6 +10,27 @@ import { allDataStatefulRequireProtect } from "./rules/all/all-data-stateful-req
 import { allNetworkIngressDisallowWorldOpen } from "./rules/all/all-network-ingress-disallow-world-open";
 import { allNetworkIngressRestrictPublicToBastionSsh } from "./rules/all/all-network-ingress-restrict-public-to-bastion-ssh";
 import { allTagsResourceRequireCommonTags } from "./rules/all/all-tags-resource-require-common-tags";
+import { azureAksClusterDisallowLocalAccounts } from "./rules/azure/azure-aks-cluster-disallow-local-accounts";
+import { azureAksClusterRequireAutoUpgrade } from "./rules/azure/azure-aks-cluster-require-auto-upgrade";
+import { azureAksClusterRequireKmsEncryption } from "./rules/azure/azure-aks-cluster-require-kms-encryption";
+import { azureAksClusterRequireNetworkPolicy } from "./rules/azure/azure-aks-cluster-require-network-policy";
+import { azureAksClusterRequireWorkloadIdentity } from "./rules/azure/azure-aks-cluster-require-workload-identity";
+import { azureAksClusterRestrictApiAccess } from "./rules/azure/azure-aks-cluster-restrict-api-access";
+import { azureComputeDiskRequireEncryption } from "./rules/azure/azure-compute-disk-require-encryption";
+import { azureComputeVmDisallowPasswordAuth } from "./rules/azure/azure-compute-vm-disallow-password-auth";
+import { azureComputeVmRequireTrustedLaunch } from "./rules/azure/azure-compute-vm-require-trusted-launch";
+import { azureKeyvaultVaultRequirePurgeProtection } from "./rules/azure/azure-keyvault-vault-require-purge-protection";
+import { azureKeyvaultVaultRequireRbacAuthorization } from "./rules/azure/azure-keyvault-vault-require-rbac-authorization";
+import { azureNetworkFlowlogRequireRetention } from "./rules/azure/azure-network-flowlog-require-retention";
+import { azureNetworkNsgRequireDefaultDenyInbound } from "./rules/azure/azure-network-nsg-require-default-deny-inbound";
+import { azureNetworkSubnetDisallowDefaultOutbound } from "./rules/azure/azure-network-subnet-disallow-default-outbound";
+import { azureNetworkSubnetRequireNsg } from "./rules/azure/azure-network-subnet-require-nsg";
+import { azureNetworkVnetRequireFlowLogs } from "./rules/azure/azure-network-vnet-require-flow-logs";
+import { azureRecoveryservicesPolicyRequireRetention } from "./rules/azure/azure-recoveryservices-policy-require-retention";
+import { azureRecoveryservicesProtecteditemRequireToolVmCoverage } from "./rules/azure/azure-recoveryservices-protecteditem-require-tool-vm-coverage";
+import { azureStorageAccountDisallowPublicAccess } from "./rules/azure/azure-storage-account-disallow-public-access";
+import { azureStorageAccountRequireSecureTransport } from "./rules/azure/azure-storage-account-require-secure-transport";
+import { azureStorageBlobcontainerDisallowPublicAccess } from "./rules/azure/azure-storage-blobcontainer-disallow-public-access";
 import { awsBackupSelectionRequireToolVmCoverage } from "./rules/aws/aws-backup-selection-require-tool-vm-coverage";
 import { awsCloudwatchLoggroupRequireKms } from "./rules/aws/aws-cloudwatch-loggroup-require-kms";
 import { awsCloudwatchLoggroupRequireRetention } from "./rules/aws/aws-cloudwatch-loggroup-require-retention";
@@ -50,6 +71,27 @@ export const policies: readonly PlatformPolicy[] = [
     allNetworkIngressDisallowWorldOpen,
     allNetworkIngressRestrictPublicToBastionSsh,
     allTagsResourceRequireCommonTags,
+    azureAksClusterDisallowLocalAccounts,
+    azureAksClusterRequireAutoUpgrade,
+    azureAksClusterRequireKmsEncryption,
+    azureAksClusterRequireNetworkPolicy,
+    azureAksClusterRequireWorkloadIdentity,
+    azureAksClusterRestrictApiAccess,
+    azureComputeDiskRequireEncryption,
+    azureComputeVmDisallowPasswordAuth,
+    azureComputeVmRequireTrustedLaunch,
+    azureKeyvaultVaultRequirePurgeProtection,
+    azureKeyvaultVaultRequireRbacAuthorization,
+    azureNetworkFlowlogRequireRetention,
+    azureNetworkNsgRequireDefaultDenyInbound,
+    azureNetworkSubnetDisallowDefaultOutbound,
+    azureNetworkSubnetRequireNsg,
+    azureNetworkVnetRequireFlowLogs,
+    azureRecoveryservicesPolicyRequireRetention,
+    azureRecoveryservicesProtecteditemRequireToolVmCoverage,
+    azureStorageAccountDisallowPublicAccess,
+    azureStorageAccountRequireSecureTransport,
+    azureStorageBlobcontainerDisallowPublicAccess,
     awsBackupSelectionRequireToolVmCoverage,
     awsCloudwatchLoggroupRequireKms,
     awsCloudwatchLoggroupRequireRetention,

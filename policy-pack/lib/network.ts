@@ -4,6 +4,7 @@
  * (firewalls) means adding entries to `INGRESS_READERS`; the rules do not change.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { AZ, AZURE_FIREWALL_TYPES, AZURE_INGRESS_READERS, nsgIsBastionOnly } from "./azure";
 import { linked, referrers } from "./stack";
 import { field, isUnknown, list } from "./values";
 
@@ -199,10 +200,12 @@ export const INGRESS_READERS: Readonly<Record<string, (props: Record<string, unk
             },
         ];
     },
+    // Azure: NSG inline rules and standalone security rules (lib/azure.ts).
+    ...AZURE_INGRESS_READERS,
 };
 
 /** Security-group-like type tokens per cloud: the targets of ingress permissions. */
-export const FIREWALL_TYPES: readonly string[] = ["aws:ec2/securityGroup:SecurityGroup", GCP_FIREWALL];
+export const FIREWALL_TYPES: readonly string[] = ["aws:ec2/securityGroup:SecurityGroup", GCP_FIREWALL, ...AZURE_FIREWALL_TYPES];
 
 const AWS_INSTANCE = "aws:ec2/instance:Instance";
 const GCP_INSTANCE = "gcp:compute/instance:Instance";
@@ -221,4 +224,6 @@ export const FIREWALL_IS_BASTION_ONLY: Readonly<Record<string, (fw: PolicyResour
         const instances = accounts.flatMap((sa) => referrers(all, sa, [GCP_INSTANCE]));
         return instances.length > 0 && instances.every(isBastion);
     },
+    // Azure: every NIC the NSG filters (directly or through its subnets) is the bastion's.
+    [AZ.nsg]: nsgIsBastionOnly,
 };

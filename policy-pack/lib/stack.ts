@@ -13,6 +13,7 @@
  * an entry in `TAGGING`.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { AZURE_TAGGABLE } from "./azure";
 import { field, isUnknown, list, plain, stringMap, UNKNOWN } from "./values";
 
 /** How one cloud tags resources. */
@@ -104,6 +105,12 @@ export const TAGGING: Readonly<Record<string, Tagging>> = {
             return stringMap(raw) ?? {};
         },
         taggableTypes: new Set(GCP_LABELABLE),
+    },
+    // azure-native has no provider-level tags: every resource carries its own (components/azure/common.ts).
+    "azure-native": {
+        key: "tags",
+        providerDefaults: () => ({}),
+        taggableTypes: new Set(AZURE_TAGGABLE),
     },
 };
 

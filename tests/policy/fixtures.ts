@@ -7,6 +7,7 @@
  */
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { PolicyReport, runPolicies } from "../../offline/policy";
+import { azureGoodSpecs } from "./fixtures-azure";
 import { policies } from "../../policy-pack/policies";
 import type { PlatformPolicy } from "../../policy-pack/lib/policy";
 
@@ -223,6 +224,8 @@ export function goodSpecs(): Spec[] {
                 spec: { project: "default", source: { repoURL: "https://git.example.com/apps.git", targetRevision: "main", path: "apps" }, syncPolicy: { automated: { prune: true, selfHeal: true } } },
             },
         },
+        // AZURE BLOCK: a compliant Azure platform (tests/policy/fixtures-azure.ts).
+        ...azureGoodSpecs(),
     ];
 }
 

@@ -1,3 +1,4 @@
+import { AZURE_INSTANCE_TYPE_READERS } from "../../lib/azure";
 import { configOf, resourcePolicy, validateTokens } from "../../lib/policy";
 import { field, isUnknown, list } from "../../lib/values";
 
@@ -12,7 +13,7 @@ const configSchema = {
             items: { type: "string" as const, minLength: 1 },
             minItems: 1,
             uniqueItems: true,
-            default: ["t3.micro", "t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge"],
+            default: ["t3.micro", "t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge", "Standard_B2s", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D4ds_v5", "Standard_D8ds_v5"],
             description: "Instance types / VM sizes / machine types this environment may use (all clouds).",
         },
     },
@@ -25,6 +26,8 @@ const READERS: Readonly<Record<string, (props: Record<string, unknown>) => { whe
     "aws:eks/nodeGroup:NodeGroup": (p) => list(p.instanceTypes).map((value, i) => ({ where: `instanceTypes[${i}]`, value })),
     "gcp:compute/instance:Instance": (p) => [{ where: "machineType", value: p.machineType }],
     "gcp:container/nodePool:NodePool": (p) => [{ where: "nodeConfig.machineType", value: field(p.nodeConfig, "machineType") }],
+    // Azure: VM sizes of VMs and AKS pools (lib/azure.ts).
+    ...AZURE_INSTANCE_TYPE_READERS,
 };
 
 /** Cost guardrail: each environment has its allowlist (policy-pack/config/<env>.json). */

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { AZURE_PUBLIC_IP_CHECKS } from "../../lib/azure";
 import { stackPolicy } from "../../lib/policy";
 import { label, linked, publicSubnetReason, referrers, roleOf, subnetsOf } from "../../lib/stack";
 import { field, flag, isUnknown, list, plain } from "../../lib/values";
@@ -54,9 +55,12 @@ const CHECKS: Readonly<Record<string, Check>> = {
         return usedByNat || onBastion ? [] : ["it is an external address used by neither Cloud NAT nor the bastion"];
     },
     [GKE_CLUSTER]: (r) => {
-        const privateNodes = flag(field(field(plain(r.props), "privateClusterConfig"), "enablePrivateNodes"));
+        const pcc = field(plain(r.props), "privateClusterConfig");
+        const privateNodes = isUnknown(pcc) ? "unknown" : flag(field(pcc, "enablePrivateNodes"));
         return privateNodes === true || privateNodes === "unknown" ? [] : ["privateClusterConfig.enablePrivateNodes is not true, so every node gets an external IP"];
     },
+    // Azure: public IP resources, NICs with one, AKS pools with node public IPs (lib/azure.ts).
+    ...AZURE_PUBLIC_IP_CHECKS,
 };
 
 /**

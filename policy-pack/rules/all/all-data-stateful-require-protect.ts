@@ -1,3 +1,4 @@
+import { AZURE_STATEFUL_TYPES } from "../../lib/azure";
 import { configOf, stackPolicy } from "../../lib/policy";
 import { label, roleOf } from "../../lib/stack";
 
@@ -27,6 +28,7 @@ const configSchema = {
                 "gcp:secretmanager/secret:Secret",
                 "gcp:compute/resourcePolicy:ResourcePolicy",
                 "gcp:container/cluster:Cluster",
+                ...AZURE_STATEFUL_TYPES,
             ],
             description: "Type tokens whose resources hold state that a replacement or destroy would lose.",
         },
