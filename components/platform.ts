@@ -117,9 +117,10 @@ async function buildCloud(config: PlatformConfig, parent: pulumi.Resource): Prom
             const { buildGcpPlatform } = await import("./gcp");
             return buildGcpPlatform(config, parent);
         }
-        case "azure":
-            // Unreachable: validation refuses clouds without a builder (CLOUD_BUILDERS).
-            throw new Error(`no builder for cloud ${config.cloud} in this release`);
+        case "azure": {
+            const { buildAzurePlatform } = await import("./azure");
+            return buildAzurePlatform(config, parent);
+        }
         default: {
             const impossible: never = config;
             throw new Error(`no builder for cloud ${String((impossible as PlatformConfig).cloud)}`);

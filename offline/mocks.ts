@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
 import { AWS_MOCKS } from "./mocks-aws";
+import { AZURE_MOCKS } from "./mocks-azure";
 import { GCP_MOCKS } from "./mocks-gcp";
 import { CloudMocks, mockPem, stableHex, StateContext } from "./mocks-core";
 
@@ -36,7 +37,7 @@ const COMMON_MOCKS: CloudMocks = {
 };
 
 /** Every cloud's mocks; a cloud joins by adding its file here. */
-const CLOUD_MOCKS: readonly CloudMocks[] = [COMMON_MOCKS, AWS_MOCKS, GCP_MOCKS];
+const CLOUD_MOCKS: readonly CloudMocks[] = [COMMON_MOCKS, AWS_MOCKS, AZURE_MOCKS, GCP_MOCKS];
 
 function cloudMocks(): readonly CloudMocks[] {
     return CLOUD_MOCKS;

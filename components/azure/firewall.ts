@@ -8,9 +8,8 @@
  * rules would otherwise allow the whole VNet in (AllowVnetInBound, 65000). Outbound stays on
  * Azure's defaults (VNet and internet through the NAT gateway).
  */
-import { BOOTSTRAP_PORTS, PortAudience } from "../bootstrap";
 import type { ToolVmRole } from "../contracts";
-import { TOOL_VM_ROLES } from "../contracts";
+import { TierRule, tierRules } from "../tier-rules";
 
 /** Tiers that carry an application security group. */
 export type AzureTier = "bastion" | ToolVmRole | "clusterNodes";
@@ -33,52 +32,16 @@ export interface AzureTierRule {
 }
 
 /**
- * Which tiers an audience means on Azure (the same narrowest readings as on AWS):
- * `cluster` = the node pools' ASG (with CNI overlay, pod traffic leaving the node is SNATed to
- * the node's address, so the node ASG matches it); `tool-vms` = Jenkins only; `wazuh-agents` =
- * every VM with an agent and the nodes; `same-role` = its own ASG.
- */
-export function azureSourcesFor(audience: PortAudience, role: AzureTier): AzureTier[] {
-    switch (audience) {
-        case "operators":
-            return [];
-        case "bastion":
-            return ["bastion"];
-        case "cluster":
-            return ["clusterNodes"];
-        case "tool-vms":
-            return ["jenkins"];
-        case "wazuh-agents":
-            return (["bastion", "jenkins", "vault", "clusterNodes"] as AzureTier[]).filter((t) => t !== role);
-        case "same-role":
-            return [role];
-        default: {
-            const impossible: never = audience;
-            throw new Error(`unknown port audience ${String(impossible)}`);
-        }
-    }
-}
-
-/**
- * Tier-to-tier rules from the ports table. Unlike AWS there is no "kube-api from bastion" rule:
- * the AKS API is a managed endpoint (public with authorized ranges, or a private endpoint that
- * subnet NSGs do not filter), not a port on anything this stack's NSGs guard.
+ * The shared tier table (components/tier-rules.ts) as it applies on Azure: every rule whose
+ * target is a VM tier. The "kube-api from bastion" rule has no NSG rendering: the AKS API is a
+ * managed endpoint (public with authorized ranges, or a private endpoint that AKS places in the
+ * nodes subnet with network policies off, which subnet NSGs do not filter), not a port on
+ * anything this stack's NSGs guard; the bastion reaches it through Azure's default outbound.
  */
 export function azureTierRules(): AzureTierRule[] {
-    const rules: AzureTierRule[] = [];
-    for (const role of ["bastion", ...TOOL_VM_ROLES] as const) {
-        for (const port of BOOTSTRAP_PORTS[role]) {
-            if (port.protocol !== "tcp") {
-                throw new Error(`firewall: ${role} port ${port.port}/${port.protocol}: only TCP rules are implemented`);
-            }
-            for (const audience of port.audience) {
-                for (const source of azureSourcesFor(audience, role)) {
-                    rules.push({ target: role, source, port: port.port, service: port.name, description: `${port.name} from ${source}: ${port.description}` });
-                }
-            }
-        }
-    }
-    return rules;
+    return tierRules()
+        .filter((r): r is TierRule & { target: AzureTier; source: AzureTier } => r.target !== "clusterApi" && r.source !== "clusterApi")
+        .map((r) => ({ target: r.target, source: r.source, port: r.port, service: r.service, description: r.description }));
 }
 
 /** Where a rule's traffic comes from: an ASG, address prefixes, or a service tag. */

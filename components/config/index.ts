@@ -123,7 +123,7 @@ export type PlatformConfig = AwsPlatformConfig | AzurePlatformConfig | GcpPlatfo
  */
 export const CLOUD_BUILDERS: Readonly<Record<Cloud, boolean>> = {
     aws: true,
-    azure: false,
+    azure: true,
     gcp: true,
 };
 

@@ -4,6 +4,7 @@
  */
 import { runStack, RunStackOptions } from "../../offline/engine";
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
+import { MOCK_AZURE_DEPLOYER_OBJECT_ID } from "../../offline/mocks-azure";
 
 const cache = new Map<string, Promise<ResourceGraph>>();
 
@@ -81,7 +82,10 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
 /** Every role assignment as `<role> on <scope resource name> to <principal>`. */
 export function roleAssignments(graph: ResourceGraph): string[] {
     const principalName = (id: unknown): string => {
-        const owner = graph.resources.find((r) => r.custom && (r.state.principalId === id || (r.state.identity as { principalId?: string } | undefined)?.principalId === id));
+        if (id === MOCK_AZURE_DEPLOYER_OBJECT_ID) {
+            return "deployer";
+        }
+        const owner = graph.resources.find((r) => r.custom && r.type !== T.role && (r.state.principalId === id || (r.state.identity as { principalId?: string } | undefined)?.principalId === id));
         return owner ? owner.name : `object:${String(id)}`;
     };
     return ofType(graph, T.role)

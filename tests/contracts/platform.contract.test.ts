@@ -19,6 +19,7 @@ interface CloudRow {
 export const CLOUDS: readonly CloudRow[] = [
     { cloud: "aws", stacks: ["dev-aws", "prod-aws"] },
     { cloud: "gcp", stacks: ["dev-gcp", "prod-gcp"] },
+    { cloud: "azure", stacks: ["dev-azure", "prod-azure"] },
 ];
 
 const isPrivate = (ip: string) => PRIVATE_RANGES.some((r) => cidrContains(r, `${ip}/32`));

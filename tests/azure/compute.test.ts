@@ -1,0 +1,232 @@
+/**
+ * Azure VMs, keys and backups, read from the captured graph of dev-azure and prod-azure: the
+ * bastion (the one public VM), the tool VMs (private, trusted launch, separate data disk,
+ * system identity, bootstrap custom data without secret values), least-privilege role
+ * assignments (exactly these), the Key Vault, the snapshot store and the Recovery Services
+ * vault with a protected item per tool VM.
+ */
+import * as assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { TOOL_VM_ROLES } from "../../components/contracts";
+import { childrenOf, ResourceGraph } from "../../offline/graph";
+import { MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
+import { byName, graphOf, nameOfId, ofType, roleAssignments, T } from "./fixtures";
+
+const decode = (b64: unknown): string => {
+    const raw = Buffer.from(String(b64), "base64");
+    return raw[0] === 0x1f ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+};
+
+for (const stack of ["dev-azure", "prod-azure"]) {
+    const prod = stack === "prod-azure";
+    describe(`azure VMs, keys and backups (${stack})`, () => {
+        let g: ResourceGraph;
+        before(async () => {
+            g = await graphOf(stack);
+        });
+
+        it("bastion: the only public VM, SSH key only, trusted launch, its ASG, a static Standard public IP", () => {
+            const vm = byName(g, T.vm, "bastion-vm").inputs as Record<string, any>;
+            const nic = byName(g, T.nic, "bastion-nic").inputs as Record<string, any>;
+            const ip = byName(g, T.pip, "bastion-ip");
+            assert.equal(nameOfId(g, nic.ipConfigurations[0].publicIPAddress.id), "bastion-ip");
+            assert.deepEqual([ip.inputs.publicIPAllocationMethod, (ip.inputs.sku as { name: string }).name], ["Static", "Standard"]);
+            assert.equal(nameOfId(g, nic.ipConfigurations[0].applicationSecurityGroups[0].id), "network-asg-bastion");
+            assert.equal(nameOfId(g, nic.ipConfigurations[0].subnet.id), "network-subnet-public");
+            assert.equal(vm.osProfile.adminUsername, "azureuser");
+            assert.equal(vm.osProfile.adminPassword, undefined);
+            assert.equal(vm.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+            const key = byName(g, "tls:index/privateKey:PrivateKey", "bastion-ssh-key");
+            assert.equal(key.inputs.algorithm, "ED25519");
+            assert.deepEqual(vm.osProfile.linuxConfiguration.ssh.publicKeys, [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: key.state.publicKeyOpenssh }]);
+            assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+            assert.match(decode(vm.osProfile.customData), /^#cloud-config\n/);
+            assert.equal(g.outputs.bastionPublicIp, ip.state.ipAddress);
+            assert.ok(g.secretOutputs.includes("bastionPrivateKeyPem"));
+        });
+
+        for (const role of TOOL_VM_ROLES) {
+            it(`${role}: private (no public IP), fixed address, trusted launch, separate data disk at LUN 0, system identity, zone`, () => {
+                const vm = byName(g, T.vm, `${role}-vm`).inputs as Record<string, any>;
+                const nic = byName(g, T.nic, `${role}-nic`).inputs as Record<string, any>;
+                const disk = byName(g, T.disk, `${role}-data`).inputs as Record<string, any>;
+                const offsets = { jenkins: 10, vault: 11, wazuh: 12 };
+                const zones = prod ? { jenkins: "1", vault: "2", wazuh: "3" } : { jenkins: "1", vault: "2", wazuh: "1" };
+                assert.equal(nic.ipConfigurations.length, 1);
+                assert.equal(nic.ipConfigurations[0].publicIPAddress, undefined);
+                assert.equal(nic.ipConfigurations[0].privateIPAllocationMethod, "Static");
+                assert.equal(nic.ipConfigurations[0].privateIPAddress, `10.${prod ? 70 : 50}.128.${offsets[role]}`);
+                assert.equal(nameOfId(g, nic.ipConfigurations[0].subnet.id), "network-subnet-tools");
+                assert.equal(nameOfId(g, nic.ipConfigurations[0].applicationSecurityGroups[0].id), `network-asg-${role}`);
+                assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+                assert.deepEqual(vm.identity, { type: "SystemAssigned" });
+                assert.deepEqual(vm.zones, [zones[role]]);
+                assert.deepEqual(disk.zones, [zones[role]], "the data disk lives in the VM's zone");
+                assert.deepEqual(vm.storageProfile.dataDisks, [{ lun: 0, createOption: "Attach", caching: "None", deleteOption: "Detach", managedDisk: { id: byName(g, T.disk, `${role}-data`).id } }]);
+                assert.equal(vm.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+                assert.deepEqual(vm.storageProfile.imageReference, { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" });
+                assert.equal(disk.networkAccessPolicy, "DenyAll");
+                assert.equal(disk.publicNetworkAccess, "Disabled");
+                const des = prod ? byName(g, T.des, "keys-des").id : undefined;
+                assert.deepEqual(disk.encryption, prod ? { type: "EncryptionAtRestWithCustomerKey", diskEncryptionSetId: des } : { type: "EncryptionAtRestWithPlatformKey" });
+                assert.deepEqual(vm.storageProfile.osDisk.managedDisk, prod ? { storageAccountType: "Premium_LRS", diskEncryptionSet: { id: des } } : { storageAccountType: "Premium_LRS" });
+            });
+
+            it(`${role}: custom data is the bootstrap cloud-config, with references and no secret value`, () => {
+                const data = decode((byName(g, T.vm, `${role}-vm`).inputs as Record<string, any>).osProfile.customData);
+                assert.match(data, /^#cloud-config\n/);
+                assert.ok(data.includes(`platform-${stack.split("-")[0]}-azure-${role}`), "host name");
+                const password = byName(g, "random:index/randomPassword:RandomPassword", "keys-enrollment-password").state.result as string;
+                assert.ok(!data.includes(password), "the enrollment password itself never enters custom data");
+                assert.ok(data.includes("wazuh-enrollment-password"), "the secret is referenced by name");
+                if (role === "vault") {
+                    const kv = byName(g, T.keyVault, "keys-vault").inputs.vaultName as string;
+                    assert.ok(data.includes(`seal "azurekeyvault"`), "Key Vault auto-unseal");
+                    assert.ok(data.includes(`tenant_id  = "${MOCK_AZURE_TENANT}"`) || data.includes(MOCK_AZURE_TENANT), "tenant");
+                    assert.ok(data.includes(kv) && data.includes("vault-unseal"), "its vault and key");
+                    assert.ok(!/client_secret/.test(data), "managed identity, no client secret");
+                }
+            });
+        }
+
+        it("role assignments: exactly these (least privilege, each scoped to one object)", () => {
+            assert.deepEqual(roleAssignments(g), [
+                "Azure Kubernetes Service RBAC Cluster Admin on cluster-aks to deployer",
+                "Key Vault Administrator on keys-vault to deployer",
+                ...(prod ? ["Key Vault Crypto Service Encryption User on keys-disks to keys-des"] : []),
+                "Key Vault Crypto User on keys-aks-kms to cluster-identity",
+                "Key Vault Crypto User on keys-vault-unseal to vault-vm",
+                "Key Vault Secrets User on keys-enrollment-secret to bastion-vm",
+                "Key Vault Secrets User on keys-enrollment-secret to jenkins-vm",
+                "Key Vault Secrets User on keys-enrollment-secret to vault-vm",
+                "Key Vault Secrets User on keys-enrollment-secret to wazuh-vm",
+                "Network Contributor on network-subnet-nodes to cluster-identity",
+                "Storage Blob Data Contributor on backup-snapshots-container to vault-vm",
+            ]);
+            for (const r of ofType(g, T.role)) {
+                assert.match(String(r.inputs.roleAssignmentName), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, r.name);
+            }
+        });
+
+        it("Key Vault: RBAC authorization, purge protection, soft delete by env, firewall closed but for the private subnets", () => {
+            const kv = byName(g, T.keyVault, "keys-vault");
+            const p = kv.inputs.properties as Record<string, any>;
+            assert.equal(p.enableRbacAuthorization, true);
+            assert.equal(p.enablePurgeProtection, true);
+            assert.equal(p.softDeleteRetentionInDays, prod ? 90 : 7);
+            assert.equal(p.accessPolicies, undefined);
+            assert.equal(p.tenantId, MOCK_AZURE_TENANT);
+            assert.equal(p.networkAcls.defaultAction, "Deny");
+            assert.equal(p.networkAcls.bypass, "AzureServices");
+            assert.deepEqual(
+                p.networkAcls.virtualNetworkRules.map((r: { id: string }) => nameOfId(g, r.id)),
+                ["network-subnet-nodes", "network-subnet-tools"],
+            );
+            assert.match(String(kv.inputs.vaultName), /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/);
+            const keys = ofType(g, T.key).map((k) => [k.inputs.keyName, (k.inputs.properties as Record<string, unknown>).kty, (k.inputs.properties as Record<string, unknown>).keySize]);
+            assert.deepEqual(keys, [["aks-kms", "RSA", 3072], ["vault-unseal", "RSA", 3072], ...(prod ? [["disks", "RSA", 3072]] : [])]);
+            // Keys and the secret are written after the deployer holds data-plane rights.
+            const admin = byName(g, T.role, "keys-deployer-admin").urn;
+            for (const r of [...ofType(g, T.key), ...ofType(g, T.secret)]) {
+                assert.ok(r.dependencies.includes(admin), `${r.name} waits for the deployer's role`);
+            }
+        });
+
+        it("snapshot store: public access off, Entra-only, TLS 1.2+, versioning and soft delete for the retention, tools subnet only", () => {
+            const st = byName(g, T.storage, "backup-snapshots").inputs as Record<string, any>;
+            assert.match(st.accountName, /^[a-z0-9]{3,24}$/);
+            assert.deepEqual([st.allowBlobPublicAccess, st.allowSharedKeyAccess, st.minimumTlsVersion, st.enableHttpsTrafficOnly], [false, false, "TLS1_2", true]);
+            assert.equal(st.networkRuleSet.defaultAction, "Deny");
+            assert.deepEqual(st.networkRuleSet.virtualNetworkRules.map((r: { virtualNetworkResourceId: string }) => nameOfId(g, r.virtualNetworkResourceId)), ["network-subnet-tools"]);
+            assert.deepEqual(st.sku, { name: prod ? "Standard_ZRS" : "Standard_LRS" });
+            const days = prod ? 35 : 7;
+            const blob = byName(g, T.blobService, "backup-snapshots-blob").inputs;
+            assert.deepEqual([blob.isVersioningEnabled, blob.deleteRetentionPolicy, blob.containerDeleteRetentionPolicy], [true, { enabled: true, days }, { enabled: true, days }]);
+            assert.equal(byName(g, T.container, "backup-snapshots-container").inputs.publicAccess, "None");
+        });
+
+        it("backups: a Recovery Services vault, an enhanced daily policy kept by env, and one protected item per tool VM (nothing else)", () => {
+            const backup = ofType(g, "platform:azure:Backup")[0];
+            assert.deepEqual(childrenOf(g, backup.urn).map((r) => r.name).sort(), [
+                "backup-daily",
+                "backup-snapshots",
+                "backup-snapshots-blob",
+                "backup-snapshots-container",
+                "backup-vault",
+                "jenkins-backup",
+                "vault-backup",
+                "wazuh-backup",
+            ]);
+            const vault = byName(g, T.rsv, "backup-vault").inputs as Record<string, any>;
+            assert.equal(vault.properties.securitySettings.softDeleteSettings.softDeleteState, prod ? "AlwaysON" : "Enabled");
+            const policy = byName(g, T.policy, "backup-daily").inputs.properties as Record<string, any>;
+            assert.equal(policy.policyType, "V2", "trusted launch VMs need the enhanced policy");
+            assert.equal(policy.schedulePolicy.scheduleRunFrequency, "Daily");
+            assert.deepEqual(policy.retentionPolicy.dailySchedule.retentionDuration, { count: prod ? 35 : 7, durationType: "Days" });
+            const items = ofType(g, T.item);
+            assert.deepEqual(items.map((i) => nameOfId(g, (i.inputs.properties as Record<string, unknown>).sourceResourceId)).sort(), ["jenkins-vm", "vault-vm", "wazuh-vm"]);
+            for (const i of items) {
+                const vmName = byName(g, T.vm, `${i.name.replace("-backup", "")}-vm`).inputs.vmName;
+                assert.equal(i.inputs.protectedItemName, `vm;iaasvmcontainerv2;platform-${stack.split("-")[0]}-azure-rg;${vmName}`);
+                assert.equal((i.inputs.properties as Record<string, unknown>).policyId, byName(g, T.policy, "backup-daily").id);
+            }
+            assert.equal(g.outputs.backupVaultName, `platform-${stack.split("-")[0]}-azure-backup`);
+        });
+
+        it(`protection: ${prod ? "every stateful resource protected and the resource group locked" : "nothing protected (dev is disposable), no lock"}`, () => {
+            const protectedNames = g.resources.filter((r) => r.protect).map((r) => r.name).sort();
+            if (!prod) {
+                assert.deepEqual(protectedNames, []);
+                assert.deepEqual(ofType(g, T.lock), []);
+                return;
+            }
+            assert.deepEqual(protectedNames, [
+                "backup-snapshots",
+                "backup-snapshots-container",
+                "backup-vault",
+                "bastion-nic",
+                "bastion-vm",
+                "cluster-aks",
+                "jenkins-backup",
+                "jenkins-data",
+                "jenkins-nic",
+                "jenkins-vm",
+                "keys-aks-kms",
+                "keys-des",
+                "keys-disks",
+                "keys-enrollment-secret",
+                "keys-vault",
+                "keys-vault-unseal",
+                "network-flow-logs-storage",
+                "resource-group",
+                "resource-group-lock",
+                "vault-backup",
+                "vault-data",
+                "vault-nic",
+                "vault-vm",
+                "wazuh-backup",
+                "wazuh-data",
+                "wazuh-nic",
+                "wazuh-vm",
+            ]);
+            const lock = ofType(g, T.lock);
+            assert.deepEqual(lock.map((l) => [l.inputs.level, l.inputs.resourceGroupName, l.inputs.lockName]), [["CanNotDelete", "platform-prod-azure-rg", "platform-prod-azure-no-delete"]]);
+        });
+
+        it("disk encryption set: prod only, customer key, auto-rotating, granted before any disk uses it", () => {
+            const des = ofType(g, T.des);
+            if (!prod) {
+                assert.deepEqual(des, []);
+                return;
+            }
+            const d = des[0].inputs as Record<string, any>;
+            assert.equal(d.encryptionType, "EncryptionAtRestWithCustomerKey");
+            assert.equal(d.rotationToLatestKeyVersionEnabled, true);
+            assert.equal(d.activeKey.keyUrl, byName(g, T.key, "keys-disks").state.keyUri);
+            const grant = byName(g, T.role, "keys-des-key").urn;
+            for (const r of [...ofType(g, T.disk), ...ofType(g, T.vm)]) {
+                assert.ok(r.dependencies.includes(grant), `${r.name} waits for the set's key grant`);
+            }
+        });
+    });
+}

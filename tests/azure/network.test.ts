@@ -1,0 +1,195 @@
+/**
+ * Azure network, read from the captured graph of dev-azure and prod-azure: the exact children,
+ * the regional subnets from the planner, the NSG rule matrix (every reviewed rule, the explicit
+ * default-deny, nothing else inbound), the NAT gateway and the flow logs through the
+ * subscription's existing Network Watcher.
+ */
+import * as assert from "node:assert/strict";
+import { childrenOf, ResourceGraph } from "../../offline/graph";
+import { MOCK_AZURE_SUBSCRIPTION } from "../../offline/mocks-azure";
+import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+
+const ASG_TIER: Record<string, string> = {
+    "network-asg-bastion": "bastion",
+    "network-asg-jenkins": "jenkins",
+    "network-asg-vault": "vault",
+    "network-asg-wazuh": "wazuh",
+    "network-asg-cluster-nodes": "nodes",
+};
+
+/**
+ * The reviewed matrix, written out by hand (not derived from the code under test), per NSG:
+ * `priority access protocol/port: source -> destination` (ASGs by tier, prefixes as given).
+ */
+function expectedRules(cidrs: { network: string; nodes: string }): Record<string, string[]> {
+    return {
+        "network-nsg-public": [
+            "100 Allow Tcp/22: 203.0.113.0/24 -> bastion",
+            "110 Allow Tcp/9100: nodes -> bastion",
+            "4096 Deny */*: * -> *",
+        ],
+        "network-nsg-tools": [
+            "100 Allow Tcp/22: bastion -> jenkins",
+            "110 Allow Tcp/9100: nodes -> jenkins",
+            "120 Allow Tcp/8080: bastion -> jenkins",
+            "130 Allow Tcp/8080: nodes -> jenkins",
+            "140 Allow Tcp/22: bastion -> vault",
+            "150 Allow Tcp/9100: nodes -> vault",
+            "160 Allow Tcp/8200: bastion -> vault",
+            "170 Allow Tcp/8200: nodes -> vault",
+            "180 Allow Tcp/8200: jenkins -> vault",
+            "190 Allow Tcp/8201: vault -> vault",
+            "200 Allow Tcp/22: bastion -> wazuh",
+            "210 Allow Tcp/9100: nodes -> wazuh",
+            "220 Allow Tcp/1514: bastion -> wazuh",
+            "230 Allow Tcp/1514: jenkins -> wazuh",
+            "240 Allow Tcp/1514: vault -> wazuh",
+            "250 Allow Tcp/1514: nodes -> wazuh",
+            "260 Allow Tcp/1515: bastion -> wazuh",
+            "270 Allow Tcp/1515: jenkins -> wazuh",
+            "280 Allow Tcp/1515: vault -> wazuh",
+            "290 Allow Tcp/1515: nodes -> wazuh",
+            "300 Allow Tcp/55000: bastion -> wazuh",
+            "310 Allow Tcp/443: bastion -> wazuh",
+            "4096 Deny */*: * -> *",
+        ],
+        "network-nsg-nodes": [
+            `100 Allow */*: ${cidrs.nodes},100.64.0.0/16 -> ${cidrs.nodes}`,
+            `110 Allow */*: AzureLoadBalancer -> ${cidrs.nodes}`,
+            "4096 Deny */*: * -> *",
+        ],
+        "network-nsg-endpoints": [`100 Allow Tcp/443: ${cidrs.network} -> *`, "4096 Deny */*: * -> *"],
+    };
+}
+
+/** Every inbound rule of an NSG as `priority access protocol/port: source -> destination`. */
+function rulesOf(g: ResourceGraph, nsgName: string): string[] {
+    const nsg = byName(g, T.nsg, nsgName);
+    const side = (rule: Record<string, any>, which: "source" | "destination"): string => {
+        const asgs = rule[`${which}ApplicationSecurityGroups`] as { id: string }[] | undefined;
+        if (asgs) {
+            return asgs.map((a) => ASG_TIER[nameOfId(g, a.id)]).join(",");
+        }
+        return rule[`${which}AddressPrefix`] ?? (rule[`${which}AddressPrefixes`] as string[]).join(",");
+    };
+    return (nsg.inputs.securityRules as Record<string, any>[]).map((r) => {
+        assert.equal(r.direction, "Inbound", `${nsgName} ${r.name}`);
+        assert.equal(r.sourcePortRange, "*");
+        return `${r.priority} ${r.access} ${r.protocol}/${r.destinationPortRange}: ${side(r, "source")} -> ${side(r, "destination")}`;
+    });
+}
+
+for (const stack of ["dev-azure", "prod-azure"]) {
+    describe(`azure network (${stack})`, () => {
+        let g: ResourceGraph;
+        const cidrs = stack === "dev-azure" ? { network: "10.50.0.0/16", nodes: "10.50.0.0/19", tools: "10.50.128.0/22", public: "10.50.144.0/24", endpoints: "10.50.255.0/24" } : { network: "10.70.0.0/16", nodes: "10.70.0.0/19", tools: "10.70.128.0/22", public: "10.70.144.0/24", endpoints: "10.70.255.0/24" };
+        before(async () => {
+            g = await graphOf(stack);
+        });
+
+        it("builds exactly these children: ASGs, NSGs, VNet, NAT (IP + gateway), four subnets, flow-log storage and flow log", () => {
+            const network = ofType(g, "platform:azure:Network")[0];
+            const children = childrenOf(g, network.urn)
+                .map((r) => `${r.type.split(":").slice(1).join(":")} ${r.name}`)
+                .sort();
+            assert.deepEqual(children, [
+                "network:ApplicationSecurityGroup network-asg-bastion",
+                "network:ApplicationSecurityGroup network-asg-cluster-nodes",
+                "network:ApplicationSecurityGroup network-asg-jenkins",
+                "network:ApplicationSecurityGroup network-asg-vault",
+                "network:ApplicationSecurityGroup network-asg-wazuh",
+                "network:FlowLog network-flow-log",
+                "network:NatGateway network-nat",
+                "network:NetworkSecurityGroup network-nsg-endpoints",
+                "network:NetworkSecurityGroup network-nsg-nodes",
+                "network:NetworkSecurityGroup network-nsg-public",
+                "network:NetworkSecurityGroup network-nsg-tools",
+                "network:PublicIPAddress network-nat-ip",
+                "network:Subnet network-subnet-endpoints",
+                "network:Subnet network-subnet-nodes",
+                "network:Subnet network-subnet-public",
+                "network:Subnet network-subnet-tools",
+                "network:VirtualNetwork network-vnet",
+                "storage:StorageAccount network-flow-logs-storage",
+            ]);
+        });
+
+        it("VNet: the stack's block; regional subnets are the planner's zone-0 blocks plus the private-endpoint slot", () => {
+            assert.deepEqual(byName(g, T.vnet, "network-vnet").inputs.addressSpace, { addressPrefixes: [cidrs.network] });
+            const subnet = (s: string) => byName(g, T.subnet, `network-subnet-${s}`).inputs;
+            for (const s of ["public", "nodes", "tools", "endpoints"] as const) {
+                assert.equal(subnet(s).addressPrefix, cidrs[s], s);
+                assert.equal(nameOfId(g, (subnet(s).networkSecurityGroup as { id: string }).id), `network-nsg-${s}`, `${s} has its own NSG`);
+                assert.equal(subnet(s).defaultOutboundAccess, false, s);
+            }
+            // NAT for the private tiers only: the bastion has its own address, endpoints need none.
+            assert.equal(nameOfId(g, (subnet("nodes").natGateway as { id: string }).id), "network-nat");
+            assert.equal(nameOfId(g, (subnet("tools").natGateway as { id: string }).id), "network-nat");
+            assert.equal(subnet("public").natGateway, undefined);
+            assert.equal(subnet("endpoints").natGateway, undefined);
+            assert.deepEqual(subnet("tools").serviceEndpoints, [{ service: "Microsoft.KeyVault" }, { service: "Microsoft.Storage" }]);
+            assert.equal(subnet("endpoints").privateEndpointNetworkPolicies, "Enabled");
+        });
+
+        it("subnets are created one after another (parallel subnet writes on one VNet conflict)", () => {
+            const urn = (s: string) => byName(g, T.subnet, `network-subnet-${s}`).urn;
+            assert.ok(byName(g, T.subnet, "network-subnet-nodes").dependencies.includes(urn("public")));
+            assert.ok(byName(g, T.subnet, "network-subnet-tools").dependencies.includes(urn("nodes")));
+            assert.ok(byName(g, T.subnet, "network-subnet-endpoints").dependencies.includes(urn("tools")));
+        });
+
+        it("NSG rules: exactly the reviewed matrix, ending in an explicit deny-all, in every NSG", () => {
+            const expected = expectedRules(cidrs);
+            assert.deepEqual(ofType(g, T.nsg).map((n) => n.name).sort(), Object.keys(expected).sort());
+            for (const [nsg, rules] of Object.entries(expected)) {
+                assert.deepEqual(rulesOf(g, nsg), rules, nsg);
+            }
+        });
+
+        it("nothing else can open inbound traffic: no standalone rules, no NSG on a NIC, no second NSG", () => {
+            assert.deepEqual(ofType(g, "azure-native:network:SecurityRule"), []);
+            for (const nic of ofType(g, T.nic)) {
+                assert.equal(nic.inputs.networkSecurityGroup, undefined, nic.name);
+            }
+        });
+
+        it("NAT: one Standard gateway on one static Standard public IP tagged role=nat", () => {
+            const ip = byName(g, T.pip, "network-nat-ip").inputs;
+            assert.deepEqual([ip.publicIPAllocationMethod, ip.sku, (ip.tags as Record<string, string>).role], ["Static", { name: "Standard", tier: "Regional" }, "nat"]);
+            const nat = byName(g, T.nat, "network-nat").inputs;
+            assert.deepEqual(nat.sku, { name: "Standard" });
+            assert.equal(nameOfId(g, (nat.publicIpAddresses as { id: string }[])[0].id), "network-nat-ip");
+            assert.deepEqual(g.outputs.natPublicIps, [byName(g, T.pip, "network-nat-ip").state.ipAddress]);
+        });
+
+        it("flow logs: the VNet, into a locked-down storage account, through the EXISTING Network Watcher (looked up, not created)", () => {
+            const log = byName(g, T.flowLog, "network-flow-log").inputs;
+            assert.equal(log.resourceGroupName, "NetworkWatcherRG");
+            assert.equal(log.networkWatcherName, "NetworkWatcher_westeurope");
+            assert.equal(nameOfId(g, log.targetResourceId), "network-vnet");
+            assert.equal(nameOfId(g, log.storageId), "network-flow-logs-storage");
+            assert.deepEqual(log.retentionPolicy, { enabled: true, days: stack === "prod-azure" ? 365 : 30 });
+            assert.deepEqual(log.format, { type: "JSON", version: 2 });
+            assert.deepEqual(ofType(g, "azure-native:network:NetworkWatcher"), [], "never creates a Network Watcher");
+            const lookups = g.invokes.filter((i) => i.token === "azure-native:network:getNetworkWatcher");
+            assert.deepEqual(lookups.map((i) => i.inputs), [{ resourceGroupName: "NetworkWatcherRG", networkWatcherName: "NetworkWatcher_westeurope" }]);
+            const st = byName(g, T.storage, "network-flow-logs-storage").inputs;
+            assert.deepEqual([st.allowBlobPublicAccess, st.minimumTlsVersion, st.enableHttpsTrafficOnly, st.networkRuleSet], [false, "TLS1_2", true, { defaultAction: "Deny", bypass: "AzureServices" }]);
+        });
+
+        it("resource group: one, named from the prefix, in the stack's location", () => {
+            const rg = ofType(g, T.rg);
+            assert.deepEqual(rg.map((r) => [r.inputs.resourceGroupName, r.inputs.location]), [[`platform-${stack.split("-")[0]}-azure-rg`, "westeurope"]]);
+            assert.equal(rg[0].id, `/subscriptions/${MOCK_AZURE_SUBSCRIPTION}/resourceGroups/platform-${stack.split("-")[0]}-azure-rg`);
+        });
+    });
+}
+
+describe("azure network: the Network Watcher is referenced", () => {
+    it("a stack naming a watcher the subscription does not have fails at the lookup (nothing creates one)", async () => {
+        await assert.rejects(
+            variantOf("dev-azure", { configOverrides: { "platform:azureNetworkWatcher": "ops-rg/watcher-we" } }),
+            /network watcher ops-rg\/watcher-we does not exist in the mock subscription/,
+        );
+    });
+});
