@@ -1,0 +1,215 @@
+/**
+ * AKS, read from the captured graphs: the access model per environment, Entra ID + Azure RBAC
+ * with local accounts off, CNI overlay + Cilium, KMS with the grant BEFORE the cluster, OIDC and
+ * workload identity, upgrade channels, the two pools (Spot in dev, on-demand in prod), the
+ * kubeconfig (kubelogin exec, secret) and its provider, the hints, and the addons phase.
+ */
+import * as assert from "node:assert/strict";
+import { childrenOf, ResourceGraph } from "../../offline/graph";
+import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
+import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+
+const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
+const poolOf = (g: ResourceGraph) => byName(g, T.agentPool, "cluster-workload").inputs as Record<string, any>;
+
+describe("azure cluster: dev (restricted API, Spot workload pool, addons installed)", () => {
+    let g: ResourceGraph;
+    before(async () => {
+        g = await graphOf("dev-azure");
+    });
+
+    it("children: identity, its two grants, the cluster, the workload pool, the deployer's admin role, the provider", () => {
+        const cluster = ofType(g, "platform:azure:Cluster")[0];
+        assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
+            "azure-native:authorization:RoleAssignment cluster-admin-deployer",
+            "azure-native:authorization:RoleAssignment cluster-kms-key",
+            "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
+            "azure-native:containerservice:AgentPool cluster-workload",
+            "azure-native:containerservice:ManagedCluster cluster-aks",
+            "azure-native:managedidentity:UserAssignedIdentity cluster-identity",
+            "pulumi:providers:kubernetes cluster-k8s",
+        ]);
+    });
+
+    it("API: public only to the authorized ranges plus the NAT gateway's address; never private-less and open", () => {
+        const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
+        assert.deepEqual(aksOf(g).apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`] });
+        assert.equal(g.outputs.clusterEndpointAccess, "restricted");
+        assert.match(String(g.outputs.clusterEndpoint), /^https:\/\/platform-dev-azure-aks-[0-9a-f]{8}\.hcp\.westeurope\.azmk8s\.io:443$/);
+    });
+
+    it("identity and access: user-assigned identity, Entra ID with Azure RBAC, local accounts disabled, RBAC on", () => {
+        const aks = aksOf(g);
+        assert.deepEqual(aks.identity, { type: "UserAssigned", userAssignedIdentities: [byName(g, T.uami, "cluster-identity").id] });
+        assert.deepEqual(aks.aadProfile, { managed: true, enableAzureRBAC: true, tenantID: MOCK_AZURE_TENANT, adminGroupObjectIDs: [] });
+        assert.equal(aks.disableLocalAccounts, true);
+        assert.equal(aks.enableRBAC, true);
+        const admin = byName(g, T.role, "cluster-admin-deployer").inputs;
+        assert.equal(admin.principalId, MOCK_AZURE_DEPLOYER_OBJECT_ID);
+        assert.equal(nameOfId(g, admin.scope), "cluster-aks");
+    });
+
+    it("network: Azure CNI overlay, Cilium dataplane and network policy, NAT gateway egress, ranges from config", () => {
+        assert.deepEqual(aksOf(g).networkProfile, {
+            networkPlugin: "azure",
+            networkPluginMode: "overlay",
+            networkDataplane: "cilium",
+            networkPolicy: "cilium",
+            podCidr: "100.64.0.0/16",
+            serviceCidr: "172.20.0.0/16",
+            dnsServiceIP: "172.20.0.10",
+            outboundType: "userAssignedNATGateway",
+            loadBalancerSku: "standard",
+        });
+    });
+
+    it("etcd encryption: KMS with the versioned Key Vault key, its grant created BEFORE the cluster", () => {
+        const aks = byName(g, T.aks, "cluster-aks");
+        const kms = (aks.inputs.securityProfile as Record<string, any>).azureKeyVaultKms;
+        assert.deepEqual(kms, { enabled: true, keyId: byName(g, T.key, "keys-aks-kms").state.keyUriWithVersion, keyVaultNetworkAccess: "Public" });
+        const grant = byName(g, T.role, "cluster-kms-key");
+        assert.equal(nameOfId(g, grant.inputs.scope), "keys-aks-kms");
+        assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
+        assert.ok(aks.dependencies.includes(grant.urn), "the cluster waits for the key grant");
+        assert.ok(aks.dependencies.includes(byName(g, T.role, "cluster-nodes-subnet").urn), "and for the subnet grant");
+    });
+
+    it("OIDC issuer, workload identity, image cleaner, automatic upgrades, read-only node resource group", () => {
+        const aks = aksOf(g);
+        assert.deepEqual(aks.oidcIssuerProfile, { enabled: true });
+        assert.deepEqual(aks.securityProfile.workloadIdentity, { enabled: true });
+        assert.deepEqual(aks.autoUpgradeProfile, { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
+        assert.equal(aks.nodeResourceGroup, "platform-dev-azure-aks-nodes");
+        assert.deepEqual(aks.nodeResourceGroupProfile, { restrictionLevel: "ReadOnly" });
+        assert.equal(aks.kubernetesVersion, "1.35");
+        assert.match(String(g.outputs.clusterOidcIssuerUrl), /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
+    });
+
+    it("pools: system (on-demand, CriticalAddonsOnly) and workload (Spot, eviction Delete), autoscaling from config, nodes subnet and ASG", () => {
+        const system = aksOf(g).agentPoolProfiles[0];
+        const workload = poolOf(g);
+        const nodesSubnet = byName(g, T.subnet, "network-subnet-nodes").id;
+        const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
+        assert.deepEqual(
+            [system.name, system.mode, system.scaleSetPriority, system.nodeTaints, system.vmSize, system.minCount, system.maxCount, system.count, system.enableAutoScaling],
+            ["system", "System", "Regular", ["CriticalAddonsOnly=true:NoSchedule"], "Standard_D4ds_v5", 2, 3, 2, true],
+        );
+        assert.deepEqual(
+            [workload.agentPoolName, workload.mode, workload.scaleSetPriority, workload.scaleSetEvictionPolicy, workload.spotMaxPrice, workload.vmSize, workload.minCount, workload.maxCount, workload.enableAutoScaling],
+            ["workload", "User", "Spot", "Delete", -1, "Standard_D4ds_v5", 1, 4, true],
+        );
+        for (const p of [system, workload]) {
+            assert.equal(p.vnetSubnetID, nodesSubnet);
+            assert.deepEqual(p.networkProfile, { applicationSecurityGroups: [asg] });
+            assert.equal(p.enableNodePublicIP, false);
+            assert.deepEqual(p.availabilityZones, ["1", "2"]);
+        }
+    });
+
+    it("kubeconfig: secret, kubelogin exec with AKS's server id, the CA from AKS's own kubeconfig; provider waits for the admin role", () => {
+        assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
+        const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
+        assert.equal(kc.clusters[0].cluster.server, g.outputs.clusterEndpoint);
+        assert.match(kc.clusters[0].cluster["certificate-authority-data"], /^[A-Za-z0-9+/=]+$/);
+        assert.deepEqual(kc.users[0].user.exec, {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "kubelogin",
+            args: ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
+            interactiveMode: "Never",
+            provideClusterInfo: false,
+        });
+        const creds = g.invokes.filter((i) => i.token === "azure-native:containerservice:listManagedClusterUserCredentials");
+        assert.deepEqual(creds.map((i) => [i.inputs.resourceName, i.inputs.format]), [["platform-dev-azure-aks", "exec"]]);
+        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
+        assert.ok(provider.dependencies.includes(byName(g, T.role, "cluster-admin-deployer").urn));
+    });
+
+    it("hints: AKS's built-in encrypted class, internal load balancers, Azure workload identity, VNet and node CIDRs", () => {
+        assert.deepEqual(g.outputs.clusterHints, {
+            storageClass: "managed-csi-premium",
+            loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
+            workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
+            apiServerCidrs: ["10.50.0.0/16"],
+            nodeCidrs: ["10.50.0.0/19"],
+        });
+    });
+
+    it("addons: the same cloud-neutral component through the AKS provider, after the pools; Prometheus claims AKS's class", () => {
+        assert.equal(g.outputs.addonsEnabled, true);
+        const addons = ofType(g, "platform:k8s:Addons");
+        assert.equal(addons.length, 1);
+        for (const dep of ["cluster-aks", "cluster-workload"]) {
+            assert.ok(addons[0].dependencies.some((d) => d.endsWith(`::${dep}`)), `addons wait for ${dep}`);
+        }
+        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
+        const k8s = g.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+        assert.ok(k8s.length > 20);
+        for (const r of k8s) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the AKS provider`);
+        }
+        assert.deepEqual(ofType(g, "kubernetes:storage.k8s.io/v1:StorageClass"), [], "AKS's class is built in: nothing to create");
+        const monitoring = byName(g, "kubernetes:helm.sh/v3:Release", "addons-monitoring");
+        assert.ok(JSON.stringify(monitoring.inputs.values).includes('"storageClassName":"managed-csi-premium"'));
+    });
+});
+
+describe("azure cluster: prod (private API, on-demand pools, customer keys, phase one)", () => {
+    let g: ResourceGraph;
+    before(async () => {
+        g = await graphOf("prod-azure");
+    });
+
+    it("API: private cluster, AKS-managed private DNS, no public FQDN, no authorized ranges", () => {
+        assert.deepEqual(aksOf(g).apiServerAccessProfile, { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false });
+        assert.equal(g.outputs.clusterEndpointAccess, "private");
+        assert.match(String(g.outputs.clusterEndpoint), /\.privatelink\.westeurope\.azmk8s\.io:443$/);
+    });
+
+    it("pools: on-demand workload nodes, prod sizes, three zones; uptime SLA tier; node and OS disks with the customer key", () => {
+        const aks = aksOf(g);
+        const workload = poolOf(g);
+        assert.deepEqual([workload.scaleSetPriority, workload.scaleSetEvictionPolicy, workload.spotMaxPrice], ["Regular", undefined, undefined]);
+        assert.deepEqual([workload.vmSize, workload.minCount, workload.maxCount, workload.count], ["Standard_D8ds_v5", 3, 12, 3]);
+        assert.deepEqual(aks.agentPoolProfiles[0].availabilityZones, ["1", "2", "3"]);
+        assert.deepEqual(aks.sku, { name: "Base", tier: "Standard" });
+        assert.equal(aks.diskEncryptionSetID, byName(g, T.des, "keys-des").id);
+    });
+
+    it("hints: a Premium ZRS class with the stack's disk encryption set (the addons create it)", () => {
+        const hints = g.outputs.clusterHints as Record<string, any>;
+        assert.equal(hints.storageClass, "managed-csi-premium-cmk");
+        assert.deepEqual(hints.storageClassSpec, {
+            provisioner: "disk.csi.azure.com",
+            parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: byName(g, T.des, "keys-des").id, cachingMode: "ReadOnly" },
+        });
+    });
+
+    it("phase one: the provider exists but nothing is applied in the cluster (the API is private)", () => {
+        assert.equal(g.outputs.addonsEnabled, false);
+        assert.deepEqual(g.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
+        assert.equal(ofType(g, "pulumi:providers:kubernetes").length, 1);
+    });
+
+    it("phase two (addonsEnabled with the bastion tunnel): the addons install through a provider whose kubeconfig has the proxy, the exported one stays direct", async () => {
+        const v = await variantOf("prod-azure", { configOverrides: { "platform:addonsEnabled": true, "platform:kubeProxyUrl": "socks5://127.0.0.1:1080" } });
+        assert.equal(v.outputs.addonsEnabled, true);
+        const provider = byName(v, "pulumi:providers:kubernetes", "cluster-k8s");
+        const kc = JSON.parse(String(provider.inputs.kubeconfig));
+        assert.equal(kc.clusters[0].cluster["proxy-url"], "socks5://127.0.0.1:1080");
+        assert.equal(JSON.parse(String(v.outputs.clusterKubeconfig)).clusters[0].cluster["proxy-url"], undefined);
+        assert.equal(ofType(v, "kubernetes:storage.k8s.io/v1:StorageClass").length, 1, "the CMK class");
+    });
+});
+
+describe("azure cluster: admin groups", () => {
+    it("each Entra admin group gets cluster-admin through Azure RBAC (and is named in the AAD profile)", async () => {
+        const group = "0f0e0d0c-0b0a-4909-8807-060504030201";
+        const v = await variantOf("dev-azure", {
+            configOverrides: { "platform:cluster": { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"], adminGroupObjectIds: [group] } },
+        });
+        assert.deepEqual((byName(v, T.aks, "cluster-aks").inputs.aadProfile as Record<string, unknown>).adminGroupObjectIDs, [group]);
+        const grant = byName(v, T.role, "cluster-admin-0f0e0d0c").inputs;
+        assert.deepEqual([grant.principalId, grant.principalType], [group, "Group"]);
+        assert.equal(nameOfId(v, grant.scope), "cluster-aks");
+    });
+});
