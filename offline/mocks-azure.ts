@@ -51,6 +51,16 @@ const IDS: Readonly<Record<string, (i: Inputs, t: string) => [string, string]>> 
     "azure-native:network:NatGateway": (i, t) => [`${rgPath(i)}/providers/Microsoft.Network/natGateways/${need(i, "natGatewayName", t)}`, i.natGatewayName],
     "azure-native:network:NetworkInterface": (i, t) => [`${rgPath(i)}/providers/Microsoft.Network/networkInterfaces/${need(i, "networkInterfaceName", t)}`, i.networkInterfaceName],
     "azure-native:network:FlowLog": (i, t) => [`${rgPath(i)}/providers/Microsoft.Network/networkWatchers/${need(i, "networkWatcherName", t)}/flowLogs/${need(i, "flowLogName", t)}`, i.flowLogName],
+    "azure-native:network:PrivateEndpoint": (i, t) => [`${rgPath(i)}/providers/Microsoft.Network/privateEndpoints/${need(i, "privateEndpointName", t)}`, i.privateEndpointName],
+    "azure-native:network:PrivateDnsZoneGroup": (i, t) => [
+        `${rgPath(i)}/providers/Microsoft.Network/privateEndpoints/${need(i, "privateEndpointName", t)}/privateDnsZoneGroups/${need(i, "privateDnsZoneGroupName", t)}`,
+        i.privateDnsZoneGroupName,
+    ],
+    "azure-native:privatedns:PrivateZone": (i, t) => [`${rgPath(i)}/providers/Microsoft.Network/privateDnsZones/${need(i, "privateZoneName", t)}`, i.privateZoneName],
+    "azure-native:privatedns:VirtualNetworkLink": (i, t) => [
+        `${rgPath(i)}/providers/Microsoft.Network/privateDnsZones/${need(i, "privateZoneName", t)}/virtualNetworkLinks/${need(i, "virtualNetworkLinkName", t)}`,
+        i.virtualNetworkLinkName,
+    ],
     "azure-native:storage:StorageAccount": (i, t) => [`${rgPath(i)}/providers/Microsoft.Storage/storageAccounts/${need(i, "accountName", t)}`, i.accountName],
     "azure-native:storage:BlobServiceProperties": (i, t) => [`${rgPath(i)}/providers/Microsoft.Storage/storageAccounts/${need(i, "accountName", t)}/blobServices/default`, "default"],
     "azure-native:storage:BlobContainer": (i, t) => [
@@ -85,6 +95,18 @@ const STATES: Record<string, StateHandler> = {
         ipConfigurations: ((a.inputs.ipConfigurations as Inputs[] | undefined) ?? []).map((c) => ({ ...c, provisioningState: "Succeeded" })),
         macAddress: `00-0D-3A-${stableHex(a.name, 6).toUpperCase().match(/../g)!.join("-")}`,
     }),
+    // The endpoint's NIC takes the next free address of its subnet.
+    "azure-native:network:PrivateEndpoint": (a, ctx) => {
+        const subnet = ctx.stateById((a.inputs.subnet as Inputs | undefined)?.id);
+        if (!subnet?.addressPrefix) {
+            throw new Error(`offline mocks (azure): private endpoint ${a.name} in an unknown subnet`);
+        }
+        return {
+            customDnsConfigs: [{ ipAddresses: [ctx.nextAddress(String(subnet.addressPrefix))] }],
+            networkInterfaces: [{ id: `${rgPath(a.inputs)}/providers/Microsoft.Network/networkInterfaces/${String(a.inputs.privateEndpointName)}.nic.${mockGuid(a.name)}` }],
+            provisioningState: "Succeeded",
+        };
+    },
     "azure-native:storage:StorageAccount": (a) => ({
         primaryEndpoints: { blob: `https://${String(a.inputs.accountName)}.blob.core.windows.net/` },
         provisioningState: "Succeeded",

@@ -29,6 +29,7 @@ export class Backup extends pulumi.ComponentResource {
     readonly vaultName: pulumi.Output<string>;
     readonly policyId: pulumi.Output<string>;
     readonly snapshotAccountName: pulumi.Output<string>;
+    readonly snapshotAccountId: pulumi.Output<string>;
     readonly snapshotContainerName: pulumi.Output<string>;
     /** The container's ARM id: Vault's write role is scoped to it. */
     readonly snapshotContainerId: pulumi.Output<string>;
@@ -123,6 +124,7 @@ export class Backup extends pulumi.ComponentResource {
         this.vaultName = this.vault.name;
         this.policyId = this.policy.id;
         this.snapshotAccountName = account.name;
+        this.snapshotAccountId = account.id;
         this.snapshotContainerName = container.name;
         this.snapshotContainerId = container.id;
         this.registerOutputs({ vaultName: this.vaultName, policyId: this.policyId, snapshotAccountName: this.snapshotAccountName });

@@ -18,6 +18,7 @@ import { Backup } from "./backup";
 import { Bastion } from "./bastion";
 import { Cluster } from "./cluster";
 import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { PrivateEndpoints } from "./endpoints";
 import { Keys } from "./keyvault";
 import { azureZones, Network } from "./network";
 import { azurePlacement, ToolVm } from "./tool-vm";
@@ -90,6 +91,22 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         childOpts,
     );
     const backup = new Backup("backup", { ctx, retentionDays: config.backup.retentionDays, toolsSubnetId: network.privateSubnetIds.tools[0] }, childOpts);
+
+    if (config.network.privateEndpoints) {
+        new PrivateEndpoints(
+            "private-endpoints",
+            {
+                ctx,
+                vnetId: network.networkId,
+                subnetId: network.endpointsSubnetId,
+                targets: [
+                    { name: "keyvault", resourceId: keys.vaultId, groupId: "vault" },
+                    { name: "snapshots-blob", resourceId: backup.snapshotAccountId, groupId: "blob" },
+                ],
+            },
+            childOpts,
+        );
+    }
 
     const toolsCidr = network.subnetCidrs.tools;
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, azurePlacement(role, toolsCidr, zones)])) as Record<ToolVmRole, ReturnType<typeof azurePlacement>>;

@@ -184,4 +184,7 @@ export const AZURE_TAGGABLE: readonly string[] = [
     AZ.protectionPolicy,
     AZ.protectedItem,
     "azure-native:managedidentity:UserAssignedIdentity",
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:privatedns:PrivateZone",
+    "azure-native:privatedns:VirtualNetworkLink",
 ];

@@ -185,6 +185,39 @@ for (const stack of ["dev-azure", "prod-azure"]) {
     });
 }
 
+describe("azure network: private endpoints (where the profile turns them on)", () => {
+    it("dev has none; prod reaches the Key Vault and the snapshot blobs over endpoints in the endpoints subnet, named by linked privatelink zones", async () => {
+        assert.deepEqual(ofType(await graphOf("dev-azure"), "platform:azure:PrivateEndpoints"), []);
+        const g = await graphOf("prod-azure");
+        const pes = ofType(g, "azure-native:network:PrivateEndpoint");
+        assert.deepEqual(
+            pes.map((pe) => {
+                const conn = (pe.inputs.privateLinkServiceConnections as Record<string, any>[])[0];
+                return [pe.inputs.privateEndpointName, nameOfId(g, (pe.inputs.subnet as { id: string }).id), nameOfId(g, conn.privateLinkServiceId), conn.groupIds.join(",")];
+            }),
+            [
+                ["platform-prod-azure-pe-keyvault", "network-subnet-endpoints", "keys-vault", "vault"],
+                ["platform-prod-azure-pe-snapshots-blob", "network-subnet-endpoints", "backup-snapshots", "blob"],
+            ],
+        );
+        for (const pe of pes) {
+            const ip = (pe.state.customDnsConfigs as { ipAddresses: string[] }[])[0].ipAddresses[0];
+            assert.match(ip, /^10\.70\.255\.\d+$/, "an address in the endpoints subnet");
+        }
+        const zones = ofType(g, "azure-native:privatedns:PrivateZone").map((z) => z.inputs.privateZoneName);
+        assert.deepEqual(zones, ["privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net"]);
+        for (const link of ofType(g, "azure-native:privatedns:VirtualNetworkLink")) {
+            assert.equal(nameOfId(g, (link.inputs.virtualNetwork as { id: string }).id), "network-vnet");
+            assert.equal(link.inputs.registrationEnabled, false);
+        }
+        const groups = ofType(g, "azure-native:network:PrivateDnsZoneGroup").map((z) => [z.inputs.privateEndpointName, nameOfId(g, (z.inputs.privateDnsZoneConfigs as { privateDnsZoneId: string }[])[0].privateDnsZoneId)]);
+        assert.deepEqual(groups, [
+            ["platform-prod-azure-pe-keyvault", "private-endpoints-zone-vault"],
+            ["platform-prod-azure-pe-snapshots-blob", "private-endpoints-zone-blob"],
+        ]);
+    });
+});
+
 describe("azure network: the Network Watcher is referenced", () => {
     it("a stack naming a watcher the subscription does not have fails at the lookup (nothing creates one)", async () => {
         await assert.rejects(

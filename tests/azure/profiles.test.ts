@@ -13,6 +13,7 @@ function facts(g: ResourceGraph): Record<string, unknown> {
     return {
         zones: (g.outputs.zones as string[]).join(","),
         natGateways: ofType(g, T.nat).length,
+        privateEndpoints: ofType(g, "azure-native:network:PrivateEndpoint").length,
         api: aks.apiServerAccessProfile.enablePrivateCluster ? "private" : "restricted",
         workloadCapacity: workload.scaleSetPriority,
         aksTier: aks.sku.tier,
@@ -42,6 +43,7 @@ describe("azure: environment profiles", () => {
             dev: {
                 zones: "1,2",
                 natGateways: 1,
+                privateEndpoints: 0,
                 api: "restricted",
                 workloadCapacity: "Spot",
                 aksTier: "Free",
@@ -61,6 +63,7 @@ describe("azure: environment profiles", () => {
             staging: {
                 zones: "1,2,3",
                 natGateways: 1,
+                privateEndpoints: 2,
                 api: "restricted",
                 workloadCapacity: "Spot",
                 aksTier: "Free",
@@ -80,6 +83,7 @@ describe("azure: environment profiles", () => {
             prod: {
                 zones: "1,2,3",
                 natGateways: 1,
+                privateEndpoints: 2,
                 api: "private",
                 workloadCapacity: "Regular",
                 aksTier: "Standard",
