@@ -56,6 +56,25 @@ import { awsS3BucketRequireKmsEncryption } from "./rules/aws/aws-s3-bucket-requi
 import { awsS3BucketRequirePublicAccessBlock } from "./rules/aws/aws-s3-bucket-require-public-access-block";
 import { awsS3BucketRequireVersioningForBackups } from "./rules/aws/aws-s3-bucket-require-versioning-for-backups";
 import { awsS3BucketpublicaccessblockRequireAllBlocks } from "./rules/aws/aws-s3-bucketpublicaccessblock-require-all-blocks";
+import { gcpComputeDiskRequireSnapshotSchedule } from "./rules/gcp/gcp-compute-disk-require-snapshot-schedule";
+import { gcpComputeFirewallRequireLogging } from "./rules/gcp/gcp-compute-firewall-require-logging";
+import { gcpComputeFirewallRequireServiceAccountTargets } from "./rules/gcp/gcp-compute-firewall-require-service-account-targets";
+import { gcpComputeInstanceDisallowDefaultServiceAccount } from "./rules/gcp/gcp-compute-instance-disallow-default-service-account";
+import { gcpComputeInstanceRequireOsLogin } from "./rules/gcp/gcp-compute-instance-require-os-login";
+import { gcpComputeInstanceRequireShieldedVm } from "./rules/gcp/gcp-compute-instance-require-shielded-vm";
+import { gcpComputeNetworkRequireDefaultDenyIngress } from "./rules/gcp/gcp-compute-network-require-default-deny-ingress";
+import { gcpComputeSubnetworkRequireFlowLogs } from "./rules/gcp/gcp-compute-subnetwork-require-flow-logs";
+import { gcpComputeSubnetworkRequirePrivateGoogleAccess } from "./rules/gcp/gcp-compute-subnetwork-require-private-google-access";
+import { gcpContainerClusterDisallowLegacyAbac } from "./rules/gcp/gcp-container-cluster-disallow-legacy-abac";
+import { gcpContainerClusterRequirePrivateNodes } from "./rules/gcp/gcp-container-cluster-require-private-nodes";
+import { gcpContainerClusterRequireSecretsEncryption } from "./rules/gcp/gcp-container-cluster-require-secrets-encryption";
+import { gcpContainerClusterRequireShieldedNodes } from "./rules/gcp/gcp-container-cluster-require-shielded-nodes";
+import { gcpContainerClusterRequireWorkloadIdentity } from "./rules/gcp/gcp-container-cluster-require-workload-identity";
+import { gcpContainerClusterRestrictApiAccess } from "./rules/gcp/gcp-container-cluster-restrict-api-access";
+import { gcpContainerNodepoolDisallowDefaultServiceAccount } from "./rules/gcp/gcp-container-nodepool-disallow-default-service-account";
+import { gcpKmsCryptokeyRequireRotation } from "./rules/gcp/gcp-kms-cryptokey-require-rotation";
+import { gcpStorageBucketRequirePublicAccessPrevention } from "./rules/gcp/gcp-storage-bucket-require-public-access-prevention";
+import { gcpStorageBucketRequireUniformAccess } from "./rules/gcp/gcp-storage-bucket-require-uniform-access";
 import { kubernetesAppsWorkloadDisallowHostNetwork } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-network";
 import { kubernetesAppsWorkloadDisallowHostPath } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-path";
 import { kubernetesAppsWorkloadDisallowLatestImage } from "./rules/kubernetes/kubernetes-apps-workload-disallow-latest-image";
@@ -117,6 +136,25 @@ export const policies: readonly PlatformPolicy[] = [
     awsS3BucketRequirePublicAccessBlock,
     awsS3BucketRequireVersioningForBackups,
     awsS3BucketpublicaccessblockRequireAllBlocks,
+    gcpComputeDiskRequireSnapshotSchedule,
+    gcpComputeFirewallRequireLogging,
+    gcpComputeFirewallRequireServiceAccountTargets,
+    gcpComputeInstanceDisallowDefaultServiceAccount,
+    gcpComputeInstanceRequireOsLogin,
+    gcpComputeInstanceRequireShieldedVm,
+    gcpComputeNetworkRequireDefaultDenyIngress,
+    gcpComputeSubnetworkRequireFlowLogs,
+    gcpComputeSubnetworkRequirePrivateGoogleAccess,
+    gcpContainerClusterDisallowLegacyAbac,
+    gcpContainerClusterRequirePrivateNodes,
+    gcpContainerClusterRequireSecretsEncryption,
+    gcpContainerClusterRequireShieldedNodes,
+    gcpContainerClusterRequireWorkloadIdentity,
+    gcpContainerClusterRestrictApiAccess,
+    gcpContainerNodepoolDisallowDefaultServiceAccount,
+    gcpKmsCryptokeyRequireRotation,
+    gcpStorageBucketRequirePublicAccessPrevention,
+    gcpStorageBucketRequireUniformAccess,
     kubernetesAppsWorkloadDisallowHostNetwork,
     kubernetesAppsWorkloadDisallowHostPath,
     kubernetesAppsWorkloadDisallowLatestImage,

@@ -149,9 +149,9 @@ function gcpFirewallIngress(props: Record<string, unknown>): Ingress[] {
     const sources = noSource ? ["0.0.0.0/0"] : known(list(props.sourceRanges));
     const where = noSource ? "sourceRanges (unset: GCP applies the rule to 0.0.0.0/0)" : "sourceRanges";
     return list(props.allows).flatMap((allow, i) => {
-        const protocol = String(field(allow, "protocol") ?? "all").toLowerCase();
+        const protocol = isUnknown(allow) ? "unknown" : String(field(allow, "protocol") ?? "all").toLowerCase();
         const ports = list(field(allow, "ports"));
-        const unknownPorts = anyUnknown(field(allow, "protocol"), field(allow, "ports"), ...ports);
+        const unknownPorts = anyUnknown(allow, field(allow, "protocol"), field(allow, "ports"), ...ports);
         if (protocol === "all" || ports.length === 0) {
             return [{ where: `${where}, allows[${i}]`, sources, protocol, unknownPorts }];
         }

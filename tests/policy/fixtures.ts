@@ -8,6 +8,7 @@
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { PolicyReport, runPolicies } from "../../offline/policy";
 import { azureGoodSpecs } from "./fixtures-azure";
+import { gcpGoodSpecs } from "./fixtures-gcp";
 import { policies } from "../../policy-pack/policies";
 import type { PlatformPolicy } from "../../policy-pack/lib/policy";
 
@@ -226,6 +227,8 @@ export function goodSpecs(): Spec[] {
         },
         // AZURE BLOCK: a compliant Azure platform (tests/policy/fixtures-azure.ts).
         ...azureGoodSpecs(),
+        // GCP BLOCK: a compliant GCP platform (tests/policy/fixtures-gcp.ts).
+        ...gcpGoodSpecs(),
     ];
 }
 

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { policies } from "../../policy-pack/policies";
 import { AZURE_CASES } from "./cases-azure";
 import { AZURE_FIXTURE_SIZES } from "./fixtures-azure";
+import { GCP_CASES } from "./cases-gcp";
+import { GCP_FIXTURE_SIZES } from "./fixtures-gcp";
 import { COMMON_TAGS, goodStack, messages, remove, replace, runRule, spec, stackWith } from "./fixtures";
 
 type Specs = Parameters<Parameters<typeof stackWith>[0]>[0];
@@ -143,14 +145,14 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
         {
             mode: "instance type outside the allowlist",
             edit: (s) => (spec(s, "plat-jenkins").inputs.instanceType = "p4d.24xlarge"),
-            config: { allowedTypes: ["t3.micro", "m6i.large", ...AZURE_FIXTURE_SIZES] },
-            expected: [`plat-jenkins: instanceType p4d.24xlarge is not in this environment's allowlist (t3.micro, m6i.large, ${AZURE_FIXTURE_SIZES.join(", ")}). Pick an allowed type or extend allowedTypes.`],
+            config: { allowedTypes: ["t3.micro", "m6i.large", ...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES] },
+            expected: [`plat-jenkins: instanceType p4d.24xlarge is not in this environment's allowlist (t3.micro, m6i.large, ${[...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES].join(", ")}). Pick an allowed type or extend allowedTypes.`],
         },
         {
             mode: "node group instance type outside the allowlist",
             edit: (s) => (spec(s, "workers").inputs.instanceTypes = ["m6i.large", "x2iedn.32xlarge"]),
-            config: { allowedTypes: ["t3.micro", "m6i.large", ...AZURE_FIXTURE_SIZES] },
-            expected: [`workers: instanceTypes[1] x2iedn.32xlarge is not in this environment's allowlist (t3.micro, m6i.large, ${AZURE_FIXTURE_SIZES.join(", ")}). Pick an allowed type or extend allowedTypes.`],
+            config: { allowedTypes: ["t3.micro", "m6i.large", ...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES] },
+            expected: [`workers: instanceTypes[1] x2iedn.32xlarge is not in this environment's allowlist (t3.micro, m6i.large, ${[...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES].join(", ")}). Pick an allowed type or extend allowedTypes.`],
         },
         // Azure block: VM and AKS pool sizes.
         {
@@ -159,10 +161,10 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
                 spec(s, "az-vault-vm").inputs.hardwareProfile.vmSize = "Standard_M416ms_v2";
                 spec(s, "az-aks-workload").inputs.vmSize = "Standard_ND96asr_v4";
             },
-            config: { allowedTypes: ["t3.micro", "m6i.large", "m6i.xlarge", ...AZURE_FIXTURE_SIZES] },
+            config: { allowedTypes: ["t3.micro", "m6i.large", "m6i.xlarge", ...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES] },
             expected: [
-                `az-vault-vm: hardwareProfile.vmSize Standard_M416ms_v2 is not in this environment's allowlist (t3.micro, m6i.large, m6i.xlarge, ${AZURE_FIXTURE_SIZES.join(", ")}). Pick an allowed type or extend allowedTypes.`,
-                `az-aks-workload: vmSize Standard_ND96asr_v4 is not in this environment's allowlist (t3.micro, m6i.large, m6i.xlarge, ${AZURE_FIXTURE_SIZES.join(", ")}). Pick an allowed type or extend allowedTypes.`,
+                `az-vault-vm: hardwareProfile.vmSize Standard_M416ms_v2 is not in this environment's allowlist (t3.micro, m6i.large, m6i.xlarge, ${[...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES].join(", ")}). Pick an allowed type or extend allowedTypes.`,
+                `az-aks-workload: vmSize Standard_ND96asr_v4 is not in this environment's allowlist (t3.micro, m6i.large, m6i.xlarge, ${[...AZURE_FIXTURE_SIZES, ...GCP_FIXTURE_SIZES].join(", ")}). Pick an allowed type or extend allowedTypes.`,
             ],
         },
     ],
@@ -540,6 +542,8 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
     ],
     // AZURE BLOCK (tests/policy/cases-azure.ts).
     ...AZURE_CASES,
+    // GCP BLOCK (tests/policy/cases-gcp.ts).
+    ...GCP_CASES,
 };
 
 describe("policy rules: compliant fixture and one mutation per failure mode", () => {

@@ -30,7 +30,7 @@ const STACKS = fs.existsSync(path.join(ROOT, "stacks"))
 const MUST_JUDGE: Readonly<Record<string, readonly string[]>> = {
     aws: ["aws-ec2-instance-require-imdsv2", "aws-ec2-vpc-require-flow-logs"],
     // GCP block (issue 9).
-    gcp: ["all-compute-publicip-restrict-to-bastion-nat", "all-network-ingress-restrict-public-to-bastion-ssh"],
+    gcp: ["all-compute-publicip-restrict-to-bastion-nat", "all-network-ingress-restrict-public-to-bastion-ssh", "gcp-compute-subnetwork-require-flow-logs", "gcp-compute-disk-require-snapshot-schedule", "gcp-container-cluster-require-private-nodes"],
     // Azure block (issue 8).
     azure: ["all-compute-publicip-restrict-to-bastion-nat", "all-network-ingress-restrict-public-to-bastion-ssh", "azure-network-vnet-require-flow-logs", "azure-aks-cluster-restrict-api-access", "azure-compute-vm-require-trusted-launch", "azure-recoveryservices-protecteditem-require-tool-vm-coverage"],
 };

@@ -13,7 +13,7 @@ const configSchema = {
             items: { type: "string" as const, minLength: 1 },
             minItems: 1,
             uniqueItems: true,
-            default: ["t3.micro", "t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge", "Standard_B2s", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D4ds_v5", "Standard_D8ds_v5"],
+            default: ["t3.micro", "t3.small", "t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge", "Standard_B2s", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D4ds_v5", "Standard_D8ds_v5", "e2-small", "e2-medium", "e2-standard-2", "e2-standard-4", "n2-standard-4", "n2-standard-8"],
             description: "Instance types / VM sizes / machine types this environment may use (all clouds).",
         },
     },
