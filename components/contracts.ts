@@ -28,9 +28,12 @@ export interface NetworkOutputs {
     readonly cidr: string;
     /** Zone names the network spans, in subnet order. */
     readonly zones: readonly string[];
-    /** One per zone: NAT and bastion only. */
+    /**
+     * NAT and bastion only. One per zone where subnets are zonal (AWS); one regional subnet where
+     * they are not (Azure, GCP): zone redundancy then comes from the instances' zones.
+     */
     readonly publicSubnetIds: pulumi.Output<string>[];
-    /** One per zone per private tier. */
+    /** Per private tier: one per zone (AWS) or one regional subnet (Azure, GCP). */
     readonly privateSubnetIds: { readonly nodes: pulumi.Output<string>[]; readonly tools: pulumi.Output<string>[] };
 }
 
@@ -74,7 +77,7 @@ export interface ClusterOutputs {
     /** How pods get cloud identities: the OIDC issuer and, where the cloud has one, its provider id. */
     readonly workloadIdentity: {
         readonly issuerUrl: pulumi.Output<string>;
-        /** AWS: the IAM OIDC provider ARN (IRSA trust policies name it). */
+        /** AWS: the IAM OIDC provider ARN (IRSA trust policies name it). Azure: the issuer URL itself (federated credentials name it; there is no provider resource). */
         readonly providerId: pulumi.Output<string>;
     };
     /** Traffic from the nodes (and their pods) carries this identity: tool VMs allow it in. */

@@ -12,9 +12,9 @@ import type { ClusterHints } from "./kubernetes/hints";
 export interface ToolVmStackOutputs {
     readonly hostname: string;
     readonly privateIp: pulumi.Output<string>;
-    /** The VM's cloud identity (AWS: instance role ARN). */
+    /** The VM's cloud identity (AWS: instance role ARN; Azure: managed identity principal id). */
     readonly identity: pulumi.Output<string>;
-    /** The VM's firewall identity (AWS: security group id). */
+    /** The VM's firewall identity (AWS: security group id; Azure: application security group id). */
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly dataDiskId: pulumi.Output<string>;
@@ -35,6 +35,7 @@ export interface PlatformOutputs {
     readonly bastionSshUser: string;
     /** Secret. */
     readonly bastionPrivateKeyPem: pulumi.Output<string>;
+    /** The bastion's firewall identity (AWS: security group; Azure: application security group). */
     readonly bastionSecurityGroupId: pulumi.Output<string>;
     readonly bastionPrivateIp: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
@@ -45,17 +46,18 @@ export interface PlatformOutputs {
     /** Secret. Exec-based (cloud CLI tokens): no credential inside, but it maps the cluster. */
     readonly clusterKubeconfig: pulumi.Output<string>;
     readonly clusterOidcIssuerUrl: pulumi.Output<string>;
-    /** AWS: the IAM OIDC provider ARN IRSA roles trust. */
+    /** AWS: the IAM OIDC provider ARN IRSA roles trust. Azure: the issuer URL (no provider resource). */
     readonly clusterOidcProviderArn: pulumi.Output<string>;
-    /** Firewall identity of the nodes (AWS: the stack's node security group). */
+    /** Firewall identity of the nodes (AWS: the stack's node security group; Azure: the nodes' ASG). */
     readonly clusterNodeSecurityGroupId: pulumi.Output<string>;
-    /** AWS: the EKS-created cluster security group. */
+    /** AWS: the EKS-created cluster security group. Azure: the AKS cluster's resource id. */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly clusterHints: ClusterHints;
     readonly toolVms: Readonly<Record<ToolVmRole, ToolVmStackOutputs>>;
     readonly backupVaultName: pulumi.Output<string>;
+    /** Where Vault uploads raft snapshots (AWS: bucket; Azure: `<storage account>/<container>`). */
     readonly vaultSnapshotBucket: pulumi.Output<string>;
-    /** ARN of the Wazuh enrollment password's secret (the reference, not the value). */
+    /** The Wazuh enrollment password's secret, by reference (AWS: ARN; Azure: Key Vault secret id), never the value. */
     readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
 }
 
