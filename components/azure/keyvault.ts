@@ -1,9 +1,15 @@
 /**
- * `platform:azure:Keys`: the platform's Key Vault and what lives in it: the AKS KMS key (etcd
- * secrets encryption), Vault's unseal key, the disk encryption key and set (prod), and the Wazuh
- * enrollment password. RBAC authorization (no access policies: every right is a scoped role
- * assignment), purge protection on, firewall closed except to the platform's private subnets and
- * trusted Azure services.
+ * `platform:azure:Keys`: the platform's Key Vaults and what lives in them. Both use RBAC
+ * authorization (no access policies: every right is a scoped role assignment) and purge protection.
+ *
+ * - The platform vault: Vault's unseal key, the disk encryption key and set (prod), the Wazuh
+ *   enrollment password. Firewall closed except to the platform's private subnets (service
+ *   endpoints; private endpoints where the profile enables them) and trusted Azure services.
+ * - The AKS KMS vault: only the etcd encryption key. AKS's KMS plugin (public key vault mode,
+ *   reached through Konnectivity) does not support a key vault firewall that admits selected
+ *   networks (learn.microsoft.com/azure/aks/use-kms-etcd-encryption, limitations), so this vault
+ *   keeps public network access and holds nothing but that key; only the cluster identity may use
+ *   it. Closing it needs API Server VNet Integration and the private key vault mode.
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -49,44 +55,49 @@ export class Keys extends pulumi.ComponentResource {
         const { ctx } = args;
         const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect: ctx.protect };
-        const vaultName = keyVaultName(ctx.prefix, "kv", ctx.subscriptionId);
-        const vault = new keyvault.Vault(
-            `${name}-vault`,
-            {
-                ...common,
-                vaultName,
-                properties: {
-                    tenantId: ctx.tenantId,
-                    sku: { family: "A", name: "standard" },
-                    enableRbacAuthorization: true,
-                    enableSoftDelete: true,
-                    softDeleteRetentionInDays: args.softDeleteRetentionDays,
-                    // Cannot be turned off once on: a deleted key stays recoverable for the whole
-                    // retention, so nobody can destroy the data it protects in one step.
-                    enablePurgeProtection: true,
-                    enabledForDeployment: false,
-                    enabledForTemplateDeployment: false,
-                    enabledForDiskEncryption: false,
-                    publicNetworkAccess: "Enabled",
-                    networkAcls: {
-                        defaultAction: "Deny",
-                        bypass: "AzureServices",
-                        virtualNetworkRules: args.allowedSubnetIds.map((id) => ({ id, ignoreMissingVnetServiceEndpoint: false })),
+        const makeVault = (logical: string, vaultName: string, networkAcls: Record<string, unknown>, purpose: string) =>
+            new keyvault.Vault(
+                `${name}-${logical}`,
+                {
+                    ...common,
+                    vaultName,
+                    properties: {
+                        tenantId: ctx.tenantId,
+                        sku: { family: "A", name: "standard" },
+                        enableRbacAuthorization: true,
+                        enableSoftDelete: true,
+                        softDeleteRetentionInDays: args.softDeleteRetentionDays,
+                        // Cannot be turned off once on: a deleted key stays recoverable for the whole
+                        // retention, so nobody can destroy the data it protects in one step.
+                        enablePurgeProtection: true,
+                        enabledForDeployment: false,
+                        enabledForTemplateDeployment: false,
+                        enabledForDiskEncryption: false,
+                        publicNetworkAccess: "Enabled",
+                        networkAcls,
                     },
+                    tags: tagsFor(ctx, vaultName, { purpose }),
                 },
-                tags: tagsFor(ctx, vaultName),
-            },
-            stateful,
+                stateful,
+            );
+        const vault = makeVault(
+            "vault",
+            keyVaultName(ctx.prefix, "kv", ctx.subscriptionId),
+            { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: args.allowedSubnetIds.map((id) => ({ id, ignoreMissingVnetServiceEndpoint: false })) },
+            "platform-secrets",
         );
-        // The deployer creates keys and the secret value: data-plane rights on this vault only.
+        // AKS KMS (public key vault mode) cannot pass a selected-networks firewall: see above.
+        const kmsVault = makeVault("kms-vault", keyVaultName(ctx.prefix, "kms", ctx.subscriptionId), { defaultAction: "Allow", bypass: "AzureServices" }, "aks-kms");
+        // The deployer creates keys and the secret value: data-plane rights on these vaults only.
         const deployerAccess = roleAssignment(`${name}-deployer-admin`, ctx, { scope: vault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this });
+        const deployerKmsAccess = roleAssignment(`${name}-deployer-kms-admin`, ctx, { scope: kmsVault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this });
 
-        const rsaKey = (key: string, purpose: string, keyOps: string[]) =>
+        const rsaKey = (key: string, purpose: string, keyOps: string[], inVault: keyvault.Vault = vault, access: pulumi.Resource = deployerAccess) =>
             new keyvault.Key(
                 `${name}-${key}`,
                 {
                     resourceGroupName: ctx.resourceGroupName,
-                    vaultName: vault.name,
+                    vaultName: inVault.name,
                     keyName: key,
                     properties: {
                         kty: "RSA",
@@ -101,9 +112,9 @@ export class Keys extends pulumi.ComponentResource {
                     },
                     tags: tagsFor(ctx, resourceName(ctx.prefix, key), { purpose }),
                 },
-                { ...stateful, dependsOn: [deployerAccess] },
+                { ...stateful, dependsOn: [access] },
             );
-        const aksKey = rsaKey("aks-kms", "aks-etcd-encryption", ["encrypt", "decrypt"]);
+        const aksKey = rsaKey("aks-kms", "aks-etcd-encryption", ["encrypt", "decrypt"], kmsVault, deployerKmsAccess);
         const unsealKey = rsaKey("vault-unseal", "vault-auto-unseal", ["wrapKey", "unwrapKey"]);
 
         const password = new random.RandomPassword(`${name}-enrollment-password`, { length: 32, special: false }, { parent: this });

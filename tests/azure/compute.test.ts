@@ -92,6 +92,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
         it("role assignments: exactly these (least privilege, each scoped to one object)", () => {
             assert.deepEqual(roleAssignments(g), [
                 "Azure Kubernetes Service RBAC Cluster Admin on cluster-aks to deployer",
+                "Key Vault Administrator on keys-kms-vault to deployer",
                 "Key Vault Administrator on keys-vault to deployer",
                 ...(prod ? ["Key Vault Crypto Service Encryption User on keys-disks to keys-des"] : []),
                 "Key Vault Crypto User on keys-aks-kms to cluster-identity",
@@ -125,11 +126,26 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.match(String(kv.inputs.vaultName), /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/);
             const keys = ofType(g, T.key).map((k) => [k.inputs.keyName, (k.inputs.properties as Record<string, unknown>).kty, (k.inputs.properties as Record<string, unknown>).keySize]);
             assert.deepEqual(keys, [["aks-kms", "RSA", 3072], ["vault-unseal", "RSA", 3072], ...(prod ? [["disks", "RSA", 3072]] : [])]);
-            // Keys and the secret are written after the deployer holds data-plane rights.
+            const inVault = (k: string) => nameOfId(g, `${String(byName(g, T.key, `keys-${k}`).id).split("/keys/")[0]}`);
+            assert.deepEqual([inVault("aks-kms"), inVault("vault-unseal")], ["keys-kms-vault", "keys-vault"]);
+            // Keys and the secret are written after the deployer holds data-plane rights on their vault.
             const admin = byName(g, T.role, "keys-deployer-admin").urn;
+            const kmsAdmin = byName(g, T.role, "keys-deployer-kms-admin").urn;
             for (const r of [...ofType(g, T.key), ...ofType(g, T.secret)]) {
-                assert.ok(r.dependencies.includes(admin), `${r.name} waits for the deployer's role`);
+                assert.ok(r.dependencies.includes(r.name === "keys-aks-kms" ? kmsAdmin : admin), `${r.name} waits for the deployer's role`);
             }
+        });
+
+        it("AKS KMS vault: holds only the etcd key, RBAC and purge protection, public network access (AKS's public key vault mode cannot pass a selected-networks firewall)", () => {
+            const kv = byName(g, T.keyVault, "keys-kms-vault");
+            const p = kv.inputs.properties as Record<string, any>;
+            assert.deepEqual([p.enableRbacAuthorization, p.enablePurgeProtection, p.softDeleteRetentionInDays, p.accessPolicies], [true, true, prod ? 90 : 7, undefined]);
+            assert.deepEqual(p.networkAcls, { defaultAction: "Allow", bypass: "AzureServices" });
+            const keysIn = ofType(g, T.key).filter((k) => String(k.id).startsWith(`${String(kv.id)}/`));
+            assert.deepEqual(keysIn.map((k) => k.name), ["keys-aks-kms"]);
+            // Only the cluster identity may use it (and the deployer administers it).
+            const onKms = roleAssignments(g).filter((l) => l.includes(" on keys-aks-kms ") || l.includes(" on keys-kms-vault "));
+            assert.deepEqual(onKms, ["Key Vault Administrator on keys-kms-vault to deployer", "Key Vault Crypto User on keys-aks-kms to cluster-identity"]);
         });
 
         it("snapshot store: public access off, Entra-only, TLS 1.2+, versioning and soft delete for the retention, tools subnet only", () => {
@@ -195,6 +211,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "keys-des",
                 "keys-disks",
                 "keys-enrollment-secret",
+                "keys-kms-vault",
                 "keys-vault",
                 "keys-vault-unseal",
                 "network-flow-logs-storage",

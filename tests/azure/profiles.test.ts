@@ -89,7 +89,7 @@ describe("azure: environment profiles", () => {
                 aksTier: "Standard",
                 systemPool: "3-5",
                 workloadPool: "3-12",
-                protectedResources: 27,
+                protectedResources: 28,
                 resourceGroupLock: 1,
                 customerDiskKey: 1,
                 keyVaultSoftDeleteDays: 90,
