@@ -151,7 +151,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         const built = buildCluster(name, args, this);
         this.name = built.cluster.name;
         this.endpoint = pulumi.interpolate`https://${built.cluster.endpoint}`;
-        this.version = pulumi.output(args.version);
+        // What the control plane actually runs (the channel may be ahead of the configured floor), as a minor.
+        this.version = built.cluster.masterVersion.apply((v) => v.split(".").slice(0, 2).join("."));
         this.kubeconfig = built.kubeconfig;
         this.provider = built.provider;
         this.workloadIdentity = {

@@ -196,8 +196,9 @@ function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resourc
                 // which has its own address.
                 sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
                 subnetworks: [
-                    { name: subnets.nodes.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] },
-                    { name: subnets.tools.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] },
+                    // The provider wants the subnets' self links here.
+                    { name: subnets.nodes.selfLink, sourceIpRangesToNats: ["ALL_IP_RANGES"] },
+                    { name: subnets.tools.selfLink, sourceIpRangesToNats: ["ALL_IP_RANGES"] },
                 ],
                 enableEndpointIndependentMapping: false,
                 logConfig: { enable: true, filter: NAT_LOG_FILTER[args.environment] },

@@ -68,6 +68,8 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.deepEqual(c.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } });
             assert.equal(c.removeDefaultNodePool, true);
             assert.deepEqual(c.releaseChannel, { channel: RELEASE_CHANNEL[env] });
+            assert.equal(c.minMasterVersion, "1.35", "the configured version is the floor; the channel picks patches");
+            assert.equal(g.outputs.clusterVersion, "1.35", "the output is the running minor (masterVersion)");
             assert.equal(RELEASE_CHANNEL.prod, "STABLE");
             assert.equal(c.deletionProtection, prod);
             assert.equal(r.protect, prod);
