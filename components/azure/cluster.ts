@@ -81,7 +81,13 @@ export function apiServerAccess(access: EndpointAccess, authorized: pulumi.Input
     }
 }
 
-/** Spot settings of a pool (AKS taints Spot nodes itself: kubernetes.azure.com/scalesetpriority=spot). */
+/**
+ * Spot settings of a pool. AKS taints Spot nodes itself (kubernetes.azure.com/scalesetpriority=spot:NoSchedule)
+ * and the system pool carries CriticalAddonsOnly, so in Spot environments (dev, staging) pods
+ * without a Spot toleration have no node to run on. OPEN: the cloud-neutral addons set no
+ * tolerations; they need one from the hints (proposed: `ClusterHints.workloadTolerations`),
+ * or the Spot environments a small on-demand user pool. Offline runs cannot show this.
+ */
 export function priorityOf(pool: NodePoolConfig): { scaleSetPriority: "Regular" } | { scaleSetPriority: "Spot"; scaleSetEvictionPolicy: "Delete"; spotMaxPrice: number } {
     switch (pool.capacity) {
         case "onDemand":
@@ -146,7 +152,9 @@ export function aksHints(networkCidr: string, nodesCidr: string, diskEncryptionS
             : {}),
         loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
         workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
-        // The private cluster's API endpoint lives in the VNet.
+        // A private cluster's API endpoint lives in the VNet. OPEN for `restricted` (public API):
+        // pods reach the API at its public address, which no CIDR known before deployment covers;
+        // API Server VNet Integration would give both modes a private API address in the VNet.
         apiServerCidrs: [networkCidr],
         nodeCidrs: [nodesCidr],
     };
