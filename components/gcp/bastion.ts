@@ -38,6 +38,8 @@ export interface GcpBastionArgs {
     readonly machineType: string;
     /** The Ubuntu image (self link) from the getImage invoke. */
     readonly image: pulumi.Input<string>;
+    /** CMEK for the boot disk, and what must exist before a disk can name it (the agent's grant). */
+    readonly disksKey: { readonly id: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** cloud-init user data (hardening, node_exporter, Wazuh agent). */
     readonly userData: pulumi.Input<string>;
     /** Who runs `pulumi up` (email): the generated key goes to their OS Login profile. */
@@ -108,7 +110,7 @@ function buildBastion(name: string, args: GcpBastionArgs, parent: pulumi.Resourc
             zone: args.zone,
             machineType: args.machineType,
             description: "Bastion: SSH from the allowlist only, OS Login",
-            bootDisk: { autoDelete: true, initializeParams: { image: args.image, size: 20, type: "pd-balanced", labels: nameLabels(`${hostname}-boot`, { role: "bastion" }) } },
+            bootDisk: { autoDelete: true, kmsKeySelfLink: args.disksKey.id, initializeParams: { image: args.image, size: 20, type: "pd-balanced", labels: nameLabels(`${hostname}-boot`, { role: "bastion" }) } },
             networkInterfaces: [{ subnetwork: args.subnetId, accessConfigs: [{ natIp: address.address, networkTier: "PREMIUM" }] }],
             serviceAccount: { email: sa.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
             shieldedInstanceConfig: { ...SHIELDED_VM },
@@ -119,7 +121,7 @@ function buildBastion(name: string, args: GcpBastionArgs, parent: pulumi.Resourc
         },
         {
             ...opts,
-            dependsOn: [...(args.dependsOn ?? []), ...sa.grants],
+            dependsOn: [...(args.dependsOn ?? []), ...sa.grants, ...args.disksKey.ready],
             // A newer image must not silently replace the bastion; unattended-upgrades patches it
             // in place, and a rebuild is a deliberate `--replace`.
             ignoreChanges: ["bootDisk.initializeParams.image"],

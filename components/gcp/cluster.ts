@@ -31,6 +31,8 @@ import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
 export const RELEASE_CHANNEL: Readonly<Record<Environment, "RAPID" | "REGULAR" | "STABLE">> = { dev: "REGULAR", staging: "REGULAR", prod: "STABLE" };
 /** Taint keeping the system pool for critical add-ons (kube-dns and GKE's agents tolerate it). */
 export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+/** The StorageClass the addons create for persistent volumes (pd-balanced on the disks key). */
+export const CMEK_STORAGE_CLASS = "pd-balanced-cmek";
 /** Nodes reach Google APIs with the node SA's IAM roles; scopes stay broad as Google recommends. */
 export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"] as const;
 
@@ -43,10 +45,12 @@ export function gkeServiceAgent(projectNumber: string): string {
 }
 
 /** The hints the cloud-agnostic addons get from GKE. */
-export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string): ClusterHints {
+export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>): ClusterHints {
     return {
-        // Built into GKE (PD CSI, pd-balanced); persistent disks are always encrypted at rest.
-        storageClass: "standard-rwo",
+        // GKE's built-in standard-rwo encrypts with Google's keys: the addons create this class on
+        // the platform's disks key (PD CSI; the Compute Engine agent holds the grant).
+        storageClass: CMEK_STORAGE_CLASS,
+        storageClassSpec: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-balanced", "disk-encryption-kms-key": disksKeyId, "csi.storage.k8s.io/fstype": "ext4" } },
         loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
         workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
         apiServerCidrs: [controlPlaneCidr],
@@ -122,6 +126,8 @@ export interface GcpClusterArgs {
     readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
     /** The Cloud KMS key (id) for application-layer secrets encryption. */
     readonly secretsKeyId: pulumi.Input<string>;
+    /** CMEK for node boot disks and PD CSI volumes, and the Compute Engine agent's grant on it. */
+    readonly disksKey: { readonly id: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** Labels for the cluster and node VMs (the provider's defaultLabels do not reach resourceLabels). */
     readonly labels: Readonly<Record<string, string>>;
     readonly protect: boolean;
@@ -164,7 +170,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.serviceAgent = gkeServiceAgent(args.projectNumber);
         this.apiIdentity = { kind: "gcpServiceAccount", id: pulumi.output(this.serviceAgent) };
         this.endpointAccess = args.endpointAccess;
-        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr);
+        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id);
         this.workloadsReady = built.nodePools;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
     }
@@ -225,6 +231,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
         shieldedInstanceConfig: shieldedNodes,
         workloadMetadataConfig: { mode: "GKE_METADATA" },
         metadata: { "disable-legacy-endpoints": "true" },
+        bootDiskKmsKey: args.disksKey.id,
     };
     const cluster = new gcp.container.Cluster(
         child("gke"),
@@ -269,7 +276,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
         {
             ...opts,
             protect: args.protect,
-            dependsOn: [...(args.dependsOn ?? []), keyGrant, ...nodeSa.grants],
+            dependsOn: [...(args.dependsOn ?? []), keyGrant, ...nodeSa.grants, ...args.disksKey.ready],
             // The default pool's config only matters for the moment it exists.
             ignoreChanges: ["nodeConfig", "initialNodeCount"],
         },

@@ -102,7 +102,9 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     );
     const cidrs = regionalSubnetCidrs(config.network.subnets);
 
-    const keys = new Keys("keys", { prefix: config.prefix, location: config.region, protect, ...apis }, childOpts);
+    const keys = new Keys("keys", { prefix: config.prefix, projectNumber: projectInfo.number, location: config.region, protect, ...apis }, childOpts);
+    // Customer-managed encryption for every persistent disk (VMs, nodes, cluster volumes).
+    const disksKey = { id: keys.keys.disks.id, ready: [keys.disksKeyGrant] };
     const backup = new Backup("backup", { project, prefix: config.prefix, region: config.region, retentionDays: config.backup.retentionDays, protect, ...apis }, childOpts);
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, region: config.region, protect, ...apis }, childOpts);
 
@@ -120,6 +122,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             allowedCidrs: config.bastion.allowedCidrs,
             machineType: config.bastion.instanceType,
             image: image.selfLink,
+            disksKey,
             userData: renderBootstrap("bastion", {
                 cloud: "gcp",
                 hostname: gcpName(config.prefix, "bastion"),
@@ -148,6 +151,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         machineType: config.toolVms.instanceType,
         image: image.selfLink,
         snapshotPolicyId: backup.snapshotPolicyId,
+        disksKey,
         enrollmentSecret: { id: enrollment.id, secretId: enrollment.secretId },
         deployerEmail,
         protect,
@@ -188,6 +192,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             bastionSubnetCidr: cidrs.public,
             nodePools: config.cluster.nodePools,
             secretsKeyId: keys.keys["gke-secrets"].id,
+            disksKey,
             labels: config.tags,
             protect,
             kubeProxyUrl: config.addons.proxyUrl,

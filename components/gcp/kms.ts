@@ -11,10 +11,20 @@ import { gcpName, nameLabels } from "./labels";
 /** Rotation period (90 days, in seconds as Cloud KMS takes it). */
 export const KEY_ROTATION_PERIOD = "7776000s";
 /** Key purposes the platform creates. */
-export type KeyPurpose = "gke-secrets" | "vault-unseal";
+export type KeyPurpose = "gke-secrets" | "vault-unseal" | "disks";
+
+/** The Compute Engine service agent: it encrypts persistent disks (VMs, GKE nodes, PD CSI volumes) with our key. */
+export function computeServiceAgent(projectNumber: string): string {
+    if (!/^\d+$/.test(projectNumber)) {
+        throw new Error(`computeServiceAgent: ${JSON.stringify(projectNumber)} is not a project NUMBER`);
+    }
+    return `service-${projectNumber}@compute-system.iam.gserviceaccount.com`;
+}
 
 export interface GcpKeysArgs {
     readonly prefix: string;
+    /** Project NUMBER (getProject invoke): names the Compute Engine service agent. */
+    readonly projectNumber: string;
     /** Key ring location: the stack's region (keys stay next to what they protect). */
     readonly location: string;
     readonly protect: boolean;
@@ -25,6 +35,8 @@ export class Keys extends pulumi.ComponentResource {
     readonly keyRing: gcp.kms.KeyRing;
     readonly keyRingName: pulumi.Output<string>;
     readonly keys: Readonly<Record<KeyPurpose, gcp.kms.CryptoKey>>;
+    /** The Compute Engine agent's grant on the disks key: every CMEK disk waits for it. */
+    readonly disksKeyGrant: gcp.kms.CryptoKeyIAMMember;
 
     constructor(name: string, args: GcpKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:gcp:Keys", name, {}, opts);
@@ -45,7 +57,18 @@ export class Keys extends pulumi.ComponentResource {
                 },
                 stateful,
             );
-        this.keys = { "gke-secrets": key("gke-secrets", "gke-secrets-encryption"), "vault-unseal": key("vault-unseal", "vault-auto-unseal") };
+        this.keys = {
+            "gke-secrets": key("gke-secrets", "gke-secrets-encryption"),
+            "vault-unseal": key("vault-unseal", "vault-auto-unseal"),
+            disks: key("disks", "persistent-disk-encryption"),
+        };
+        // Disks are created by Compute Engine on our behalf: its agent must be able to use the key
+        // BEFORE any disk names it, or the disk creation fails.
+        this.disksKeyGrant = new gcp.kms.CryptoKeyIAMMember(
+            `${name}-disks-compute-agent`,
+            { cryptoKeyId: this.keys.disks.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: `serviceAccount:${computeServiceAgent(args.projectNumber)}` },
+            { parent: this, dependsOn: [...(args.dependsOn ?? [])] },
+        );
         this.keyRingName = this.keyRing.name;
         this.registerOutputs({ keyRing: this.keyRing.id });
     }

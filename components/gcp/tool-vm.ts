@@ -66,6 +66,8 @@ export type GcpToolVmArgs = ToolVmRoleArgs & {
     readonly machineType: string;
     /** Ubuntu image self link (getImage invoke). */
     readonly image: pulumi.Input<string>;
+    /** CMEK for both disks, and what must exist before a disk can name it (the agent's grant). */
+    readonly disksKey: { readonly id: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** The daily snapshot schedule, attached to both disks. */
     readonly snapshotPolicyId: pulumi.Input<string>;
     /** The Wazuh enrollment secret (id for the grant, short secretId for the bootstrap). */
@@ -141,16 +143,18 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     }
 
     const labels = nameLabels(hostname, { role });
+    const diskOpts: pulumi.CustomResourceOptions = { ...stateful, dependsOn: [...(args.dependsOn ?? []), ...args.disksKey.ready] };
+    const diskEncryptionKey = { kmsKeySelfLink: args.disksKey.id };
     const bootDisk = new gcp.compute.Disk(
         child("boot"),
-        { name: `${hostname}-boot`, zone: args.zone, image: args.image, size: BOOT_DISK_GB, type: "pd-balanced", resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-boot`, { role }) },
+        { name: `${hostname}-boot`, zone: args.zone, image: args.image, size: BOOT_DISK_GB, type: "pd-balanced", diskEncryptionKey, resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-boot`, { role }) },
         // A newer image must not replace the boot disk on an unrelated update.
-        { ...stateful, ignoreChanges: ["image"] },
+        { ...diskOpts, ignoreChanges: ["image"] },
     );
     const dataDisk = new gcp.compute.Disk(
         child("data"),
-        { name: `${hostname}-data`, zone: args.zone, size: args.dataDiskSizeGb ?? DATA_DISK_GB[role], type: "pd-balanced", resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-data`, { role }) },
-        stateful,
+        { name: `${hostname}-data`, zone: args.zone, size: args.dataDiskSizeGb ?? DATA_DISK_GB[role], type: "pd-balanced", diskEncryptionKey, resourcePolicies: [args.snapshotPolicyId], labels: nameLabels(`${hostname}-data`, { role }) },
+        diskOpts,
     );
 
     const common = {

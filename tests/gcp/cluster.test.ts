@@ -98,6 +98,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.deepEqual(n.workloadMetadataConfig, { mode: "GKE_METADATA" });
                 assert.deepEqual(n.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
                 assert.deepEqual(n.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+                assert.equal(n.bootDiskKmsKey, byName(g, G.key, "keys-disks").id, "CMEK node boot disks");
                 assert.equal(n.spot, pool === "workload" && !prod);
                 assert.deepEqual(n.taints, pool === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : []);
                 assert.equal(p.autoscaling.locationPolicy, "BALANCED");
@@ -119,7 +120,11 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
             assert.equal(kc.users[0].user.exec.provideClusterInfo, true);
             assert.deepEqual(g.outputs.clusterHints, {
-                storageClass: "standard-rwo",
+                storageClass: "pd-balanced-cmek",
+                storageClassSpec: {
+                    provisioner: "pd.csi.storage.gke.io",
+                    parameters: { type: "pd-balanced", "disk-encryption-kms-key": byName(g, G.key, "keys-disks").id, "csi.storage.k8s.io/fstype": "ext4" },
+                },
                 loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
                 workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
                 apiServerCidrs: [controlPlane],
@@ -145,6 +150,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.ok(addons.dependencies.includes(byName(g, G.nodePool, pool).urn), `addons wait for ${pool}`);
             }
             assert.ok(!JSON.stringify(g.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs)).includes("aws-load-balancer"), "no AWS hints leak in");
+            const classes = ofType(g, "kubernetes:storage.k8s.io/v1:StorageClass");
+            assert.deepEqual(
+                classes.map((c) => [(c.inputs.metadata as Record<string, unknown>).name, c.inputs.provisioner, (c.inputs.parameters as Record<string, unknown>)["disk-encryption-kms-key"]]),
+                [["pd-balanced-cmek", "pd.csi.storage.gke.io", byName(g, G.key, "keys-disks").id]],
+                "volumes on the platform's disks key",
+            );
         });
     });
 }

@@ -9,7 +9,7 @@ import { KEY_ROTATION_PERIOD } from "../../components/gcp/kms";
 import { labelValue, serviceAccountId, snapshotBucketName, toLabels } from "../../components/gcp/labels";
 import { hostAddress } from "../../components/gcp/tool-vm";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
-import { MOCK_GCP_DEPLOYER } from "../../offline/mocks-gcp";
+import { MOCK_GCP_DEPLOYER, mockProjectNumber } from "../../offline/mocks-gcp";
 import { byId, childList, G, graphOf } from "./fixtures";
 
 const SHIELDED = { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true };
@@ -47,6 +47,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.match(i.metadata["user-data"], /^#cloud-config\n/);
             assert.equal(i.serviceAccount.email, byName(g, G.sa, "bastion-sa").state.email);
             assert.equal(i.canIpForward, false);
+            assert.equal(i.bootDisk.kmsKeySelfLink, byName(g, G.key, "keys-disks").id, "CMEK boot disk");
             assert.match(i.bootDisk.initializeParams.image, /\/projects\/ubuntu-os-cloud\/global\/images\/ubuntu-2404-noble-amd64-v\d{8}$/);
             assert.deepEqual(byName(g, G.osLoginKey, "bastion-oslogin-key").inputs.user, MOCK_GCP_DEPLOYER);
             assert.equal(g.outputs.bastionSshUser, "platform_deployer_example_com");
@@ -98,8 +99,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const policy = byName(g, G.resourcePolicy, "backup-daily-snapshots");
             const disks = ofType(g, G.disk);
             assert.equal(disks.length, 6);
+            const disksKey = byName(g, G.key, "keys-disks");
+            const agentGrant = byName(g, G.keyIam, "keys-disks-compute-agent");
             for (const d of disks) {
                 assert.deepEqual(d.inputs.resourcePolicies, [policy.id], d.name);
+                assert.deepEqual(d.inputs.diskEncryptionKey, { kmsKeySelfLink: disksKey.id }, `${d.name}: CMEK`);
+                assert.ok(d.dependencies.includes(agentGrant.urn), `${d.name} waits for the Compute Engine agent's grant`);
                 assert.equal(d.protect, prod, d.name);
                 assert.equal(d.inputs.type, "pd-balanced");
             }
@@ -135,7 +140,18 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
         });
 
         it("keys: one ring, two rotated keys; the ring and keys protected in prod", () => {
-            assert.deepEqual(childList(g, "platform:gcp:Keys", "keys"), ["kms/cryptoKey:CryptoKey keys-gke-secrets", "kms/cryptoKey:CryptoKey keys-vault-unseal", "kms/keyRing:KeyRing keys-ring"]);
+            assert.deepEqual(childList(g, "platform:gcp:Keys", "keys"), [
+                "kms/cryptoKey:CryptoKey keys-disks",
+                "kms/cryptoKey:CryptoKey keys-gke-secrets",
+                "kms/cryptoKey:CryptoKey keys-vault-unseal",
+                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember keys-disks-compute-agent",
+                "kms/keyRing:KeyRing keys-ring",
+            ]);
+            const grant = byName(g, G.keyIam, "keys-disks-compute-agent");
+            assert.deepEqual(
+                [grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member],
+                [byName(g, G.key, "keys-disks").id, "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:service-${mockProjectNumber(project)}@compute-system.iam.gserviceaccount.com`],
+            );
             for (const r of [...ofType(g, G.key), ...ofType(g, G.keyRing)]) {
                 assert.equal(r.protect, prod, r.name);
             }

@@ -131,6 +131,13 @@ export const GCP_CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             ],
         },
     ],
+    "gcp-compute-disk-require-cmek": [
+        {
+            mode: "Google-managed encryption only",
+            edit: (s) => delete spec(s, "gcp-vault-data").inputs.diskEncryptionKey,
+            expected: ["gcp-vault-data: diskEncryptionKey.kmsKeySelfLink is not set, so the disk is encrypted with Google's keys only. Set it to the platform's Cloud KMS disks key."],
+        },
+    ],
     "gcp-container-cluster-require-private-nodes": [
         {
             mode: "public nodes",

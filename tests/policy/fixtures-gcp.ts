@@ -14,6 +14,7 @@ const sa = (tier: string) => `plat-${tier}@${P}.iam.gserviceaccount.com`;
 const META = { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "serial-port-enable": "FALSE" };
 const SHIELDED = { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true };
 const KEY = `projects/${P}/locations/europe-west1/keyRings/plat-keys/cryptoKeys/gke-secrets`;
+const DISKS_KEY = `projects/${P}/locations/europe-west1/keyRings/plat-keys/cryptoKeys/disks`;
 const POLICY = `projects/${P}/regions/europe-west1/resourcePolicies/plat-daily`;
 
 /** Machine types the GCP fixture uses (cost-allowlist cases include them). */
@@ -88,8 +89,8 @@ export function gcpGoodSpecs(): GcpSpec[] {
             },
         },
         { type: "gcp:compute/resourcePolicy:ResourcePolicy", name: "gcp-snapshots", protect: true, inputs: { snapshotSchedulePolicy: { schedule: { dailySchedule: { daysInCycle: 1, startTime: "03:00" } }, retentionPolicy: { maxRetentionDays: 35 } } } },
-        { type: "gcp:compute/disk:Disk", name: "gcp-vault-boot", protect: true, deps: ["gcp-snapshots"], inputs: { zone: "europe-west1-c", size: 30, resourcePolicies: [POLICY], labels: { role: "vault" } } },
-        { type: "gcp:compute/disk:Disk", name: "gcp-vault-data", protect: true, deps: ["gcp-snapshots"], inputs: { zone: "europe-west1-c", size: 20, resourcePolicies: [POLICY], labels: { role: "vault" } } },
+        { type: "gcp:compute/disk:Disk", name: "gcp-vault-boot", protect: true, deps: ["gcp-snapshots"], inputs: { zone: "europe-west1-c", size: 30, diskEncryptionKey: { kmsKeySelfLink: DISKS_KEY }, resourcePolicies: [POLICY], labels: { role: "vault" } } },
+        { type: "gcp:compute/disk:Disk", name: "gcp-vault-data", protect: true, deps: ["gcp-snapshots"], inputs: { zone: "europe-west1-c", size: 20, diskEncryptionKey: { kmsKeySelfLink: DISKS_KEY }, resourcePolicies: [POLICY], labels: { role: "vault" } } },
         {
             type: "gcp:compute/instance:Instance",
             name: "gcp-vault",
