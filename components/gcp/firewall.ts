@@ -59,6 +59,24 @@ export interface GcpFirewallArgs {
     readonly sshAllowedCidrs: readonly string[];
     /** Also admit IAP TCP forwarding's range to the bastion's SSH. */
     readonly iapSshAccess: boolean;
+    /** Internal destinations VM egress may reach: the network block and the GKE control plane /28. */
+    readonly internalCidrs: readonly string[];
+}
+
+/** The VM tiers whose egress is restricted (GKE nodes keep GCP's implied egress: see below). */
+export const EGRESS_MANAGED: readonly Tier[] = ["bastion", "jenkins", "vault", "wazuh"];
+
+/**
+ * Egress of the VMs, mirroring AWS: HTTPS (Google APIs, signed package repositories, Jenkins
+ * plugins) and HTTP (Ubuntu mirrors; packages are signature-checked) to anywhere; inside the
+ * network only the ports of the tier table (the receiving side's ingress rules decide who);
+ * everything else denied and logged. The metadata server (DNS, NTP, tokens) is always reachable
+ * in GCP. GKE nodes are not restricted here: they need Google's API and control-plane ranges,
+ * which GKE manages; their pods are confined by the NetworkPolicies of the addons' baseline.
+ */
+export function vmEgress(rules: readonly TierRule[]): { internet: number[]; internal: number[] } {
+    const internal = [...new Set([...rules.filter((r) => EGRESS_MANAGED.includes(r.source)).map((r) => r.port), 443])].sort((a, b) => a - b);
+    return { internet: [80, 443], internal };
 }
 
 /** The bastion's SSH sources: the allowlist, and IAP's range when enabled. */
@@ -121,6 +139,53 @@ function buildFirewall(name: string, args: GcpFirewallArgs, rules: readonly Tier
             allows: [{ protocol: "tcp", ports: [String(PORTS.ssh)] }],
             sourceRanges: bastionSshSources(args.sshAllowedCidrs, args.iapSshAccess),
             targetServiceAccounts: [args.serviceAccounts.bastion],
+            logConfig: FIREWALL_LOG,
+        },
+        opts,
+    );
+    const egress = vmEgress(rules);
+    const vmAccounts = EGRESS_MANAGED.map((t) => args.serviceAccounts[t]);
+    new gcp.compute.Firewall(
+        `${name}-out-vms-internet`,
+        {
+            name: gcpName(args.prefix, "out", "vms-internet"),
+            network: args.network,
+            description: "VMs: HTTPS (Google APIs, signed repositories) and HTTP (Ubuntu mirrors, signature-checked) out",
+            direction: "EGRESS",
+            priority: ALLOW_PRIORITY,
+            allows: [{ protocol: "tcp", ports: egress.internet.map(String) }],
+            destinationRanges: ["0.0.0.0/0"],
+            targetServiceAccounts: vmAccounts,
+            logConfig: FIREWALL_LOG,
+        },
+        opts,
+    );
+    new gcp.compute.Firewall(
+        `${name}-out-vms-internal`,
+        {
+            name: gcpName(args.prefix, "out", "vms-internal"),
+            network: args.network,
+            description: "VMs: the tier table's ports inside the network and to the GKE control plane (each receiver's ingress rules decide who)",
+            direction: "EGRESS",
+            priority: ALLOW_PRIORITY,
+            allows: [{ protocol: "tcp", ports: egress.internal.map(String) }],
+            destinationRanges: [...args.internalCidrs],
+            targetServiceAccounts: vmAccounts,
+            logConfig: FIREWALL_LOG,
+        },
+        opts,
+    );
+    new gcp.compute.Firewall(
+        `${name}-out-vms-deny-all`,
+        {
+            name: gcpName(args.prefix, "out", "vms-deny-all"),
+            network: args.network,
+            description: "VMs: every other egress refused and logged",
+            direction: "EGRESS",
+            priority: DENY_ALL_PRIORITY,
+            denies: [{ protocol: "all" }],
+            destinationRanges: ["0.0.0.0/0"],
+            targetServiceAccounts: vmAccounts,
             logConfig: FIREWALL_LOG,
         },
         opts,

@@ -217,6 +217,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             podCidr: config.cluster.podCidr,
             sshAllowedCidrs: config.bastion.allowedCidrs,
             iapSshAccess: config.gcp.iapSshAccess,
+            internalCidrs: [config.network.cidr, config.gcp.controlPlaneCidr],
         },
         childOpts,
     );

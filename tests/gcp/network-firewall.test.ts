@@ -148,14 +148,38 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.equal(fw.inputs.sourceTags, undefined, `${fw.name}: no network tags`);
                 assert.equal(fw.inputs.targetTags, undefined, `${fw.name}: no network tags`);
             }
-            // The only other kinds of rule: the logged deny-all; no egress rules are declared.
-            const others = ofType(g, G.firewall).filter((f) => !f.inputs.allows);
+            // The only other ingress rule: the logged deny-all.
+            const others = ofType(g, G.firewall).filter((f) => !f.inputs.allows && f.inputs.direction === "INGRESS");
             assert.deepEqual(
-                others.map((f) => [f.name, f.inputs.direction, f.inputs.priority, f.inputs.denies, f.inputs.sourceRanges]),
-                [["firewall-in-deny-all", "INGRESS", 65534, [{ protocol: "all" }], ["0.0.0.0/0"]]],
+                others.map((f) => [f.name, f.inputs.priority, f.inputs.denies, f.inputs.sourceRanges, f.inputs.targetServiceAccounts]),
+                [["firewall-in-deny-all", 65534, [{ protocol: "all" }], ["0.0.0.0/0"], undefined]],
             );
             const allowPriorities = new Set(ofType(g, G.firewall).filter((f) => f.inputs.allows).map((f) => f.inputs.priority));
             assert.deepEqual([...allowPriorities], [1000], "every allow outranks the deny-all");
+        });
+    });
+}
+
+for (const stack of ["dev-gcp", "prod-gcp"]) {
+    describe(`gcp VM egress (${stack})`, () => {
+        it("the four VMs: HTTP(S) out, the tier ports inside the network and to the control plane, everything else denied and logged; nodes untouched", async () => {
+            const g = await graphOf(stack);
+            const env = stack.split("-")[0];
+            const vms = ["bastion", "jenkins", "vault", "wazuh"].map((t) => `platform-${env}-gcp-${t}@platform-${env}-123456.iam.gserviceaccount.com`);
+            const egress = ofType(g, G.firewall)
+                .filter((f) => f.inputs.direction === "EGRESS")
+                .sort((a, b) => a.name.localeCompare(b.name));
+            assert.deepEqual(
+                egress.map((f) => [f.name, f.inputs.priority, f.inputs.allows ?? f.inputs.denies, f.inputs.destinationRanges, f.inputs.targetServiceAccounts]),
+                [
+                    ["firewall-out-vms-deny-all", 65534, [{ protocol: "all" }], ["0.0.0.0/0"], vms],
+                    ["firewall-out-vms-internal", 1000, [{ protocol: "tcp", ports: ["22", "443", "1514", "1515", "8080", "8200", "8201", "55000"] }], [env === "dev" ? "10.50.0.0/16" : "10.70.0.0/16", env === "dev" ? "172.16.0.0/28" : "172.16.0.32/28"], vms],
+                    ["firewall-out-vms-internet", 1000, [{ protocol: "tcp", ports: ["80", "443"] }], ["0.0.0.0/0"], vms],
+                ],
+            );
+            for (const f of egress) {
+                assert.deepEqual(f.inputs.logConfig, { metadata: "INCLUDE_ALL_METADATA" });
+            }
         });
     });
 }
