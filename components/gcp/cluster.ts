@@ -292,7 +292,9 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
                 location: args.region,
                 nodeLocations: [...args.zones],
                 initialNodeCount: initialNodesPerZone(p.desiredSize, args.zones.length),
-                autoscaling: { totalMinNodeCount: p.minSize, totalMaxNodeCount: p.maxSize, locationPolicy: "BALANCED" },
+                // Spot: ANY lets the autoscaler go where capacity (and unused reservations) is, which
+                // lowers preemptions; on-demand pools stay BALANCED across zones for resilience.
+                autoscaling: { totalMinNodeCount: p.minSize, totalMaxNodeCount: p.maxSize, locationPolicy: p.capacity === "spot" ? "ANY" : "BALANCED" },
                 management: { autoRepair: true, autoUpgrade: true },
                 upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
                 nodeConfig: {

@@ -101,7 +101,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.equal(n.bootDiskKmsKey, byName(g, G.key, "keys-disks").id, "CMEK node boot disks");
                 assert.equal(n.spot, pool === "workload" && !prod);
                 assert.deepEqual(n.taints, pool === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : []);
-                assert.equal(p.autoscaling.locationPolicy, "BALANCED");
+                assert.equal(p.autoscaling.locationPolicy, pool === "workload" && !prod ? "ANY" : "BALANCED");
                 assert.deepEqual(p.management, { autoRepair: true, autoUpgrade: true });
                 assert.equal(p.nodeLocations.length, prod ? 3 : 2);
             }
