@@ -77,7 +77,7 @@ export interface ClusterOutputs {
     /** How pods get cloud identities: the OIDC issuer and, where the cloud has one, its provider id. */
     readonly workloadIdentity: {
         readonly issuerUrl: pulumi.Output<string>;
-        /** AWS: the IAM OIDC provider ARN (IRSA trust policies name it). Azure: the issuer URL itself (federated credentials name it; there is no provider resource). */
+        /** AWS: the IAM OIDC provider ARN (IRSA trust policies name it). Azure: the issuer URL itself (federated credentials name it; there is no provider resource). GCP: the workload pool `<project>.svc.id.goog`. */
         readonly providerId: pulumi.Output<string>;
     };
     /** Traffic from the nodes (and their pods) carries this identity: tool VMs allow it in. */

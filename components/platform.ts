@@ -12,9 +12,9 @@ import type { ClusterHints } from "./kubernetes/hints";
 export interface ToolVmStackOutputs {
     readonly hostname: string;
     readonly privateIp: pulumi.Output<string>;
-    /** The VM's cloud identity (AWS: instance role ARN; Azure: managed identity principal id). */
+    /** The VM's cloud identity (AWS: instance role ARN; Azure: managed identity principal id; GCP: service account email). */
     readonly identity: pulumi.Output<string>;
-    /** The VM's firewall identity (AWS: security group id; Azure: application security group id). */
+    /** The VM's firewall identity (AWS: security group id; Azure: application security group id; GCP: the service account email firewall rules target). */
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly dataDiskId: pulumi.Output<string>;
@@ -35,7 +35,7 @@ export interface PlatformOutputs {
     readonly bastionSshUser: string;
     /** Secret. */
     readonly bastionPrivateKeyPem: pulumi.Output<string>;
-    /** The bastion's firewall identity (AWS: security group; Azure: application security group). */
+    /** The bastion's firewall identity (AWS: security group; Azure: application security group; GCP: service account email). */
     readonly bastionSecurityGroupId: pulumi.Output<string>;
     readonly bastionPrivateIp: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
@@ -46,18 +46,19 @@ export interface PlatformOutputs {
     /** Secret. Exec-based (cloud CLI tokens): no credential inside, but it maps the cluster. */
     readonly clusterKubeconfig: pulumi.Output<string>;
     readonly clusterOidcIssuerUrl: pulumi.Output<string>;
-    /** AWS: the IAM OIDC provider ARN IRSA roles trust. Azure: the issuer URL (no provider resource). */
+    /** AWS: the IAM OIDC provider ARN IRSA roles trust. Azure: the issuer URL (no provider resource). GCP: the workload pool `<project>.svc.id.goog`. */
     readonly clusterOidcProviderArn: pulumi.Output<string>;
-    /** Firewall identity of the nodes (AWS: the stack's node security group; Azure: the nodes' ASG). */
+    /** Firewall identity of the nodes (AWS: the stack's node security group; Azure: the nodes' ASG; GCP: the node service account email). */
     readonly clusterNodeSecurityGroupId: pulumi.Output<string>;
-    /** AWS: the EKS-created cluster security group. Azure: the AKS cluster's resource id. */
+    /** AWS: the EKS-created cluster security group. Azure: the AKS cluster's resource id. GCP: the GKE service agent the control plane acts as. */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly clusterHints: ClusterHints;
     readonly toolVms: Readonly<Record<ToolVmRole, ToolVmStackOutputs>>;
+    /** The disk backup policy (AWS: Backup vault; GCP: the snapshot-schedule resource policy). */
     readonly backupVaultName: pulumi.Output<string>;
-    /** Where Vault uploads raft snapshots (AWS: bucket; Azure: `<storage account>/<container>`). */
+    /** Where Vault uploads raft snapshots (AWS: bucket; Azure: `<storage account>/<container>`; GCP: bucket). */
     readonly vaultSnapshotBucket: pulumi.Output<string>;
-    /** The Wazuh enrollment password's secret, by reference (AWS: ARN; Azure: Key Vault secret id), never the value. */
+    /** The Wazuh enrollment password's secret, by reference (AWS: ARN; Azure: Key Vault secret id; GCP: `projects/<p>/secrets/<id>`), never the value. */
     readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
 }
 
