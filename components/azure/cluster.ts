@@ -37,6 +37,11 @@ import { dnsServiceIp } from "./naming";
 export const SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
 /** Entra ID application every AKS cluster's tokens are issued for (Microsoft's fixed id). */
 export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+/**
+ * The toleration for the taint AKS puts on every Spot pool node
+ * (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, set by AKS itself, not by us).
+ */
+export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -84,9 +89,8 @@ export function apiServerAccess(access: EndpointAccess, authorized: pulumi.Input
 /**
  * Spot settings of a pool. AKS taints Spot nodes itself (kubernetes.azure.com/scalesetpriority=spot:NoSchedule)
  * and the system pool carries CriticalAddonsOnly, so in Spot environments (dev, staging) pods
- * without a Spot toleration have no node to run on. OPEN: the cloud-neutral addons set no
- * tolerations; they need one from the hints (proposed: `ClusterHints.workloadTolerations`),
- * or the Spot environments a small on-demand user pool. Offline runs cannot show this.
+ * without a Spot toleration have no node to run on: the hints carry {@link AKS_SPOT_TOLERATION}
+ * for the addons then (see {@link aksHints}).
  */
 export function priorityOf(pool: NodePoolConfig): { scaleSetPriority: "Regular" } | { scaleSetPriority: "Spot"; scaleSetEvictionPolicy: "Delete"; spotMaxPrice: number } {
     switch (pool.capacity) {
@@ -144,7 +148,7 @@ export function caFromCredentials(kubeconfigBase64: string): string {
 }
 
 /** The hints the cloud-agnostic addons get from AKS. */
-export function aksHints(networkCidr: string, nodesCidr: string, diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
+export function aksHints(networkCidr: string, nodesCidr: string, workloadCapacity: NodePoolConfig["capacity"], diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
     return {
         storageClass: diskEncryptionSetId ? CMK_STORAGE_CLASS : AKS_BUILTIN_STORAGE_CLASS,
         ...(diskEncryptionSetId
@@ -157,6 +161,9 @@ export function aksHints(networkCidr: string, nodesCidr: string, diskEncryptionS
         // API Server VNet Integration would give both modes a private API address in the VNet.
         apiServerCidrs: [networkCidr],
         nodeCidrs: [nodesCidr],
+        // The platform's pods can only land on the workload pool (the system pool is
+        // CriticalAddonsOnly); when that pool is Spot, AKS's own taint must be tolerated.
+        ...(workloadCapacity === "spot" ? { workloadTolerations: [{ ...AKS_SPOT_TOLERATION }] } : {}),
     };
 }
 
@@ -314,7 +321,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // A private cluster's API endpoint is a private endpoint in the nodes subnet.
         this.apiIdentity = this.nodeIdentity;
         this.endpointAccess = args.endpointAccess;
-        this.hints = aksHints(args.networkCidr, args.nodesCidr, args.diskEncryptionSetId);
+        this.hints = aksHints(args.networkCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId);
         this.workloadsReady = [cluster, workload];
         this.identityPrincipalId = identity.principalId;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
 import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES } from "./baseline";
 import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
-import { ClusterHints } from "./hints";
+import { ClusterHints, tolerationList } from "./hints";
 import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
 import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
 
@@ -130,6 +130,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             namespace: ns[PLATFORM_NAMESPACES.argocd],
             gitops: args.gitops,
             destinationNamespaces: [...workload, ...serving],
+            tolerations: tolerationList(args.hints),
         },
         childOpts,
     );
@@ -154,6 +155,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             demo: args.modelServing.demo,
             namespace: ns[PLATFORM_NAMESPACES.seldon],
             demoNamespace: args.modelServing.demo ? ns[DEMO_NAMESPACE] : undefined,
+            tolerations: tolerationList(args.hints),
         },
         childOpts,
     );

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
+import type { Toleration } from "./hints";
 import { CHARTS, IMAGES } from "./versions";
 
 /** Where the GitOps configuration lives. */
@@ -30,6 +31,11 @@ export interface ArgoCdArgs {
     readonly gitops: GitOpsSource;
     /** Namespaces Argo CD may deploy workloads to (the workload and serving namespaces). */
     readonly destinationNamespaces: readonly string[];
+    /**
+     * Tolerations for every Argo CD pod (the cluster's `hints.workloadTolerations`), so it may run
+     * on a tainted workload pool (AKS Spot). Default none.
+     */
+    readonly tolerations?: readonly Toleration[];
 }
 
 /** Helm release name: fixes the in-cluster object names (`argocd-server`, ...). */
@@ -41,12 +47,23 @@ export const BOOTSTRAP_PROJECT = "platform-bootstrap";
 /** AppProject for the children: the config repository into the workload namespaces, nothing cluster-wide. */
 export const WORKLOADS_PROJECT = "workloads";
 
-/** Chart values. `adminPasswordBcrypt` is secret; the values of the release become secret with it. */
-export function argoCdValues(environment: Environment, adminPasswordBcrypt: pulumi.Input<string>): Record<string, unknown> {
+/**
+ * Chart values. `adminPasswordBcrypt` is secret; the values of the release become secret with it.
+ *
+ * `tolerations` reach every pod the chart can create. Verified in argoproj/argo-helm
+ * charts/argo-cd at af0a9310 (= 10.1.1): values.yaml `global.tolerations` ("Default tolerations
+ * for all components"), and each pod template reads `.Values.<component>.tolerations | default
+ * .Values.global.tolerations` (controller deployment/statefulset, server, repoServer,
+ * applicationSet, notifications, commitServer, dex, redis, redisSecretInit job). The redis-ha
+ * subchart (4.38.0, prod HA) does not read Argo CD's `global`: it takes `redis-ha.tolerations`
+ * and `redis-ha.haproxy.tolerations` (both listed in the parent's values.yaml).
+ */
+export function argoCdValues(environment: Environment, adminPasswordBcrypt: pulumi.Input<string>, tolerations: readonly Toleration[] = []): Record<string, unknown> {
     const ha = environment === "prod";
     const pdb = { enabled: true, minAvailable: 1 };
+    const tol = tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ ...t })) } : {};
     return {
-        global: { image: { tag: IMAGES.argoCdTag } },
+        global: { image: { tag: IMAGES.argoCdTag }, ...tol },
         crds: { install: true, keep: true },
         configs: {
             cm: {
@@ -72,7 +89,7 @@ export function argoCdValues(environment: Environment, adminPasswordBcrypt: pulu
         // HA as documented by the chart ("HA mode without autoscaling"): redis-ha needs 3 nodes.
         ...(ha
             ? {
-                  "redis-ha": { enabled: true },
+                  "redis-ha": { enabled: true, ...tol, ...(tolerations.length > 0 ? { haproxy: { ...tol } } : {}) },
                   controller: { replicas: 1, pdb },
                   repoServer: { replicas: 2, pdb },
                   applicationSet: { replicas: 2, pdb },
@@ -204,7 +221,7 @@ export function buildArgoCd(parent: pulumi.Resource, name: string, args: ArgoCdA
             timeout: 900,
             maxHistory: 10,
             // Marked secret explicitly: the hash must never show in a diff or a state export.
-            values: argoCdValues(args.environment, pulumi.secret(password.bcryptHash)),
+            values: argoCdValues(args.environment, pulumi.secret(password.bcryptHash), args.tolerations),
         },
         childOpts(parent, args.provider),
     );

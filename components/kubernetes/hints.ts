@@ -47,6 +47,37 @@ export interface ClusterHints {
      * Default: the RFC 1918 ranges.
      */
     readonly nodeCidrs?: readonly string[];
+    /**
+     * Tolerations every platform pod carries (Argo CD, the Prometheus stack, the Seldon operator
+     * and the demo model) so it may run on the cluster's workload pool. Needed where that pool is
+     * tainted: AKS taints Spot pools itself (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`)
+     * and the platform's system pool carries `CriticalAddonsOnly`, so without this a Spot
+     * environment has no node that accepts the platform. EKS and GKE do not taint spot capacity:
+     * they leave it absent. Default: none (pods tolerate nothing extra).
+     */
+    readonly workloadTolerations?: readonly Toleration[];
+}
+
+/**
+ * A Kubernetes pod toleration (core/v1 Toleration), cloud-neutral so no cloud SDK or
+ * `@pulumi/kubernetes` type leaks into the hints.
+ */
+export interface Toleration {
+    /** Taint key to match; absent with `operator: "Exists"` matches every key. */
+    readonly key?: string;
+    /** `Equal` (default) compares `value`; `Exists` matches any value. */
+    readonly operator?: "Equal" | "Exists";
+    /** Taint value to match (with `Equal`). */
+    readonly value?: string;
+    /** Taint effect to match; absent matches every effect. */
+    readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    /** For `NoExecute`: how long the pod stays bound after the taint appears. */
+    readonly tolerationSeconds?: number;
+}
+
+/** The tolerations as plain objects for chart values and pod specs (copies: no shared arrays). */
+export function tolerationList(hints: Pick<ClusterHints, "workloadTolerations">): Toleration[] {
+    return (hints.workloadTolerations ?? []).map((t) => ({ ...t }));
 }
 
 /** A StorageClass the addons create (see {@link ClusterHints.storageClassSpec}). */

@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
+import type { Toleration } from "./hints";
 import { CHARTS, DEMO_MODEL_URI, IMAGES } from "./versions";
 
 /** Serving engines the platform knows. Add `"kserve"` here (and a case below) to offer KServe. */
@@ -31,11 +32,35 @@ export interface ModelServingArgs extends ModelServingChoice {
     readonly namespace: pulumi.Input<string>;
     /** Namespace of the demo model (the Baseline's {@link DEMO_NAMESPACE}). Required when `demo` is true. */
     readonly demoNamespace?: pulumi.Input<string>;
+    /**
+     * Tolerations for the operator's manager pod and the demo model's pod (the cluster's
+     * `hints.workloadTolerations`), so they may run on a tainted workload pool (AKS Spot).
+     * Default none.
+     */
+    readonly tolerations?: readonly Toleration[];
 }
 
 /** Namespace the demo model runs in (a serving namespace of the Baseline). */
 export const DEMO_NAMESPACE = "models-demo";
 export const SELDON_RELEASE = "seldon-core";
+/**
+ * The operator's Deployment, as the chart names it (helm-charts/seldon-core-operator/templates/
+ * deployment_seldon-controller-manager.yaml at v1.18.2: a fixed name, not derived from the release).
+ */
+export const SELDON_MANAGER_DEPLOYMENT = "seldon-controller-manager";
+
+/**
+ * How the operator's manager pod gets its tolerations. The seldon-core-operator chart 1.18.2 has
+ * NO tolerations (nor nodeSelector / affinity) value: neither values.yaml nor the manager's
+ * Deployment template at SeldonIO/seldon-core v1.18.2 mention them. So, when tolerations are
+ * needed, the release does not wait for readiness (the manager could not schedule before it is
+ * patched, and `atomic` would roll the install back), and a server-side-apply patch owned by this
+ * program adds them to the Deployment; the patch then awaits the Deployment's readiness. Helm's
+ * three-way merge on upgrade leaves the field alone (the chart never renders it).
+ */
+export function seldonReleaseWait(tolerations: readonly Toleration[]): { atomic: boolean; skipAwait: boolean } {
+    return tolerations.length > 0 ? { atomic: false, skipAwait: true } : { atomic: true, skipAwait: false };
+}
 
 /** Seldon operator chart values: CRDs from the chart, no phone-home, restricted-compatible manager. */
 export function seldonValues(): Record<string, unknown> {
@@ -65,8 +90,13 @@ export function seldonValues(): Record<string, unknown> {
 
 const DEMO_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
 
-/** The demo SeldonDeployment: Seldon's iris classifier on the prepackaged sklearn server, with limits. */
-export function irisSeldonDeployment(namespace: string): Record<string, unknown> {
+/**
+ * The demo SeldonDeployment: Seldon's iris classifier on the prepackaged sklearn server, with
+ * limits. `tolerations` go into the predictor's pod spec (componentSpecs[].spec is a core/v1
+ * PodSpec in the v1 CRD); the executor and the storage initializer the operator injects run in
+ * that same pod, so they carry them too.
+ */
+export function irisSeldonDeployment(namespace: string, tolerations: readonly Toleration[] = []): Record<string, unknown> {
     return {
         apiVersion: "machinelearning.seldon.io/v1",
         kind: "SeldonDeployment",
@@ -94,6 +124,7 @@ export function irisSeldonDeployment(namespace: string): Record<string, unknown>
                                         },
                                     },
                                 ],
+                                ...(tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ ...t })) } : {}),
                             },
                         },
                     ],
@@ -149,6 +180,7 @@ export function buildModelServing(parent: pulumi.Resource, name: string, args: M
 }
 
 function buildSeldonCore(parent: pulumi.Resource, name: string, args: ModelServingArgs): pulumi.Output<string | undefined> {
+    const tolerations = args.tolerations ?? [];
     const release = new k8s.helm.v3.Release(
         `${name}-seldon-core`,
         {
@@ -159,7 +191,7 @@ function buildSeldonCore(parent: pulumi.Resource, name: string, args: ModelServi
             namespace: args.namespace,
             createNamespace: false,
             skipCrds: false,
-            atomic: true,
+            ...seldonReleaseWait(tolerations),
             cleanupOnFail: true,
             timeout: 600,
             maxHistory: 10,
@@ -167,10 +199,24 @@ function buildSeldonCore(parent: pulumi.Resource, name: string, args: ModelServi
         },
         childOpts(parent, args.provider),
     );
+    // The operator is ready when the release is (no tolerations), or when its patched Deployment is.
+    const ready: pulumi.Resource[] = [release];
+    if (tolerations.length > 0) {
+        ready.push(
+            new k8s.apps.v1.DeploymentPatch(
+                `${name}-seldon-manager-tolerations`,
+                {
+                    metadata: { name: SELDON_MANAGER_DEPLOYMENT, namespace: args.namespace },
+                    spec: { template: { spec: { tolerations: tolerations.map((t) => ({ ...t })) } } },
+                },
+                childOpts(parent, args.provider, { dependsOn: [release] }),
+            ),
+        );
+    }
     if (!args.demo || args.demoNamespace === undefined) {
         return pulumi.output(undefined);
     }
-    const sdep = pulumi.output(args.demoNamespace).apply(irisSeldonDeployment);
+    const sdep = pulumi.output(args.demoNamespace).apply((ns) => irisSeldonDeployment(ns, tolerations));
     new k8s.apiextensions.CustomResource(
         `${name}-iris`,
         {
@@ -179,8 +225,8 @@ function buildSeldonCore(parent: pulumi.Resource, name: string, args: ModelServi
             metadata: sdep.apply((s) => s.metadata as k8s.types.input.meta.v1.ObjectMeta),
             spec: sdep.apply((s) => s.spec),
         },
-        // The CRD and the operator's validating webhook come with the release.
-        childOpts(parent, args.provider, { dependsOn: [release] }),
+        // The CRD comes with the release; the operator's validating webhook needs its manager running.
+        childOpts(parent, args.provider, { dependsOn: ready }),
     );
     // Seldon v1 names the Service `<deployment>-<predictor>`; the executor serves HTTP on 8000.
     return pulumi.interpolate`http://iris-default.${args.demoNamespace}.svc.cluster.local:8000/api/v1.0/predictions`;

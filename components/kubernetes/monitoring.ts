@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
-import { ClusterHints } from "./hints";
+import { ClusterHints, Toleration, tolerationList } from "./hints";
 import { CHARTS } from "./versions";
 
 /** A VM that runs node_exporter on port 9100 (Jenkins, Vault, Wazuh). */
@@ -39,7 +39,10 @@ export interface MonitoringArgs {
     readonly environment: Environment;
     /** Namespace to install into (the Baseline's `monitoring`, already hardened). */
     readonly namespace: pulumi.Input<string>;
-    /** Cluster facts: the storage class for Prometheus and Alertmanager volumes. */
+    /**
+     * Cluster facts: the storage class for Prometheus and Alertmanager volumes, and the
+     * tolerations every monitoring pod carries (`workloadTolerations`).
+     */
     readonly hints: ClusterHints;
     /** Alert routing. Default: no receiver. */
     readonly alerting?: AlertingArgs;
@@ -131,8 +134,20 @@ export function monitoringValues(
     storageClass: string,
     slack: { enabled: boolean; channel?: string },
     targets: readonly ScrapeTarget[],
+    tolerations: readonly Toleration[] = [],
 ): Record<string, unknown> {
     const p = MONITORING_PROFILES[environment];
+    // Every pod of the release tolerates the workload pool's taints. Keys verified in
+    // prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml at cf408a29
+    // (= 88.5.3): prometheusOperator.tolerations, prometheusOperator.admissionWebhooks.patch.tolerations
+    // (the cert patch Jobs, on by default), prometheusOperator.admissionWebhooks.deployment.tolerations
+    // (off by default; set so enabling it cannot strand it), crds.upgradeJob.tolerations (same),
+    // prometheus.prometheusSpec.tolerations, alertmanager.alertmanagerSpec.tolerations. Subcharts:
+    // grafana 12.11.1 (grafana-community/helm-charts at 07d6c659: top-level `tolerations`, read by
+    // templates/_pod.tpl) and kube-state-metrics 8.4.0 (top-level `tolerations`). Not set:
+    // prometheus-node-exporter 4.56.1 already tolerates every NoSchedule taint (`effect:
+    // NoSchedule, operator: Exists`, its default); thanosRuler is not enabled.
+    const tol = tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ ...t })) } : {};
     const claim = (size: string) => ({
         volumeClaimTemplate: {
             spec: { storageClassName: storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
@@ -141,7 +156,7 @@ export function monitoringValues(
     return {
         fullnameOverride: KPS_RELEASE,
         // Installed by Helm from the chart's crds/ (server side, no last-applied annotation).
-        crds: { enabled: true },
+        crds: { enabled: true, ...(tolerations.length > 0 ? { upgradeJob: { ...tol } } : {}) },
         prometheus: {
             service: { type: "ClusterIP" },
             prometheusSpec: {
@@ -156,6 +171,7 @@ export function monitoringValues(
                 podMonitorSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
                 additionalScrapeConfigs: toolVmScrapeConfigs(targets),
+                ...tol,
             },
         },
         alertmanager: {
@@ -165,6 +181,7 @@ export function monitoringValues(
                 replicas: p.alertmanagerReplicas,
                 storage: claim(p.alertmanagerStorage),
                 secrets: slack.enabled ? [SLACK_SECRET] : [],
+                ...tol,
             },
         },
         grafana: {
@@ -172,7 +189,14 @@ export function monitoringValues(
             service: { type: "ClusterIP" },
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
             sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
+            ...tol,
         },
+        ...(tolerations.length > 0
+            ? {
+                  prometheusOperator: { ...tol, admissionWebhooks: { patch: { ...tol }, deployment: { ...tol } } },
+                  "kube-state-metrics": { ...tol },
+              }
+            : {}),
     };
 }
 
@@ -445,7 +469,13 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
             timeout: 900,
             maxHistory: 10,
             values: targets.apply((t) =>
-                monitoringValues(args.environment, args.hints.storageClass, { enabled: slackUrl !== undefined, channel: args.alerting?.slackChannel }, t),
+                monitoringValues(
+                    args.environment,
+                    args.hints.storageClass,
+                    { enabled: slackUrl !== undefined, channel: args.alerting?.slackChannel },
+                    t,
+                    tolerationList(args.hints),
+                ),
             ),
         },
         opts({ dependsOn: secrets }),

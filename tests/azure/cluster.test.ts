@@ -5,8 +5,9 @@
  * kubeconfig (kubelogin exec, secret) and its provider, the hints, and the addons phase.
  */
 import * as assert from "node:assert/strict";
-import { childrenOf, ResourceGraph } from "../../offline/graph";
+import { at, childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
+import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
 import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
@@ -131,7 +132,24 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
             workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
             apiServerCidrs: ["10.50.0.0/16"],
             nodeCidrs: ["10.50.0.0/19"],
+            workloadTolerations: [SPOT],
         });
+    });
+
+    it("Spot workload pool: every platform pod tolerates AKS's Spot taint (chart values paths, the patched Seldon manager)", () => {
+        for (const [release, paths] of Object.entries(TOLERATION_PATHS)) {
+            const values = byName(g, "kubernetes:helm.sh/v3:Release", release.replace(/^platform-/, "addons-")).inputs.values;
+            for (const path of paths) {
+                assert.deepEqual(at(values, path), [SPOT], `${release}: ${path}`);
+            }
+        }
+        const patch = byName(g, "kubernetes:apps/v1:DeploymentPatch", "addons-serving-seldon-manager-tolerations");
+        assert.deepEqual(at(patch.inputs, "spec.template.spec.tolerations"), [SPOT]);
+        const sdeps = ofType(g, "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment");
+        assert.equal(sdeps.length, 1, "dev-azure deploys the demo model");
+        for (const sdep of sdeps) {
+            assert.deepEqual(at(sdep.inputs, "spec.predictors.0.componentSpecs.0.spec.tolerations"), [SPOT]);
+        }
     });
 
     it("addons: the same cloud-neutral component through the AKS provider, after the pools; Prometheus claims AKS's class", () => {
@@ -182,6 +200,10 @@ describe("azure cluster: prod (private API, on-demand pools, customer keys, phas
             provisioner: "disk.csi.azure.com",
             parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: byName(g, T.des, "keys-des").id, cachingMode: "ReadOnly" },
         });
+    });
+
+    it("hints: on-demand workload pool, so no tolerations (nothing tainted to tolerate)", () => {
+        assert.equal((g.outputs.clusterHints as Record<string, unknown>).workloadTolerations, undefined);
     });
 
     it("phase one: the provider exists but nothing is applied in the cluster (the API is private)", () => {

@@ -76,6 +76,12 @@ for (const { cloud, stacks } of CLOUDS) {
                 for (const c of [...(hints.apiServerCidrs ?? []), ...(hints.nodeCidrs ?? [])]) {
                     assert.ok(PRIVATE_RANGES.some((r) => cidrContains(r, c)), `hint CIDR ${c} is private`);
                 }
+                // Only AKS taints Spot capacity (dev-azure's workload pool is Spot; prod is
+                // on-demand); EKS and GKE leave spot nodes untainted.
+                assert.deepEqual(
+                    hints.workloadTolerations ?? [],
+                    stack === "dev-azure" ? [{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }] : [],
+                );
             });
 
             it("tool VMs: one per role, each with a private address in the network, an identity and a firewall identity", () => {

@@ -7,9 +7,10 @@
  * that a cluster accepted it.
  */
 import assert from "node:assert/strict";
+import { Pod } from "kubernetes-models/v1/Pod";
 import { at, byName, CapturedResource, childrenOf, countByType, ofType, ResourceGraph } from "../../offline/graph";
 import { CHARTS, IMAGES, PLATFORM_NAMESPACES } from "../../components/kubernetes";
-import { addonsGraph, SLACK_WEBHOOK } from "./fixtures";
+import { addonsGraph, baseArgs, SLACK_WEBHOOK, SPOT_TOLERATION, TOLERATION_PATHS } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 const T = {
@@ -27,6 +28,7 @@ const T = {
     project: "kubernetes:argoproj.io/v1alpha1:AppProject",
     rule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
     sdep: "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment",
+    deploymentPatch: "kubernetes:apps/v1:DeploymentPatch",
     password: "random:index/randomPassword:RandomPassword",
 };
 
@@ -37,8 +39,14 @@ describe("kubernetes Addons (offline graph)", function () {
     let dev: ResourceGraph;
     let prod: ResourceGraph;
     let withSlackAndDemo: ResourceGraph;
+    /** A cluster whose workload pool is tainted (AKS Spot): the hints carry a toleration. */
+    let spot: ResourceGraph;
 
     before(async () => {
+        spot = await addonsGraph("staging", () => ({
+            hints: { ...baseArgs("staging").hints, workloadTolerations: [SPOT_TOLERATION] },
+            modelServing: { engine: "seldon-core", demo: true },
+        }));
         dev = await addonsGraph("dev");
         prod = await addonsGraph("prod");
         withSlackAndDemo = await addonsGraph("staging", (pulumi) => ({
@@ -94,9 +102,11 @@ describe("kubernetes Addons (offline graph)", function () {
     it("every directly declared object passes its upstream schema (dev, prod, Slack + demo)", async () => {
         const validators = await loadValidators();
         let checked = 0;
-        for (const graph of [dev, prod, withSlackAndDemo]) {
+        for (const graph of [dev, prod, withSlackAndDemo, spot]) {
             for (const r of graph.resources) {
-                if (!r.type.startsWith("kubernetes:") || r.type === T.release) {
+                // A patch is a partial object by design (server-side apply): its tolerations are
+                // checked against the Pod schema in the tolerations test below.
+                if (!r.type.startsWith("kubernetes:") || r.type === T.release || r.type === T.deploymentPatch) {
                     continue;
                 }
                 validateObject(validators, r.inputs as Record<string, unknown>);
@@ -304,6 +314,48 @@ describe("kubernetes Addons (offline graph)", function () {
         assert.deepEqual(predictor.svcOrchSpec.resources.limits, { cpu: "500m", memory: "512Mi" });
         assert.ok(sdep.dependencies.includes(byName(withSlackAndDemo, T.release, "platform-serving-seldon-core").urn));
         assert.equal(ofType(withSlackAndDemo, T.quota).filter((q) => nsOf(q) === "models-demo").length, 1);
+    });
+
+    it("tolerations: with workloadTolerations every pod-creating values path of every chart carries them", () => {
+        for (const [release, paths] of Object.entries(TOLERATION_PATHS)) {
+            const v = values(byName(spot, T.release, release));
+            for (const path of paths) {
+                assert.deepEqual(at(v, path), [SPOT_TOLERATION], `${release}: ${path}`);
+            }
+        }
+    });
+
+    it("tolerations: the Seldon manager (its chart has no tolerations value) is patched by server-side apply; the release does not wait for it", () => {
+        const release = byName(spot, T.release, "platform-serving-seldon-core");
+        assert.deepEqual([release.inputs.atomic, release.inputs.skipAwait], [false, true]);
+        assert.ok(!JSON.stringify(values(release)).includes("toleration"), "no invented chart key");
+        const patch = byName(spot, T.deploymentPatch, "platform-serving-seldon-manager-tolerations");
+        assert.deepEqual([at(patch.inputs, "metadata.name"), nsOf(patch)], ["seldon-controller-manager", "seldon-system"]);
+        assert.deepEqual(at(patch.inputs, "spec.template.spec.tolerations"), [SPOT_TOLERATION]);
+        assert.ok(patch.dependencies.includes(release.urn), "patched after the chart created it");
+        assert.equal(patch.provider?.split("::")[0], release.provider?.split("::")[0]);
+        // The patched field is a valid PodSpec field.
+        new Pod({ metadata: { name: "manager" }, spec: { containers: [{ name: "manager" }], tolerations: at(patch.inputs, "spec.template.spec.tolerations") } } as any).validate();
+    });
+
+    it("tolerations: the demo model's pod carries them, passes the SeldonDeployment schema, and waits for the patched operator", async () => {
+        const sdep = byName(spot, T.sdep, "platform-serving-iris");
+        const spec = (sdep.inputs.spec as any).predictors[0].componentSpecs[0].spec;
+        assert.deepEqual(spec.tolerations, [SPOT_TOLERATION]);
+        validateObject(await loadValidators(), sdep.inputs as Record<string, unknown>);
+        assert.ok(sdep.dependencies.includes(byName(spot, T.deploymentPatch, "platform-serving-seldon-manager-tolerations").urn));
+    });
+
+    it("tolerations: without workloadTolerations no values, pod spec or patch mentions one (releases stay atomic)", () => {
+        for (const graph of [dev, prod, withSlackAndDemo]) {
+            assert.equal(ofType(graph, T.deploymentPatch).length, 0);
+            for (const r of [...ofType(graph, T.release), ...ofType(graph, T.sdep)]) {
+                assert.ok(!JSON.stringify(r.inputs).includes("toleration"), `${r.name} has no toleration`);
+            }
+            for (const r of ofType(graph, T.release)) {
+                assert.deepEqual([r.inputs.atomic, r.inputs.skipAwait ?? false], [true, false], r.name);
+            }
+        }
     });
 
     it("RBAC: each workload namespace binds the runner's own Role to its own ServiceAccount", () => {

@@ -25,6 +25,28 @@ export const TOOL_VMS = [
 
 export const SLACK_WEBHOOK = "https://hooks.slack.com/services/T000/B000/offline-test-webhook";
 
+/** The toleration AKS's Spot pools need (what AKS's hints carry in Spot environments). */
+export const SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
+
+/**
+ * Every values path through which a chart creates pods, per Helm release of the Addons
+ * (logical names), written out by hand from the charts' values.yaml at the pinned versions (see
+ * the comments in argocd.ts and monitoring.ts). The Seldon operator chart has none: it is patched.
+ */
+export const TOLERATION_PATHS: Readonly<Record<string, readonly string[]>> = {
+    "platform-argocd": ["global.tolerations"],
+    "platform-monitoring": [
+        "crds.upgradeJob.tolerations",
+        "prometheusOperator.tolerations",
+        "prometheusOperator.admissionWebhooks.patch.tolerations",
+        "prometheusOperator.admissionWebhooks.deployment.tolerations",
+        "prometheus.prometheusSpec.tolerations",
+        "alertmanager.alertmanagerSpec.tolerations",
+        "grafana.tolerations",
+        "kube-state-metrics.tolerations",
+    ],
+};
+
 /** Args for a realistic EKS-like cluster; `provider` is created inside the program. */
 export function baseArgs(environment: AddonsArgs["environment"]): Omit<AddonsArgs, "provider"> {
     return {

@@ -18,11 +18,12 @@ import {
     PRIVATE_RANGES,
     quotaFor,
     scrapeTargetProblems,
+    seldonReleaseWait,
     seldonValues,
     toolVmScrapeConfigs,
     TRAINING_RUNNER_RULES,
 } from "../../components/kubernetes";
-import { baseArgs, TOOL_VMS } from "./fixtures";
+import { baseArgs, SPOT_TOLERATION, TOOL_VMS } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 const hints = baseArgs("dev").hints;
@@ -208,6 +209,20 @@ describe("kubernetes plan: chart values", () => {
             assert.ok(byName[name], `missing ${name}`);
             assert.match(byName[name].for, /^\d+[mh]$/);
         }
+    });
+
+    it("Argo CD in prod HA: the redis-ha subchart gets the tolerations through its own keys (it ignores Argo CD's global)", () => {
+        const v = argoCdValues("prod", "hash", [SPOT_TOLERATION]) as any;
+        assert.deepEqual(v.global.tolerations, [SPOT_TOLERATION]);
+        assert.deepEqual(v["redis-ha"].tolerations, [SPOT_TOLERATION]);
+        assert.deepEqual(v["redis-ha"].haproxy.tolerations, [SPOT_TOLERATION]);
+        assert.equal(v["redis-ha"].enabled, true);
+        assert.equal(JSON.stringify(argoCdValues("prod", "hash")).includes("toleration"), false);
+    });
+
+    it("Seldon: the release waits atomically unless the manager must be patched with tolerations", () => {
+        assert.deepEqual(seldonReleaseWait([]), { atomic: true, skipAwait: false });
+        assert.deepEqual(seldonReleaseWait([SPOT_TOLERATION]), { atomic: false, skipAwait: true });
     });
 
     it("Seldon: CRDs from the chart, no usage reporting, restricted-compatible manager", () => {
