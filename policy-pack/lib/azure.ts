@@ -130,6 +130,32 @@ export function nsgIsBastionOnly(nsg: PolicyResource, all: readonly PolicyResour
     return nics.length > 0 && nics.every(isBastion);
 }
 
+/** The delegation AKS's API Server VNet Integration subnet carries. */
+export const AKS_API_SERVER_DELEGATION = "Microsoft.ContainerService/managedClusters";
+
+/**
+ * When an NSG guards ONLY an AKS API server (API Server VNet Integration): every subnet it is
+ * attached to is delegated to AKS, no NIC uses it, and a ManagedCluster of the stack references
+ * such a subnet. Returns those clusters' `apiServerAccessProfile.authorizedIPRanges` (the public
+ * endpoint's allowlist, which the NSG must admit because the load balancer keeps client
+ * addresses); `undefined` for any other NSG. Unknown values (preview) never qualify.
+ */
+export function nsgAksApiAuthorizedRanges(nsg: PolicyResource, all: readonly PolicyResource[]): string[] | undefined {
+    const subnets = referrersOf(all, nsg, [AZ.subnet]);
+    if (subnets.length === 0 || referrersOf(all, nsg, [AZ.nic]).length > 0) {
+        return undefined;
+    }
+    const delegated = (s: PolicyResource) => list(field(plain(s.props), "delegations")).some((d) => field(d, "serviceName") === AKS_API_SERVER_DELEGATION);
+    if (!subnets.every(delegated) || subnets.some((s) => referrersOf(all, s, [AZ.nic]).length > 0)) {
+        return undefined;
+    }
+    const clusters = subnets.flatMap((s) => referrersOf(all, s, [AZ.aks]));
+    if (clusters.length === 0) {
+        return undefined;
+    }
+    return clusters.flatMap((c) => list(field(field(plain(c.props), "apiServerAccessProfile"), "authorizedIPRanges")).filter((r): r is string => typeof r === "string"));
+}
+
 /** Public-address checks per Azure type (the role=bastion / role=nat resources are exempt). */
 export const AZURE_PUBLIC_IP_CHECKS: Readonly<Record<string, (r: PolicyResource, all: readonly PolicyResource[]) => string[]>> = {
     [AZ.publicIp]: (r, all) => {

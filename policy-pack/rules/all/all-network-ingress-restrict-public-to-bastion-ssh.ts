@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { AZ, nsgAksApiAuthorizedRanges } from "../../lib/azure";
 import { describeIngress, FIREWALL_IS_BASTION_ONLY, FIREWALL_TYPES, Ingress, INGRESS_READERS, isPrivate, isWorld } from "../../lib/network";
 import { cis, stackPolicy } from "../../lib/policy";
 import { label, linked, roleOf } from "../../lib/stack";
@@ -18,6 +19,22 @@ function isBastionFirewall(sg: PolicyResource, all: readonly PolicyResource[]): 
     return FIREWALL_IS_BASTION_ONLY[sg.type]?.(sg, all, bastion) ?? false;
 }
 
+function isKubeApiOnly(i: Ingress): boolean {
+    return i.protocol === "tcp" && i.ports !== undefined && i.ports.from === 443 && i.ports.to === 443;
+}
+
+/**
+ * The one managed exception: the NSG of an AKS API server subnet (API Server VNet Integration,
+ * `restricted` access) admits the cluster's own authorized ranges on tcp 443, the public API
+ * endpoint DESIGN.md allows. Anything wider (another port, another range) is still a violation.
+ */
+function isAuthorizedKubeApi(sg: PolicyResource, all: readonly PolicyResource[], ingress: Ingress, source: string): boolean {
+    if (sg.type !== AZ.nsg || !isKubeApiOnly(ingress)) {
+        return false;
+    }
+    return nsgAksApiAuthorizedRanges(sg, all)?.includes(source) ?? false;
+}
+
 function isSshOnly(i: Ingress): boolean {
     return i.protocol === "tcp" && i.ports !== undefined && i.ports.from === 22 && i.ports.to === 22;
 }
@@ -30,6 +47,7 @@ function isSshOnly(i: Ingress): boolean {
 export const allNetworkIngressRestrictPublicToBastionSsh = stackPolicy({
     name: "all-network-ingress-restrict-public-to-bastion-ssh",
     description: "Ingress from public (internet) addresses is allowed only to the bastion, and only on SSH (tcp 22).",
+    // Exception (isAuthorizedKubeApi): an AKS API server subnet's NSG may admit that cluster's authorized ranges on tcp 443.
     severity: "high",
     category: "security",
     topics: ["network", "exposure"],
@@ -47,6 +65,9 @@ export const allNetworkIngressRestrictPublicToBastionSsh = stackPolicy({
                 for (const source of ingress.sources.filter((s) => !isWorld(s) && !isPrivate(s))) {
                     const sg = targetOf(r);
                     const sgName = sg ? `"${sg.name}"` : "(unresolved)";
+                    if (sg && isAuthorizedKubeApi(sg, args.resources, ingress, source)) {
+                        continue;
+                    }
                     if (!sg || !isBastionFirewall(sg, args.resources)) {
                         report(
                             `${label(r)}: ${ingress.where} allows ${describeIngress(ingress)} from public range ${source} on security group ${sgName}. ` +
