@@ -2,8 +2,10 @@
  * `platform:azure:Cluster`: AKS with the platform's defaults reviewed as security controls.
  *
  * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges
- *   (plus the NAT gateway's address, which the nodes reach the API from); `private` = private
- *   cluster (no public FQDN), reached through the bastion.
+ *   (plus the NAT gateway's address); `private` = private cluster (no public FQDN), reached
+ *   through the bastion. Both with API Server VNet Integration: the API server's internal load
+ *   balancer lives in a delegated subnet of the VNet, so nodes and pods reach the API at a
+ *   private address the NetworkPolicies can name, in either mode.
  * - Azure CNI overlay with the Cilium dataplane enforcing NetworkPolicies (the baseline's
  *   default-deny relies on it); egress through the user-assigned NAT gateway.
  * - Entra ID integration with Azure RBAC for Kubernetes, local accounts disabled: no static
@@ -56,7 +58,13 @@ export interface AzureClusterArgs {
     readonly egressIps: pulumi.Input<string>[];
     readonly zones: readonly string[];
     readonly nodesSubnetId: pulumi.Input<string>;
-    readonly networkCidr: string;
+    /**
+     * The API server subnet (a /28 or larger delegated to Microsoft.ContainerService/managedClusters,
+     * see network.ts): API Server VNet Integration projects the API server's internal load
+     * balancer into it. Its block becomes the addons' `apiServerCidrs`.
+     */
+    readonly apiServerSubnetId: pulumi.Input<string>;
+    readonly apiServerCidr: string;
     readonly nodesCidr: string;
     readonly podCidr: string;
     readonly serviceCidr: string;
@@ -71,14 +79,28 @@ export interface AzureClusterArgs {
     readonly kubeProxyUrl?: string;
 }
 
-/** The `apiServerAccessProfile` of an access mode. */
-export function apiServerAccess(access: EndpointAccess, authorized: pulumi.Input<string>[]): inputs.containerservice.ManagedClusterAPIServerAccessProfileArgs {
+/**
+ * The `apiServerAccessProfile` of an access mode, both with API Server VNet Integration
+ * (`enableVnetIntegration` + `subnetId`; property names from @pulumi/azure-native
+ * types/input.d.ts ManagedClusterAPIServerAccessProfileArgs, ManagedCluster at API version
+ * 2025-09-01). Microsoft's page (learn.microsoft.com azure/aks/api-server-vnet-integration)
+ * describes it without the preview flag for AKS Standard, supported for public and private
+ * clusters, "limited availability and capacity in certain regions"; the subnet is required for a
+ * bring-your-own VNet and must be delegated to AKS, at least a /28. Verified offline from those
+ * texts, not by a deployment.
+ */
+export function apiServerAccess(
+    access: EndpointAccess,
+    authorized: pulumi.Input<string>[],
+    apiServerSubnetId: pulumi.Input<string>,
+): inputs.containerservice.ManagedClusterAPIServerAccessProfileArgs {
+    const vnet = { enableVnetIntegration: true, subnetId: apiServerSubnetId };
     switch (access) {
         case "restricted":
-            return { enablePrivateCluster: false, authorizedIPRanges: authorized };
+            return { enablePrivateCluster: false, authorizedIPRanges: authorized, ...vnet };
         case "private":
             // Private DNS zone managed by AKS; no public FQDN at all.
-            return { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false };
+            return { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false, ...vnet };
         default: {
             const impossible: never = access;
             throw new Error(`unknown endpointAccess ${String(impossible)}`);
@@ -148,7 +170,7 @@ export function caFromCredentials(kubeconfigBase64: string): string {
 }
 
 /** The hints the cloud-agnostic addons get from AKS. */
-export function aksHints(networkCidr: string, nodesCidr: string, workloadCapacity: NodePoolConfig["capacity"], diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
+export function aksHints(apiServerCidr: string, nodesCidr: string, workloadCapacity: NodePoolConfig["capacity"], diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
     return {
         storageClass: diskEncryptionSetId ? CMK_STORAGE_CLASS : AKS_BUILTIN_STORAGE_CLASS,
         ...(diskEncryptionSetId
@@ -156,10 +178,10 @@ export function aksHints(networkCidr: string, nodesCidr: string, workloadCapacit
             : {}),
         loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
         workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
-        // A private cluster's API endpoint lives in the VNet. OPEN for `restricted` (public API):
-        // pods reach the API at its public address, which no CIDR known before deployment covers;
-        // API Server VNet Integration would give both modes a private API address in the VNet.
-        apiServerCidrs: [networkCidr],
+        // API Server VNet Integration (both access modes): the API server's internal load
+        // balancer is in this subnet, and the in-cluster `kubernetes` Service points at it, so
+        // pods' egress to the API (and the API's calls to webhooks) match exactly this block.
+        apiServerCidrs: [apiServerCidr],
         nodeCidrs: [nodesCidr],
         // The platform's pods can only land on the workload pool (the system pool is
         // CriticalAddonsOnly); when that pool is Spot, AKS's own taint must be tolerated.
@@ -198,6 +220,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             roleAssignment(`${name}-kms-key`, ctx, { scope: args.kmsKey.id, role: "keyVaultCryptoUser", ...sp }, { parent: this }),
             // Bring-your-own subnet and NAT gateway: AKS joins the nodes subnet.
             roleAssignment(`${name}-nodes-subnet`, ctx, { scope: args.nodesSubnetId, role: "networkContributor", ...sp }, { parent: this }),
+            // API Server VNet Integration: AKS places the API server's load balancer in this
+            // subnet with the cluster identity (Network Contributor on the subnet, documented
+            // for a bring-your-own API server subnet).
+            roleAssignment(`${name}-api-server-subnet`, ctx, { scope: args.apiServerSubnetId, role: "networkContributor", ...sp }, { parent: this }),
         ];
 
         const authorized = [...args.authorizedCidrs, ...args.egressIps.map((ip) => pulumi.interpolate`${ip}/32`)];
@@ -236,7 +262,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 sku: { name: "Base", tier: ctx.protect ? "Standard" : "Free" },
                 identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
                 agentPoolProfiles: [{ name: "system", mode: "System", nodeTaints: [SYSTEM_POOL_TAINT], ...pool(args.nodePools.system, "system") }],
-                apiServerAccessProfile: apiServerAccess(args.endpointAccess, authorized),
+                apiServerAccessProfile: apiServerAccess(args.endpointAccess, authorized, args.apiServerSubnetId),
                 networkProfile: {
                     networkPlugin: "azure",
                     networkPluginMode: "overlay",
@@ -318,10 +344,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // Azure has no separate OIDC provider resource: federated credentials name the issuer.
         this.workloadIdentity = { issuerUrl, providerId: issuerUrl };
         this.nodeIdentity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.nodesAsgId) };
-        // A private cluster's API endpoint is a private endpoint in the nodes subnet.
+        // The API server's load balancer lives in the API server subnet, whose NICs AKS owns (no
+        // ASG can be attached): the bastion's access to it is a rule of that subnet's NSG
+        // (firewall.ts). The contract's identity stays the nodes' ASG; nothing grants by it.
         this.apiIdentity = this.nodeIdentity;
         this.endpointAccess = args.endpointAccess;
-        this.hints = aksHints(args.networkCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId);
+        this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId);
         this.workloadsReady = [cluster, workload];
         this.identityPrincipalId = identity.principalId;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });

@@ -16,8 +16,8 @@ export type AzureTier = "bastion" | ToolVmRole | "clusterNodes";
 export const AZURE_TIERS: readonly AzureTier[] = ["bastion", "jenkins", "vault", "wazuh", "clusterNodes"];
 
 /** The subnets (one NSG each). */
-export type AzureSubnet = "public" | "nodes" | "tools" | "endpoints";
-export const AZURE_SUBNETS: readonly AzureSubnet[] = ["public", "nodes", "tools", "endpoints"];
+export type AzureSubnet = "public" | "nodes" | "tools" | "endpoints" | "apiServer";
+export const AZURE_SUBNETS: readonly AzureSubnet[] = ["public", "nodes", "tools", "endpoints", "apiServer"];
 
 /** Which subnet a tier lives in (its inbound rules go into that subnet's NSG). */
 export const SUBNET_OF: Readonly<Record<AzureTier, AzureSubnet>> = { bastion: "public", jenkins: "tools", vault: "tools", wazuh: "tools", clusterNodes: "nodes" };
@@ -33,10 +33,10 @@ export interface AzureTierRule {
 
 /**
  * The shared tier table (components/tier-rules.ts) as it applies on Azure: every rule whose
- * target is a VM tier. The "kube-api from bastion" rule has no NSG rendering: the AKS API is a
- * managed endpoint (public with authorized ranges, or a private endpoint that AKS places in the
- * nodes subnet with network policies off, which subnet NSGs do not filter), not a port on
- * anything this stack's NSGs guard; the bastion reaches it through Azure's default outbound.
+ * target is a VM tier. The "kube-api from bastion" rule (target `clusterApi`) has no ASG to
+ * name: AKS's API server sits behind an internal load balancer in the API server subnet (API
+ * Server VNet Integration), so {@link nsgRuleTable} renders it into that subnet's NSG with the
+ * subnet's prefix as destination.
  */
 export function azureTierRules(): AzureTierRule[] {
     return tierRules()
@@ -75,6 +75,14 @@ export interface NsgTableInputs {
     readonly podCidr: string;
     /** The VNet (HTTPS to private endpoints). */
     readonly networkCidr: string;
+    /** The AKS API server subnet (API Server VNet Integration): the API's internal load balancer. */
+    readonly apiServerCidr: string;
+    /**
+     * Who reaches the PUBLIC API endpoint (`restricted` access: the authorized ranges); empty for
+     * a private cluster. The public load balancer keeps the client's address, so the API server
+     * subnet's NSG must admit exactly the ranges AKS itself authorizes.
+     */
+    readonly apiAuthorizedCidrs: readonly string[];
 }
 
 const kebab = (t: AzureTier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -84,7 +92,7 @@ const kebab = (t: AzureTier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`
  * and the whole matrix can be reviewed here at once.
  */
 export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubnet, readonly NsgRule[]>> {
-    const table: Record<AzureSubnet, Omit<NsgRule, "priority">[]> = { public: [], nodes: [], tools: [], endpoints: [] };
+    const table: Record<AzureSubnet, Omit<NsgRule, "priority">[]> = { public: [], nodes: [], tools: [], endpoints: [], apiServer: [] };
     table.public.push({
         name: "ssh-from-operators",
         access: "Allow",
@@ -106,11 +114,34 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
         });
     }
     // AKS needs node<->node and pod traffic (overlay pods keep their pod address inside the
-    // VNet) and the load balancer's health probes; nothing else reaches the nodes.
+    // VNet), the API server's calls (kubelet, admission webhooks, logs/exec: with VNet
+    // integration they come from the API server subnet) and the load balancer's health probes;
+    // nothing else reaches the nodes.
     table.nodes.push(
         { name: "cluster-internal", access: "Allow", protocol: "*", port: "*", source: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, destination: { prefixes: [inputs.nodesCidr] }, description: "Node-to-node and pod traffic inside the cluster" },
+        { name: "from-api-server", access: "Allow", protocol: "Tcp", port: "*", source: { prefixes: [inputs.apiServerCidr] }, destination: { prefixes: [inputs.nodesCidr] }, description: "AKS API server (VNet integration) to kubelets and admission webhooks" },
         { name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: { prefixes: [inputs.nodesCidr] }, description: "Azure load balancer health probes (internal Services)" },
     );
+    // The API server subnet (API Server VNet Integration): the API's internal load balancer.
+    // AKS documents that NSGs on it must let the cluster reach the API (443, and 4443 for the
+    // API server's node tunnel) and the load balancer probe the API server instances; the
+    // rest is the platform's access model: the bastion tunnel (tier table) and, for a public
+    // endpoint, the authorized ranges. Pods reach it SNATed to their node (the nodes' ASG).
+    const api = { prefixes: [inputs.apiServerCidr] };
+    table.apiServer.push(
+        { name: "kube-api-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "443", source: { asg: "clusterNodes" }, destination: api, description: "Nodes and pods (SNATed to their node) to the Kubernetes API" },
+        { name: "kube-api-tunnel-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "4443", source: { asg: "clusterNodes" }, destination: api, description: "Nodes to the API server's tunnel port (AKS requirement for the API server subnet)" },
+    );
+    for (const rule of tierRules().filter((r) => r.target === "clusterApi")) {
+        if (rule.source === "clusterApi") {
+            throw new Error("firewall: a clusterApi -> clusterApi rule has no meaning");
+        }
+        table.apiServer.push({ name: `cluster-api-${rule.service}-from-${kebab(rule.source)}`, access: "Allow", protocol: "Tcp", port: String(rule.port), source: { asg: rule.source }, destination: api, description: rule.description });
+    }
+    if (inputs.apiAuthorizedCidrs.length > 0) {
+        table.apiServer.push({ name: "kube-api-from-authorized", access: "Allow", protocol: "Tcp", port: "443", source: { prefixes: [...inputs.apiAuthorizedCidrs] }, destination: api, description: "Public API endpoint: the authorized ranges only (AKS enforces the same list)" });
+    }
+    table.apiServer.push({ name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: api, description: "Health probes of the API server's load balancer" });
     table.endpoints.push({
         name: "https-from-vnet",
         access: "Allow",

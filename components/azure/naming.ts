@@ -90,6 +90,36 @@ export function privateEndpointSubnet(network: string, plan: SubnetPlan): string
     throw new Error(`no free /${n.prefix + newBits} left in ${network} for private endpoints: every block overlaps a configured subnet`);
 }
 
+/**
+ * Size of the API server subnet: AKS's documented minimum for API Server VNet Integration is a
+ * /28 (the API server's internal load balancer and its instances take addresses from it).
+ */
+export const API_SERVER_SUBNET_PREFIX = 28;
+
+/**
+ * The API server subnet (AKS API Server VNet Integration): a /28 delegated to
+ * Microsoft.ContainerService/managedClusters, in a slot the planner never uses. Derived like the
+ * private-endpoint subnet: the LAST /28 of the network that overlaps none of the planned (or
+ * configured) subnets of any tier and zone, nor the private-endpoint subnet. For planner layouts
+ * that is the /28 just below the private-endpoint block, and it never moves when zones change
+ * (the planner fills from the bottom; the endpoint slot is itself stable).
+ */
+export function apiServerSubnet(network: string, plan: SubnetPlan): string {
+    const n = parseCidr(network);
+    const newBits = API_SERVER_SUBNET_PREFIX - n.prefix;
+    if (newBits < 0) {
+        throw new Error(`network ${network} is smaller than a /${API_SERVER_SUBNET_PREFIX}: no room for the API server subnet`);
+    }
+    const taken = [...SUBNET_TIERS.flatMap((tier) => plan[tier]), privateEndpointSubnet(network, plan)];
+    for (let index = 2 ** newBits - 1; index >= 0; index--) {
+        const candidate = subnetAt(network, newBits, index);
+        if (!taken.some((t) => cidrsOverlap(t, candidate))) {
+            return candidate;
+        }
+    }
+    throw new Error(`no free /${API_SERVER_SUBNET_PREFIX} left in ${network} for the AKS API server: every block overlaps a configured subnet or the private-endpoint subnet`);
+}
+
 /** The `index`-th host of a block (Azure reserves the first four and the last address). */
 export function azureHostAddress(cidr: string, index: number): string {
     const p = parseCidr(cidr);

@@ -2,8 +2,8 @@
  * `platform:azure:Network`: the VNet every other Azure component lives in.
  *
  * Subnets are regional on Azure: each tier uses its zone-0 block of the shared planner as its one
- * subnet (see naming.ts `regionalSubnets`), plus a private-endpoint subnet in a planner-free
- * slot. One NSG per subnet with the rule table of firewall.ts (explicit default-deny), an
+ * subnet (see naming.ts `regionalSubnets`), plus a private-endpoint subnet and the AKS API
+ * server subnet (a /28 delegated to AKS for API Server VNet Integration) in planner-free slots. One NSG per subnet with the rule table of firewall.ts (explicit default-deny), an
  * application security group per tier, one NAT gateway for the nodes' and tool VMs' egress
  * (AKS uses it: outboundType userAssignedNATGateway), and VNet flow logs into a storage account
  * through the subscription's EXISTING Network Watcher (one per subscription and region: it is
@@ -19,7 +19,7 @@ import type { NetworkOutputs } from "../contracts";
 import { resourceName } from "../naming";
 import { AzureContext, tagsFor } from "./common";
 import { AZURE_SUBNETS, AZURE_TIERS, AzureSubnet, AzureTier, NsgRule, nsgRuleTable } from "./firewall";
-import { privateEndpointSubnet, regionalSubnets, storageAccountName } from "./naming";
+import { apiServerSubnet, privateEndpointSubnet, regionalSubnets, storageAccountName } from "./naming";
 
 export interface AzureNetworkArgs {
     readonly ctx: AzureContext;
@@ -39,11 +39,23 @@ export interface AzureNetworkArgs {
     readonly operatorCidrs: readonly string[];
     /** AKS pod overlay range (allowed inside the nodes subnet). */
     readonly podCidr: string;
+    /**
+     * Who may reach the AKS API's PUBLIC endpoint (access mode `restricted`: the cluster's
+     * authorized ranges); empty for a private cluster. Admitted on 443 by the API server
+     * subnet's NSG (the public load balancer keeps client addresses).
+     */
+    readonly apiAuthorizedCidrs: readonly string[];
     /** VNet flow logs (all traffic) to a storage account, kept `retentionDays`. */
     readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
     /** The subscription's Network Watcher for the region (config.azure.networkWatcher). */
     readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
 }
+
+/**
+ * AKS API Server VNet Integration needs its subnet delegated to AKS (learn.microsoft.com
+ * azure/aks/api-server-vnet-integration: "delegated subnet", at least a /28).
+ */
+export const API_SERVER_DELEGATION = "Microsoft.ContainerService/managedClusters";
 
 /** Service endpoints on the private subnets: Key Vault and Storage firewalls admit these subnets. */
 export const SERVICE_ENDPOINTS = ["Microsoft.KeyVault", "Microsoft.Storage"] as const;
@@ -55,6 +67,8 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: { readonly nodes: pulumi.Output<string>[]; readonly tools: pulumi.Output<string>[] };
     readonly endpointsSubnetId: pulumi.Output<string>;
+    /** The AKS API server subnet (delegated to AKS; API Server VNet Integration). */
+    readonly apiServerSubnetId: pulumi.Output<string>;
     /** The regional subnet blocks actually used. */
     readonly subnetCidrs: Readonly<Record<AzureSubnet, string>>;
     readonly natGatewayId: pulumi.Output<string>;
@@ -74,6 +88,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
         this.publicSubnetIds = [built.subnets.public.id];
         this.privateSubnetIds = { nodes: [built.subnets.nodes.id], tools: [built.subnets.tools.id] };
         this.endpointsSubnetId = built.subnets.endpoints.id;
+        this.apiServerSubnetId = built.subnets.apiServer.id;
         this.natGatewayId = built.nat.id;
         this.natPublicIps = [built.natIp.ipAddress.apply((ip) => ip ?? "")];
         this.asgIds = Object.fromEntries(AZURE_TIERS.map((t) => [t, built.asgs[t].id])) as Record<AzureTier, pulumi.Output<string>>;
@@ -104,6 +119,11 @@ export function azureZones(count: number): string[] {
         throw new Error(`platform:network.zones is ${count} but Azure regions have 3 availability zones; use 2 or 3`);
     }
     return ["1", "2", "3"].slice(0, count);
+}
+
+/** A subnet's slug in names (`apiServer` -> `api-server`): kebab case like every other name. */
+export function subnetSlug(subnet: AzureSubnet): string {
+    return subnet.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** An NSG rule as azure-native's inline `securityRules` entry. */
@@ -144,7 +164,11 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
     const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
 
     const regional = regionalSubnets(args.subnets);
-    const cidrs: Record<AzureSubnet, string> = { ...regional, endpoints: privateEndpointSubnet(args.cidr, args.subnets) };
+    const cidrs: Record<AzureSubnet, string> = {
+        ...regional,
+        endpoints: privateEndpointSubnet(args.cidr, args.subnets),
+        apiServer: apiServerSubnet(args.cidr, args.subnets),
+    };
 
     // Identities first: the NSG rules name them.
     const asgs = Object.fromEntries(
@@ -155,19 +179,26 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
     ) as Record<AzureTier, network.ApplicationSecurityGroup>;
     const asgIds = Object.fromEntries(AZURE_TIERS.map((t) => [t, asgs[t].id])) as Record<AzureTier, pulumi.Output<string>>;
 
-    const table = nsgRuleTable({ operatorCidrs: args.operatorCidrs, nodesCidr: cidrs.nodes, podCidr: args.podCidr, networkCidr: args.cidr });
+    const table = nsgRuleTable({
+        operatorCidrs: args.operatorCidrs,
+        nodesCidr: cidrs.nodes,
+        podCidr: args.podCidr,
+        networkCidr: args.cidr,
+        apiServerCidr: cidrs.apiServer,
+        apiAuthorizedCidrs: args.apiAuthorizedCidrs,
+    });
     const nsgs = Object.fromEntries(
         AZURE_SUBNETS.map((subnet) => [
             subnet,
             new network.NetworkSecurityGroup(
-                child("nsg", subnet),
+                child("nsg", subnetSlug(subnet)),
                 {
                     ...common,
-                    networkSecurityGroupName: n("nsg", subnet),
+                    networkSecurityGroupName: n("nsg", subnetSlug(subnet)),
                     // Inline rules: the NSG owns its whole rule set, so a rule added by hand is
                     // removed on the next `pulumi up` (no drift survives).
                     securityRules: table[subnet].map((r) => securityRuleArgs(r, asgIds)),
-                    tags: tagsFor(ctx, n("nsg", subnet), { tier: subnet }),
+                    tags: tagsFor(ctx, n("nsg", subnetSlug(subnet)), { tier: subnetSlug(subnet) }),
                 },
                 opts,
             ),
@@ -218,11 +249,11 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
     for (const subnet of AZURE_SUBNETS) {
         const privateTier = subnet === "nodes" || subnet === "tools";
         const s = new network.Subnet(
-            child("subnet", subnet),
+            child("subnet", subnetSlug(subnet)),
             {
                 resourceGroupName: ctx.resourceGroupName,
                 virtualNetworkName: vnet.name,
-                subnetName: n(subnet),
+                subnetName: n(subnetSlug(subnet)),
                 addressPrefix: cidrs[subnet],
                 networkSecurityGroup: { id: nsgs[subnet].id },
                 ...(privateTier ? { natGateway: { id: nat.id }, serviceEndpoints: SERVICE_ENDPOINTS.map((service) => ({ service })) } : {}),
@@ -231,6 +262,9 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
                 defaultOutboundAccess: false,
                 // NSGs filter private endpoints too (they ignore NSGs unless this is enabled).
                 privateEndpointNetworkPolicies: subnet === "endpoints" ? "Enabled" : "Disabled",
+                // AKS projects the API server's internal load balancer into this subnet only
+                // when it is delegated to it; nothing else may live there.
+                ...(subnet === "apiServer" ? { delegations: [{ name: "aks-api-server", serviceName: API_SERVER_DELEGATION }] } : {}),
             },
             { parent, ...(previous ? { dependsOn: [previous] } : {}) },
         );

@@ -19,10 +19,11 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         g = await graphOf("dev-azure");
     });
 
-    it("children: identity, its two grants, the cluster, the workload pool, the deployer's admin role, the provider", () => {
+    it("children: identity, its three grants, the cluster, the workload pool, the deployer's admin role, the provider", () => {
         const cluster = ofType(g, "platform:azure:Cluster")[0];
         assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
             "azure-native:authorization:RoleAssignment cluster-admin-deployer",
+            "azure-native:authorization:RoleAssignment cluster-api-server-subnet",
             "azure-native:authorization:RoleAssignment cluster-kms-key",
             "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
             "azure-native:containerservice:AgentPool cluster-workload",
@@ -32,9 +33,16 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         ]);
     });
 
-    it("API: public only to the authorized ranges plus the NAT gateway's address; never private-less and open", () => {
+    it("API: public only to the authorized ranges plus the NAT gateway's address, VNet-integrated in the delegated API server subnet", () => {
         const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
-        assert.deepEqual(aksOf(g).apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`] });
+        const access = aksOf(g).apiServerAccessProfile;
+        assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
+        assert.deepEqual(access, {
+            enablePrivateCluster: false,
+            authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`],
+            enableVnetIntegration: true,
+            subnetId: access.subnetId,
+        });
         assert.equal(g.outputs.clusterEndpointAccess, "restricted");
         assert.match(String(g.outputs.clusterEndpoint), /^https:\/\/platform-dev-azure-aks-[0-9a-f]{8}\.hcp\.westeurope\.azmk8s\.io:443$/);
     });
@@ -73,6 +81,15 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
         assert.ok(aks.dependencies.includes(grant.urn), "the cluster waits for the key grant");
         assert.ok(aks.dependencies.includes(byName(g, T.role, "cluster-nodes-subnet").urn), "and for the subnet grant");
+    });
+
+    it("API server subnet: Network Contributor for the cluster identity on exactly that subnet, granted BEFORE the cluster", () => {
+        const aks = byName(g, T.aks, "cluster-aks");
+        const grant = byName(g, T.role, "cluster-api-server-subnet");
+        assert.equal(nameOfId(g, grant.inputs.scope), "network-subnet-api-server");
+        assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
+        assert.match(String(grant.inputs.roleDefinitionId), /\/roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/, "Network Contributor");
+        assert.ok(aks.dependencies.includes(grant.urn));
     });
 
     it("OIDC issuer, workload identity, image cleaner, automatic upgrades, read-only node resource group", () => {
@@ -125,12 +142,13 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         assert.ok(provider.dependencies.includes(byName(g, T.role, "cluster-admin-deployer").urn));
     });
 
-    it("hints: AKS's built-in encrypted class, internal load balancers, Azure workload identity, VNet and node CIDRs", () => {
+    it("hints: AKS's built-in encrypted class, internal load balancers, Azure workload identity, the API server subnet and node CIDRs", () => {
         assert.deepEqual(g.outputs.clusterHints, {
             storageClass: "managed-csi-premium",
             loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
             workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
-            apiServerCidrs: ["10.50.0.0/16"],
+            // Only the API server subnet (VNet integration), never the whole VNet.
+            apiServerCidrs: ["10.50.254.240/28"],
             nodeCidrs: ["10.50.0.0/19"],
             workloadTolerations: [SPOT],
         });
@@ -177,8 +195,10 @@ describe("azure cluster: prod (private API, on-demand pools, customer keys, phas
         g = await graphOf("prod-azure");
     });
 
-    it("API: private cluster, AKS-managed private DNS, no public FQDN, no authorized ranges", () => {
-        assert.deepEqual(aksOf(g).apiServerAccessProfile, { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false });
+    it("API: private cluster, AKS-managed private DNS, no public FQDN, no authorized ranges, VNet-integrated", () => {
+        const access = aksOf(g).apiServerAccessProfile;
+        assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
+        assert.deepEqual(access, { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false, enableVnetIntegration: true, subnetId: access.subnetId });
         assert.equal(g.outputs.clusterEndpointAccess, "private");
         assert.match(String(g.outputs.clusterEndpoint), /\.privatelink\.westeurope\.azmk8s\.io:443$/);
     });
@@ -202,8 +222,9 @@ describe("azure cluster: prod (private API, on-demand pools, customer keys, phas
         });
     });
 
-    it("hints: on-demand workload pool, so no tolerations (nothing tainted to tolerate)", () => {
+    it("hints: on-demand workload pool, so no tolerations (nothing tainted to tolerate); the API server subnet as API CIDR", () => {
         assert.equal((g.outputs.clusterHints as Record<string, unknown>).workloadTolerations, undefined);
+        assert.deepEqual((g.outputs.clusterHints as Record<string, unknown>).apiServerCidrs, ["10.70.254.240/28"]);
     });
 
     it("phase one: the provider exists but nothing is applied in the cluster (the API is private)", () => {

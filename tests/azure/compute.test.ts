@@ -101,6 +101,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "Key Vault Secrets User on keys-enrollment-secret to jenkins-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to vault-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to wazuh-vm",
+                "Network Contributor on network-subnet-api-server to cluster-identity",
                 "Network Contributor on network-subnet-nodes to cluster-identity",
                 "Storage Blob Data Contributor on backup-snapshots-container to vault-vm",
             ]);

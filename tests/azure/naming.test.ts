@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, planSubnets, SUBNET_TIERS, subnetAt, ZONE_SLOTS } from "../../components/config/cidr";
-import { azureHostAddress, dnsServiceIp, keyVaultName, privateEndpointSubnet, regionalSubnets, stableGuid, storageAccountName } from "../../components/azure/naming";
+import { apiServerSubnet, azureHostAddress, dnsServiceIp, keyVaultName, privateEndpointSubnet, regionalSubnets, stableGuid, storageAccountName } from "../../components/azure/naming";
 import { azureZones } from "../../components/azure/network";
 import { azurePlacement } from "../../components/azure/tool-vm";
 
@@ -89,6 +89,39 @@ describe("azure: addressing", () => {
         const plan = { public: ["10.0.255.0/24"], nodes: ["10.0.0.0/17"], tools: ["10.0.128.0/18"] };
         assert.equal(privateEndpointSubnet("10.0.0.0/16", plan), "10.0.254.0/24");
         assert.throws(() => privateEndpointSubnet("10.0.0.0/16", { public: ["10.0.0.0/16"], nodes: [], tools: [] }), /^Error: no free \/24 left in 10\.0\.0\.0\/16 for private endpoints/);
+    });
+
+    it("API server subnet: the /28 just below the private-endpoint block for planner layouts", () => {
+        assert.equal(apiServerSubnet("10.50.0.0/16", planSubnets("10.50.0.0/16", 2)), "10.50.254.240/28");
+        assert.equal(apiServerSubnet("10.70.0.0/16", planSubnets("10.70.0.0/16", 3)), "10.70.254.240/28");
+        assert.equal(apiServerSubnet("10.70.0.0/20", planSubnets("10.70.0.0/20", 3)), "10.70.15.224/28");
+    });
+
+    it("API server subnet (property): a /28 inside the network, overlapping no planned subnet nor the endpoints, stable as zones change", () => {
+        fc.assert(
+            fc.property(network, fc.integer({ min: 1, max: ZONE_SLOTS }), fc.integer({ min: 1, max: ZONE_SLOTS }), (net, z, other) => {
+                const plan = planSubnets(net, z);
+                const slot = apiServerSubnet(net, plan);
+                assert.equal(cidrProblem(slot), undefined);
+                assert.match(slot, /\/28$/);
+                assert.ok(cidrContains(net, slot), `${slot} outside ${net}`);
+                for (const s of [...SUBNET_TIERS.flatMap((t) => plan[t]), privateEndpointSubnet(net, plan)]) {
+                    assert.ok(!cidrsOverlap(s, slot), `${slot} overlaps ${s}`);
+                }
+                assert.equal(slot, apiServerSubnet(net, planSubnets(net, other)), `moves between ${z} and ${other} zones`);
+            }),
+            { numRuns: 300 },
+        );
+    });
+
+    it("API server subnet: skips blocks a hand-written layout took, and says so when none is left", () => {
+        const plan = { public: ["10.0.255.0/24"], nodes: ["10.0.0.0/17"], tools: ["10.0.128.0/18"] };
+        // Endpoints take 10.0.254.0/24; the API server the last free /28 below it.
+        assert.equal(apiServerSubnet("10.0.0.0/16", plan), "10.0.253.240/28");
+        assert.throws(
+            () => apiServerSubnet("10.0.0.0/16", { public: ["10.0.0.0/17"], nodes: ["10.0.128.0/18"], tools: ["10.0.192.0/19", "10.0.224.0/20", "10.0.240.0/21", "10.0.248.0/22", "10.0.252.0/23", "10.0.254.0/24"] }),
+            /^Error: no free \/28 left in 10\.0\.0\.0\/16 for the AKS API server/,
+        );
     });
 
     it("fixed host addresses skip Azure's five reserved addresses", () => {

@@ -21,7 +21,7 @@ const ASG_TIER: Record<string, string> = {
  * The reviewed matrix, written out by hand (not derived from the code under test), per NSG:
  * `priority access protocol/port: source -> destination` (ASGs by tier, prefixes as given).
  */
-function expectedRules(cidrs: { network: string; nodes: string }): Record<string, string[]> {
+function expectedRules(cidrs: { network: string; nodes: string; apiServer: string }, publicApi: boolean): Record<string, string[]> {
     return {
         "network-nsg-public": [
             "100 Allow Tcp/22: 203.0.113.0/24 -> bastion",
@@ -55,10 +55,22 @@ function expectedRules(cidrs: { network: string; nodes: string }): Record<string
         ],
         "network-nsg-nodes": [
             `100 Allow */*: ${cidrs.nodes},100.64.0.0/16 -> ${cidrs.nodes}`,
-            `110 Allow */*: AzureLoadBalancer -> ${cidrs.nodes}`,
+            `110 Allow Tcp/*: ${cidrs.apiServer} -> ${cidrs.nodes}`,
+            `120 Allow */*: AzureLoadBalancer -> ${cidrs.nodes}`,
             "4096 Deny */*: * -> *",
         ],
         "network-nsg-endpoints": [`100 Allow Tcp/443: ${cidrs.network} -> *`, "4096 Deny */*: * -> *"],
+        // The API server subnet: the cluster, the bastion tunnel, the public endpoint's
+        // authorized ranges (restricted access only) and the API load balancer's probes.
+        "network-nsg-api-server": [
+            `100 Allow Tcp/443: nodes -> ${cidrs.apiServer}`,
+            `110 Allow Tcp/4443: nodes -> ${cidrs.apiServer}`,
+            `120 Allow Tcp/443: bastion -> ${cidrs.apiServer}`,
+            ...(publicApi
+                ? [`130 Allow Tcp/443: 203.0.113.0/24 -> ${cidrs.apiServer}`, `140 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]
+                : [`130 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]),
+            "4096 Deny */*: * -> *",
+        ],
     };
 }
 
@@ -82,12 +94,15 @@ function rulesOf(g: ResourceGraph, nsgName: string): string[] {
 for (const stack of ["dev-azure", "prod-azure"]) {
     describe(`azure network (${stack})`, () => {
         let g: ResourceGraph;
-        const cidrs = stack === "dev-azure" ? { network: "10.50.0.0/16", nodes: "10.50.0.0/19", tools: "10.50.128.0/22", public: "10.50.144.0/24", endpoints: "10.50.255.0/24" } : { network: "10.70.0.0/16", nodes: "10.70.0.0/19", tools: "10.70.128.0/22", public: "10.70.144.0/24", endpoints: "10.70.255.0/24" };
+        const cidrs =
+            stack === "dev-azure"
+                ? { network: "10.50.0.0/16", nodes: "10.50.0.0/19", tools: "10.50.128.0/22", public: "10.50.144.0/24", endpoints: "10.50.255.0/24", apiServer: "10.50.254.240/28" }
+                : { network: "10.70.0.0/16", nodes: "10.70.0.0/19", tools: "10.70.128.0/22", public: "10.70.144.0/24", endpoints: "10.70.255.0/24", apiServer: "10.70.254.240/28" };
         before(async () => {
             g = await graphOf(stack);
         });
 
-        it("builds exactly these children: ASGs, NSGs, VNet, NAT (IP + gateway), four subnets, flow-log storage and flow log", () => {
+        it("builds exactly these children: ASGs, NSGs, VNet, NAT (IP + gateway), five subnets, flow-log storage and flow log", () => {
             const network = ofType(g, "platform:azure:Network")[0];
             const children = childrenOf(g, network.urn)
                 .map((r) => `${r.type.split(":").slice(1).join(":")} ${r.name}`)
@@ -100,11 +115,13 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "network:ApplicationSecurityGroup network-asg-wazuh",
                 "network:FlowLog network-flow-log",
                 "network:NatGateway network-nat",
+                "network:NetworkSecurityGroup network-nsg-api-server",
                 "network:NetworkSecurityGroup network-nsg-endpoints",
                 "network:NetworkSecurityGroup network-nsg-nodes",
                 "network:NetworkSecurityGroup network-nsg-public",
                 "network:NetworkSecurityGroup network-nsg-tools",
                 "network:PublicIPAddress network-nat-ip",
+                "network:Subnet network-subnet-api-server",
                 "network:Subnet network-subnet-endpoints",
                 "network:Subnet network-subnet-nodes",
                 "network:Subnet network-subnet-public",
@@ -116,11 +133,19 @@ for (const stack of ["dev-azure", "prod-azure"]) {
 
         it("VNet: the stack's block; regional subnets are the planner's zone-0 blocks plus the private-endpoint slot", () => {
             assert.deepEqual(byName(g, T.vnet, "network-vnet").inputs.addressSpace, { addressPrefixes: [cidrs.network] });
-            const subnet = (s: string) => byName(g, T.subnet, `network-subnet-${s}`).inputs;
-            for (const s of ["public", "nodes", "tools", "endpoints"] as const) {
+            const slug = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+            const subnet = (s: string) => byName(g, T.subnet, `network-subnet-${slug(s)}`).inputs;
+            for (const s of ["public", "nodes", "tools", "endpoints", "apiServer"] as const) {
                 assert.equal(subnet(s).addressPrefix, cidrs[s], s);
-                assert.equal(nameOfId(g, (subnet(s).networkSecurityGroup as { id: string }).id), `network-nsg-${s}`, `${s} has its own NSG`);
+                assert.equal(nameOfId(g, (subnet(s).networkSecurityGroup as { id: string }).id), `network-nsg-${slug(s)}`, `${s} has its own NSG`);
                 assert.equal(subnet(s).defaultOutboundAccess, false, s);
+            }
+            // API Server VNet Integration: delegated to AKS, only that subnet, no NAT.
+            assert.deepEqual(subnet("apiServer").delegations, [{ name: "aks-api-server", serviceName: "Microsoft.ContainerService/managedClusters" }]);
+            assert.equal(subnet("apiServer").natGateway, undefined);
+            assert.equal(subnet("apiServer").subnetName, `platform-${stack}-api-server`);
+            for (const s of ["public", "nodes", "tools", "endpoints"]) {
+                assert.equal(subnet(s).delegations, undefined, s);
             }
             // NAT for the private tiers only: the bastion has its own address, endpoints need none.
             assert.equal(nameOfId(g, (subnet("nodes").natGateway as { id: string }).id), "network-nat");
@@ -136,10 +161,11 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.ok(byName(g, T.subnet, "network-subnet-nodes").dependencies.includes(urn("public")));
             assert.ok(byName(g, T.subnet, "network-subnet-tools").dependencies.includes(urn("nodes")));
             assert.ok(byName(g, T.subnet, "network-subnet-endpoints").dependencies.includes(urn("tools")));
+            assert.ok(byName(g, T.subnet, "network-subnet-api-server").dependencies.includes(urn("endpoints")));
         });
 
         it("NSG rules: exactly the reviewed matrix, ending in an explicit deny-all, in every NSG", () => {
-            const expected = expectedRules(cidrs);
+            const expected = expectedRules(cidrs, stack === "dev-azure");
             assert.deepEqual(ofType(g, T.nsg).map((n) => n.name).sort(), Object.keys(expected).sort());
             for (const [nsg, rules] of Object.entries(expected)) {
                 assert.deepEqual(rulesOf(g, nsg), rules, nsg);
