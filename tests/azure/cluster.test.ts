@@ -154,6 +154,15 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         });
     });
 
+    it("NetworkPolicies: pods' API egress and the API's webhook calls name exactly the API server subnet (public endpoint or not)", () => {
+        const policies = ofType(g, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => String(at(p.inputs, "metadata.name")).startsWith("allow-apiserver-"));
+        assert.ok(policies.length >= 4);
+        for (const p of policies) {
+            const blocks = JSON.stringify(p.inputs.spec).match(/"cidr":"[^"]+"/g);
+            assert.deepEqual([...new Set(blocks)], ['"cidr":"10.50.254.240/28"'], p.name);
+        }
+    });
+
     it("Spot workload pool: every platform pod tolerates AKS's Spot taint (chart values paths, the patched Seldon manager)", () => {
         for (const [release, paths] of Object.entries(TOLERATION_PATHS)) {
             const values = byName(g, "kubernetes:helm.sh/v3:Release", release.replace(/^platform-/, "addons-")).inputs.values;
