@@ -35,6 +35,8 @@ export interface NetworkOutputs {
     readonly publicSubnetIds: pulumi.Output<string>[];
     /** Per private tier: one per zone (AWS) or one regional subnet (Azure, GCP). */
     readonly privateSubnetIds: { readonly nodes: pulumi.Output<string>[]; readonly tools: pulumi.Output<string>[] };
+    /** Public addresses the private tiers egress from (NAT): what outside allowlists must admit. */
+    readonly natPublicIps: pulumi.Output<string>[];
 }
 
 /** The one way in from the internet. */

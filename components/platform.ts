@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig, PlatformSecrets } from "./config";
-import type { ClusterOutputs, ToolVmOutputs, ToolVmRole } from "./contracts";
+import type { BastionOutputs, ClusterOutputs, NetworkOutputs, ToolVmOutputs, ToolVmRole } from "./contracts";
 import type { ClusterHints } from "./kubernetes/hints";
 
 /** What the stack exports about one tool VM (plain values and Outputs only). */
@@ -71,6 +71,48 @@ export interface AddonStackOutputs {
     readonly grafanaAdminPassword?: pulumi.Output<string>;
     /** In-cluster (ClusterIP) URLs: reach them through the bastion tunnel. */
     readonly addonEndpoints?: pulumi.Output<unknown>;
+}
+
+/** The outputs whose source differs per cloud (what AWS names a security group, GCP a service account, ...). */
+export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "toolVms" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn">;
+
+/**
+ * The stack outputs, read from the contracts for everything the contracts define, so every
+ * cloud exports them the same way; each builder adds only {@link CloudSpecificOutputs}.
+ */
+export function platformOutputs(
+    cloud: PlatformConfig["cloud"],
+    region: string,
+    parts: { readonly network: NetworkOutputs; readonly bastion: BastionOutputs; readonly cluster: ClusterOutputs },
+    specific: CloudSpecificOutputs,
+): PlatformOutputs {
+    const { network, bastion, cluster } = parts;
+    return {
+        cloud,
+        region,
+        networkId: network.networkId,
+        networkCidr: network.cidr,
+        zones: network.zones,
+        publicSubnetIds: network.publicSubnetIds,
+        nodeSubnetIds: network.privateSubnetIds.nodes,
+        toolSubnetIds: network.privateSubnetIds.tools,
+        natPublicIps: network.natPublicIps,
+        bastionPublicIp: bastion.publicIp,
+        bastionSshUser: bastion.sshUser,
+        bastionPrivateKeyPem: bastion.privateKeyPem,
+        bastionSecurityGroupId: bastion.identity.id,
+        bastionPrivateIp: bastion.privateIp,
+        clusterName: cluster.name,
+        clusterEndpoint: cluster.endpoint,
+        clusterVersion: cluster.version,
+        clusterEndpointAccess: cluster.endpointAccess,
+        clusterKubeconfig: cluster.kubeconfig,
+        clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
+        clusterOidcProviderArn: cluster.workloadIdentity.providerId,
+        clusterNodeSecurityGroupId: cluster.nodeIdentity.id,
+        clusterHints: cluster.hints,
+        ...specific,
+    };
 }
 
 /** What a cloud builder returns: the stack outputs, plus the live contracts for later phases. */

@@ -11,7 +11,7 @@ import type { AwsPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
 import { resourceName } from "../naming";
-import type { PlatformBuild } from "../platform";
+import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup, snapshotBucketName } from "./backup";
 import { Bastion } from "./bastion";
 import { Cluster } from "./cluster";
@@ -202,35 +202,12 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     return {
         cluster,
         toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: {
-            cloud: "aws",
-            region: config.region,
-            networkId: network.networkId,
-            networkCidr: network.cidr,
-            zones: network.zones,
-            publicSubnetIds: network.publicSubnetIds,
-            nodeSubnetIds: network.privateSubnetIds.nodes,
-            toolSubnetIds: network.privateSubnetIds.tools,
-            natPublicIps: network.natPublicIps,
-            bastionPublicIp: bastion.publicIp,
-            bastionSshUser: bastion.sshUser,
-            bastionPrivateKeyPem: bastion.privateKeyPem,
-            bastionSecurityGroupId: bastion.securityGroupId,
-            bastionPrivateIp: bastion.privateIp,
-            clusterName: cluster.name,
-            clusterEndpoint: cluster.endpoint,
-            clusterVersion: cluster.version,
-            clusterEndpointAccess: cluster.endpointAccess,
-            clusterKubeconfig: cluster.kubeconfig,
-            clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
-            clusterOidcProviderArn: cluster.oidcProviderArn,
-            clusterNodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        outputs: platformOutputs("aws", config.region, { network, bastion, cluster }, {
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-            clusterHints: cluster.hints,
             toolVms: vmOutputs,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.secretArn,
-        },
+        }),
     };
 }

@@ -13,7 +13,7 @@ import type { AzurePlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
 import { resourceName } from "../naming";
-import type { PlatformBuild } from "../platform";
+import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion } from "./bastion";
 import { Cluster } from "./cluster";
@@ -205,36 +205,13 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     return {
         cluster,
         toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: {
-            cloud: "azure",
-            region: config.region,
-            networkId: network.networkId,
-            networkCidr: network.cidr,
-            zones: network.zones,
-            publicSubnetIds: network.publicSubnetIds,
-            nodeSubnetIds: network.privateSubnetIds.nodes,
-            toolSubnetIds: network.privateSubnetIds.tools,
-            natPublicIps: network.natPublicIps,
-            bastionPublicIp: bastion.publicIp,
-            bastionSshUser: bastion.sshUser,
-            bastionPrivateKeyPem: bastion.privateKeyPem,
-            bastionSecurityGroupId: bastion.identity.id,
-            bastionPrivateIp: bastion.privateIp,
-            clusterName: cluster.name,
-            clusterEndpoint: cluster.endpoint,
-            clusterVersion: cluster.version,
-            clusterEndpointAccess: cluster.endpointAccess,
-            clusterKubeconfig: cluster.kubeconfig,
-            clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
-            clusterOidcProviderArn: cluster.workloadIdentity.providerId,
-            clusterNodeSecurityGroupId: cluster.nodeIdentity.id,
+        outputs: platformOutputs("azure", config.region, { network, bastion, cluster }, {
             clusterSecurityGroupId: cluster.clusterId,
-            clusterHints: cluster.hints,
             toolVms: vmOutputs,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: pulumi.interpolate`${backup.snapshotAccountName}/${backup.snapshotContainerName}`,
             wazuhEnrollmentSecretArn: keys.enrollmentSecretId,
-        },
+        }),
     };
 }
 

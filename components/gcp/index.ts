@@ -10,7 +10,7 @@ import { renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
 import type { GcpPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
-import type { PlatformBuild } from "../platform";
+import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, UBUNTU_IMAGE } from "./bastion";
 import { Cluster } from "./cluster";
@@ -232,36 +232,12 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     return {
         cluster,
         toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: {
-            cloud: "gcp",
-            region: config.region,
-            networkId: network.networkId,
-            networkCidr: network.cidr,
-            zones: network.zones,
-            publicSubnetIds: network.publicSubnetIds,
-            nodeSubnetIds: network.privateSubnetIds.nodes,
-            toolSubnetIds: network.privateSubnetIds.tools,
-            natPublicIps: network.natPublicIps,
-            bastionPublicIp: bastion.publicIp,
-            bastionSshUser: bastion.sshUser,
-            bastionPrivateKeyPem: bastion.privateKeyPem,
-            // GCP firewall identities are service accounts (the output names are the contract's).
-            bastionSecurityGroupId: bastion.serviceAccountEmail,
-            bastionPrivateIp: bastion.privateIp,
-            clusterName: cluster.name,
-            clusterEndpoint: cluster.endpoint,
-            clusterVersion: cluster.version,
-            clusterEndpointAccess: cluster.endpointAccess,
-            clusterKubeconfig: cluster.kubeconfig,
-            clusterOidcIssuerUrl: cluster.workloadIdentity.issuerUrl,
-            clusterOidcProviderArn: cluster.workloadIdentity.providerId,
-            clusterNodeSecurityGroupId: cluster.nodeServiceAccountEmail,
+        outputs: platformOutputs("gcp", config.region, { network, bastion, cluster }, {
             clusterSecurityGroupId: cluster.apiIdentity.id,
-            clusterHints: cluster.hints,
             toolVms: vmOutputs,
             backupVaultName: backup.snapshotPolicyName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.id,
-        },
+        }),
     };
 }
