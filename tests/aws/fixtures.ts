@@ -3,25 +3,9 @@
  * however many files read its graph.
  */
 import * as zlib from "node:zlib";
-import { runStack, RunStackOptions } from "../../offline/engine";
 import { CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 
-const cache = new Map<string, Promise<ResourceGraph>>();
-
-/** The graph of a shipped stack (no overrides), run once per process. */
-export function graphOf(stack: string): Promise<ResourceGraph> {
-    let run = cache.get(stack);
-    if (!run) {
-        run = runStack(stack);
-        cache.set(stack, run);
-    }
-    return run;
-}
-
-/** A variant run (config overrides): not memoised. */
-export function variantOf(stack: string, options: RunStackOptions): Promise<ResourceGraph> {
-    return runStack(stack, options);
-}
+export { graphOf, variantOf } from "../support/graphs";
 
 export const T = {
     instance: "aws:ec2/instance:Instance",

@@ -2,26 +2,10 @@
  * Shared helpers for the Azure tests: each shipped Azure stack runs ONCE per mocha process
  * (memoised), however many files read its graph.
  */
-import { runStack, RunStackOptions } from "../../offline/engine";
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID } from "../../offline/mocks-azure";
 
-const cache = new Map<string, Promise<ResourceGraph>>();
-
-/** The graph of a shipped stack (no overrides), run once per process. */
-export function graphOf(stack: string): Promise<ResourceGraph> {
-    let run = cache.get(stack);
-    if (!run) {
-        run = runStack(stack);
-        cache.set(stack, run);
-    }
-    return run;
-}
-
-/** A variant run (config overrides): not memoised. */
-export function variantOf(stack: string, options: RunStackOptions): Promise<ResourceGraph> {
-    return runStack(stack, options);
-}
+export { graphOf, variantOf } from "../support/graphs";
 
 export const T = {
     rg: "azure-native:resources:ResourceGroup",

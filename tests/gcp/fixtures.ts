@@ -4,23 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runStack, RunStackOptions } from "../../offline/engine";
 import { CapturedResource, ResourceGraph } from "../../offline/graph";
 
-const cache = new Map<string, Promise<ResourceGraph>>();
-
-export function graphOf(stack: string): Promise<ResourceGraph> {
-    let run = cache.get(stack);
-    if (!run) {
-        run = runStack(stack);
-        cache.set(stack, run);
-    }
-    return run;
-}
-
-export function variantOf(stack: string, options: RunStackOptions): Promise<ResourceGraph> {
-    return runStack(stack, options);
-}
+export { graphOf, variantOf } from "../support/graphs";
 
 export const G = {
     provider: "pulumi:providers:gcp",
