@@ -114,4 +114,6 @@ export interface ToolVmOutputs {
     readonly firewallIdentity: FirewallIdentity;
     /** The separate, encrypted data disk (state lives there, not on the OS disk). */
     readonly dataDiskId: pulumi.Output<string>;
+    /** The cloud's id of the VM itself (EC2 instance id, Azure VM resource id, GCE instance id). */
+    readonly instanceId: pulumi.Output<string>;
 }

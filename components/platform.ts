@@ -74,7 +74,7 @@ export interface AddonStackOutputs {
 }
 
 /** The outputs whose source differs per cloud (what AWS names a security group, GCP a service account, ...). */
-export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "toolVms" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn">;
+export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn">;
 
 /**
  * The stack outputs, read from the contracts for everything the contracts define, so every
@@ -83,10 +83,16 @@ export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId
 export function platformOutputs(
     cloud: PlatformConfig["cloud"],
     region: string,
-    parts: { readonly network: NetworkOutputs; readonly bastion: BastionOutputs; readonly cluster: ClusterOutputs },
+    parts: { readonly network: NetworkOutputs; readonly bastion: BastionOutputs; readonly cluster: ClusterOutputs; readonly toolVms: readonly ToolVmOutputs[] },
     specific: CloudSpecificOutputs,
 ): PlatformOutputs {
     const { network, bastion, cluster } = parts;
+    const toolVms = Object.fromEntries(
+        parts.toolVms.map((vm) => [
+            vm.role,
+            { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.identity.id, securityGroupId: vm.firewallIdentity.id, instanceId: vm.instanceId, dataDiskId: vm.dataDiskId },
+        ]),
+    ) as PlatformOutputs["toolVms"];
     return {
         cloud,
         region,
@@ -111,6 +117,7 @@ export function platformOutputs(
         clusterOidcProviderArn: cluster.workloadIdentity.providerId,
         clusterNodeSecurityGroupId: cluster.nodeIdentity.id,
         clusterHints: cluster.hints,
+        toolVms,
         ...specific,
     };
 }

@@ -18,6 +18,22 @@ export const CANONICAL_OWNER_ID = "099720109477";
 export const UBUNTU_LTS_AMI_NAME = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*";
 export const BASTION_SSH_USER = "ubuntu";
 
+/** The newest Ubuntu LTS image from Canonical's account only (bastion and tool VMs alike). */
+export function ubuntuLtsAmi(parent: pulumi.Resource): pulumi.Output<aws.ec2.GetAmiResult> {
+    return aws.ec2.getAmiOutput(
+        {
+            owners: [CANONICAL_OWNER_ID],
+            mostRecent: true,
+            filters: [
+                { name: "name", values: [UBUNTU_LTS_AMI_NAME] },
+                { name: "architecture", values: ["x86_64"] },
+                { name: "virtualization-type", values: ["hvm"] },
+            ],
+        },
+        { parent },
+    );
+}
+
 export interface AwsBastionArgs {
     readonly prefix: string;
     readonly account: AwsAccount;
@@ -149,18 +165,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
     new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: role.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
     const profile = new aws.iam.InstanceProfile(child("profile"), { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, "bastion"), role: role.name, tags: withName(n("bastion")) }, opts);
 
-    const ami = aws.ec2.getAmiOutput(
-        {
-            owners: [CANONICAL_OWNER_ID],
-            mostRecent: true,
-            filters: [
-                { name: "name", values: [UBUNTU_LTS_AMI_NAME] },
-                { name: "architecture", values: ["x86_64"] },
-                { name: "virtualization-type", values: ["hvm"] },
-            ],
-        },
-        { parent },
-    );
+    const ami = ubuntuLtsAmi(parent);
 
     const instance = new aws.ec2.Instance(
         child("instance"),

@@ -192,19 +192,12 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     };
     new Firewall("firewall", { prefix: config.prefix, groups, egressManaged: ["bastion", ...TOOL_VM_ROLES] }, childOpts);
 
-    const vmOutputs = Object.fromEntries(
-        TOOL_VM_ROLES.map((role) => {
-            const vm = toolVms[role];
-            return [role, { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.roleArn, securityGroupId: vm.securityGroupId, instanceId: vm.instanceId, dataDiskId: vm.dataDiskId }];
-        }),
-    ) as PlatformBuild["outputs"]["toolVms"];
-
+    const vms = TOOL_VM_ROLES.map((role) => toolVms[role]);
     return {
         cluster,
-        toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: platformOutputs("aws", config.region, { network, bastion, cluster }, {
+        toolVms: vms,
+        outputs: platformOutputs("aws", config.region, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-            toolVms: vmOutputs,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.secretArn,

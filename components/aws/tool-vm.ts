@@ -16,7 +16,7 @@ import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from 
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
 import { VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
-import { CANONICAL_OWNER_ID, UBUNTU_LTS_AMI_NAME } from "./bastion";
+import { ubuntuLtsAmi } from "./bastion";
 import { toolVmInternetEgress } from "./firewall";
 import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement } from "./iam";
 import { platformKey } from "./kms";
@@ -270,18 +270,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
         }
     }
 
-    const ami = aws.ec2.getAmiOutput(
-        {
-            owners: [CANONICAL_OWNER_ID],
-            mostRecent: true,
-            filters: [
-                { name: "name", values: [UBUNTU_LTS_AMI_NAME] },
-                { name: "architecture", values: ["x86_64"] },
-                { name: "virtualization-type", values: ["hvm"] },
-            ],
-        },
-        { parent },
-    );
+    const ami = ubuntuLtsAmi(parent);
     const instance = new aws.ec2.Instance(
         child("instance"),
         {

@@ -167,7 +167,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         ),
     };
     for (const role of TOOL_VM_ROLES) {
-        backup.protectVm(role, toolVms[role].hostname, toolVms[role].vmId);
+        backup.protectVm(role, toolVms[role].hostname, toolVms[role].instanceId);
     }
 
     const cluster = new Cluster(
@@ -195,19 +195,12 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         childOpts,
     );
 
-    const vmOutputs = Object.fromEntries(
-        TOOL_VM_ROLES.map((role) => {
-            const vm = toolVms[role];
-            return [role, { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.principalId, securityGroupId: vm.asgId, instanceId: vm.vmId, dataDiskId: vm.dataDiskId }];
-        }),
-    ) as PlatformBuild["outputs"]["toolVms"];
-
+    const vms = TOOL_VM_ROLES.map((role) => toolVms[role]);
     return {
         cluster,
-        toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: platformOutputs("azure", config.region, { network, bastion, cluster }, {
+        toolVms: vms,
+        outputs: platformOutputs("azure", config.region, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.clusterId,
-            toolVms: vmOutputs,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: pulumi.interpolate`${backup.snapshotAccountName}/${backup.snapshotContainerName}`,
             wazuhEnrollmentSecretArn: keys.enrollmentSecretId,

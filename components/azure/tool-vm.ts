@@ -59,7 +59,7 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
     readonly identity: CloudIdentity;
     readonly firewallIdentity: FirewallIdentity;
     readonly dataDiskId: pulumi.Output<string>;
-    readonly vmId: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
     readonly principalId: pulumi.Output<string>;
     readonly asgId: pulumi.Output<string>;
 
@@ -161,8 +161,8 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
         this.asgId = pulumi.output(args.asgId);
         this.firewallIdentity = { kind: "azureApplicationSecurityGroup", id: this.asgId };
         this.dataDiskId = disk.id;
-        this.vmId = vm.id;
-        this.registerOutputs({ role, hostname, privateIp: this.privateIp, principalId, dataDiskId: this.dataDiskId, vmId: this.vmId });
+        this.instanceId = vm.id;
+        this.registerOutputs({ role, hostname, privateIp: this.privateIp, principalId, dataDiskId: this.dataDiskId, instanceId: this.instanceId });
     }
 }
 

@@ -222,19 +222,12 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         childOpts,
     );
 
-    const vmOutputs = Object.fromEntries(
-        TOOL_VM_ROLES.map((role) => {
-            const vm = toolVms[role];
-            return [role, { hostname: vm.hostname, privateIp: vm.privateIp, identity: vm.serviceAccountEmail, securityGroupId: vm.serviceAccountEmail, instanceId: vm.instanceId, dataDiskId: vm.dataDiskId }];
-        }),
-    ) as PlatformBuild["outputs"]["toolVms"];
-
+    const vms = TOOL_VM_ROLES.map((role) => toolVms[role]);
     return {
         cluster,
-        toolVms: TOOL_VM_ROLES.map((role) => toolVms[role]),
-        outputs: platformOutputs("gcp", config.region, { network, bastion, cluster }, {
+        toolVms: vms,
+        outputs: platformOutputs("gcp", config.region, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.apiIdentity.id,
-            toolVms: vmOutputs,
             backupVaultName: backup.snapshotPolicyName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.id,
