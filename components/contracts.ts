@@ -6,7 +6,6 @@
  * Shapes only: each cloud keeps its specifics (security group ids, NSGs, service accounts)
  * behind `FirewallIdentity`.
  */
-import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterHints } from "./kubernetes/hints";
 
@@ -72,10 +71,11 @@ export interface ClusterOutputs {
      */
     readonly kubeconfig: pulumi.Output<string>;
     /**
-     * Provider for in-cluster resources. Creating it contacts nothing; using it needs the API to
-     * be reachable (see DESIGN.md, cluster access model: a private cluster needs the tunnel).
+     * The cluster's cloud resource id (EKS ARN, AKS resource id, GKE `projects/.../clusters/...`):
+     * the in-cluster layer's Kubernetes provider uses it as `clusterIdentifier`, so only a new
+     * cluster (never a new route to the same one) replaces the provider.
      */
-    readonly provider: k8s.Provider;
+    readonly resourceId: pulumi.Output<string>;
     /** How pods get cloud identities: the OIDC issuer and, where the cloud has one, its provider id. */
     readonly workloadIdentity: {
         readonly issuerUrl: pulumi.Output<string>;
@@ -90,11 +90,6 @@ export interface ClusterOutputs {
     readonly endpointAccess: "restricted" | "private";
     /** Facts the cloud-agnostic addons need (storage class, internal LB annotations, identity format). */
     readonly hints: ClusterHints;
-    /**
-     * What in-cluster workloads must wait for: node pools, cluster DNS, the CSI driver. Helm
-     * releases wait for their pods, so installing them before nodes exist only times out.
-     */
-    readonly workloadsReady: readonly pulumi.Resource[];
 }
 
 /** Roles of the tool VMs. */

@@ -1,10 +1,11 @@
 /**
  * `platform:index:Platform`: the whole platform for one stack. It picks the cloud's builder
  * (loaded on demand, so an AWS stack never loads another cloud's SDK) and wires
- * network -> bastion -> cluster / tool VMs -> addons through the contracts.
+ * network -> bastion -> cluster / tool VMs through the contracts. The in-cluster platform is the
+ * second layer (incluster/, its own project and stacks), fed by this stack's outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig, PlatformSecrets } from "./config";
+import type { PlatformConfig } from "./config";
 import type { BastionOutputs, ClusterOutputs, NetworkOutputs, ToolVmOutputs, ToolVmRole } from "./contracts";
 import type { ClusterHints } from "./kubernetes/hints";
 
@@ -23,6 +24,8 @@ export interface ToolVmStackOutputs {
 /** Stack outputs every cloud provides (names are part of the contract with automation/). */
 export interface PlatformOutputs {
     readonly cloud: string;
+    /** The environment profile (the in-cluster layer checks it matches its own). */
+    readonly environment: string;
     readonly region: string;
     readonly networkId: pulumi.Output<string>;
     readonly networkCidr: string;
@@ -39,6 +42,8 @@ export interface PlatformOutputs {
     readonly bastionSecurityGroupId: pulumi.Output<string>;
     readonly bastionPrivateIp: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
+    /** The cluster's cloud resource id: the in-cluster layer's Kubernetes provider `clusterIdentifier`. */
+    readonly clusterResourceId: pulumi.Output<string>;
     /** Private-only in `private` mode: reach it through the bastion. */
     readonly clusterEndpoint: pulumi.Output<string>;
     readonly clusterVersion: pulumi.Output<string>;
@@ -62,17 +67,6 @@ export interface PlatformOutputs {
     readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
 }
 
-/** Outputs of the in-cluster phase (absent while `addonsEnabled` is false). */
-export interface AddonStackOutputs {
-    readonly addonsEnabled: boolean;
-    /** Secret. Argo CD `admin`. */
-    readonly argocdAdminPassword?: pulumi.Output<string>;
-    /** Secret. Grafana `admin`. */
-    readonly grafanaAdminPassword?: pulumi.Output<string>;
-    /** In-cluster (ClusterIP) URLs: reach them through the bastion tunnel. */
-    readonly addonEndpoints?: pulumi.Output<unknown>;
-}
-
 /** The outputs whose source differs per cloud (what AWS names a security group, GCP a service account, ...). */
 export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn">;
 
@@ -81,8 +75,7 @@ export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId
  * cloud exports them the same way; each builder adds only {@link CloudSpecificOutputs}.
  */
 export function platformOutputs(
-    cloud: PlatformConfig["cloud"],
-    region: string,
+    config: Pick<PlatformConfig, "cloud" | "environment" | "region">,
     parts: { readonly network: NetworkOutputs; readonly bastion: BastionOutputs; readonly cluster: ClusterOutputs; readonly toolVms: readonly ToolVmOutputs[] },
     specific: CloudSpecificOutputs,
 ): PlatformOutputs {
@@ -94,8 +87,9 @@ export function platformOutputs(
         ]),
     ) as PlatformOutputs["toolVms"];
     return {
-        cloud,
-        region,
+        cloud: config.cloud,
+        environment: config.environment,
+        region: config.region,
         networkId: network.networkId,
         networkCidr: network.cidr,
         zones: network.zones,
@@ -109,6 +103,7 @@ export function platformOutputs(
         bastionSecurityGroupId: bastion.identity.id,
         bastionPrivateIp: bastion.privateIp,
         clusterName: cluster.name,
+        clusterResourceId: cluster.resourceId,
         clusterEndpoint: cluster.endpoint,
         clusterVersion: cluster.version,
         clusterEndpointAccess: cluster.endpointAccess,
@@ -133,29 +128,29 @@ export interface PlatformBuild {
 export interface PlatformArgs {
     /** The validated stack configuration (components/config). */
     readonly config: PlatformConfig;
-    /** Secret config values, read at the same edge (Pulumi secrets). */
-    readonly secrets?: PlatformSecrets;
 }
 
-export class Platform extends pulumi.ComponentResource<PlatformBuild & { addons: AddonStackOutputs }> {
+/**
+ * The platform layer. It never talks to the Kubernetes API: the in-cluster platform is its own
+ * Pulumi project (incluster/), whose stacks read this stack's outputs through a StackReference.
+ */
+export class Platform extends pulumi.ComponentResource<PlatformBuild> {
     /** Resolves once every child is declared. */
-    readonly outputs: Promise<PlatformOutputs & AddonStackOutputs>;
-    /** The cluster contract (provider, kubeconfig, hints) for the addons phase. */
+    readonly outputs: Promise<PlatformOutputs>;
     readonly cluster: Promise<ClusterOutputs>;
     readonly toolVms: Promise<readonly ToolVmOutputs[]>;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Platform", name, args as unknown as pulumi.Inputs, opts);
         const data = this.getData();
-        this.outputs = data.then((d) => ({ ...d.outputs, ...d.addons }));
+        this.outputs = data.then((d) => d.outputs);
         this.cluster = data.then((d) => d.cluster);
         this.toolVms = data.then((d) => d.toolVms);
     }
 
-    protected override async initialize(args: pulumi.Inputs): Promise<PlatformBuild & { addons: AddonStackOutputs }> {
-        const { config, secrets } = args as unknown as PlatformArgs;
-        const build = await buildCloud(config, this);
-        return { ...build, addons: await installAddons(config, secrets ?? {}, build, this) };
+    protected override async initialize(args: pulumi.Inputs): Promise<PlatformBuild> {
+        const { config } = args as unknown as PlatformArgs;
+        return buildCloud(config, this);
     }
 }
 
@@ -178,53 +173,4 @@ async function buildCloud(config: PlatformConfig, parent: pulumi.Resource): Prom
             throw new Error(`no builder for cloud ${String((impossible as PlatformConfig).cloud)}`);
         }
     }
-}
-
-/**
- * The in-cluster phase, on any cloud, through the cluster's provider and hints only. Skipped
- * only when the stack says so (`addonsEnabled: false`, the first phase of a private cluster),
- * and then loudly, never silently.
- */
-export async function installAddons(config: PlatformConfig, secrets: PlatformSecrets, build: PlatformBuild, parent: pulumi.Resource): Promise<AddonStackOutputs> {
-    if (!config.addons.enabled) {
-        await pulumi.log.warn(
-            `In-cluster addons are NOT installed: ${config.project}:addonsEnabled is false. ` +
-                (build.cluster.endpointAccess === "private"
-                    ? `The ${config.stack} API is private: bring addons up through the bastion with \`npm run env -- bootstrap --stack ${config.stack}\` (docs/automation.md).`
-                    : `Set it to true (or remove it) to install them.`),
-            parent,
-        );
-        return { addonsEnabled: false };
-    }
-    if (build.cluster.endpointAccess === "private" && !config.addons.proxyUrl) {
-        await pulumi.log.info(
-            `${config.stack}: the API is private and no ${config.project}:kubeProxyUrl is set, so in-cluster resources are applied directly; this works only from inside the network.`,
-            parent,
-        );
-    }
-    const { Addons } = await import("./kubernetes/addons");
-    // node_exporter on every VM the platform runs, by private address.
-    const scrapeTargets = pulumi
-        .all([build.outputs.bastionPrivateIp, ...build.toolVms.map((vm) => vm.privateIp)])
-        .apply(([bastionIp, ...ips]) => [{ role: "bastion", address: bastionIp }, ...build.toolVms.map((vm, i) => ({ role: vm.role, address: ips[i] }))]);
-    const addons = new Addons(
-        "addons",
-        {
-            provider: build.cluster.provider,
-            environment: config.environment,
-            hints: build.cluster.hints,
-            workloadNamespaces: config.addons.workloadNamespaces,
-            gitops: config.addons.gitops,
-            alerting: { slackWebhookUrl: secrets.slackWebhookUrl, slackChannel: config.addons.alerting.slackChannel },
-            scrapeTargets,
-            modelServing: config.addons.modelServing,
-        },
-        { parent, dependsOn: [...build.cluster.workloadsReady] },
-    );
-    return {
-        addonsEnabled: true,
-        argocdAdminPassword: addons.argocdAdminPassword,
-        grafanaAdminPassword: addons.grafanaAdminPassword,
-        addonEndpoints: addons.endpoints,
-    };
 }

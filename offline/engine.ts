@@ -14,10 +14,22 @@ import * as YAML from "yaml";
 import { CapturedInvoke, CapturedResource, ResourceGraph } from "./graph";
 import { OfflineMocks } from "./mocks";
 
-/** The project's name in Pulumi.yaml: the namespace of its config keys. */
+/** The platform project's name in Pulumi.yaml: the namespace of its config keys. */
 export const PROJECT = "platform";
+/** The in-cluster project's name (incluster/Pulumi.yaml). */
+export const INCLUSTER_PROJECT = "platform-incluster";
+/** The organisation offline runs pretend to be in (`pulumi.getOrganization()`); a DIY backend's is `organization` too. */
+export const ORGANIZATION = "organization";
 export const ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(ROOT, "stacks");
+export const INCLUSTER_STACKS_DIR = path.join(ROOT, "incluster", "stacks");
+
+/** The two layers of a platform environment: two projects, stacks of the same name. */
+export type Layer = "platform" | "incluster";
+export const LAYERS: Readonly<Record<Layer, { readonly project: string; readonly stacksDir: string; readonly label: string }>> = {
+    platform: { project: PROJECT, stacksDir: STACKS_DIR, label: "platform" },
+    incluster: { project: INCLUSTER_PROJECT, stacksDir: INCLUSTER_STACKS_DIR, label: "in-cluster" },
+};
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Internal runtime modules (stable across 3.x; pinned and covered by the engine's own test).
@@ -46,6 +58,17 @@ export interface CaptureOptions {
     readonly secretKeys?: readonly string[];
     /** Preview mode: provider-computed outputs stay unknown. Default false (an update). */
     readonly preview?: boolean;
+    /**
+     * Stacks a StackReference may read, by fully qualified name (`<org>/<project>/<stack>`):
+     * their outputs and which of them are secret. Any other reference fails the run.
+     */
+    readonly stackReferences?: Readonly<Record<string, StackReferenceAnswer>>;
+}
+
+/** What a StackReference to one stack reads. */
+export interface StackReferenceAnswer {
+    readonly outputs: Readonly<Record<string, unknown>>;
+    readonly secretOutputNames: readonly string[];
 }
 
 /** Unwraps Pulumi's wire encoding: secrets (paths recorded), resource references, unknowns. */
@@ -117,8 +140,8 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
     });
     failed.catch(() => undefined);
 
-    const mocks = new OfflineMocks((err) => fail(err));
-    await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
+    const mocks = new OfflineMocks((err) => fail(err), options.stackReferences ?? {});
+    await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false, ORGANIZATION);
     pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
 
     const resources: CapturedResource[] = [];
@@ -151,6 +174,35 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     retainOnDelete: req.getRetainondelete() === true,
                     ...(id ? { id } : {}),
                     state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                });
+            }
+            callback(err, resp);
+        });
+    };
+    // Reads (a StackReference is one) reach the engine as ReadResource requests: the real engine
+    // keeps them in the stack's state too, so the graph does.
+    const readResource = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+        readResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const secretPaths: string[] = [];
+                const inputs = unwrapWire(req.getProperties()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
+                resources.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: true,
+                    read: true,
+                    ...(req.getParent() ? { parent: req.getParent() } : {}),
+                    ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+                    inputs,
+                    secretPaths,
+                    dependencies: [...new Set<string>(req.getDependenciesList?.() ?? [])],
+                    propertyDependencies: {},
+                    protect: false,
+                    retainOnDelete: false,
+                    id: req.getId(),
+                    state: unwrapWire(resp.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });
             }
             callback(err, resp);
@@ -213,8 +265,9 @@ export interface StackConfig {
  * namespaced, structured values JSON-encoded, `secure:` values replaced by a marked
  * placeholder (nothing can decrypt them offline) and listed as secret.
  */
-export function loadStackConfig(stack: string, overrides: Readonly<Record<string, unknown>> = {}): StackConfig {
-    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+export function loadStackConfig(stack: string, overrides: Readonly<Record<string, unknown>> = {}, layer: Layer = "platform"): StackConfig {
+    const { project, stacksDir } = LAYERS[layer];
+    const file = path.join(stacksDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`unknown stack "${stack}": no ${path.relative(ROOT, file)}. Available stacks: ${availableStacks().join(", ")}`);
     }
@@ -226,7 +279,7 @@ export function loadStackConfig(stack: string, overrides: Readonly<Record<string
         if (value === undefined) {
             continue;
         }
-        const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+        const full = key.includes(":") ? key : `${project}:${key}`;
         if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
             config[full] = `offline-placeholder-for-${full}`;
             secretKeys.push(full);
@@ -246,15 +299,62 @@ export interface RunStackOptions {
     readonly preview?: boolean;
 }
 
-/** Runs the real program (index.ts) for a shipped stack and returns its graph. */
-export async function runStack(stack: string, options: RunStackOptions = {}): Promise<ResourceGraph> {
-    const { config, secretKeys } = loadStackConfig(stack, options.configOverrides);
-    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+function configFor(stack: string, layer: Layer, overrides: Readonly<Record<string, unknown>> | undefined): StackConfig {
+    const { project } = LAYERS[layer];
+    const { config, secretKeys } = loadStackConfig(stack, overrides, layer);
+    for (const [key, value] of Object.entries(overrides ?? {})) {
         if (value === undefined) {
-            delete config[key.includes(":") ? key : `${PROJECT}:${key}`];
+            delete config[key.includes(":") ? key : `${project}:${key}`];
         }
     }
+    return { config, secretKeys };
+}
+
+/** Runs the platform layer's real program (index.ts) for a shipped stack and returns its graph. */
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<ResourceGraph> {
+    const { config, secretKeys } = configFor(stack, "platform", options.configOverrides);
     return captureGraph(loadProgram(), { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+}
+
+export interface RunInClusterOptions extends RunStackOptions {
+    /** The run's environment as the in-cluster program sees it (PLATFORM_KUBE_PROXY_URL). Default: empty. */
+    readonly runEnv?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The fully qualified name a StackReference uses for a platform stack. */
+export function platformStackRef(stack: string): string {
+    return `${ORGANIZATION}/${PROJECT}/${stack}`;
+}
+
+/**
+ * Runs the in-cluster layer's real program (components/kubernetes/program.ts) for a shipped
+ * stack, its StackReference answered from the platform layer's captured outputs, exactly what
+ * the real engine would read from the backend after the platform stack's `up`.
+ */
+export async function runInClusterStack(stack: string, platform: ResourceGraph, options: RunInClusterOptions = {}): Promise<ResourceGraph> {
+    const { config, secretKeys } = configFor(stack, "incluster", options.configOverrides);
+    const program = loadInClusterProgram(options.runEnv ?? {});
+    return captureGraph(program, {
+        project: INCLUSTER_PROJECT,
+        stack,
+        config,
+        secretKeys,
+        preview: options.preview,
+        stackReferences: { [platformStackRef(platform.stack)]: { outputs: platform.outputs, secretOutputNames: platform.secretOutputs } },
+    });
+}
+
+/** Both layers of one environment, planned in order. */
+export interface LayeredGraphs {
+    readonly platform: ResourceGraph;
+    readonly incluster: ResourceGraph;
+}
+
+/** Plans the platform layer, then the in-cluster layer on its outputs. */
+export async function runLayers(stack: string, options: { platform?: RunStackOptions; incluster?: RunInClusterOptions } = {}): Promise<LayeredGraphs> {
+    const platform = await runStack(stack, options.platform);
+    const incluster = await runInClusterStack(stack, platform, options.incluster);
+    return { platform, incluster };
 }
 
 /**
@@ -264,4 +364,13 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
 export function loadProgram(): Program {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("../index") as Program;
+}
+
+/** The in-cluster program with a given run environment (what incluster/index.ts runs with process.env). */
+export function loadInClusterProgram(runEnv: Readonly<Record<string, string | undefined>>): Program {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const incluster = require("../components/kubernetes/program") as typeof import("../components/kubernetes/program");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require("../components/config/incluster") as typeof import("../components/config/incluster");
+    return () => incluster.buildInCluster(config.loadInClusterConfig(runEnv), config.loadInClusterSecrets());
 }

@@ -16,6 +16,8 @@ export interface CapturedResource {
     readonly name: string;
     /** `true` for provider-backed resources, `false` for components (and the stack). */
     readonly custom: boolean;
+    /** Read, not managed (a StackReference, a `.get`): the engine records it, never creates or deletes it. */
+    readonly read?: boolean;
     /** URN of the parent, absent for the stack itself. */
     readonly parent?: string;
     /** Provider reference (`<provider urn>::<provider id>`) when one was given explicitly. */

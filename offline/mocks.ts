@@ -59,7 +59,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly cursors = new Map<string, number>();
     private publicCursor = 0;
 
-    constructor(private readonly onError: (err: Error) => void = () => undefined) {}
+    constructor(
+        private readonly onError: (err: Error) => void = () => undefined,
+        /** Stacks a StackReference may read, by fully qualified name (offline/engine.ts). */
+        private readonly stackReferences: Readonly<Record<string, { readonly outputs: Readonly<Record<string, unknown>>; readonly secretOutputNames: readonly string[] }>> = {},
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         try {
@@ -99,6 +103,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             // Components (and the stack) have no provider-computed state.
             return { id: undefined, state: {} };
         }
+        if (args.type === "pulumi:pulumi:StackReference") {
+            return this.stackReference(String(args.inputs.name ?? ""));
+        }
         const region = this.regionOf(args.provider);
         if (args.type.startsWith("pulumi:providers:")) {
             const id = stableHex(`provider-${args.name}`, 36);
@@ -120,6 +127,16 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const state = { ...args.inputs, ...computed, id };
         this.states.set(id, state);
         return { id, state };
+    }
+
+    /** A StackReference reads what the referenced stack exported; a stack nobody ran fails loudly. */
+    private stackReference(name: string): { id: string; state: Record<string, any> } {
+        const answer = this.stackReferences[name];
+        if (!answer) {
+            const known = Object.keys(this.stackReferences);
+            throw new Error(`offline mocks: StackReference to "${name}", but no such stack was planned (known: ${known.join(", ") || "none"}). Plan the platform layer first (offline/engine.ts runLayers).`);
+        }
+        return { id: name, state: { name, outputs: { ...answer.outputs }, secretOutputNames: [...answer.secretOutputNames] } };
     }
 
     private idFor(args: pulumi.runtime.MockResourceArgs): string {

@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../components/config";
-import { availableStacks, runStack } from "./engine";
+import { PlatformStackError } from "../components/config/incluster";
+import { availableStacks, LayeredGraphs, LAYERS, platformStackRef, runLayers } from "./engine";
 import { at, CapturedResource, countByType, ResourceGraph } from "./graph";
 import { formatPolicyReport, hasMandatoryViolations, PolicyReport, runPolicies } from "./policy";
 
@@ -21,17 +22,20 @@ export const SECRET_MASK = "[secret]";
 
 const USAGE = `Usage: npm run plan [-- --stack <name>] [--json FILE]
 
-Runs the platform program for a stack offline (Pulumi mock runtime: no cloud, no credentials,
-no Pulumi CLI) and prints what it would create.
+Runs both layers of an environment offline (Pulumi mock runtime: no cloud, no credentials,
+no Pulumi CLI) and prints what they would create: the platform stack (stacks/Pulumi.<name>.yaml:
+network, bastion, cluster, tool VMs), then the in-cluster stack of the same name
+(incluster/stacks/Pulumi.<name>.yaml), its StackReference answered from the first layer's outputs.
 
 Options:
   --stack <name>  stack to plan (default ${DEFAULT_STACK}); one of stacks/Pulumi.<name>.yaml
-  --json FILE     also write the captured graph (resources, inputs with secrets masked,
-                  parents, providers, dependencies, outputs) as JSON
+  --json FILE     also write the captured graphs (both layers' resources in one array, each with
+                  its own URN; inputs with secrets masked, parents, providers, dependencies,
+                  outputs per layer) as JSON
   -h, --help      show this help
 
-After the plan it runs the policy pack (policy-pack/) over the graph with the stack's
-environment enforcement (policy-pack/config/<env>.json) and exits 1 on a mandatory violation.`;
+After the plan it runs the policy pack (policy-pack/) over each layer with the environment's
+enforcement (policy-pack/config/<env>.json) and exits 1 on a mandatory violation.`;
 
 /** Replaces every secret path of `value` with the mask. */
 export function maskSecrets(value: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
@@ -79,6 +83,16 @@ export function graphToJson(graph: ResourceGraph): unknown {
         })),
         outputs: maskedOutputs(graph),
         secretOutputs: graph.secretOutputs,
+    };
+}
+
+/** The JSON `--json` writes for both layers: one `resources` array (URNs name their project), outputs per layer. */
+export function layersToJson(layers: LayeredGraphs): unknown {
+    const parts = [layers.platform, layers.incluster];
+    return {
+        stack: layers.platform.stack,
+        layers: parts.map((g) => ({ project: g.project, stack: g.stack, outputs: maskedOutputs(g), secretOutputs: g.secretOutputs })),
+        resources: parts.flatMap((g) => (graphToJson(g) as { resources: unknown[] }).resources),
     };
 }
 
@@ -168,9 +182,11 @@ export function renderTree(graph: ResourceGraph): string {
 export function renderPlan(graph: ResourceGraph): string {
     const counts = countByType(graph);
     const width = Math.max(...Object.keys(counts).map((k) => k.length));
-    const custom = graph.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+    const custom = graph.resources.filter((r) => r.custom && !r.read && !r.type.startsWith("pulumi:providers:")).length;
+    const reads = graph.resources.filter((r) => r.read).map((r) => String(r.inputs.name ?? r.name));
     return [
-        `Offline plan for stack ${graph.stack} (project ${graph.project}): ${graph.resources.length} registrations, ${custom} cloud resources`,
+        `Offline plan for stack ${graph.stack} (project ${graph.project}): ${graph.resources.length} registrations, ${custom} ${graph.project === LAYERS.incluster.project ? "in-cluster objects" : "cloud resources"}` +
+            (reads.length > 0 ? `; reads ${reads.join(", ")}` : ""),
         "",
         renderTree(graph),
         "",
@@ -203,33 +219,43 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Unknown stack "${stack}". Available stacks: ${availableStacks().join(", ")}\n`);
         return 2;
     }
-    let graph: ResourceGraph;
+    let layers: LayeredGraphs;
     try {
-        graph = await runStack(stack);
+        layers = await runLayers(stack);
     } catch (err) {
-        if (err instanceof ConfigError) {
+        if (err instanceof ConfigError || err instanceof PlatformStackError) {
             process.stderr.write(`${err.message}\n`);
             return 1;
         }
         throw err;
     }
-    process.stdout.write(`${renderPlan(graph)}\n`);
-    const report = policyReportFor(graph);
-    process.stdout.write(`\n${formatPolicyReport(report)}\n`);
+    process.stdout.write(`${renderPlan(layers.platform)}\n\n`);
+    process.stdout.write(`Layer 2 of 2: the in-cluster stack reads ${platformStackRef(stack)} (above) through a StackReference.\n`);
+    process.stdout.write(`${renderPlan(layers.incluster)}\n`);
+    const reports = [policyReportFor(layers.platform), policyReportFor(layers.incluster, layers.platform)];
+    for (const report of reports) {
+        process.stdout.write(`\n${formatPolicyReport(report)}\n`);
+    }
     if (values.json) {
         const file = path.resolve(values.json);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, `${JSON.stringify(graphToJson(graph), null, 2)}\n`);
-        process.stdout.write(`\nWrote the captured graph to ${file}\n`);
+        fs.writeFileSync(file, `${JSON.stringify(layersToJson(layers), null, 2)}\n`);
+        process.stdout.write(`\nWrote the captured graphs of both layers to ${file}\n`);
     }
-    return hasMandatoryViolations(report) ? 1 : 0;
+    return reports.some(hasMandatoryViolations) ? 1 : 0;
 }
 
-/** The policy report for a planned stack, with its environment's enforcement levels. */
-export function policyReportFor(graph: ResourceGraph): PolicyReport {
-    const environment = String(graph.stack.split("-")[0]);
-    const env = environment === "prod" || environment === "staging" ? environment : "dev";
-    return runPolicies(graph, { environment: env });
+/**
+ * The policy report for a planned layer, with its environment's enforcement levels. The
+ * environment is the platform stack's own (`platform:environment`, exported as `environment`),
+ * never guessed from the stack's name; the in-cluster layer uses its platform stack's.
+ */
+export function policyReportFor(graph: ResourceGraph, platform: ResourceGraph = graph): PolicyReport {
+    const environment = platform.outputs.environment;
+    if (environment !== "dev" && environment !== "staging" && environment !== "prod") {
+        throw new Error(`the platform graph of ${platform.stack} exports no valid environment (got ${JSON.stringify(environment)})`);
+    }
+    return runPolicies(graph, { environment });
 }
 
 if (require.main === module) {

@@ -16,13 +16,11 @@
  *   IMDSv2 and CMK-encrypted gp3 root volumes.
  */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointAccess } from "../config";
 import type { NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
-import { withProxyUrl } from "../kubernetes/kubeconfig";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
 import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy } from "./iam";
@@ -109,12 +107,6 @@ export interface AwsClusterArgs {
     readonly adminPrincipalArns: readonly string[];
     /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
     readonly protect: boolean;
-    /**
-     * Proxy the `k8s.Provider` reaches the API through (kubeconfig `proxy-url`), e.g. the bastion
-     * tunnel's `socks5://127.0.0.1:1080` for a private endpoint. The exported kubeconfig stays
-     * direct: operators bring their own tunnel.
-     */
-    readonly kubeProxyUrl?: string;
 }
 
 export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -122,13 +114,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly endpoint: pulumi.Output<string>;
     readonly version: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly resourceId: pulumi.Output<string>;
     readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
     readonly nodeIdentity: FirewallIdentity;
     readonly apiIdentity: FirewallIdentity;
     readonly endpointAccess: EndpointAccess;
     readonly hints: ClusterHints;
-    readonly workloadsReady: readonly pulumi.Resource[];
     /** EKS-created cluster security group (control plane ENIs and nodes). */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** This stack's node security group: the source other tiers allow. */
@@ -147,7 +138,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.endpoint = built.cluster.endpoint;
         this.version = built.cluster.version;
         this.kubeconfig = built.kubeconfig;
-        this.provider = built.provider;
+        this.resourceId = built.cluster.arn;
         this.workloadIdentity = { issuerUrl: built.issuerUrl, providerId: built.oidc.arn };
         this.nodeSecurityGroupId = built.nodeSg.id;
         this.apiSecurityGroupId = built.apiSg.id;
@@ -156,7 +147,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
         this.endpointAccess = args.endpointAccess;
         this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn);
-        this.workloadsReady = built.workloadsReady;
         this.oidcProviderArn = built.oidc.arn;
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;
@@ -489,22 +479,14 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
         );
     });
 
-    const corednsAddon = addon("coredns", {}, nodeGroups);
-    const ebsCsiAddon = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
+    addon("coredns", {}, nodeGroups);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
 
+    // The platform stack never talks to the Kubernetes API: the in-cluster layer (its own
+    // stack, incluster/) builds its provider from this kubeconfig, after this whole stack (access
+    // entries, node groups, CoreDNS and the EBS CSI driver included) is up.
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterNameOut, endpoint, ca]) => renderKubeconfig(clusterNameOut, endpoint, ca.data ?? "", args.account.region)),
     );
-    // Declaring the provider contacts nothing. Using it needs the API reachable: for a private
-    // cluster, through the bastion (the addons phase wires that, behind its own config flag).
-    const provider = new k8s.Provider(
-        child("k8s"),
-        { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true },
-        // Admin access must exist before anything is applied through this provider.
-        { parent, dependsOn: accessPolicies },
-    );
-
-    // In-cluster workloads wait for these: nodes to run on, DNS, and volumes for their claims.
-    const workloadsReady: pulumi.Resource[] = [...nodeGroups, corednsAddon, ebsCsiAddon];
-    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, provider, workloadsReady };
+    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, accessPolicies };
 }

@@ -177,7 +177,6 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             deployerPrincipalArn,
             adminPrincipalArns: config.aws.adminPrincipalArns,
             protect,
-            kubeProxyUrl: config.addons.proxyUrl,
         },
         childOpts,
     );
@@ -196,7 +195,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     return {
         cluster,
         toolVms: vms,
-        outputs: platformOutputs("aws", config.region, { network, bastion, cluster, toolVms: vms }, {
+        outputs: platformOutputs(config, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: backup.snapshotBucket,

@@ -24,13 +24,11 @@
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
-import { withProxyUrl } from "../kubernetes/kubeconfig";
 import { resourceName } from "../naming";
 import { AzureContext, roleAssignment, tagsFor } from "./common";
 import { dnsServiceIp } from "./naming";
@@ -75,8 +73,6 @@ export interface AzureClusterArgs {
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     /** Entra groups with cluster-admin (besides the deployer). */
     readonly adminGroupObjectIds: readonly string[];
-    /** Proxy the k8s.Provider reaches a private API through (bastion tunnel). */
-    readonly kubeProxyUrl?: string;
 }
 
 /**
@@ -194,13 +190,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly endpoint: pulumi.Output<string>;
     readonly version: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly resourceId: pulumi.Output<string>;
     readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
     readonly nodeIdentity: FirewallIdentity;
     readonly apiIdentity: FirewallIdentity;
     readonly endpointAccess: EndpointAccess;
     readonly hints: ClusterHints;
-    readonly workloadsReady: readonly pulumi.Resource[];
     readonly clusterId: pulumi.Output<string>;
     readonly identityPrincipalId: pulumi.Output<string>;
 
@@ -298,17 +293,17 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             },
         );
 
-        const workload = new containerservice.AgentPool(
+        new containerservice.AgentPool(
             `${name}-workload`,
             { resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, agentPoolName: "workload", mode: "User", ...pool(args.nodePools.workload, "workload") },
             { parent: this, ignoreChanges: ["count"] },
         );
 
         // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups.
-        const admins = [
-            roleAssignment(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId }, { parent: this }),
-            ...args.adminGroupObjectIds.map((g) => roleAssignment(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this })),
-        ];
+        roleAssignment(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId }, { parent: this });
+        for (const g of args.adminGroupObjectIds) {
+            roleAssignment(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this });
+        }
 
         const endpoint = pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => {
             const host = args.endpointAccess === "private" ? privateFqdn : fqdn;
@@ -327,14 +322,15 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 return renderAksKubeconfig(nm, server, caFromCredentials(value));
             }),
         );
-        const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true }, { parent: this, dependsOn: admins });
+        // No Kubernetes provider here: the in-cluster layer (incluster/) builds its own from this
+        // kubeconfig once this whole stack (the admin grants and node pools included) is up.
 
         this.name = cluster.name;
         this.clusterId = cluster.id;
         this.endpoint = endpoint;
         this.version = cluster.currentKubernetesVersion.apply((v) => (v ?? args.version).split(".").slice(0, 2).join("."));
         this.kubeconfig = kubeconfig;
-        this.provider = provider;
+        this.resourceId = cluster.id;
         const issuerUrl = cluster.oidcIssuerProfile.apply((o) => {
             if (!o?.issuerURL) {
                 throw new Error(`platform:azure:Cluster: AKS returned no OIDC issuer for ${clusterName}`);
@@ -350,7 +346,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.apiIdentity = this.nodeIdentity;
         this.endpointAccess = args.endpointAccess;
         this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId);
-        this.workloadsReady = [cluster, workload];
         this.identityPrincipalId = identity.principalId;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
     }

@@ -190,7 +190,6 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             kmsKey: { id: keys.aksKmsKeyId, uriWithVersion: keys.aksKmsKeyUriWithVersion },
             ...des,
             adminGroupObjectIds: config.azure.adminGroupObjectIds,
-            ...(config.addons.proxyUrl ? { kubeProxyUrl: config.addons.proxyUrl } : {}),
         },
         childOpts,
     );
@@ -199,7 +198,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     return {
         cluster,
         toolVms: vms,
-        outputs: platformOutputs("azure", config.region, { network, bastion, cluster, toolVms: vms }, {
+        outputs: platformOutputs(config, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.clusterId,
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: pulumi.interpolate`${backup.snapshotAccountName}/${backup.snapshotContainerName}`,

@@ -66,17 +66,6 @@ interface CommonPlatformConfig {
         readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
     };
     readonly toolVms: { readonly instanceType: string };
-    /** In-cluster addons: installed only when enabled; `proxyUrl` reaches a private API through the bastion. */
-    readonly addons: {
-        readonly enabled: boolean;
-        readonly proxyUrl?: string;
-        /** Absent: the addons' default (dev, staging, production). */
-        readonly workloadNamespaces?: readonly string[];
-        readonly gitops: { readonly repoUrl: string; readonly path: string; readonly revision: string };
-        readonly modelServing: { readonly engine: "seldon-core"; readonly demo: boolean };
-        /** `slack`: a webhook is configured (its value is read separately, as a secret: {@link loadPlatformSecrets}). */
-        readonly alerting: { readonly slack: boolean; readonly slackChannel?: string };
-    };
     /** Stateful resources get `protect` / deletion protection. */
     readonly deletionProtection: boolean;
     readonly backup: { readonly retentionDays: number };
@@ -140,11 +129,13 @@ export class ConfigError extends Error {
     constructor(
         readonly stackName: string,
         readonly problems: readonly string[],
+        /** The stack file to fix, relative to the repository (each layer has its own). */
+        readonly stackFile = `stacks/Pulumi.${stackName}.yaml`,
     ) {
         super(
             `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p}`).join("\n") +
-                `\nFix these in stacks/Pulumi.${stackName}.yaml (or with \`pulumi config set\`); nothing was created.`,
+                `\nFix these in ${stackFile} (or with \`pulumi config set\`); nothing was created.`,
         );
         this.name = "ConfigError";
     }
@@ -162,6 +153,18 @@ export const SECRET_KEYS: readonly string[] = Object.entries(CONFIG_KEYS)
     .filter(([, info]) => (info as { secret?: boolean }).secret === true)
     .map(([key]) => key);
 
+
+/** Secret keys given in plain text (the stack file instead of `pulumi config set --secret`). */
+export function plainTextSecretProblems(raw: Readonly<Record<string, unknown>>, ctx: ConfigContext, secretKeys: readonly string[]): string[] {
+    const problems: string[] = [];
+    for (const key of secretKeys) {
+        const value = raw[key];
+        if (typeof value === "string" && value !== "" && ctx.secretKeys && !ctx.secretKeys.includes(`${ctx.project}:${key}`)) {
+            problems.push(`${keyPath(ctx.project, [key])}: is stored in plain text; remove it from the stack file and set it with \`pulumi config set --secret ${key} <value>\``);
+        }
+    }
+    return problems;
+}
 
 /** `platform:network.subnets.nodes[1]` */
 export function keyPath(project: string, path: readonly PropertyKey[]): string {
@@ -196,13 +199,13 @@ function closest(word: string, options: readonly string[]): string | undefined {
 }
 
 /** One zod issue as problem lines in the project's format. */
-function formatIssue(project: string, issue: z.core.$ZodIssue): string[] {
+export function formatIssue(project: string, issue: z.core.$ZodIssue, schema: z.ZodType = stackConfigSchema, secretKeys: readonly string[] = SECRET_KEYS): string[] {
     const where = keyPath(project, issue.path);
     // A secret's value never appears in a message (it would land in CI logs).
-    const input = SECRET_KEYS.includes(String(issue.path[0])) ? "(secret value)" : (issue as { input?: unknown }).input;
+    const input = secretKeys.includes(String(issue.path[0])) ? "(secret value)" : (issue as { input?: unknown }).input;
     switch (issue.code) {
         case "unrecognized_keys": {
-            const allowed = allowedKeysAt(issue.path);
+            const allowed = allowedKeysAt(issue.path, schema);
             return issue.keys.map((key) => {
                 const guess = closest(key, allowed);
                 return `${keyPath(project, [...issue.path, key])}: unknown key${guess ? ` (did you mean "${guess}"?)` : ""}; allowed keys here: ${allowed.join(", ")}`;
@@ -272,12 +275,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const isEnv = (v: unknown): v is Environment => v === "dev" || v === "staging" || v === "prod";
     const validCidr = (v: unknown): v is string => typeof v === "string" && cidrProblem(v) === undefined;
 
-    for (const key of SECRET_KEYS) {
-        const value = (raw as Record<string, unknown>)[key];
-        if (typeof value === "string" && value !== "" && ctx.secretKeys && !ctx.secretKeys.includes(`${project}:${key}`)) {
-            problems.push(`${at(key)}: is stored in plain text; remove it from the stack file and set it with \`pulumi config set --secret ${key} <value>\``);
-        }
-    }
+    problems.push(...plainTextSecretProblems(raw, ctx, SECRET_KEYS));
 
     if (isCloud(input.cloud) && !SUPPORTED_CLOUDS.includes(input.cloud)) {
         problems.push(
@@ -484,14 +482,6 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             nodePools: { system: pools.system!, workload: pools.workload! },
         },
         toolVms: { instanceType: p.toolVmInstanceType },
-        addons: {
-            enabled: cfg.addonsEnabled ?? true,
-            ...(cfg.kubeProxyUrl ? { proxyUrl: cfg.kubeProxyUrl } : {}),
-            ...(cfg.addons.workloadNamespaces ? { workloadNamespaces: cfg.addons.workloadNamespaces } : {}),
-            gitops: { repoUrl: cfg.addons.gitops.repoUrl, path: cfg.addons.gitops.path ?? "apps", revision: cfg.addons.gitops.revision ?? "main" },
-            modelServing: { engine: cfg.addons.modelServing.engine, demo: cfg.addons.modelServing.demo ?? false },
-            alerting: { slack: !!cfg.slackWebhookUrl, ...(cfg.addons.alerting?.slackChannel ? { slackChannel: cfg.addons.alerting.slackChannel } : {}) },
-        },
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
@@ -525,19 +515,24 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): 
  * keys JSON-parsed, integers and booleans converted as Pulumi.yaml declares them. Values that do
  * not convert stay strings, so the schema reports them with their key.
  */
-export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, project: string): Record<string, unknown> {
+export function rawFromPulumiConfig(
+    all: Readonly<Record<string, string>>,
+    project: string,
+    keys: Readonly<Record<string, { readonly pulumiType: string | undefined }>> = CONFIG_KEYS,
+    emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher"],
+): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(all)) {
         if (!fullKey.startsWith(`${project}:`)) {
             continue;
         }
         const key = fullKey.slice(project.length + 1);
-        const info = (CONFIG_KEYS as Record<string, { pulumiType: string | undefined }>)[key];
+        const info = keys[key];
         const kind = info ? info.pulumiType ?? "object" : "string";
         raw[key] = convert(value, kind);
     }
     // Empty strings are Pulumi.yaml's defaults for optional scalars: "not set".
-    for (const key of ["namePrefix", "kubeProxyUrl", "slackWebhookUrl", "gcpProject", "azureNetworkWatcher"]) {
+    for (const key of emptyMeansUnset) {
         if (raw[key] === "") {
             delete raw[key];
         }
@@ -572,19 +567,8 @@ export function loadPlatformConfig(): PlatformConfig {
     return parsePlatformConfig(rawFromPulumiConfig(all, project), { project, stack, secretKeys });
 }
 
-/** Secret values, read at the same edge and kept out of the (plain, frozen) PlatformConfig. */
-export interface PlatformSecrets {
-    /** Alertmanager's Slack webhook, a Pulumi secret; absent when not configured. */
-    readonly slackWebhookUrl?: pulumi.Output<string>;
-}
-
-export function loadPlatformSecrets(): PlatformSecrets {
-    const value = pulumi.runtime.allConfig()[`${pulumi.getProject()}:slackWebhookUrl`];
-    return value ? { slackWebhookUrl: pulumi.secret(value) } : {};
-}
-
 /** Whether the CLI passed a config key as a secret (runtime-internal, stable across 3.x). */
-function isSecretConfigKey(key: string): boolean {
+export function isSecretConfigKey(key: string): boolean {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
     return runtimeConfig.isConfigSecret?.(key) ?? false;

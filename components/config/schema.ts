@@ -159,17 +159,6 @@ export const stackConfigSchema = z.strictObject({
         .string()
         .regex(/^$|^[a-z][a-z0-9-]{2,26}[a-z0-9]$/, { message: "must be empty (derived) or 4-28 characters of a-z, 0-9 and -, starting with a letter" })
         .optional(),
-    /**
-     * Install the in-cluster platform (baseline, Argo CD, monitoring, model serving). Private
-     * clusters set it false for the first phase: the API is unreachable until the bastion exists
-     * (see docs/automation.md, `npm run env -- bootstrap`).
-     */
-    addonsEnabled: z.boolean().optional(),
-    /** Proxy for reaching the Kubernetes API (kubeconfig `proxy-url`), e.g. the bastion tunnel's socks5://127.0.0.1:1080. */
-    kubeProxyUrl: z
-        .string()
-        .regex(/^$|^(socks5|http|https):\/\/[A-Za-z0-9.-]+:\d{1,5}$/, { message: "must be empty or a proxy URL such as socks5://127.0.0.1:1080" })
-        .optional(),
     /** GCP only: the project id everything is created in. */
     gcpProject: z.string().regex(/^$|^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "must be a GCP project id (6-30 characters: a-z, 0-9 and -, starting with a letter)" }).optional(),
     /**
@@ -178,12 +167,9 @@ export const stackConfigSchema = z.strictObject({
      * There is one per subscription and region: the platform references it and never creates one.
      */
     azureNetworkWatcher: z.string().regex(/^$|^[A-Za-z0-9._()-]{1,90}\/[A-Za-z0-9._-]{1,80}$/, { message: "must be <resourceGroup>/<name>, e.g. NetworkWatcherRG/NetworkWatcher_westeurope" }).optional(),
-    /** Slack incoming-webhook URL for Alertmanager. Secret: set with `pulumi config set --secret`. Empty: no receiver. */
-    slackWebhookUrl: z.string().regex(/^$|^https:\/\/hooks\.slack\.com\/services\/\S+$/, { message: "must be a Slack incoming-webhook URL (https://hooks.slack.com/services/...)" }).optional(),
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
-    addons: addonsSchema,
     tags: z.record(z.string().regex(tagKey, { message: "must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)" }), z.string().max(256)).optional(),
 });
 
@@ -208,15 +194,11 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     owner: { pulumiType: "string", hasDefault: false },
     costCenter: { pulumiType: "string", hasDefault: false },
     namePrefix: { pulumiType: "string", hasDefault: true },
-    addonsEnabled: { pulumiType: "boolean", hasDefault: true },
-    kubeProxyUrl: { pulumiType: "string", hasDefault: true },
-    slackWebhookUrl: { pulumiType: "string", hasDefault: true, secret: true },
     gcpProject: { pulumiType: "string", hasDefault: true },
     azureNetworkWatcher: { pulumiType: "string", hasDefault: true },
     network: { pulumiType: undefined, hasDefault: false },
     bastion: { pulumiType: undefined, hasDefault: false },
     cluster: { pulumiType: undefined, hasDefault: false },
-    addons: { pulumiType: undefined, hasDefault: false },
     tags: { pulumiType: undefined, hasDefault: false },
 };
 
@@ -228,8 +210,8 @@ export const REGION_FORMATS: Readonly<Record<Cloud, { pattern: RegExp; example: 
 };
 
 /** Allowed keys of the object schema found at `path` (for "unknown key" messages). */
-export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
-    let schema: z.ZodType = stackConfigSchema;
+export function allowedKeysAt(path: readonly PropertyKey[], root: z.ZodType = stackConfigSchema): string[] {
+    let schema: z.ZodType = root;
     for (const part of path) {
         schema = unwrap(schema);
         if (schema instanceof z.ZodObject) {

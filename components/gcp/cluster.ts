@@ -17,12 +17,10 @@
  * - Release channel and deletion protection per environment.
  */
 import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
-import { withProxyUrl } from "../kubernetes/kubeconfig";
 import { GKE_NODE_ROLES, tierServiceAccount } from "./iam";
 import { gcpName, nameLabels, toLabels } from "./labels";
 import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
@@ -131,7 +129,6 @@ export interface GcpClusterArgs {
     /** Labels for the cluster and node VMs (the provider's defaultLabels do not reach resourceLabels). */
     readonly labels: Readonly<Record<string, string>>;
     readonly protect: boolean;
-    readonly kubeProxyUrl?: string;
     readonly dependsOn?: readonly pulumi.Resource[];
 }
 
@@ -140,13 +137,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly endpoint: pulumi.Output<string>;
     readonly version: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
+    readonly resourceId: pulumi.Output<string>;
     readonly workloadIdentity: { readonly issuerUrl: pulumi.Output<string>; readonly providerId: pulumi.Output<string> };
     readonly nodeIdentity: FirewallIdentity;
     readonly apiIdentity: FirewallIdentity;
     readonly endpointAccess: EndpointAccess;
     readonly hints: ClusterHints;
-    readonly workloadsReady: readonly pulumi.Resource[];
     readonly nodeServiceAccountEmail: pulumi.Output<string>;
     /** The GKE service agent (the control plane acts as it). */
     readonly serviceAgent: string;
@@ -160,7 +156,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // What the control plane actually runs (the channel may be ahead of the configured floor), as a minor.
         this.version = built.cluster.masterVersion.apply((v) => v.split(".").slice(0, 2).join("."));
         this.kubeconfig = built.kubeconfig;
-        this.provider = built.provider;
+        this.resourceId = built.cluster.id;
         this.workloadIdentity = {
             issuerUrl: pulumi.interpolate`https://container.googleapis.com/v1/projects/${args.project}/locations/${args.region}/clusters/${built.cluster.name}`,
             providerId: pulumi.output(`${args.project}.svc.id.goog`),
@@ -171,7 +167,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.apiIdentity = { kind: "gcpServiceAccount", id: pulumi.output(this.serviceAgent) };
         this.endpointAccess = args.endpointAccess;
         this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id);
-        this.workloadsReady = built.nodePools;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
     }
 }
@@ -320,7 +315,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
     const kubeconfig = pulumi.secret(
         pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([n, endpoint, auth]) => renderKubeconfig(n, `https://${endpoint}`, auth.clusterCaCertificate ?? "")),
     );
-    // Declaring the provider contacts nothing; using it needs the API reachable (the tunnel for prod).
-    const provider = new k8s.Provider(child("k8s"), { kubeconfig: kubeconfig.apply((k) => withProxyUrl(k, args.kubeProxyUrl)), enableServerSideApply: true }, { parent });
-    return { cluster, nodeSa, keyGrant, nodePools, kubeconfig, provider };
+    // No Kubernetes provider here: the in-cluster layer (incluster/) builds its own from this
+    // kubeconfig, after this whole stack (node pools included) is up.
+    return { cluster, nodeSa, keyGrant, nodePools, kubeconfig };
 }

@@ -195,7 +195,6 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             disksKey,
             labels: config.tags,
             protect,
-            kubeProxyUrl: config.addons.proxyUrl,
             ...apis,
         },
         childOpts,
@@ -226,7 +225,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     return {
         cluster,
         toolVms: vms,
-        outputs: platformOutputs("gcp", config.region, { network, bastion, cluster, toolVms: vms }, {
+        outputs: platformOutputs(config, { network, bastion, cluster, toolVms: vms }, {
             clusterSecurityGroupId: cluster.apiIdentity.id,
             backupVaultName: backup.snapshotPolicyName,
             vaultSnapshotBucket: backup.snapshotBucket,

@@ -149,7 +149,7 @@ describe("aws cluster (EKS)", () => {
                 assert.deepEqual(byName(g, T.nodeGroup, "cluster-workload").inputs.taints, []);
             });
 
-            it("exports a secret, exec-based kubeconfig and registers a Kubernetes provider with it", () => {
+            it("exports a secret, exec-based kubeconfig and the cluster ARN as its identity", () => {
                 assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
                 const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
                 assert.equal(kc.clusters[0].cluster.server, g.outputs.clusterEndpoint);
@@ -157,9 +157,7 @@ describe("aws cluster (EKS)", () => {
                 assert.equal(exec.command, "aws");
                 assert.deepEqual(exec.args.slice(0, 2), ["eks", "get-token"]);
                 assert.ok(!("token" in kc.users[0].user) && !("password" in kc.users[0].user), "no static credential");
-                const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
-                assert.ok(provider.secretPaths.includes("kubeconfig"));
-                assert.equal(provider.inputs.kubeconfig, g.outputs.clusterKubeconfig);
+                assert.equal(g.outputs.clusterResourceId, eks(g).state.arn);
             });
         });
     }

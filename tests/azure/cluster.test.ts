@@ -2,24 +2,27 @@
  * AKS, read from the captured graphs: the access model per environment, Entra ID + Azure RBAC
  * with local accounts off, CNI overlay + Cilium, KMS with the grant BEFORE the cluster, OIDC and
  * workload identity, upgrade channels, the two pools (Spot in dev, on-demand in prod), the
- * kubeconfig (kubelogin exec, secret) and its provider, the hints, and the addons phase.
+ * kubeconfig (kubelogin exec, secret), the hints, and what the in-cluster layer makes of them.
  */
 import * as assert from "node:assert/strict";
 import { at, childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
-import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
 const poolOf = (g: ResourceGraph) => byName(g, T.agentPool, "cluster-workload").inputs as Record<string, any>;
 
-describe("azure cluster: dev (restricted API, Spot workload pool, addons installed)", () => {
+describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
     let g: ResourceGraph;
+    /** The in-cluster layer on this cluster (its own stack, reading g's outputs). */
+    let k: ResourceGraph;
     before(async () => {
         g = await graphOf("dev-azure");
+        k = await inClusterGraphOf("dev-azure");
     });
 
-    it("children: identity, its three grants, the cluster, the workload pool, the deployer's admin role, the provider", () => {
+    it("children: identity, its three grants, the cluster, the workload pool, the deployer's admin role (no Kubernetes provider: that is the in-cluster layer's)", () => {
         const cluster = ofType(g, "platform:azure:Cluster")[0];
         assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
             "azure-native:authorization:RoleAssignment cluster-admin-deployer",
@@ -29,7 +32,6 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
             "azure-native:containerservice:AgentPool cluster-workload",
             "azure-native:containerservice:ManagedCluster cluster-aks",
             "azure-native:managedidentity:UserAssignedIdentity cluster-identity",
-            "pulumi:providers:kubernetes cluster-k8s",
         ]);
     });
 
@@ -124,7 +126,7 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         }
     });
 
-    it("kubeconfig: secret, kubelogin exec with AKS's server id, the CA from AKS's own kubeconfig; provider waits for the admin role", () => {
+    it("kubeconfig: secret, kubelogin exec with AKS's server id, the CA from AKS's own kubeconfig", () => {
         assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
         const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
         assert.equal(kc.clusters[0].cluster.server, g.outputs.clusterEndpoint);
@@ -138,8 +140,6 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
         });
         const creds = g.invokes.filter((i) => i.token === "azure-native:containerservice:listManagedClusterUserCredentials");
         assert.deepEqual(creds.map((i) => [i.inputs.resourceName, i.inputs.format]), [["platform-dev-azure-aks", "exec"]]);
-        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
-        assert.ok(provider.dependencies.includes(byName(g, T.role, "cluster-admin-deployer").urn));
     });
 
     it("hints: AKS's built-in encrypted class, internal load balancers, Azure workload identity, the API server subnet and node CIDRs", () => {
@@ -155,7 +155,7 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
     });
 
     it("NetworkPolicies: pods' API egress and the API's webhook calls name exactly the API server subnet (public endpoint or not)", () => {
-        const policies = ofType(g, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => String(at(p.inputs, "metadata.name")).startsWith("allow-apiserver-"));
+        const policies = ofType(k, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => String(at(p.inputs, "metadata.name")).startsWith("allow-apiserver-"));
         assert.ok(policies.length >= 4);
         for (const p of policies) {
             const blocks = JSON.stringify(p.inputs.spec).match(/"cidr":"[^"]+"/g);
@@ -165,40 +165,37 @@ describe("azure cluster: dev (restricted API, Spot workload pool, addons install
 
     it("Spot workload pool: every platform pod tolerates AKS's Spot taint (chart values paths, the patched Seldon manager)", () => {
         for (const [release, paths] of Object.entries(TOLERATION_PATHS)) {
-            const values = byName(g, "kubernetes:helm.sh/v3:Release", release.replace(/^platform-/, "addons-")).inputs.values;
+            const values = byName(k, "kubernetes:helm.sh/v3:Release", release.replace(/^platform-/, "addons-")).inputs.values;
             for (const path of paths) {
                 assert.deepEqual(at(values, path), [SPOT], `${release}: ${path}`);
             }
         }
-        const patch = byName(g, "kubernetes:apps/v1:DeploymentPatch", "addons-serving-seldon-manager-tolerations");
+        const patch = byName(k, "kubernetes:apps/v1:DeploymentPatch", "addons-serving-seldon-manager-tolerations");
         assert.deepEqual(at(patch.inputs, "spec.template.spec.tolerations"), [SPOT]);
-        const sdeps = ofType(g, "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment");
+        const sdeps = ofType(k, "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment");
         assert.equal(sdeps.length, 1, "dev-azure deploys the demo model");
         for (const sdep of sdeps) {
             assert.deepEqual(at(sdep.inputs, "spec.predictors.0.componentSpecs.0.spec.tolerations"), [SPOT]);
         }
     });
 
-    it("addons: the same cloud-neutral component through the AKS provider, after the pools; Prometheus claims AKS's class", () => {
-        assert.equal(g.outputs.addonsEnabled, true);
-        const addons = ofType(g, "platform:k8s:Addons");
-        assert.equal(addons.length, 1);
-        for (const dep of ["cluster-aks", "cluster-workload"]) {
-            assert.ok(addons[0].dependencies.some((d) => d.endsWith(`::${dep}`)), `addons wait for ${dep}`);
-        }
-        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
-        const k8s = g.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    it("in-cluster layer: the same cloud-neutral component through a provider identified by the AKS resource id; Prometheus claims AKS's class", () => {
+        assert.equal(ofType(k, "platform:k8s:Addons").length, 1);
+        const provider = byName(k, "pulumi:providers:kubernetes", "cluster");
+        assert.equal(provider.inputs.clusterIdentifier, byName(g, T.aks, "cluster-aks").id);
+        assert.equal(g.outputs.clusterResourceId, byName(g, T.aks, "cluster-aks").id);
+        const k8s = k.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
         assert.ok(k8s.length > 20);
         for (const r of k8s) {
             assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the AKS provider`);
         }
-        assert.deepEqual(ofType(g, "kubernetes:storage.k8s.io/v1:StorageClass"), [], "AKS's class is built in: nothing to create");
-        const monitoring = byName(g, "kubernetes:helm.sh/v3:Release", "addons-monitoring");
+        assert.deepEqual(ofType(k, "kubernetes:storage.k8s.io/v1:StorageClass"), [], "AKS's class is built in: nothing to create");
+        const monitoring = byName(k, "kubernetes:helm.sh/v3:Release", "addons-monitoring");
         assert.ok(JSON.stringify(monitoring.inputs.values).includes('"storageClassName":"managed-csi-premium"'));
     });
 });
 
-describe("azure cluster: prod (private API, on-demand pools, customer keys, phase one)", () => {
+describe("azure cluster: prod (private API, on-demand pools, customer keys)", () => {
     let g: ResourceGraph;
     before(async () => {
         g = await graphOf("prod-azure");
@@ -236,20 +233,10 @@ describe("azure cluster: prod (private API, on-demand pools, customer keys, phas
         assert.deepEqual((g.outputs.clusterHints as Record<string, unknown>).apiServerCidrs, ["10.70.254.240/28"]);
     });
 
-    it("phase one: the provider exists but nothing is applied in the cluster (the API is private)", () => {
-        assert.equal(g.outputs.addonsEnabled, false);
-        assert.deepEqual(g.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
-        assert.equal(ofType(g, "pulumi:providers:kubernetes").length, 1);
-    });
-
-    it("phase two (addonsEnabled with the bastion tunnel): the addons install through a provider whose kubeconfig has the proxy, the exported one stays direct", async () => {
-        const v = await variantOf("prod-azure", { configOverrides: { "platform:addonsEnabled": true, "platform:kubeProxyUrl": "socks5://127.0.0.1:1080" } });
-        assert.equal(v.outputs.addonsEnabled, true);
-        const provider = byName(v, "pulumi:providers:kubernetes", "cluster-k8s");
-        const kc = JSON.parse(String(provider.inputs.kubeconfig));
-        assert.equal(kc.clusters[0].cluster["proxy-url"], "socks5://127.0.0.1:1080");
-        assert.equal(JSON.parse(String(v.outputs.clusterKubeconfig)).clusters[0].cluster["proxy-url"], undefined);
-        assert.equal(ofType(v, "kubernetes:storage.k8s.io/v1:StorageClass").length, 1, "the CMK class");
+    it("in-cluster layer: the customer-key class the hints ask for is created there (the platform layer applies nothing in the cluster)", async () => {
+        assert.deepEqual(g.resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes"), []);
+        const k = await inClusterGraphOf("prod-azure");
+        assert.equal(ofType(k, "kubernetes:storage.k8s.io/v1:StorageClass").length, 1, "the CMK class");
     });
 });
 

@@ -5,7 +5,7 @@
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID } from "../../offline/mocks-azure";
 
-export { graphOf, variantOf } from "../support/graphs";
+export { graphOf, inClusterGraphOf, variantOf } from "../support/graphs";
 
 export const T = {
     rg: "azure-native:resources:ResourceGroup",

@@ -27,7 +27,6 @@ function facts(g: ResourceGraph): Record<string, unknown> {
         flowLogDays: (byName(g, T.flowLog, "network-flow-log").inputs.retentionPolicy as Record<string, unknown>).days,
         bastionSize: (byName(g, T.vm, "bastion-vm").inputs.hardwareProfile as Record<string, unknown>).vmSize,
         toolVmSize: (byName(g, T.vm, "vault-vm").inputs.hardwareProfile as Record<string, unknown>).vmSize,
-        addons: g.outputs.addonsEnabled,
         networkCidr: g.outputs.networkCidr,
     };
 }
@@ -57,7 +56,6 @@ describe("azure: environment profiles", () => {
                 flowLogDays: 30,
                 bastionSize: "Standard_B2s",
                 toolVmSize: "Standard_D2s_v5",
-                addons: true,
                 networkCidr: "10.50.0.0/16",
             },
             staging: {
@@ -77,7 +75,6 @@ describe("azure: environment profiles", () => {
                 flowLogDays: 90,
                 bastionSize: "Standard_B2s",
                 toolVmSize: "Standard_D4s_v5",
-                addons: true,
                 networkCidr: "10.60.0.0/16",
             },
             prod: {
@@ -97,7 +94,6 @@ describe("azure: environment profiles", () => {
                 flowLogDays: 365,
                 bastionSize: "Standard_B2ms",
                 toolVmSize: "Standard_D8s_v5",
-                addons: false,
                 networkCidr: "10.70.0.0/16",
             },
         });

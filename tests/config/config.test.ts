@@ -15,7 +15,6 @@ function valid(): Record<string, any> {
         network: { cidr: "10.20.0.0/16" },
         bastion: { allowedCidrs: ["203.0.113.0/24"] },
         cluster: { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"] },
-        addons: { gitops: { repoUrl: "https://github.com/example-org/platform-gitops.git" }, modelServing: { engine: "seldon-core" } },
     };
 }
 
@@ -64,7 +63,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, addonsEnabled, kubeProxyUrl, gcpProject, azureNetworkWatcher, slackWebhookUrl, network, bastion, cluster, addons, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, gcpProject, azureNetworkWatcher, network, bastion, cluster, tags',
     },
     {
         name: "typo in a nested key",
@@ -246,36 +245,6 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
         name: "invalid tag key",
         raw: mutate((c) => (c.tags = { "Cost Center": "x" })),
         problem: 'platform:tags.Cost Center: key "Cost Center" must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)',
-    },
-    {
-        name: "malformed proxy URL",
-        raw: mutate((c) => (c.kubeProxyUrl = "127.0.0.1:1080")),
-        problem: 'platform:kubeProxyUrl: "127.0.0.1:1080" must be empty or a proxy URL such as socks5://127.0.0.1:1080',
-    },
-    {
-        name: "addonsEnabled not a boolean",
-        raw: mutate((c) => (c.addonsEnabled = "yes")),
-        problem: 'platform:addonsEnabled: expected boolean, got "yes"',
-    },
-    {
-        name: "GitOps repository that is not a git URL",
-        raw: mutate((c) => (c.addons.gitops.repoUrl = "ftp://example.org/repo")),
-        problem: 'platform:addons.gitops.repoUrl: "ftp://example.org/repo" must be an https://, ssh:// or git@ repository URL',
-    },
-    {
-        name: "GitOps path escaping the repository",
-        raw: mutate((c) => (c.addons.gitops.path = "../other")),
-        problem: 'platform:addons.gitops.path: "../other" must be a relative path inside the repository (no leading / and no ..)',
-    },
-    {
-        name: "serving engine that is not offered",
-        raw: mutate((c) => (c.addons.modelServing.engine = "kserve")),
-        problem: 'platform:addons.modelServing.engine: "kserve" is not allowed; use one of: seldon-core',
-    },
-    {
-        name: "workload namespace that is not a DNS label",
-        raw: mutate((c) => (c.addons.workloadNamespaces = ["Team_A"])),
-        problem: 'platform:addons.workloadNamespaces[0]: "Team_A" must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63 characters)',
     },
     {
         name: "invalid name prefix",

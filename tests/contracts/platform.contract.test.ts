@@ -57,11 +57,10 @@ for (const { cloud, stacks } of CLOUDS) {
                 }
             });
 
-            it("cluster: exposes a Kubernetes provider configured with that kubeconfig (as a secret)", () => {
-                const providers = ofType(g, "pulumi:providers:kubernetes");
-                assert.equal(providers.length, 1);
-                assert.equal(providers[0].inputs.kubeconfig, out.clusterKubeconfig);
-                assert.ok(providers[0].secretPaths.includes("kubeconfig"));
+            it("cluster: exports its resource id (the in-cluster layer's provider identity) and registers no Kubernetes provider of its own", () => {
+                assert.equal(ofType(g, "pulumi:providers:kubernetes").length, 0, "the platform layer never touches the Kubernetes API");
+                assert.equal(typeof out.clusterResourceId, "string");
+                assert.ok(out.clusterResourceId.length > 10);
             });
 
             it("cluster: access mode per environment; workload identity issuer; addon hints", () => {

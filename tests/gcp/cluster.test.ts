@@ -8,7 +8,7 @@ import { TAGGING } from "../../policy-pack/lib/stack";
 import { gkeServiceAgent, RELEASE_CHANNEL } from "../../components/gcp/cluster";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { mockProjectNumber } from "../../offline/mocks-gcp";
-import { childList, G, graphOf, labelsKeyOf, variantOf } from "./fixtures";
+import { childList, G, graphOf, inClusterGraphOf, labelsKeyOf } from "./fixtures";
 
 for (const stack of ["dev-gcp", "prod-gcp"]) {
     describe(`gcp cluster (${stack})`, () => {
@@ -21,7 +21,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             g = await graphOf(stack);
         });
 
-        it("exact children: node SA and its five roles, the key grant, cluster, two pools, the k8s provider", () => {
+        it("exact children: node SA and its five roles, the key grant, cluster, two pools (no Kubernetes provider: the in-cluster layer's)", () => {
             assert.deepEqual(childList(g, "platform:gcp:Cluster", "cluster"), [
                 "container/cluster:Cluster cluster-gke",
                 "container/nodePool:NodePool cluster-system",
@@ -32,7 +32,6 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 "projects/iAMMember:IAMMember cluster-nodes-monitoring-metricwriter",
                 "projects/iAMMember:IAMMember cluster-nodes-monitoring-viewer",
                 "projects/iAMMember:IAMMember cluster-nodes-stackdriver-resourcemetadata-writer",
-                "pulumi:providers:kubernetes cluster-k8s",
                 "serviceaccount/account:Account cluster-nodes-sa",
             ]);
         });
@@ -114,7 +113,8 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal((byName(g, G.nodePool, "cluster-workload").inputs as Record<string, any>).nodeConfig.machineType, prod ? "n2-standard-8" : "e2-standard-4");
         });
 
-        it("kubeconfig: secret, gke-gcloud-auth-plugin exec, the provider uses it; GKE hints for the addons", () => {
+        it("kubeconfig: secret, gke-gcloud-auth-plugin exec; the cluster id as the in-cluster provider's identity; GKE hints for the addons", () => {
+            assert.equal(g.outputs.clusterResourceId, byName(g, G.cluster, "cluster-gke").state.id);
             assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
             const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
             assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
@@ -132,25 +132,17 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             });
         });
 
-        it(prod ? "addons: not installed in phase one (private endpoint)" : "addons: installed on GKE through the cluster's provider, after the node pools", () => {
-            const releases = ofType(g, "kubernetes:helm.sh/v3:Release");
-            if (prod) {
-                assert.equal(g.outputs.addonsEnabled, false);
-                assert.equal(releases.length, 0);
-                return;
-            }
+        it("in-cluster layer: the addons through the GKE provider (both environments: no phase flag), volumes on the platform's disks key", async () => {
+            const k = await inClusterGraphOf(stack);
+            const releases = ofType(k, "kubernetes:helm.sh/v3:Release");
             assert.ok(releases.length >= 3);
-            const k8s = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
+            const provider = byName(k, "pulumi:providers:kubernetes", "cluster");
+            assert.equal(provider.inputs.clusterIdentifier, g.outputs.clusterResourceId);
             for (const r of releases) {
-                assert.ok(r.provider?.startsWith(k8s.urn), `${r.name} uses the GKE provider`);
+                assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the GKE provider`);
             }
-            const addons = g.resources.find((r) => r.type === "platform:k8s:Addons");
-            assert.ok(addons, "the addons component");
-            for (const pool of ["cluster-system", "cluster-workload"]) {
-                assert.ok(addons.dependencies.includes(byName(g, G.nodePool, pool).urn), `addons wait for ${pool}`);
-            }
-            assert.ok(!JSON.stringify(g.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs)).includes("aws-load-balancer"), "no AWS hints leak in");
-            const classes = ofType(g, "kubernetes:storage.k8s.io/v1:StorageClass");
+            assert.ok(!JSON.stringify(k.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs)).includes("aws-load-balancer"), "no AWS hints leak in");
+            const classes = ofType(k, "kubernetes:storage.k8s.io/v1:StorageClass");
             assert.deepEqual(
                 classes.map((c) => [(c.inputs.metadata as Record<string, unknown>).name, c.inputs.provisioner, (c.inputs.parameters as Record<string, unknown>)["disk-encryption-kms-key"]]),
                 [["pd-balanced-cmek", "pd.csi.storage.gke.io", byName(g, G.key, "keys-disks").id]],
@@ -161,14 +153,6 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
 }
 
 describe("gcp cluster variants", () => {
-    it("prod with addonsEnabled and a proxy: the provider reaches the private API through the tunnel; the exported kubeconfig stays direct", async () => {
-        const g = await variantOf("prod-gcp", { configOverrides: { "platform:addonsEnabled": true, "platform:kubeProxyUrl": "socks5://127.0.0.1:1080" } });
-        const provider = byName(g, "pulumi:providers:kubernetes", "cluster-k8s");
-        assert.equal(JSON.parse(String(provider.inputs.kubeconfig)).clusters[0].cluster["proxy-url"], "socks5://127.0.0.1:1080");
-        assert.equal(JSON.parse(String(g.outputs.clusterKubeconfig)).clusters[0].cluster["proxy-url"], undefined);
-        assert.ok(ofType(g, "kubernetes:helm.sh/v3:Release").length >= 3);
-    });
-
     it("the policy pack's GCP labelable list matches the SDK for every GCP type the stacks use", async () => {
         const g = await graphOf("dev-gcp");
         const used = [...new Set(g.resources.filter((r) => r.custom && r.type.startsWith("gcp:")).map((r) => r.type))];

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CapturedResource, ResourceGraph } from "../../offline/graph";
 
-export { graphOf, variantOf } from "../support/graphs";
+export { graphOf, inClusterGraphOf, variantOf } from "../support/graphs";
 
 export const G = {
     provider: "pulumi:providers:gcp",

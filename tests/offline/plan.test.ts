@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { availableStacks, runStack } from "../../offline/engine";
+import { availableStacks, INCLUSTER_PROJECT, runLayers, runStack } from "../../offline/engine";
 import { hasMandatoryViolations } from "../../offline/policy";
-import { graphToJson, main, maskSecrets, policyReportFor, renderPlan, SECRET_MASK } from "../../offline/plan";
+import { layersToJson, main, maskSecrets, policyReportFor, renderPlan, SECRET_MASK } from "../../offline/plan";
 
 /** Runs the plan CLI in-process, capturing what it prints. */
 async function plan(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -41,11 +41,28 @@ describe("npm run plan", () => {
         assert.doesNotMatch(out, /PRIVATE KEY/);
     });
 
-    it("prints the policy report for the stack's environment and exits 0 when no mandatory rule fails", async () => {
+    it("prints the policy report of each layer for the stack's environment and exits 0 when no mandatory rule fails", async () => {
         const { code, out } = await plan(["--stack", "prod-aws"]);
         assert.equal(code, 0);
         assert.match(out, /Policy report for platform\/prod-aws \(environment prod\): \d+ rules/);
-        assert.match(out, /Result: OK \(no mandatory violations\)\./);
+        assert.match(out, /Policy report for platform-incluster\/prod-aws \(environment prod\): \d+ rules/);
+        assert.equal((out.match(/Result: OK \(no mandatory violations\)\./g) ?? []).length, 2);
+    });
+
+    it("plans both layers in order: the platform stack, then the in-cluster stack reading it (a private cluster too: no phase flag)", async () => {
+        const { code, out } = await plan(["--stack", "prod-gcp"]);
+        assert.equal(code, 0);
+        const first = out.indexOf("Offline plan for stack prod-gcp (project platform):");
+        const second = out.indexOf("Offline plan for stack prod-gcp (project platform-incluster):");
+        assert.ok(first >= 0 && second > first, "platform first, then in-cluster");
+        assert.match(out, /project platform-incluster\): \d+ registrations, \d+ in-cluster objects; reads organization\/platform\/prod-gcp/);
+        assert.ok(out.slice(second).includes("kubernetes:helm.sh/v3:Release addons-argocd"));
+        assert.ok(!out.slice(first, second).includes("kubernetes:"), "the platform layer has no Kubernetes object");
+    });
+
+    it("takes the policy environment from the platform stack's config, not from the stack's name", async () => {
+        const g = await runStack("dev-aws", { configOverrides: { "platform:environment": "staging" } });
+        assert.equal(policyReportFor(g).environment, "staging");
     });
 
     it("fails the plan (exit 1 path) when a mandatory rule is violated", async () => {
@@ -75,33 +92,39 @@ describe("npm run plan", () => {
         assert.match(err, /Usage: npm run plan/);
     });
 
-    it("--json writes every resource with URN, parent, provider, masked inputs and dependencies", async () => {
+    it("--json writes both layers' resources in one array (each with its own URN), masked inputs, dependencies, outputs per layer", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         const file = path.join(dir, "graph.json");
         const { code } = await plan(["--json", file]);
         assert.equal(code, 0);
         const json = JSON.parse(fs.readFileSync(file, "utf8"));
-        const graph = await runStack("dev-aws");
-        assert.equal(json.resources.length, graph.resources.length);
+        const layers = await runLayers("dev-aws");
+        assert.equal(json.resources.length, layers.platform.resources.length + layers.incluster.resources.length);
         for (const r of json.resources) {
             assert.deepEqual(Object.keys(r).sort(), ["custom", "dependencies", "inputs", "name", "protect", "provider", "parent", "type", "urn"].filter((k) => k in r).sort());
-            assert.ok(r.urn.startsWith("urn:pulumi:dev-aws::platform::"));
+            assert.match(r.urn, /^urn:pulumi:dev-aws::(platform|platform-incluster)::/);
         }
-        assert.equal(json.outputs.bastionPrivateKeyPem, SECRET_MASK);
-        assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PRIVATE KEY/);
+        assert.equal(new Set(json.resources.map((r: { urn: string }) => r.urn)).size, json.resources.length, "URNs are unique across layers");
+        assert.ok(json.resources.some((r: { urn: string }) => r.urn.startsWith(`urn:pulumi:dev-aws::${INCLUSTER_PROJECT}::`) && r.urn.endsWith("kubernetes:helm.sh/v3:Release::addons-argocd")));
+        assert.deepEqual(json.layers.map((l: { project: string }) => l.project), ["platform", INCLUSTER_PROJECT]);
+        assert.equal(json.layers[0].outputs.bastionPrivateKeyPem, SECRET_MASK);
+        assert.equal(json.layers[1].outputs.argocdAdminPassword, SECRET_MASK);
+        assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PRIVATE KEY|mock-[0-9a-f]{8}/);
         const same = (g: unknown) => JSON.parse(JSON.stringify(g)) as { resources: { urn: string }[] };
-        assert.deepEqual(same(graphToJson(graph)).resources.map((r) => r.urn).sort(), json.resources.map((r: { urn: string }) => r.urn).sort());
+        assert.deepEqual(same(layersToJson(layers)).resources.map((r) => r.urn).sort(), json.resources.map((r: { urn: string }) => r.urn).sort());
     });
 
     it("masks secret inputs by path", () => {
         assert.deepEqual(maskSecrets({ a: { b: "x", c: "y" }, d: "z" }, ["a.b", "d"]), { a: { b: SECRET_MASK, c: "y" }, d: SECRET_MASK });
     });
 
-    it("renders a tree in which every resource appears once", async () => {
-        const graph = await runStack("staging-aws");
-        const text = renderPlan(graph);
-        for (const r of graph.resources) {
-            assert.ok(text.includes(`${r.type} ${r.name}`), `${r.type} ${r.name} missing`);
+    it("renders a tree in which every resource of each layer appears", async () => {
+        const { platform, incluster } = await runLayers("staging-aws");
+        for (const graph of [platform, incluster]) {
+            const text = renderPlan(graph);
+            for (const r of graph.resources) {
+                assert.ok(text.includes(`${r.type} ${r.name}`), `${r.type} ${r.name} missing`);
+            }
         }
     });
 });
