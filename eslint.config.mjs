@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", ".scratch/**", "policy-pack/node_modules/**", "policy-pack/bin/**", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/**", "bin/**", ".scratch/**", ".cache/**", "policy-pack/node_modules/**", "policy-pack/bin/**", "**/*.js", "**/*.mjs"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
