@@ -32,7 +32,8 @@ export const LAYERS: Readonly<Record<Layer, { readonly project: string; readonly
 };
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-// Internal runtime modules (stable across 3.x; pinned and covered by the engine's own test).
+// Internal runtime modules (same exports and shapes in 3.248 and 3.276, re-read on the bump;
+// pinned exactly and covered by the engine's own test).
 const settings: {
     getMonitor(): any;
     waitForRPCs(): Promise<void>;

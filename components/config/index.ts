@@ -567,7 +567,7 @@ export function loadPlatformConfig(): PlatformConfig {
     return parsePlatformConfig(rawFromPulumiConfig(all, project), { project, stack, secretKeys });
 }
 
-/** Whether the CLI passed a config key as a secret (runtime-internal, stable across 3.x). */
+/** Whether the CLI passed a config key as a secret (runtime-internal: unchanged from SDK 3.248 to 3.276; tests/platform/layers.test.ts runs it through the runtime). */
 export function isSecretConfigKey(key: string): boolean {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };

@@ -38,6 +38,9 @@ describe("offline engine", () => {
         assert.match(vpc.id ?? "", /^vpc-[0-9a-f]{17}$/);
         assert.deepEqual(subnet.dependencies, [vpc.urn]);
         assert.deepEqual([...vm.dependencies].sort(), [subnet.urn, vpc.urn].sort());
+        // Per-input dependencies travel in the request's property-dependency map (SDK internal).
+        assert.deepEqual(subnet.propertyDependencies, { vpcId: [vpc.urn] });
+        assert.deepEqual(vm.propertyDependencies, { subnetId: [subnet.urn] });
         assert.deepEqual(vm.secretPaths, ["userData"]);
         assert.equal(vm.inputs.userData, "hush", "inputs carry the unwrapped value for policies");
         assert.equal(vm.state.privateIp, "10.0.1.5", "private IPs come from the subnet's block");
