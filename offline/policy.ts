@@ -18,9 +18,11 @@
  * One difference, deliberate: a rule that throws fails the run with the rule and resource
  * named (the CLI fails the preview too, with less context).
  *
- * Props are the captured inputs. For stack rules the real engine passes outputs, which after a
- * preview are the inputs plus unknowns: close enough for guardrails, and the same data the
- * resource rules see.
+ * Resource rules get the captured inputs, as `Analyze` does. Stack rules get what `stackView`
+ * says (offline/outputs.ts): the engine sends them OUTPUTS, which on a first preview are the
+ * inputs with every provider-computed field the program left unset unknown ("create"), and after
+ * `pulumi up` the providers' final state ("update"). "inputs" (the default) keeps the old
+ * approximation for fixtures whose outputs are their inputs.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -37,6 +39,7 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import type { CapturedResource, ResourceGraph } from "./graph";
+import { StackView, stackPropsOf } from "./outputs";
 import { policies as packPolicies, PlatformPolicy } from "../policy-pack/policies";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -62,6 +65,11 @@ export interface RunPoliciesOptions {
     readonly stackTags?: Readonly<Record<string, string>>;
     /** Pack-wide default level (index.ts uses "mandatory"). */
     readonly packEnforcementLevel?: EnforcementLevel;
+    /**
+     * What stack rules see (offline/outputs.ts): "create" = the engine's outputs on a first
+     * preview, "update" = its outputs after `pulumi up`, "inputs" (default) = the inputs.
+     */
+    readonly stackView?: StackView;
 }
 
 export interface PolicyViolation {
@@ -324,7 +332,7 @@ export function runPolicies(graph: ResourceGraph, options: RunPoliciesOptions): 
             if (fastType && !graph.resources.some((r) => r.type === fastType)) {
                 sink.notApplicable.add(`Policy only applies to resources of type '${fastType}'`);
             } else {
-                const resources = buildPolicyResources(graph.resources, byUrn);
+                const resources = buildPolicyResources(graph.resources, byUrn, options.stackView ?? "inputs");
                 const args: StackValidationArgs = { resources, getConfig, stackTags, notApplicable: throwNotApplicable };
                 try {
                     settled(policy, policy.validateStack(args, reporter(policy, reportLevel, sink, undefined, byUrn)));
@@ -355,10 +363,10 @@ export function runPolicies(graph: ResourceGraph, options: RunPoliciesOptions): 
 }
 
 /** PolicyResources for a stack rule, linked to each other as the SDK links them. */
-function buildPolicyResources(all: readonly CapturedResource[], byUrn: ReadonlyMap<string, CapturedResource>): PolicyResource[] {
+function buildPolicyResources(all: readonly CapturedResource[], byUrn: ReadonlyMap<string, CapturedResource>, view: StackView): PolicyResource[] {
     const out = new Map<string, PolicyResource>();
     for (const r of all) {
-        const props = proxy.unknownCheckingProxy(deserialize(r.inputs));
+        const props = proxy.unknownCheckingProxy(deserialize(stackPropsOf(r, view)));
         const resource: PolicyResource = {
             type: r.type,
             props,

@@ -56,6 +56,7 @@ import { awsS3BucketRequireKmsEncryption } from "./rules/aws/aws-s3-bucket-requi
 import { awsS3BucketRequirePublicAccessBlock } from "./rules/aws/aws-s3-bucket-require-public-access-block";
 import { awsS3BucketRequireVersioningForBackups } from "./rules/aws/aws-s3-bucket-require-versioning-for-backups";
 import { awsS3BucketpublicaccessblockRequireAllBlocks } from "./rules/aws/aws-s3-bucketpublicaccessblock-require-all-blocks";
+import { awsS3BucketserversideencryptionconfigurationRequireKmsKey } from "./rules/aws/aws-s3-bucketserversideencryptionconfiguration-require-kms-key";
 import { gcpComputeDiskRequireCmek } from "./rules/gcp/gcp-compute-disk-require-cmek";
 import { gcpComputeDiskRequireSnapshotSchedule } from "./rules/gcp/gcp-compute-disk-require-snapshot-schedule";
 import { gcpComputeFirewallRequireLogging } from "./rules/gcp/gcp-compute-firewall-require-logging";
@@ -137,6 +138,7 @@ export const policies: readonly PlatformPolicy[] = [
     awsS3BucketRequirePublicAccessBlock,
     awsS3BucketRequireVersioningForBackups,
     awsS3BucketpublicaccessblockRequireAllBlocks,
+    awsS3BucketserversideencryptionconfigurationRequireKmsKey,
     gcpComputeDiskRequireCmek,
     gcpComputeDiskRequireSnapshotSchedule,
     gcpComputeFirewallRequireLogging,

@@ -6,6 +6,7 @@
  * asserts the exact message.
  */
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
+import type { StackView } from "../../offline/outputs";
 import { PolicyReport, runPolicies } from "../../offline/policy";
 import { azureGoodSpecs } from "./fixtures-azure";
 import { gcpGoodSpecs } from "./fixtures-gcp";
@@ -285,9 +286,12 @@ export function ruleNamed(name: string): PlatformPolicy {
     return rule;
 }
 
-/** Runs one rule with no config (schema defaults apply) and mandatory enforcement. */
-export function runRule(graph: ResourceGraph, name: string, config: Record<string, unknown> = {}): PolicyReport {
-    return runPolicies(graph, { environment: "prod", policies: [ruleNamed(name)], config: { [name]: { enforcementLevel: "mandatory", ...config } } });
+/**
+ * Runs one rule with no config (schema defaults apply) and mandatory enforcement. `stackView`
+ * is what a stack rule sees (offline/outputs.ts); resource rules always see inputs.
+ */
+export function runRule(graph: ResourceGraph, name: string, config: Record<string, unknown> = {}, stackView: StackView = "inputs"): PolicyReport {
+    return runPolicies(graph, { environment: "prod", policies: [ruleNamed(name)], config: { [name]: { enforcementLevel: "mandatory", ...config } }, stackView });
 }
 
 /** The rule's messages, each prefixed with the resource name: `name: message`. */

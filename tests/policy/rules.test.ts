@@ -3,6 +3,7 @@
  * mutation per failure mode produces exactly the expected message(s).
  */
 import assert from "node:assert/strict";
+import { STACK_VIEWS, StackView } from "../../offline/outputs";
 import { policies } from "../../policy-pack/policies";
 import { AZURE_CASES } from "./cases-azure";
 import { AZURE_FIXTURE_SIZES } from "./fixtures-azure";
@@ -85,6 +86,16 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             },
             expected: [
                 'plat-jenkins: aws:ec2/instance:Instance "plat-jenkins" (role jenkins) gets a public IP: it is launched into subnet "private-a" (mapPublicIpOnLaunch is true) without associatePublicIpAddress: false. Only the bastion and NAT gateways may have public IPs: keep it private and reach it through the bastion.',
+            ],
+        },
+        {
+            mode: "the outputs report a public IP (after an update)",
+            edit: (s) => {
+                delete spec(s, "plat-jenkins").inputs.associatePublicIpAddress;
+                spec(s, "plat-jenkins").inputs.publicIp = "198.51.100.7";
+            },
+            expected: [
+                'plat-jenkins: aws:ec2/instance:Instance "plat-jenkins" (role jenkins) gets a public IP: it has public IP 198.51.100.7. Only the bastion and NAT gateways may have public IPs: keep it private and reach it through the bastion.',
             ],
         },
         {
@@ -401,15 +412,22 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             edit: (s) => remove(s, "platform-backups-sse"),
             expected: ['platform-backups: aws:s3/bucket:Bucket "platform-backups" has no server-side encryption configuration. Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and kmsMasterKeyId.'],
         },
+    ],
+    "aws-s3-bucketserversideencryptionconfiguration-require-kms-key": [
         {
             mode: "SSE-S3 instead of KMS",
             edit: (s) => (spec(s, "platform-backups-sse").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),
-            expected: ['platform-backups: aws:s3/bucket:Bucket "platform-backups" encrypts with "AES256", not KMS. Set sseAlgorithm "aws:kms" and kmsMasterKeyId to the platform\'s key.'],
+            expected: ['platform-backups-sse: rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is "AES256", not KMS. Set sseAlgorithm "aws:kms" and kmsMasterKeyId to the platform\'s key.'],
         },
         {
             mode: "KMS with the AWS-managed key",
             edit: (s) => delete spec(s, "platform-backups-sse").inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
-            expected: ['platform-backups: aws:s3/bucket:Bucket "platform-backups" uses the AWS-managed aws/s3 key (kmsMasterKeyId is unset). Set kmsMasterKeyId to the platform\'s customer-managed key.'],
+            expected: ["platform-backups-sse: rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId is unset, so S3 uses the AWS-managed aws/s3 key. Set kmsMasterKeyId to the platform's customer-managed key."],
+        },
+        {
+            mode: "a rule without a default encryption",
+            edit: (s) => (spec(s, "platform-backups-sse").inputs.rules = [{ bucketKeyEnabled: true }]),
+            expected: ['platform-backups-sse: rules[0].applyServerSideEncryptionByDefault is unset, so new objects get SSE-S3 (Amazon\'s keys). Set sseAlgorithm "aws:kms" and kmsMasterKeyId to the platform\'s key.'],
         },
     ],
     "aws-s3-bucket-require-versioning-for-backups": [
@@ -447,6 +465,20 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
         {
             mode: "selection tags match another role",
             edit: (s) => (spec(s, "backup-tools").inputs.selectionTags = [{ type: "STRINGEQUALS", key: "role", value: "vault" }]),
+            expected: [
+                'plat-jenkins: aws:ec2/instance:Instance "plat-jenkins" (role jenkins) is not covered by any AWS Backup selection. Add it to a aws.backup.Selection (resources with its ARN, or selectionTags on its role tag).',
+            ],
+        },
+        {
+            mode: "conditions the VM does not meet (they narrow the selection)",
+            edit: (s) => (spec(s, "backup-tools").inputs.conditions = [{ stringEquals: [{ key: "aws:ResourceTag/backup-scope", value: "another-stack" }] }]),
+            expected: [
+                'plat-jenkins: aws:ec2/instance:Instance "plat-jenkins" (role jenkins) is not covered by any AWS Backup selection. Add it to a aws.backup.Selection (resources with its ARN, or selectionTags on its role tag).',
+            ],
+        },
+        {
+            mode: "every instance excluded by notResources",
+            edit: (s) => (spec(s, "backup-tools").inputs.notResources = ["arn:aws:ec2:*:*:instance/*"]),
             expected: [
                 'plat-jenkins: aws:ec2/instance:Instance "plat-jenkins" (role jenkins) is not covered by any AWS Backup selection. Add it to a aws.backup.Selection (resources with its ARN, or selectionTags on its role tag).',
             ],
@@ -552,20 +584,26 @@ describe("policy rules: compliant fixture and one mutation per failure mode", ()
     });
 
     for (const rule of policies) {
+        // Stack rules see outputs (offline/outputs.ts): each case must hold in every view the
+        // engine can send, above all on a first preview, where computed fields are unknown.
+        const views: readonly StackView[] = rule.kind === "stack" ? STACK_VIEWS : ["inputs"];
         describe(rule.name, () => {
-            it("passes the compliant fixture, having judged it", () => {
-                const report = runRule(goodStack(), rule.name);
-                assert.deepEqual(messages(report), []);
-                assert.equal(report.rules[0]?.status, "pass", `status ${report.rules[0]?.status}: ${report.rules[0]?.notApplicable.join("; ")}`);
-                assert.deepEqual(report.rules[0]?.previewSkips, []);
-            });
-            for (const c of CASES[rule.name] ?? []) {
-                it(`fails: ${c.mode}`, () => {
-                    const report = runRule(stackWith(c.edit), rule.name, c.config);
-                    assert.ok(c.expected.length > 0, "a failure mode must expect at least one message");
-                    assert.deepEqual(messages(report), c.expected);
-                    assert.ok(report.violations.every((v) => v.fullMessage === `${rule.description}\n${v.message}`));
+            for (const view of views) {
+                const suffix = rule.kind === "stack" ? ` (stack view ${view})` : "";
+                it(`passes the compliant fixture, having judged it${suffix}`, () => {
+                    const report = runRule(goodStack(), rule.name, {}, view);
+                    assert.deepEqual(messages(report), []);
+                    assert.equal(report.rules[0]?.status, "pass", `status ${report.rules[0]?.status}: ${report.rules[0]?.notApplicable.join("; ")}`);
+                    assert.deepEqual(report.rules[0]?.previewSkips, []);
                 });
+                for (const c of CASES[rule.name] ?? []) {
+                    it(`fails: ${c.mode}${suffix}`, () => {
+                        const report = runRule(stackWith(c.edit), rule.name, c.config, view);
+                        assert.ok(c.expected.length > 0, "a failure mode must expect at least one message");
+                        assert.deepEqual(messages(report), c.expected);
+                        assert.ok(report.violations.every((v) => v.fullMessage === `${rule.description}\n${v.message}`));
+                    });
+                }
             }
         });
     }

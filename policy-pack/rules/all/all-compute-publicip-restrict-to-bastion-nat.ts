@@ -24,11 +24,19 @@ const CHECKS: Readonly<Record<string, Check>> = {
         if (assoc === true) {
             return ["associatePublicIpAddress is true"];
         }
-        if (assoc === undefined) {
+        // Unset, EC2 takes the subnet's mapPublicIpOnLaunch. The provider computes the attribute,
+        // so on a first preview the engine sends it UNKNOWN (stack rules see outputs): unknown
+        // means "unset" here, never "false".
+        if (assoc === undefined || assoc === "unknown") {
             const subnet = subnetsOf(r, "subnetId").find((s) => publicSubnetReason(s, all)?.startsWith("mapPublicIpOnLaunch"));
             if (subnet) {
                 return [`it is launched into subnet "${subnet.name}" (mapPublicIpOnLaunch is true) without associatePublicIpAddress: false`];
             }
+        }
+        // After an update the outputs say it outright.
+        const publicIp = props.publicIp;
+        if (assoc !== false && typeof publicIp === "string" && publicIp !== "" && !isUnknown(publicIp)) {
+            return [`it has public IP ${publicIp}`];
         }
         return [];
     },

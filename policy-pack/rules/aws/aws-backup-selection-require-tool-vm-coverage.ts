@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { configOf, stackPolicy } from "../../lib/policy";
 import { effectiveTags, label, roleOf } from "../../lib/stack";
-import { containsUnknown, field, list, plain } from "../../lib/values";
+import { containsUnknown, field, isUnknown, list, plain } from "../../lib/values";
 
 export interface BackupCoverageConfig {
     roles: string[];
@@ -29,28 +29,33 @@ function tagMatches(tags: Tags, key: unknown, value: unknown): boolean {
 }
 
 /**
- * Does a selection cover the instance? Selections pick resources by ARN (`resources`, with
- * optional `conditions` that must all match) or by tag (`selectionTags`, any may match).
- * Anything unknown at preview counts as covering: no false alarm.
+ * Does a selection cover the instance? A selection picks resources by ARN (`resources`) or by
+ * tag (`selectionTags`, any may match), minus `notResources`, and every `conditions` entry must
+ * then hold (they only narrow). Unknown values (preview) give the benefit of the doubt only where
+ * they could ADD coverage: `conditions` and `notResources` are provider-computed, so a first
+ * preview sends them unknown even when the program sets none (stack rules see outputs); an
+ * unknown there can only narrow the selection and never turns an uncovered VM into a covered one.
  */
 function covers(selection: PolicyResource, vm: PolicyResource, tags: Tags): boolean {
     const props = plain(selection.props) as Record<string, unknown>;
-    if (containsUnknown(props.resources) || containsUnknown(props.selectionTags) || containsUnknown(props.conditions)) {
-        return true;
-    }
+    const maybe = containsUnknown(props.resources) || containsUnknown(props.selectionTags);
     const byTag = list(props.selectionTags).some((t) => String(field(t, "type")).toUpperCase() === "STRINGEQUALS" && tagMatches(tags, field(t, "key"), field(t, "value")));
-    if (byTag) {
+    const arn = field(plain(vm.props), "arn");
+    const names = (r: unknown) => typeof r === "string" && (ALL_INSTANCES.test(r) || (typeof arn === "string" && !isUnknown(arn) && r === arn));
+    const byArn = selection.dependencies.some((d) => d.urn === vm.urn) || list(props.resources).some(names);
+    const excluded = list(props.notResources).some(names);
+    if (!(byTag || byArn || maybe) || excluded) {
+        return false;
+    }
+    if (containsUnknown(props.conditions)) {
         return true;
     }
-    const byArn =
-        selection.dependencies.some((d) => d.urn === vm.urn) || list(props.resources).some((r) => typeof r === "string" && ALL_INSTANCES.test(r));
     const conditions = Array.isArray(props.conditions) ? props.conditions : [props.conditions];
     const equals = conditions.flatMap((c) => list(field(c, "stringEquals")));
-    const conditionsHold = equals.every((c) => {
+    return equals.every((c) => {
         const key = String(field(c, "key") ?? "").replace(/^aws:ResourceTag\//, "");
         return tagMatches(tags, key, field(c, "value"));
     });
-    return byArn && conditionsHold;
 }
 
 export const awsBackupSelectionRequireToolVmCoverage = stackPolicy({

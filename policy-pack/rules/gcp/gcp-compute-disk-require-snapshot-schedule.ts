@@ -13,6 +13,25 @@ function disksOf(vm: PolicyResource): PolicyResource[] {
 }
 
 /**
+ * Does the instance create its boot disk itself? `bootDisk.source` unset means yes. The provider
+ * computes `source` for an inline disk, so on a first preview the engine sends stack rules an
+ * UNKNOWN source for both shapes (outputs, not inputs); then `initializeParams` tells them apart:
+ * the program sets it for an inline disk, while for a separate disk the provider computes it
+ * (unknown as well). Both unknown: undecidable, no report.
+ */
+function bootDiskIsInline(boot: unknown): boolean {
+    if (isUnknown(boot)) {
+        return false;
+    }
+    const source = field(boot, "source");
+    if (source === undefined || source === null) {
+        return true;
+    }
+    const params = field(boot, "initializeParams");
+    return isUnknown(source) && params !== undefined && params !== null && !isUnknown(params);
+}
+
+/**
  * Every disk of a tool VM (Jenkins, Vault, Wazuh) is on a snapshot schedule: through its own
  * resourcePolicies or a DiskResourcePolicyAttachment. A boot disk created inline by the instance
  * cannot be checked (or scheduled) separately, so it is reported too.
@@ -32,8 +51,7 @@ export const gcpComputeDiskRequireSnapshotSchedule = stackPolicy({
         }
         for (const vm of vms) {
             const props = plain(vm.props) as Record<string, unknown>;
-            const boot = props.bootDisk;
-            if (!isUnknown(boot) && field(boot, "source") === undefined) {
+            if (bootDiskIsInline(props.bootDisk)) {
                 report(`${label(vm)} (role ${String(roleOf(vm))}) creates its boot disk inline, outside any snapshot schedule. Create it as a gcp.compute.Disk with resourcePolicies and set bootDisk.source.`, vm.urn);
             }
             for (const disk of disksOf(vm)) {
