@@ -248,14 +248,16 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * The policy report for a planned layer, with its environment's enforcement levels. The
  * environment is the platform stack's own (`platform:environment`, exported as `environment`),
- * never guessed from the stack's name; the in-cluster layer uses its platform stack's.
+ * never guessed from the stack's name; the in-cluster layer uses its platform stack's. The plan
+ * is an update, so stack rules see the outputs after it, as `pulumi up` runs them
+ * (offline/outputs.ts).
  */
 export function policyReportFor(graph: ResourceGraph, platform: ResourceGraph = graph): PolicyReport {
     const environment = platform.outputs.environment;
     if (environment !== "dev" && environment !== "staging" && environment !== "prod") {
         throw new Error(`the platform graph of ${platform.stack} exports no valid environment (got ${JSON.stringify(environment)})`);
     }
-    return runPolicies(graph, { environment });
+    return runPolicies(graph, { environment, stackView: "update" });
 }
 
 if (require.main === module) {

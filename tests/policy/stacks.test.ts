@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { Environment, formatPolicyReport, hasMandatoryViolations, runPolicies } from "../../offline/policy";
+import { graphOf } from "../support/graphs";
 
 type Engine = {
     runStack(stack: string, options?: { configOverrides?: Record<string, unknown>; preview?: boolean }): Promise<ResourceGraph>;
@@ -71,9 +72,12 @@ describe("policy pack over every shipped stack", function () {
         describe(stack, () => {
             const environment = environmentOf(stack);
             let update: ResourceGraph;
+            let preview: ResourceGraph;
 
             before(async () => {
-                update = await (await engine()).runStack(stack);
+                await engine();
+                update = await graphOf(stack);
+                preview = await (await engine()).runStack(stack, { preview: true });
             });
 
             it(`has zero mandatory violations under the ${environment} enforcement`, () => {
@@ -90,14 +94,29 @@ describe("policy pack over every shipped stack", function () {
                 }
             });
 
-            it("in preview (unknown computed values) reports nothing the update does not, and never skips", async () => {
-                const preview = await (await engine()).runStack(stack, { preview: true });
+            it("in preview (unknown computed values) reports nothing the update does not, and never skips", () => {
                 const p = runPolicies(preview, { environment });
                 const u = runPolicies(update, { environment });
                 const extra = lines(p).filter((l) => !lines(u).includes(l));
                 assert.deepEqual(extra, []);
                 assert.deepEqual(p.rules.flatMap((r) => r.previewSkips), []);
             });
+
+            // Stack rules as the engine runs them: on outputs (offline/outputs.ts). "create" is a
+            // first preview (every resource created, computed fields unknown, on the preview
+            // graph whose cross-resource inputs are unknown too); "update" is after `pulumi up`.
+            for (const view of ["create", "update"] as const) {
+                it(`with stack rules on the engine's ${view} outputs: no mandatory violation, no skip, the same verdict as on inputs, and no stack rule silenced`, () => {
+                    const graph = view === "create" ? preview : update;
+                    const onOutputs = runPolicies(graph, { environment, stackView: view });
+                    const onInputs = runPolicies(graph, { environment });
+                    assert.deepEqual(lines(onOutputs, "mandatory"), [], formatPolicyReport(onOutputs));
+                    assert.deepEqual(onOutputs.rules.flatMap((r) => r.previewSkips), []);
+                    assert.deepEqual(lines(onOutputs), lines(onInputs));
+                    const judged = (r: typeof onInputs) => r.rules.filter((x) => x.kind === "stack" && (x.status === "pass" || x.status === "violations")).map((x) => x.name);
+                    assert.deepEqual(judged(onOutputs), judged(onInputs));
+                });
+            }
         });
     }
 });
@@ -127,7 +146,8 @@ describe("policy pack over broken stack variants", function () {
             if (!STACKS.includes("dev-aws")) {
                 this.skip();
             }
-            graph = await (await engine()).runStack("dev-aws");
+            await engine();
+            graph = await graphOf("dev-aws");
         });
 
         function edited(edit: (resources: CapturedResource[]) => CapturedResource[]): ResourceGraph {
