@@ -214,7 +214,45 @@ export function goodSpecs(): Spec[] {
                 },
             },
         },
-        { type: "kubernetes:helm.sh/v3:Release", name: "argocd", inputs: { chart: "argo-cd", version: "7.7.11", repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" }, namespace: "argocd" } },
+        {
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "argocd",
+            inputs: {
+                chart: "argo-cd",
+                version: "7.7.11",
+                repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+                namespace: "argocd",
+                values: { global: { image: { tag: "v2.13.2" } }, controller: { containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }, repoServer: { volumes: [{ name: "tmp", emptyDir: {} }] } },
+            },
+        },
+        // What the platform deploys besides plain workloads: a patch of a chart's Deployment and a
+        // SeldonDeployment, whose predictors carry pod specs.
+        {
+            type: "kubernetes:apps/v1:DeploymentPatch",
+            name: "seldon-manager-patch",
+            inputs: {
+                metadata: { name: "seldon-controller-manager", namespace: "seldon-system" },
+                spec: { template: { spec: { tolerations: [{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }] } } },
+            },
+        },
+        {
+            type: "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment",
+            name: "iris",
+            inputs: {
+                apiVersion: "machinelearning.seldon.io/v1",
+                kind: "SeldonDeployment",
+                metadata: { name: "iris", namespace: "models-demo" },
+                spec: {
+                    predictors: [
+                        {
+                            name: "default",
+                            graph: { name: "classifier", implementation: "SKLEARN_SERVER", modelUri: "gs://seldon-models/v1.18.2/sklearn/iris" },
+                            componentSpecs: [{ spec: { containers: [{ name: "classifier", securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true } }] } }],
+                        },
+                    ],
+                },
+            },
+        },
         {
             type: "kubernetes:argoproj.io/v1alpha1:Application",
             name: "apps-root",

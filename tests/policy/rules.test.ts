@@ -505,6 +505,21 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
     ],
     "kubernetes-apps-workload-disallow-latest-image": [
         {
+            mode: "SeldonDeployment predictor container on :latest",
+            edit: (s) => (spec(s, "iris").inputs.spec.predictors[0].componentSpecs[0].spec.containers[0].image = "seldonio/sklearnserver:latest"),
+            expected: ['iris: spec.predictors[0].componentSpecs[0].spec.containers[0] "classifier" uses image "seldonio/sklearnserver:latest"; ":latest" changes under you. Pin a version tag or a digest.'],
+        },
+        {
+            mode: "Helm values pin the image tag to latest",
+            edit: (s) => (spec(s, "argocd").inputs.values.global.image.tag = "latest"),
+            expected: ['argocd: values.global.image.tag is "latest", which changes under you. Pin a version tag or a digest.'],
+        },
+        {
+            mode: "Helm values name a :latest image",
+            edit: (s) => (spec(s, "argocd").inputs.values.storageInitializer = { image: "seldonio/rclone-storage-initializer:latest" }),
+            expected: ['argocd: values.storageInitializer.image is "seldonio/rclone-storage-initializer:latest"; ":latest" changes under you. Pin a version tag or a digest.'],
+        },
+        {
             mode: ":latest",
             edit: (s) => (spec(s, "web").inputs.spec.template.spec.containers[0].image = "ghcr.io/example/web:latest"),
             expected: ['web: containers[0] "web" uses image "ghcr.io/example/web:latest"; ":latest" changes under you. Pin a version tag or a digest.'],
@@ -517,6 +532,21 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
     ],
     "kubernetes-apps-workload-disallow-privileged": [
         {
+            mode: "privileged container in a SeldonDeployment predictor",
+            edit: (s) => (spec(s, "iris").inputs.spec.predictors[0].componentSpecs[0].spec.containers[0].securityContext.privileged = true),
+            expected: ['iris: spec.predictors[0].componentSpecs[0].spec.containers[0] "classifier" sets securityContext.privileged: true, which gives it the node. Remove it; grant only the specific capabilities needed.'],
+        },
+        {
+            mode: "privileged container added by a DeploymentPatch",
+            edit: (s) => (spec(s, "seldon-manager-patch").inputs.spec.template.spec.containers = [{ name: "manager", securityContext: { privileged: true } }]),
+            expected: ['seldon-manager-patch: containers[0] "manager" sets securityContext.privileged: true, which gives it the node. Remove it; grant only the specific capabilities needed.'],
+        },
+        {
+            mode: "Helm values make a chart container privileged",
+            edit: (s) => (spec(s, "argocd").inputs.values.controller.containerSecurityContext.privileged = true),
+            expected: ["argocd: values.controller.containerSecurityContext.privileged is true: the chart renders a privileged container, which gives it the node. Remove the value; grant only the specific capabilities needed."],
+        },
+        {
             mode: "privileged container",
             edit: (s) => (spec(s, "web").inputs.spec.template.spec.containers[0].securityContext.privileged = true),
             expected: ['web: containers[0] "web" sets securityContext.privileged: true, which gives it the node. Remove it; grant only the specific capabilities needed.'],
@@ -524,12 +554,37 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
     ],
     "kubernetes-apps-workload-disallow-host-network": [
         {
+            mode: "hostNetwork through a DeploymentPatch",
+            edit: (s) => (spec(s, "seldon-manager-patch").inputs.spec.template.spec.hostNetwork = true),
+            expected: ["seldon-manager-patch: The pod spec sets hostNetwork: true, which bypasses NetworkPolicies and exposes node ports. Remove it."],
+        },
+        {
+            mode: "hostNetwork in a SeldonDeployment predictor",
+            edit: (s) => (spec(s, "iris").inputs.spec.predictors[0].componentSpecs[0].spec.hostNetwork = true),
+            expected: ["iris: spec.predictors[0].componentSpecs[0].spec sets hostNetwork: true, which bypasses NetworkPolicies and exposes node ports. Remove it."],
+        },
+        {
+            mode: "Helm values put a chart's pods on the node network",
+            edit: (s) => (spec(s, "argocd").inputs.values.repoServer.hostNetwork = true),
+            expected: ["argocd: values.repoServer.hostNetwork is true: the chart's pods would share the node's network, bypassing NetworkPolicies and exposing node ports. Remove the value."],
+        },
+        {
             mode: "hostNetwork",
             edit: (s) => (spec(s, "web").inputs.spec.template.spec.hostNetwork = true),
             expected: ["web: The pod spec sets hostNetwork: true, which bypasses NetworkPolicies and exposes node ports. Remove it."],
         },
     ],
     "kubernetes-apps-workload-disallow-host-path": [
+        {
+            mode: "hostPath volume in a SeldonDeployment predictor",
+            edit: (s) => (spec(s, "iris").inputs.spec.predictors[0].componentSpecs[0].spec.volumes = [{ name: "models", hostPath: { path: "/mnt/models" } }]),
+            expected: ['iris: spec.predictors[0].componentSpecs[0].spec.volumes[0] "models" mounts hostPath "/mnt/models" from the node. Use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret instead.'],
+        },
+        {
+            mode: "Helm values add a hostPath volume",
+            edit: (s) => spec(s, "argocd").inputs.values.repoServer.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }),
+            expected: ['argocd: values.repoServer.volumes[1].hostPath mounts "/var/run/docker.sock" from the node into the chart\'s pods. Use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret instead.'],
+        },
         {
             mode: "hostPath volume",
             edit: (s) => spec(s, "web").inputs.spec.template.spec.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }),
