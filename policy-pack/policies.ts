@@ -16,6 +16,7 @@ import { azureAksClusterRequireKmsEncryption } from "./rules/azure/azure-aks-clu
 import { azureAksClusterRequireNetworkPolicy } from "./rules/azure/azure-aks-cluster-require-network-policy";
 import { azureAksClusterRequireWorkloadIdentity } from "./rules/azure/azure-aks-cluster-require-workload-identity";
 import { azureAksClusterRestrictApiAccess } from "./rules/azure/azure-aks-cluster-restrict-api-access";
+import { azureAuthorizationRoleassignmentRestrictScope } from "./rules/azure/azure-authorization-roleassignment-restrict-scope";
 import { azureComputeDiskRequireEncryption } from "./rules/azure/azure-compute-disk-require-encryption";
 import { azureComputeVmDisallowPasswordAuth } from "./rules/azure/azure-compute-vm-disallow-password-auth";
 import { azureComputeVmRequireTrustedLaunch } from "./rules/azure/azure-compute-vm-require-trusted-launch";
@@ -51,9 +52,14 @@ import { awsEksClusterRequireSecretsEncryption } from "./rules/aws/aws-eks-clust
 import { awsEksNodegroupRequireMinimumSize } from "./rules/aws/aws-eks-nodegroup-require-minimum-size";
 import { awsEksNodegroupRequireMultiAz } from "./rules/aws/aws-eks-nodegroup-require-multi-az";
 import { awsEksNodegroupRequirePrivateSubnets } from "./rules/aws/aws-eks-nodegroup-require-private-subnets";
+import { awsIamPolicyDisallowFullAdmin } from "./rules/aws/aws-iam-policy-disallow-full-admin";
+import { awsIamPolicyDisallowWildcardResourceWrites } from "./rules/aws/aws-iam-policy-disallow-wildcard-resource-writes";
+import { awsIamResourcepolicyDisallowPublicPrincipal } from "./rules/aws/aws-iam-resourcepolicy-disallow-public-principal";
+import { awsIamRoleRequireTrustConditions } from "./rules/aws/aws-iam-role-require-trust-conditions";
 import { awsKmsKeyRequireRotation } from "./rules/aws/aws-kms-key-require-rotation";
 import { awsS3BucketRequireKmsEncryption } from "./rules/aws/aws-s3-bucket-require-kms-encryption";
 import { awsS3BucketRequirePublicAccessBlock } from "./rules/aws/aws-s3-bucket-require-public-access-block";
+import { awsS3BucketRequireSecureTransport } from "./rules/aws/aws-s3-bucket-require-secure-transport";
 import { awsS3BucketRequireVersioningForBackups } from "./rules/aws/aws-s3-bucket-require-versioning-for-backups";
 import { awsS3BucketpublicaccessblockRequireAllBlocks } from "./rules/aws/aws-s3-bucketpublicaccessblock-require-all-blocks";
 import { awsS3BucketserversideencryptionconfigurationRequireKmsKey } from "./rules/aws/aws-s3-bucketserversideencryptionconfiguration-require-kms-key";
@@ -75,8 +81,10 @@ import { gcpContainerClusterRequireWorkloadIdentity } from "./rules/gcp/gcp-cont
 import { gcpContainerClusterRestrictApiAccess } from "./rules/gcp/gcp-container-cluster-restrict-api-access";
 import { gcpContainerNodepoolDisallowDefaultServiceAccount } from "./rules/gcp/gcp-container-nodepool-disallow-default-service-account";
 import { gcpKmsCryptokeyRequireRotation } from "./rules/gcp/gcp-kms-cryptokey-require-rotation";
+import { gcpProjectsIamRestrictPrivilegedRoles } from "./rules/gcp/gcp-projects-iam-restrict-privileged-roles";
 import { gcpStorageBucketRequirePublicAccessPrevention } from "./rules/gcp/gcp-storage-bucket-require-public-access-prevention";
 import { gcpStorageBucketRequireUniformAccess } from "./rules/gcp/gcp-storage-bucket-require-uniform-access";
+import { gcpStorageBucketiamDisallowPublicMembers } from "./rules/gcp/gcp-storage-bucketiam-disallow-public-members";
 import { kubernetesAppsWorkloadDisallowHostNetwork } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-network";
 import { kubernetesAppsWorkloadDisallowHostPath } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-path";
 import { kubernetesAppsWorkloadDisallowLatestImage } from "./rules/kubernetes/kubernetes-apps-workload-disallow-latest-image";
@@ -84,6 +92,7 @@ import { kubernetesAppsWorkloadDisallowPrivileged } from "./rules/kubernetes/kub
 import { kubernetesArgoprojApplicationRequireAutomatedSync } from "./rules/kubernetes/kubernetes-argoproj-application-require-automated-sync";
 import { kubernetesCoreNamespaceRequireDefaultDeny } from "./rules/kubernetes/kubernetes-core-namespace-require-default-deny";
 import { kubernetesHelmReleaseRequireChartVersion } from "./rules/kubernetes/kubernetes-helm-release-require-chart-version";
+import { kubernetesRbacRoleRestrictSecretsAccess } from "./rules/kubernetes/kubernetes-rbac-role-restrict-secrets-access";
 
 export const policies: readonly PlatformPolicy[] = [
     allComputeInstanceRestrictTypes,
@@ -98,6 +107,7 @@ export const policies: readonly PlatformPolicy[] = [
     azureAksClusterRequireNetworkPolicy,
     azureAksClusterRequireWorkloadIdentity,
     azureAksClusterRestrictApiAccess,
+    azureAuthorizationRoleassignmentRestrictScope,
     azureComputeDiskRequireEncryption,
     azureComputeVmDisallowPasswordAuth,
     azureComputeVmRequireTrustedLaunch,
@@ -133,9 +143,14 @@ export const policies: readonly PlatformPolicy[] = [
     awsEksNodegroupRequireMinimumSize,
     awsEksNodegroupRequireMultiAz,
     awsEksNodegroupRequirePrivateSubnets,
+    awsIamPolicyDisallowFullAdmin,
+    awsIamPolicyDisallowWildcardResourceWrites,
+    awsIamResourcepolicyDisallowPublicPrincipal,
+    awsIamRoleRequireTrustConditions,
     awsKmsKeyRequireRotation,
     awsS3BucketRequireKmsEncryption,
     awsS3BucketRequirePublicAccessBlock,
+    awsS3BucketRequireSecureTransport,
     awsS3BucketRequireVersioningForBackups,
     awsS3BucketpublicaccessblockRequireAllBlocks,
     awsS3BucketserversideencryptionconfigurationRequireKmsKey,
@@ -157,6 +172,8 @@ export const policies: readonly PlatformPolicy[] = [
     gcpContainerClusterRestrictApiAccess,
     gcpContainerNodepoolDisallowDefaultServiceAccount,
     gcpKmsCryptokeyRequireRotation,
+    gcpProjectsIamRestrictPrivilegedRoles,
+    gcpStorageBucketiamDisallowPublicMembers,
     gcpStorageBucketRequirePublicAccessPrevention,
     gcpStorageBucketRequireUniformAccess,
     kubernetesAppsWorkloadDisallowHostNetwork,
@@ -166,6 +183,7 @@ export const policies: readonly PlatformPolicy[] = [
     kubernetesArgoprojApplicationRequireAutomatedSync,
     kubernetesCoreNamespaceRequireDefaultDeny,
     kubernetesHelmReleaseRequireChartVersion,
+    kubernetesRbacRoleRestrictSecretsAccess,
 ];
 
 export type { PlatformPolicy } from "./lib/policy";

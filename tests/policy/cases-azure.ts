@@ -285,4 +285,29 @@ export const AZURE_CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             ],
         },
     ],
+    "azure-authorization-roleassignment-restrict-scope": [
+        {
+            mode: "a role at subscription scope",
+            edit: (s) => (spec(s, "az-vault-reads-enrollment").inputs.scope = "/subscriptions/00000000-0000-4000-8000-00000000a2e1"),
+            expected: ["az-vault-reads-enrollment: assigns role 4633458b-17de-408a-b874-0445c86b69e6 at the scope of subscription 00000000-0000-4000-8000-00000000a2e1, which reaches every resource in it. Assign it on the resource group or the resource that needs it."],
+        },
+        {
+            mode: "Owner at management-group scope",
+            edit: (s) =>
+                Object.assign(spec(s, "az-vault-reads-enrollment").inputs, {
+                    scope: "/providers/Microsoft.Management/managementGroups/platform",
+                    roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+                }),
+            expected: ["az-vault-reads-enrollment: assigns Owner at the scope of management group platform, which reaches every resource in it. Assign it on the resource group or the resource that needs it."],
+        },
+        {
+            mode: "Contributor on the resource group",
+            edit: (s) =>
+                Object.assign(spec(s, "az-vault-reads-enrollment").inputs, {
+                    scope: "/subscriptions/00000000-0000-4000-8000-00000000a2e1/resourceGroups/plat-rg",
+                    roleDefinitionId: "/subscriptions/00000000-0000-4000-8000-00000000a2e1/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c",
+                }),
+            expected: ["az-vault-reads-enrollment: assigns the privileged administrator role Contributor on resource group plat-rg. Assign a narrower role on the resource that needs it."],
+        },
+    ],
 };

@@ -242,4 +242,59 @@ export const GCP_CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             expected: ['gcp-gke-secrets: rotationPeriod "31536000s" is longer than 90 days. Set it to "7776000s" or less.'],
         },
     ],
+    "gcp-storage-bucketiam-disallow-public-members": [
+        {
+            mode: "IAM member allUsers",
+            edit: (s) => (spec(s, "gcp-snapshot-writer").inputs.member = "allUsers"),
+            expected: ['gcp-snapshot-writer: member grants allUsers role "roles/storage.objectCreator": the bucket would be open to anyone on the internet. Grant to the service accounts or groups that need it.'],
+        },
+        {
+            mode: "IAM binding with allAuthenticatedUsers among its members",
+            edit: (s) =>
+                s.push({
+                    type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+                    name: "gcp-snapshot-readers",
+                    inputs: { bucket: "plat-prod-123456-vault-snapshots", role: "roles/storage.objectViewer", members: ["group:ops@example.com", "allAuthenticatedUsers"] },
+                }),
+            expected: ['gcp-snapshot-readers: members[1] grants allAuthenticatedUsers role "roles/storage.objectViewer": the bucket would be open to anyone with a Google account. Grant to the service accounts or groups that need it.'],
+        },
+        {
+            mode: "legacy ACL READER:allUsers",
+            edit: (s) => s.push({ type: "gcp:storage/bucketACL:BucketACL", name: "gcp-snapshot-acl", inputs: { bucket: "plat-prod-123456-vault-snapshots", roleEntities: ["OWNER:project-owners-123", "READER:allUsers"] } }),
+            expected: ["gcp-snapshot-acl: roleEntities[1] grants allUsers access: the bucket would be open to anyone on the internet. Grant to the service accounts or groups that need it."],
+        },
+    ],
+    "gcp-projects-iam-restrict-privileged-roles": [
+        {
+            mode: "basic role Editor to a service account",
+            edit: (s) => (spec(s, "gcp-nodes-logwriter").inputs.role = "roles/editor"),
+            expected: ["gcp-nodes-logwriter: serviceAccount:plat-nodes@plat-prod-123456.iam.gserviceaccount.com gets the basic role roles/editor, which spans every service of the project. Grant a predefined role with only the permissions needed, on the resource that needs it."],
+        },
+        {
+            mode: "Service Account User at project level",
+            edit: (s) => Object.assign(spec(s, "gcp-nodes-logwriter").inputs, { role: "roles/iam.serviceAccountUser", member: "user:dev@example.com" }),
+            expected: ["gcp-nodes-logwriter: user:dev@example.com gets roles/iam.serviceAccountUser at project level, which lets it act as every service account of the project. Grant a predefined role with only the permissions needed, on the resource that needs it."],
+        },
+        {
+            mode: "administrator role to a service account",
+            edit: (s) => (spec(s, "gcp-nodes-logwriter").inputs.role = "roles/compute.admin"),
+            expected: ["gcp-nodes-logwriter: service account plat-nodes@plat-prod-123456.iam.gserviceaccount.com gets the administrator role roles/compute.admin on the whole project. Grant a predefined role with only the permissions needed, on the resource that needs it."],
+        },
+        {
+            mode: "project IAM policy with an owner and a public binding",
+            edit: (s) =>
+                s.push({
+                    type: "gcp:projects/iAMPolicy:IAMPolicy",
+                    name: "gcp-project-policy",
+                    inputs: {
+                        project: "plat-prod-123456",
+                        policyData: JSON.stringify({ bindings: [{ role: "roles/owner", members: ["user:admin@example.com"] }, { role: "roles/logging.viewer", members: ["allAuthenticatedUsers"] }] }),
+                    },
+                }),
+            expected: [
+                "gcp-project-policy: policyData.bindings[0].members[0] user:admin@example.com gets the basic role roles/owner, which spans every service of the project. Grant a predefined role with only the permissions needed, on the resource that needs it.",
+                "gcp-project-policy: policyData.bindings[1].members[0] allAuthenticatedUsers gets roles/logging.viewer on the whole project. Grant a predefined role with only the permissions needed, on the resource that needs it.",
+            ],
+        },
+    ],
 };

@@ -172,5 +172,18 @@ export function azureGoodSpecs(): AzureSpec[] {
             deps: ["az-rsv", "az-daily", "az-vault-vm"],
             inputs: { resourceGroupName: "plat-rg", vaultName: "plat-backup", fabricName: "Azure", properties: { protectedItemType: "Microsoft.Compute/virtualMachines", policyId: "az-daily-id", sourceResourceId: "az-vault-vm-id" }, tags: tags("plat-vault-backup") },
         },
+        // Key Vault Secrets User on the one secret the VM reads (the narrowest scope there is).
+        {
+            type: "azure-native:authorization:RoleAssignment",
+            name: "az-vault-reads-enrollment",
+            deps: ["az-vault-vm"],
+            inputs: {
+                roleAssignmentName: "5b0b9cd2-9d1e-4f8f-8e4b-2a4c59f4f3a1",
+                scope: id("Microsoft.KeyVault/vaults", "plat-kv/secrets/enrollment"),
+                roleDefinitionId: "/subscriptions/00000000-0000-4000-8000-00000000a2e1/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+                principalId: "91ef6bc8-ab4c-4e59-a742-3db29c005d1e",
+                principalType: "ServicePrincipal",
+            },
+        },
     ];
 }

@@ -145,6 +145,9 @@ export function gcpGoodSpecs(): GcpSpec[] {
                 nodeConfig: { machineType: "e2-standard-4", serviceAccount: sa("nodes"), workloadMetadataConfig: { mode: "GKE_METADATA" }, shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true } },
             },
         },
+        // Least-privilege grants: a predefined role at project level, a bucket role on the bucket.
+        { type: "gcp:projects/iAMMember:IAMMember", name: "gcp-nodes-logwriter", deps: ["gcp-sa-nodes"], inputs: { project: P, role: "roles/logging.logWriter", member: `serviceAccount:${sa("nodes")}` } },
+        { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "gcp-snapshot-writer", deps: ["gcp-snapshot-bucket", "gcp-sa-vault"], inputs: { bucket: `${P}-vault-snapshots`, role: "roles/storage.objectCreator", member: `serviceAccount:${sa("vault")}` } },
     ];
     return specs.map((s) => (s.type.startsWith("gcp:") ? { ...s, provider } : s));
 }

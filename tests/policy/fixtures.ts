@@ -82,6 +82,8 @@ function build(specs: readonly Spec[]): ResourceGraph {
 }
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/platform";
+const BUCKET_ARN = "arn:aws:s3:::platform-backups";
+const OIDC = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 const BASTION_SSH = "#cloud-config\nssh_pwauth: false\n";
 
 /** The specs of the compliant stack; tests edit them by name. */
@@ -152,6 +154,65 @@ export function goodSpecs(): Spec[] {
             inputs: { planId: "plan-id", iamRoleArn: "arn:aws:iam::111122223333:role/backup", selectionTags: [{ type: "STRINGEQUALS", key: "role", value: "jenkins" }] },
         },
         { type: "aws:s3/bucket:Bucket", name: "platform-backups", protect: true, inputs: { tags: { purpose: "backup" } } },
+        {
+            type: "aws:s3/bucketPolicy:BucketPolicy",
+            name: "platform-backups-policy",
+            deps: ["platform-backups"],
+            inputs: {
+                bucket: "platform-backups-id",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                        { Sid: "BackupServiceWrites", Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "s3:PutObject", Resource: `${BUCKET_ARN}/*`, Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } } },
+                    ],
+                }),
+            },
+        },
+        // Identities: an instance role trusted by EC2, its inline policy scoped to ARNs, a managed
+        // policy attachment, and a workload-identity role pinned to one service account.
+        {
+            type: "aws:iam/role:Role",
+            name: "jenkins-role",
+            inputs: {
+                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                tags: { Name: "plat-jenkins-role" },
+            },
+        },
+        {
+            type: "aws:iam/rolePolicy:RolePolicy",
+            name: "jenkins-policy",
+            deps: ["jenkins-role"],
+            inputs: {
+                role: "jenkins-role-id",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "ReadEnrollment", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:enrollment-AbCdEf" },
+                        { Sid: "Describe", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeTags"], Resource: "*" },
+                        { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+                    ],
+                }),
+            },
+        },
+        { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "jenkins-ssm", deps: ["jenkins-role"], inputs: { role: "jenkins-role-id", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" } },
+        {
+            type: "aws:iam/role:Role",
+            name: "ebs-csi-role",
+            inputs: {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${OIDC}` },
+                            Action: "sts:AssumeRoleWithWebIdentity",
+                            Condition: { StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa", [`${OIDC}:aud`]: "sts.amazonaws.com" } },
+                        },
+                    ],
+                }),
+            },
+        },
         { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "platform-backups-pab", deps: ["platform-backups"], inputs: { bucket: "platform-backups-id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } },
         {
             type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -194,6 +255,23 @@ export function goodSpecs(): Spec[] {
             name: "apps-default-deny",
             deps: ["apps"],
             inputs: { metadata: { name: "default-deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        },
+        {
+            type: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+            name: "apps-runner",
+            deps: ["apps"],
+            inputs: {
+                metadata: { name: "runner", namespace: "apps" },
+                rules: [
+                    { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete"] },
+                    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+                ],
+            },
+        },
+        {
+            type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            name: "node-reader",
+            inputs: { metadata: { name: "node-reader" }, rules: [{ apiGroups: [""], resources: ["nodes", "namespaces"], verbs: ["get", "list", "watch"] }] },
         },
         {
             type: "kubernetes:apps/v1:Deployment",

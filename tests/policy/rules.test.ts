@@ -22,6 +22,27 @@ interface FailureMode {
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
+const OIDC_HOST = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+
+/** Edit the JSON policy document of a fixture resource (`policy`). */
+function editPolicy(s: Specs, name: string, edit: (doc: any) => void, key = "policy"): void {
+    const inputs = spec(s, name).inputs;
+    const doc = JSON.parse(inputs[key]);
+    edit(doc);
+    inputs[key] = JSON.stringify(doc);
+}
+
+/** Append a statement to a fixture's policy document. */
+function addStatement(s: Specs, name: string, statement: Record<string, unknown>): void {
+    editPolicy(s, name, (doc) => doc.Statement.push(statement));
+}
+
+/** Edit a role's trust policy: `edit(firstStatement, document)`. */
+function editTrust(s: Specs, name: string, edit: (statement: any, doc: any) => void): void {
+    editPolicy(s, name, (doc) => edit(doc.Statement[0], doc), "assumeRolePolicy");
+}
+
+
 const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
     "all-network-ingress-disallow-world-open": [
         {
@@ -625,6 +646,155 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             mode: "automated but disabled",
             edit: (s) => (spec(s, "apps-root").inputs.spec.syncPolicy.automated.enabled = false),
             expected: ["apps-root: spec.syncPolicy.automated.enabled is false, so merged changes wait for a manual sync. Remove enabled: false."],
+        },
+    ],
+    "aws-iam-policy-disallow-full-admin": [
+        {
+            mode: "inline policy allows * on *",
+            edit: (s) => addStatement(s, "jenkins-policy", { Sid: "Admin", Effect: "Allow", Action: "*", Resource: "*" }),
+            expected: ['jenkins-policy: policy Statement[3] ("Admin") allows Action "*" on every resource: full administrator access. Grant the specific actions on the specific resources the identity needs.'],
+        },
+        {
+            mode: "every action but a NotAction list, on every resource",
+            edit: (s) => addStatement(s, "jenkins-policy", { Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }),
+            expected: ['jenkins-policy: policy Statement[3] allows every action except NotAction ["iam:*","organizations:*"] on every resource: administrator access in all but name. Grant the specific actions on the specific resources the identity needs.'],
+        },
+        {
+            mode: "AdministratorAccess attached",
+            edit: (s) => (spec(s, "jenkins-ssm").inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess"),
+            expected: ["jenkins-ssm: policyArn attaches arn:aws:iam::aws:policy/AdministratorAccess: full administrator access. Grant the specific actions on the specific resources the identity needs."],
+        },
+        {
+            mode: "role inline policy with *:*",
+            edit: (s) => (spec(s, "jenkins-role").inputs.inlinePolicies = [{ name: "all", policy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*:*", Resource: ["*"] } }) }]),
+            expected: ['jenkins-role: inlinePolicies[0].policy Statement[0] allows Action "*:*" on every resource: full administrator access. Grant the specific actions on the specific resources the identity needs.'],
+        },
+    ],
+    "aws-iam-policy-disallow-wildcard-resource-writes": [
+        {
+            mode: "a write action on Resource *",
+            edit: (s) => addStatement(s, "jenkins-policy", { Sid: "PutAnywhere", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }),
+            expected: ['jenkins-policy: policy Statement[3] ("PutAnywhere") allows write action(s) "s3:PutObject" on Resource "*". Scope them to the ARNs they need.'],
+        },
+        {
+            mode: "a service wildcard on every resource but a NotResource list",
+            edit: (s) => addStatement(s, "jenkins-policy", { Effect: "Allow", Action: "kms:*", NotResource: "arn:aws:kms:eu-west-1:111122223333:key/other" }),
+            expected: ['jenkins-policy: policy Statement[3] allows write action(s) "kms:*" on every resource but its NotResource list. Scope them to the ARNs they need.'],
+        },
+        {
+            mode: "kms:Decrypt on every key (Write by IAM's access levels)",
+            edit: (s) => addStatement(s, "jenkins-policy", { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" }),
+            expected: ['jenkins-policy: policy Statement[3] allows write action(s) "kms:Decrypt" on Resource "*". Scope them to the ARNs they need.'],
+        },
+    ],
+    "aws-iam-role-require-trust-conditions": [
+        {
+            mode: "web-identity trust without a subject condition",
+            edit: (s) => editTrust(s, "ebs-csi-role", (st) => delete st.Condition.StringEquals[`${OIDC_HOST}:sub`]),
+            expected: [
+                `ebs-csi-role: assumeRolePolicy Statement[0] trusts the OIDC provider ${OIDC_HOST} without pinning ${OIDC_HOST}:sub: any identity that provider issues tokens to could assume the role. Add StringEquals conditions: the subject to the one service account or repository, the audience to sts.amazonaws.com.`,
+            ],
+        },
+        {
+            mode: "subject wildcard over every namespace, audience unset",
+            edit: (s) =>
+                editTrust(s, "ebs-csi-role", (st) => {
+                    st.Condition = { StringLike: { [`${OIDC_HOST}:sub`]: "system:serviceaccount:*" } };
+                }),
+            expected: [
+                `ebs-csi-role: assumeRolePolicy Statement[0] trusts the OIDC provider ${OIDC_HOST} without pinning ${OIDC_HOST}:sub and ${OIDC_HOST}:aud: any identity that provider issues tokens to could assume the role. Add StringEquals conditions: the subject to the one service account or repository, the audience to sts.amazonaws.com.`,
+            ],
+        },
+        {
+            mode: "any AWS principal, no condition",
+            edit: (s) => editTrust(s, "jenkins-role", (_st, doc) => doc.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" })),
+            expected: ["jenkins-role: assumeRolePolicy Statement[1] lets any AWS principal assume the role, with no condition. Name the trusted account or role, or add conditions (aws:PrincipalOrgID, sts:ExternalId)."],
+        },
+        {
+            mode: "SAML trust without SAML:aud",
+            edit: (s) => editTrust(s, "jenkins-role", (_st, doc) => doc.Statement.push({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:saml-provider/corp" }, Action: "sts:AssumeRoleWithSAML" })),
+            expected: ['jenkins-role: assumeRolePolicy Statement[1] trusts the SAML provider "arn:aws:iam::111122223333:saml-provider/corp" without a fixed SAML:aud condition. Add StringEquals on SAML:aud (the sign-in endpoint).'],
+        },
+    ],
+    "aws-iam-resourcepolicy-disallow-public-principal": [
+        {
+            mode: "bucket objects readable by everyone",
+            edit: (s) => addStatement(s, "platform-backups-policy", { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::platform-backups/*" }),
+            expected: [
+                'platform-backups-policy: policy Statement[2] ("PublicRead") allows "s3:GetObject" to every principal (*) without a condition binding it to known callers. Name the principals, or add a condition with fixed values (aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, kms:CallerAccount).',
+            ],
+        },
+        {
+            mode: "a wildcard condition value or a world CIDR binds nothing",
+            edit: (s) => {
+                addStatement(s, "platform-backups-policy", { Effect: "Allow", Principal: { AWS: "*" }, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::platform-backups/*", Condition: { ArnLike: { "aws:SourceArn": "arn:aws:*" } } });
+                addStatement(s, "platform-backups-policy", { Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: "arn:aws:s3:::platform-backups", Condition: { IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } } });
+            },
+            expected: [
+                'platform-backups-policy: policy Statement[2] allows "s3:GetObject" to every principal (*) without a condition binding it to known callers. Name the principals, or add a condition with fixed values (aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, kms:CallerAccount).',
+                'platform-backups-policy: policy Statement[3] allows "s3:ListBucket" to every principal (*) without a condition binding it to known callers. Name the principals, or add a condition with fixed values (aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, kms:CallerAccount).',
+            ],
+        },
+        {
+            mode: "KMS key policy open to every AWS principal",
+            edit: (s) =>
+                (spec(s, "platform-key").inputs.policy = JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+                        { Sid: "Anyone", Effect: "Allow", Principal: { AWS: ["*"] }, Action: ["kms:Decrypt"], Resource: "*" },
+                    ],
+                })),
+            expected: [
+                'platform-key: policy Statement[1] ("Anyone") allows "kms:Decrypt" to every principal (*) without a condition binding it to known callers. Name the principals, or add a condition with fixed values (aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, kms:CallerAccount).',
+            ],
+        },
+        {
+            mode: "Allow with NotPrincipal",
+            edit: (s) => addStatement(s, "platform-backups-policy", { Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/x" }, Action: "s3:DeleteObject", Resource: "arn:aws:s3:::platform-backups/*" }),
+            expected: [
+                'platform-backups-policy: policy Statement[2] allows "s3:DeleteObject" to every principal but its NotPrincipal list without a condition binding it to known callers. Name the principals, or add a condition with fixed values (aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, kms:CallerAccount).',
+            ],
+        },
+    ],
+    "aws-s3-bucket-require-secure-transport": [
+        {
+            mode: "bucket without a bucket policy",
+            edit: (s) => remove(s, "platform-backups-policy"),
+            expected: [
+                'platform-backups: aws:s3/bucket:Bucket "platform-backups" accepts plain-HTTP requests: no bucket policy denies s3:* when aws:SecureTransport is false. Add an aws.s3.BucketPolicy statement: Deny, Principal "*", Action "s3:*", Resource the bucket ARN and "<arn>/*", Condition Bool aws:SecureTransport "false".',
+            ],
+        },
+        {
+            mode: "the deny covers the objects but not the bucket",
+            edit: (s) => editPolicy(s, "platform-backups-policy", (doc) => (doc.Statement[0].Resource = "arn:aws:s3:::platform-backups/*")),
+            expected: [
+                'platform-backups: aws:s3/bucket:Bucket "platform-backups" accepts plain-HTTP requests: no bucket policy denies s3:* when aws:SecureTransport is false. Add an aws.s3.BucketPolicy statement: Deny, Principal "*", Action "s3:*", Resource the bucket ARN and "<arn>/*", Condition Bool aws:SecureTransport "false".',
+            ],
+        },
+        {
+            mode: "the deny names one action only",
+            edit: (s) => editPolicy(s, "platform-backups-policy", (doc) => (doc.Statement[0].Action = "s3:GetObject")),
+            expected: [
+                'platform-backups: aws:s3/bucket:Bucket "platform-backups" accepts plain-HTTP requests: no bucket policy denies s3:* when aws:SecureTransport is false. Add an aws.s3.BucketPolicy statement: Deny, Principal "*", Action "s3:*", Resource the bucket ARN and "<arn>/*", Condition Bool aws:SecureTransport "false".',
+            ],
+        },
+    ],
+    "kubernetes-rbac-role-restrict-secrets-access": [
+        {
+            mode: "ClusterRole reading Secrets",
+            edit: (s) => spec(s, "node-reader").inputs.rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }),
+            expected: ["node-reader: rules[1] grants get on Secrets in every namespace. Bind a namespaced Role instead, with get on the named Secrets only (resourceNames)."],
+        },
+        {
+            mode: "ClusterRole listing every resource of every group",
+            edit: (s) => spec(s, "node-reader").inputs.rules.push({ apiGroups: ["*"], resources: ["*"], verbs: ["list", "watch"] }),
+            expected: ['node-reader: rules[1] grants list, watch on every resource ("*"), Secrets included in every namespace. Bind a namespaced Role instead, with get on the named Secrets only (resourceNames).'],
+        },
+        {
+            mode: "Role listing the namespace's Secrets",
+            edit: (s) => (spec(s, "apps-runner").inputs.rules[1].verbs = ["get", "list"]),
+            expected: ["apps-runner: rules[1] grants list on Secrets, which reveals every Secret of the namespace. Keep get on the named Secrets (resourceNames) only."],
         },
     ],
     // AZURE BLOCK (tests/policy/cases-azure.ts).
