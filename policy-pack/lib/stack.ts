@@ -120,10 +120,20 @@ export function cloudOf(type: string): string {
 }
 
 /**
+ * What effective tags are read from: a stack rule's PolicyResource, or a resource rule's own
+ * arguments (the engine's Analyze request carries the resource's provider and its inputs too).
+ */
+export interface TaggedResource {
+    readonly type: string;
+    readonly props: unknown;
+    readonly provider?: { readonly props: unknown };
+}
+
+/**
  * The tags a resource ends up with, or "unknown" when some part cannot be known yet.
  * Undefined for types that are not taggable (or clouds not covered yet).
  */
-export function effectiveTags(r: PolicyResource): Record<string, unknown> | "unknown" | undefined {
+export function effectiveTags(r: TaggedResource): Record<string, unknown> | "unknown" | undefined {
     const tagging = TAGGING[cloudOf(r.type)];
     const props = plain(r.props) as Record<string, unknown>;
     if (!tagging || r.type.startsWith("pulumi:")) {
@@ -154,7 +164,7 @@ export function effectiveTags(r: PolicyResource): Record<string, unknown> | "unk
  * The `role` tag (jenkins, vault, wazuh, bastion, nat); the UNKNOWN sentinel when the tags
  * cannot be known yet (callers test `isUnknown` and give the benefit of the doubt).
  */
-export function roleOf(r: PolicyResource): string | undefined {
+export function roleOf(r: TaggedResource): string | undefined {
     const tags = effectiveTags(r);
     if (tags === "unknown") {
         return UNKNOWN;
@@ -179,7 +189,7 @@ export function referrers(all: readonly PolicyResource[], target: PolicyResource
 }
 
 /** `aws:ec2/vpc:Vpc "main"` */
-export function label(r: PolicyResource): string {
+export function label(r: { readonly type: string; readonly name: string }): string {
     return `${r.type} "${r.name}"`;
 }
 

@@ -49,6 +49,30 @@ describe("policy pack: package and metadata", () => {
         assert.ok(fs.existsSync(path.join(PACK, "tsconfig.json")), "the CLI's ts-node uses the pack's own tsconfig");
     });
 
+    it("carries its own TypeScript runtime, so a published copy compiles after a plain npm install", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { dependencies?: Record<string, string>; files?: string[] };
+        // run-policy-pack falls back to its vendored TypeScript 3.8 / ts-node 7 when none resolves.
+        for (const dep of ["typescript", "ts-node", "@types/node", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/aws"]) {
+            assert.match(pkg.dependencies?.[dep] ?? "", /^\d+\.\d+\.\d+$/, `${dep} is an exact runtime dependency`);
+        }
+        for (const f of ["index.ts", "policies.ts", "lib/**/*.ts", "rules/**/*.ts", "tsconfig.json", "PulumiPolicy.yaml"]) {
+            assert.ok(pkg.files?.includes(f), `files lists ${f}`);
+        }
+        const rootPkg = JSON.parse(fs.readFileSync(path.join(PACK, "..", "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+        assert.equal(pkg.dependencies?.typescript, rootPkg.devDependencies.typescript?.replace(/^~/, ""), "one TypeScript for the repository and the pack");
+    });
+
+    it("the README says which rules can stop an up (resource rules) and names every stack rule", () => {
+        const readme = fs.readFileSync(path.join(PACK, "..", "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("### Policy pack: what can stop an `up`"), readme.indexOf("### Azure"));
+        const stack = policies.filter((p) => p.kind === "stack").map((p) => p.name);
+        assert.ok(section.includes(`(\`policy-pack/\`, ${policies.length} rules)`), "rule count");
+        assert.ok(section.includes(`**Resource rules** (${policies.length - stack.length} of them)`), "resource rule count");
+        assert.ok(section.includes(`**Stack rules** (${stack.length})`), "stack rule count");
+        const named = [...section.matchAll(/\b((?:all|aws|azure|gcp|kubernetes)-[a-z0-9-]+-(?:disallow|require|restrict|enforce)-[a-z0-9-]+)\b/g)].map((m) => m[1]);
+        assert.deepEqual([...new Set(named)].sort(), [...stack].sort());
+    });
+
     it("index.ts only builds the PolicyPack from the policies module", () => {
         const index = fs.readFileSync(path.join(PACK, "index.ts"), "utf8");
         assert.match(index, /import \{ policies \} from "\.\/policies";/);

@@ -156,6 +156,11 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             expected: ['vpc: aws:ec2/vpc:Vpc "vpc" lacks required tags: project, environment, cloud, owner, cost-center, managed-by. Set them in the provider\'s defaultTags (the common tags) or in the resource\'s tags.'],
         },
         {
+            mode: "an Azure resource without tags (azure-native has no provider defaults; its preview outputs would hide this)",
+            edit: (s) => delete spec(s, "az-vnet").inputs.tags,
+            expected: ['az-vnet: azure-native:network:VirtualNetwork "az-vnet" lacks required tags: project, environment, cloud, owner, cost-center, managed-by. Set them in the provider\'s defaultTags (the common tags) or in the resource\'s tags.'],
+        },
+        {
             mode: "empty tag value on the resource overrides the default",
             edit: (s) => (spec(s, "platform-backups").inputs.tags = { purpose: "backup", owner: "" }),
             expected: ['platform-backups: aws:s3/bucket:Bucket "platform-backups" lacks required tags: owner. Set them in the provider\'s defaultTags (the common tags) or in the resource\'s tags.'],
