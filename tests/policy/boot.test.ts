@@ -12,7 +12,7 @@ import { AnalyzerDiagnostic, bootPack, BootedPack, PackBootError } from "../../o
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { loadPolicyConfig, runPolicies } from "../../offline/policy";
 import { policies } from "../../policy-pack/policies";
-import { graphOf } from "../support/graphs";
+import { graphOf, inClusterGraphOf } from "../support/graphs";
 import { runStack } from "../../offline/engine";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -36,12 +36,14 @@ describe("policy pack booted as the Pulumi CLI runs it, driven over gRPC", funct
     this.timeout(240_000);
     let pack: BootedPack;
     let graph: ResourceGraph;
+    let inCluster: ResourceGraph;
     let preview: ResourceGraph;
 
     before(async () => {
         pack = await bootPack(PACK);
         await pack.configure(loadPolicyConfig("dev"));
         graph = await graphOf("dev-aws");
+        inCluster = await inClusterGraphOf("dev-aws");
         preview = await runStack("dev-aws", { preview: true });
     });
 
@@ -56,7 +58,7 @@ describe("policy pack booted as the Pulumi CLI runs it, driven over gRPC", funct
         assert.deepEqual([...info.policies].sort(), policies.map((p) => p.name).sort());
     });
 
-    it("Analyze: a violating resource gets exactly the offline runner's diagnostic; every resource of dev-aws gets the same verdicts", async () => {
+    it("Analyze: a violating resource gets exactly the offline runner's diagnostic; every resource of both dev-aws layers gets the same verdicts", async () => {
         const bastion = graph.resources.find((r) => r.type === "aws:ec2/instance:Instance" && r.name.startsWith("bastion"));
         assert.ok(bastion);
         const bad = { ...bastion, inputs: { ...bastion.inputs, metadataOptions: { httpTokens: "optional" } } };
@@ -72,13 +74,16 @@ describe("policy pack booted as the Pulumi CLI runs it, driven over gRPC", funct
             },
         ]);
 
-        const offline = runPolicies(graph, { environment: "dev", policies: policies.filter((p) => p.kind === "resource") });
-        const expected = offline.violations.map((v) => line(v.policyName, v.urn, v.fullMessage)).sort();
-        const actual: AnalyzerDiagnostic[] = [];
-        for (const r of graph.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) {
-            actual.push(...(await pack.analyze(r, graph)));
+        // Both layers: the platform's cloud resources and the in-cluster objects (Helm releases, RBAC, ...).
+        for (const g of [graph, inCluster]) {
+            const offline = runPolicies(g, { environment: "dev", policies: policies.filter((p) => p.kind === "resource") });
+            const expected = offline.violations.map((v) => line(v.policyName, v.urn, v.fullMessage)).sort();
+            const actual: AnalyzerDiagnostic[] = [];
+            for (const r of g.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) {
+                actual.push(...(await pack.analyze(r, g)));
+            }
+            assert.deepEqual(fromPack(actual), expected, g.project);
         }
-        assert.deepEqual(fromPack(actual), expected);
     });
 
     it("AnalyzeStack on a first preview's outputs: the offline verdicts, and the planted public-IP case fails", async () => {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { outputShapeOf, stackPropsOf, UNKNOWN_VALUE } from "../../offline/outputs";
-import { graphOf } from "../support/graphs";
+import { graphOf, inClusterGraphOf } from "../support/graphs";
 
 const STACKS = ["dev-aws", "dev-azure", "dev-gcp", "prod-aws", "prod-azure", "prod-gcp", "staging-aws", "staging-azure", "staging-gcp"];
 
@@ -71,15 +71,17 @@ function byType(graph: ResourceGraph, type: string): CapturedResource {
 describe("stack views: what the engine sends stack policies (offline/outputs.ts)", function () {
     this.timeout(180_000);
     const graphs: Record<string, ResourceGraph> = {};
+    const inCluster: Record<string, ResourceGraph> = {};
     before(async () => {
         for (const s of STACKS) {
             graphs[s] = await graphOf(s);
+            inCluster[s] = await inClusterGraphOf(s);
         }
     });
 
     it("every custom resource type the stacks register has an SDK output shape, except the CustomResource kinds", () => {
         const missing = new Set<string>();
-        for (const g of Object.values(graphs)) {
+        for (const g of [...Object.values(graphs), ...Object.values(inCluster)]) {
             for (const r of g.resources) {
                 if (r.custom && !r.type.startsWith("pulumi:") && !outputShapeOf(r.type)) {
                     missing.add(r.type);
@@ -150,11 +152,14 @@ describe("stack views: what the engine sends stack policies (offline/outputs.ts)
     });
 
     it("kubernetes objects and providers: the inputs as given (no server-side dry run on a first preview)", () => {
-        for (const g of [graphs["dev-aws"]!, graphs["dev-gcp"]!]) {
+        let n = 0;
+        for (const g of [graphs["dev-aws"]!, inCluster["dev-aws"]!, inCluster["dev-gcp"]!]) {
             for (const r of g.resources.filter((x) => x.type.startsWith("kubernetes:") || x.type.startsWith("pulumi:providers:"))) {
+                n++;
                 assert.deepEqual(stackPropsOf(r, "create"), r.inputs, `${r.type} ${r.name}`);
             }
         }
+        assert.ok(n > 100, `${n} objects`);
     });
 
     it("the inputs view is the inputs, for every resource", () => {

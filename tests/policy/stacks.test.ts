@@ -12,7 +12,6 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { Environment, formatPolicyReport, hasMandatoryViolations, runPolicies } from "../../offline/policy";
-import { HELM_TYPES, WORKLOAD_TYPES } from "../../policy-pack/lib/workloads";
 import { graphOf } from "../support/graphs";
 
 type Engine = {
@@ -92,14 +91,6 @@ describe("policy pack over every shipped stack", function () {
                 const judged = report.rules.filter((r) => r.status === "pass" || r.status === "violations").map((r) => r.name);
                 for (const must of ["all-network-ingress-disallow-world-open", "all-tags-resource-require-common-tags", ...(MUST_JUDGE[stack.split("-")[1] ?? ""] ?? [])]) {
                     assert.ok(judged.includes(must), `${must} did not judge anything in ${stack}`);
-                }
-                // The workload rules read every Helm release, patch and SeldonDeployment the stack declares.
-                const workloads = update.resources.filter((r) => WORKLOAD_TYPES.includes(r.type) || HELM_TYPES.includes(r.type)).length;
-                for (const rule of report.rules.filter((r) => r.name.startsWith("kubernetes-apps-workload-"))) {
-                    assert.equal(rule.evaluated, workloads, `${rule.name} judged ${rule.evaluated} of ${workloads} workloads in ${stack}`);
-                }
-                if (!stack.startsWith("prod-")) {
-                    assert.ok(workloads >= 3, `${stack} declares ${workloads} workloads (Helm releases, SeldonDeployment)`);
                 }
             });
 
