@@ -196,4 +196,3 @@ export function documentsAt(props: Record<string, unknown>, paths: readonly stri
     return out;
 }
 
-export { UNKNOWN };
