@@ -17,6 +17,8 @@ export type Scope = (typeof SCOPES)[number];
 
 /** The Pulumi project the root program declares (Pulumi.yaml `name`). */
 export const PLATFORM_PROJECT = "platform";
+/** The in-cluster layer's project (incluster/Pulumi.yaml `name`): its stacks have the platform stacks' names. */
+export const INCLUSTER_PROJECT = "platform-incluster";
 /**
  * Namespace-scope environments are stacks of their own small inline program; they live in a
  * separate project so they can never collide with (or be mistaken for) a platform stack.
@@ -32,6 +34,8 @@ export const TAGS = {
     owner: "platform:owner",
     createdAt: "platform:created-at",
     expiresAt: "platform:expires-at",
+    /** Part of every physical name of the environment (see automation/config.ts EphemeralSettings.nonce). */
+    nameNonce: "platform:name-nonce",
 } as const;
 
 /** Thrown for bad user input; the CLI prints the message alone (no stack trace) and exits 2. */

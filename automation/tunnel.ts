@@ -7,10 +7,22 @@
  */
 import { createHash } from "crypto";
 import * as net from "net";
+import type { Duplex } from "stream";
 
 import { Client, ClientChannel } from "ssh2";
 
+/**
+ * How the SSH bytes reach the bastion: a TCP connection to its SSH port (from an allow-listed
+ * network), or a byte stream a cloud tunnel provides (AWS SSM `AWS-StartSSHSession`, GCP IAP
+ * `start-iap-tunnel --listen-on-stdin`), so nothing on the internet has to reach port 22.
+ */
+export type SshTransport =
+    | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+    | { readonly kind: "stream"; readonly describe: string; readonly open: () => Duplex & { failure?: () => Promise<string | undefined> } };
+
 export interface TunnelArgs {
+    /** Where SSH connects (default: TCP to host:port). */
+    readonly transport?: SshTransport;
     readonly host: string;
     readonly port: number;
     readonly username: string;
@@ -18,10 +30,11 @@ export interface TunnelArgs {
     /** Local SOCKS5 port (0 = any free port). */
     readonly socksPort: number;
     /**
-     * Expected bastion host key fingerprint, `SHA256:<base64>` as `ssh-keygen -lf` prints it.
-     * Without it the key is accepted on first use and its fingerprint logged.
+     * The bastion host key's fingerprint, `SHA256:<base64>` as `ssh-keygen -lf` prints it: the
+     * program generates that key and exports the fingerprint, so the tunnel never trusts on first
+     * use. Any other key is refused.
      */
-    readonly hostKeyFingerprint?: string;
+    readonly hostKeyFingerprint: string;
     readonly log?: (line: string) => void;
     readonly readyTimeoutMs?: number;
 }
@@ -38,29 +51,48 @@ export function fingerprint(hostKey: Buffer): string {
 
 export async function openTunnel(a: TunnelArgs): Promise<Tunnel> {
     const log = a.log ?? (() => undefined);
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(a.hostKeyFingerprint ?? "")) {
+        throw new Error(`refusing to tunnel to ${a.host} without a pinned host key: expected a SHA256 fingerprint (bastionHostKeyFingerprint output), got ${JSON.stringify(a.hostKeyFingerprint)}`);
+    }
+    const transport: SshTransport = a.transport ?? { kind: "tcp", host: a.host, port: a.port };
+    const via = transport.kind === "tcp" ? `${transport.host}:${transport.port}` : transport.describe;
     const ssh = new Client();
     let seen: string | undefined;
+    let stream: (Duplex & { failure?: () => Promise<string | undefined> }) | undefined;
     await new Promise<void>((resolve, reject) => {
         ssh.once("ready", () => resolve());
-        ssh.once("error", (err) => reject(new Error(`SSH to bastion ${a.username}@${a.host}:${a.port} failed: ${err.message}`)));
-        ssh.connect({
-            host: a.host,
-            port: a.port,
+        ssh.once("error", (err) => {
+            const pinned = seen !== undefined && seen !== a.hostKeyFingerprint ? `host key ${seen} is not the pinned ${a.hostKeyFingerprint}` : undefined;
+            // A transport process that died says why on its stderr: prefer that to "connection lost".
+            void (stream?.failure?.() ?? Promise.resolve(undefined)).then((why) => {
+                stream?.destroy();
+                reject(new Error(`SSH to bastion ${a.username}@${a.host} via ${via} failed: ${pinned ?? why ?? err.message}`));
+            });
+        });
+        const common = {
             username: a.username,
             privateKey: a.privateKey,
             readyTimeout: a.readyTimeoutMs ?? 20_000,
             keepaliveInterval: 15_000,
             hostVerifier: (key: Buffer) => {
                 seen = fingerprint(key);
-                return a.hostKeyFingerprint === undefined || a.hostKeyFingerprint === seen;
+                return a.hostKeyFingerprint === seen;
             },
-        });
+        };
+        if (transport.kind === "tcp") {
+            ssh.connect({ ...common, host: transport.host, port: transport.port });
+        } else {
+            try {
+                stream = transport.open();
+            } catch (err) {
+                reject(new Error(`cannot start ${transport.describe}: ${(err as Error).message}`));
+                return;
+            }
+            stream.on("error", () => undefined); // surfaced through ssh2's own error and failure()
+            ssh.connect({ ...common, sock: stream });
+        }
     });
-    log(
-        a.hostKeyFingerprint === undefined
-            ? `warning: bastion host key ${seen} accepted without verification (export bastionHostKeyFingerprint to pin it)`
-            : `bastion host key verified: ${seen}`,
-    );
+    log(`bastion host key verified: ${seen} (via ${via})`);
 
     const sockets = new Set<net.Socket>();
     const server = net.createServer((sock) => {
@@ -76,7 +108,7 @@ export async function openTunnel(a: TunnelArgs): Promise<Tunnel> {
         ssh.end();
         throw err;
     });
-    log(`tunnel open: socks5://127.0.0.1:${port} -> ${a.username}@${a.host}:${a.port}`);
+    log(`tunnel open: socks5://127.0.0.1:${port} -> ${a.username}@${a.host} via ${via}`);
     let closed = false;
     return {
         socksPort: port,
@@ -87,6 +119,7 @@ export async function openTunnel(a: TunnelArgs): Promise<Tunnel> {
             for (const s of sockets) s.destroy();
             await new Promise<void>((resolve) => server.close(() => resolve()));
             ssh.end();
+            stream?.destroy();
             log("tunnel closed");
         },
     };

@@ -47,6 +47,12 @@ export interface BastionOutputs {
     readonly privateKeyPem: pulumi.Output<string>;
     /** Other tiers allow SSH from this identity only. */
     readonly identity: FirewallIdentity;
+    /**
+     * What the cloud's own tunnel names to reach the bastion's SSH port without exposing it:
+     * the EC2 instance id (SSM `AWS-StartSSHSession`), the GCE instance name (IAP
+     * `start-iap-tunnel`), the Azure VM resource id.
+     */
+    readonly tunnelTarget: pulumi.Output<string>;
 }
 
 /**

@@ -41,6 +41,10 @@ export interface PlatformOutputs {
     /** The bastion's firewall identity (AWS: security group; Azure: application security group; GCP: service account email). */
     readonly bastionSecurityGroupId: pulumi.Output<string>;
     readonly bastionPrivateIp: pulumi.Output<string>;
+    /** What the cloud's tunnel names (EC2 instance id, GCE instance name, Azure VM id): `npm run env -- deploy --route ssm|iap`. */
+    readonly bastionTunnelTarget: pulumi.Output<string>;
+    /** The bastion's zone (GCP IAP needs it). */
+    readonly bastionZone: string;
     readonly clusterName: pulumi.Output<string>;
     /** The cluster's cloud resource id: the in-cluster layer's Kubernetes provider `clusterIdentifier`. */
     readonly clusterResourceId: pulumi.Output<string>;
@@ -102,6 +106,8 @@ export function platformOutputs(
         bastionPrivateKeyPem: bastion.privateKeyPem,
         bastionSecurityGroupId: bastion.identity.id,
         bastionPrivateIp: bastion.privateIp,
+        bastionTunnelTarget: bastion.tunnelTarget,
+        bastionZone: network.zones[0],
         clusterName: cluster.name,
         clusterResourceId: cluster.resourceId,
         clusterEndpoint: cluster.endpoint,

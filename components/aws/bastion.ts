@@ -58,6 +58,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly identity: FirewallIdentity;
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
+    readonly tunnelTarget: pulumi.Output<string>;
     /** Key pair the tool VMs reuse: one operator key reaches every VM, through the bastion only. */
     readonly keyName: pulumi.Output<string>;
     /** Instance role, for grants decided elsewhere (reading the Wazuh enrollment secret). */
@@ -74,6 +75,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.securityGroupId = built.sg.id;
         this.identity = { kind: "awsSecurityGroup", id: built.sg.id };
         this.instanceId = built.instance.id;
+        this.tunnelTarget = built.instance.id;
         this.keyName = built.keyPair.keyName;
         this.roleName = built.role.name;
         this.registerOutputs({

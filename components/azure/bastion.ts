@@ -41,6 +41,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly publicKeyOpenssh: pulumi.Output<string>;
     readonly identity: FirewallIdentity;
     readonly vmId: pulumi.Output<string>;
+    readonly tunnelTarget: pulumi.Output<string>;
     /** The VM's system-assigned identity (reads the Wazuh enrollment secret). */
     readonly principalId: pulumi.Output<string>;
 
@@ -91,6 +92,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.publicKeyOpenssh = key.publicKeyOpenssh;
         this.identity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.asgId) };
         this.vmId = vm.id;
+        this.tunnelTarget = vm.id;
         this.principalId = vm.identity.apply((i) => i?.principalId ?? "");
         this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem });
     }

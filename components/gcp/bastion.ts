@@ -57,6 +57,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly identity: FirewallIdentity;
     readonly serviceAccountEmail: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
+    readonly tunnelTarget: pulumi.Output<string>;
 
     constructor(name: string, args: GcpBastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:gcp:Bastion", name, {}, opts);
@@ -70,6 +71,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.serviceAccountEmail = built.sa.email;
         this.identity = { kind: "gcpServiceAccount", id: built.sa.email };
         this.instanceId = built.instance.instanceId;
+        this.tunnelTarget = built.instance.name;
         this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem, serviceAccountEmail: this.serviceAccountEmail });
     }
 }

@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 
 import { main } from "../../automation/cli";
+import { minimumCliVersion } from "../../automation/runtime";
 import { makeHarness } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -25,11 +26,12 @@ describe("automation CLI", function () {
     it("`npm run env -- --help` works on this checkout and lists every command", () => {
         const r = spawnSync("npm", ["run", "-s", "env", "--", "--help"], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 0, r.stderr);
-        for (const cmd of ["up", "destroy", "list", "reap", "bootstrap"]) assert.match(r.stdout, new RegExp(`^  ${cmd} `, "m"));
+        for (const cmd of ["deploy", "up", "destroy", "list", "reap", "unlock"]) assert.match(r.stdout, new RegExp(`^  ${cmd} `, "m"));
+        assert.match(r.stdout, /--secrets-provider <provider>/);
     });
 
     it("every command has --help", async () => {
-        for (const cmd of ["up", "destroy", "list", "reap", "bootstrap"]) {
+        for (const cmd of ["deploy", "up", "destroy", "list", "reap", "unlock"]) {
             const r = await run([cmd, "--help"]);
             assert.equal(r.code, 0, cmd);
             assert.match(r.outs, new RegExp(`^Usage: env ${cmd} `), cmd);
@@ -48,8 +50,13 @@ describe("automation CLI", function () {
         ["destroy unknown cloud", ["destroy", "--pr", "4", "--cloud", "oci"], /--cloud "oci" is not supported: use one of aws, azure, gcp\./],
         ["destroy a platform stack", ["destroy", "--stack", "prod-aws"], /refusing to destroy stack "prod-aws": it is not an ephemeral stack/],
         ["destroy with both forms", ["destroy", "--stack", "ephemeral-pr1-aws", "--pr", "1"], /give either --stack or --pr with --cloud, not both/],
-        ["bad SOCKS port", ["bootstrap", "--stack", "prod-aws", "--socks-port", "99999"], /--socks-port "99999" is not a TCP port/],
-        ["unknown command", ["deploy"], /unknown command 'deploy'/],
+        ["bad SOCKS port", ["deploy", "--stack", "dev-aws", "--socks-port", "99999"], /--socks-port "99999" is not a TCP port/],
+        ["deploy without a stack", ["deploy"], /required option '--stack <name>' not specified/],
+        ["deploy an unknown stack", ["deploy", "--stack", "qa-aws"], /stacks\/Pulumi\.qa-aws\.yaml not found: stack "qa-aws" has no config file in stacks\//],
+        ["a route of another cloud", ["up", "--pr", "1", "--cloud", "azure", "--route", "ssm"], /--route ssm works on aws only; this stack is on azure: use direct, ssh\./],
+        ["bad secrets provider", ["--secrets-provider", "kms", "list"], /--secrets-provider "kms" is not a Pulumi secrets provider/],
+        ["reap without a cloud", ["reap"], /required option '--cloud <cloud>' not specified/],
+        ["unknown command", ["bootstrap"], /unknown command 'bootstrap'/],
     ];
     for (const [what, argv, msg] of BAD) {
         it(`${what}: exit 2, a clear message, no CLI call`, async () => {
@@ -60,12 +67,12 @@ describe("automation CLI", function () {
         });
     }
 
-    it("the default runtime drives the `pulumi` first on PATH (here: the stub)", () => {
+    it("the default runtime drives the `pulumi` first on PATH (here: the stub), after checking its version", () => {
         const h = makeHarness({});
         const r = spawnSync("npm", ["run", "-s", "env", "--", "list"], {
             cwd: ROOT,
             encoding: "utf8",
-            env: { ...process.env, ...h.rt.envVars, PATH: `${path.join(h.stubRoot, "bin")}${path.delimiter}${process.env.PATH}` },
+            env: { ...process.env, ...h.rt.envVars, STUB_PULUMI_VERSION: minimumCliVersion().version, PATH: `${path.join(h.stubRoot, "bin")}${path.delimiter}${process.env.PATH}` },
         });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout.trim(), "no ephemeral environments");
@@ -74,5 +81,16 @@ describe("automation CLI", function () {
             ["version", "stack ls --json --non-interactive", "stack ls --json --non-interactive"],
         );
         assert.equal(h.calls()[1].cwd, ROOT, "stack scope runs in the project directory");
+    });
+
+    it("a missing `pulumi` on PATH is one clear line (exit 2), not `spawn pulumi ENOENT`", () => {
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "automation/cli.ts", "list"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, PATH: path.dirname(process.execPath) },
+        });
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /^error: the Pulumi CLI was not found on PATH\. Install v\d+\.\d+\.\d+ or newer/);
+        assert.doesNotMatch(r.stderr, /ENOENT/);
     });
 });

@@ -1,186 +1,289 @@
 /**
  * Ephemeral environments through the REAL Automation API SDK driving a STUB `pulumi` executable.
- * What these tests prove: our orchestration (exact command lines, order, tags, config, policy
- * pack flags, cleanup and refusals). What they do not prove: that a real CLI, backend or cloud
- * accepts them, or that the platform program deploys. No cloud deploy runs here.
+ * What these tests prove: our orchestration (exact command lines, their order across the two
+ * projects, tags, config, policy pack flags, what is kept and what is torn down, refusals). What
+ * they do not prove: that a real CLI, backend or cloud accepts them, or that the programs deploy.
  */
 import * as assert from "node:assert/strict";
+import { spawn } from "child_process";
+import * as path from "path";
 
-import { ConfigJson } from "../../automation/config";
-import { destroy, list, reap, selectForReap, up, UpArgs } from "../../automation/ephemeral";
+import { ConfigJson, prGitopsPath, prNetworkCidr } from "../../automation/config";
+import { destroy, EXIT_BUSY, list, reap, selectForReap, unlock, up, UpArgs } from "../../automation/ephemeral";
+import { main } from "../../automation/cli";
 import { parseTtl } from "../../automation/names";
-import { ephemeralStack, Harness, makeHarness, NOW, urn } from "./harness";
+import { checkedPulumi, minimumCliVersion, parseSecretsProvider } from "../../automation/runtime";
+import { Call, ephemeralStack, Harness, makeHarness, NOW, STUB, StubState, urn } from "./harness";
+import { Bastion, startBastion } from "./ssh-fixtures";
 
 const N = "ephemeral-pr42-aws";
-const R = (type: string, name: string) => ({ urn: urn(type, name, "platform", N), type });
-const RESOURCES = [
-    R("pulumi:providers:aws", "aws"),
-    R("aws:ec2/vpc:Vpc", "vpc"),
-    R("aws:eks/cluster:Cluster", "eks"),
-    R("pulumi:providers:kubernetes", "k8s"),
-    R("kubernetes:helm.sh/v3:Release", "ingress-nginx"),
-    R("kubernetes:core/v1:Service", "grafana-lb"),
-    R("kubernetes:core/v1:PersistentVolumeClaim", "prometheus-data"),
+const P = "platform";
+const K = "platform-incluster";
+const R = (project: string, type: string, name: string) => ({ urn: urn(type, name, project, N), type });
+const PLATFORM_RESOURCES = [R(P, "pulumi:providers:aws", "aws"), R(P, "aws:ec2/vpc:Vpc", "vpc"), R(P, "aws:eks/cluster:Cluster", "eks")];
+const INCLUSTER_RESOURCES = [
+    R(K, "pulumi:providers:kubernetes", "cluster"),
+    R(K, "kubernetes:helm.sh/v3:Release", "argocd"),
+    R(K, "kubernetes:core/v1:Service", "grafana-lb"),
+    R(K, "kubernetes:core/v1:PersistentVolumeClaim", "prometheus-data"),
 ];
-const IN_CLUSTER = RESOURCES.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.urn);
-const CANNED = {
-    outputs: { clusterEndpoint: "https://eks.example.invalid", bastionPublicIp: "198.51.100.7", clusterKubeconfig: "apiVersion: v1" },
-    secretOutputs: ["clusterKubeconfig"],
-    resources: RESOURCES,
+const PLATFORM_OUTPUTS = { cloud: "aws", region: "eu-west-1", clusterEndpoint: "https://eks.example.invalid", bastionPublicIp: "198.51.100.7", clusterKubeconfig: "apiVersion: v1" };
+const CANNED: StubState["canned"] = {
+    platform: { outputs: PLATFORM_OUTPUTS, secretOutputs: ["clusterKubeconfig"], resources: PLATFORM_RESOURCES },
+    "platform-incluster": { outputs: { argocdAdminPassword: "x" }, secretOutputs: ["argocdAdminPassword"], resources: INCLUSTER_RESOURCES },
 };
-const UP: UpArgs = { pr: 42, cloud: "aws", ttl: "8h", ttlMs: 8 * 3_600_000, scope: "stack", owner: "Alice" };
+/** Most tests take the `direct` route (a runner inside the network); the tunnel routes have their own tests. */
+const UP: UpArgs = { pr: 42, cloud: "aws", ttl: "8h", ttlMs: 8 * 3_600_000, scope: "stack", owner: "Alice", route: "direct" };
 const NI = "--non-interactive";
 
-function tagCommands(h: Harness): Record<string, string> {
+/** `<project> <cmd> <sub>` of every CLI call but `version`, e.g. "platform stack init". */
+function ops(h: Harness, filter: (c: Call) => boolean = () => true): string[] {
+    return h
+        .calls()
+        .filter((c) => c.argv[0] !== "version" && filter(c))
+        .map((c) => `${c.project} ${c.argv[0]}${c.argv[0] === "stack" || c.argv[0] === "config" ? ` ${c.argv[1]}` : ""}`);
+}
+
+const MUTATING = (c: Call) => ["preview", "up", "destroy", "cancel"].includes(c.argv[0]) || (c.argv[0] === "stack" && ["init", "rm"].includes(c.argv[1]));
+
+function tagsSet(h: Harness, project: string): Record<string, string> {
     const tags: Record<string, string> = {};
-    for (const c of h.commands()) if (c[0] === "stack" && c[1] === "tag" && c[2] === "set") tags[c[3]] = c[4];
+    for (const c of h.calls()) if (c.project === project && c.argv[0] === "stack" && c.argv[1] === "tag" && c.argv[2] === "set") tags[c.argv[3]] = c.argv[4];
     return tags;
 }
 
-describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud deploy)", function () {
-    this.timeout(20_000);
+function configSet(h: Harness, project: string): ConfigJson {
+    const c = h.calls().find((x) => x.project === project && x.argv[0] === "config" && x.argv[1] === "set-all")!;
+    return JSON.parse(c.argv[5]) as ConfigJson;
+}
 
-    describe("up, stack scope", () => {
-        it("runs stack init, tags, one config set-all, up with the policy pack, in that order", async () => {
+function existingEnv(nonce = "k3x9"): StubState["projects"] {
+    const tags = { ...ephemeralStack(42, "2030-01-01T02:00:00.000Z").tags, "platform:name-nonce": nonce };
+    return {
+        platform: { stacks: { [N]: ephemeralStack(42, "2030-01-01T02:00:00.000Z", { tags, outputs: PLATFORM_OUTPUTS, secretOutputs: ["clusterKubeconfig"], resources: PLATFORM_RESOURCES }) }, current: null },
+        "platform-incluster": { stacks: { [N]: ephemeralStack(42, "2030-01-01T02:00:00.000Z", { tags, resources: INCLUSTER_RESOURCES }) }, current: null },
+    };
+}
+
+describe("automation: ephemeral environments (stubbed pulumi CLI: proves orchestration, not a cloud deploy)", function () {
+    this.timeout(30_000);
+
+    describe("up, stack scope (both layers)", () => {
+        it("creates the platform stack, then the in-cluster stack of the same name: tags, config, preview, up for each, policy pack on every preview and up", async () => {
             const h = makeHarness({ canned: CANNED });
             const r = await up(h.rt, UP);
+            assert.deepEqual(ops(h, MUTATING), [`${P} stack init`, `${P} preview`, `${P} up`, `${K} stack init`, `${K} preview`, `${K} up`]);
             const pp = `${h.projectDir}/policy-pack`;
-            assert.deepEqual(h.commands().map((c) => c.slice(0, 3).join(" ")), [
-                "stack ls --json",
-                `stack init ${N}`,
-                ...Array(7).fill("stack tag set"),
-                `config set-all --stack`,
-                "up --yes --skip-preview",
-                "stack output --json",
-                "stack output --json",
-                "stack history --json",
-            ]);
-            const upCall = h.commands().find((c) => c[0] === "up");
-            assert.deepEqual(upCall, [
-                "up", "--yes", "--skip-preview", "--message", "ephemeral environment for PR #42",
-                "--policy-pack", pp, "--policy-pack-config", `${pp}/config/dev.json`,
-                "--exec-kind", "auto.local", "--stack", N, NI,
-            ]);
-            // Every CLI call ran in the project directory: the same program as `pulumi up`.
-            assert.ok(h.calls().every((c) => c.cwd === h.projectDir && c.project === "platform"));
-            assert.deepEqual(tagCommands(h), {
-                "platform:ephemeral": "true",
-                "platform:pr": "42",
-                "platform:cloud": "aws",
-                "platform:scope": "stack",
-                "platform:owner": "alice",
-                "platform:created-at": "2030-01-01T00:00:00.000Z",
-                "platform:expires-at": "2030-01-01T08:00:00.000Z",
-            });
-            assert.match(r.summary, /^ephemeral-pr42-aws: up in 12m34s, 7 created, 0 updated, 0 unchanged; expires 2030-01-01T08:00:00.000Z; /);
-            assert.match(r.summary, /outputs: bastionPublicIp=198\.51\.100\.7 clusterEndpoint=https:\/\/eks\.example\.invalid;/);
-            assert.match(r.summary, /secrets: clusterKubeconfig \(pulumi stack output <name> --show-secrets -s ephemeral-pr42-aws\)$/);
+            for (const c of h.calls().filter((x) => x.argv[0] === "preview" || x.argv[0] === "up")) {
+                const i = c.argv.indexOf("--policy-pack");
+                assert.deepEqual(c.argv.slice(i, i + 4), ["--policy-pack", pp, "--policy-pack-config", `${pp}/config/dev.json`]);
+                assert.deepEqual(c.argv.slice(-3), ["--stack", N, NI]);
+            }
+            // Each layer runs in its own project directory: the same programs as `pulumi up` there.
+            assert.ok(h.calls().filter((c) => c.project === P).every((c) => c.cwd === h.projectDir));
+            assert.ok(h.calls().filter((c) => c.project === K).every((c) => c.cwd === path.join(h.projectDir, "incluster")));
+            for (const project of [P, K]) {
+                const tags = tagsSet(h, project);
+                assert.match(tags["platform:name-nonce"], /^[a-z0-9]{4}$/);
+                assert.deepEqual({ ...tags, "platform:name-nonce": "x" }, {
+                    "platform:ephemeral": "true",
+                    "platform:pr": "42",
+                    "platform:cloud": "aws",
+                    "platform:scope": "stack",
+                    "platform:owner": "alice",
+                    "platform:created-at": "2030-01-01T00:00:00.000Z",
+                    "platform:expires-at": "2030-01-01T08:00:00.000Z",
+                    "platform:name-nonce": "x",
+                });
+            }
+            assert.equal(tagsSet(h, P)["platform:name-nonce"], tagsSet(h, K)["platform:name-nonce"]);
+            assert.match(r.summary, /^ephemeral-pr42-aws: up in \d+s; platform 3 created, 0 updated, 0 unchanged; in-cluster 4 created, 0 updated, 0 unchanged; expires 2030-01-01T08:00:00\.000Z; /);
+            assert.match(r.summary, /secrets: argocdAdminPassword, clusterKubeconfig \(pulumi stack output <name> --show-secrets -s ephemeral-pr42-aws\)$/);
             assert.ok(!r.summary.includes("apiVersion"), "a secret output must not be printed");
         });
 
-        it("streams the engine's output while it runs", async () => {
+        it("config: platform = dev + isolated overrides (prefix with the nonce, its own /16, owner, TTL tags, smaller pools); in-cluster = dev's + the PR's GitOps path and revision; secure values not copied", async () => {
             const h = makeHarness({ canned: CANNED });
             await up(h.rt, UP);
-            const streamed = h.engine.join("");
-            assert.match(streamed, /Updating \(ephemeral-pr42-aws\)/);
-            assert.match(streamed, /kubernetes:core\/v1:Service grafana-lb created/);
-        });
-
-        it("config = dev stack file + the isolated overrides (name prefix, owner, TTL tags, smaller pools); secure values not copied", async () => {
-            const h = makeHarness({ canned: CANNED });
-            await up(h.rt, UP);
-            const setAll = h.commands().find((c) => c[0] === "config")!;
-            assert.deepEqual(setAll.slice(0, 5), ["config", "set-all", "--stack", N, "--json"]);
-            const cfg = JSON.parse(setAll[5]) as ConfigJson;
+            const cfg = configSet(h, P);
+            const nonce = tagsSet(h, P)["platform:name-nonce"];
             assert.equal(cfg["platform:region"].value, "eu-west-1");
             assert.equal(cfg["platform:environment"].value, "dev");
-            assert.equal(cfg["platform:namePrefix"].value, "eph-pr42-aws");
+            assert.equal(cfg["platform:namePrefix"].value, `eph-pr42-aws-${nonce}`);
+            assert.deepEqual(cfg["platform:network"].objectValue, { cidr: "10.170.0.0/16", zones: 2 });
+            assert.equal(prNetworkCidr(42), "10.170.0.0/16");
             assert.equal(cfg["platform:owner"].value, "alice");
             assert.deepEqual(cfg["platform:tags"].objectValue, { team: "platform", ephemeral: "true", pr: "42", ttl: "8h", "expires-at": String(Date.parse("2030-01-01T08:00:00Z") / 1000) });
-            assert.deepEqual(cfg["platform:cluster"].objectValue, {
-                endpointAccess: "restricted",
-                authorizedCidrs: ["203.0.113.0/24"],
-                nodePools: {
-                    workload: { instanceType: "m6i.large", minSize: 1, maxSize: 2, desiredSize: 1 },
-                    system: { minSize: 1, desiredSize: 1, maxSize: 2 },
-                },
+            assert.deepEqual((cfg["platform:cluster"].objectValue as Record<string, any>).nodePools, {
+                workload: { instanceType: "m6i.large", minSize: 1, maxSize: 2, desiredSize: 1 },
+                system: { minSize: 1, desiredSize: 1, maxSize: 2 },
             });
-            assert.equal(JSON.parse(cfg["platform:cluster"].value).nodePools.workload.maxSize, 2, "value and objectValue agree");
-            assert.equal(cfg["platform:grafanaAdminPassword"], undefined);
-            assert.ok(h.logs.some((l) => l.includes("not copied from dev-aws") && l.includes("platform:grafanaAdminPassword")));
+            assert.equal(cfg["platform:legacySecret"], undefined);
+            const k = configSet(h, K);
+            assert.equal(k["platform-incluster:environment"].value, "dev");
+            assert.deepEqual((k["platform-incluster:addons"].objectValue as Record<string, any>).gitops, {
+                repoUrl: "https://github.com/example-org/platform-gitops.git",
+                path: prGitopsPath(42),
+                revision: "refs/pull/42/head",
+            });
+            assert.equal(k["platform-incluster:platformStack"], undefined, "reads the ephemeral platform stack of the same name, never dev's");
+            assert.equal(k["platform-incluster:slackWebhookUrl"], undefined);
+            assert.ok(h.logs.some((l) => l.includes("not copied from dev-aws") && l.includes("platform-incluster:slackWebhookUrl")));
         });
 
-        it("a push to the PR updates the same stack: created-at kept, expires-at extended from now", async () => {
-            const h = makeHarness({
-                canned: CANNED,
-                projects: { platform: { stacks: { [N]: ephemeralStack(42, "2030-01-01T02:00:00.000Z") }, current: null } },
-            });
+        it("PR networks never overlap each other (within 128 PRs) or the shipped stacks' 10.20-10.70 blocks", () => {
+            const cidrs = new Set(Array.from({ length: 128 }, (_, i) => prNetworkCidr(1000 + i)));
+            assert.equal(cidrs.size, 128);
+            for (const c of cidrs) assert.ok(Number(c.split(".")[1]) >= 128, c);
+        });
+
+        it("a push updates the same stacks: created-at and the name nonce kept, expires-at extended from now", async () => {
+            const h = makeHarness({ canned: CANNED, projects: existingEnv("k3x9") });
             h.setNow(new Date("2030-01-01T01:00:00.000Z"));
             await up(h.rt, UP);
-            assert.deepEqual(h.commands().slice(0, 3), [
-                ["stack", "ls", "--json", NI],
-                ["stack", "tag", "ls", "--json", "--stack", N, NI],
-                ["stack", "select", "--stack", N, NI],
-            ]);
-            assert.equal(tagCommands(h)["platform:created-at"], "2029-12-31T16:00:00.000Z");
-            assert.equal(tagCommands(h)["platform:expires-at"], "2030-01-01T09:00:00.000Z");
+            assert.deepEqual(ops(h, MUTATING), [`${P} preview`, `${P} up`, `${K} preview`, `${K} up`]);
+            assert.equal(tagsSet(h, P)["platform:created-at"], "2029-12-31T16:00:00.000Z");
+            assert.equal(tagsSet(h, P)["platform:expires-at"], "2030-01-01T09:00:00.000Z");
+            assert.equal(configSet(h, P)["platform:namePrefix"].value, "eph-pr42-aws-k3x9");
         });
 
         it("refuses to adopt an existing stack of that name that it did not create", async () => {
             const h = makeHarness({ projects: { platform: { stacks: { [N]: { tags: {}, resources: [] } }, current: null } } });
             await assert.rejects(up(h.rt, UP), /refusing to update stack "ephemeral-pr42-aws": it lacks the tag platform:ephemeral=true/);
-            assert.deepEqual(h.commands(), [
-                ["stack", "ls", "--json", NI],
-                ["stack", "tag", "ls", "--json", "--stack", N, NI],
-            ]);
+            assert.deepEqual(ops(h, MUTATING), []);
         });
 
         it("owner defaults to `pulumi whoami` when neither --owner nor CI variables give one", async () => {
             const h = makeHarness({ canned: CANNED });
             await up(h.rt, { ...UP, owner: undefined });
             assert.deepEqual(h.commands()[0], ["whoami", "--json", NI]);
-            assert.equal(tagCommands(h)["platform:owner"], "stub-user");
+            assert.equal(tagsSet(h, P)["platform:owner"], "stub-user");
         });
 
-        it("a failed up is destroyed (in-cluster first) and its stack removed: no orphans", async () => {
-            const h = makeHarness({ canned: CANNED, fail: { up: "update failed: creating EKS node group: AccessDenied" } });
-            await assert.rejects(up(h.rt, UP), /up of ephemeral-pr42-aws failed and was rolled back \(destroyed, stack removed\): error: update failed: creating EKS node group: AccessDenied/);
-            const after = h.commands().slice(h.commands().findIndex((c) => c[0] === "up") + 1);
-            assert.deepEqual(after, [
-                ["stack", "export", "--show-secrets", "--stack", N, NI],
-                ["destroy", "--yes", "--skip-preview", ...IN_CLUSTER.flatMap((u) => ["--target", u]), "--target-dependents", "--exec-kind", "auto.local", "--stack", N, NI],
-                ["stack", "history", "--json", "--show-secrets", "--page-size", "1", "--page", "1", "--stack", N, NI],
-                ["destroy", "--yes", "--skip-preview", "--exec-kind", "auto.local", "--stack", N, NI],
-                ["stack", "history", "--json", "--show-secrets", "--page-size", "1", "--page", "1", "--stack", N, NI],
-                ["stack", "rm", "--yes", N, NI],
-            ]);
-            assert.deepEqual(h.state().projects!.platform.stacks, {});
+        it("a failed FIRST create is torn down: the in-cluster stack first, then the platform stack, both removed", async () => {
+            const h = makeHarness({ canned: CANNED, fail: { "platform-incluster:up": "helm release argocd: timed out" } });
+            await assert.rejects(up(h.rt, UP), /first create of ephemeral-pr42-aws failed and was rolled back \(both layers destroyed, stacks removed\): error: helm release argocd: timed out/);
+            const after = ops(h, MUTATING);
+            assert.deepEqual(after.slice(after.indexOf(`${K} up`) + 1), [`${K} destroy`, `${K} stack rm`, `${P} destroy`, `${P} stack rm`]);
+            assert.deepEqual(h.state().projects![P].stacks, {});
+            assert.deepEqual(h.state().projects![K].stacks, {});
         });
 
-        it("when the cleanup fails too, the stack is kept WITH its tags so reap can retry, and the error says so", async () => {
-            const h = makeHarness({ canned: CANNED, fail: { up: "boom", destroy: "network still in use" } });
+        it("a failed UPDATE keeps the environment as it was: nothing destroyed, nothing removed, and the error says so", async () => {
+            const h = makeHarness({ canned: CANNED, projects: existingEnv(), fail: { "platform:up": "creating EKS node group: AccessDenied" } });
+            await assert.rejects(up(h.rt, UP), /update of ephemeral-pr42-aws failed \(error: creating EKS node group: AccessDenied\); the environment is KEPT as it was/);
+            assert.deepEqual(ops(h, MUTATING), [`${P} preview`, `${P} up`]);
+            assert.ok(h.state().projects![P].stacks[N] && h.state().projects![K].stacks[N]);
+        });
+
+        it("a policy violation in the preview of an update changes nothing and keeps the environment", async () => {
+            const h = makeHarness({ canned: CANNED, projects: existingEnv(), fail: { "platform:preview": "mandatory policy violation" } });
+            await assert.rejects(up(h.rt, UP), /update of ephemeral-pr42-aws failed \(error: mandatory policy violation\); the environment is KEPT/);
+            assert.deepEqual(ops(h, MUTATING), [`${P} preview`]);
+        });
+
+        it("when the cleanup of a first create fails too, the stacks are kept WITH their tags so reap can retry, and the error says so", async () => {
+            const h = makeHarness({ canned: CANNED, fail: { "platform-incluster:up": "boom", "platform:destroy": "network still in use" } });
             await assert.rejects(up(h.rt, UP), (e: Error) => {
-                assert.match(e.message, /up of ephemeral-pr42-aws failed \(error: boom\) AND its cleanup failed \(error: network still in use\)/);
-                assert.match(e.message, /npm run env -- reap/);
+                assert.match(e.message, /first create of ephemeral-pr42-aws failed \(error: boom\) AND its cleanup failed \(error: network still in use\)/);
+                assert.match(e.message, /npm run env -- reap --cloud aws/);
                 return true;
             });
-            const kept = h.state().projects!.platform.stacks[N];
-            assert.equal(kept.tags!["platform:ephemeral"], "true");
-            assert.ok(!h.commands().some((c) => c[0] === "stack" && c[1] === "rm"));
+            assert.equal(h.state().projects![P].stacks[N].tags!["platform:ephemeral"], "true");
+        });
+
+        it("a concurrent update (409) is busy, never a failure to clean up: nothing destroyed, exit 75", async () => {
+            const h = makeHarness({ canned: CANNED, fail: { "platform:up": { concurrent: true } } });
+            const errs: string[] = [];
+            const code = await main(["up", "--pr", "42", "--cloud", "aws", "--route", "direct", "--owner", "alice"], { ...h.rt, log: (l) => errs.push(l) });
+            assert.equal(code, EXIT_BUSY);
+            assert.match(errs.join("\n"), /busy: ephemeral-pr42-aws is busy: another update holds it \(error: \[409\] Conflict: Another update is currently in progress\.\)\. Nothing was changed or destroyed; retry later/);
+            assert.deepEqual(ops(h, (c) => c.argv[0] === "destroy" || (c.argv[0] === "stack" && c.argv[1] === "rm")), []);
+        });
+
+        it("a lock a cancelled job left (DIY backend) is busy until `unlock` cancels it on every layer; then the update runs", async () => {
+            const projects = existingEnv();
+            projects![P].stacks[N].locked = true;
+            projects![K].stacks[N].locked = true;
+            const h = makeHarness({ canned: CANNED, projects });
+            await assert.rejects(up(h.rt, UP), /ephemeral-pr42-aws is busy: another update holds it \(error: the stack is currently locked by 1 lock\(s\)/);
+            assert.deepEqual(ops(h, (c) => c.argv[0] === "destroy"), []);
+            h.clearCalls();
+            assert.equal(await unlock(h.rt, N), `unlocked ${P}/${N}, ${K}/${N}`);
+            assert.deepEqual(ops(h, (c) => c.argv[0] === "cancel"), [`${P} cancel`, `${K} cancel`]);
+            await up(h.rt, UP);
+        });
+
+        it("re-created after a reap, it gets a new name nonce: new physical names, so names the cloud still holds never collide", async () => {
+            const h = makeHarness({ canned: CANNED });
+            await up(h.rt, UP);
+            const first = configSet(h, P)["platform:namePrefix"].value;
+            await destroy(h.rt, N, { route: "direct" });
+            h.clearCalls();
+            await up(h.rt, UP);
+            const second = configSet(h, P)["platform:namePrefix"].value;
+            assert.match(second, /^eph-pr42-aws-[a-z0-9]{4}$/);
+            assert.notEqual(second, first);
+        });
+
+        it("an environment created before name nonces is refused with what to do", async () => {
+            const projects = existingEnv();
+            delete projects![P].stacks[N].tags!["platform:name-nonce"];
+            const h = makeHarness({ canned: CANNED, projects });
+            await assert.rejects(up(h.rt, UP), /has no platform:name-nonce tag \(created by an older version of this tool\): destroy it/);
+        });
+    });
+
+    describe("secrets provider and the Pulumi CLI", () => {
+        it("--secrets-provider reaches `stack init` of the stacks this run creates", async () => {
+            const h = makeHarness({ canned: CANNED });
+            const code = await main(["--secrets-provider", "awskms://alias/platform-state?region=eu-west-1", "up", "--pr", "42", "--cloud", "aws", "--route", "direct", "--owner", "a"], h.rt);
+            assert.equal(code, 0);
+            const inits = h.calls().filter((c) => c.argv[0] === "stack" && c.argv[1] === "init");
+            assert.equal(inits.length, 2);
+            for (const c of inits) assert.deepEqual(c.argv.slice(2, 5), [N, "--secrets-provider", "awskms://alias/platform-state?region=eu-west-1"]);
+        });
+
+        it("accepts the CLI's schemes and refuses anything else with the forms that work", () => {
+            for (const ok of ["passphrase", "awskms://1234abcd-12ab-34cd-56ef-1234567890ab?region=eu-west-1", "azurekeyvault://v.vault.azure.net/keys/k", "gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k"]) {
+                assert.equal(parseSecretsProvider(ok), ok);
+            }
+            assert.equal(parseSecretsProvider("default"), undefined);
+            assert.throws(() => parseSecretsProvider("vault"), /--secrets-provider "vault" is not a Pulumi secrets provider: use passphrase, awskms:\/\//);
+        });
+
+        it("a missing Pulumi CLI is a clear error, never `spawn pulumi ENOENT`", async () => {
+            const h = makeHarness({});
+            await assert.rejects(checkedPulumi({ root: path.join(h.dir, "no-such-root") }), (e: Error) => {
+                assert.match(e.message, /^the Pulumi CLI was not found under .*no-such-root\. Install v\d+\.\d+\.\d+ or newer \(https:\/\/www\.pulumi\.com\/docs\/iac\/download-install\/;/);
+                assert.doesNotMatch(e.message, /ENOENT/);
+                return true;
+            });
+        });
+
+        it("a CLI older than the SDK this tool drives is refused up front, naming both versions", async () => {
+            const h = makeHarness({});
+            process.env.STUB_PULUMI_VERSION = "3.100.0";
+            try {
+                await assert.rejects(checkedPulumi({ root: h.stubRoot }), new RegExp(`^UsageError: the Pulumi CLI v3\\.100\\.0 is older than v${minimumCliVersion().version.replace(/\./g, "\\.")}, the oldest this tool drives`));
+                process.env.STUB_PULUMI_VERSION = minimumCliVersion().version;
+                assert.equal((await checkedPulumi({ root: h.stubRoot })).version?.version, minimumCliVersion().version);
+            } finally {
+                delete process.env.STUB_PULUMI_VERSION;
+            }
+            void STUB;
         });
     });
 
     describe("up, namespace scope", () => {
-        it("runs an inline program in its own project, with the policy pack, in seconds", async () => {
+        it("runs an inline program in its own project: preview then up, with the policy pack", async () => {
             const h = makeHarness({});
             const r = await up(h.rt, { ...UP, scope: "namespace", repoUrl: "https://git.example.invalid/platform.git", revision: "0123abc" });
+            assert.deepEqual(ops(h, MUTATING), ["platform-pr-namespaces stack init", "platform-pr-namespaces preview", "platform-pr-namespaces up"]);
             const upCall = h.commands().find((c) => c[0] === "up")!;
             assert.ok(upCall.some((a) => /^--client=127\.0\.0\.1:\d+$/.test(a)), "inline programs are served to the CLI over --client");
-            assert.deepEqual(upCall.slice(upCall.indexOf("--exec-kind"), upCall.indexOf("--exec-kind") + 2), ["--exec-kind", "auto.inline"]);
             assert.ok(upCall.includes("--policy-pack") && upCall.includes(`${h.projectDir}/policy-pack/config/dev.json`));
-            assert.ok(h.calls().filter((c) => c.argv[0] !== "version").every((c) => c.project === "platform-pr-namespaces"));
-            assert.equal(tagCommands(h)["platform:scope"], "namespace");
-            assert.ok(!h.commands().some((c) => c[0] === "config"), "the inline program takes no stack config");
+            assert.equal(tagsSet(h, "platform-pr-namespaces")["platform:scope"], "namespace");
             assert.match(r.summary, /^ephemeral-pr42-aws: up in /);
         });
 
@@ -192,25 +295,24 @@ describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud depl
     });
 
     describe("destroy", () => {
-        it("in-cluster objects first, then the rest, then stack rm", async () => {
-            const h = makeHarness({ projects: { platform: { stacks: { [N]: ephemeralStack(42, "2030-01-01T08:00:00Z", { resources: RESOURCES }) }, current: null } } });
-            const msg = await destroy(h.rt, N);
-            const mutating = h.commands().filter((c) => c[0] === "destroy" || (c[0] === "stack" && c[1] === "rm"));
-            assert.deepEqual(mutating, [
-                ["destroy", "--yes", "--skip-preview", ...IN_CLUSTER.flatMap((u) => ["--target", u]), "--target-dependents", "--exec-kind", "auto.local", "--stack", N, NI],
-                ["destroy", "--yes", "--skip-preview", "--exec-kind", "auto.local", "--stack", N, NI],
-                ["stack", "rm", "--yes", N, NI],
-            ]);
-            // The stub records what each destroy removed: the VPC went in the second one only.
+        it("the in-cluster stack first (its objects own load balancers and volumes), then the platform; both removed", async () => {
+            const h = makeHarness({ projects: existingEnv() });
+            const msg = await destroy(h.rt, N, { route: "direct" });
+            assert.deepEqual(ops(h, MUTATING), [`${K} destroy`, `${K} stack rm`, `${P} destroy`, `${P} stack rm`]);
             const streamed = h.engine.join("");
             assert.ok(streamed.indexOf("grafana-lb deleted") < streamed.indexOf("vpc deleted"));
             assert.match(msg, /^ephemeral-pr42-aws: destroyed and removed in /);
         });
 
-        it("without in-cluster objects it skips the targeted pass", async () => {
-            const h = makeHarness({ projects: { platform: { stacks: { [N]: ephemeralStack(42, "2030-01-01T08:00:00Z", { resources: [R("aws:ec2/vpc:Vpc", "vpc")] }) }, current: null } } });
-            await destroy(h.rt, N);
-            assert.equal(h.commands().filter((c) => c[0] === "destroy").length, 1);
+        it("if the cluster is already gone, the in-cluster state is dropped with PULUMI_K8S_DELETE_UNREACHABLE (nothing left in it can own a cloud resource)", async () => {
+            const projects = existingEnv();
+            projects![P].stacks[N].resources = [];
+            projects![P].stacks[N].outputs = {};
+            const h = makeHarness({ projects });
+            await destroy(h.rt, N, { route: "direct" });
+            const d = h.calls().find((c) => c.project === K && c.argv[0] === "destroy")!;
+            assert.equal(d.env.PULUMI_K8S_DELETE_UNREACHABLE, "true");
+            assert.equal(h.calls().find((c) => c.project === P && c.argv[0] === "destroy")!.env.PULUMI_K8S_DELETE_UNREACHABLE, undefined);
         });
 
         it("refuses a non-ephemeral stack name before any CLI call", async () => {
@@ -222,41 +324,43 @@ describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud depl
         });
 
         it("refuses an ephemeral-looking stack without our tag: reads only, destroys nothing", async () => {
-            const h = makeHarness({ projects: { platform: { stacks: { [N]: { tags: { "platform:pr": "42" }, resources: RESOURCES } }, current: null } } });
+            const h = makeHarness({ projects: { platform: { stacks: { [N]: { tags: { "platform:pr": "42" }, resources: PLATFORM_RESOURCES } }, current: null } } });
             await assert.rejects(destroy(h.rt, N), /lacks the tag platform:ephemeral=true/);
-            assert.deepEqual(h.commands(), [
-                ["stack", "ls", "--json", NI],
-                ["stack", "tag", "ls", "--json", "--stack", N, NI],
-            ]);
+            assert.deepEqual(ops(h, MUTATING), []);
         });
 
         it("a stack that does not exist is a clear error", async () => {
             const h = makeHarness({});
-            await assert.rejects(destroy(h.rt, N), /no stack named "ephemeral-pr42-aws" in project platform or platform-pr-namespaces: nothing to destroy/);
+            await assert.rejects(destroy(h.rt, N), /no stack named "ephemeral-pr42-aws" in project platform, platform-incluster or platform-pr-namespaces: nothing to destroy/);
         });
     });
 
     describe("list and reap", () => {
-        const world = () => ({
+        const world = (): StubState => ({
             projects: {
                 platform: {
                     current: null,
                     stacks: {
-                        "dev-aws": { tags: { "platform:ephemeral": "true", "platform:expires-at": "2000-01-01T00:00:00Z" }, resources: RESOURCES },
-                        "ephemeral-pr1-aws": ephemeralStack(1, "2029-12-31T23:00:00.000Z", { resources: RESOURCES }),
+                        "dev-aws": { tags: { "platform:ephemeral": "true", "platform:expires-at": "2000-01-01T00:00:00Z" }, resources: PLATFORM_RESOURCES },
+                        "ephemeral-pr1-aws": ephemeralStack(1, "2029-12-31T23:00:00.000Z", { resources: PLATFORM_RESOURCES, outputs: PLATFORM_OUTPUTS }),
                         "ephemeral-pr2-aws": ephemeralStack(2, "2030-01-01T05:00:00.000Z"),
                         "ephemeral-pr3-aws": { tags: { "platform:expires-at": "2000-01-01T00:00:00Z" }, resources: [] },
                         "ephemeral-pr4-aws": ephemeralStack(4, "not-a-date"),
+                        "ephemeral-pr6-gcp": { ...ephemeralStack(6, "2029-01-01T00:00:00.000Z"), tags: { ...ephemeralStack(6, "x").tags, "platform:cloud": "gcp", "platform:expires-at": "2029-01-01T00:00:00.000Z" } },
                     },
+                },
+                "platform-incluster": {
+                    current: null,
+                    stacks: { "ephemeral-pr1-aws": ephemeralStack(1, "2029-12-31T23:00:00.000Z", { resources: INCLUSTER_RESOURCES }) },
                 },
                 "platform-pr-namespaces": {
                     current: null,
-                    stacks: { "ephemeral-pr5-gcp": ephemeralStack(5, "2030-01-01T00:00:00.000Z") },
+                    stacks: { "ephemeral-pr5-aws": ephemeralStack(5, "2030-01-01T00:00:00.000Z") },
                 },
             },
         });
 
-        it("list shows every ephemeral-named stack of both projects with PR, owner, expiry; never dev-aws", async () => {
+        it("list shows every ephemeral-named stack with PR, owner, expiry (one row per environment); never dev-aws; --cloud filters", async () => {
             const h = makeHarness(world());
             const rows = await list(h.rt);
             assert.deepEqual(
@@ -266,54 +370,75 @@ describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud depl
                     ["ephemeral-pr2-aws", "stack", 2, "alice", "2030-01-01T05:00:00.000Z", true, false],
                     ["ephemeral-pr3-aws", "stack", 3, undefined, "2000-01-01T00:00:00Z", false, true],
                     ["ephemeral-pr4-aws", "stack", 4, "alice", "not-a-date", true, false],
-                    ["ephemeral-pr5-gcp", "namespace", 5, "alice", "2030-01-01T00:00:00.000Z", true, true],
+                    ["ephemeral-pr6-gcp", "stack", 6, "alice", "2029-01-01T00:00:00.000Z", true, true],
+                    ["ephemeral-pr5-aws", "namespace", 5, "alice", "2030-01-01T00:00:00.000Z", true, true],
                 ],
             );
             assert.ok(!h.commands().some((c) => c.includes("dev-aws")), "list does not even read a platform stack's tags");
+            assert.deepEqual((await list(h.rt, "gcp")).map((r) => r.stack), ["ephemeral-pr6-gcp"]);
         });
 
         it("reap selection: ours AND expired (expiry == now counts); untagged and undated are skipped with a reason", async () => {
             const h = makeHarness(world());
-            const sel = selectForReap(await list(h.rt));
-            assert.deepEqual(sel.reap.map((r) => r.stack), ["ephemeral-pr1-aws", "ephemeral-pr5-gcp"]);
+            const sel = selectForReap(await list(h.rt, "aws"));
+            assert.deepEqual(sel.reap.map((r) => r.stack), ["ephemeral-pr1-aws", "ephemeral-pr5-aws"]);
             assert.deepEqual(sel.skipped.map((s) => [s.row.stack, s.reason]), [
                 ["ephemeral-pr3-aws", "no platform:ephemeral=true tag: not created by this tool"],
                 ["ephemeral-pr4-aws", "no valid platform:expires-at tag: destroy it explicitly"],
             ]);
         });
 
-        it("reap destroys and removes exactly the expired ones, in both projects, and nothing else", async () => {
+        it("reap --cloud aws destroys exactly aws's expired environments (both layers), and nothing of another cloud", async () => {
             const h = makeHarness(world());
-            const r = await reap(h.rt);
-            assert.deepEqual(r.reaped, ["ephemeral-pr1-aws", "ephemeral-pr5-gcp"]);
-            const removed = h.commands().filter((c) => c[0] === "stack" && c[1] === "rm").map((c) => c[3]);
-            assert.deepEqual(removed, ["ephemeral-pr1-aws", "ephemeral-pr5-gcp"]);
-            const destroyed = new Set(h.commands().filter((c) => c[0] === "destroy").map((c) => c[c.indexOf("--stack") + 1]));
-            assert.deepEqual([...destroyed], ["ephemeral-pr1-aws", "ephemeral-pr5-gcp"]);
+            const r = await reap(h.rt, "aws", { route: "direct" });
+            assert.deepEqual(r.reaped, ["ephemeral-pr1-aws", "ephemeral-pr5-aws"]);
+            assert.deepEqual(ops(h, MUTATING), [
+                `${K} destroy`,
+                `${K} stack rm`,
+                `${P} destroy`,
+                `${P} stack rm`,
+                "platform-pr-namespaces destroy",
+                "platform-pr-namespaces stack rm",
+            ]);
             const left = h.state().projects!;
-            assert.deepEqual(Object.keys(left.platform.stacks), ["dev-aws", "ephemeral-pr2-aws", "ephemeral-pr3-aws", "ephemeral-pr4-aws"]);
-            assert.deepEqual(Object.keys(left["platform-pr-namespaces"].stacks), []);
+            assert.deepEqual(Object.keys(left.platform.stacks), ["dev-aws", "ephemeral-pr2-aws", "ephemeral-pr3-aws", "ephemeral-pr4-aws", "ephemeral-pr6-gcp"]);
         });
 
-        it("one failing environment does not stop the others; the failure is reported", async () => {
-            const h = makeHarness({ ...world(), fail: { "destroy --target": { message: "timeout deleting Service", times: 1 } } });
-            const r = await reap(h.rt);
-            assert.deepEqual(r.reaped, ["ephemeral-pr5-gcp"]);
+        it("a busy environment is left for the next run (not a failure); one failing does not stop the others", async () => {
+            const w = world();
+            w.projects!.platform.stacks["ephemeral-pr1-aws"].locked = true;
+            w.projects!["platform-incluster"].stacks["ephemeral-pr1-aws"].locked = true;
+            const h = makeHarness(w);
+            const r = await reap(h.rt, "aws", { route: "direct" });
+            assert.deepEqual(r.busy, ["ephemeral-pr1-aws"]);
+            assert.deepEqual(r.failed, []);
+            assert.deepEqual(r.reaped, ["ephemeral-pr5-aws"]);
+            assert.ok(h.state().projects!.platform.stacks["ephemeral-pr1-aws"], "kept for the next run");
+        });
+
+        it("a failed teardown is reported and the others still go", async () => {
+            const h = makeHarness({ ...world(), fail: { "platform-incluster:destroy": { message: "timeout deleting Service", times: 1 } } });
+            const r = await reap(h.rt, "aws", { route: "direct" });
+            assert.deepEqual(r.reaped, ["ephemeral-pr5-aws"]);
             assert.deepEqual(r.failed, [{ stack: "ephemeral-pr1-aws", error: "error: timeout deleting Service" }]);
-            assert.ok(h.state().projects!.platform.stacks["ephemeral-pr1-aws"], "the failed one is kept for the next run");
         });
 
         it("a lease extended between list and destroy wins", async () => {
             const h = makeHarness(world());
-            h.setNow(new Date("2030-01-01T00:00:00.000Z"));
-            // Re-tag pr1 as if a push extended it after the list was taken.
+            const rows = selectForReap(await list(h.rt, "aws"));
             const s = h.state();
-            const rows = selectForReap(await list(h.rt));
             s.projects!.platform.stacks["ephemeral-pr1-aws"].tags!["platform:expires-at"] = "2030-01-02T00:00:00.000Z";
             h.writeState(s);
             assert.ok(rows.reap.some((r) => r.stack === "ephemeral-pr1-aws"));
-            const r = await reap(h.rt);
+            const r = await reap(h.rt, "aws", { route: "direct" });
             assert.ok(!r.reaped.includes("ephemeral-pr1-aws"));
+        });
+
+        it("reap needs --cloud (each cloud's reap runs with its own credentials)", async () => {
+            const h = makeHarness(world());
+            const errs: string[] = [];
+            assert.equal(await main(["reap"], { ...h.rt, log: (l) => errs.push(l) }), 2);
+            assert.match(errs.join("\n"), /required option '--cloud <cloud>' not specified/);
         });
     });
 
@@ -340,9 +465,37 @@ describe("automation (stubbed pulumi CLI: proves orchestration, not a cloud depl
         it("expiry = now + TTL, tagged in ISO 8601 and as label-safe Unix seconds in the cloud tags", async () => {
             const h = makeHarness({ canned: CANNED });
             await up(h.rt, { ...UP, ttl: "1d12h", ttlMs: parseTtl("1d12h") });
-            assert.equal(tagCommands(h)["platform:expires-at"], new Date(NOW.getTime() + 36 * H).toISOString());
-            const cfg = JSON.parse(h.commands().find((c) => c[0] === "config")![5]) as ConfigJson;
-            assert.equal((cfg["platform:tags"].objectValue as Record<string, string>)["expires-at"], String((NOW.getTime() + 36 * H) / 1000));
+            assert.equal(tagsSet(h, P)["platform:expires-at"], new Date(NOW.getTime() + 36 * H).toISOString());
+            assert.equal((configSet(h, P)["platform:tags"].objectValue as Record<string, string>)["expires-at"], String((NOW.getTime() + 36 * H) / 1000));
         });
+    });
+});
+
+describe("automation: teardown through a tunnel route (real ssh2, stubbed cloud CLI)", function () {
+    this.timeout(30_000);
+    let bastion: Bastion;
+    before(async () => {
+        bastion = await startBastion();
+    });
+    after(async () => bastion.close());
+
+    it("destroys the in-cluster stack with PLATFORM_KUBE_PROXY_URL through the SSM route, the platform stack without", async () => {
+        const projects = existingEnv();
+        projects![P].stacks[N].outputs = {
+            ...PLATFORM_OUTPUTS,
+            bastionSshUser: "ops",
+            bastionPrivateKeyPem: bastion.clientKey,
+            bastionHostKeyFingerprint: bastion.fingerprint,
+            bastionTunnelTarget: "i-0123456789abcdef0",
+        };
+        const h = makeHarness({ projects });
+        const transport = path.join(__dirname, "stub", "transport.js");
+        await destroy(h.rt, N, {
+            route: "ssm",
+            routeOptions: { spawn: (command, args, env) => spawn(process.execPath, [transport, command, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...env, STUB_BASTION_PORT: String(bastion.port) } }) },
+        });
+        const kd = h.calls().find((c) => c.project === K && c.argv[0] === "destroy")!;
+        assert.match(kd.env.PLATFORM_KUBE_PROXY_URL, /^socks5:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(h.calls().find((c) => c.project === P && c.argv[0] === "destroy")!.env.PLATFORM_KUBE_PROXY_URL, undefined);
     });
 });

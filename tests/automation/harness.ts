@@ -17,6 +17,8 @@ export const STUB = path.join(__dirname, "stub", "pulumi.js");
 export const NOW = new Date("2030-01-01T00:00:00.000Z");
 
 export interface StubStack {
+    /** Held by a lock file a cancelled job left behind (DIY backend): updates refuse until `pulumi cancel`. */
+    locked?: boolean;
     tags?: Record<string, string>;
     config?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
@@ -27,8 +29,17 @@ export interface StubStack {
 
 export interface StubState {
     projects?: Record<string, { stacks: Record<string, StubStack>; current: string | null }>;
-    canned?: { outputs?: Record<string, unknown>; secretOutputs?: string[]; resources?: { urn: string; type: string }[] };
-    fail?: Record<string, string | { message: string; times: number }>;
+    canned?: Canned & { platform?: Canned; "platform-incluster"?: Canned };
+    fail?: Record<string, string | { message?: string; times?: number; concurrent?: boolean }>;
+    /** Where `preview`/`up` of the in-cluster project reach the "API" through PLATFORM_KUBE_PROXY_URL. */
+    probe?: { host: string; port: number };
+    probeResults?: { command: string; proxy: string; answer: string }[];
+}
+
+export interface Canned {
+    outputs?: Record<string, unknown>;
+    secretOutputs?: string[];
+    resources?: { urn: string; type: string }[];
 }
 
 export interface Call {
@@ -69,7 +80,18 @@ export const DEV_AWS = {
             nodePools: { workload: { instanceType: "m6i.large", minSize: 2, maxSize: 5, desiredSize: 3 } },
         },
         "platform:tags": { team: "platform" },
-        "platform:grafanaAdminPassword": { secure: "v1:AAAAencryptedForDevOnly" },
+        "platform:legacySecret": { secure: "v1:AAAAencryptedForDevOnly" },
+    },
+};
+
+export const DEV_AWS_INCLUSTER = {
+    config: {
+        "platform-incluster:environment": "dev",
+        "platform-incluster:addons": {
+            gitops: { repoUrl: "https://github.com/example-org/platform-gitops.git", path: "envs/dev", revision: "main" },
+            modelServing: { engine: "seldon-core", demo: true },
+        },
+        "platform-incluster:slackWebhookUrl": { secure: "v1:AAAAencryptedForDevOnly" },
     },
 };
 
@@ -80,6 +102,9 @@ export function makeHarness(initial: StubState = {}): Harness {
     fs.mkdirSync(path.join(projectDir, "policy-pack", "config"), { recursive: true });
     fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: platform\nruntime: nodejs\nstackConfigDir: stacks\n");
     fs.writeFileSync(path.join(projectDir, "stacks", "Pulumi.dev-aws.yaml"), stringify(DEV_AWS));
+    fs.mkdirSync(path.join(projectDir, "incluster", "stacks"), { recursive: true });
+    fs.writeFileSync(path.join(projectDir, "incluster", "Pulumi.yaml"), "name: platform-incluster\nruntime: nodejs\nmain: index.ts\nstackConfigDir: stacks\n");
+    fs.writeFileSync(path.join(projectDir, "incluster", "stacks", "Pulumi.dev-aws.yaml"), stringify(DEV_AWS_INCLUSTER));
     for (const env of ["dev", "staging", "prod"]) {
         fs.writeFileSync(path.join(projectDir, "policy-pack", "config", `${env}.json`), "{}\n");
     }

@@ -10,8 +10,13 @@
  * - State (stacks per project, tags, config, outputs, resources) lives in $STUB_PULUMI_STATE
  *   (JSON), so `stack init` then `stack ls` then `stack rm` behave consistently.
  * - Canned behaviour comes from the same state file: `canned.outputs`, `canned.secretOutputs`,
- *   `canned.resources` (what an `up` "creates"), and `fail` ({ "up": "message", ... }) to make a
- *   command fail the way the CLI does (message on stderr, exit code 255).
+ *   `canned.resources` (what an `up` "creates"; `canned.<project>` overrides per project), and
+ *   `fail` ({ "up": "message", "platform-incluster:up": ..., ... }) to make a command fail the way
+ *   the CLI does (message on stderr, exit code 255). A stack with `locked: true` refuses every
+ *   update as a DIY backend's lock file does, until `pulumi cancel`.
+ * - With `probe` set, `preview` and `up` stand in for the Kubernetes provider: they connect to
+ *   the "private API" through the proxy in PLATFORM_KUBE_PROXY_URL (the run's route) and record
+ *   the answer.
  * - Unknown commands fail loudly (exit 2) so a test can never pass on an unmodelled call.
  */
 "use strict";
@@ -35,13 +40,15 @@ function project() {
 if (logFile) {
     const env = {};
     for (const [k, v] of Object.entries(process.env)) {
-        if (/^(PULUMI_|STUB_|HTTPS?_PROXY$|NO_PROXY$|KUBECONFIG$)/.test(k)) env[k] = v;
+        if (/^(PULUMI_|PLATFORM_|STUB_|HTTPS?_PROXY$|NO_PROXY$|KUBECONFIG$)/.test(k)) env[k] = v;
     }
     fs.appendFileSync(logFile, JSON.stringify({ argv, cwd: process.cwd(), project: project(), env }) + "\n");
 }
 
 if (argv[0] === "version") {
-    process.stdout.write("v3.248.0\n");
+    // 3.205 or older: the SDK then reads engine events from the --event-log FILE this stub can
+    // write (newer CLIs stream them over gRPC). STUB_PULUMI_VERSION overrides (version checks).
+    process.stdout.write(`v${process.env.STUB_PULUMI_VERSION || "3.205.0"}\n`);
     process.exit(0);
 }
 
@@ -55,6 +62,7 @@ state.canned = state.canned || {};
 state.fail = state.fail || {};
 const proj = project() || "(none)";
 const P = (state.projects[proj] = state.projects[proj] || { stacks: {}, current: null });
+const canned = state.canned[proj] || state.canned;
 
 const save = () => fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
 const out = (s) => process.stdout.write(s);
@@ -83,11 +91,14 @@ function stackOf(name) {
     return s;
 }
 function maybeFail(cmd) {
-    const f = state.fail[cmd];
+    const f = state.fail[`${proj}:${cmd}`] !== undefined ? state.fail[`${proj}:${cmd}`] : state.fail[cmd];
     if (f === undefined) return;
     if (typeof f === "object" && f.times !== undefined) {
         if (f.times <= 0) return;
         f.times -= 1;
+    }
+    if (typeof f === "object" && f.concurrent) {
+        die("error: [409] Conflict: Another update is currently in progress.");
     }
     out(`Updating (${opt("--stack")}):\n    pulumi:pulumi:Stack ${proj}-${opt("--stack")} running\n`);
     die(`error: ${typeof f === "object" ? f.message : f}`);
@@ -112,13 +123,13 @@ function finishUp(s) {
     const name = opt("--stack");
     out(`Updating (${name}):\n`);
     out(`    +  pulumi:pulumi:Stack ${proj}-${name} creating\n`);
-    const created = (state.canned.resources || []).filter((r) => !s.resources.some((x) => x.urn === r.urn));
+    const created = (canned.resources || []).filter((r) => !s.resources.some((x) => x.urn === r.urn));
     for (const r of created) out(`    +  ${r.type} ${r.urn.split("::").pop()} created\n`);
     // Like a real failed update, what was created before the error stays in the state.
     s.resources = [...s.resources, ...created];
     maybeFail("up");
-    s.outputs = { ...(state.canned.outputs || {}) };
-    s.secretOutputs = state.canned.secretOutputs || [];
+    s.outputs = { ...(canned.outputs || {}) };
+    s.secretOutputs = canned.secretOutputs || [];
     record(s, "update", { create: created.length, same: s.resources.length - created.length });
     out(`Resources:\n    + ${created.length} created\n`);
 }
@@ -220,25 +231,46 @@ if (a0 === "whoami") {
     out(JSON.stringify(v));
 } else if (a0 === "config" && argv.includes("--json") && a1.startsWith("--")) {
     out(JSON.stringify(stackOf(name).config));
-} else if (a0 === "up") {
+} else if (a0 === "cancel") {
     const s = stackOf(name);
-    const proxy = s.config["platform:kubeProxyUrl"];
-    if (state.probe && proxy) {
-        // Stands in for the Kubernetes provider: reach the "private API" through the proxy URL
-        // the program was given, record the answer, then finish the update.
-        probe(proxy.value, state.probe).then(
+    s.locked = false;
+    out(`The currently running update for '${name}' has been canceled!\n`);
+} else if (a0 === "up" || a0 === "preview") {
+    const s = stackOf(name);
+    if (s.locked) {
+        die(`error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.`);
+    }
+    const proxy = process.env.PLATFORM_KUBE_PROXY_URL;
+    const finish = () => {
+        if (a0 === "up") return finishUp(s);
+        out(`Previewing update (${name}):\n`);
+        maybeFail("preview");
+        const creates = (canned.resources || []).filter((r) => !s.resources.some((x) => x.urn === r.urn)).length;
+        out(`Resources:\n    + ${creates} to create\n`);
+        const log = opt("--event-log");
+        if (log && !log.startsWith("tcp://")) {
+            fs.appendFileSync(log, JSON.stringify({ sequence: 0, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { create: creates }, policyPacks: {} } }) + "\n");
+        }
+    };
+    if (state.probe && proxy && proj === "platform-incluster") {
+        // Stands in for the Kubernetes provider: reach the "private API" through the run's route,
+        // record the answer, then finish.
+        probe(proxy, state.probe).then(
             (answer) => {
-                state.probeResults = [...(state.probeResults || []), { proxy: proxy.value, answer }];
-                finishUp(s);
+                state.probeResults = [...(state.probeResults || []), { command: a0, proxy, answer }];
+                finish();
                 save();
             },
-            (err) => die(`error: kubernetes API unreachable through ${proxy.value}: ${err.message}`),
+            (err) => die(`error: kubernetes API unreachable through ${proxy}: ${err.message}`),
         );
         return;
     }
-    finishUp(s);
+    finish();
 } else if (a0 === "destroy") {
     const s = stackOf(name);
+    if (s.locked) {
+        die(`error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.`);
+    }
     out(`Destroying (${name}):\n`);
     const targets = opts("--target");
     maybeFail(targets.length > 0 ? "destroy --target" : "destroy");
