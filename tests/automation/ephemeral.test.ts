@@ -315,6 +315,27 @@ describe("automation: ephemeral environments (stubbed pulumi CLI: proves orchest
             assert.equal(h.calls().find((c) => c.project === P && c.argv[0] === "destroy")!.env.PULUMI_K8S_DELETE_UNREACHABLE, undefined);
         });
 
+        it("AKS: an unreachable API does not block teardown (its load balancers and disks go with the node resource group); EKS/GKE: it does", async () => {
+            const azure = (): StubState["projects"] => {
+                const p = existingEnv();
+                for (const project of [P, K]) {
+                    const s = p![project].stacks[N];
+                    p![project].stacks["ephemeral-pr42-azure"] = { ...s, tags: { ...s.tags, "platform:cloud": "azure" } };
+                    delete p![project].stacks[N];
+                }
+                return p;
+            };
+            const unreachable = "configured Kubernetes cluster is unreachable: dial tcp: i/o timeout";
+            const h = makeHarness({ projects: azure(), fail: { "platform-incluster:destroy": { message: unreachable, times: 1 } } });
+            await destroy(h.rt, "ephemeral-pr42-azure");
+            const kd = h.calls().filter((c) => c.project === K && c.argv[0] === "destroy");
+            assert.deepEqual(kd.map((c) => c.env.PULUMI_K8S_DELETE_UNREACHABLE), [undefined, "true"]);
+            assert.deepEqual(h.state().projects![P].stacks, {});
+            const aws = makeHarness({ projects: existingEnv(), fail: { "platform-incluster:destroy": { message: unreachable, times: 1 } } });
+            await assert.rejects(destroy(aws.rt, N, { route: "direct" }), /configured Kubernetes cluster is unreachable/);
+            assert.ok(aws.state().projects![P].stacks[N], "the EKS network is not destroyed under stranded load balancers");
+        });
+
         it("refuses a non-ephemeral stack name before any CLI call", async () => {
             for (const name of ["dev-aws", "prod-gcp", "ephemeral-pr42-mars", "ephemeral-prX-aws", "org/platform/prod-aws"]) {
                 const h = makeHarness({});

@@ -51,7 +51,9 @@ describe("exposure (gcp): nothing but the bastion and Cloud NAT has a public add
             assert.deepEqual(gcpPublicAddresses(graph).sort(), ["address:bastion", "instance:bastion", ...Array<string>(natAddresses).fill("address:nat")].sort());
             const allows = graph.resources.filter((r) => r.type === "gcp:compute/firewall:Firewall" && r.inputs.direction === "INGRESS" && r.inputs.allows);
             const publicSources = allows.flatMap((r) => ((r.inputs.sourceRanges as string[] | undefined) ?? []).filter((c) => !isPrivate(c)).map((c) => `${r.name}:${c}`));
-            assert.deepEqual(publicSources, ["firewall-in-bastion-ssh-from-operators:203.0.113.0/24"], "only the bastion's SSH admits internet sources");
+            // The operators' allowlist, and IAP's forwarding range (Google-owned; every connection
+            // authenticated by IAM before it reaches port 22): the route CI takes, automation/routes.ts.
+            assert.deepEqual(publicSources, ["firewall-in-bastion-ssh-from-operators:203.0.113.0/24", "firewall-in-bastion-ssh-from-operators:35.235.240.0/20"], "only the bastion's SSH admits internet sources");
             for (const r of allows) {
                 assert.ok(
                     ((r.inputs.sourceRanges as string[] | undefined) ?? []).length > 0 || ((r.inputs.sourceServiceAccounts as string[] | undefined) ?? []).length > 0,
