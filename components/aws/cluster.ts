@@ -58,8 +58,16 @@ export const ADDON_PHASE: Readonly<Record<EksAddon, "beforeNodes" | "afterNodes"
 export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
 
 /** The hints the cloud-agnostic addons get from EKS. */
-export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>): ClusterHints {
+/**
+ * The Kubernetes group the PR-namespace automation's access entry maps to (an EKS access entry's
+ * `kubernetesGroups`; names may not start with `system:`, docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html).
+ * The in-cluster layer binds it (components/kubernetes/pr-environments.ts).
+ */
+export const PR_ENVIRONMENTS_GROUP = "platform:pr-environments";
+
+export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
     return {
+        ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "Group" as const, name: PR_ENVIRONMENTS_GROUP } } } : {}),
         // EKS ships no encrypted gp3 class: the addons create it (EBS CSI driver, the volumes key).
         storageClass: "gp3",
         storageClassSpec: {
@@ -105,6 +113,8 @@ export interface AwsClusterArgs {
     readonly deployerPrincipalArn: string;
     /** Further cluster admins (config `cluster.adminPrincipalArns`). */
     readonly adminPrincipalArns: readonly string[];
+    /** The PR-namespace automation role (config `cluster.prAutomationPrincipal`): no access policy, only the group the in-cluster layer confines. */
+    readonly prAutomationPrincipal?: string;
     /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
     readonly protect: boolean;
 }
@@ -146,7 +156,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.nodeIdentity = { kind: "awsSecurityGroup", id: built.nodeSg.id };
         this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
         this.endpointAccess = args.endpointAccess;
-        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn);
+        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal);
         this.oidcProviderArn = built.oidc.arn;
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;
@@ -353,6 +363,17 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     // --- Access entries: the deployer and the configured admins, nothing implicit --------------
     const admins = [...new Set([args.deployerPrincipalArn, ...args.adminPrincipalArns])];
     const adminPolicyArn = `arn:${args.account.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
+    if (args.prAutomationPrincipal) {
+        if (admins.includes(args.prAutomationPrincipal)) {
+            throw new Error(`platform:aws:Cluster: cluster.prAutomationPrincipal ${args.prAutomationPrincipal} is also a cluster admin (the deployer or adminPrincipalArns); EKS allows one access entry per principal: use a separate role`);
+        }
+        // No access policy: its only rights are the RBAC of the group, confined by admission.
+        new aws.eks.AccessEntry(
+            child("access", "pr-automation"),
+            { clusterName: cluster.name, principalArn: args.prAutomationPrincipal, type: "STANDARD", kubernetesGroups: [PR_ENVIRONMENTS_GROUP], tags: withName(n("eks", "pr-automation")) },
+            opts,
+        );
+    }
     const accessPolicies = admins.map((principalArn) => {
         const slug = principalArn === args.deployerPrincipalArn ? "deployer" : `admin-${principalSlug(principalArn)}`;
         const entry = new aws.eks.AccessEntry(child("access", slug), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", slug)) }, opts);

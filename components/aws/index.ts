@@ -176,6 +176,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             volumesKeyArn: keys.volumesKeyArn,
             deployerPrincipalArn,
             adminPrincipalArns: config.aws.adminPrincipalArns,
+            ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
             protect,
         },
         childOpts,

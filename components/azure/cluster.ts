@@ -73,6 +73,8 @@ export interface AzureClusterArgs {
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     /** Entra groups with cluster-admin (besides the deployer). */
     readonly adminGroupObjectIds: readonly string[];
+    /** The PR-namespace automation's service principal object id (config `cluster.prAutomationPrincipal`). */
+    readonly prAutomationPrincipal?: string;
 }
 
 /**
@@ -166,8 +168,17 @@ export function caFromCredentials(kubeconfigBase64: string): string {
 }
 
 /** The hints the cloud-agnostic addons get from AKS. */
-export function aksHints(apiServerCidr: string, nodesCidr: string, workloadCapacity: NodePoolConfig["capacity"], diskEncryptionSetId?: pulumi.Input<string>): ClusterHints {
+export function aksHints(
+    apiServerCidr: string,
+    nodesCidr: string,
+    workloadCapacity: NodePoolConfig["capacity"],
+    diskEncryptionSetId?: pulumi.Input<string>,
+    prAutomationPrincipal?: string,
+): ClusterHints {
     return {
+        // Entra principals are Kubernetes RBAC subjects by object id (AKS managed Entra integration:
+        // learn.microsoft.com/azure/aks/azure-ad-rbac), alongside Azure RBAC for Kubernetes.
+        ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "User" as const, name: prAutomationPrincipal } } } : {}),
         storageClass: diskEncryptionSetId ? CMK_STORAGE_CLASS : AKS_BUILTIN_STORAGE_CLASS,
         ...(diskEncryptionSetId
             ? { storageClassSpec: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: diskEncryptionSetId, cachingMode: "ReadOnly" } } }
@@ -304,6 +315,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         for (const g of args.adminGroupObjectIds) {
             roleAssignment(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this });
         }
+        // The PR-namespace automation: its kubeconfig only; its Kubernetes rights are RBAC, confined by admission.
+        if (args.prAutomationPrincipal) {
+            roleAssignment(`${name}-pr-automation`, ctx, { scope: cluster.id, role: "aksClusterUser", principalId: args.prAutomationPrincipal, principalType: "ServicePrincipal" }, { parent: this });
+        }
 
         const endpoint = pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => {
             const host = args.endpointAccess === "private" ? privateFqdn : fqdn;
@@ -345,7 +360,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // (firewall.ts). The contract's identity stays the nodes' ASG; nothing grants by it.
         this.apiIdentity = this.nodeIdentity;
         this.endpointAccess = args.endpointAccess;
-        this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId);
+        this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId, args.prAutomationPrincipal);
         this.identityPrincipalId = identity.principalId;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
     }

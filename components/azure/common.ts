@@ -51,6 +51,12 @@ export const BUILT_IN_ROLES = {
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     /** Cluster-admin through Azure RBAC for Kubernetes. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    /**
+     * listClusterUserCredential only (fetch the kubeconfig; no Kubernetes rights): the PR-namespace
+     * automation, whose rights are Kubernetes RBAC on its object id (the in-cluster layer's
+     * pr-environments). learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers
+     */
+    aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
 } as const;
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 

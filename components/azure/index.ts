@@ -190,6 +190,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             kmsKey: { id: keys.aksKmsKeyId, uriWithVersion: keys.aksKmsKeyUriWithVersion },
             ...des,
             adminGroupObjectIds: config.azure.adminGroupObjectIds,
+            ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
         },
         childOpts,
     );

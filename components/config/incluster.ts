@@ -192,6 +192,7 @@ export const clusterHintsSchema = z.strictObject({
     apiServerCidrs: z.array(z.string()).optional(),
     nodeCidrs: z.array(z.string()).optional(),
     workloadTolerations: z.array(tolerationSchema).optional(),
+    prEnvironments: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
 });
 
 // Compile-time proof that what the schema accepts is a ClusterHints (a hint added there must be added here).

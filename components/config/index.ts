@@ -64,6 +64,8 @@ interface CommonPlatformConfig {
         readonly podCidr: string;
         readonly logRetentionDays: number;
         readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
+        /** The CI identity allowed to manage pull-request namespaces (cloud-specific form, validated per cloud). */
+        readonly prAutomationPrincipal?: string;
     };
     readonly toolVms: { readonly instanceType: string };
     /** Stateful resources get `protect` / deletion protection. */
@@ -315,6 +317,22 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         problems.push(`${at("gcpProject")}: is required for gcp stacks; set the GCP project id everything is created in`);
     }
 
+    // The PR-namespace automation identity, in its cloud's form.
+    const prPrincipal = (clusterRaw as { prAutomationPrincipal?: unknown }).prAutomationPrincipal;
+    if (typeof prPrincipal === "string" && isCloud(input.cloud)) {
+        const forms: Record<Cloud, { re: RegExp; what: string }> = {
+            aws: { re: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, what: "an IAM role ARN such as arn:aws:iam::123456789012:role/platform-pr-envs" },
+            azure: { re: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, what: "the service principal's Entra object id (a lowercase GUID)" },
+            gcp: { re: /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/, what: "a service account e-mail such as pr-envs@my-project.iam.gserviceaccount.com" },
+        };
+        const form = forms[input.cloud];
+        if (!form.re.test(prPrincipal)) {
+            problems.push(`${at("cluster", "prAutomationPrincipal")}: "${prPrincipal}" is not ${form.what} (this stack's cloud is ${input.cloud})`);
+        } else if (input.cloud === "aws" && Array.isArray(clusterRaw.adminPrincipalArns) && clusterRaw.adminPrincipalArns.includes(prPrincipal)) {
+            problems.push(`${at("cluster", "prAutomationPrincipal")}: "${prPrincipal}" is also in cluster.adminPrincipalArns; EKS allows one access entry per principal, and the PR automation must not be an admin: use a separate role`);
+        }
+    }
+
     // Network block and subnets.
     const network = typeof input.network === "object" && input.network !== null ? input.network : {};
     const networkCidr = network.cidr ?? DEFAULT_NETWORK_CIDR;
@@ -480,6 +498,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             podCidr: ranges[1].cidr,
             logRetentionDays: p.logRetentionDays,
             nodePools: { system: pools.system!, workload: pools.workload! },
+            ...(cluster.prAutomationPrincipal ? { prAutomationPrincipal: cluster.prAutomationPrincipal } : {}),
         },
         toolVms: { instanceType: p.toolVmInstanceType },
         deletionProtection: p.deletionProtection,

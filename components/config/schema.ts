@@ -126,6 +126,14 @@ export const clusterSchema = z.strictObject({
         .optional(),
     /** GCP only: the /28 the private control plane lives in; must not overlap the network or the pod/service ranges. */
     controlPlaneCidr: cidr.optional(),
+    /**
+     * The CI identity that creates per-pull-request namespaces on this (shared dev) cluster
+     * (`npm run env -- up --scope namespace`): AWS an IAM role ARN, Azure the service principal's
+     * Entra object id, GCP a service account e-mail. It may only manage `pr-<n>` namespaces and
+     * their Argo CD project and application (components/kubernetes/pr-environments.ts).
+     * Default none: namespace-scope environments are off.
+     */
+    prAutomationPrincipal: z.string().min(1).optional(),
 });
 
 /** A DNS-1123 label: what a Kubernetes namespace name must be. */

@@ -43,8 +43,10 @@ export function gkeServiceAgent(projectNumber: string): string {
 }
 
 /** The hints the cloud-agnostic addons get from GKE. */
-export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>): ClusterHints {
+export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
     return {
+        // Google identities are Kubernetes RBAC subjects by e-mail (cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control).
+        ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "User" as const, name: prAutomationPrincipal } } } : {}),
         // GKE's built-in standard-rwo encrypts with Google's keys: the addons create this class on
         // the platform's disks key (PD CSI; the Compute Engine agent holds the grant).
         storageClass: CMEK_STORAGE_CLASS,
@@ -129,6 +131,8 @@ export interface GcpClusterArgs {
     /** Labels for the cluster and node VMs (the provider's defaultLabels do not reach resourceLabels). */
     readonly labels: Readonly<Record<string, string>>;
     readonly protect: boolean;
+    /** The PR-namespace automation's service account e-mail (config `cluster.prAutomationPrincipal`). */
+    readonly prAutomationPrincipal?: string;
     readonly dependsOn?: readonly pulumi.Resource[];
 }
 
@@ -166,7 +170,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.serviceAgent = gkeServiceAgent(args.projectNumber);
         this.apiIdentity = { kind: "gcpServiceAccount", id: pulumi.output(this.serviceAgent) };
         this.endpointAccess = args.endpointAccess;
-        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id);
+        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id, args.prAutomationPrincipal);
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
     }
 }
@@ -218,6 +222,13 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
         { cryptoKeyId: args.secretsKeyId, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: `serviceAccount:${gkeServiceAgent(args.projectNumber)}` },
         opts,
     );
+
+    // The PR-namespace automation: `container.clusters.get` to reach the API (roles/container.clusterViewer,
+    // cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined); its Kubernetes rights are RBAC on its
+    // e-mail, confined by admission (the in-cluster layer's pr-environments).
+    if (args.prAutomationPrincipal) {
+        new gcp.projects.IAMMember(child("pr-automation-cluster-viewer"), { project: args.project, role: "roles/container.clusterViewer", member: `serviceAccount:${args.prAutomationPrincipal}` }, opts);
+    }
 
     const shieldedNodes = { enableSecureBoot: true, enableIntegrityMonitoring: true };
     const nodeBase = {

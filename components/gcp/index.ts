@@ -195,6 +195,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             disksKey,
             labels: config.tags,
             protect,
+            ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
             ...apis,
         },
         childOpts,

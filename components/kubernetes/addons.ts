@@ -12,6 +12,7 @@ import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES } from "./basel
 import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
 import { ClusterHints, tolerationList } from "./hints";
 import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
+import { PrEnvironments } from "./pr-environments";
 import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
 
 export interface AddonsArgs {
@@ -146,6 +147,13 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
         },
         { parent, dependsOn: storageClass ? [storageClass] : [] },
     );
+    if (args.hints.prEnvironments) {
+        new PrEnvironments(
+            `${name}-pr-environments`,
+            { provider: args.provider, hint: args.hints.prEnvironments, argocdNamespace: ns[PLATFORM_NAMESPACES.argocd], argocdNamespaceName: PLATFORM_NAMESPACES.argocd },
+            childOpts,
+        );
+    }
     const serving$ = new ModelServing(
         `${name}-serving`,
         {

@@ -56,6 +56,18 @@ export interface ClusterHints {
      * they leave it absent. Default: none (pods tolerate nothing extra).
      */
     readonly workloadTolerations?: readonly Toleration[];
+    /**
+     * The Kubernetes subject the cloud maps the PR-namespace automation identity to
+     * (`cluster.prAutomationPrincipal`): EKS an access entry's group `platform:pr-environments`,
+     * AKS the service principal's Entra object id, GKE the service account e-mail. Absent: no
+     * namespace-scope PR environments on this cluster, nothing is granted.
+     */
+    readonly prEnvironments?: PrEnvironmentsHint;
+}
+
+/** See {@link ClusterHints.prEnvironments}. */
+export interface PrEnvironmentsHint {
+    readonly subject: { readonly kind: "Group" | "User"; readonly name: string };
 }
 
 /**
