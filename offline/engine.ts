@@ -146,6 +146,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
     pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
 
     const resources: CapturedResource[] = [];
+    mocks.progress = () => resources.length;
     let stackUrn = "";
     let rawOutputs: unknown = {};
     const monitor = settings.getMonitor();
@@ -243,7 +244,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
             secretOutputs.push(k);
         }
     }
-    const invokes: CapturedInvoke[] = mocks.invokes.map((i) => ({ token: i.token, inputs: i.inputs }));
+    const invokes: CapturedInvoke[] = mocks.invokes.map((i) => ({ token: i.token, inputs: i.inputs, ...(i.resourcesBefore !== undefined ? { resourcesBefore: i.resourcesBefore } : {}) }));
     return { project, stack, resources, invokes, outputs, secretOutputs };
 }
 

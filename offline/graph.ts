@@ -47,6 +47,12 @@ export interface CapturedResource {
 export interface CapturedInvoke {
     readonly token: string;
     readonly inputs: Readonly<Record<string, unknown>>;
+    /**
+     * How many registrations had completed when the program made this call: the invoke ran
+     * after `resources[0 .. resourcesBefore - 1]` existed (ordering rules such as "no invoke of
+     * an API before the API is enabled" read it).
+     */
+    readonly resourcesBefore?: number;
 }
 
 /** Everything one offline run of a stack produced. */

@@ -50,8 +50,10 @@ const DEFAULT_REGION = "eu-west-1";
  * later resources can refer to earlier ones (an instance's private IP comes from its subnet).
  */
 export class OfflineMocks implements pulumi.runtime.Mocks {
-    /** Every invoke answered, in order. */
-    readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
+    /** Every invoke answered, in order, with the engine's progress when it was called. */
+    readonly invokes: { token: string; inputs: Record<string, any>; resourcesBefore?: number }[] = [];
+    /** Set by the engine: how many registrations have completed (orders invokes among resources). */
+    progress?: () => number;
     /** Errors raised by mocks; the engine fails the run with them instead of hanging. */
     readonly errors: Error[] = [];
     private readonly states = new Map<string, Record<string, any>>();
@@ -87,7 +89,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             this.onError(error);
             throw error;
         }
-        this.invokes.push({ token: args.token, inputs: args.inputs });
+        this.invokes.push({ token: args.token, inputs: args.inputs, ...(this.progress ? { resourcesBefore: this.progress() } : {}) });
         try {
             return handler(args.inputs, { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider) });
         } catch (err) {
