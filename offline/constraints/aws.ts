@@ -1,0 +1,718 @@
+/**
+ * AWS entries: what the AWS APIs refuse that the provider does not check. Rules come from the
+ * API references and user guides (URL per entry) and, where AWS publishes one, the API model's
+ * own constraint (the botocore service model shapes named in `alsoSource`).
+ */
+import type { CapturedResource } from "../graph";
+import { AWS_REGIONS } from "../../components/config/regions";
+import { input, lengthAndCharset, nameRule, offending, showChars, str } from "./helpers";
+import { AWS_MANAGED_POLICIES, EKS_ACCESS_POLICIES, EKS_ACCESS_POLICY_SOURCE, managedPolicyPath } from "./tables/aws-managed-policies";
+import type { CheckContext, Constraint, FixtureResource } from "./types";
+
+const BOTOCORE = "https://github.com/boto/botocore/tree/develop/botocore/data";
+
+/** Every `aws:` resource type the platform registers that takes `tags`. */
+const TAGGED_TYPES = [
+    "aws:backup/plan:Plan",
+    "aws:backup/vault:Vault",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:ebs/volume:Volume",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/eip:Eip",
+    "aws:ec2/flowLog:FlowLog",
+    "aws:ec2/instance:Instance",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/keyPair:KeyPair",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:eks/accessEntry:AccessEntry",
+    "aws:eks/addon:Addon",
+    "aws:eks/cluster:Cluster",
+    "aws:eks/nodeGroup:NodeGroup",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:iam/role:Role",
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+    "aws:secretsmanager/secret:Secret",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+];
+const PROVIDER = "pulumi:providers:aws";
+
+/** Tag rules, the strictest of the services the common tags reach (IAM's character set, EC2's key length). */
+const TAG_CHAR = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]$/u;
+const TAG_KEY_MAX = 127;
+const TAG_VALUE_MAX = 256;
+const TAGS_MAX = 50;
+
+function tagProblems(tags: unknown, where: string): string[] {
+    if (!tags || typeof tags !== "object") {
+        return [];
+    }
+    const out: string[] = [];
+    for (const [key, value] of Object.entries(tags as Record<string, unknown>)) {
+        const badKey = offending(key, TAG_CHAR);
+        if (key.length < 1 || key.length > TAG_KEY_MAX) {
+            out.push(`${where} key ${JSON.stringify(key)} has ${key.length} characters (1-${TAG_KEY_MAX} allowed)`);
+        } else if (badKey.length > 0) {
+            out.push(`${where} key ${JSON.stringify(key)} contains ${showChars(badKey)}`);
+        } else if (/^aws:/i.test(key)) {
+            out.push(`${where} key ${JSON.stringify(key)} uses the reserved aws: prefix`);
+        }
+        if (typeof value === "string") {
+            const badValue = offending(value, TAG_CHAR);
+            if (value.length > TAG_VALUE_MAX) {
+                out.push(`${where} ${JSON.stringify(key)}: value has ${value.length} characters (at most ${TAG_VALUE_MAX})`);
+            } else if (badValue.length > 0) {
+                out.push(`${where} ${JSON.stringify(key)}: value ${JSON.stringify(value)} contains ${showChars(badValue)}`);
+            }
+        }
+    }
+    return out;
+}
+
+/** The provider's default tags (decoded), merged under a resource's own (the resource wins). */
+function defaultTagsOf(r: CapturedResource, ctx: CheckContext): Record<string, unknown> {
+    const d = ctx.providerInputs(r).defaultTags as { tags?: Record<string, unknown> } | undefined;
+    return d?.tags ?? {};
+}
+
+/** EC2's character set for security group names, descriptions and rule descriptions. */
+const SG_CHAR = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]$/;
+const SG_TEXT_MAX = 255;
+
+function sgText(value: unknown, what: string): string[] {
+    if (typeof value !== "string") {
+        return [];
+    }
+    if (value.length > SG_TEXT_MAX) {
+        return [`${what} has ${value.length} characters (at most ${SG_TEXT_MAX})`];
+    }
+    const bad = offending(value, SG_CHAR);
+    return bad.length > 0 ? [`${what} ${JSON.stringify(value)} contains ${showChars(bad)}`] : [];
+}
+
+const RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
+const SG_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+
+/** Decoded bytes of a user-data input (raw text, or base64 for `userDataBase64` / launch templates). */
+function userDataBytes(r: CapturedResource): number | undefined {
+    const raw = str(r, "userData");
+    if (r.type === "aws:ec2/instance:Instance" && raw !== undefined) {
+        return Buffer.byteLength(raw, "utf8");
+    }
+    const b64 = r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? raw : str(r, "userDataBase64");
+    return b64 === undefined ? undefined : Buffer.from(b64, "base64").length;
+}
+
+/** Non-whitespace characters of a policy document (IAM counts policy size without whitespace). */
+function policyChars(doc: unknown): number | undefined {
+    if (typeof doc !== "string") {
+        return undefined;
+    }
+    return doc.replace(/\s/g, "").length;
+}
+
+const byValue = (graph: { resources: readonly CapturedResource[] }, type: string, path: string) => {
+    const groups = new Map<string, CapturedResource[]>();
+    for (const r of graph.resources.filter((x) => x.type === type)) {
+        const k = input(r, path);
+        if (typeof k === "string") {
+            groups.set(k, [...(groups.get(k) ?? []), r]);
+        }
+    }
+    return groups;
+};
+
+const provider = (region: string, tags: Record<string, string> = {}): FixtureResource => ({
+    type: PROVIDER,
+    name: "aws",
+    inputs: { region, defaultTags: JSON.stringify({ tags }) },
+});
+const sgRule = (name: string, description: string, group = "sg-1", type = RULE_TYPES[0]): FixtureResource => ({
+    type,
+    name,
+    inputs: { securityGroupId: group, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16", description },
+});
+const role = (name: string, extra: Record<string, unknown> = {}): FixtureResource => ({
+    type: "aws:iam/role:Role",
+    name,
+    inputs: { name, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), ...extra },
+});
+const attach = (name: string, roleName: string, policyArn: string): FixtureResource => ({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, inputs: { role: roleName, policyArn } });
+const padPolicy = (chars: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "P".repeat(Math.max(1, chars - 96)), Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+
+export const AWS_CONSTRAINTS: readonly Constraint[] = [
+    {
+        id: "aws-region-known",
+        kind: "resource",
+        cloud: "aws",
+        service: "The AWS SDK (endpoint resolution)",
+        types: [PROVIDER],
+        rule: "A region must be one of the AWS partitions' regions; an unknown name has no endpoints.",
+        source: "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
+        alsoSource: `${BOTOCORE}/endpoints.json`,
+        check: (r) => {
+            const region = str(r, "region");
+            return region === undefined || AWS_REGIONS.some((x) => x.name === region) ? [] : [`region ${JSON.stringify(region)} is not an AWS region`];
+        },
+        examples: { pass: [{ title: "eu-west-1", resources: [provider("eu-west-1")] }], fail: [{ title: "eu-west-9", resources: [provider("eu-west-9")] }] },
+    },
+    {
+        id: "aws-ec2-availability-zone-in-region",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2",
+        types: ["aws:ec2/subnet:Subnet", "aws:ebs/volume:Volume"],
+        rule: "An Availability Zone name is its Region's code followed by a letter; a subnet or volume can only be created in a zone of the provider's Region.",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html",
+        check: (r, ctx) => {
+            const az = str(r, "availabilityZone");
+            const region = ctx.providerInputs(r).region;
+            if (az === undefined || typeof region !== "string") {
+                return [];
+            }
+            return new RegExp(`^${region.replace(/[-]/g, "\\-")}[a-z]$`).test(az) ? [] : [`availabilityZone ${JSON.stringify(az)} is not a zone of the provider's region ${region}`];
+        },
+        examples: {
+            pass: [{ title: "eu-west-1b in eu-west-1", resources: [provider("eu-west-1"), { type: "aws:ec2/subnet:Subnet", name: "s", provider: "aws", inputs: { availabilityZone: "eu-west-1b", cidrBlock: "10.0.0.0/24" } }] }],
+            fail: [{ title: "us-east-1a under an eu-west-1 provider", resources: [provider("eu-west-1"), { type: "aws:ec2/subnet:Subnet", name: "s", provider: "aws", inputs: { availabilityZone: "us-east-1a", cidrBlock: "10.0.0.0/24" } }] }],
+        },
+    },
+    {
+        id: "aws-tags-key-value-format",
+        kind: "resource",
+        cloud: "aws",
+        service: "AWS (IAM, KMS, EKS, S3, EC2 tagging APIs)",
+        types: [PROVIDER, ...TAGGED_TYPES],
+        rule: "Tags, as the strictest of the services the common tags reach accepts them: keys of 1-127 characters (EC2), values of at most 256, both only Unicode letters, digits, spaces and _ . : / = + - @ (IAM, CloudWatch Logs), no key starting with aws:, at most 50 tags per resource (default tags included).",
+        source: "https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html",
+        alsoSource: `${BOTOCORE}/iam/2010-05-08/service-2.json (tagKeyType, tagValueType) and the EC2 API reference Tag type (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Tag.html)`,
+        check: (r, ctx) => {
+            if (r.type === PROVIDER) {
+                const d = input(r, "defaultTags");
+                const tags = typeof d === "string" ? (JSON.parse(d) as { tags?: unknown }).tags : (d as { tags?: unknown } | undefined)?.tags;
+                return tagProblems(tags, "defaultTags");
+            }
+            const own = input(r, "tags");
+            const out = tagProblems(own, "tags");
+            const merged = { ...defaultTagsOf(r, ctx), ...((own as Record<string, unknown>) ?? {}) };
+            if (own !== undefined && Object.keys(merged).length > TAGS_MAX) {
+                out.push(`${Object.keys(merged).length} tags with the provider's default tags (at most ${TAGS_MAX})`);
+            }
+            return out;
+        },
+        examples: {
+            pass: [{ title: "common tags with an e-mail owner", resources: [provider("eu-west-1", { owner: "ops@example.com", "cost-center": "cc-1" }), { type: "aws:ec2/vpc:Vpc", name: "v", provider: "aws", inputs: { tags: { Name: "platform-dev-aws-vpc" } } }] }],
+            fail: [
+                { title: "a default tag value with an apostrophe", resources: [provider("eu-west-1", { team: "ops's team" })] },
+                { title: "a resource tag key with the reserved aws: prefix", resources: [{ type: "aws:ec2/vpc:Vpc", name: "v", inputs: { tags: { "aws:owner": "x" } } }] },
+                { title: "51 tags", resources: [{ type: "aws:ec2/vpc:Vpc", name: "v", inputs: { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-ec2-sg-name-description-charset",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2",
+        types: SG_TYPES,
+        rule: "A security group's name and description have at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, and the name does not start with sg-.",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+        alsoSource: `${BOTOCORE}/ec2/2016-11-15/service-2.json (CreateSecurityGroupRequest)`,
+        check: (r) => {
+            const out = [...sgText(input(r, "name"), "name"), ...sgText(input(r, "description"), "description")];
+            const name = str(r, "name");
+            if (name !== undefined && /^sg-/i.test(name)) {
+                out.push(`name ${JSON.stringify(name)} starts with sg-`);
+            }
+            return out;
+        },
+        examples: {
+            pass: [{ title: "EKS API group", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "platform-dev-aws-eks-api", description: "EKS API endpoint: HTTPS from the bastion only" } }] }],
+            fail: [
+                { title: "a description with an apostrophe", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "tools", description: "Jenkins' agents" } }] },
+                { title: "a name starting with sg-", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "sg-tools", description: "tools" } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-ec2-sgrule-description-charset",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2",
+        types: [...RULE_TYPES, ...SG_TYPES],
+        rule: "A security group rule description has at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* (no apostrophe, no quotes).",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html",
+        alsoSource: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html",
+        check: (r) => {
+            if (RULE_TYPES.includes(r.type)) {
+                return sgText(input(r, "description"), "description");
+            }
+            // Inline rules of a (default) security group.
+            return ["ingress", "egress"].flatMap((dir) => ((input(r, dir) as Record<string, unknown>[] | undefined) ?? []).flatMap((rule, i) => sgText(rule.description, `${dir}[${i}].description`)));
+        },
+        examples: {
+            pass: [{ title: "node_exporter rule", resources: [sgRule("r", "node-exporter from clusterNodes: Prometheus node_exporter metrics, scraped by the cluster Prometheus.")] }],
+            fail: [
+                { title: "an apostrophe (cluster's Prometheus)", resources: [sgRule("r", "node-exporter: scraped by the cluster's Prometheus.")] },
+                { title: "256 characters", resources: [sgRule("r", "a".repeat(256), "sg-1", RULE_TYPES[1])] },
+                { title: "an inline rule with a double quote", resources: [{ type: SG_TYPES[1], name: "d", inputs: { ingress: [{ description: 'the "default" rule' }], egress: [] } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-ec2-sg-rules-per-group",
+        kind: "graph",
+        cloud: "aws",
+        service: "EC2 (VPC quota)",
+        types: RULE_TYPES.slice(0, 2),
+        rule: "A security group holds at most 60 inbound and 60 outbound rules (the default VPC quota, each CIDR or referenced group one rule); raise the quota in Service Quotas before adding more.",
+        source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups",
+        checkGraph: (ctx) =>
+            RULE_TYPES.slice(0, 2).flatMap((type) =>
+                [...byValue(ctx.graph, type, "securityGroupId").values()]
+                    .filter((rules) => rules.length > 60)
+                    .map((rules) => ({ resource: rules[60], detail: `security group ${String(input(rules[0], "securityGroupId"))} gets ${rules.length} ${type.includes("Ingress") ? "inbound" : "outbound"} rules (quota 60)` })),
+            ),
+        examples: {
+            pass: [{ title: "60 inbound rules", resources: Array.from({ length: 60 }, (_, i) => sgRule(`r${i}`, "ok")) }],
+            fail: [{ title: "61 inbound rules on one group", resources: Array.from({ length: 61 }, (_, i) => sgRule(`r${i}`, "ok")) }],
+        },
+    },
+    {
+        id: "aws-ec2-security-groups-per-interface",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2 (VPC quota)",
+        types: ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
+        rule: "A network interface has at most 5 security groups (the default VPC quota, adjustable up to 16).",
+        source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups",
+        check: (r) => {
+            const groups = input(r, "vpcSecurityGroupIds");
+            return Array.isArray(groups) && groups.length > 5 ? [`vpcSecurityGroupIds lists ${groups.length} groups (quota 5)`] : [];
+        },
+        examples: {
+            pass: [{ title: "two groups", resources: [{ type: "aws:ec2/instance:Instance", name: "vm", inputs: { vpcSecurityGroupIds: ["sg-1", "sg-2"] } }] }],
+            fail: [{ title: "six groups", resources: [{ type: "aws:ec2/instance:Instance", name: "vm", inputs: { vpcSecurityGroupIds: ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"] } }] }],
+        },
+    },
+    {
+        id: "aws-ec2-user-data-size",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2",
+        types: ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
+        rule: "User data is limited to 16 KB (16384 bytes) in raw form, before base64 encoding.",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
+        check: (r) => {
+            const n = userDataBytes(r);
+            return n !== undefined && n > 16384 ? [`user data is ${n} bytes before base64 (at most 16384)`] : [];
+        },
+        examples: {
+            pass: [{ title: "12 KB of cloud-config", resources: [{ type: "aws:ec2/instance:Instance", name: "vm", inputs: { userData: `#cloud-config\n${"#".repeat(12000)}` } }] }],
+            fail: [
+                { title: "17 KB of cloud-config", resources: [{ type: "aws:ec2/instance:Instance", name: "vm", inputs: { userData: `#cloud-config\n${"#".repeat(17000)}` } }] },
+                { title: "17 KB base64-encoded", resources: [{ type: "aws:ec2/instance:Instance", name: "vm", inputs: { userDataBase64: Buffer.from("#".repeat(17000)).toString("base64") } }] },
+            ],
+        },
+    },
+    nameRule({
+        id: "aws-ec2-launch-template-name",
+        cloud: "aws",
+        service: "EC2",
+        rule: "A launch template name has 3-128 characters of a-z, A-Z, 0-9, ( ) . - / and _.",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html",
+        targets: [{ type: "aws:ec2/launchTemplate:LaunchTemplate", field: "name" }],
+        problem: lengthAndCharset(3, 128, /^[a-zA-Z0-9().\-/_]$/, "a launch template name"),
+        pass: "platform-dev-aws-system-lt",
+        fail: ["lt", "nodes:system"],
+    }),
+    nameRule({
+        id: "aws-ec2-key-pair-name",
+        cloud: "aws",
+        service: "EC2",
+        rule: "A key pair name has at most 255 ASCII characters.",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html",
+        targets: [{ type: "aws:ec2/keyPair:KeyPair", field: "keyName" }],
+        problem: lengthAndCharset(1, 255, /^[\x20-\x7e]$/, "a key pair name"),
+        pass: "platform-dev-aws-bastion",
+        fail: ["bastión"],
+    }),
+    {
+        id: "aws-ec2-vpc-endpoint-service-region",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2 (VPC endpoints)",
+        types: ["aws:ec2/vpcEndpoint:VpcEndpoint"],
+        rule: "An AWS service endpoint's service name is com.amazonaws.<region>.<service> for the endpoint's own Region.",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+        check: (r, ctx) => {
+            const name = str(r, "serviceName");
+            const region = ctx.providerInputs(r).region;
+            const m = name === undefined ? null : /^com\.amazonaws\.([a-z0-9-]+)\./.exec(name);
+            return m && typeof region === "string" && m[1] !== region ? [`serviceName ${JSON.stringify(name)} names region ${m[1]}, the provider's region is ${region}`] : [];
+        },
+        examples: {
+            pass: [{ title: "ssm in eu-west-1", resources: [provider("eu-west-1"), { type: "aws:ec2/vpcEndpoint:VpcEndpoint", name: "e", provider: "aws", inputs: { serviceName: "com.amazonaws.eu-west-1.ssm" } }] }],
+            fail: [{ title: "us-east-1 ssm from eu-west-1", resources: [provider("eu-west-1"), { type: "aws:ec2/vpcEndpoint:VpcEndpoint", name: "e", provider: "aws", inputs: { serviceName: "com.amazonaws.us-east-1.ssm" } }] }],
+        },
+    },
+    nameRule({
+        id: "aws-iam-name-format",
+        cloud: "aws",
+        service: "IAM",
+        rule: "Role names have 1-64 characters, instance profile and inline policy names 1-128, all of letters, digits and +=,.@_-.",
+        source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+        alsoSource: `${BOTOCORE}/iam/2010-05-08/service-2.json (roleNameType, instanceProfileNameType, policyNameType)`,
+        targets: [
+            { type: "aws:iam/role:Role", field: "name" },
+            { type: "aws:iam/instanceProfile:InstanceProfile", field: "name" },
+            { type: "aws:iam/rolePolicy:RolePolicy", field: "name" },
+        ],
+        problem: (v, t) => lengthAndCharset(1, t.type === "aws:iam/role:Role" ? 64 : 128, /^[\w+=,.@-]$/, "an IAM name")(v),
+        pass: "platform-dev-aws-eks-ebs-csi",
+        fail: ["platform-dev-aws-" + "x".repeat(48), "platform/dev"],
+    }),
+    {
+        id: "aws-iam-role-settings",
+        kind: "resource",
+        cloud: "aws",
+        service: "IAM",
+        types: ["aws:iam/role:Role"],
+        rule: "A role's description has at most 1000 characters of printable Latin-1, and its maximum session duration is 3600-43200 seconds.",
+        source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+        alsoSource: `${BOTOCORE}/iam/2010-05-08/service-2.json (roleDescriptionType, roleMaxSessionDurationType)`,
+        check: (r) => {
+            const out: string[] = [];
+            const d = str(r, "description");
+            if (d !== undefined) {
+                const bad = offending(d, /^[\t\n\r\x20-\x7e\xa1-\xff]$/);
+                if (d.length > 1000 || bad.length > 0) {
+                    out.push(`description ${d.length > 1000 ? `has ${d.length} characters (at most 1000)` : `contains ${showChars(bad)}`}`);
+                }
+            }
+            const s = input(r, "maxSessionDuration");
+            if (typeof s === "number" && (s < 3600 || s > 43200)) {
+                out.push(`maxSessionDuration ${s} is outside 3600-43200`);
+            }
+            return out;
+        },
+        examples: {
+            pass: [{ title: "one-hour sessions", resources: [role("r", { description: "EKS cluster role", maxSessionDuration: 3600 })] }],
+            fail: [
+                { title: "a 15-minute session", resources: [role("r", { maxSessionDuration: 900 })] },
+                { title: "a description with an emoji", resources: [role("r", { description: "nodes \u{1F680}" })] },
+            ],
+        },
+    },
+    {
+        id: "aws-iam-managed-policy-exists",
+        kind: "resource",
+        cloud: "aws",
+        service: "IAM",
+        types: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"],
+        rule: "An AWS managed policy is attached by its exact published ARN, path included (arn:<partition>:iam::aws:policy/service-role/... for service-role policies); any other ARN is NoSuchEntity.",
+        source: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html",
+        check: (r) => {
+            const arn = str(r, "policyArn");
+            const path = arn === undefined ? undefined : managedPolicyPath(arn);
+            if (path === undefined) {
+                return [];
+            }
+            const name = path.split("/").pop() ?? path;
+            const known = AWS_MANAGED_POLICIES.find((p) => p.name === name);
+            if (!known) {
+                return [`policyArn ${JSON.stringify(arn)} is not a managed policy in offline/constraints/tables/aws-managed-policies.ts (add it there with its reference page if it is real)`];
+            }
+            return `${known.path}${known.name}` === `/${path}` ? [] : [`policyArn ${JSON.stringify(arn)} has the wrong path: AWS publishes it as policy${known.path}${known.name} (${known.source})`];
+        },
+        examples: {
+            pass: [{ title: "service-role/AmazonEBSCSIDriverPolicy", resources: [attach("a", "r", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy")] }],
+            fail: [
+                { title: "AmazonEBSCSIDriverPolicy without its service-role/ path", resources: [attach("a", "r", "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy")] },
+                { title: "a misspelt policy", resources: [attach("a", "r", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicies")] },
+            ],
+        },
+    },
+    {
+        id: "aws-iam-policy-size",
+        kind: "graph",
+        cloud: "aws",
+        service: "IAM (quotas)",
+        types: ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"],
+        rule: "A role's trust policy has at most 2048 characters and all its inline policies together at most 10240 (whitespace not counted; default quotas).",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:iam/role:Role")) {
+                const n = policyChars(input(r, "assumeRolePolicy"));
+                if (n !== undefined && n > 2048) {
+                    out.push({ resource: r, detail: `trust policy has ${n} characters without whitespace (at most 2048)` });
+                }
+            }
+            for (const [roleName, policies] of byValue(ctx.graph, "aws:iam/rolePolicy:RolePolicy", "role")) {
+                const total = policies.reduce((sum, p) => sum + (policyChars(input(p, "policy")) ?? 0), 0);
+                if (total > 10240) {
+                    out.push({ resource: policies[policies.length - 1], detail: `role ${roleName}'s inline policies total ${total} characters without whitespace (at most 10240)` });
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [{ title: "two small inline policies", resources: [role("r"), { type: "aws:iam/rolePolicy:RolePolicy", name: "p1", inputs: { role: "r", policy: padPolicy(4000) } }, { type: "aws:iam/rolePolicy:RolePolicy", name: "p2", inputs: { role: "r", policy: padPolicy(4000) } }] }],
+            fail: [
+                { title: "inline policies of 11000 characters", resources: [role("r"), { type: "aws:iam/rolePolicy:RolePolicy", name: "p1", inputs: { role: "r", policy: padPolicy(6000) } }, { type: "aws:iam/rolePolicy:RolePolicy", name: "p2", inputs: { role: "r", policy: padPolicy(5000) } }] },
+                { title: "a 3000-character trust policy", resources: [role("r", { assumeRolePolicy: padPolicy(3000) })] },
+            ],
+        },
+    },
+    {
+        id: "aws-iam-managed-policies-per-role",
+        kind: "graph",
+        cloud: "aws",
+        service: "IAM (quotas)",
+        types: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"],
+        rule: "A role has at most 10 managed policies attached (the default quota, adjustable to 20).",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities",
+        checkGraph: (ctx) =>
+            [...byValue(ctx.graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role")]
+                .filter(([, a]) => a.length > 10)
+                .map(([roleName, a]) => ({ resource: a[10], detail: `role ${roleName} gets ${a.length} managed policies (quota 10)` })),
+        examples: {
+            pass: [{ title: "two attachments", resources: [attach("a1", "r", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"), attach("a2", "r", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly")] }],
+            fail: [{ title: "eleven attachments", resources: Array.from({ length: 11 }, (_, i) => attach(`a${i}`, "r", `arn:aws:iam::123456789012:policy/p${i}`)) }],
+        },
+    },
+    nameRule({
+        id: "aws-s3-bucket-name",
+        cloud: "aws",
+        service: "S3",
+        rule: "A general purpose bucket name has 3-63 characters of lowercase letters, digits, '.' and '-', begins and ends with a letter or digit, has no '..', is not an IP address, and does not start with xn--, sthree- or amzn-s3-demo- nor end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3.",
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+        targets: [{ type: "aws:s3/bucket:Bucket", field: "bucket" }],
+        problem: lengthAndCharset(3, 63, /^[a-z0-9.-]$/, "a bucket name", (v) => {
+            if (!/^[a-z0-9].*[a-z0-9]$/.test(v)) return "must begin and end with a letter or digit";
+            if (v.includes("..")) return "has two adjacent periods";
+            if (/^\d+\.\d+\.\d+\.\d+$/.test(v)) return "is formatted as an IP address";
+            if (/^(xn--|sthree-|amzn-s3-demo-)/.test(v)) return "starts with a reserved prefix";
+            if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(v)) return "ends with a reserved suffix";
+            return undefined;
+        }),
+        pass: "platform-dev-aws-vault-snapshots-123456789012",
+        fail: ["Platform-Snapshots", "platform-dev-aws-vault-snapshots-123456789012-with-a-very-long-suffix", "snapshots-", "xn--snapshots"],
+    }),
+    {
+        id: "aws-s3-bucket-policy-size",
+        kind: "resource",
+        cloud: "aws",
+        service: "S3",
+        types: ["aws:s3/bucketPolicy:BucketPolicy"],
+        rule: "A bucket policy is at most 20 KB.",
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
+        check: (r) => {
+            const p = str(r, "policy");
+            return p !== undefined && Buffer.byteLength(p) > 20480 ? [`policy is ${Buffer.byteLength(p)} bytes (at most 20480)`] : [];
+        },
+        examples: {
+            pass: [{ title: "a 1 KB policy", resources: [{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", inputs: { bucket: "b", policy: padPolicy(1000) } }] }],
+            fail: [{ title: "a 21 KB policy", resources: [{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", inputs: { bucket: "b", policy: padPolicy(21000) } }] }],
+        },
+    },
+    nameRule({
+        id: "aws-kms-alias-name",
+        cloud: "aws",
+        service: "KMS",
+        rule: "An alias name is alias/ followed by letters, digits, '/', '_' and '-', 1-256 characters in all, and does not begin with alias/aws/.",
+        source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+        alsoSource: `${BOTOCORE}/kms/2014-11-01/service-2.json (AliasNameType)`,
+        targets: [{ type: "aws:kms/alias:Alias", field: "name" }],
+        problem: lengthAndCharset(1, 256, /^[a-zA-Z0-9/_-]$/, "an alias name", (v) => (!v.startsWith("alias/") ? "does not begin with alias/" : v.startsWith("alias/aws/") ? "uses the reserved alias/aws/ prefix" : undefined)),
+        pass: "alias/platform-dev-aws-logs",
+        fail: ["platform-dev-aws-logs", "alias/aws/platform", "alias/platform.logs"],
+    }),
+    {
+        id: "aws-kms-key-settings",
+        kind: "resource",
+        cloud: "aws",
+        service: "KMS",
+        types: ["aws:kms/key:Key"],
+        rule: "A key's deletion waiting period is 7-30 days, its description at most 8192 characters and its key policy at most 32 KB.",
+        source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+        alsoSource: "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html#key-policy-limit",
+        check: (r) => {
+            const out: string[] = [];
+            const w = input(r, "deletionWindowInDays");
+            if (typeof w === "number" && (w < 7 || w > 30)) out.push(`deletionWindowInDays ${w} is outside 7-30`);
+            const d = str(r, "description");
+            if (d !== undefined && d.length > 8192) out.push(`description has ${d.length} characters (at most 8192)`);
+            const p = str(r, "policy");
+            if (p !== undefined && Buffer.byteLength(p) > 32768) out.push(`key policy is ${Buffer.byteLength(p)} bytes (at most 32768)`);
+            return out;
+        },
+        examples: {
+            pass: [{ title: "a 30-day window", resources: [{ type: "aws:kms/key:Key", name: "k", inputs: { deletionWindowInDays: 30, description: "logs" } }] }],
+            fail: [{ title: "a 3-day window", resources: [{ type: "aws:kms/key:Key", name: "k", inputs: { deletionWindowInDays: 3 } }] }],
+        },
+    },
+    nameRule({
+        id: "aws-logs-log-group-name",
+        cloud: "aws",
+        service: "CloudWatch Logs",
+        rule: "A log group name has 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.' and '#'.",
+        source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+        alsoSource: `${BOTOCORE}/logs/2014-03-28/service-2.json (LogGroupName)`,
+        targets: [{ type: "aws:cloudwatch/logGroup:LogGroup", field: "name" }],
+        problem: lengthAndCharset(1, 512, /^[.\-_/#A-Za-z0-9]$/, "a log group name"),
+        pass: "/aws/eks/platform-dev-aws-eks/cluster",
+        fail: ["/platform/flow logs"],
+    }),
+    {
+        id: "aws-logs-retention-days",
+        kind: "resource",
+        cloud: "aws",
+        service: "CloudWatch Logs",
+        types: ["aws:cloudwatch/logGroup:LogGroup"],
+        rule: "Retention is one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
+        source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+        alsoSource: `${BOTOCORE}/logs/2014-03-28/service-2.json (Days)`,
+        check: (r) => {
+            const d = input(r, "retentionInDays");
+            return typeof d === "number" && d !== 0 && ![1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(d) ? [`retentionInDays ${d} is not an accepted value`] : [];
+        },
+        examples: {
+            pass: [{ title: "365 days", resources: [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "g", inputs: { retentionInDays: 365 } }] }],
+            fail: [{ title: "45 days", resources: [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "g", inputs: { retentionInDays: 45 } }] }],
+        },
+    },
+    nameRule({
+        id: "aws-eks-cluster-name",
+        cloud: "aws",
+        service: "EKS",
+        rule: "A cluster name has 1-100 characters of letters, digits, '-' and '_', beginning with a letter or digit.",
+        source: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html",
+        alsoSource: `${BOTOCORE}/eks/2017-11-01/service-2.json (ClusterName)`,
+        targets: [{ type: "aws:eks/cluster:Cluster", field: "name" }],
+        problem: lengthAndCharset(1, 100, /^[A-Za-z0-9\-_]$/, "a cluster name", (v) => (/^[0-9A-Za-z]/.test(v) ? undefined : "must begin with a letter or digit")),
+        pass: "platform-dev-aws-eks",
+        fail: ["-platform-eks", "platform.eks"],
+    }),
+    {
+        id: "aws-eks-access-entry-unique-principal",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/accessEntry:AccessEntry"],
+        rule: "A cluster has at most one access entry per IAM principal ARN (a second CreateAccessEntry for the same ARN fails with ResourceInUseException).",
+        source: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html",
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html",
+        checkGraph: (ctx) => {
+            const seen = new Map<string, CapturedResource>();
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry")) {
+                const key = `${String(input(r, "clusterName"))} ${String(input(r, "principalArn"))}`;
+                const first = seen.get(key);
+                if (first) {
+                    out.push({ resource: r, detail: `principal ${String(input(r, "principalArn"))} already has access entry ${first.name} on cluster ${String(input(r, "clusterName"))}` });
+                } else {
+                    seen.set(key, r);
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [{ title: "deployer and a break-glass role", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e1", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } }, { type: "aws:eks/accessEntry:AccessEntry", name: "e2", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/admins" } }] }],
+            fail: [{ title: "the deployer also listed as an admin", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e1", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } }, { type: "aws:eks/accessEntry:AccessEntry", name: "e2", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } }] }],
+        },
+    },
+    {
+        id: "aws-eks-access-policy-association",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/accessPolicyAssociation:AccessPolicyAssociation"],
+        rule: "An access policy is one of the EKS cluster-access-policy ARNs, and is associated with a principal only after that principal's access entry exists (otherwise ResourceNotFoundException).",
+        source: EKS_ACCESS_POLICY_SOURCE,
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/APIReference/API_AssociateAccessPolicy.html",
+        checkGraph: (ctx) => {
+            const entries = ctx.graph.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry");
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+                const arn = str(r, "policyArn");
+                const m = arn === undefined ? null : /^arn:aws[a-z-]*:eks::aws:cluster-access-policy\/(.+)$/.exec(arn);
+                if (arn !== undefined && (!m || !EKS_ACCESS_POLICIES.includes(m[1]))) {
+                    out.push({ resource: r, detail: `policyArn ${JSON.stringify(arn)} is not an EKS access policy` });
+                }
+                const entry = entries.find((e) => input(e, "principalArn") === input(r, "principalArn") && input(e, "clusterName") === input(r, "clusterName"));
+                if (!entry) {
+                    out.push({ resource: r, detail: `no access entry for ${String(input(r, "principalArn"))} in this stack` });
+                } else if (!ctx.dependsOn(r, entry)) {
+                    out.push({ resource: r, detail: `does not wait for access entry ${entry.name} (depend on it, or take principalArn from its output)` });
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                {
+                    title: "association after its entry",
+                    resources: [
+                        { type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } },
+                        { type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", name: "a", dependsOn: ["e"], inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" } },
+                    ],
+                },
+            ],
+            fail: [
+                {
+                    title: "association racing its entry",
+                    resources: [
+                        { type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } },
+                        { type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", name: "a", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" } },
+                    ],
+                },
+                {
+                    title: "an IAM policy ARN as access policy",
+                    resources: [
+                        { type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer" } },
+                        { type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", name: "a", dependsOn: ["e"], inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/deployer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+                    ],
+                },
+            ],
+        },
+    },
+    nameRule({
+        id: "aws-secretsmanager-secret-name",
+        cloud: "aws",
+        service: "Secrets Manager",
+        rule: "A secret name has 1-512 characters of ASCII letters, digits and /_+=.@-.",
+        source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+        alsoSource: `${BOTOCORE}/secretsmanager/2017-10-17/service-2.json (NameType)`,
+        targets: [{ type: "aws:secretsmanager/secret:Secret", field: "name" }],
+        problem: lengthAndCharset(1, 512, /^[A-Za-z0-9/_+=.@-]$/, "a secret name"),
+        pass: "platform-dev-aws/wazuh/enrollment-password",
+        fail: ["platform dev/wazuh"],
+    }),
+    nameRule({
+        id: "aws-backup-names",
+        cloud: "aws",
+        service: "AWS Backup",
+        rule: "Backup vault names have 2-50 characters of letters, digits, '-' and '_'; plan, rule and selection names 1-50 of letters, digits, '-', '_' and '.'.",
+        source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html",
+        alsoSource: `${BOTOCORE}/backup/2018-11-15/service-2.json (BackupVaultName, BackupPlanName, BackupRuleName, BackupSelectionName)`,
+        targets: [
+            { type: "aws:backup/vault:Vault", field: "name" },
+            { type: "aws:backup/plan:Plan", field: "name" },
+            { type: "aws:backup/plan:Plan", field: "rules.0.ruleName" },
+            { type: "aws:backup/selection:Selection", field: "name" },
+        ],
+        problem: (v, t) => (t.type === "aws:backup/vault:Vault" ? lengthAndCharset(2, 50, /^[a-zA-Z0-9\-_]$/, "a vault name")(v) : lengthAndCharset(1, 50, /^[a-zA-Z0-9\-_.]$/, "a plan, rule or selection name")(v)),
+        pass: "platform-dev-aws-backup",
+        fail: ["platform.dev.aws.backup", "platform-dev-aws-" + "x".repeat(40)],
+    }),
+];

@@ -1,0 +1,367 @@
+/**
+ * GCP entries: what Google's APIs refuse that the provider does not check, and the one ordering
+ * rule a fresh project trips first (nothing of an API before that API is enabled).
+ */
+import type { CapturedResource } from "../graph";
+import { GCP_REGIONS, gcpZonesOf } from "../../components/config/regions";
+import { at } from "../graph";
+import { input, lengthAndCharset, nameRule, str } from "./helpers";
+import { ALWAYS_ENABLED_APIS, API_SOURCE, apiOfResourceType, GCP_FUNCTION_APIS } from "./tables/gcp-apis";
+import { gcpRole } from "./tables/gcp-roles";
+import type { Constraint, FixtureResource } from "./types";
+
+const PROVIDER = "pulumi:providers:gcp";
+const SERVICE = "gcp:projects/service:Service";
+const NAMING = "https://cloud.google.com/compute/docs/naming-resources#resource-name-format";
+const FIREWALL_API = "https://cloud.google.com/compute/docs/reference/rest/v1/firewalls";
+
+/** RFC 1035 label, as Compute Engine names: [a-z]([-a-z0-9]*[a-z0-9])?, 1-63 characters. */
+const RFC1035 = (v: string): string | undefined =>
+    v.length < 1 || v.length > 63 ? `has ${v.length} characters (1-63 allowed)` : /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : "is not lowercase letters, digits and '-', starting with a letter and not ending with '-'";
+
+const COMPUTE_NAMED = [
+    "gcp:compute/network:Network",
+    "gcp:compute/subnetwork:Subnetwork",
+    "gcp:compute/firewall:Firewall",
+    "gcp:compute/address:Address",
+    "gcp:compute/router:Router",
+    "gcp:compute/routerNat:RouterNat",
+    "gcp:compute/instance:Instance",
+    "gcp:compute/disk:Disk",
+    "gcp:compute/resourcePolicy:ResourcePolicy",
+];
+
+/** Where GCP labels live per type (Kubernetes node labels in nodeConfig.labels are not GCP labels). */
+const LABEL_PATHS: Readonly<Record<string, readonly string[]>> = {
+    [PROVIDER]: ["defaultLabels"],
+    "gcp:compute/address:Address": ["labels"],
+    "gcp:compute/disk:Disk": ["labels"],
+    "gcp:compute/instance:Instance": ["labels", "bootDisk.initializeParams.labels"],
+    "gcp:compute/resourcePolicy:ResourcePolicy": ["snapshotSchedulePolicy.snapshotProperties.labels"],
+    "gcp:container/cluster:Cluster": ["resourceLabels"],
+    "gcp:container/nodePool:NodePool": ["nodeConfig.resourceLabels"],
+    "gcp:kms/cryptoKey:CryptoKey": ["labels"],
+    "gcp:secretmanager/secret:Secret": ["labels"],
+    "gcp:storage/bucket:Bucket": ["labels"],
+};
+
+function labelProblems(labels: unknown, where: string): string[] {
+    const value = typeof labels === "string" ? (JSON.parse(labels) as unknown) : labels;
+    if (!value || typeof value !== "object") {
+        return [];
+    }
+    const out: string[] = [];
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length > 64) out.push(`${where}: ${entries.length} labels (at most 64)`);
+    for (const [k, v] of entries) {
+        if (!/^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u.test(k)) out.push(`${where} key ${JSON.stringify(k)} is not 1-63 lowercase letters, digits, '_' or '-' starting with a lowercase letter`);
+        if (typeof v === "string" && !/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(v)) out.push(`${where} ${JSON.stringify(k)}: value ${JSON.stringify(v)} is not at most 63 lowercase letters, digits, '_' or '-'`);
+    }
+    return out;
+}
+
+/** Zones a zonal resource uses. */
+function zonesOf(r: CapturedResource): string[] {
+    const zone = str(r, "zone");
+    const nodeLocations = input(r, "nodeLocations");
+    return [...(zone ? [zone] : []), ...(Array.isArray(nodeLocations) ? nodeLocations.filter((z): z is string => typeof z === "string") : [])];
+}
+
+/** The region a resource lives in: its own region/location, else its provider's region. */
+function regionOf(r: CapturedResource, providerRegion: unknown): string | undefined {
+    const own = str(r, "region") ?? str(r, "location");
+    if (own && GCP_REGIONS.some((x) => x.name === own)) return own;
+    return typeof providerRegion === "string" ? providerRegion : undefined;
+}
+
+const service = (api: string): FixtureResource => ({ type: SERVICE, name: `api-${api.split(".")[0]}`, inputs: { service: api, project: "p" } });
+const fw = (inputs: Record<string, unknown>): FixtureResource => ({ type: "gcp:compute/firewall:Firewall", name: "fw", inputs: { name: "platform-dev-gcp-in-ssh", network: "vpc", direction: "INGRESS", priority: 1000, allows: [{ protocol: "tcp", ports: ["22"] }], ...inputs } });
+const member = (role: string): FixtureResource => ({ type: "gcp:projects/iAMMember:IAMMember", name: "m", inputs: { project: "p", member: "serviceAccount:a@p.iam.gserviceaccount.com", role } });
+
+export const GCP_CONSTRAINTS: readonly Constraint[] = [
+    {
+        id: "gcp-region-known",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Google Cloud",
+        types: [PROVIDER],
+        rule: "A region is one of Google Cloud's regions (e.g. europe-west1).",
+        source: "https://cloud.google.com/compute/docs/regions-zones#available",
+        check: (r) => {
+            const region = str(r, "region");
+            return region === undefined || GCP_REGIONS.some((x) => x.name === region) ? [] : [`region ${JSON.stringify(region)} is not a Google Cloud region`];
+        },
+        examples: { pass: [{ title: "europe-west1", resources: [{ type: PROVIDER, name: "gcp", inputs: { region: "europe-west1", project: "p" } }] }], fail: [{ title: "europe-west99", resources: [{ type: PROVIDER, name: "gcp", inputs: { region: "europe-west99", project: "p" } }] }] },
+    },
+    {
+        id: "gcp-zone-in-region",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Compute Engine",
+        types: ["gcp:compute/instance:Instance", "gcp:compute/disk:Disk", "gcp:compute/instanceIAMMember:InstanceIAMMember", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool"],
+        rule: "A zonal resource names an existing zone of its region; zone letters differ per region (europe-west1 has b, c, d; us-central1 has a, b, c, f).",
+        source: "https://cloud.google.com/compute/docs/regions-zones#available",
+        check: (r, ctx) => {
+            const region = regionOf(r, ctx.providerInputs(r).region);
+            const known = region ? gcpZonesOf(region) : undefined;
+            if (!known) return [];
+            return zonesOf(r)
+                .filter((zone) => !known.includes(zone))
+                .map((zone) => `zone ${JSON.stringify(zone)} is not a zone of ${region} (${known.join(", ")})`);
+        },
+        examples: {
+            pass: [{ title: "europe-west1-b", resources: [{ type: PROVIDER, name: "gcp", inputs: { region: "europe-west1" } }, { type: "gcp:compute/disk:Disk", name: "d", provider: "gcp", inputs: { name: "d", zone: "europe-west1-b" } }] }],
+            fail: [{ title: "europe-west1-a (does not exist)", resources: [{ type: PROVIDER, name: "gcp", inputs: { region: "europe-west1" } }, { type: "gcp:compute/disk:Disk", name: "d", provider: "gcp", inputs: { name: "d", zone: "europe-west1-a" } }] }],
+        },
+    },
+    nameRule({
+        id: "gcp-compute-resource-name",
+        cloud: "gcp",
+        service: "Compute Engine",
+        rule: "Compute Engine resource names are RFC 1035 labels: 1-63 characters, lowercase letters, digits and '-', starting with a letter and not ending with '-'.",
+        source: NAMING,
+        targets: COMPUTE_NAMED.map((type) => ({ type, field: "name" })),
+        problem: RFC1035,
+        pass: "platform-dev-gcp-vault",
+        fail: ["Platform-Vault", "1-vault", "platform-dev-gcp-" + "x".repeat(50)],
+    }),
+    {
+        id: "gcp-compute-network-tags",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Compute Engine",
+        types: ["gcp:compute/instance:Instance", "gcp:compute/firewall:Firewall"],
+        rule: "Network tags (instance tags, firewall source and target tags) are RFC 1035 labels of 1-63 characters.",
+        source: "https://cloud.google.com/vpc/docs/add-remove-network-tags#restrictions",
+        check: (r) =>
+            ["tags", "sourceTags", "targetTags"].flatMap((f) =>
+                ((input(r, f) as unknown[] | undefined) ?? []).flatMap((t) => {
+                    const p = typeof t === "string" ? RFC1035(t) : undefined;
+                    return p ? [`${f} ${JSON.stringify(t)} ${p}`] : [];
+                }),
+            ),
+        examples: {
+            pass: [{ title: "tag vault", resources: [{ type: "gcp:compute/instance:Instance", name: "vm", inputs: { name: "vm", tags: ["vault", "tool-vm"] } }] }],
+            fail: [{ title: "tag Tool_VM", resources: [{ type: "gcp:compute/instance:Instance", name: "vm", inputs: { name: "vm", tags: ["Tool_VM"] } }] }],
+        },
+    },
+    {
+        id: "gcp-compute-firewall-fields",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Compute Engine (VPC firewall)",
+        types: ["gcp:compute/firewall:Firewall"],
+        rule: "A firewall rule's priority is 0-65535; sourceServiceAccounts cannot be combined with sourceTags or targetTags, targetServiceAccounts not with targetTags or sourceTags; an INGRESS rule needs sourceRanges, sourceTags or sourceServiceAccounts; descriptions have at most 2048 characters.",
+        source: FIREWALL_API,
+        check: (r) => {
+            const out: string[] = [];
+            const has = (f: string) => Array.isArray(input(r, f)) && (input(r, f) as unknown[]).length > 0;
+            const p = input(r, "priority");
+            if (typeof p === "number" && (p < 0 || p > 65535)) out.push(`priority ${p} is outside 0-65535`);
+            if (has("sourceServiceAccounts") && (has("sourceTags") || has("targetTags"))) out.push("sourceServiceAccounts is combined with sourceTags or targetTags");
+            if (has("targetServiceAccounts") && (has("targetTags") || has("sourceTags"))) out.push("targetServiceAccounts is combined with targetTags or sourceTags");
+            if ((input(r, "direction") ?? "INGRESS") === "INGRESS" && !has("sourceRanges") && !has("sourceTags") && !has("sourceServiceAccounts")) out.push("an INGRESS rule names no source");
+            const d = str(r, "description");
+            if (d !== undefined && d.length > 2048) out.push(`description has ${d.length} characters (at most 2048)`);
+            return out;
+        },
+        examples: {
+            pass: [{ title: "service account to service account", resources: [fw({ sourceServiceAccounts: ["bastion@p.iam.gserviceaccount.com"], targetServiceAccounts: ["vault@p.iam.gserviceaccount.com"] })] }],
+            fail: [
+                { title: "source service accounts with target tags", resources: [fw({ sourceServiceAccounts: ["bastion@p.iam.gserviceaccount.com"], targetTags: ["vault"] })] },
+                { title: "an ingress rule with no source", resources: [fw({ targetServiceAccounts: ["vault@p.iam.gserviceaccount.com"] })] },
+                { title: "priority 70000", resources: [fw({ priority: 70000, sourceRanges: ["10.0.0.0/8"] })] },
+            ],
+        },
+    },
+    nameRule({
+        id: "gcp-iam-service-account-id",
+        cloud: "gcp",
+        service: "IAM",
+        rule: "A service account id has 6-30 characters: lowercase letters, digits and '-', starting with a letter and not ending with '-'.",
+        source: "https://cloud.google.com/iam/docs/service-accounts-create#creating",
+        alsoSource: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create",
+        targets: [{ type: "gcp:serviceaccount/account:Account", field: "accountId" }],
+        problem: (v) => (v.length < 6 || v.length > 30 ? `has ${v.length} characters (6-30 allowed)` : /^[a-z]([-a-z0-9]*[a-z0-9])$/.test(v) ? undefined : "is not lowercase letters, digits and '-', starting with a letter and not ending with '-'"),
+        pass: "platform-dev-gcp-vault",
+        fail: ["vault", "platform-dev-gcp-jenkins-agents", "platform_dev_vault"],
+    }),
+    {
+        id: "gcp-iam-role-exists",
+        kind: "resource",
+        cloud: "gcp",
+        service: "IAM",
+        types: ["gcp:projects/iAMMember:IAMMember", "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:compute/instanceIAMMember:InstanceIAMMember", "gcp:serviceaccount/iAMMember:IAMMember"],
+        rule: "A predefined role (roles/...) must exist; a grant of an unknown role fails with INVALID_ARGUMENT.",
+        source: "https://cloud.google.com/iam/docs/roles-permissions",
+        alsoSource: "offline/constraints/tables/gcp-roles.ts (each row's reference page)",
+        check: (r) => {
+            const role = str(r, "role");
+            return role === undefined || !role.startsWith("roles/") || gcpRole(role) ? [] : [`role ${JSON.stringify(role)} is not a predefined role in offline/constraints/tables/gcp-roles.ts (add it with its reference page if it is real)`];
+        },
+        examples: { pass: [{ title: "roles/logging.logWriter", resources: [member("roles/logging.logWriter")] }], fail: [{ title: "roles/logging.logsWriter", resources: [member("roles/logging.logsWriter")] }] },
+    },
+    nameRule({
+        id: "gcp-kms-names",
+        cloud: "gcp",
+        service: "Cloud KMS",
+        rule: "Key ring and key names have 1-63 characters of letters, digits, '_' and '-'.",
+        source: "https://cloud.google.com/kms/docs/create-key-ring",
+        alsoSource: "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings/create",
+        targets: [
+            { type: "gcp:kms/keyRing:KeyRing", field: "name" },
+            { type: "gcp:kms/cryptoKey:CryptoKey", field: "name" },
+        ],
+        problem: lengthAndCharset(1, 63, /^[a-zA-Z0-9_-]$/, "a key ring or key name"),
+        pass: "platform-dev-gcp-keys",
+        fail: ["platform.keys", "k".repeat(64)],
+    }),
+    {
+        id: "gcp-kms-rotation-period",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud KMS",
+        types: ["gcp:kms/cryptoKey:CryptoKey"],
+        rule: "A key's rotation period is a duration in seconds ('<n>s') of at least one day (86400s) and at most 100 years.",
+        source: "https://cloud.google.com/kms/docs/key-rotation#frequency_of_key_rotation",
+        alsoSource: "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys#CryptoKey.FIELDS.rotation_period",
+        check: (r) => {
+            const p = str(r, "rotationPeriod");
+            if (p === undefined) return [];
+            const m = /^(\d+(\.\d+)?)s$/.exec(p);
+            return m && Number(m[1]) >= 86400 && Number(m[1]) <= 100 * 365 * 86400 ? [] : [`rotationPeriod ${JSON.stringify(p)} is not a duration between 86400s and 100 years`];
+        },
+        examples: { pass: [{ title: "90 days", resources: [{ type: "gcp:kms/cryptoKey:CryptoKey", name: "k", inputs: { name: "k", rotationPeriod: "7776000s" } }] }], fail: [{ title: "one hour", resources: [{ type: "gcp:kms/cryptoKey:CryptoKey", name: "k", inputs: { name: "k", rotationPeriod: "3600s" } }] }] },
+    },
+    nameRule({
+        id: "gcp-storage-bucket-name",
+        cloud: "gcp",
+        service: "Cloud Storage",
+        rule: "A bucket name has 3-63 characters (222 with dots, each dot-separated part at most 63) of lowercase letters, digits, '-', '_' and '.', starts and ends with a letter or digit, does not start with goog, does not contain google, and is not an IP address.",
+        source: "https://cloud.google.com/storage/docs/buckets#naming",
+        targets: [{ type: "gcp:storage/bucket:Bucket", field: "name" }],
+        problem: (v) => {
+            const max = v.includes(".") ? 222 : 63;
+            const base = lengthAndCharset(3, max, /^[a-z0-9._-]$/, "a bucket name")(v);
+            if (base) return base;
+            if (!/^[a-z0-9].*[a-z0-9]$/.test(v)) return "must start and end with a letter or digit";
+            if (v.split(".").some((p) => p.length > 63)) return "has a dot-separated part longer than 63";
+            if (/^goog/.test(v) || /g[o0][o0]gle/.test(v)) return "starts with goog or contains google";
+            if (/^\d+\.\d+\.\d+\.\d+$/.test(v)) return "is an IP address";
+            return undefined;
+        },
+        pass: "platform-dev-123456-dev-gcp-vault-snapshots",
+        fail: ["Platform-Snapshots", "google-snapshots", "platform-dev-123456-platform-dev-gcp-vault-snapshots-backups-2026"],
+    }),
+    {
+        id: "gcp-labels-format",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Google Cloud (labels)",
+        types: Object.keys(LABEL_PATHS),
+        rule: "At most 64 labels; keys of 1-63 characters starting with a lowercase letter, keys and values only lowercase letters, digits, '_' and '-', values at most 63 characters.",
+        source: "https://cloud.google.com/compute/docs/labeling-resources#requirements",
+        alsoSource: "https://cloud.google.com/resource-manager/docs/labels-overview#requirements",
+        check: (r) => (LABEL_PATHS[r.type] ?? []).flatMap((p) => labelProblems(at(r.inputs, p), p)),
+        examples: {
+            pass: [{ title: "sanitised owner label", resources: [{ type: PROVIDER, name: "gcp", inputs: { region: "europe-west1", defaultLabels: JSON.stringify({ owner: "platform_team_example_com", "cost-center": "cc-1" }) } }] }],
+            fail: [
+                { title: "an e-mail as a label value", resources: [{ type: PROVIDER, name: "gcp", inputs: { defaultLabels: JSON.stringify({ owner: "Platform.Team@Example.com" }) } }] },
+                { title: "an uppercase label key", resources: [{ type: "gcp:storage/bucket:Bucket", name: "b", inputs: { name: "b-bucket", labels: { Name: "b" } } }] },
+            ],
+        },
+    },
+    nameRule({
+        id: "gcp-gke-cluster-name",
+        cloud: "gcp",
+        service: "GKE",
+        rule: "A cluster name has at most 40 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit.",
+        source: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters#Cluster.FIELDS.name",
+        targets: [{ type: "gcp:container/cluster:Cluster", field: "name" }],
+        problem: (v) => (v.length < 1 || v.length > 40 ? `has ${v.length} characters (1-40 allowed)` : /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : "is not lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"),
+        pass: "platform-dev-gcp-gke",
+        fail: ["platform-staging-gcp-machine-learning-gke", "Platform-GKE"],
+    }),
+    nameRule({
+        id: "gcp-secretmanager-secret-id",
+        cloud: "gcp",
+        service: "Secret Manager",
+        rule: "A secret id has 1-255 characters of letters, digits, '-' and '_'.",
+        source: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create#query-parameters",
+        targets: [{ type: "gcp:secretmanager/secret:Secret", field: "secretId" }],
+        problem: lengthAndCharset(1, 255, /^[A-Za-z0-9_-]$/, "a secret id"),
+        pass: "platform-dev-gcp-wazuh-enrollment",
+        fail: ["platform/wazuh/enrollment"],
+    }),
+    {
+        id: "gcp-gke-master-cidr",
+        kind: "resource",
+        cloud: "gcp",
+        service: "GKE",
+        types: ["gcp:container/cluster:Cluster"],
+        rule: "A private cluster's control-plane range (masterIpv4CidrBlock) is an RFC 1918 /28.",
+        source: "https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters",
+        check: (r) => {
+            const cidr = str(r, "privateClusterConfig.masterIpv4CidrBlock");
+            if (cidr === undefined) return [];
+            const m = /^(\d+)\.(\d+)\.\d+\.\d+\/(\d+)$/.exec(cidr);
+            const rfc1918 = m && (m[1] === "10" || (m[1] === "172" && Number(m[2]) >= 16 && Number(m[2]) <= 31) || (m[1] === "192" && m[2] === "168"));
+            return m && m[3] === "28" && rfc1918 ? [] : [`privateClusterConfig.masterIpv4CidrBlock ${JSON.stringify(cidr)} is not a private /28`];
+        },
+        examples: {
+            pass: [{ title: "172.16.0.16/28", resources: [{ type: "gcp:container/cluster:Cluster", name: "c", inputs: { name: "c", privateClusterConfig: { masterIpv4CidrBlock: "172.16.0.16/28" } } }] }],
+            fail: [{ title: "a /24", resources: [{ type: "gcp:container/cluster:Cluster", name: "c", inputs: { name: "c", privateClusterConfig: { masterIpv4CidrBlock: "172.16.0.0/24" } } }] }],
+        },
+    },
+    {
+        id: "gcp-service-enabled-before-use",
+        kind: "graph",
+        cloud: "gcp",
+        service: "Service Usage",
+        types: [SERVICE],
+        rule: "An API answers only once it is enabled in the project (403 SERVICE_DISABLED otherwise): every resource waits for the gcp:projects/service:Service of its API, and no function of an API is called before that Service exists (preview runs functions too).",
+        source: API_SOURCE,
+        alsoSource: "https://cloud.google.com/service-usage/docs/enable-disable",
+        checkGraph: (ctx) => {
+            const services = ctx.graph.resources.filter((r) => r.type === SERVICE);
+            const serviceFor = (api: string) => services.find((s) => input(s, "service") === api);
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources) {
+                if (!r.type.startsWith("gcp:") || r.type === SERVICE) continue;
+                const api = apiOfResourceType(r.type);
+                if (!api || ALWAYS_ENABLED_APIS.includes(api)) continue;
+                const s = serviceFor(api);
+                if (!s) out.push({ resource: r, detail: `needs ${api}, which the stack never enables` });
+                else if (!ctx.dependsOn(r, s)) out.push({ resource: r, detail: `does not wait for ${s.name} (${api}); on a fresh project it is created before the API is on` });
+            }
+            // Functions: the call must come after the service's registration completed.
+            const reported = new Set<string>();
+            for (const call of ctx.graph.invokes) {
+                const api = GCP_FUNCTION_APIS[call.token];
+                if (!api || ALWAYS_ENABLED_APIS.includes(api)) continue;
+                const s = serviceFor(api);
+                const ok = s !== undefined && call.resourcesBefore !== undefined && ctx.completedAt(s) < call.resourcesBefore;
+                if (!ok && !reported.has(call.token)) {
+                    reported.add(call.token);
+                    const anchor = s ?? services[0] ?? ctx.graph.resources.find((r) => r.type === PROVIDER) ?? ctx.graph.resources[0];
+                    if (anchor) out.push({ resource: anchor, detail: `function ${call.token} (${api}) is called ${s ? `before ${s.name} exists` : `and the stack never enables ${api}`}` });
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                {
+                    title: "a network after compute is enabled, zones looked up after it too",
+                    resources: [service("compute.googleapis.com"), { type: "gcp:compute/network:Network", name: "vpc", dependsOn: ["api-compute"], inputs: { name: "vpc" } }],
+                    invokes: [{ token: "gcp:compute/getZones:getZones", after: ["api-compute"] }],
+                },
+            ],
+            fail: [
+                { title: "a network racing the compute API", resources: [service("compute.googleapis.com"), { type: "gcp:compute/network:Network", name: "vpc", inputs: { name: "vpc" } }] },
+                { title: "getZones before any service exists", resources: [service("compute.googleapis.com")], invokes: [{ token: "gcp:compute/getZones:getZones" }] },
+                { title: "a project IAM grant without cloudresourcemanager", resources: [member("roles/logging.logWriter")] },
+            ],
+        },
+    },
+];
