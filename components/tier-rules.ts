@@ -82,5 +82,27 @@ export function tierRules(): TierRule[] {
         service: "kube-api",
         description: "kube-api from bastion: kubectl / Pulumi through the bastion tunnel",
     });
+    for (const rule of rules) {
+        const problem = firewallDescriptionProblem(rule.description);
+        if (problem) {
+            throw new Error(`firewall rule ${rule.service} from ${rule.source} to ${rule.target}: description ${JSON.stringify(rule.description)} ${problem} (fix it in components/bootstrap/ports.ts)`);
+        }
+    }
     return rules;
+}
+
+/**
+ * What every cloud's firewall accepts as a rule description, the strictest of the three:
+ * EC2 takes at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html), an Azure NSG rule
+ * at most 140 characters (https://learn.microsoft.com/rest/api/virtualnetwork/security-rules/create-or-update#securityrule),
+ * a GCP firewall rule at most 2048. The descriptions reach all three, so a bad one fails here,
+ * before anything is registered (the constraint catalogue checks the registered rules again).
+ */
+export function firewallDescriptionProblem(description: string): string | undefined {
+    if (description.length > 140) {
+        return `has ${description.length} characters (at most 140: Azure NSG rules)`;
+    }
+    const bad = [...new Set([...description].filter((ch) => !/^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]$/.test(ch)))];
+    return bad.length > 0 ? `contains ${bad.map((c) => JSON.stringify(c)).join(", ")}, which EC2 refuses in rule descriptions (allowed: a-z A-Z 0-9 space ._-:/()#,@[]+=&;{}!$*)` : undefined;
 }

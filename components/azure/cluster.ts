@@ -248,7 +248,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             availabilityZones: [...args.zones],
             enableNodePublicIP: false,
             nodeLabels: { "platform/pool": poolName },
-            upgradeSettings: { maxSurge: "33%" },
+            // Surge a third of the pool during upgrades; Spot pools have no surge nodes and ARM
+            // rejects surge settings on them (learn.microsoft.com/azure/aks/spot-node-pool#upgrade-a-spot-node-pool;
+            // catalogue entry azure-aks-spot-pool-no-surge).
+            ...(p.capacity === "spot" ? {} : { upgradeSettings: { maxSurge: "33%" } }),
             // The nodes' firewall identity: tool VMs' NSG rules name it.
             networkProfile: { applicationSecurityGroups: [args.nodesAsgId] },
             tags: tagsFor(ctx, n("aks", poolName), { "platform-pool": poolName }),

@@ -33,23 +33,26 @@ export function tagsFor(ctx: Pick<AzureContext, "tags">, name: string, extra: Re
 }
 
 /**
- * Built-in role definitions used here (ids are the same in every subscription:
- * learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+ * Built-in role definitions used here. Ids are the same in every subscription; each comes from
+ * Microsoft's list of built-in roles (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles,
+ * the ID column; anchor per role below). tests/offline/constraints-components.test.ts compares
+ * every id here, by role NAME, to the independent table offline/constraints/tables/azure-builtin-roles.ts,
+ * and the constraint catalogue refuses any assignment of an id that is not a built-in role.
  */
 export const BUILT_IN_ROLES = {
-    /** Encrypt/decrypt/wrap/unwrap with keys: Vault's seal, AKS KMS. */
+    /** "Key Vault Crypto User" (built-in-roles/security#key-vault-crypto-user): encrypt/decrypt/wrap/unwrap with keys: Vault's seal, AKS KMS. */
     keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
-    /** Wrap/unwrap with keys, for service encryption (disk encryption sets). */
+    /** "Key Vault Crypto Service Encryption User" (built-in-roles/security#key-vault-crypto-service-encryption-user): wrap/unwrap for service encryption (disk encryption sets). */
     keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
-    /** Read secret values: the Wazuh enrollment password. */
+    /** "Key Vault Secrets User" (built-in-roles/security#key-vault-secrets-user): read secret values: the Wazuh enrollment password. */
     keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-    /** All data-plane operations on a vault: the deployer, which creates keys and secrets. */
-    keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7ba9e71c21",
-    /** Read/write/delete blobs: Vault's snapshot container only. */
+    /** "Key Vault Administrator" (built-in-roles/security#key-vault-administrator): all data-plane operations on a vault: the deployer, which creates keys and secrets. */
+    keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    /** "Storage Blob Data Contributor" (built-in-roles/storage#storage-blob-data-contributor): read/write/delete blobs: Vault's snapshot container only. */
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    /** Join and manage the subnet: AKS's cluster identity on the nodes subnet. */
+    /** "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the subnet: AKS's cluster identity on the nodes subnet. */
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
-    /** Cluster-admin through Azure RBAC for Kubernetes. */
+    /** "Azure Kubernetes Service RBAC Cluster Admin" (built-in-roles/containers#azure-kubernetes-service-rbac-cluster-admin): cluster-admin through Azure RBAC for Kubernetes. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     /**
      * listClusterUserCredential only (fetch the kubeconfig; no Kubernetes rights): the PR-namespace
@@ -58,6 +61,17 @@ export const BUILT_IN_ROLES = {
      */
     aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
 } as const;
+
+/** The built-in role NAME (as Microsoft lists it) of each key above: how tests find its independent row. */
+export const BUILT_IN_ROLE_NAMES: Readonly<Record<keyof typeof BUILT_IN_ROLES, string>> = {
+    keyVaultCryptoUser: "Key Vault Crypto User",
+    keyVaultCryptoServiceEncryptionUser: "Key Vault Crypto Service Encryption User",
+    keyVaultSecretsUser: "Key Vault Secrets User",
+    keyVaultAdministrator: "Key Vault Administrator",
+    storageBlobDataContributor: "Storage Blob Data Contributor",
+    networkContributor: "Network Contributor",
+    aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
+};
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 
 /** The full role definition id of a built-in role in a subscription. */

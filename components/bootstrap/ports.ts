@@ -58,7 +58,7 @@ const nodeExporter: ServicePort = {
     port: PORTS.nodeExporter,
     protocol: "tcp",
     name: "node-exporter",
-    description: "Prometheus node_exporter metrics, scraped by the cluster's Prometheus.",
+    description: "Prometheus node_exporter metrics, scraped by the cluster Prometheus.",
     audience: ["cluster"],
 };
 
@@ -102,7 +102,7 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
             port: PORTS.wazuhAgentEvents,
             protocol: "tcp",
             name: "wazuh-events",
-            description: "Wazuh agents' event channel (remoted).",
+            description: "Wazuh agent event channel (remoted).",
             audience: ["wazuh-agents"],
         },
         {

@@ -4,6 +4,7 @@
  */
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID } from "../../offline/mocks-azure";
+import { AZURE_BUILTIN_ROLES } from "../../offline/constraints/tables/azure-builtin-roles";
 
 export { graphOf, inClusterGraphOf, variantOf } from "../support/graphs";
 
@@ -52,16 +53,12 @@ export function nameOfId(graph: ResourceGraph, id: unknown): string {
     return r.name;
 }
 
-/** Built-in role GUID -> readable name (as used in the assertions). */
-export const ROLE_NAMES: Readonly<Record<string, string>> = {
-    "12338af0-0e69-4776-bea7-57ae8d297424": "Key Vault Crypto User",
-    "e147488a-f6f5-4113-8e2d-b22465e65bf6": "Key Vault Crypto Service Encryption User",
-    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
-    "00482a5a-887f-4fb3-b363-3b7ba9e71c21": "Key Vault Administrator",
-    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
-    "4d97b98b-1d4f-4787-a291-c67834d212e7": "Network Contributor",
-    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
-};
+/**
+ * Built-in role GUID -> readable name (as used in the assertions), from the catalogue's
+ * independent table (never a copy of components/azure's ids: a wrong id there shows up here as
+ * a bare GUID and in the catalogue as azure-role-definition-builtin).
+ */
+export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(AZURE_BUILTIN_ROLES.map((r) => [r.id, r.name]));
 
 /** Every role assignment as `<role> on <scope resource name> to <principal>`. */
 export function roleAssignments(graph: ResourceGraph): string[] {
