@@ -13,6 +13,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../components/config";
 import { PlatformStackError } from "../components/config/incluster";
+import { constraintReport, ConstraintReport, constraintsFail, formatConstraintReport } from "./constraints";
 import { availableStacks, LayeredGraphs, LAYERS, platformStackRef, runLayers } from "./engine";
 import { at, CapturedResource, countByType, ResourceGraph } from "./graph";
 import { formatPolicyReport, hasMandatoryViolations, PolicyReport, runPolicies } from "./policy";
@@ -34,8 +35,12 @@ Options:
                   outputs per layer) as JSON
   -h, --help      show this help
 
-After the plan it runs the policy pack (policy-pack/) over each layer with the environment's
-enforcement (policy-pack/config/<env>.json) and exits 1 on a mandatory violation.`;
+Right after the capture, before any report, it checks both layers against the constraint
+catalogue (offline/constraints/: what the clouds' APIs refuse, each rule with its source) and
+prints every violation; entries listed in offline/constraints/pending.ts print as KNOWN, NOT
+YET FIXED. Then the plan, then the policy pack (policy-pack/) over each layer with the
+environment's enforcement (policy-pack/config/<env>.json). Exit 1 on a catalogue violation or a
+mandatory policy violation.`;
 
 /** Replaces every secret path of `value` with the mask. */
 export function maskSecrets(value: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
@@ -229,20 +234,50 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
-    process.stdout.write(`${renderPlan(layers.platform)}\n\n`);
-    process.stdout.write(`Layer 2 of 2: the in-cluster stack reads ${platformStackRef(stack)} (above) through a StackReference.\n`);
-    process.stdout.write(`${renderPlan(layers.incluster)}\n`);
-    const reports = [policyReportFor(layers.platform), policyReportFor(layers.incluster, layers.platform)];
-    for (const report of reports) {
-        process.stdout.write(`\n${formatPolicyReport(report)}\n`);
-    }
+    const { text, code } = planOutput(layers);
+    process.stdout.write(text);
     if (values.json) {
         const file = path.resolve(values.json);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, `${JSON.stringify(layersToJson(layers), null, 2)}\n`);
         process.stdout.write(`\nWrote the captured graphs of both layers to ${file}\n`);
     }
-    return reports.some(hasMandatoryViolations) ? 1 : 0;
+    return code;
+}
+
+/**
+ * Everything the plan prints for both layers, and its exit code: the catalogue first (the
+ * clouds' own rules, over both layers), then each layer's resource tree, then the policy report
+ * per layer. Exit 1 on a catalogue violation (or a stale PENDING entry) or a mandatory policy
+ * violation.
+ */
+export function planOutput(layers: LayeredGraphs): { text: string; code: number } {
+    const constraints = constraintReportFor(layers);
+    const reports = [policyReportFor(layers.platform), policyReportFor(layers.incluster, layers.platform)];
+    const failed = constraintsFail(constraints);
+    const parts = [
+        formatConstraintReport(constraints),
+        "",
+        renderPlan(layers.platform),
+        "",
+        `Layer 2 of 2: the in-cluster stack reads ${platformStackRef(layers.platform.stack)} (above) through a StackReference.`,
+        renderPlan(layers.incluster),
+        ...reports.flatMap((r) => ["", formatPolicyReport(r)]),
+    ];
+    if (failed) {
+        parts.push("", constraintVerdictLine(constraints));
+    }
+    return { text: `${parts.join("\n")}\n`, code: failed || reports.some(hasMandatoryViolations) ? 1 : 0 };
+}
+
+/** The catalogue's verdict for a planned environment, both layers (PENDING applied). */
+export function constraintReportFor(layers: LayeredGraphs): ConstraintReport {
+    return constraintReport([layers.platform, layers.incluster]);
+}
+
+/** Repeated at the end of a failing plan, so a long report does not hide it. */
+function constraintVerdictLine(report: ConstraintReport): string {
+    return `The plan fails: the constraint catalogue found ${report.violations.length} violation${report.violations.length === 1 ? "" : "s"}${report.stalePending.length > 0 ? ` and ${report.stalePending.length} stale PENDING entr${report.stalePending.length === 1 ? "y" : "ies"}` : ""} (see the top of this output).`;
 }
 
 /**

@@ -173,16 +173,22 @@ export interface ConstraintReport {
     readonly stalePending: readonly string[];
 }
 
-export function constraintReport(graph: ResourceGraph, options: CheckOptions & { readonly pending?: Readonly<Record<string, readonly string[]>> } = {}): ConstraintReport {
+/**
+ * The catalogue's verdict for one stack: its graph, or the graphs of all its layers (the platform
+ * stack and the in-cluster stack of the same name), checked together against PENDING.
+ */
+export function constraintReport(graphs: ResourceGraph | readonly ResourceGraph[], options: CheckOptions & { readonly pending?: Readonly<Record<string, readonly string[]>> } = {}): ConstraintReport {
+    const list: readonly ResourceGraph[] = Array.isArray(graphs) ? graphs : [graphs as ResourceGraph];
+    const stack = list[0].stack;
     const pendingList = options.pending ?? PENDING;
-    const all = checkConstraints(graph, options);
-    const isPending = (v: ConstraintViolation) => (pendingList[v.entry] ?? []).includes(graph.stack);
+    const all = list.flatMap((g) => checkConstraints(g, options));
+    const isPending = (v: ConstraintViolation) => (pendingList[v.entry] ?? []).includes(stack);
     const firing = new Set(all.map((v) => v.entry));
     const stalePending = Object.entries(pendingList)
-        .filter(([id, stacks]) => stacks.includes(graph.stack) && !firing.has(id))
+        .filter(([id, stacks]) => stacks.includes(stack) && !firing.has(id))
         .map(([id]) => id);
     return {
-        stack: graph.stack,
+        stack,
         entries: (options.entries ?? CONSTRAINTS).length,
         violations: all.filter((v) => !isPending(v)),
         pending: all.filter(isPending),

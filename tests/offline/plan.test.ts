@@ -26,7 +26,9 @@ describe("npm run plan", () => {
     it("plans dev-aws by default: VPC, subnets over 2 zones, one NAT, flow logs, the bastion and its key", async () => {
         const { code, out } = await plan([]);
         assert.equal(code, 0);
-        assert.match(out, /^Offline plan for stack dev-aws \(project platform\)/);
+        assert.match(out, /^Constraint catalogue for dev-aws: \d+ cited entries/, "the catalogue comes first, before any report");
+        assert.match(out, /^Catalogue: OK \(\d+ entries, no violations\)$/m);
+        assert.match(out, /^Offline plan for stack dev-aws \(project platform\)/m);
         assert.match(out, /aws:ec2\/vpc:Vpc network-vpc {2}\[cidr=10\.20\.0\.0\/16\]/);
         assert.equal((out.match(/aws:ec2\/subnet:Subnet network-/g) ?? []).length, 6);
         assert.match(out, /az=eu-west-1a/);
