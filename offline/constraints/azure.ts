@@ -358,7 +358,7 @@ export const AZURE_CONSTRAINTS: readonly Constraint[] = [
         cloud: "azure",
         service: "AKS",
         rule: "A cluster's dnsPrefix has 1-54 characters of letters, digits and '-', starting and ending with a letter or digit.",
-        source: "https://learn.microsoft.com/cli/azure/aks#az-aks-create (--dns-prefix)",
+        source: "https://learn.microsoft.com/cli/azure/aks#az-aks-create",
         alsoSource: "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedcluster",
         targets: [{ type: MANAGED_CLUSTER, field: "dnsPrefix" }],
         problem: lengthAndCharset(1, 54, /^[A-Za-z0-9-]$/, "a DNS prefix", (v) => (/^[A-Za-z0-9](.*[A-Za-z0-9])?$/.test(v) ? undefined : "must start and end with a letter or digit")),
