@@ -38,6 +38,11 @@ export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 export const NODE_ROOT_DEVICE = "/dev/xvda";
 /** Taint keeping the system pool for critical add-ons (CoreDNS, EBS CSI controller tolerate it). */
 export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+/**
+ * The EKS access policy admins get (arn:<partition>:eks::aws:cluster-access-policy/<name>), as
+ * docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html lists it; checked against
+ * offline/constraints/tables/aws-managed-policies.ts EKS_ACCESS_POLICIES by a test.
+ */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 
 /** The EKS managed add-ons, in the order they can be created (see `ADDON_PHASE`). */

@@ -47,6 +47,13 @@ export function accountRootArn(account: AwsAccount): string {
     return `arn:${account.partition}:iam::${account.accountId}:root`;
 }
 
+/**
+ * The ARN of an AWS managed policy. `name` is the policy's path-and-name exactly as the AWS
+ * Managed Policy Reference publishes it (docs.aws.amazon.com/aws-managed-policy/latest/reference/<Name>.html,
+ * "ARN"), e.g. `service-role/AmazonEBSCSIDriverPolicy`: a wrong path is NoSuchEntity at `pulumi up`.
+ * Every attachment is checked against offline/constraints/tables/aws-managed-policies.ts (catalogue
+ * entry aws-iam-managed-policy-exists, tests/offline/constraints-components.test.ts).
+ */
 export function managedPolicyArn(account: AwsAccount, name: string): string {
     return `arn:${account.partition}:iam::aws:policy/${name}`;
 }

@@ -34,7 +34,11 @@ export const CMEK_STORAGE_CLASS = "pd-balanced-cmek";
 /** Nodes reach Google APIs with the node SA's IAM roles; scopes stay broad as Google recommends. */
 export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"] as const;
 
-/** The GKE service agent of a project (it encrypts secrets with our key). */
+/**
+ * The GKE service agent of a project (it encrypts secrets with our key). Format from
+ * cloud.google.com/iam/docs/service-agents ("Kubernetes Engine Service Agent"); a test compares it
+ * to offline/constraints/tables/gcp-service-agents.ts.
+ */
 export function gkeServiceAgent(projectNumber: string): string {
     if (!/^\d+$/.test(projectNumber)) {
         throw new Error(`gkeServiceAgent: ${JSON.stringify(projectNumber)} is not a project NUMBER (the getProject invoke's number)`);

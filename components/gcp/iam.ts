@@ -7,6 +7,12 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountId } from "./labels";
 
+/**
+ * Predefined roles are written as IAM publishes them (cloud.google.com/iam/docs/roles-permissions/<service>);
+ * every role this folder grants is checked against offline/constraints/tables/gcp-roles.ts (catalogue
+ * entry gcp-iam-role-exists, tests/offline/constraints-components.test.ts): a misspelt role fails
+ * only at `pulumi up`.
+ */
 /** Roles a VM needs to ship its own logs and metrics (Ops Agent), nothing more. */
 export const VM_BASE_ROLES = ["roles/logging.logWriter", "roles/monitoring.metricWriter"] as const;
 

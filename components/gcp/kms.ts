@@ -13,7 +13,11 @@ export const KEY_ROTATION_PERIOD = "7776000s";
 /** Key purposes the platform creates. */
 export type KeyPurpose = "gke-secrets" | "vault-unseal" | "disks";
 
-/** The Compute Engine service agent: it encrypts persistent disks (VMs, GKE nodes, PD CSI volumes) with our key. */
+/**
+ * The Compute Engine service agent: it encrypts persistent disks (VMs, GKE nodes, PD CSI volumes)
+ * with our key. Format from cloud.google.com/iam/docs/service-agents ("Compute Engine Service
+ * Agent"); a test compares it to offline/constraints/tables/gcp-service-agents.ts.
+ */
 export function computeServiceAgent(projectNumber: string): string {
     if (!/^\d+$/.test(projectNumber)) {
         throw new Error(`computeServiceAgent: ${JSON.stringify(projectNumber)} is not a project NUMBER`);
