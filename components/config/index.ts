@@ -10,7 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, parseCidr, planSubnets, PRIVATE_RANGES, SubnetPlan, SUBNET_TIERS } from "./cidr";
 import { EndpointAccess, NatStrategy, NodePoolProfile, profileFor } from "./profiles";
-import { allowedKeysAt, Cloud, CONFIG_KEYS, Environment, REGION_FORMATS, StackConfigInput, stackConfigSchema } from "./schema";
+import { MAX_EXTRA_TAGS, prefixProblems, tagProblems } from "./cloud-names";
+import { isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regions";
+import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, StackConfigInput, stackConfigSchema } from "./schema";
 
 export { CLOUDS, ENVIRONMENTS } from "./schema";
 export type { Cloud, Environment } from "./schema";
@@ -120,6 +122,10 @@ export const CLOUD_BUILDERS: Readonly<Record<Cloud, boolean>> = {
 
 /** Clouds this release can build. */
 export const SUPPORTED_CLOUDS: readonly Cloud[] = (Object.keys(CLOUD_BUILDERS) as Cloud[]).filter((c) => CLOUD_BUILDERS[c]);
+
+/** "an AWS" / "an Azure" / "a GCP", for messages. */
+const CLOUD_LABEL: Readonly<Record<Cloud, string>> = { aws: "an AWS", azure: "an Azure", gcp: "a GCP" };
+const REGION_EXAMPLE: Readonly<Record<Cloud, string>> = { aws: "eu-west-1", azure: "westeurope", gcp: "europe-west1" };
 
 /** GKE's private control plane range when the stack gives none. */
 export const DEFAULT_CONTROL_PLANE_CIDR = "172.16.0.16/28";
@@ -273,7 +279,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     // Cross-field checks run on whatever is well-typed, so one run reports everything.
     const input = (parsed.success ? parsed.data : raw) as Partial<StackConfigInput>;
     const at = (...path: PropertyKey[]) => keyPath(project, path);
-    const isCloud = (v: unknown): v is Cloud => typeof v === "string" && v in REGION_FORMATS;
+    const isCloud = (v: unknown): v is Cloud => typeof v === "string" && (CLOUDS as readonly string[]).includes(v);
     const isEnv = (v: unknown): v is Environment => v === "dev" || v === "staging" || v === "prod";
     const validCidr = (v: unknown): v is string => typeof v === "string" && cidrProblem(v) === undefined;
 
@@ -284,8 +290,43 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             `${at("cloud")}: "${input.cloud}" is not supported yet: this release builds ${SUPPORTED_CLOUDS.join(", ")} only (the others are on the roadmap); use one of: ${SUPPORTED_CLOUDS.join(", ")}`,
         );
     }
-    if (isCloud(input.cloud) && typeof input.region === "string" && !REGION_FORMATS[input.cloud].pattern.test(input.region)) {
-        problems.push(`${at("region")}: "${input.region}" is not ${REGION_FORMATS[input.cloud].label} region name; use the form ${REGION_FORMATS[input.cloud].example}`);
+    if (isCloud(input.cloud) && typeof input.region === "string" && input.region !== "") {
+        if (!isKnownRegion(input.cloud, input.region)) {
+            const cloud = input.cloud;
+            const region = input.region;
+            const other = CLOUDS.find((c) => c !== cloud && isKnownRegion(c, region));
+            problems.push(
+                other
+                    ? `${at("region")}: "${region}" is ${CLOUD_LABEL[other]} region, and this stack's cloud is ${cloud}; use ${CLOUD_LABEL[cloud]} region such as ${REGION_EXAMPLE[cloud]} (components/config/regions.ts lists every region with its source)`
+                    : `${at("region")}: "${region}" is not ${CLOUD_LABEL[cloud]} region; nearest valid: ${nearestRegions(cloud, region).join(", ")} (components/config/regions.ts lists every region with its source)`,
+            );
+        } else if (input.cloud === "azure" && !AZURE_REGIONS.find((r) => r.name === input.region)?.zones) {
+            const zonal = nearestRegions("azure", input.region, 10).filter((n) => AZURE_REGIONS.find((r) => r.name === n)?.zones).slice(0, 3);
+            problems.push(`${at("region")}: "${input.region}" has no availability zones, and the platform spreads nodes and VMs over 2-3 zones (learn.microsoft.com/azure/reliability/regions-list); use a region with zones, e.g. ${zonal.join(", ")}`);
+        }
+    }
+
+    // Values the clouds refuse in names and tags (components/config/cloud-names.ts).
+    if (isCloud(input.cloud)) {
+        const cloud = input.cloud;
+        const prefixGiven = typeof input.namePrefix === "string" && input.namePrefix !== "";
+        const effective = prefixGiven ? (input.namePrefix as string) : isEnv(input.environment) ? `${project}-${input.environment}-${cloud}` : undefined;
+        if (effective !== undefined) {
+            for (const problem of prefixProblems(cloud, effective)) {
+                problems.push(prefixGiven ? `${at("namePrefix")}: ${problem}` : `${at("namePrefix")}: not set, so the prefix is <project>-<environment>-<cloud>: ${problem}; set namePrefix explicitly`);
+            }
+        }
+        const tags = input.tags && typeof input.tags === "object" ? Object.entries(input.tags as Record<string, unknown>) : [];
+        if (tags.length > MAX_EXTRA_TAGS) {
+            problems.push(`${at("tags")}: ${tags.length} tags; at most ${MAX_EXTRA_TAGS} (clouds take 50 per resource, and the platform adds 6 common tags and up to 4 per resource)`);
+        }
+        for (const [key, value] of tags) {
+            if (typeof value === "string") {
+                for (const problem of tagProblems(cloud, key, value)) {
+                    problems.push(`${at("tags")}: ${problem}`);
+                }
+            }
+        }
     }
 
     const cloudOk = isCloud(input.cloud) && SUPPORTED_CLOUDS.includes(input.cloud);

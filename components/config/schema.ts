@@ -210,13 +210,6 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     tags: { pulumiType: undefined, hasDefault: false },
 };
 
-/** Region name formats per cloud (checked offline; the cloud itself checks existence). */
-export const REGION_FORMATS: Readonly<Record<Cloud, { pattern: RegExp; example: string; label: string }>> = {
-    aws: { pattern: /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/, example: "eu-west-1", label: "an AWS" },
-    azure: { pattern: /^[a-z]+[a-z0-9]*$/, example: "westeurope", label: "an Azure" },
-    gcp: { pattern: /^[a-z]+-[a-z]+\d$/, example: "europe-west1", label: "a GCP" },
-};
-
 /** Allowed keys of the object schema found at `path` (for "unknown key" messages). */
 export function allowedKeysAt(path: readonly PropertyKey[], root: z.ZodType = stackConfigSchema): string[] {
     let schema: z.ZodType = root;

@@ -54,7 +54,27 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
     {
         name: "region of another cloud",
         raw: mutate((c) => (c.region = "westeurope")),
-        problem: 'platform:region: "westeurope" is not an AWS region name; use the form eu-west-1',
+        problem: 'platform:region: "westeurope" is an Azure region, and this stack\'s cloud is aws; use an AWS region such as eu-west-1 (components/config/regions.ts lists every region with its source)',
+    },
+    {
+        name: "region that does not exist",
+        raw: mutate((c) => (c.region = "eu-west-9")),
+        problem: 'platform:region: "eu-west-9" is not an AWS region; nearest valid: eu-west-1, eu-west-2, eu-west-3 (components/config/regions.ts lists every region with its source)',
+    },
+    {
+        name: "tag value AWS refuses",
+        raw: mutate((c) => (c.tags = { team: "ops's team" })),
+        problem: 'platform:tags: "team": "ops\'s team" contains "\'"; AWS tags allow only letters, digits, spaces and _ . : / = + - @ (IAM, KMS and CloudWatch Logs refuse the rest)',
+    },
+    {
+        name: "name prefix starting with sg-",
+        raw: mutate((c) => (c.namePrefix = "sg-platform")),
+        problem: 'platform:namePrefix: "sg-platform" starts with sg-, and every security group name would too; EC2 refuses security group names starting with sg-',
+    },
+    {
+        name: "name prefix with consecutive hyphens",
+        raw: mutate((c) => (c.namePrefix = "platform--dev")),
+        problem: 'platform:namePrefix: "platform--dev" has consecutive hyphens; names are joined with single hyphens and Key Vault names refuse "--"',
     },
     {
         name: "typo in a top-level key",
