@@ -13,6 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { CapturedInvoke, CapturedResource, ResourceGraph } from "./graph";
 import { OfflineMocks } from "./mocks";
+import { PulumiConfigError, readProjectFile, stackConfigProblem, withProjectDefaults } from "./pulumi-config";
+
+export { PulumiConfigError } from "./pulumi-config";
 
 /** The platform project's name in Pulumi.yaml: the namespace of its config keys. */
 export const PROJECT = "platform";
@@ -262,26 +265,53 @@ export interface StackConfig {
     readonly secretKeys: string[];
 }
 
-/**
- * Reads `stacks/Pulumi.<stack>.yaml` into the flat map the CLI hands a program: keys fully
- * namespaced, structured values JSON-encoded, `secure:` values replaced by a marked
- * placeholder (nothing can decrypt them offline) and listed as secret.
- */
-export function loadStackConfig(stack: string, overrides: Readonly<Record<string, unknown>> = {}, layer: Layer = "platform"): StackConfig {
+/** The project file a layer's stacks belong to (Pulumi.yaml, incluster/Pulumi.yaml). */
+export function projectFileOf(layer: Layer = "platform"): string {
+    return path.join(path.dirname(LAYERS[layer].stacksDir), "Pulumi.yaml");
+}
+
+/** The platform project's file. */
+export const PROJECT_FILE = projectFileOf("platform");
+
+/** A stack file's `config:` map with every key namespaced (`region` -> `platform:region`). */
+export function readStackFile(stack: string, layer: Layer = "platform"): Record<string, unknown> {
     const { project, stacksDir } = LAYERS[layer];
     const file = path.join(stacksDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`unknown stack "${stack}": no ${path.relative(ROOT, file)}. Available stacks: ${availableStacks().join(", ")}`);
     }
     const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const raw: Record<string, unknown> = { ...(doc.config ?? {}), ...overrides };
+    return Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
+}
+
+/**
+ * Reads a layer's `stacks/Pulumi.<stack>.yaml` into the flat map the CLI hands a program, after
+ * checking it the way `pulumi preview` does (offline/pulumi-config.ts: missing default-less
+ * keys, values of the wrong declared type; throws PulumiConfigError with the CLI's words) and
+ * applying the project file's defaults. Keys fully namespaced, structured values JSON-encoded,
+ * `secure:` values replaced by a marked placeholder (nothing can decrypt them offline) and
+ * listed as secret. `overrides` lay values over the file by key (`platform:network` or
+ * `network`); `undefined` removes a key (as `pulumi config rm` would).
+ */
+export function loadStackConfig(stack: string, overrides: Readonly<Record<string, unknown>> = {}, layer: Layer = "platform"): StackConfig {
+    const { project: projectName } = LAYERS[layer];
+    const raw: Record<string, unknown> = readStackFile(stack, layer);
+    for (const [key, value] of Object.entries(overrides)) {
+        const full = key.includes(":") ? key : `${projectName}:${key}`;
+        if (value === undefined) {
+            delete raw[full];
+        } else {
+            raw[full] = value;
+        }
+    }
+    const project = readProjectFile(projectFileOf(layer));
+    const problem = stackConfigProblem(project, stack, raw);
+    if (problem) {
+        throw new PulumiConfigError(stack, problem);
+    }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(raw)) {
-        if (value === undefined) {
-            continue;
-        }
-        const full = key.includes(":") ? key : `${project}:${key}`;
+    for (const [full, value] of Object.entries(withProjectDefaults(project, raw))) {
         if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
             config[full] = `offline-placeholder-for-${full}`;
             secretKeys.push(full);
@@ -301,20 +331,9 @@ export interface RunStackOptions {
     readonly preview?: boolean;
 }
 
-function configFor(stack: string, layer: Layer, overrides: Readonly<Record<string, unknown>> | undefined): StackConfig {
-    const { project } = LAYERS[layer];
-    const { config, secretKeys } = loadStackConfig(stack, overrides, layer);
-    for (const [key, value] of Object.entries(overrides ?? {})) {
-        if (value === undefined) {
-            delete config[key.includes(":") ? key : `${project}:${key}`];
-        }
-    }
-    return { config, secretKeys };
-}
-
 /** Runs the platform layer's real program (index.ts) for a shipped stack and returns its graph. */
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<ResourceGraph> {
-    const { config, secretKeys } = configFor(stack, "platform", options.configOverrides);
+    const { config, secretKeys } = loadStackConfig(stack, options.configOverrides, "platform");
     return captureGraph(loadProgram(), { project: PROJECT, stack, config, secretKeys, preview: options.preview });
 }
 
@@ -334,7 +353,7 @@ export function platformStackRef(stack: string): string {
  * the real engine would read from the backend after the platform stack's `up`.
  */
 export async function runInClusterStack(stack: string, platform: ResourceGraph, options: RunInClusterOptions = {}): Promise<ResourceGraph> {
-    const { config, secretKeys } = configFor(stack, "incluster", options.configOverrides);
+    const { config, secretKeys } = loadStackConfig(stack, options.configOverrides, "incluster");
     const program = loadInClusterProgram(options.runEnv ?? {});
     return captureGraph(program, {
         project: INCLUSTER_PROJECT,

@@ -14,7 +14,7 @@ import { parseArgs } from "util";
 import { ConfigError } from "../components/config";
 import { PlatformStackError } from "../components/config/incluster";
 import { constraintReport, ConstraintReport, constraintsFail, formatConstraintReport } from "./constraints";
-import { availableStacks, LayeredGraphs, LAYERS, platformStackRef, runLayers } from "./engine";
+import { availableStacks, LayeredGraphs, LAYERS, platformStackRef, PulumiConfigError, runLayers } from "./engine";
 import { at, CapturedResource, countByType, ResourceGraph } from "./graph";
 import { formatPolicyReport, hasMandatoryViolations, PolicyReport, runPolicies } from "./policy";
 
@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
         layers = await runLayers(stack);
     } catch (err) {
-        if (err instanceof ConfigError || err instanceof PlatformStackError) {
+        if (err instanceof ConfigError || err instanceof PlatformStackError || err instanceof PulumiConfigError) {
             process.stderr.write(`${err.message}\n`);
             return 1;
         }

@@ -59,7 +59,7 @@ export const INCLUSTER_CONFIG_KEYS: Readonly<Record<keyof InClusterConfigInput, 
     environment: { pulumiType: "string", hasDefault: false },
     platformStack: { pulumiType: "string", hasDefault: true },
     slackWebhookUrl: { pulumiType: "string", hasDefault: true, secret: true },
-    addons: { pulumiType: undefined, hasDefault: false },
+    addons: { pulumiType: "object", hasDefault: false },
 };
 
 const INCLUSTER_SECRET_KEYS: readonly string[] = Object.entries(INCLUSTER_CONFIG_KEYS)

@@ -578,7 +578,7 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): 
 export function rawFromPulumiConfig(
     all: Readonly<Record<string, string>>,
     project: string,
-    keys: Readonly<Record<string, { readonly pulumiType: string | undefined }>> = CONFIG_KEYS,
+    keys: Readonly<Record<string, { readonly pulumiType: string }>> = CONFIG_KEYS,
     emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher"],
 ): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
@@ -588,7 +588,7 @@ export function rawFromPulumiConfig(
         }
         const key = fullKey.slice(project.length + 1);
         const info = keys[key];
-        const kind = info ? info.pulumiType ?? "object" : "string";
+        const kind = info ? info.pulumiType : "string";
         raw[key] = convert(value, kind);
     }
     // Empty strings are Pulumi.yaml's defaults for optional scalars: "not set".

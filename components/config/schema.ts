@@ -1,8 +1,8 @@
 /**
  * The stack configuration's schema: what a user may write in `stacks/Pulumi.<stack>.yaml`.
  *
- * Pulumi.yaml types only string, integer, boolean and array keys; the structured keys
- * (network, bastion, cluster, tags) are declared there without a type and typed here.
+ * Pulumi.yaml declares every top-level key with the type the CLI checks (structured keys as
+ * `type: object`, whose fields are typed here).
  * `CONFIG_KEYS` is the single list of top-level keys; tests/config/pulumi-yaml.test.ts keeps
  * Pulumi.yaml in step with it.
  */
@@ -183,8 +183,8 @@ export const stackConfigSchema = z.strictObject({
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;
 
-/** How a top-level key is typed in Pulumi.yaml (`undefined`: structured, typed by this schema). */
-export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | undefined;
+/** How a top-level key is typed in Pulumi.yaml (`object`: structured, its fields typed by this schema). */
+export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface ConfigKeyInfo {
     readonly pulumiType: PulumiConfigType;
@@ -204,10 +204,10 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     namePrefix: { pulumiType: "string", hasDefault: true },
     gcpProject: { pulumiType: "string", hasDefault: true },
     azureNetworkWatcher: { pulumiType: "string", hasDefault: true },
-    network: { pulumiType: undefined, hasDefault: false },
-    bastion: { pulumiType: undefined, hasDefault: false },
-    cluster: { pulumiType: undefined, hasDefault: false },
-    tags: { pulumiType: undefined, hasDefault: false },
+    network: { pulumiType: "object", hasDefault: true },
+    bastion: { pulumiType: "object", hasDefault: false },
+    cluster: { pulumiType: "object", hasDefault: true },
+    tags: { pulumiType: "object", hasDefault: true },
 };
 
 /** Allowed keys of the object schema found at `path` (for "unknown key" messages). */
