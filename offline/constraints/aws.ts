@@ -698,6 +698,24 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         pass: "platform-dev-aws/wazuh/enrollment-password",
         fail: ["platform dev/wazuh"],
     }),
+    {
+        id: "aws-secretsmanager-recovery-window",
+        kind: "resource",
+        cloud: "aws",
+        service: "Secrets Manager",
+        types: ["aws:secretsmanager/secret:Secret"],
+        rule: "A secret's recovery window is 7-30 days (0 in the provider means delete without recovery).",
+        source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html",
+        alsoSource: `${BOTOCORE}/secretsmanager/2017-10-17/service-2.json (DeleteSecretRequest.RecoveryWindowInDays)`,
+        check: (r) => {
+            const d = input(r, "recoveryWindowInDays");
+            return typeof d === "number" && d !== 0 && (d < 7 || d > 30) ? [`recoveryWindowInDays ${d} is outside 7-30`] : [];
+        },
+        examples: {
+            pass: [{ title: "30 days", resources: [{ type: "aws:secretsmanager/secret:Secret", name: "s", inputs: { name: "s", recoveryWindowInDays: 30 } }] }],
+            fail: [{ title: "3 days", resources: [{ type: "aws:secretsmanager/secret:Secret", name: "s", inputs: { name: "s", recoveryWindowInDays: 3 } }] }],
+        },
+    },
     nameRule({
         id: "aws-backup-names",
         cloud: "aws",

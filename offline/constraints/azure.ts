@@ -259,6 +259,25 @@ export const AZURE_CONSTRAINTS: readonly Constraint[] = [
         fail: ["wazuh_enrollment_password"],
     }),
     {
+        id: "azure-keyvault-key-size",
+        kind: "resource",
+        cloud: "azure",
+        service: "Azure Key Vault",
+        types: ["azure-native:keyvault:Key"],
+        rule: "An RSA key is 2048, 3072 or 4096 bits.",
+        source: "https://learn.microsoft.com/azure/key-vault/keys/about-keys#key-types-and-protection-methods",
+        alsoSource: "https://learn.microsoft.com/rest/api/keyvault/keyvault/keys/create-if-not-exist#keyproperties",
+        check: (r) => {
+            const kty = str(r, "properties.kty");
+            const size = input(r, "properties.keySize");
+            return kty !== undefined && kty.startsWith("RSA") && typeof size === "number" && ![2048, 3072, 4096].includes(size) ? [`properties.keySize ${size} is not 2048, 3072 or 4096`] : [];
+        },
+        examples: {
+            pass: [{ title: "RSA 3072", resources: [{ type: "azure-native:keyvault:Key", name: "k", inputs: { keyName: "disks", properties: { kty: "RSA", keySize: 3072 } } }] }],
+            fail: [{ title: "RSA 1024", resources: [{ type: "azure-native:keyvault:Key", name: "k", inputs: { keyName: "disks", properties: { kty: "RSA", keySize: 1024 } } }] }],
+        },
+    },
+    {
         id: "azure-keyvault-soft-delete-retention",
         kind: "resource",
         cloud: "azure",
