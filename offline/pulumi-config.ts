@@ -1,28 +1,33 @@
 /**
  * What `pulumi preview` / `pulumi up` refuse about a stack's configuration before the program
- * runs, mirrored from the Pulumi CLI our SDK matches (v3.248.0) so the offline engine refuses it
- * too, with the CLI's own words:
+ * runs, mirrored from the Pulumi CLI so the offline engine refuses it too, with the CLI's words.
+ * Read in pulumi/pulumi at v3.248.0 (sdk/go/common/workspace/config.go) and at main of
+ * 2026-08-21 (3.260 in development; the same code moved to pkg/workspace/config.go by #23978,
+ * messages and rules unchanged, plus a `--skip-config-validation` flag, #23691). Our SDK is
+ * 3.276.0, newer than the stored copy of the CLI source: re-read pkg/workspace/config.go on the
+ * next bump.
  *
- * - pulumi/pulumi sdk/go/common/workspace/config.go (v3.248.0): `mergeConfig` walks the project's
- *   declared keys in sorted order; a project-namespaced key with no `default`/`value` that the
- *   stack lacks is missing ("Stack '<stack>' is missing configuration value '<key>'", or
- *   "values 'a', 'b' and 'c'" for several, sorted); declared defaults fill the rest. Then
- *   `validateStackConfigValues` checks every explicitly typed key, in sorted order, and returns
- *   the first failure: a `secret: true` key stored in plain text ("Stack '<stack>' with
- *   configuration key '<key>' must be encrypted as it's secret"), or a value of the wrong type
- *   ("Stack '<stack>' with configuration key '<key>' must be of type '<type>'", `array<T>` for arrays).
- * - sdk/go/common/workspace/project.go (v3.248.0) `ValidateConfigValue`: string = any scalar (the
- *   CLI stores YAML scalars as strings); integer = strconv.Atoi succeeds; boolean = the strings
+ * - `mergeConfig` walks the project's declared keys in sorted order; a project-namespaced key
+ *   with no `default`/`value` that the stack lacks is missing ("Stack '<stack>' is missing
+ *   configuration value '<key>'", or "values 'a', 'b' and 'c'" for several, sorted); declared
+ *   defaults fill the rest. Then `validateStackConfigValues` checks every explicitly typed key,
+ *   in sorted order, and returns the first failure: a `secret: true` key stored in plain text
+ *   ("Stack '<stack>' with configuration key '<key>' must be encrypted as it's secret"), or a
+ *   value of the wrong type ("Stack '<stack>' with configuration key '<key>' must be of type
+ *   '<type>'", `array<T>` for arrays).
+ * - sdk/go/common/workspace/project.go `ValidateConfigValue`: string = any scalar (the CLI stores
+ *   YAML scalars as strings); integer = strconv.Atoi succeeds; boolean = the strings
  *   "true"/"false"; object = a map; array = a list whose items match `items` (items compared as
- *   JSON: numbers, booleans, strings). `object` is accepted since v3.187 (pulumi/pulumi#20129,
- *   #20132): the CLI we match supports it. `Project.Validate` refuses an array without `items`,
- *   a default not of the declared type, and a type on a key of another namespace.
+ *   JSON: numbers, booleans, strings). `object` is accepted since v3.187.0 (pulumi/pulumi#20129,
+ *   #20132). `Project.Validate` refuses an array without `items`, a default not of the declared
+ *   type, and a type on a key of another namespace.
  * - pkg/cmd/pulumi/operations/preview.go: the error is printed as "validating stack config: <error>".
  * - Keys the project does not declare are NOT refused by the CLI (the project's own schema,
- *   components/config, refuses unknown platform keys).
+ *   components/config, refuses unknown platform keys). A `secure:` value cannot be decrypted
+ *   offline, so its type is not checked here (the CLI checks the decrypted text).
  *
  * The functions take the project file and the stack's `config:` map as plain data, so they apply
- * to any project of this repository (a second project, e.g. the in-cluster layer, reuses them).
+ * to every project of this repository (the platform and the in-cluster layer).
  */
 import * as fs from "fs";
 import * as YAML from "yaml";

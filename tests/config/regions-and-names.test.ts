@@ -19,7 +19,6 @@ function config(cloud: Cloud, patch: (c: Record<string, any>) => void = () => un
         network: { cidr: "10.20.0.0/16" },
         bastion: { allowedCidrs: ["203.0.113.0/24"] },
         cluster: { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"] },
-        addons: { gitops: { repoUrl: "https://github.com/example-org/platform-gitops.git" }, modelServing: { engine: "seldon-core" } },
         ...(cloud === "gcp" ? { gcpProject: "platform-dev-123456" } : {}),
     };
     patch(c);

@@ -1,11 +1,11 @@
 /**
- * Pulumi CLI parity: the offline engine refuses a stack's config where `pulumi preview` (CLI
- * v3.248.0, the version our SDK matches) refuses it, with the CLI's words
- * (pulumi/pulumi sdk/go/common/workspace/config.go and project.go).
+ * Pulumi CLI parity: the offline engine refuses a stack's config where `pulumi preview` refuses
+ * it, with the CLI's words (pulumi/pulumi pkg/workspace/config.go and
+ * sdk/go/common/workspace/project.go; see offline/pulumi-config.ts for the versions read).
  */
 import * as assert from "node:assert/strict";
 import { CONFIG_KEYS } from "../../components/config/schema";
-import { availableStacks, loadStackConfig, PROJECT_FILE, PulumiConfigError, readStackFile, runStack } from "../../offline/engine";
+import { availableStacks, loadStackConfig, PROJECT_FILE, projectFileOf, PulumiConfigError, readStackFile, runStack } from "../../offline/engine";
 import { projectFileProblem, ProjectFile, readProjectFile, stackConfigProblem, withProjectDefaults } from "../../offline/pulumi-config";
 
 const project = readProjectFile(PROJECT_FILE);
@@ -21,11 +21,18 @@ async function refusal(stack: string, overrides: Record<string, unknown>): Promi
 }
 
 describe("Pulumi CLI parity: what pulumi preview refuses before the program runs", () => {
-    it("Pulumi.yaml itself is a project the CLI accepts, and every shipped stack's config too", () => {
+    it("both project files are projects the CLI accepts, and every shipped stack's config of both layers too", () => {
         assert.equal(projectFileProblem(project), undefined);
+        assert.equal(projectFileProblem(readProjectFile(projectFileOf("incluster"))), undefined);
         for (const stack of availableStacks()) {
             assert.equal(stackConfigProblem(project, stack, readStackFile(stack)), undefined, stack);
+            assert.equal(stackConfigProblem(readProjectFile(projectFileOf("incluster")), stack, readStackFile(stack, "incluster")), undefined, `${stack} (in-cluster)`);
         }
+    });
+
+    it("the in-cluster layer gets the same check (the function takes any project file and stack file)", () => {
+        assert.throws(() => loadStackConfig("dev-aws", { "platform-incluster:environment": undefined }, "incluster"), (err: unknown) => err instanceof PulumiConfigError && err.message === "validating stack config: Stack 'dev-aws' is missing configuration value 'environment'");
+        assert.throws(() => loadStackConfig("dev-aws", { "platform-incluster:addons": "argo" }, "incluster"), (err: unknown) => err instanceof PulumiConfigError && err.message === "validating stack config: Stack 'dev-aws' with configuration key 'addons' must be of type 'object'");
     });
 
     const required = Object.entries(CONFIG_KEYS)
@@ -48,13 +55,12 @@ describe("Pulumi CLI parity: what pulumi preview refuses before the program runs
 
     it("refuses a value of the wrong declared type, the first in sorted key order", async () => {
         assert.equal(await refusal("dev-aws", { "platform:network": "10.20.0.0/16" }), "validating stack config: Stack 'dev-aws' with configuration key 'network' must be of type 'object'");
-        assert.equal(await refusal("dev-aws", { "platform:addonsEnabled": "yes", "platform:tags": ["a"] }), "validating stack config: Stack 'dev-aws' with configuration key 'addonsEnabled' must be of type 'boolean'");
+        assert.equal(await refusal("dev-aws", { "platform:tags": ["a"], "platform:cluster": "private" }), "validating stack config: Stack 'dev-aws' with configuration key 'cluster' must be of type 'object'");
         assert.equal(await refusal("dev-aws", { "platform:owner": { team: "ops" } }), "validating stack config: Stack 'dev-aws' with configuration key 'owner' must be of type 'string'");
     });
 
     it("accepts what the CLI accepts: YAML scalars for strings, true/false for booleans, omitted keys with defaults", () => {
-        const loaded = loadStackConfig("dev-aws", { "platform:addonsEnabled": false, "platform:network": undefined, "platform:owner": 1234 });
-        assert.equal(loaded.config["platform:addonsEnabled"], "false");
+        const loaded = loadStackConfig("dev-aws", { "platform:network": undefined, "platform:owner": 1234 });
         assert.equal(loaded.config["platform:network"], "{}", "the declared default, JSON-encoded as the CLI passes objects");
         assert.equal(loaded.config["platform:owner"], "1234", "a YAML number is stored as its text, a valid string");
         assert.equal(loaded.config["platform:namePrefix"], "", "string defaults reach the program");
@@ -81,6 +87,8 @@ describe("Pulumi CLI parity: the rules, on any project (a second project reuses 
         assert.equal(stackConfigProblem(other, "dev", { ...base, "incluster:replicas": 3 }), undefined);
         assert.equal(stackConfigProblem(other, "dev", { ...base, "incluster:replicas": "3.5" }), "Stack 'dev' with configuration key 'replicas' must be of type 'integer'");
         assert.equal(stackConfigProblem(other, "dev", { ...base, "incluster:zones": [1] }), "Stack 'dev' with configuration key 'zones' must be of type 'array<string>'");
+        assert.equal(stackConfigProblem(other, "dev", { ...base, "incluster:debug": "yes" }), "Stack 'dev' with configuration key 'debug' must be of type 'boolean'");
+        assert.equal(stackConfigProblem(other, "dev", { ...base, "incluster:debug": true }), undefined);
     });
 
     it("a key declared secret must be stored encrypted; its declared default is plain text, so it must be set", () => {
