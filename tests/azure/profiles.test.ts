@@ -114,6 +114,6 @@ describe("azure: environment profiles", () => {
     });
 
     it("refuses an AWS-style region name on an Azure stack (config validation)", async () => {
-        await assert.rejects(variantOf("dev-azure", { configOverrides: { "platform:region": "eu-west-1" } }), /platform:region: "eu-west-1" is not an Azure region name; use the form westeurope/);
+        await assert.rejects(variantOf("dev-azure", { configOverrides: { "platform:region": "eu-west-1" } }), /platform:region: "eu-west-1" is an AWS region, and this stack's cloud is azure; use an Azure region such as westeurope/);
     });
 });
