@@ -4,6 +4,7 @@
  */
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID } from "../../offline/mocks-azure";
+import { BUILT_IN_ROLE_NAMES } from "../../components/azure/common";
 import { AZURE_BUILTIN_ROLES } from "../../offline/constraints/tables/azure-builtin-roles";
 
 export { graphOf, inClusterGraphOf, variantOf } from "../support/graphs";
@@ -54,11 +55,14 @@ export function nameOfId(graph: ResourceGraph, id: unknown): string {
 }
 
 /**
- * Built-in role GUID -> readable name (as used in the assertions), from the catalogue's
- * independent table (never a copy of components/azure's ids: a wrong id there shows up here as
- * a bare GUID and in the catalogue as azure-role-definition-builtin).
+ * Built-in role GUID -> readable name of the roles the platform assigns (components/azure/common.ts
+ * BUILT_IN_ROLE_NAMES), ids from the catalogue's independent table, never a copy of the
+ * components' ids: a wrong id there shows up here as a bare GUID and in the catalogue as
+ * azure-role-definition-builtin.
  */
-export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(AZURE_BUILTIN_ROLES.map((r) => [r.id, r.name]));
+export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+    AZURE_BUILTIN_ROLES.filter((r) => (Object.values(BUILT_IN_ROLE_NAMES) as string[]).includes(r.name)).map((r) => [r.id, r.name]),
+);
 
 /** Every role assignment as `<role> on <scope resource name> to <principal>`. */
 export function roleAssignments(graph: ResourceGraph): string[] {
