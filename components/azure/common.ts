@@ -71,6 +71,7 @@ export const BUILT_IN_ROLE_NAMES: Readonly<Record<keyof typeof BUILT_IN_ROLES, s
     storageBlobDataContributor: "Storage Blob Data Contributor",
     networkContributor: "Network Contributor",
     aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
+    aksClusterUser: "Azure Kubernetes Service Cluster User Role",
 };
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 
