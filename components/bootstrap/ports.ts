@@ -37,7 +37,8 @@ export interface ServicePort {
 export const PORTS = {
     ssh: 22,
     nodeExporter: 9100,
-    jenkinsHttp: 8080,
+    /** nginx's TLS listener in front of Jenkins (Jenkins itself listens on 127.0.0.1:8080 only). */
+    jenkinsHttps: 8443,
     vaultApi: 8200,
     vaultCluster: 8201,
     wazuhAgentEvents: 1514,
@@ -58,7 +59,7 @@ const nodeExporter: ServicePort = {
     port: PORTS.nodeExporter,
     protocol: "tcp",
     name: "node-exporter",
-    description: "Prometheus node_exporter metrics, scraped by the cluster Prometheus.",
+    description: "Prometheus node_exporter metrics over TLS (platform CA), scraped by the cluster Prometheus.",
     audience: ["cluster"],
 };
 
@@ -69,11 +70,10 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
         ssh(["bastion"]),
         nodeExporter,
         {
-            port: PORTS.jenkinsHttp,
+            port: PORTS.jenkinsHttps,
             protocol: "tcp",
-            name: "jenkins-http",
-            description:
-                "Jenkins web UI and API; inbound agents connect over WebSocket on this port (no 50000).",
+            name: "jenkins-https",
+            description: "Jenkins web UI and API over TLS (nginx, platform CA); inbound agents connect over WebSocket on this port (no 50000).",
             audience: ["bastion", "cluster"],
         },
     ],
@@ -84,7 +84,7 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
             port: PORTS.vaultApi,
             protocol: "tcp",
             name: "vault-api",
-            description: "Vault API and UI over TLS.",
+            description: "Vault API and UI over TLS (platform CA).",
             audience: ["bastion", "cluster", "tool-vms"],
         },
         {
@@ -109,7 +109,7 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
             port: PORTS.wazuhAgentEnrollment,
             protocol: "tcp",
             name: "wazuh-enrollment",
-            description: "Wazuh agent enrollment (authd), password-protected.",
+            description: "Wazuh agent enrollment (authd): TLS with a platform CA certificate, password-protected.",
             audience: ["wazuh-agents"],
         },
         {
@@ -123,7 +123,7 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
             port: PORTS.wazuhDashboard,
             protocol: "tcp",
             name: "wazuh-dashboard",
-            description: "Wazuh dashboard (HTTPS).",
+            description: "Wazuh dashboard over TLS (platform CA).",
             audience: ["bastion"],
         },
     ],

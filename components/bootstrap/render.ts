@@ -5,7 +5,7 @@
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import { BOOTSTRAP_LIB, BOOTSTRAP_LIB_DIR, BOOTSTRAP_RUNNER, renderLib } from "./shell";
-import { agentSteps, basePlan, jenkinsPlan, RolePlan, runnerScript, Step, vaultPlan, wazuhPlan, WriteFile } from "./scripts";
+import { auxiliarySteps, basePlan, jenkinsPlan, RolePlan, runnerScript, Step, vaultPlan, wazuhPlan, WriteFile } from "./scripts";
 import { AgentParams, BootstrapParams, BootstrapRole, Cloud, JenkinsParams, VaultParams, WazuhParams } from "./types";
 import { assertValidBootstrapParams } from "./validate";
 
@@ -25,24 +25,26 @@ export interface CloudConfig {
 }
 
 function planFor<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): RolePlan {
+    // Every role: packages, hardening, TLS; then its data disk and main service; then the
+    // auxiliaries (node_exporter, the Wazuh agent), which never block the main service.
     switch (role) {
         case "bastion": {
             const p = params as AgentParams<Cloud>;
-            const base = basePlan(p, true);
-            return { ...base, steps: [...base.steps, ...agentSteps(p)] };
+            const base = basePlan(role, p, true);
+            return merge(base, { files: [], packages: [], steps: auxiliarySteps(p) });
         }
         case "jenkins": {
             const p = params as JenkinsParams<Cloud>;
-            return merge(basePlan(p, false), { files: [], packages: [], steps: agentSteps(p) }, jenkinsPlan(p));
+            return merge(basePlan(role, p, false), jenkinsPlan(p), { files: [], packages: [], steps: auxiliarySteps(p) });
         }
         case "vault": {
             const p = params as VaultParams<Cloud>;
-            return merge(basePlan(p, false), { files: [], packages: [], steps: agentSteps(p) }, vaultPlan(p));
+            return merge(basePlan(role, p, false), vaultPlan(p), { files: [], packages: [], steps: auxiliarySteps(p) });
         }
         case "wazuh": {
             // The manager monitors itself: no agent on this VM.
             const p = params as WazuhParams<Cloud>;
-            return merge(basePlan(p, false), wazuhPlan(p));
+            return merge(basePlan(role, p, false), wazuhPlan(p), { files: [], packages: [], steps: auxiliarySteps(undefined) });
         }
         default:
             throw new Error(`unknown bootstrap role ${JSON.stringify(role)}`);

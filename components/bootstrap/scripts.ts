@@ -1,10 +1,29 @@
 /**
- * The files each role writes (cloud-init `write_files`) and the ordered steps the runner
- * executes. Scripts are kept as separate template strings: tests extract every one of them from
- * the rendered document and run shellcheck on it.
+ * The files each role writes (cloud-init `write_files`) and the steps the runner executes.
+ *
+ * Order and dependencies (the runner skips a step whose `needs` failed and runs the others):
+ *   10-packages -> 20-hardening, 30-tls -> 40-data-disk -> 50-<main service> -> 60-node-exporter
+ *   -> 70-wazuh-agent
+ * The main service comes before the auxiliaries: a Wazuh agent or node_exporter that cannot
+ * install never keeps Jenkins or Vault from coming up, and its failure is still reported.
+ *
+ * Scripts are kept as separate template strings: tests extract every one of them from the
+ * rendered document, run shellcheck on it, and execute it against recording stubs
+ * (tests/bootstrap/harness).
  */
 import { BOOTSTRAP_PORTS, PORTS } from "./ports";
-import { BOOTSTRAP_LIB_DIR, BOOTSTRAP_STAGING_DIR, fetchSecretCommand, scriptHeader, shq, uploadCommand } from "./shell";
+import {
+    BOOTSTRAP_LIB_DIR,
+    BOOTSTRAP_LOG,
+    BOOTSTRAP_STAGING_DIR,
+    BOOTSTRAP_STATE_DIR,
+    fetchSecretCommand,
+    NODE_EXPORTER_TEXTFILE_DIR,
+    scriptHeader,
+    shq,
+    uploadCommand,
+} from "./shell";
+import { DATA_DISK_WAIT, RETRY_POLICIES, STEP_BUDGET_SECONDS, STEP_KILL_AFTER_SECONDS } from "./timing";
 import {
     AgentParams,
     BackupTarget,
@@ -28,19 +47,42 @@ export interface WriteFile {
     readonly owner: string;
 }
 
-/** A step: a script under BOOTSTRAP_LIB_DIR, run in order by the runner. */
+/** A step: a script under BOOTSTRAP_LIB_DIR, run by the runner within its budget. */
 export interface Step {
     readonly name: string;
     readonly script: string;
+    /** Seconds before the runner kills it (timing.ts). */
+    readonly budgetSeconds: number;
+    /** Steps that must have succeeded first; otherwise this one is skipped (and reported). */
+    readonly needs: readonly string[];
 }
 
 const file = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, content, permissions, owner: "root:root" });
 const executable = (path: string, content: string): WriteFile => file(path, content, "0755");
 
+/** Where each role's data disk is mounted. */
 export const MOUNT_POINTS = {
     jenkins: "/var/lib/jenkins",
     vault: "/opt/vault/data",
-    wazuh: "/var/lib/wazuh-indexer",
+    // NOT /var/lib/wazuh-indexer: the 4.14 installation assistant treats that directory (like
+    // /var/ossec, /etc/wazuh-indexer, ...) as an existing installation and exits 1
+    // (wazuh-installation-assistant 4.14.8, common_functions/common.sh common_checkInstalled,
+    // install_functions/checks.sh checks_arguments). The indexer's path.data moves here after
+    // the install (50-wazuh-server).
+    wazuh: "/var/lib/wazuh-data",
+} as const;
+
+/** The Wazuh indexer's data directory on the data disk. */
+export const WAZUH_INDEXER_DATA = `${MOUNT_POINTS.wazuh}/indexer`;
+
+/** The platform CA and this VM's certificate, as 30-tls installs them. */
+export const PLATFORM_TLS = {
+    dir: "/etc/platform-tls",
+    ca: "/etc/platform-tls/ca.crt",
+    cert: "/etc/platform-tls/server.crt",
+    key: "/etc/platform-tls/server.key",
+    /** In the system trust store (update-ca-certificates): curl, apt, Go and Java clients on the VM. */
+    systemCa: "/usr/local/share/ca-certificates/platform-internal-ca.crt",
 } as const;
 
 export const VAULT_TLS = {
@@ -49,12 +91,136 @@ export const VAULT_TLS = {
     key: "/opt/vault/tls/vault-server.key",
 } as const;
 
+/**
+ * A service on the VM that serves this VM's certificate: its own copy (owner, mode) and how it
+ * picks up a renewed one. Used by the service's step and by the daily refresh.
+ */
+export interface TlsConsumer {
+    readonly name: string;
+    /** A command whose success means the service is installed (its copy is only made then). */
+    readonly installedCheck: string;
+    readonly owner: string;
+    readonly group: string;
+    readonly keyMode: string;
+    readonly cert: string;
+    readonly key: string;
+    /** systemd unit and what a renewed certificate needs: `reload`, `restart`, or nothing (re-read per connection). */
+    readonly unit?: string;
+    readonly onChange?: "reload" | "restart";
+}
+
+export const TLS_CONSUMERS = {
+    // exporter-toolkit re-reads the certificate on every connection (docs/web-configuration.md).
+    nodeExporter: {
+        name: "node_exporter",
+        installedCheck: "id -u node_exporter >/dev/null 2>&1",
+        owner: "node_exporter",
+        group: "node_exporter",
+        keyMode: "0600",
+        cert: "/etc/node_exporter/tls.crt",
+        key: "/etc/node_exporter/tls.key",
+    },
+    // Vault reloads listener certificates on SIGHUP (the package unit's ExecReload):
+    // developer.hashicorp.com/vault/docs/configuration/listener/tcp#tls_cert_file
+    vault: {
+        name: "vault",
+        installedCheck: "pkg_installed vault",
+        owner: "vault",
+        group: "vault",
+        keyMode: "0600",
+        cert: VAULT_TLS.cert,
+        key: VAULT_TLS.key,
+        unit: "vault.service",
+        onChange: "reload",
+    },
+    // nginx reads its certificates as root at (re)load: a graceful reload picks up a new one.
+    nginx: {
+        name: "nginx",
+        installedCheck: "pkg_installed nginx",
+        owner: "root",
+        group: "root",
+        keyMode: "0600",
+        cert: "/etc/nginx/platform-tls/server.crt",
+        key: "/etc/nginx/platform-tls/server.key",
+        unit: "nginx.service",
+        onChange: "reload",
+    },
+    wazuhDashboard: {
+        name: "wazuh-dashboard",
+        installedCheck: "pkg_installed wazuh-dashboard",
+        owner: "wazuh-dashboard",
+        group: "wazuh-dashboard",
+        keyMode: "0400",
+        cert: "/etc/wazuh-dashboard/certs/platform-dashboard.pem",
+        key: "/etc/wazuh-dashboard/certs/platform-dashboard-key.pem",
+        unit: "wazuh-dashboard.service",
+        onChange: "restart",
+    },
+    // authd serves etc/sslmanager.cert / etc/sslmanager.key (Wazuh's documented paths for a
+    // manager certificate agents verify with <server_ca_path>).
+    wazuhAuthd: {
+        name: "wazuh-authd",
+        installedCheck: "pkg_installed wazuh-manager",
+        owner: "root",
+        group: "wazuh",
+        keyMode: "0640",
+        cert: "/var/ossec/etc/sslmanager.cert",
+        key: "/var/ossec/etc/sslmanager.key",
+        unit: "wazuh-manager.service",
+        onChange: "restart",
+    },
+} as const satisfies Record<string, TlsConsumer>;
+
+/** Which services on each role serve the VM certificate. */
+export const ROLE_TLS_CONSUMERS: { readonly [R in BootstrapRole]: readonly TlsConsumer[] } = {
+    bastion: [TLS_CONSUMERS.nodeExporter],
+    jenkins: [TLS_CONSUMERS.nginx, TLS_CONSUMERS.nodeExporter],
+    vault: [TLS_CONSUMERS.vault, TLS_CONSUMERS.nodeExporter],
+    wazuh: [TLS_CONSUMERS.wazuhDashboard, TLS_CONSUMERS.wazuhAuthd, TLS_CONSUMERS.nodeExporter],
+};
+
+const tlsCopyCommand = (c: TlsConsumer): string => `tls_copy ${c.owner} ${c.group} ${c.keyMode} ${shq(c.cert)} ${shq(c.key)}`;
+
 function addRepoCommand(repo: AptRepository): string {
     return `add_signed_apt_repo ${shq(repo.name)} ${shq(repo.keyUrl)} ${shq(repo.keyFingerprint)} ${shq(repo.url)} ${shq(repo.suite)} ${shq(repo.components)}`;
 }
 
+const STEP = {
+    packages: "10-packages",
+    hardening: "20-hardening",
+    tls: "30-tls",
+    dataDisk: "40-data-disk",
+    nodeExporter: "60-node-exporter",
+    wazuhAgent: "70-wazuh-agent",
+} as const;
+
 // ---------------------------------------------------------------------------------------------
-// Common hardening (every VM, bastion included)
+// 10-packages: what every later step uses, retried (the image's cloud-init may have run before
+// the VM had egress: its package install is not retried)
+// ---------------------------------------------------------------------------------------------
+
+/** Packages every VM needs from the distribution. */
+export const BASE_PACKAGES = ["auditd", "ca-certificates", "chrony", "curl", "gnupg", "jq", "openssl", "unattended-upgrades"] as const;
+
+/** Distribution packages a role needs besides the base ones. */
+export const ROLE_PACKAGES: { readonly [R in BootstrapRole]: readonly string[] } = {
+    bastion: [],
+    // Jenkins' Java and fonts, and nginx: the TLS listener in front of Jenkins.
+    jenkins: ["fontconfig", PINNED_VERSIONS.jenkinsJavaPackage, "nginx"],
+    vault: [],
+    wazuh: [],
+};
+
+function packagesStep(cloud: Cloud, role: BootstrapRole): string {
+    const packages = [...BASE_PACKAGES, ...ROLE_PACKAGES[role]];
+    return `${scriptHeader("Distribution packages every later step uses (installs only what is missing).")}
+apt_ensure ${packages.map(shq).join(" ")}
+${cloud === "aws" ? "ensure_aws_cli\n" : ""}log "packages present: ${packages.join(" ")}"
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 20-hardening (every VM, bastion included)
 // ---------------------------------------------------------------------------------------------
 
 /** sshd drop-in. Loaded before 50-cloud-init.conf, and for sshd the first value wins. */
@@ -111,28 +277,6 @@ export const TIME_SOURCES: { readonly [C in Cloud]: string } = {
     gcp: "server metadata.google.internal prefer iburst\n",
 };
 
-const NODE_EXPORTER_UNIT = `[Unit]
-Description=Prometheus node_exporter
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-User=node_exporter
-Group=node_exporter
-ExecStart=/usr/local/bin/node_exporter --web.listen-address=:${PORTS.nodeExporter}
-Restart=on-failure
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=read-only
-PrivateTmp=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectControlGroups=yes
-
-[Install]
-WantedBy=multi-user.target
-`;
-
 const HARDENING_STEP = `${scriptHeader("Common hardening: sshd, auditd, time sync, unattended security updates.")}
 # sshd: validate before reloading, so a broken drop-in can never lock operators out.
 install -d -m 0755 /run/sshd
@@ -142,64 +286,99 @@ systemctl try-reload-or-restart ssh.service
 augenrules --load
 systemctl enable --now auditd.service
 
-systemctl enable chrony.service
-systemctl restart chrony.service
+service_converge chrony.service "$(config_changed chrony /etc/chrony/conf.d/10-platform-timesync.conf)"
 
 systemctl enable --now unattended-upgrades.service apt-daily.timer apt-daily-upgrade.timer
 log "hardening applied"
 `;
 
-function nodeExporterStep(): string {
-    return `${scriptHeader(`Prometheus node_exporter ${PINNED_VERSIONS.nodeExporter} on :${PORTS.nodeExporter}.`)}
-readonly VERSION=${shq(PINNED_VERSIONS.nodeExporter)}
-readonly URL_AMD64=${shq(nodeExporterUrl("amd64"))}
-readonly SHA256_AMD64=${shq(NODE_EXPORTER_SHA256.amd64)}
+// ---------------------------------------------------------------------------------------------
+// 30-tls: this VM's certificate from the platform CA, through the secret store
+// ---------------------------------------------------------------------------------------------
 
-arch="$(dpkg --print-architecture)"
-[ "$arch" = amd64 ] || die "no pinned node_exporter checksum for \${arch}: add it to components/bootstrap/versions.ts"
+function tlsStep(secret: SecretRef): string {
+    return `${scriptHeader("This VM's TLS certificate and the platform CA, read from the secret store with the VM identity.")}
+readonly TLS_DIR=${shq(PLATFORM_TLS.dir)}
+readonly SYSTEM_CA=${shq(PLATFORM_TLS.systemCa)}
 
-installed="$(/usr/local/bin/node_exporter --version 2>/dev/null | awk 'NR == 1 { print $3 }' || true)"
-if [ "$installed" != "$VERSION" ]; then
-  work="$(mktemp -d)"
-  fetch "$URL_AMD64" "\${work}/node_exporter.tar.gz"
-  printf '%s  %s\\n' "$SHA256_AMD64" "\${work}/node_exporter.tar.gz" | sha256sum -c --quiet -
-  tar -xzf "\${work}/node_exporter.tar.gz" -C "$work" --strip-components=1
-  install -m 0755 -o root -g root "\${work}/node_exporter" /usr/local/bin/node_exporter
-  rm -rf "$work"
+install -d -m 0755 "$TLS_DIR"
+work="$(umask 077 && mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+install_secret "\${work}/bundle.json" root:root 0600 ${fetchSecretCommand(secret)}
+jq -ej '.certificate' "\${work}/bundle.json" >"\${work}/server.crt" || die "the TLS secret has no .certificate"
+jq -ej '.privateKey' "\${work}/bundle.json" >"\${work}/server.key" || die "the TLS secret has no .privateKey"
+jq -ej '.caCertificate' "\${work}/bundle.json" >"\${work}/ca.crt" || die "the TLS secret has no .caCertificate"
+
+# Refuse a bundle whose parts do not belong together or to this VM (another VM's secret, a
+# truncated value, an expired certificate): better no TLS service than a wrong one.
+openssl verify -CAfile "\${work}/ca.crt" "\${work}/server.crt" >/dev/null || die "the certificate in the TLS secret is not issued by its CA"
+[ "$(openssl x509 -in "\${work}/server.crt" -noout -pubkey)" = "$(openssl pkey -in "\${work}/server.key" -pubout)" ] ||
+  die "the private key in the TLS secret does not belong to its certificate"
+openssl x509 -in "\${work}/server.crt" -noout -checkend 0 >/dev/null || die "the certificate in the TLS secret has expired: run pulumi up to renew it"
+ip="$(primary_ipv4)"
+openssl x509 -in "\${work}/server.crt" -noout -ext subjectAltName | grep -Eq "IP Address:\${ip//./\\\\.}(,|$)" ||
+  die "the certificate in the TLS secret does not name this VM's address \${ip}"
+
+install -m 0644 -o root -g root "\${work}/ca.crt" "\${TLS_DIR}/ca.crt"
+install -m 0644 -o root -g root "\${work}/server.crt" "\${TLS_DIR}/server.crt"
+install -m 0600 -o root -g root "\${work}/server.key" "\${TLS_DIR}/server.key"
+if ! cmp -s "\${work}/ca.crt" "$SYSTEM_CA"; then
+  install -m 0644 -o root -g root "\${work}/ca.crt" "$SYSTEM_CA"
+  update-ca-certificates >/dev/null
 fi
-
-id -u node_exporter >/dev/null 2>&1 ||
-  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin node_exporter
-systemctl daemon-reload
-systemctl enable node_exporter.service
-systemctl restart node_exporter.service
-log "node_exporter \${VERSION} listening on :${PORTS.nodeExporter}"
+systemctl enable --now platform-tls-refresh.timer >/dev/null
+log "TLS certificate for \${ip} installed; $(openssl x509 -in "\${TLS_DIR}/server.crt" -noout -enddate)"
 `;
 }
 
-function wazuhAgentStep(params: AgentParams<Cloud>): string {
-    return `${scriptHeader(`Wazuh agent ${PINNED_VERSIONS.wazuh}, enrolled with the manager using the password from the secret store.`)}
-readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuh)}
-export WAZUH_MANAGER=${shq(params.wazuhManagerAddress)}
-export WAZUH_AGENT_NAME=${shq(params.hostname)}
-
-${addRepoCommand(APT_REPOSITORIES.wazuh)}
-retry 5 apt-get update -q
-apt_install "wazuh-agent=\${WAZUH_VERSION}-1"
-apt-mark hold wazuh-agent
-
-# The enrollment password is read with the VM identity; it exists only in this file.
-install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${fetchSecretCommand(params.wazuhEnrollmentSecret)}
-
-systemctl daemon-reload
-systemctl enable wazuh-agent.service
-systemctl restart wazuh-agent.service
-log "wazuh-agent \${WAZUH_VERSION} enrolling with \${WAZUH_MANAGER}"
+/** The daily refresh: the TLS step again, then every installed consumer's copy; reload on change. */
+function tlsRefreshScript(role: BootstrapRole): string {
+    const deliveries = ROLE_TLS_CONSUMERS[role]
+        .map(
+            (c) => `if ${c.installedCheck}; then
+  ${tlsCopyCommand(c)}${
+      c.unit && c.onChange
+          ? `
+  if [ -n "$TLS_COPY_CHANGED" ] && systemctl is-active --quiet ${c.unit}; then
+    systemctl ${c.onChange} ${c.unit}
+    log "renewed certificate delivered to ${c.name} (${c.onChange})"
+  fi`
+          : ""
+  }
+fi`,
+        )
+        .join("\n");
+    return `${scriptHeader("Daily: re-read this VM's certificate from the secret store and deliver a renewed one.")}
+PLATFORM_BOOTSTRAP_STEP=${STEP.tls} bash ${BOOTSTRAP_LIB_DIR}/${STEP.tls}.sh
+${deliveries}
 `;
 }
+
+const TLS_REFRESH_UNITS = {
+    service: `[Unit]
+Description=Re-read this VM's TLS certificate from the secret store (components/bootstrap)
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/platform-tls-refresh
+`,
+    timer: `[Unit]
+Description=Daily TLS certificate refresh
+
+[Timer]
+OnCalendar=daily
+RandomizedDelaySec=3600
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`,
+};
 
 // ---------------------------------------------------------------------------------------------
-// Data disk
+// 40-data-disk
 // ---------------------------------------------------------------------------------------------
 
 /** Stable paths under which a cloud exposes the data disk, most specific first. */
@@ -224,14 +403,15 @@ export function dataDiskCandidates(disk: DataDisk): string[] {
 
 function dataDiskStep(disk: DataDisk, mountPoint: string, label: string): string {
     const candidates = [...new Set(dataDiskCandidates(disk))].map(shq).join(" ");
+    const waitMinutes = (DATA_DISK_WAIT.polls * DATA_DISK_WAIT.intervalSeconds) / 60;
     return `${scriptHeader(`Data disk: format once (only if blank), mount ${mountPoint} by UUID with nofail.`)}
 readonly MOUNT_POINT=${shq(mountPoint)}
 readonly FS_LABEL=${shq(label)}
 readonly CANDIDATES=(${candidates})
 
-# The attachment may complete after boot: wait up to 10 minutes for the device.
+# The attachment may complete after boot: wait up to ${waitMinutes} minutes for the device.
 device=""
-for _ in $(seq 1 120); do
+for _ in $(seq 1 ${DATA_DISK_WAIT.polls}); do
   for link in "\${CANDIDATES[@]}"; do
     if [ -b "$link" ]; then
       device="$(readlink -f "$link")"
@@ -239,7 +419,7 @@ for _ in $(seq 1 120); do
     fi
   done
   udevadm settle --timeout=5 || true
-  sleep 5
+  sleep ${DATA_DISK_WAIT.intervalSeconds}
 done
 [ -n "$device" ] || die "data disk not found at \${CANDIDATES[*]}"
 
@@ -267,34 +447,216 @@ log "\${device} (UUID=\${uuid}) mounted on \${MOUNT_POINT}"
 }
 
 // ---------------------------------------------------------------------------------------------
-// Jenkins
+// 60-node-exporter (every VM): TLS only, with the VM's certificate
 // ---------------------------------------------------------------------------------------------
 
+const NODE_EXPORTER_WEB_CONFIG = `# Managed by the platform bootstrap: node_exporter serves TLS only, with this VM's certificate
+# from the platform CA (prometheus/exporter-toolkit docs/web-configuration.md; the files are
+# re-read on every connection, so a renewed certificate needs no restart).
+tls_server_config:
+  cert_file: ${TLS_CONSUMERS.nodeExporter.cert}
+  key_file: ${TLS_CONSUMERS.nodeExporter.key}
+  min_version: TLS12
+`;
+
+const NODE_EXPORTER_UNIT = `[Unit]
+Description=Prometheus node_exporter (TLS)
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+User=node_exporter
+Group=node_exporter
+ExecStart=/usr/local/bin/node_exporter --web.listen-address=:${PORTS.nodeExporter} --web.config.file=/etc/node_exporter/web-config.yml --collector.textfile.directory=${NODE_EXPORTER_TEXTFILE_DIR}
+Restart=on-failure
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=read-only
+PrivateTmp=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+function nodeExporterStep(): string {
+    const c = TLS_CONSUMERS.nodeExporter;
+    return `${scriptHeader(`Prometheus node_exporter ${PINNED_VERSIONS.nodeExporter} on :${PORTS.nodeExporter}, TLS only.`)}
+readonly VERSION=${shq(PINNED_VERSIONS.nodeExporter)}
+readonly URL_AMD64=${shq(nodeExporterUrl("amd64"))}
+readonly SHA256_AMD64=${shq(NODE_EXPORTER_SHA256.amd64)}
+
+arch="$(dpkg --print-architecture)"
+[ "$arch" = amd64 ] || die "no pinned node_exporter checksum for \${arch}: add it to components/bootstrap/versions.ts"
+
+installed="$(/usr/local/bin/node_exporter --version 2>/dev/null | awk 'NR == 1 { print $3 }' || true)"
+binary_changed=""
+if [ "$installed" != "$VERSION" ]; then
+  work="$(mktemp -d)"
+  fetch "$URL_AMD64" "\${work}/node_exporter.tar.gz"
+  printf '%s  %s\\n' "$SHA256_AMD64" "\${work}/node_exporter.tar.gz" | sha256sum -c --quiet - ||
+    die "node_exporter download does not match the pinned sha256"
+  tar -xzf "\${work}/node_exporter.tar.gz" -C "$work" --strip-components=1
+  install -m 0755 -o root -g root "\${work}/node_exporter" /usr/local/bin/node_exporter
+  rm -rf "$work"
+  binary_changed=1
+fi
+
+id -u node_exporter >/dev/null 2>&1 ||
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin node_exporter
+install -d -m 0755 /etc/node_exporter ${NODE_EXPORTER_TEXTFILE_DIR}
+${tlsCopyCommand(c)}
+config="$(config_changed node-exporter /etc/node_exporter/web-config.yml /etc/systemd/system/node_exporter.service)"
+systemctl daemon-reload
+service_converge node_exporter.service "\${binary_changed}\${config}"
+log "node_exporter \${VERSION} serving TLS on :${PORTS.nodeExporter}"
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 70-wazuh-agent (every VM but the manager), after the main service
+// ---------------------------------------------------------------------------------------------
+
+/** A second <ossec_config> block (ossec.conf allows several): Wazuh reads the bootstrap's log. */
+const WAZUH_BOOTSTRAP_LOCALFILE = `<!-- platform-bootstrap log (components/bootstrap): the VM's bootstrap results, for Wazuh -->
+<ossec_config>
+  <localfile>
+    <log_format>syslog</log_format>
+    <location>${BOOTSTRAP_LOG}</location>
+  </localfile>
+</ossec_config>`;
+
+const ensureLocalfileCommands = `if ! grep -q 'platform-bootstrap log' /var/ossec/etc/ossec.conf; then
+  cat >>/var/ossec/etc/ossec.conf <<'EOF'
+${WAZUH_BOOTSTRAP_LOCALFILE}
+EOF
+fi`;
+
+function wazuhAgentStep(params: AgentParams<Cloud>): string {
+    return `${scriptHeader(`Wazuh agent ${PINNED_VERSIONS.wazuh}: verifies the manager against the platform CA, enrolls with the password from the secret store.`)}
+readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuh)}
+# Deployment variables read by the package on first install (documentation.wazuh.com, "Deployment
+# variables for Linux"): WAZUH_REGISTRATION_CA sets <server_ca_path>, so enrollment verifies the
+# manager's certificate (the platform CA issues it) before sending the password.
+export WAZUH_MANAGER=${shq(params.wazuhManagerAddress)}
+export WAZUH_AGENT_NAME=${shq(params.hostname)}
+export WAZUH_REGISTRATION_CA=${shq(PLATFORM_TLS.ca)}
+
+${addRepoCommand(APT_REPOSITORIES.wazuh)}
+apt_ensure "wazuh-agent=\${WAZUH_VERSION}-1"
+apt-mark hold wazuh-agent >/dev/null
+grep -q "<server_ca_path>\${WAZUH_REGISTRATION_CA}</server_ca_path>" /var/ossec/etc/ossec.conf ||
+  die "/var/ossec/etc/ossec.conf does not verify the manager (<server_ca_path>): reinstall wazuh-agent with WAZUH_REGISTRATION_CA set"
+
+# The enrollment password is read with the VM identity; it exists only in this file.
+install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${fetchSecretCommand(params.wazuhEnrollmentSecret)}
+${ensureLocalfileCommands}
+
+systemctl daemon-reload
+service_converge wazuh-agent.service "$(config_changed wazuh-agent /var/ossec/etc/ossec.conf /var/ossec/etc/authd.pass)"
+log "wazuh-agent \${WAZUH_VERSION} enrolling with \${WAZUH_MANAGER}"
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jenkins: loopback HTTP behind nginx's TLS listener
+// ---------------------------------------------------------------------------------------------
+
+/** Jenkins' own HTTP port, on the loopback only (nginx proxies to it). */
+export const JENKINS_LOOPBACK_PORT = 8080;
+
 const JENKINS_DROPIN = `# Managed by the platform bootstrap. Never start on the root disk: JENKINS_HOME is the data disk.
+# Jenkins listens on the loopback only; nginx terminates TLS on :${PORTS.jenkinsHttps}.
 [Unit]
 RequiresMountsFor=${MOUNT_POINTS.jenkins}
 
 [Service]
 Environment="JENKINS_HOME=${MOUNT_POINTS.jenkins}"
-Environment="JENKINS_PORT=${PORTS.jenkinsHttp}"
+Environment="JENKINS_LISTEN_ADDRESS=127.0.0.1"
+Environment="JENKINS_PORT=${JENKINS_LOOPBACK_PORT}"
 `;
 
+/**
+ * nginx in front of Jenkins, after jenkins.io's "Reverse proxy - Nginx"
+ * (www.jenkins.io/doc/book/system-administration/reverse-proxy-configuration-with-jenkins/reverse-proxy-configuration-nginx/):
+ * WebSocket upgrade for inbound agents, no request buffering (CLI), forwarded proto/port.
+ */
+export function jenkinsNginxSite(): string {
+    return `# Managed by the platform bootstrap: TLS (platform CA) in front of Jenkins on 127.0.0.1:${JENKINS_LOOPBACK_PORT}.
+upstream jenkins {
+  keepalive 32;
+  server 127.0.0.1:${JENKINS_LOOPBACK_PORT};
+}
+
+map $http_upgrade $connection_upgrade {
+  default upgrade;
+  '' close;
+}
+
+server {
+  listen ${PORTS.jenkinsHttps} ssl;
+  server_name _;
+
+  ssl_certificate ${TLS_CONSUMERS.nginx.cert};
+  ssl_certificate_key ${TLS_CONSUMERS.nginx.key};
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache shared:platform_tls:10m;
+
+  access_log /var/log/nginx/jenkins.access.log;
+  ignore_invalid_headers off;
+  client_max_body_size 10m;
+
+  location / {
+    proxy_pass http://jenkins;
+    proxy_redirect default;
+    proxy_http_version 1.1;
+    proxy_set_header Connection $connection_upgrade;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Host $http_host;
+    proxy_set_header X-Real-IP $remote_addr;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header X-Forwarded-Port $server_port;
+    proxy_connect_timeout 90;
+    proxy_send_timeout 90;
+    proxy_read_timeout 90;
+    proxy_request_buffering off;
+    proxy_buffering off;
+  }
+}
+`;
+}
+
 function jenkinsStep(): string {
-    return `${scriptHeader(`Jenkins LTS ${PINNED_VERSIONS.jenkins} on :${PORTS.jenkinsHttp}, JENKINS_HOME on the data disk.`)}
+    const c = TLS_CONSUMERS.nginx;
+    return `${scriptHeader(`Jenkins LTS ${PINNED_VERSIONS.jenkins} on 127.0.0.1:${JENKINS_LOOPBACK_PORT} behind nginx TLS on :${PORTS.jenkinsHttps}; JENKINS_HOME on the data disk.`)}
 readonly JENKINS_VERSION=${shq(PINNED_VERSIONS.jenkins)}
 
 ${addRepoCommand(APT_REPOSITORIES.jenkins)}
-retry 5 apt-get update -q
-apt_install fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)}
-apt_install "jenkins=\${JENKINS_VERSION}"
-apt-mark hold jenkins
+apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx "jenkins=\${JENKINS_VERSION}"
+apt-mark hold jenkins >/dev/null
 
 chown jenkins:jenkins ${MOUNT_POINTS.jenkins}
 chmod 0750 ${MOUNT_POINTS.jenkins}
 systemctl daemon-reload
-systemctl enable jenkins.service
-systemctl restart jenkins.service
-log "jenkins \${JENKINS_VERSION} on :${PORTS.jenkinsHttp}; unlock with ${MOUNT_POINTS.jenkins}/secrets/initialAdminPassword"
+service_converge jenkins.service "$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
+
+# nginx: the only listener other hosts reach; nothing on :80 (the package's default site goes).
+install -d -m 0700 /etc/nginx/platform-tls
+${tlsCopyCommand(c)}
+tls_changed="$TLS_COPY_CHANGED"
+site="$(install_changed ${BOOTSTRAP_STAGING_DIR}/jenkins-nginx.conf /etc/nginx/sites-available/platform-jenkins 0644 root root)"
+ln -sf /etc/nginx/sites-available/platform-jenkins /etc/nginx/sites-enabled/platform-jenkins
+default_site=""
+if [ -e /etc/nginx/sites-enabled/default ]; then
+  rm -f /etc/nginx/sites-enabled/default
+  default_site=changed
+fi
+nginx -t -q
+service_converge nginx.service "\${tls_changed}\${site}\${default_site}" reload
+log "jenkins \${JENKINS_VERSION} behind https://:${PORTS.jenkinsHttps}; unlock with ${MOUNT_POINTS.jenkins}/secrets/initialAdminPassword"
 `;
 }
 
@@ -350,6 +712,7 @@ storage "raft" {
   path = ${hcl(MOUNT_POINTS.vault)}
 }
 
+# The certificate is issued by the platform CA (components/bootstrap/pki.ts); SIGHUP reloads it.
 listener "tcp" {
   address         = "0.0.0.0:${PORTS.vaultApi}"
   cluster_address = "0.0.0.0:${PORTS.vaultCluster}"
@@ -371,40 +734,29 @@ const VAULT_DROPIN = `# Managed by the platform bootstrap. Never start raft stor
 RequiresMountsFor=${MOUNT_POINTS.vault}
 `;
 
-const VAULT_PROFILE = `# Managed by the platform bootstrap: the local Vault CLI talks TLS to this node.
+/** The local Vault CLI: TLS to this node, verified against the platform CA (world-readable). */
+export const VAULT_PROFILE = `# Managed by the platform bootstrap: the local Vault CLI talks TLS to this node.
 export VAULT_ADDR=https://127.0.0.1:${PORTS.vaultApi}
-export VAULT_CACERT=${VAULT_TLS.cert}
+export VAULT_CACERT=${PLATFORM_TLS.ca}
 `;
 
 function vaultStep(params: VaultParams<Cloud>): string {
-    return `${scriptHeader(`Vault ${PINNED_VERSIONS.vault}: raft on the data disk, TLS on :${PORTS.vaultApi}, KMS auto-unseal (${params.seal.type}).`)}
+    const c = TLS_CONSUMERS.vault;
+    return `${scriptHeader(`Vault ${PINNED_VERSIONS.vault}: raft on the data disk, TLS (platform CA) on :${PORTS.vaultApi}, KMS auto-unseal (${params.seal.type}).`)}
 readonly VAULT_VERSION=${shq(PINNED_VERSIONS.vault)}
 readonly NODE_NAME=${shq(params.hostname)}
-readonly TLS_DIR=${shq(VAULT_TLS.dir)}
 
 ${addRepoCommand(APT_REPOSITORIES.hashicorp)}
-retry 5 apt-get update -q
-apt_install "vault=\${VAULT_VERSION}-1"
-apt-mark hold vault
+apt_ensure "vault=\${VAULT_VERSION}-1"
+apt-mark hold vault >/dev/null
 
 ip="$(primary_ipv4)"
 
-# TLS: a self-signed certificate generated HERE on first boot; the private key never leaves
-# this VM (replace it with a CA-issued one later, same paths). Never shipped in user data.
-install -d -m 0750 -o vault -g vault "$TLS_DIR"
-if [ ! -s "\${TLS_DIR}/vault-server.key" ]; then
-  (
-    umask 077
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 -days 825 \\
-      -subj "/CN=\${NODE_NAME}" \\
-      -addext "subjectAltName=DNS:\${NODE_NAME},DNS:localhost,IP:127.0.0.1,IP:\${ip}" \\
-      -addext "extendedKeyUsage=serverAuth" \\
-      -keyout "\${TLS_DIR}/vault-server.key" -out "\${TLS_DIR}/vault-server.crt"
-  )
-  chown vault:vault "\${TLS_DIR}/vault-server.key" "\${TLS_DIR}/vault-server.crt"
-  chmod 0600 "\${TLS_DIR}/vault-server.key"
-  chmod 0644 "\${TLS_DIR}/vault-server.crt"
-fi
+# TLS: this VM's certificate from the platform CA (30-tls); the key never leaves the VM's
+# secret and this directory.
+install -d -m 0750 -o vault -g vault ${shq(VAULT_TLS.dir)}
+${tlsCopyCommand(c)}
+tls_changed="$TLS_COPY_CHANGED"
 
 install -m 0640 -o root -g vault ${BOOTSTRAP_STAGING_DIR}/vault.hcl /etc/vault.d/vault.hcl
 printf 'VAULT_API_ADDR=https://%s:${PORTS.vaultApi}\\nVAULT_CLUSTER_ADDR=https://%s:${PORTS.vaultCluster}\\nVAULT_RAFT_NODE_ID=%s\\n' \\
@@ -415,8 +767,13 @@ chown vault:vault ${MOUNT_POINTS.vault}
 chmod 0750 ${MOUNT_POINTS.vault}
 
 systemctl daemon-reload
-systemctl enable vault.service
-systemctl restart vault.service
+config="$(config_changed vault /etc/vault.d/vault.hcl /etc/vault.d/vault.env /etc/systemd/system/vault.service.d/10-platform.conf)"
+if [ -n "$config" ]; then
+  service_converge vault.service changed restart
+else
+  # A renewed certificate alone: SIGHUP, no restart (a restart would seal nothing but drop clients).
+  service_converge vault.service "$tls_changed" reload
+fi
 systemctl enable --now vault-raft-snapshot.timer
 log "vault \${VAULT_VERSION} running; it waits for 'vault operator init' (components/bootstrap/README.md)"
 `;
@@ -430,13 +787,19 @@ function snapshotScript(params: VaultParams<Cloud>): string {
     const loginArgs = params.backup.type === "azureblob" ? ` ${shq(params.backup.clientId ?? "")}` : "";
     return `${scriptHeader(`Vault raft snapshot -> ${backup.type}. Run by vault-raft-snapshot.timer.`)}
 export VAULT_ADDR=https://127.0.0.1:${PORTS.vaultApi}
-export VAULT_CACERT=${shq(VAULT_TLS.cert)}
+export VAULT_CACERT=${shq(PLATFORM_TLS.ca)}
 readonly NODE_NAME=${shq(params.hostname)}
 readonly PREFIX=${shq(prefix)}
 
-# Before the operator's 'vault operator init' there is nothing to back up.
-status="$(vault status -format=json || true)"
-if [ "$(printf '%s' "$status" | jq -r '.initialized // false')" != "true" ]; then
+# vault status exits 0 (unsealed), 2 (sealed or not initialised) or 1 (error: Vault is down or
+# unreachable). Only "not initialised yet" is a reason to skip; everything else fails the unit.
+rc=0
+status="$(vault status -format=json)" || rc=$?
+case "$rc" in
+  0 | 2) ;;
+  *) die "vault status failed (exit \${rc}): is vault.service running?" ;;
+esac
+if [ "$(printf '%s' "$status" | jq -r '.initialized')" != "true" ]; then
   log "vault is not initialised yet: no snapshot"
   exit 0
 fi
@@ -456,7 +819,7 @@ export VAULT_TOKEN
 snapshot="\${work}/raft.snap"
 object="\${PREFIX}\${NODE_NAME}/$(date -u +%Y%m%dT%H%M%SZ).snap"
 vault operator raft snapshot save "$snapshot"
-${uploadCommand(backup, "snapshot", "object")}
+retry_net ${uploadCommand(backup, "snapshot", "object")}
 log "uploaded raft snapshot \${object}"
 `;
 }
@@ -492,32 +855,78 @@ WantedBy=timers.target
 // Wazuh all-in-one
 // ---------------------------------------------------------------------------------------------
 
+const WAZUH_INDEXER_DROPIN = `# Managed by the platform bootstrap: the indexer's data (path.data) is on the data disk.
+[Unit]
+RequiresMountsFor=${MOUNT_POINTS.wazuh}
+`;
+
 function wazuhServerStep(secret: SecretRef): string {
-    return `${scriptHeader(`Wazuh ${PINNED_VERSIONS.wazuh} all-in-one (manager, indexer, dashboard) via the installation assistant.`)}
+    const dash = TLS_CONSUMERS.wazuhDashboard;
+    const authd = TLS_CONSUMERS.wazuhAuthd;
+    const installer = RETRY_POLICIES.wazuhInstaller;
+    return `${scriptHeader(`Wazuh ${PINNED_VERSIONS.wazuh} all-in-one (manager, indexer, dashboard) via the installation assistant; indexer data on the data disk.`)}
 readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuh)}
 readonly INSTALLER_URL=${shq(wazuhInstallerUrl())}
 readonly WORK_DIR=/root/wazuh-install
+readonly INDEXER_DATA=${shq(WAZUH_INDEXER_DATA)}
+readonly INDEXER_CONF=/etc/wazuh-indexer/opensearch.yml
+readonly DASHBOARD_CONF=/etc/wazuh-dashboard/opensearch_dashboards.yml
 
 sysctl --system >/dev/null
 
-if ! dpkg -s wazuh-manager >/dev/null 2>&1; then
+# The assistant generates every password and certificate on this VM and prints the admin
+# password: its output goes to a root-only file, never to the cloud-init log / serial console.
+# A failed run rolls itself back (installCommon_rollBack): it is started again once. Nothing here
+# ever runs it with -o/--overwrite or -u/--uninstall (both remove /var/lib/wazuh-indexer).
+installer_attempt() {
+  (umask 077 && bash wazuh-install.sh --all-in-one >>"\${WORK_DIR}/wazuh-install.log" 2>&1)
+}
+if ! pkg_installed wazuh-manager; then
   install -d -m 0700 "$WORK_DIR"
-  cd "$WORK_DIR" || exit 1
+  cd "$WORK_DIR"
   fetch "$INSTALLER_URL" wazuh-install.sh
   grep -qx "readonly wazuh_version=\\"\${WAZUH_VERSION}\\"" wazuh-install.sh ||
     die "\${INSTALLER_URL} does not install \${WAZUH_VERSION}: bump components/bootstrap/versions.ts deliberately"
-  # The assistant generates every password and certificate on this VM and prints the admin
-  # password: its output goes to a root-only file, never to the cloud-init log / serial console.
-  (umask 077 && bash wazuh-install.sh --all-in-one >"\${WORK_DIR}/wazuh-install.log" 2>&1) ||
+  retry_backoff ${installer.attempts} ${installer.firstDelaySeconds} ${installer.maxDelaySeconds} installer_attempt ||
     die "wazuh-install.sh failed: see \${WORK_DIR}/wazuh-install.log"
 fi
-apt-mark hold wazuh-manager wazuh-indexer wazuh-dashboard filebeat
+apt-mark hold wazuh-manager wazuh-indexer wazuh-dashboard filebeat >/dev/null
 
-# Agents must present the enrollment password (authd use_password), read from the secret store.
+# The indexer's data moves to the data disk once, after the install (the assistant refuses an
+# existing /var/lib/wazuh-indexer): stop, copy, point path.data there, start.
+if ! grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF"; then
+  if [ -d "$INDEXER_DATA" ] && [ -n "$(ls -A "$INDEXER_DATA")" ]; then
+    die "\${INDEXER_DATA} already holds indexer data (from an earlier VM): not mixing it with this fresh install; restore it deliberately (components/bootstrap/README.md)"
+  fi
+  systemctl stop wazuh-dashboard.service filebeat.service wazuh-indexer.service
+  install -d -m 0750 -o wazuh-indexer -g wazuh-indexer "$INDEXER_DATA"
+  cp -a /var/lib/wazuh-indexer/. "\${INDEXER_DATA}/"
+  sed -i "s|^path.data: .*|path.data: \${INDEXER_DATA}|" "$INDEXER_CONF"
+  grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF" || die "could not set path.data in \${INDEXER_CONF}"
+  systemctl daemon-reload
+  systemctl start wazuh-indexer.service filebeat.service wazuh-dashboard.service
+  find /var/lib/wazuh-indexer -mindepth 1 -delete
+  log "indexer data moved to \${INDEXER_DATA}"
+fi
+
+# The dashboard serves the platform CA's certificate for this VM (its link to the indexer keeps
+# the assistant's own CA).
+${tlsCopyCommand(dash)}
+dashboard_tls="$TLS_COPY_CHANGED"
+sed -i -e 's|^server.ssl.certificate: .*|server.ssl.certificate: "${dash.cert}"|' \\
+  -e 's|^server.ssl.key: .*|server.ssl.key: "${dash.key}"|' "$DASHBOARD_CONF"
+grep -qx 'server.ssl.certificate: "${dash.cert}"' "$DASHBOARD_CONF" || die "could not set the dashboard certificate"
+service_converge wazuh-dashboard.service "\${dashboard_tls}$(config_changed wazuh-dashboard "$DASHBOARD_CONF")"
+
+# authd presents the platform CA's certificate: agents verify it (<server_ca_path>) before
+# they send the enrollment password, which is read from the secret store.
+${tlsCopyCommand(authd)}
+authd_tls="$TLS_COPY_CHANGED"
 install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${fetchSecretCommand(secret)}
 sed -i 's|<use_password>no</use_password>|<use_password>yes</use_password>|' /var/ossec/etc/ossec.conf
 grep -q '<use_password>yes</use_password>' /var/ossec/etc/ossec.conf || die "could not enable password enrollment"
-systemctl restart wazuh-manager.service
+${ensureLocalfileCommands}
+service_converge wazuh-manager.service "\${authd_tls}$(config_changed wazuh-manager /var/ossec/etc/ossec.conf /var/ossec/etc/authd.pass)"
 log "wazuh \${WAZUH_VERSION} all-in-one: agents ${PORTS.wazuhAgentEvents}/${PORTS.wazuhAgentEnrollment}, API ${PORTS.wazuhApi}, dashboard ${PORTS.wazuhDashboard}"
 `;
 }
@@ -536,19 +945,8 @@ export interface RolePlan {
     readonly packages: string[];
 }
 
-/** Packages every VM gets from the distribution (installed by cloud-init before the steps). */
-export const BASE_PACKAGES = [
-    "auditd",
-    "ca-certificates",
-    "chrony",
-    "curl",
-    "gnupg",
-    "jq",
-    "openssl",
-    "unattended-upgrades",
-] as const;
-
-export function basePlan(params: CommonParams<Cloud>, allowForwarding: boolean): RolePlan {
+/** What every VM gets: packages, hardening, its certificate, node_exporter. */
+export function basePlan(role: BootstrapRole, params: CommonParams<Cloud>, allowForwarding: boolean): RolePlan {
     return {
         packages: [...BASE_PACKAGES],
         files: [
@@ -557,25 +955,41 @@ export function basePlan(params: CommonParams<Cloud>, allowForwarding: boolean):
             file("/etc/apt/apt.conf.d/20auto-upgrades", AUTO_UPGRADES),
             file("/etc/chrony/conf.d/10-platform-timesync.conf", `# Managed by the platform bootstrap.\n${TIME_SOURCES[params.cloud]}`),
             file("/etc/systemd/system/node_exporter.service", NODE_EXPORTER_UNIT),
+            file("/etc/node_exporter/web-config.yml", NODE_EXPORTER_WEB_CONFIG),
+            executable("/usr/local/sbin/platform-tls-refresh", tlsRefreshScript(role)),
+            file("/etc/systemd/system/platform-tls-refresh.service", TLS_REFRESH_UNITS.service),
+            file("/etc/systemd/system/platform-tls-refresh.timer", TLS_REFRESH_UNITS.timer),
         ],
         steps: [
-            { name: "10-hardening", script: HARDENING_STEP },
-            { name: "20-node-exporter", script: nodeExporterStep() },
+            { name: STEP.packages, script: packagesStep(params.cloud, role), budgetSeconds: STEP_BUDGET_SECONDS.packages, needs: [] },
+            { name: STEP.hardening, script: HARDENING_STEP, budgetSeconds: STEP_BUDGET_SECONDS.hardening, needs: [STEP.packages] },
+            { name: STEP.tls, script: tlsStep(params.tlsSecret), budgetSeconds: STEP_BUDGET_SECONDS.tls, needs: [STEP.packages] },
         ],
     };
 }
 
-export function agentSteps(params: AgentParams<Cloud>): Step[] {
-    return [{ name: "30-wazuh-agent", script: wazuhAgentStep(params) }];
+/** The auxiliaries, after the main service: node_exporter, then the Wazuh agent where there is one. */
+export function auxiliarySteps(agent: AgentParams<Cloud> | undefined): Step[] {
+    return [
+        { name: STEP.nodeExporter, script: nodeExporterStep(), budgetSeconds: STEP_BUDGET_SECONDS.nodeExporter, needs: [STEP.packages, STEP.tls] },
+        ...(agent
+            ? [{ name: STEP.wazuhAgent, script: wazuhAgentStep(agent), budgetSeconds: STEP_BUDGET_SECONDS.wazuhAgent, needs: [STEP.packages, STEP.tls] }]
+            : []),
+    ];
 }
+
+const mainNeeds = [STEP.packages, STEP.tls, STEP.dataDisk];
 
 export function jenkinsPlan(params: JenkinsParams<Cloud>): RolePlan {
     return {
         packages: [],
-        files: [file("/etc/systemd/system/jenkins.service.d/10-platform.conf", JENKINS_DROPIN)],
+        files: [
+            file("/etc/systemd/system/jenkins.service.d/10-platform.conf", JENKINS_DROPIN),
+            file(`${BOOTSTRAP_STAGING_DIR}/jenkins-nginx.conf`, jenkinsNginxSite()),
+        ],
         steps: [
-            { name: "40-data-disk", script: dataDiskStep(params.dataDisk, MOUNT_POINTS.jenkins, "jenkins-data") },
-            { name: "50-jenkins", script: jenkinsStep() },
+            { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.jenkins, "jenkins-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
+            { name: "50-jenkins", script: jenkinsStep(), budgetSeconds: STEP_BUDGET_SECONDS.jenkins, needs: mainNeeds },
         ],
     };
 }
@@ -593,8 +1007,8 @@ export function vaultPlan(params: VaultParams<Cloud>): RolePlan {
             file("/etc/systemd/system/vault-raft-snapshot.timer", units.timer),
         ],
         steps: [
-            { name: "40-data-disk", script: dataDiskStep(params.dataDisk, MOUNT_POINTS.vault, "vault-data") },
-            { name: "50-vault", script: vaultStep(params) },
+            { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.vault, "vault-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
+            { name: "50-vault", script: vaultStep(params), budgetSeconds: STEP_BUDGET_SECONDS.vault, needs: mainNeeds },
         ],
     };
 }
@@ -602,24 +1016,124 @@ export function vaultPlan(params: VaultParams<Cloud>): RolePlan {
 export function wazuhPlan(params: WazuhParams<Cloud>): RolePlan {
     return {
         packages: [],
-        files: [file("/etc/sysctl.d/60-wazuh-indexer.conf", WAZUH_SYSCTL)],
+        files: [
+            file("/etc/sysctl.d/60-wazuh-indexer.conf", WAZUH_SYSCTL),
+            file("/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf", WAZUH_INDEXER_DROPIN),
+        ],
         steps: [
-            { name: "40-data-disk", script: dataDiskStep(params.dataDisk, MOUNT_POINTS.wazuh, "wazuh-data") },
-            { name: "50-wazuh-server", script: wazuhServerStep(params.wazuhEnrollmentSecret) },
+            { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.wazuh, "wazuh-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
+            { name: "50-wazuh-server", script: wazuhServerStep(params.wazuhEnrollmentSecret), budgetSeconds: STEP_BUDGET_SECONDS.wazuhServer, needs: mainNeeds },
         ],
     };
 }
 
-/** The runner: executes the steps in order, then records completion. */
+/**
+ * The runner: every step in order within its budget; a failed step is recorded and the steps
+ * that do not need it still run. The outcome is written where operators and alerting look:
+ * `status.json` and `complete` / `failed` in BOOTSTRAP_STATE_DIR, node_exporter's textfile
+ * collector (`platform_bootstrap_success`), the journal (`logger -t platform-bootstrap`) and
+ * BOOTSTRAP_LOG (read by the Wazuh agent). Exits non-zero when any step did not succeed, so
+ * `cloud-init status` reports the error too.
+ */
 export function runnerScript(role: BootstrapRole, steps: readonly Step[]): string {
-    return `${scriptHeader(`Runs the ${role} bootstrap steps in order (from cloud-init runcmd).`)}
-install -d -m 0700 /var/lib/platform-bootstrap
-for step in ${steps.map((s) => s.name).join(" ")}; do
-  log "step \${step}: start"
-  bash "${BOOTSTRAP_LIB_DIR}/\${step}.sh"
-  log "step \${step}: done"
+    const runs = steps.map((s) => `run_step ${s.name} ${s.budgetSeconds}${s.needs.length ? ` ${s.needs.join(" ")}` : ""}`).join("\n");
+    return `#!/bin/bash
+# Runs the ${role} bootstrap steps (from cloud-init runcmd; safe to re-run: sudo platform-bootstrap).
+# Rendered by components/bootstrap. No errexit here: each step's failure is handled below.
+set -uo pipefail
+# shellcheck source=lib.sh
+. ${BOOTSTRAP_LIB_DIR}/lib.sh
+readonly ROLE=${shq(role)}
+readonly STATE_DIR=${shq(BOOTSTRAP_STATE_DIR)}
+readonly TEXTFILE_DIR=${shq(NODE_EXPORTER_TEXTFILE_DIR)}
+export PLATFORM_BOOTSTRAP_LOG=${shq(BOOTSTRAP_LOG)}
+
+install -d -m 0700 "$STATE_DIR"
+install -d -m 0755 "$TEXTFILE_DIR"
+touch "$PLATFORM_BOOTSTRAP_LOG"
+chmod 0640 "$PLATFORM_BOOTSTRAP_LOG"
+exec 9>"\${STATE_DIR}/lock"
+flock -n 9 || die "another platform-bootstrap run holds \${STATE_DIR}/lock"
+
+declare -A RESULT=() CODE=() SECONDS_TAKEN=()
+ORDER=()
+
+# run_step NAME BUDGET_SECONDS [NEEDS...]
+run_step() {
+  local name="$1" budget="$2" need rc started now
+  shift 2
+  ORDER+=("$name")
+  CODE[$name]=""
+  SECONDS_TAKEN[$name]=0
+  for need in "$@"; do
+    if [ "\${RESULT[$need]:-}" != ok ]; then
+      RESULT[$name]=skipped
+      log "step \${name}: SKIPPED (needs \${need}: \${RESULT[$need]:-not run})"
+      return 0
+    fi
+  done
+  log "step \${name}: start (budget \${budget}s)"
+  printf -v started '%(%s)T' -1
+  rc=0
+  PLATFORM_BOOTSTRAP_STEP="$name" timeout --kill-after=${STEP_KILL_AFTER_SECONDS} "$budget" bash "${BOOTSTRAP_LIB_DIR}/\${name}.sh" || rc=$?
+  printf -v now '%(%s)T' -1
+  SECONDS_TAKEN[$name]=$((now - started))
+  CODE[$name]=$rc
+  if [ "$rc" -eq 0 ]; then
+    RESULT[$name]=ok
+    log "step \${name}: done"
+  elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    RESULT[$name]=failed
+    log "step \${name}: FAILED (over its \${budget}s budget)"
+  else
+    RESULT[$name]=failed
+    log "step \${name}: FAILED (exit \${rc})"
+  fi
+}
+
+${runs}
+
+failed=()
+json_steps=""
+metrics=""
+for name in "\${ORDER[@]}"; do
+  [ "\${RESULT[$name]}" = ok ] || failed+=("$name")
+  json_steps+="$(printf '%s\\n    {"name": "%s", "status": "%s", "exitCode": %s, "seconds": %s}' "\${json_steps:+,}" "$name" "\${RESULT[$name]}" "\${CODE[$name]:-null}" "\${SECONDS_TAKEN[$name]}")"
+  metrics+="platform_bootstrap_step_success{step=\\"\${name}\\"} $([ "\${RESULT[$name]}" = ok ] && echo 1 || echo 0)"$'\\n'
 done
-date -u +%Y-%m-%dT%H:%M:%SZ >/var/lib/platform-bootstrap/complete
-log "${role} bootstrap complete; listening on ${BOOTSTRAP_PORTS[role].map((p) => `${p.port}/${p.protocol}`).join(" ")}"
+TZ=UTC printf -v finished '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+result=ok
+[ "\${#failed[@]}" -eq 0 ] || result=failed
+
+printf '{\\n  "role": "%s",\\n  "result": "%s",\\n  "finished": "%s",\\n  "steps": [%s\\n  ]\\n}\\n' \\
+  "$ROLE" "$result" "$finished" "$json_steps" >"\${STATE_DIR}/status.json.tmp"
+mv -f "\${STATE_DIR}/status.json.tmp" "\${STATE_DIR}/status.json"
+
+# node_exporter's textfile collector: written whole, then renamed (it reads *.prom only).
+{
+  echo '# HELP platform_bootstrap_success 1 when the last bootstrap run completed every step, else 0.'
+  echo '# TYPE platform_bootstrap_success gauge'
+  echo "platform_bootstrap_success $([ "$result" = ok ] && echo 1 || echo 0)"
+  echo '# HELP platform_bootstrap_step_success 1 when the step succeeded in the last run, 0 when it failed or was skipped.'
+  echo '# TYPE platform_bootstrap_step_success gauge'
+  printf '%s' "$metrics"
+  echo '# HELP platform_bootstrap_last_run_timestamp_seconds When the last bootstrap run finished.'
+  echo '# TYPE platform_bootstrap_last_run_timestamp_seconds gauge'
+  printf 'platform_bootstrap_last_run_timestamp_seconds %(%s)T\n' -1
+} >"\${TEXTFILE_DIR}/platform_bootstrap.prom.tmp"
+mv -f "\${TEXTFILE_DIR}/platform_bootstrap.prom.tmp" "\${TEXTFILE_DIR}/platform_bootstrap.prom"
+
+if [ "$result" = ok ]; then
+  rm -f "\${STATE_DIR}/failed"
+  printf '%s\\n' "$finished" >"\${STATE_DIR}/complete"
+  log "\${ROLE} bootstrap complete; listening on ${BOOTSTRAP_PORTS[role].map((p) => `${p.port}/${p.protocol}`).join(" ")}"
+  logger -t platform-bootstrap -p user.info "\${ROLE} bootstrap complete"
+  exit 0
+fi
+rm -f "\${STATE_DIR}/complete"
+printf '%s\\n' "\${failed[@]}" >"\${STATE_DIR}/failed"
+log "\${ROLE} bootstrap FAILED: \${failed[*]} (details above and in \${STATE_DIR}/status.json; re-run: sudo platform-bootstrap)"
+logger -t platform-bootstrap -p user.err "\${ROLE} bootstrap FAILED: \${failed[*]}"
+exit 1
 `;
 }

@@ -72,11 +72,21 @@ export type VaultSeal = AwsKmsSeal | AzureKeyVaultSeal | GcpCkmsSeal;
 // Backup targets (object storage for Vault raft snapshots)
 // ---------------------------------------------------------------------------------------------
 
-/** S3 bucket, written with the instance role (s3:PutObject on `<prefix>*`). */
+/**
+ * S3 bucket, written with the instance role (s3:PutObject on `<prefix>*`), every object
+ * encrypted with the backup key: the uploader sends `--sse aws:kms --sse-kms-key-id <key ARN>`
+ * (docs.aws.amazon.com/cli/latest/reference/s3/cp.html), which the bucket policy requires.
+ */
 export interface S3BackupTarget {
     readonly type: "s3";
     readonly bucket: string;
     readonly region: string;
+    /**
+     * ARN of the KMS key objects must be encrypted with. The ARN, not the key id or an alias:
+     * the bucket policy compares `s3:x-amz-server-side-encryption-aws-kms-key-id` with the value
+     * the request carries, and S3 documents that condition against the key ARN.
+     */
+    readonly kmsKeyArn: string;
     /** Object key prefix; empty or ending in `/`. Default `vault-snapshots/`. */
     readonly prefix?: string;
 }
@@ -222,6 +232,13 @@ export interface CommonParams<C extends Cloud> {
      * enroll; the Wazuh manager requires it (authd `use_password`). Fetched at boot.
      */
     readonly wazuhEnrollmentSecret: SecretRefFor<C>;
+    /**
+     * Reference to this VM's TLS bundle in the cloud's secret store: a JSON object
+     * `{"certificate", "privateKey", "caCertificate"}` (PEM) issued by the platform's internal
+     * CA (components/bootstrap/pki.ts). Read at boot and daily with the VM identity; the private
+     * key never enters user data.
+     */
+    readonly tlsSecret: SecretRefFor<C>;
 }
 
 /** Roles that run a Wazuh agent reporting to the manager. */
@@ -259,7 +276,10 @@ export interface VaultParams<C extends Cloud> extends AgentParams<C> {
 
 /** The Wazuh all-in-one server: manager, indexer and dashboard. It runs no agent of its own. */
 export interface WazuhParams<C extends Cloud> extends CommonParams<C> {
-    /** Separate data disk for the indexer (/var/lib/wazuh-indexer). */
+    /**
+     * Separate data disk for the indexer, mounted on /var/lib/wazuh-data (never on
+     * /var/lib/wazuh-indexer, which the installation assistant refuses to find).
+     */
     readonly dataDisk: DataDiskFor<C>;
 }
 

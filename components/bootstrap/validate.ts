@@ -35,6 +35,7 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const AWS_KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]{1,250}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})|alias\/[A-Za-z0-9/_-]{1,250}))$/;
+const AWS_KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const AWS_SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const AWS_VOLUME = /^vol-[0-9a-f]{8,17}$/;
@@ -173,6 +174,7 @@ function checkBackup(problems: Problems, cloud: Cloud, field: string, backup: Ba
         case "s3":
             check(problems, matches(S3_BUCKET, backup.bucket), `${field}.bucket`, backup.bucket, "an S3 bucket name", "Pass the aws.s3.Bucket's bucket (name), not its ARN.");
             check(problems, matches(AWS_REGION, backup.region), `${field}.region`, backup.region, "an AWS region such as 'eu-west-1'", "Use the bucket's region.");
+            check(problems, matches(AWS_KMS_KEY_ARN, backup.kmsKeyArn), `${field}.kmsKeyArn`, backup.kmsKeyArn, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", "Pass the backup key's arn: the bucket policy compares the SSE-KMS key id header with it.");
             checkPrefix(problems, `${field}.prefix`, backup.prefix);
             return;
         case "azureblob":
@@ -204,6 +206,8 @@ export function validateBootstrapParams(role: BootstrapRole, params: AnyBootstra
     }
     check(problems, matches(HOST_LABEL, params.hostname), "hostname", params.hostname, "an RFC 1123 label (lowercase letters, digits, hyphens; up to 63)", "Derive it from the stack's naming helper.");
     checkSecretRef(problems, cloud, "wazuhEnrollmentSecret", params.wazuhEnrollmentSecret);
+    if (params.tlsSecret === undefined) problems.push("tlsSecret: missing; every VM reads its certificate from the platform CA through the secret store (components/bootstrap/pki.ts).");
+    else checkSecretRef(problems, cloud, "tlsSecret", params.tlsSecret);
 
     if (role !== "wazuh") {
         const address = (params as { wazuhManagerAddress?: unknown }).wazuhManagerAddress;

@@ -1,0 +1,143 @@
+/**
+ * The platform's internal PKI: one CA issued by the program, and one server certificate per VM
+ * (bastion, Jenkins, Vault, Wazuh) naming the VM's private names and addresses.
+ *
+ * Why issued here, and delivered through the cloud's secret store:
+ * - User data is readable through the instance metadata service and the cloud APIs, so no private
+ *   key is ever rendered into it. Each VM reads its bundle (certificate, key, CA) from the secret
+ *   store with its own identity, exactly like the Wazuh enrollment password, at boot and daily
+ *   (platform-tls-refresh.timer), so a renewed certificate reaches the VM without a rebuild.
+ * - The alternative, letting each VM generate its key and have the CA sign a request, needs the
+ *   CA key online (a signing service every VM can reach at boot, before Vault itself exists). An
+ *   offline CA in Pulumi state is smaller to defend: the state is encrypted and its access
+ *   audited, and nothing on the network can ask it to sign.
+ *
+ * The CA key and every VM key live in Pulumi state as secrets (`@pulumi/tls` marks private keys
+ * secret). README.md says how to swap in an external CA.
+ *
+ * Lifetimes (hashicorp/terraform-provider-tls, `tls_locally_signed_cert`: `early_renewal_hours`
+ * makes the resource count as expired that many hours early, so the next `pulumi up` in that
+ * window issues a new certificate; the old one stays valid until its own end):
+ * - CA: 10 years; replacing it is a deliberate operation (README.md).
+ * - Server certificates: 1 year, renewed by any `pulumi up` in the last 30 days; VMs pick the new
+ *   one up within a day. A monthly `pulumi up` (or the ephemeral-env reaper's) is enough.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+
+export const CA_VALIDITY_HOURS = 10 * 365 * 24;
+export const SERVER_CERT_VALIDITY_HOURS = 365 * 24;
+export const SERVER_CERT_EARLY_RENEWAL_HOURS = 30 * 24;
+/** ECDSA P-256: supported by every client here (Go, OpenSSL, Java, Node). */
+export const KEY_ALGORITHM = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
+
+/** The JSON every VM reads from its TLS secret (components/bootstrap/scripts.ts, 30-tls). */
+export interface TlsBundle {
+    /** The VM's server certificate (PEM). */
+    readonly certificate: string;
+    /** Its private key (PEM). */
+    readonly privateKey: string;
+    /** The platform CA certificate (PEM): what every client trusts. */
+    readonly caCertificate: string;
+}
+
+export interface InternalCaArgs {
+    /** Stack prefix, named in the CA's subject (e.g. `plat-dev`). */
+    readonly prefix: string;
+}
+
+/** `platform:bootstrap:InternalCa`: a self-signed CA whose key exists only in Pulumi state. */
+export class InternalCa extends pulumi.ComponentResource {
+    /** The CA certificate (PEM); public: exported as the `internalCaCertPem` stack output. */
+    readonly certPem: pulumi.Output<string>;
+    /** The CA key (PEM), a secret. Only ServiceCertificate reads it. */
+    readonly privateKeyPem: pulumi.Output<string>;
+
+    constructor(name: string, args: InternalCaArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:bootstrap:InternalCa", name, {}, opts);
+        const key = new tls.PrivateKey(`${name}-key`, { ...KEY_ALGORITHM }, { parent: this });
+        const cert = new tls.SelfSignedCert(
+            `${name}-cert`,
+            {
+                privateKeyPem: key.privateKeyPem,
+                isCaCertificate: true,
+                subject: { commonName: `${args.prefix} internal CA`, organization: args.prefix },
+                validityPeriodHours: CA_VALIDITY_HOURS,
+                allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+                setSubjectKeyId: true,
+            },
+            { parent: this },
+        );
+        this.certPem = cert.certPem;
+        this.privateKeyPem = pulumi.secret(key.privateKeyPem);
+        this.registerOutputs({ certPem: this.certPem });
+    }
+}
+
+export interface ServiceCertificateArgs {
+    readonly ca: InternalCa;
+    /** The VM's host name: the certificate's CN and first DNS name. */
+    readonly hostname: string;
+    /** Further private DNS names (the cloud's internal FQDN), besides the host name and `localhost`. */
+    readonly dnsNames?: readonly pulumi.Input<string>[];
+    /** Private IPv4 addresses clients use (besides 127.0.0.1): scrapes and agents connect by address. */
+    readonly ipAddresses: readonly pulumi.Input<string>[];
+}
+
+/** The names a VM's certificate carries, in order (host name first, loopback last). */
+export function certificateNames(hostname: string, dnsNames: readonly string[], ipAddresses: readonly string[]): { dnsNames: string[]; ipAddresses: string[] } {
+    const uniq = (xs: string[]) => [...new Set(xs)];
+    return { dnsNames: uniq([hostname, ...dnsNames, "localhost"]), ipAddresses: uniq([...ipAddresses, "127.0.0.1"]) };
+}
+
+/** `platform:bootstrap:ServiceCertificate`: a VM's server certificate, signed by the internal CA. */
+export class ServiceCertificate extends pulumi.ComponentResource {
+    readonly certPem: pulumi.Output<string>;
+    /** The JSON {@link TlsBundle}, a secret: the value of the VM's TLS secret. */
+    readonly bundleJson: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:bootstrap:ServiceCertificate", name, {}, opts);
+        const key = new tls.PrivateKey(`${name}-key`, { ...KEY_ALGORITHM }, { parent: this });
+        const names = pulumi
+            .all([pulumi.all([...(args.dnsNames ?? [])]), pulumi.all([...args.ipAddresses])])
+            .apply(([dns, ips]) => {
+                const bad = ips.filter((ip) => !/^(\d{1,3}\.){3}\d{1,3}$/.test(ip));
+                if (bad.length > 0) {
+                    throw new Error(`platform:bootstrap:ServiceCertificate ${name}: ipAddresses ${JSON.stringify(bad)} are not IPv4 addresses; pass the VM's private IP`);
+                }
+                return certificateNames(args.hostname, dns, ips);
+            });
+        const request = new tls.CertRequest(
+            `${name}-csr`,
+            {
+                privateKeyPem: key.privateKeyPem,
+                subject: { commonName: args.hostname },
+                dnsNames: names.dnsNames,
+                ipAddresses: names.ipAddresses,
+            },
+            { parent: this },
+        );
+        const cert = new tls.LocallySignedCert(
+            `${name}-cert`,
+            {
+                certRequestPem: request.certRequestPem,
+                caPrivateKeyPem: args.ca.privateKeyPem,
+                caCertPem: args.ca.certPem,
+                validityPeriodHours: SERVER_CERT_VALIDITY_HOURS,
+                earlyRenewalHours: SERVER_CERT_EARLY_RENEWAL_HOURS,
+                // ECDSA keys sign; they never encipher keys (RFC 5480 section 3).
+                allowedUses: ["digital_signature", "server_auth"],
+                setSubjectKeyId: true,
+            },
+            { parent: this },
+        );
+        this.certPem = cert.certPem;
+        this.bundleJson = pulumi.secret(
+            pulumi.all([cert.certPem, key.privateKeyPem, args.ca.certPem]).apply(([certificate, privateKey, caCertificate]) =>
+                JSON.stringify({ certificate, privateKey, caCertificate } satisfies TlsBundle),
+            ),
+        );
+        this.registerOutputs({ certPem: this.certPem });
+    }
+}
