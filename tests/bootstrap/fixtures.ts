@@ -24,10 +24,16 @@ const aws = {
             secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:plat-dev/wazuh-enrollment-AbCdEf",
             region: "eu-west-1",
         },
+        tlsSecret: { type: "aws-secretsmanager", secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:plat-dev/tls/ROLE-XyZ123", region: "eu-west-1" },
     } satisfies AgentParams<"aws">,
     disk: { type: "aws-ebs", volumeId: "vol-0a1b2c3d4e5f60718", deviceName: "/dev/sdf" },
     seal: { type: "awskms", region: "eu-west-1", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
-    backup: { type: "s3", bucket: "plat-dev-vault-backups", region: "eu-west-1" },
+    backup: {
+        type: "s3",
+        bucket: "plat-dev-vault-backups",
+        region: "eu-west-1",
+        kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+    },
 } as const;
 
 const azure = {
@@ -36,6 +42,7 @@ const azure = {
         hostname: "plat-dev-az-x",
         wazuhManagerAddress: "wazuh.plat-dev.internal",
         wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: "plat-dev-kv", secretName: "wazuh-enrollment" },
+        tlsSecret: { type: "azure-keyvault", vaultName: "plat-dev-kv", secretName: "tls-ROLE" },
     } satisfies AgentParams<"azure">,
     disk: { type: "azure-lun", lun: 0 },
     seal: {
@@ -54,31 +61,38 @@ const gcp = {
         hostname: "plat-dev-gcp-x",
         wazuhManagerAddress: "10.30.3.9",
         wazuhEnrollmentSecret: { type: "gcp-secretmanager", project: "plat-dev-123456", secret: "wazuh-enrollment" },
+        tlsSecret: { type: "gcp-secretmanager", project: "plat-dev-123456", secret: "plat-dev-tls-ROLE" },
     } satisfies AgentParams<"gcp">,
     disk: { type: "gcp-pd", deviceName: "data" },
     seal: { type: "gcpckms", project: "plat-dev-123456", region: "europe-west1", keyRing: "plat-dev", cryptoKey: "vault-unseal" },
     backup: { type: "gcs", bucket: "plat-dev-vault-backups", prefix: "snapshots/vault/" },
 } as const;
 
-export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
+/** The cloud's agent params for one role: its own host name and its own TLS secret. */
+function agentFor(cloud: Cloud, role: BootstrapRole) {
     const c = { aws, azure, gcp }[cloud];
-    return { ...c.agent, hostname: `plat-dev-${cloud}-bastion` } as BootstrapParams<"bastion">;
+    const tls = JSON.parse(JSON.stringify(c.agent.tlsSecret).replace("ROLE", role)) as typeof c.agent.tlsSecret;
+    return { ...c.agent, hostname: `plat-dev-${cloud}-${role}`, tlsSecret: tls };
+}
+
+export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
+    return agentFor(cloud, "bastion") as BootstrapParams<"bastion">;
 }
 
 export function jenkinsParams(cloud: Cloud): BootstrapParams<"jenkins"> {
     const c = { aws, azure, gcp }[cloud];
-    return { ...c.agent, hostname: `plat-dev-${cloud}-jenkins`, dataDisk: c.disk } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
+    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
 }
 
 export function vaultParams(cloud: Cloud): BootstrapParams<"vault"> {
     const c = { aws, azure, gcp }[cloud];
-    return { ...c.agent, hostname: `plat-dev-${cloud}-vault`, dataDisk: c.disk, seal: c.seal, backup: c.backup } as VaultParams<Cloud> as BootstrapParams<"vault">;
+    return { ...agentFor(cloud, "vault"), dataDisk: c.disk, seal: c.seal, backup: c.backup } as VaultParams<Cloud> as BootstrapParams<"vault">;
 }
 
 export function wazuhParams(cloud: Cloud): BootstrapParams<"wazuh"> {
     const c = { aws, azure, gcp }[cloud];
-    const { wazuhManagerAddress: _ignored, ...common } = c.agent;
-    return { ...common, hostname: `plat-dev-${cloud}-wazuh`, dataDisk: c.disk } as WazuhParams<Cloud> as BootstrapParams<"wazuh">;
+    const { wazuhManagerAddress: _ignored, ...common } = agentFor(cloud, "wazuh");
+    return { ...common, dataDisk: c.disk } as WazuhParams<Cloud> as BootstrapParams<"wazuh">;
 }
 
 export function paramsFor(role: BootstrapRole, cloud: Cloud): BootstrapParams<BootstrapRole> {
