@@ -69,10 +69,16 @@ export interface PlatformOutputs {
     readonly vaultSnapshotBucket: pulumi.Output<string>;
     /** The Wazuh enrollment password's secret, by reference (AWS: ARN; Azure: Key Vault secret id; GCP: `projects/<p>/secrets/<id>`), never the value. */
     readonly wazuhEnrollmentSecretArn: pulumi.Output<string>;
+    /**
+     * The platform's internal CA certificate (PEM; public): it issued the certificates of Vault,
+     * Jenkins, the Wazuh dashboard and manager, and every node_exporter. Clients trust it
+     * (Prometheus scrapes, `curl --cacert`, browsers through the tunnel); the in-cluster layer reads it.
+     */
+    readonly internalCaCertPem: pulumi.Output<string>;
 }
 
 /** The outputs whose source differs per cloud (what AWS names a security group, GCP a service account, ...). */
-export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn">;
+export type CloudSpecificOutputs = Pick<PlatformOutputs, "clusterSecurityGroupId" | "backupVaultName" | "vaultSnapshotBucket" | "wazuhEnrollmentSecretArn" | "internalCaCertPem">;
 
 /**
  * The stack outputs, read from the contracts for everything the contracts define, so every

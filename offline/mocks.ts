@@ -29,6 +29,10 @@ const COMMON_MOCKS: CloudMocks = {
         publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(a.name).toString("base64").replace(/=/g, "")} offline-mock`,
         publicKeyFingerprintSha256: `SHA256:${stableHex(a.name, 43)}`,
     }),
+    // The platform CA and the VMs' certificates (components/bootstrap/pki.ts).
+    "tls:index/selfSignedCert:SelfSignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2036-11-30T00:00:00Z", readyForRenewal: false }),
+    "tls:index/certRequest:CertRequest": (a) => ({ certRequestPem: mockPem("CERTIFICATE REQUEST", a.name), keyAlgorithm: "ECDSA" }),
+    "tls:index/locallySignedCert:LocallySignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2027-11-30T00:00:00Z", readyForRenewal: false }),
     "random:index/randomPassword:RandomPassword": (a) => ({
         result: `mock-${stableHex(a.name, Math.max(8, Number(a.inputs.length ?? 24) - 5))}`,
         bcryptHash: `$2a$10$${stableHex(`bcrypt-${a.name}`, 53)}`,

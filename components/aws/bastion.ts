@@ -44,8 +44,8 @@ export interface AwsBastionArgs {
     /** CIDRs allowed to SSH in (validated: never the world). */
     readonly allowedCidrs: readonly string[];
     readonly instanceType: string;
-    /** cloud-init user data (hardening, node_exporter, Wazuh agent); EC2 caps it at 16 KB. */
-    readonly userData: pulumi.Input<string>;
+    /** cloud-init user data (hardening, TLS, node_exporter, Wazuh agent), gzip + base64: EC2 caps the raw bytes at 16 KB. */
+    readonly userDataBase64: pulumi.Input<string>;
     /** Customer-managed key for the root volume (default: the AWS-managed aws/ebs key). */
     readonly volumesKeyArn?: pulumi.Input<string>;
 }
@@ -183,7 +183,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
             rootBlockDevice: { encrypted: true, ...(args.volumesKeyArn ? { kmsKeyId: args.volumesKeyArn } : {}), volumeType: "gp3", volumeSize: 20, deleteOnTermination: true, tags: withName(n("bastion-root")) },
             monitoring: true,
-            userData: args.userData,
+            userDataBase64: args.userDataBase64,
             userDataReplaceOnChange: true,
             tags: withName(n("bastion"), { role: "bastion" }),
         },

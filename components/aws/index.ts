@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
+import { InternalCa, renderBootstrapGzipBase64, USER_DATA_LIMITS } from "../bootstrap";
 import type { AwsPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -19,7 +19,7 @@ import { Firewall, Tier } from "./firewall";
 import { AwsAccount, policyDocument } from "./iam";
 import { Keys } from "./kms";
 import { Network } from "./network";
-import { EnrollmentSecret, placement, ToolVm } from "./tool-vm";
+import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
 
 /**
  * Availability zones usable for the network: standard zones only (Local and Wavelength zones
@@ -44,12 +44,12 @@ export async function resolveDeployerPrincipal(callerArn: string, opts: pulumi.I
 }
 
 /** Fails the deployment with a clear message instead of EC2's generic error on oversize user data. */
-export function assertFitsUserData(document: string): string {
-    const bytes = Buffer.byteLength(document, "utf8");
+export function assertFitsUserData(base64: string): string {
+    const bytes = Buffer.from(base64, "base64").length;
     if (bytes > USER_DATA_LIMITS.aws) {
-        throw new Error(`bastion user data is ${bytes} bytes, over EC2's ${USER_DATA_LIMITS.aws}; pass it gzip-compressed (renderBootstrapGzipBase64 + userDataBase64)`);
+        throw new Error(`bastion user data is ${bytes} bytes gzip-compressed, over EC2's ${USER_DATA_LIMITS.aws}; shorten components/bootstrap's scripts`);
     }
-    return document;
+    return base64;
 }
 
 export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
@@ -89,12 +89,15 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
 
     // The enrollment password every agent and the manager read at boot (value never in user data).
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, protect }, childOpts);
+    // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix }, childOpts);
     // Fixed addresses: the manager's address is baked into every agent's user data, so it must
     // not change when the Wazuh VM is rebuilt (and the bastion can be built before it).
     const toolSubnets = config.network.subnets.tools;
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, toolSubnets)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
     const wazuhManagerAddress = where.wazuh.privateIp;
 
+    const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", protect }, childOpts);
     const bastion = new Bastion(
         "bastion",
         {
@@ -106,12 +109,13 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             allowedCidrs: config.bastion.allowedCidrs,
             instanceType: config.bastion.instanceType,
             volumesKeyArn: keys.volumesKeyArn,
-            // Plain text (readable in the console and by reviewers) while it fits EC2's 16 KB;
-            // the tool VMs' larger documents go gzip-compressed.
-            userData: renderBootstrap("bastion", {
+            // gzip-compressed like the tool VMs': the document is over EC2's 16 KB in clear
+            // (cloud-init detects gzip itself).
+            userDataBase64: renderBootstrapGzipBase64("bastion", {
                 cloud: "aws",
                 hostname: resourceName(config.prefix, "bastion"),
                 wazuhEnrollmentSecret: { type: "aws-secretsmanager", secretId: enrollment.secretArn, region: account.region },
+                tlsSecret: { type: "aws-secretsmanager", secretId: bastionTls.secretArn, region: account.region },
                 wazuhManagerAddress,
             }).apply(assertFitsUserData),
         },
@@ -128,6 +132,19 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         },
         { parent: bastion },
     );
+    // Its certificate names its private address, known once the instance exists; the first boot
+    // retries the read until the value is there (components/bootstrap/timing.ts).
+    bastionTls.issue({ ca, hostname: resourceName(config.prefix, "bastion"), privateIp: bastion.privateIp, region: account.region });
+    new aws.iam.RolePolicy(
+        "bastion-read-tls-secret",
+        {
+            role: bastion.roleName,
+            policy: bastionTls.secretArn.apply((arn) =>
+                JSON.stringify(policyDocument({ Sid: "ReadItsTlsBundle", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
+            ),
+        },
+        { parent: bastion },
+    );
 
     const vmCommon = (role: ToolVmRole) => ({
         prefix: config.prefix,
@@ -139,6 +156,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         instanceType: config.toolVms.instanceType,
         volumesKeyArn: keys.volumesKeyArn,
         enrollmentSecretArn: enrollment.secretArn,
+        ca,
         keyName: bastion.keyName,
         protect,
     });
@@ -201,6 +219,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.secretArn,
+            internalCaCertPem: ca.certPem,
         }),
     };
 }

@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
-import { renderBootstrapGzipBase64 } from "../bootstrap";
+import { InternalCa, renderBootstrapGzipBase64, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
@@ -56,7 +56,7 @@ export type ToolVmRoleArgs =
     | {
           readonly role: "vault";
           readonly wazuhManagerAddress: pulumi.Input<string>;
-          /** Where raft snapshots go (name and ARN) and the key S3 encrypts them with. */
+          /** Where raft snapshots go (name and ARN) and the key S3 encrypts them with (the uploader names it: SSE-KMS). */
           readonly snapshots: { readonly bucket: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
       }
     | { readonly role: "wazuh" };
@@ -77,6 +77,8 @@ export type AwsToolVmArgs = ToolVmRoleArgs & {
     readonly dataVolumeSizeGb?: number;
     /** The Wazuh enrollment password's secret (ARN): read at boot with the instance role. */
     readonly enrollmentSecretArn: pulumi.Input<string>;
+    /** The platform CA: it issues this VM's certificate (delivered through its own TLS secret). */
+    readonly ca: InternalCa;
     /** Key pair for SSH through the bastion (the bastion's own key; SSM needs none). */
     readonly keyName?: pulumi.Input<string>;
     /** Prod: protect the instance, its data volume and the Vault key; termination protection on. */
@@ -139,12 +141,13 @@ export function validateToolVmArgs(args: AwsToolVmArgs): void {
 /** The instance role's inline statements beyond SSM core: exactly what the role's bootstrap uses. */
 export function toolVmRoleStatements(
     role: ToolVmRole,
-    refs: { enrollmentSecretArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
+    refs: { enrollmentSecretArn: string; tlsSecretArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
 ): PolicyStatement[] {
     const statements: PolicyStatement[] = [
         // Every VM reads the Wazuh enrollment password at boot (agents enroll; the manager
-        // enforces it). This one secret, nothing else in Secrets Manager.
+        // enforces it), and its own TLS bundle at boot and daily. These two secrets, nothing else.
         { Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.enrollmentSecretArn },
+        { Sid: "ReadItsTlsBundle", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.tlsSecretArn },
     ];
     if (role === "vault") {
         if (!refs.unsealKeyArn || !refs.bucketArn || !refs.snapshotKeyArn) {
@@ -211,15 +214,20 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
         ).key;
     }
     const snapshots = args.role === "vault" ? args.snapshots : undefined;
+    // This VM's certificate from the platform CA, in a secret only its role reads.
+    const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, protect: args.protect }, { parent });
+    const tlsVersion = tls.issue({ ca: args.ca, hostname, privateIp: args.privateIp, region: args.account.region });
     new aws.iam.RolePolicy(
         child("policy"),
         {
             role: iamRole.name,
             policy: pulumi
-                .all([args.enrollmentSecretArn, iamRole.arn, unsealKey?.arn, snapshots?.bucketArn, snapshots?.keyArn])
-                .apply(([enrollmentSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
+                .all([args.enrollmentSecretArn, tls.secretArn, iamRole.arn, unsealKey?.arn, snapshots?.bucketArn, snapshots?.keyArn])
+                .apply(([enrollmentSecretArn, tlsSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
                     JSON.stringify(
-                        policyDocument(...toolVmRoleStatements(role, { enrollmentSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region })),
+                        policyDocument(
+                            ...toolVmRoleStatements(role, { enrollmentSecretArn, tlsSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region }),
+                        ),
                     ),
                 ),
         },
@@ -246,6 +254,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
         cloud: "aws" as const,
         hostname,
         wazuhEnrollmentSecret: { type: "aws-secretsmanager" as const, secretId: args.enrollmentSecretArn, region: args.account.region },
+        tlsSecret: { type: "aws-secretsmanager" as const, secretId: tls.secretArn, region: args.account.region },
         dataDisk: { type: "aws-ebs" as const, volumeId: volume.id, deviceName: DATA_DEVICE_NAME },
     };
     let userDataBase64: pulumi.Output<string>;
@@ -258,7 +267,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
                 ...common,
                 wazuhManagerAddress: args.wazuhManagerAddress,
                 seal: { type: "awskms", region: args.account.region, kmsKeyId: unsealKey!.keyId },
-                backup: { type: "s3", bucket: args.snapshots.bucket, region: args.account.region, prefix: VAULT_SNAPSHOT_PREFIX },
+                backup: { type: "s3", bucket: args.snapshots.bucket, region: args.account.region, prefix: VAULT_SNAPSHOT_PREFIX, kmsKeyArn: args.snapshots.keyArn },
             });
             break;
         case "wazuh":
@@ -302,6 +311,8 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             // a deliberate `pulumi up --replace` (the data volume survives), never as a surprise
             // stop/start or replacement on an unrelated update.
             ignoreChanges: ["ami", "userDataBase64"],
+            // Its certificate is in the secret before the first boot reads it.
+            dependsOn: [tlsVersion],
         },
     );
     new aws.ec2.VolumeAttachment(
@@ -312,6 +323,53 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
     );
 
     return { hostname, sg, role: iamRole, profile, unsealKey, volume, instance };
+}
+
+/**
+ * The private DNS name EC2 gives an instance with the IP-based hostname type
+ * (docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html): `ip-10-0-0-1.ec2.internal`
+ * in us-east-1, `ip-10-0-0-1.<region>.compute.internal` elsewhere.
+ */
+export function ec2PrivateDnsName(privateIp: string, region: string): string {
+    const host = `ip-${privateIp.replace(/\./g, "-")}`;
+    return region === "us-east-1" ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
+}
+
+/**
+ * `platform:aws:TlsSecret`: one VM's TLS bundle (certificate, key, platform CA) in Secrets
+ * Manager. The secret exists first (its ARN goes into the VM's user data); `issue` adds the
+ * certificate once the VM's address is known. Only that VM's role may read it.
+ */
+export class TlsSecret extends pulumi.ComponentResource {
+    readonly secretArn: pulumi.Output<string>;
+    private readonly secret: aws.secretsmanager.Secret;
+
+    constructor(name: string, private readonly args: { readonly prefix: string; readonly role: string; readonly protect: boolean }, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:aws:TlsSecret", name, {}, opts);
+        this.secret = new aws.secretsmanager.Secret(
+            `${name}-secret`,
+            {
+                name: `${args.prefix}/tls/${args.role}`,
+                description: `TLS certificate and key of the ${args.role} VM, issued by the platform CA; read by its instance role only`,
+                // As the enrollment secret: prod keeps a recovery window, ephemeral envs reuse names.
+                recoveryWindowInDays: args.protect ? 30 : 0,
+                tags: withName(resourceName(args.prefix, args.role, "tls")),
+            },
+            { parent: this, protect: args.protect },
+        );
+        this.secretArn = this.secret.arn;
+        this.registerOutputs({ secretArn: this.secretArn });
+    }
+
+    /** Issues the VM's certificate (host name, EC2 private DNS name, private IP) and stores the bundle. */
+    issue(args: { readonly ca: InternalCa; readonly hostname: string; readonly privateIp: pulumi.Input<string>; readonly region: string }): aws.secretsmanager.SecretVersion {
+        const cert = new ServiceCertificate(
+            `${this.args.role}-tls-cert`,
+            { ca: args.ca, hostname: args.hostname, dnsNames: [pulumi.output(args.privateIp).apply((ip) => ec2PrivateDnsName(ip, args.region))], ipAddresses: [args.privateIp] },
+            { parent: this },
+        );
+        return new aws.secretsmanager.SecretVersion(`${this.args.role}-tls-value`, { secretId: this.secret.id, secretString: cert.bundleJson }, { parent: this });
+    }
 }
 
 /**

@@ -8,20 +8,21 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrap } from "../bootstrap";
+import { InternalCa, renderBootstrap } from "../bootstrap";
 import type { AzurePlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
 import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
-import { Bastion } from "./bastion";
+import { Bastion, BASTION_HOST_OFFSET } from "./bastion";
 import { Cluster } from "./cluster";
 import { AzureContext, roleAssignment, tagsFor } from "./common";
 import { PrivateEndpoints } from "./endpoints";
 import { Keys } from "./keyvault";
+import { azureHostAddress } from "./naming";
 import { azureZones, Network } from "./network";
-import { azurePlacement, ToolVm } from "./tool-vm";
+import { azurePlacement, TlsSecret, ToolVm } from "./tool-vm";
 
 /** Key Vault soft-delete retention: the longest in prod (recovery window), the shortest elsewhere. */
 export function softDeleteRetentionDays(protect: boolean): number {
@@ -114,6 +115,11 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const wazuhManagerAddress = where.wazuh.privateIp;
     const enrollment = { vaultName: keys.vaultName, secretName: keys.enrollmentSecretName, secretId: keys.enrollmentSecretId };
     const des = keys.diskEncryptionSetId ? { diskEncryptionSetId: keys.diskEncryptionSetId } : {};
+    // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix }, childOpts);
+    const tls = { ca, vaultName: keys.vaultName, ready: keys.deployerAccess };
+    const bastionHostname = resourceName(config.prefix, "bastion");
+    const bastionTls = new TlsSecret("bastion-tls", { ctx, role: "bastion", hostname: bastionHostname, privateIp: azureHostAddress(network.subnetCidrs.public, BASTION_HOST_OFFSET), ...tls }, childOpts);
 
     const bastion = new Bastion(
         "bastion",
@@ -127,8 +133,9 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             asgId: network.asgIds.bastion,
             customData: renderBootstrap("bastion", {
                 cloud: "azure",
-                hostname: resourceName(config.prefix, "bastion"),
+                hostname: bastionHostname,
                 wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: keys.enrollmentSecretName },
+                tlsSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: bastionTls.secretName },
                 wazuhManagerAddress,
             }),
             ...des,
@@ -138,6 +145,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     );
     // The bastion's agent reads the enrollment password too: that secret, nothing else.
     roleAssignment("bastion-read-enrollment-secret", ctx, { scope: keys.enrollmentSecretId, role: "keyVaultSecretsUser", principalId: bastion.principalId, principalType: "ServicePrincipal" }, { parent: bastion });
+    roleAssignment("bastion-read-tls-secret", ctx, { scope: bastionTls.secretId, role: "keyVaultSecretsUser", principalId: bastion.principalId, principalType: "ServicePrincipal" }, { parent: bastion });
 
     const vmCommon = (role: ToolVmRole) => ({
         ctx,
@@ -148,6 +156,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         asgId: network.asgIds[role],
         sshPublicKey: bastion.publicKeyOpenssh,
         enrollment,
+        tls,
         ...des,
         dependsOn: keys.diskEncryptionReady,
     });
@@ -204,6 +213,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             backupVaultName: backup.vaultName,
             vaultSnapshotBucket: pulumi.interpolate`${backup.snapshotAccountName}/${backup.snapshotContainerName}`,
             wazuhEnrollmentSecretArn: keys.enrollmentSecretId,
+            internalCaCertPem: ca.certPem,
         }),
     };
 }

@@ -6,8 +6,9 @@
  * container), the bootstrap module's cloud-config as custom data.
  */
 import * as compute from "@pulumi/azure-native/compute";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrap } from "../bootstrap";
+import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { resourceName } from "../naming";
 import { AzureContext, roleAssignment, tagsFor } from "./common";
@@ -47,6 +48,8 @@ export type AzureToolVmArgs = AzureToolVmRoleArgs & {
     readonly sshPublicKey: pulumi.Input<string>;
     /** The Wazuh enrollment password: the Key Vault holding it and the secret (name and id). */
     readonly enrollment: { readonly vaultName: pulumi.Input<string>; readonly secretName: pulumi.Input<string>; readonly secretId: pulumi.Input<string> };
+    /** The platform CA, and what this VM's TLS secret needs in the Key Vault (its name, the deployer's data-plane access). */
+    readonly tls: { readonly ca: InternalCa; readonly vaultName: pulumi.Input<string>; readonly ready: pulumi.Resource };
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     readonly dataDiskSizeGb?: number;
     readonly dependsOn?: pulumi.Resource[];
@@ -90,10 +93,13 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
             { parent: this, protect: ctx.protect, ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}) },
         );
 
+        // This VM's certificate from the platform CA, in a Key Vault secret only its identity reads.
+        const tls = new TlsSecret(`${name}-tls`, { ctx, role, hostname, privateIp: args.privateIp, ...args.tls }, { parent: this });
         const common = {
             cloud: "azure" as const,
             hostname,
             wazuhEnrollmentSecret: { type: "azure-keyvault" as const, vaultName: args.enrollment.vaultName, secretName: args.enrollment.secretName },
+            tlsSecret: { type: "azure-keyvault" as const, vaultName: args.tls.vaultName, secretName: tls.secretName },
             dataDisk: { type: "azure-lun" as const, lun: DATA_DISK_LUN },
         };
         let customData: pulumi.Output<string>;
@@ -148,6 +154,7 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
         const grant = (what: string, scope: pulumi.Input<string>, azureRole: Parameters<typeof roleAssignment>[2]["role"]) =>
             roleAssignment(`${name}-${what}`, ctx, { scope, role: azureRole, principalId, principalType: "ServicePrincipal" }, { parent: this });
         grant("read-enrollment-secret", args.enrollment.secretId, "keyVaultSecretsUser");
+        grant("read-tls-secret", tls.secretId, "keyVaultSecretsUser");
         if (args.role === "vault") {
             grant("unseal-key", args.unseal.keyId, "keyVaultCryptoUser");
             grant("snapshot-write", args.snapshots.containerId, "storageBlobDataContributor");
@@ -170,5 +177,54 @@ export function validateToolVmArgs(args: AzureToolVmArgs): void {
     const size = args.dataDiskSizeGb ?? DATA_DISK_GB[args.role];
     if (!Number.isInteger(size) || size < 4 || size > 32767) {
         throw new Error(`platform:azure:ToolVm (${args.role}): dataDiskSizeGb ${size} must be an integer from 4 to 32767 (managed disk limits)`);
+    }
+}
+
+/** The Key Vault secret name of a VM's TLS bundle (1-127 letters, digits, hyphens). */
+export function tlsSecretName(role: string): string {
+    return `tls-${role}`;
+}
+
+/**
+ * `platform:azure:TlsSecret`: one VM's TLS bundle (certificate, key, platform CA) in the platform
+ * Key Vault, issued for its host name and fixed private address. The caller grants the VM's
+ * identity "Key Vault Secrets User" on `secretId` (that secret only).
+ */
+export class TlsSecret extends pulumi.ComponentResource {
+    readonly secretName: pulumi.Output<string>;
+    readonly secretId: pulumi.Output<string>;
+
+    constructor(
+        name: string,
+        args: {
+            readonly ctx: AzureContext;
+            readonly role: string;
+            readonly hostname: string;
+            readonly privateIp: pulumi.Input<string>;
+            readonly ca: InternalCa;
+            readonly vaultName: pulumi.Input<string>;
+            /** The deployer's data-plane role on the vault: secrets are written through it. */
+            readonly ready: pulumi.Resource;
+        },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("platform:azure:TlsSecret", name, {}, opts);
+        // Azure-provided DNS resolves the VM name inside the VNet; its FQDN suffix is not
+        // predictable, so the certificate names the host name and the address.
+        const cert = new ServiceCertificate(`${name}-cert`, { ca: args.ca, hostname: args.hostname, ipAddresses: [args.privateIp] }, { parent: this });
+        const secret = new keyvault.Secret(
+            `${name}-secret`,
+            {
+                resourceGroupName: args.ctx.resourceGroupName,
+                vaultName: args.vaultName,
+                secretName: tlsSecretName(args.role),
+                properties: { value: cert.bundleJson, contentType: "application/json", attributes: { enabled: true } },
+                tags: tagsFor(args.ctx, resourceName(args.ctx.prefix, args.role, "tls")),
+            },
+            { parent: this, dependsOn: [args.ready] },
+        );
+        this.secretName = secret.name;
+        this.secretId = secret.id;
+        this.registerOutputs({ secretId: this.secretId });
     }
 }

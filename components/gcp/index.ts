@@ -6,7 +6,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
+import { InternalCa, renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
 import type { GcpPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -19,7 +19,7 @@ import { osLoginUser } from "./iam";
 import { Keys } from "./kms";
 import { gcpName, toLabels } from "./labels";
 import { Network, regionalSubnetCidrs } from "./network";
-import { EnrollmentSecret, placement, ToolVm } from "./tool-vm";
+import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
 
 /**
  * Service APIs the platform uses. Enabled here and never disabled on destroy: other workloads in
@@ -107,6 +107,9 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     const disksKey = { id: keys.keys.disks.id, ready: [keys.disksKeyGrant] };
     const backup = new Backup("backup", { project, prefix: config.prefix, region: config.region, retentionDays: config.backup.retentionDays, protect, ...apis }, childOpts);
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, region: config.region, protect, ...apis }, childOpts);
+    // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix }, childOpts);
+    const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", region: config.region, protect, ...apis }, childOpts);
 
     // Fixed addresses: the manager's address is baked into every agent's user data.
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, cidrs.tools, zoneNames)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
@@ -127,6 +130,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
                 cloud: "gcp",
                 hostname: gcpName(config.prefix, "bastion"),
                 wazuhEnrollmentSecret: { type: "gcp-secretmanager", project, secret: enrollment.secretId },
+                tlsSecret: { type: "gcp-secretmanager", project, secret: bastionTls.secretId },
                 wazuhManagerAddress,
             }).apply(assertFitsMetadata),
             deployerEmail,
@@ -141,6 +145,14 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         { secretId: enrollment.id, role: "roles/secretmanager.secretAccessor", member: pulumi.interpolate`serviceAccount:${bastion.serviceAccountEmail}` },
         { parent: bastion },
     );
+    // Its certificate names its private address, known once the instance exists; the first boot
+    // retries the read until the value is there (components/bootstrap/timing.ts).
+    bastionTls.issue({ ca, hostname: gcpName(config.prefix, "bastion"), privateIp: bastion.privateIp, zone: zoneNames[0], project });
+    new gcp.secretmanager.SecretIamMember(
+        "bastion-read-tls",
+        { secretId: bastionTls.id, role: "roles/secretmanager.secretAccessor", member: pulumi.interpolate`serviceAccount:${bastion.serviceAccountEmail}` },
+        { parent: bastion },
+    );
 
     const vmCommon = (role: ToolVmRole) => ({
         project,
@@ -153,6 +165,8 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         snapshotPolicyId: backup.snapshotPolicyId,
         disksKey,
         enrollmentSecret: { id: enrollment.id, secretId: enrollment.secretId },
+        ca,
+        region: config.region,
         deployerEmail,
         protect,
         ...apis,
@@ -231,6 +245,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             backupVaultName: backup.snapshotPolicyName,
             vaultSnapshotBucket: backup.snapshotBucket,
             wazuhEnrollmentSecretArn: enrollment.id,
+            internalCaCertPem: ca.certPem,
         }),
     };
 }

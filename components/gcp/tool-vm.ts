@@ -11,7 +11,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
-import { renderBootstrap } from "../bootstrap";
+import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { VAULT_SNAPSHOT_PREFIX } from "./backup";
 import { SHIELDED_VM, VM_METADATA } from "./bastion";
@@ -72,6 +72,10 @@ export type GcpToolVmArgs = ToolVmRoleArgs & {
     readonly snapshotPolicyId: pulumi.Input<string>;
     /** The Wazuh enrollment secret (id for the grant, short secretId for the bootstrap). */
     readonly enrollmentSecret: { readonly id: pulumi.Input<string>; readonly secretId: pulumi.Input<string> };
+    /** The platform CA: it issues this VM's certificate (delivered through its own TLS secret). */
+    readonly ca: InternalCa;
+    /** Region the TLS secret is replicated in (the stack's). */
+    readonly region: string;
     /** The deployer (email): OS Login on this VM, reached through the bastion. */
     readonly deployerEmail: string;
     readonly dataDiskSizeGb?: number;
@@ -130,7 +134,11 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     const sa = tierServiceAccount(child(), { project: args.project, prefix: args.prefix, tier: role, displayName: `${role} tool VM`, roles: VM_BASE_ROLES }, opts);
     // Every VM reads the Wazuh enrollment password at boot: this one secret, nothing else.
     const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecret.id, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
-    const grants: pulumi.Resource[] = [...sa.grants, secretGrant];
+    // This VM's certificate from the platform CA, in a secret only its service account reads.
+    const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, region: args.region, protect: args.protect, dependsOn: args.dependsOn }, { parent });
+    const tlsVersion = tls.issue({ ca: args.ca, hostname, privateIp: args.privateIp, zone: args.zone, project: args.project });
+    const tlsGrant = new gcp.secretmanager.SecretIamMember(child("read-tls"), { secretId: tls.id, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const grants: pulumi.Resource[] = [...sa.grants, secretGrant, tlsGrant, tlsVersion];
     if (args.role === "vault") {
         // Auto-unseal: only Vault's service account may use the unseal key.
         for (const keyRole of VAULT_KEY_ROLES) {
@@ -161,6 +169,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
         cloud: "gcp" as const,
         hostname,
         wazuhEnrollmentSecret: { type: "gcp-secretmanager" as const, project: args.project, secret: args.enrollmentSecret.secretId },
+        tlsSecret: { type: "gcp-secretmanager" as const, project: args.project, secret: tls.secretId },
         dataDisk: { type: "gcp-pd" as const, deviceName: DATA_DEVICE_NAME },
     };
     let userData: pulumi.Output<string>;
@@ -214,6 +223,55 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     );
     new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });
     return { hostname, sa, bootDisk, dataDisk, instance };
+}
+
+/**
+ * The zonal internal DNS name Compute Engine gives a VM: `VM_NAME.ZONE.c.PROJECT_ID.internal`
+ * (cloud.google.com/compute/docs/internal-dns).
+ */
+export function gceInternalDnsName(name: string, zone: string, project: string): string {
+    return `${name}.${zone}.c.${project}.internal`;
+}
+
+/**
+ * `platform:gcp:TlsSecret`: one VM's TLS bundle (certificate, key, platform CA) in Secret
+ * Manager, replicated in the stack's region. The secret exists first (its id goes into the VM's
+ * user data); `issue` adds the certificate once the VM's address is known. The caller grants the
+ * VM's service account the accessor role on `id` (this secret only).
+ */
+export class TlsSecret extends pulumi.ComponentResource {
+    /** `projects/<p>/secrets/<id>`: what IAM grants name. */
+    readonly id: pulumi.Output<string>;
+    /** The short secret id the bootstrap fetches. */
+    readonly secretId: pulumi.Output<string>;
+    private readonly secret: gcp.secretmanager.Secret;
+
+    constructor(
+        name: string,
+        private readonly args: { readonly prefix: string; readonly role: string; readonly region: string; readonly protect: boolean; readonly dependsOn?: readonly pulumi.Resource[] },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("platform:gcp:TlsSecret", name, {}, opts);
+        const secretId = gcpName(args.prefix, `tls-${args.role}`);
+        this.secret = new gcp.secretmanager.Secret(
+            `${name}-secret`,
+            { secretId, replication: { userManaged: { replicas: [{ location: args.region }] } }, deletionProtection: args.protect, labels: nameLabels(secretId) },
+            { parent: this, protect: args.protect, dependsOn: [...(args.dependsOn ?? [])] },
+        );
+        this.id = this.secret.id;
+        this.secretId = this.secret.secretId;
+        this.registerOutputs({ id: this.id });
+    }
+
+    /** Issues the VM's certificate (host name, zonal internal DNS name, private IP) and stores the bundle. */
+    issue(args: { readonly ca: InternalCa; readonly hostname: string; readonly privateIp: pulumi.Input<string>; readonly zone: string; readonly project: string }): gcp.secretmanager.SecretVersion {
+        const cert = new ServiceCertificate(
+            `${this.args.role}-tls-cert`,
+            { ca: args.ca, hostname: args.hostname, dnsNames: [gceInternalDnsName(args.hostname, args.zone, args.project)], ipAddresses: [args.privateIp] },
+            { parent: this },
+        );
+        return new gcp.secretmanager.SecretVersion(`${this.args.role}-tls-value`, { secret: this.secret.id, secretData: cert.bundleJson }, { parent: this });
+    }
 }
 
 /**

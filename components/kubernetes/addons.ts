@@ -30,6 +30,8 @@ export interface AddonsArgs {
     readonly alerting?: AlertingArgs;
     /** Tool VMs (private IPs) whose node_exporter (port 9100) Prometheus scrapes. Default none. */
     readonly scrapeTargets?: pulumi.Input<readonly ScrapeTarget[]>;
+    /** The platform CA certificate (PEM, stack output `internalCaCertPem`): the scrapes verify the VMs' TLS with it. */
+    readonly internalCaCertPem?: pulumi.Input<string>;
     /** Model-serving engine (explicit: see the licence note in README.md) and whether to deploy the demo. */
     readonly modelServing: ModelServingChoice;
     /** Cloud identity for the `model-training-runner` ServiceAccount, per workload namespace. Default none. */
@@ -144,6 +146,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             hints: args.hints,
             alerting: args.alerting,
             scrapeTargets: args.scrapeTargets,
+            internalCaCertPem: args.internalCaCertPem,
         },
         { parent, dependsOn: storageClass ? [storageClass] : [] },
     );

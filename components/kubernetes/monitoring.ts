@@ -48,6 +48,11 @@ export interface MonitoringArgs {
     readonly alerting?: AlertingArgs;
     /** Tool VMs to scrape on port 9100 (node_exporter). Default none. */
     readonly scrapeTargets?: pulumi.Input<readonly ScrapeTarget[]>;
+    /**
+     * The platform CA certificate (PEM; the platform stack's `internalCaCertPem` output). The VMs'
+     * node_exporter serves TLS only, with certificates of that CA: required when there are targets.
+     */
+    readonly internalCaCertPem?: pulumi.Input<string>;
 }
 
 /** Sizes per environment: retention and disk go together (retentionSize < volume, with headroom). */
@@ -114,15 +119,24 @@ export function alertmanagerConfig(slack: boolean, channel?: string): Record<str
     };
 }
 
-/** Prometheus scrape config for the tool VMs' node_exporter. */
-export function toolVmScrapeConfigs(targets: readonly ScrapeTarget[]): Record<string, unknown>[] {
+/**
+ * Prometheus scrape config for the tool VMs' node_exporter: HTTPS, verified against the platform
+ * CA given inline (`tls_config.ca`, prometheus.io/docs/prometheus/latest/configuration/configuration/#tls_config);
+ * the VMs' certificates name their private addresses, which are the targets.
+ */
+export function toolVmScrapeConfigs(targets: readonly ScrapeTarget[], caCertPem?: string): Record<string, unknown>[] {
     if (targets.length === 0) {
         return [];
+    }
+    if (!caCertPem) {
+        throw new Error("monitoring: the tool VMs serve node_exporter over TLS only; pass internalCaCertPem (the platform stack output) to scrape them");
     }
     return [
         {
             job_name: TOOL_VM_JOB,
             scrape_interval: "30s",
+            scheme: "https",
+            tls_config: { ca: caCertPem, min_version: "TLS12" },
             static_configs: targets.map((t) => ({ targets: [`${t.address}:${NODE_EXPORTER_PORT}`], labels: { role: t.role } })),
         },
     ];
@@ -135,6 +149,7 @@ export function monitoringValues(
     slack: { enabled: boolean; channel?: string },
     targets: readonly ScrapeTarget[],
     tolerations: readonly Toleration[] = [],
+    caCertPem?: string,
 ): Record<string, unknown> {
     const p = MONITORING_PROFILES[environment];
     // Every pod of the release tolerates the workload pool's taints. Keys verified in
@@ -170,7 +185,7 @@ export function monitoringValues(
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
-                additionalScrapeConfigs: toolVmScrapeConfigs(targets),
+                additionalScrapeConfigs: toolVmScrapeConfigs(targets, caCertPem),
                 ...tol,
             },
         },
@@ -285,6 +300,16 @@ export const ALERT_RULES: readonly AlertRule[] = [
         annotations: {
             summary: "Tool VM {{ $labels.role }} ({{ $labels.instance }}) is unreachable",
             description: "node_exporter on the VM has not answered for 3 minutes.",
+        },
+    },
+    {
+        alert: "ToolVmBootstrapFailed",
+        expr: `platform_bootstrap_success{job="${TOOL_VM_JOB}"} == 0`,
+        for: "5m",
+        labels: { severity: "critical" },
+        annotations: {
+            summary: "The bootstrap of {{ $labels.role }} ({{ $labels.instance }}) did not complete",
+            description: "A step failed or was skipped: /var/lib/platform-bootstrap/status.json on the VM says which (components/bootstrap/README.md).",
         },
     },
     {
@@ -468,13 +493,14 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
             cleanupOnFail: true,
             timeout: 900,
             maxHistory: 10,
-            values: targets.apply((t) =>
+            values: pulumi.all([targets, args.internalCaCertPem]).apply(([t, ca]) =>
                 monitoringValues(
                     args.environment,
                     args.hints.storageClass,
                     { enabled: slackUrl !== undefined, channel: args.alerting?.slackChannel },
                     t,
                     tolerationList(args.hints),
+                    ca,
                 ),
             ),
         },
