@@ -221,7 +221,7 @@ export class TlsSecret extends pulumi.ComponentResource {
                 properties: { value: cert.bundleJson, contentType: "application/json", attributes: { enabled: true } },
                 tags: tagsFor(args.ctx, resourceName(args.ctx.prefix, args.role, "tls")),
             },
-            { parent: this, dependsOn: [args.ready] },
+            { parent: this, protect: args.ctx.protect, dependsOn: [args.ready] },
         );
         this.secretName = secret.name;
         this.secretId = secret.id;

@@ -44,6 +44,11 @@ export interface TlsBundle {
 export interface InternalCaArgs {
     /** Stack prefix, named in the CA's subject (e.g. `plat-dev`). */
     readonly prefix: string;
+    /**
+     * Prod: protect the CA key. Replacing it re-issues every certificate and breaks every client's
+     * trust until each one has the new CA; that must be a deliberate rotation (README.md).
+     */
+    readonly protect: boolean;
 }
 
 /** `platform:bootstrap:InternalCa`: a self-signed CA whose key exists only in Pulumi state. */
@@ -55,7 +60,7 @@ export class InternalCa extends pulumi.ComponentResource {
 
     constructor(name: string, args: InternalCaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:InternalCa", name, {}, opts);
-        const key = new tls.PrivateKey(`${name}-key`, { ...KEY_ALGORITHM }, { parent: this });
+        const key = new tls.PrivateKey(`${name}-key`, { ...KEY_ALGORITHM }, { parent: this, protect: args.protect });
         const cert = new tls.SelfSignedCert(
             `${name}-cert`,
             {

@@ -211,6 +211,8 @@ export const platformStackOutputsSchema = z.object({
     clusterHints: clusterHintsSchema,
     bastionPrivateIp: z.string().min(1),
     toolVms: z.record(z.enum(["jenkins", "vault", "wazuh"]), z.object({ privateIp: z.string().min(1) })),
+    /** The platform CA (PEM): the VMs' node_exporter serves TLS with its certificates. */
+    internalCaCertPem: z.string().regex(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/, "is not a PEM certificate"),
 });
 
 export type PlatformStackOutputs = z.infer<typeof platformStackOutputsSchema>;

@@ -68,6 +68,8 @@ export async function buildInCluster(config: InClusterConfig, secrets: InCluster
         gitops: config.gitops,
         alerting: { slackWebhookUrl: secrets.slackWebhookUrl, slackChannel: config.alerting.slackChannel },
         scrapeTargets: scrapeTargetsOf(platform),
+        // node_exporter on the VMs serves TLS with certificates of the platform CA.
+        internalCaCertPem: platform.internalCaCertPem,
         modelServing: config.modelServing,
     });
     return {

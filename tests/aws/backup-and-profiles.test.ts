@@ -134,9 +134,13 @@ describe("aws dev vs prod (environment profiles)", () => {
         [T.backupVault, "backup-vault"],
         [T.bucket, "backup-vault-snapshots"],
         [T.secret, "wazuh-enrollment-secret"],
+        // The platform CA's key (replacing it re-issues every certificate) and each VM's TLS secret.
+        ["tls:index/privateKey:PrivateKey", "internal-ca-key"],
+        [T.secret, "bastion-tls-secret"],
         ...ROLES.flatMap((r): [string, string][] => [
             [T.volume, `${r}-data`],
             [T.instance, `${r}-instance`],
+            [T.secret, `${r}-tls-secret`],
         ]),
     ];
     it("protects every stateful resource in prod and none in dev", () => {

@@ -28,10 +28,10 @@ const EXPECTED_TIER_RULES = [
     "jenkins:22 <- bastion",
     "vault:22 <- bastion",
     "wazuh:22 <- bastion",
-    // Jenkins UI/API from the bastion; in-cluster agents connect over WebSocket on 8080 (the
+    // Jenkins UI/API from the bastion; in-cluster agents connect over WebSocket on 8443, nginx TLS in front of Jenkins (the
     // bootstrap enables no TCP agent port 50000, so none is opened).
-    "jenkins:8080 <- bastion",
-    "jenkins:8080 <- nodes",
+    "jenkins:8443 <- bastion",
+    "jenkins:8443 <- nodes",
     // Vault API from the bastion, the cluster and Jenkins; raft between Vault nodes.
     "vault:8200 <- bastion",
     "vault:8200 <- nodes",

@@ -72,11 +72,14 @@ describe("aws tool VMs", () => {
                 const managerIp = String(vm("wazuh").inputs.privateIp);
                 for (const role of [...ROLES, "bastion"]) {
                     const inputs = byName(g, T.instance, `${role}-instance`).inputs;
-                    // The bastion's document fits EC2's 16 KB in clear; the tool VMs' go gzip-compressed.
-                    const doc = role === "bastion" ? String(inputs.userData) : gunzipUserData(inputs.userDataBase64);
+                    // Every document goes gzip-compressed: over EC2's 16 KB raw limit in clear.
+                    const doc = gunzipUserData(inputs.userDataBase64);
                     assert.ok(doc.startsWith("#cloud-config\n"), role);
                     assert.ok(doc.includes(`role=${role} cloud=aws`), role);
                     assert.ok(doc.includes(secretArn), `${role} references the enrollment secret`);
+                    const tlsArn = String(byName(g, T.secret, `${role}-tls-secret`).state.arn);
+                    assert.ok(doc.includes(tlsArn), `${role} references its own TLS secret`);
+                    assert.doesNotMatch(doc, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, `${role}: no private key in user data`);
                     assert.ok(!doc.includes(password), `${role} user data must not contain the password`);
                     if (role !== "wazuh") {
                         assert.ok(doc.includes(managerIp), `${role} agent points at the manager`);
@@ -87,6 +90,8 @@ describe("aws tool VMs", () => {
                 assert.ok(vault.includes(String(unsealKey.state.keyId)), "seal uses the unseal key");
                 assert.ok(vault.includes(String(g.outputs.vaultSnapshotBucket)), "snapshots go to the bucket");
                 assert.ok(vault.includes(String(byName(g, T.volume, "vault-data").id).replace("-", "")), "raft on the data volume");
+                // Uploads name the backup key (SSE-KMS), which the bucket policy requires.
+                assert.ok(vault.includes(`'${String(byName(g, T.key, "keys-backup").state.arn)}'`), "the uploader names the backup key");
             });
 
             it("grants each role SSM core plus exactly what its bootstrap uses", () => {
@@ -99,7 +104,10 @@ describe("aws tool VMs", () => {
                     const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name);
                     assert.equal(inline.length, 1);
                     const grants = policyOf(inline[0]).Statement.map((s) => `${[s.Action].flat().sort().join("+")} on ${String(s.Resource)}`);
-                    const expected = [`secretsmanager:GetSecretValue on ${String(secretArn)}`];
+                    const expected = [
+                        `secretsmanager:GetSecretValue on ${String(secretArn)}`,
+                        `secretsmanager:GetSecretValue on ${String(byName(g, T.secret, `${role}-tls-secret`).state.arn)}`,
+                    ];
                     if (role === "vault") {
                         const bucketArn = byName(g, T.bucket, "backup-vault-snapshots").state.arn;
                         expected.push(
@@ -128,9 +136,11 @@ describe("aws tool VMs", () => {
                 assert.deepEqual([...users[0].Action].sort(), ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]);
             });
 
-            it("lets the bastion read the enrollment secret and nothing else beyond SSM core; tool VMs reuse its key pair", () => {
+            it("lets the bastion read the enrollment secret and its TLS secret, nothing else beyond SSM core; tool VMs reuse its key pair", () => {
                 const p = policyOf(byName(g, T.rolePolicy, "bastion-read-enrollment-secret"));
                 assert.deepEqual(p.Statement.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", g.outputs.wazuhEnrollmentSecretArn]]);
+                const tls = policyOf(byName(g, T.rolePolicy, "bastion-read-tls-secret"));
+                assert.deepEqual(tls.Statement.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", byName(g, T.secret, "bastion-tls-secret").state.arn]]);
                 const keyName = byName(g, "aws:ec2/keyPair:KeyPair", "bastion-key-pair").inputs.keyName;
                 for (const role of ROLES) {
                     assert.equal(vm(role).inputs.keyName, keyName);
@@ -144,6 +154,25 @@ describe("aws tool VMs", () => {
                 const version = byName(g, "aws:secretsmanager/secretVersion:SecretVersion", "wazuh-enrollment-value");
                 assert.ok(version.secretPaths.includes("secretString"), "the value is a Pulumi secret");
                 assert.equal(version.inputs.secretId, secret.id);
+            });
+
+            it("issues each VM's certificate from the stack's CA for its host name, EC2 private DNS name and fixed address; the bundle is a secret", () => {
+                const caCert = byName(g, "tls:index/selfSignedCert:SelfSignedCert", "internal-ca-cert");
+                assert.equal(caCert.inputs.isCaCertificate, true);
+                assert.equal(g.outputs.internalCaCertPem, caCert.state.certPem);
+                for (const role of ROLES) {
+                    const ip = String(vm(role).inputs.privateIp);
+                    const csr = byName(g, "tls:index/certRequest:CertRequest", `${role}-tls-cert-csr`);
+                    assert.deepEqual(csr.inputs.ipAddresses, [ip, "127.0.0.1"]);
+                    assert.deepEqual(csr.inputs.dnsNames, [`platform-${stack.replace("-aws", "")}-aws-${role}`, `ip-${ip.replace(/\./g, "-")}.eu-west-1.compute.internal`, "localhost"]);
+                    const cert = byName(g, "tls:index/locallySignedCert:LocallySignedCert", `${role}-tls-cert-cert`);
+                    assert.equal(cert.inputs.caCertPem, caCert.state.certPem);
+                    assert.deepEqual(cert.inputs.allowedUses, ["digital_signature", "server_auth"]);
+                    const version = byName(g, "aws:secretsmanager/secretVersion:SecretVersion", `${role}-tls-value`);
+                    assert.ok(version.secretPaths.includes("secretString"), "the bundle (with the key) is a Pulumi secret");
+                    assert.equal(version.inputs.secretId, byName(g, T.secret, `${role}-tls-secret`).id);
+                    assert.ok(vm(role).dependencies.includes(version.urn), `${role} boots after its certificate is stored`);
+                }
             });
 
             it("uses the profile's tool VM instance type and a security group id as firewall identity", () => {

@@ -89,6 +89,24 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             });
         }
 
+        it("TLS: one CA; each VM's certificate names its host and fixed address, in the platform Key Vault, written after the deployer's data-plane role", () => {
+            const caCert = byName(g, "tls:index/selfSignedCert:SelfSignedCert", "internal-ca-cert");
+            assert.equal(g.outputs.internalCaCertPem, caCert.state.certPem);
+            const vault = byName(g, T.keyVault, "keys-vault");
+            for (const role of ["bastion", ...TOOL_VM_ROLES]) {
+                const secret = byName(g, T.secret, `${role}-tls-secret`);
+                assert.equal(secret.inputs.secretName, `tls-${role}`);
+                assert.equal(secret.inputs.vaultName, vault.state.name);
+                assert.ok(secret.secretPaths.some((p) => p.startsWith("properties")), "the bundle (with the key) is a Pulumi secret");
+                assert.ok(secret.dependencies.includes(byName(g, T.role, "keys-deployer-admin").urn));
+                const nic = byName(g, T.nic, `${role}-nic`).inputs as Record<string, any>;
+                const ip = nic.ipConfigurations[0].privateIPAddress;
+                const csr = byName(g, "tls:index/certRequest:CertRequest", `${role === "bastion" ? "bastion-tls" : `${role}-tls`}-cert-csr`);
+                assert.deepEqual(csr.inputs.ipAddresses, [ip, "127.0.0.1"]);
+                assert.deepEqual(csr.inputs.dnsNames, [`platform-${stack.split("-")[0]}-azure-${role}`, "localhost"]);
+            }
+        });
+
         it("role assignments: exactly these (least privilege, each scoped to one object)", () => {
             assert.deepEqual(roleAssignments(g), [
                 "Azure Kubernetes Service RBAC Cluster Admin on cluster-aks to deployer",
@@ -97,10 +115,15 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 ...(prod ? ["Key Vault Crypto Service Encryption User on keys-disks to keys-des"] : []),
                 "Key Vault Crypto User on keys-aks-kms to cluster-identity",
                 "Key Vault Crypto User on keys-vault-unseal to vault-vm",
+                // Each VM reads its own TLS bundle (certificate of the platform CA) and nothing else's.
+                "Key Vault Secrets User on bastion-tls-secret to bastion-vm",
+                "Key Vault Secrets User on jenkins-tls-secret to jenkins-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to bastion-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to jenkins-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to vault-vm",
                 "Key Vault Secrets User on keys-enrollment-secret to wazuh-vm",
+                "Key Vault Secrets User on vault-tls-secret to vault-vm",
+                "Key Vault Secrets User on wazuh-tls-secret to wazuh-vm",
                 "Network Contributor on network-subnet-api-server to cluster-identity",
                 "Network Contributor on network-subnet-nodes to cluster-identity",
                 "Storage Blob Data Contributor on backup-snapshots-container to vault-vm",
@@ -202,11 +225,14 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "backup-snapshots-container",
                 "backup-vault",
                 "bastion-nic",
+                "bastion-tls-secret",
                 "bastion-vm",
                 "cluster-aks",
+                "internal-ca-key",
                 "jenkins-backup",
                 "jenkins-data",
                 "jenkins-nic",
+                "jenkins-tls-secret",
                 "jenkins-vm",
                 "keys-aks-kms",
                 "keys-des",
@@ -221,10 +247,12 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "vault-backup",
                 "vault-data",
                 "vault-nic",
+                "vault-tls-secret",
                 "vault-vm",
                 "wazuh-backup",
                 "wazuh-data",
                 "wazuh-nic",
+                "wazuh-tls-secret",
                 "wazuh-vm",
             ]);
             const lock = ofType(g, T.lock);

@@ -31,8 +31,8 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
         "network-nsg-tools": [
             "100 Allow Tcp/22: bastion -> jenkins",
             "110 Allow Tcp/9100: nodes -> jenkins",
-            "120 Allow Tcp/8080: bastion -> jenkins",
-            "130 Allow Tcp/8080: nodes -> jenkins",
+            "120 Allow Tcp/8443: bastion -> jenkins",
+            "130 Allow Tcp/8443: nodes -> jenkins",
             "140 Allow Tcp/22: bastion -> vault",
             "150 Allow Tcp/9100: nodes -> vault",
             "160 Allow Tcp/8200: bastion -> vault",

@@ -9,6 +9,7 @@
  * The VMs boot in parallel (one per core) in `before`; the `it`s assert on what they recorded.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import {
     BOOTSTRAP_ROLES,
@@ -133,7 +134,6 @@ for (const role of BOOTSTRAP_ROLES) {
 for (const cloud of CLOUDS) {
     scenario("wazuh-paths-exist", "wazuh", cloud, async (vm) => {
         // An old layout (the data disk mounted on the indexer's directory) or a half-removed install.
-        const fs = await import("node:fs");
         fs.mkdirSync(`${vm.root}/var/lib/wazuh-indexer`, { recursive: true });
         return { boot: await vm.boot() };
     });
@@ -402,11 +402,11 @@ describe("bootstrap, executed: the Wazuh server and its data disk", () => {
     for (const cloud of CLOUDS) {
         it(`${cloud}: the installer runs once on a root disk without its paths; the indexer's data then lives on the data disk`, () => {
             const { vm, runs } = outcome(`clean:wazuh-${cloud}`);
-            const runsLog = vm.unroot(require("node:fs").readFileSync(`${vm.state}/installer-runs`, "utf8") as string);
+            const runsLog = vm.unroot(fs.readFileSync(`${vm.state}/installer-runs`, "utf8"));
             assert.equal(runsLog, "wazuh-install.sh\t--all-in-one\n", "one run, all-in-one, never -o or -u");
             assert.equal(vm.diskFile("indexer/nodes/0/_state"), "indexer data\n");
             assert.match(vm.unroot(vm.file("/etc/wazuh-indexer/opensearch.yml")), /^path\.data: \/var\/lib\/wazuh-data\/indexer$/m);
-            assert.deepEqual(require("node:fs").readdirSync(`${vm.root}/var/lib/wazuh-indexer`), [], "nothing left on the root disk");
+            assert.deepEqual(fs.readdirSync(`${vm.root}/var/lib/wazuh-indexer`), [], "nothing left on the root disk");
             assert.match(vm.unroot(vm.file("/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf")), /^RequiresMountsFor=\/var\/lib\/wazuh-data$/m);
             assert.match(vm.file("/var/ossec/etc/ossec.conf"), /<use_password>yes<\/use_password>/);
             assert.deepEqual(vm.file("/var/ossec/etc/authd.pass").replace(/\n$/, "").split("\n"), [ENROLLMENT_PASSWORD]);
@@ -425,7 +425,7 @@ describe("bootstrap, executed: the Wazuh server and its data disk", () => {
             assert.equal(status["60-node-exporter"], "ok");
             assert.equal(vm.installed("wazuh-manager"), undefined);
             // Retried once (a failed run rolls back), never with -o or -u.
-            const runsLog = require("node:fs").readFileSync(`${vm.state}/installer-runs`, "utf8") as string;
+            const runsLog = fs.readFileSync(`${vm.state}/installer-runs`, "utf8");
             assert.equal(runsLog, "wazuh-install.sh\t--all-in-one\nwazuh-install.sh\t--all-in-one\n");
         });
 
@@ -452,7 +452,6 @@ describe("bootstrap, executed: the Wazuh server and its data disk", () => {
             "/etc/wazuh-dashboard",
             "/run/wazuh-dashboard",
         ];
-        const fs = await import("node:fs");
         const vm = new HarnessVm("wazuh", "aws");
         vms.push(vm);
         fs.mkdirSync(`${vm.root}/root/wazuh-install`, { recursive: true });
@@ -566,7 +565,6 @@ describe("bootstrap, executed: Vault raft snapshots reach each cloud's storage w
 
     it("aws: the emulated bucket policy refuses an upload without SSE-KMS or with another key (the stub is not vacuous)", async () => {
         const { vm } = outcome("snapshot:vault-aws");
-        const fs = await import("node:fs");
         fs.writeFileSync(`${vm.root}/root/bad-upload.sh`, "aws s3 cp --region eu-west-1 /dev/null s3://plat-dev-vault-backups/x\naws s3 cp --region eu-west-1 --sse aws:kms --sse-kms-key-id arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555 /dev/null s3://plat-dev-vault-backups/y\n");
         const r = await vm.run("/root/bad-upload.sh");
         assert.equal(r.exitCode, 1);

@@ -3,6 +3,8 @@
  * of any secret, and validation messages. The real validators run in validators.test.ts.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import {
@@ -101,7 +103,7 @@ describe("bootstrap: no secret material in user data", () => {
 
         it(`${r.id}: the enrollment password is only ever referenced, then fetched on the VM into authd.pass`, () => {
             const lib = fileOf(r.document, "/usr/local/lib/platform-bootstrap/lib.sh");
-            const step = r.role === "wazuh" ? "50-wazuh-server" : "30-wazuh-agent";
+            const step = r.role === "wazuh" ? "50-wazuh-server" : "70-wazuh-agent";
             const script = fileOf(r.document, `/usr/local/lib/platform-bootstrap/${step}.sh`);
             const expected = {
                 aws: `fetch_secret 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plat-dev/wazuh-enrollment-AbCdEf' 'eu-west-1'`,
@@ -118,20 +120,32 @@ describe("bootstrap: no secret material in user data", () => {
             // Tokens reach curl through stdin, never argv.
             assert.ok(lib.includes(`printf 'header = "Authorization: Bearer %s"\\n' "$token" | curl -K - "$@"`));
         });
+
+        it(`${r.id}: the VM's certificate and key are only referenced: 30-tls reads its own TLS secret with the VM identity`, () => {
+            const tls = fileOf(r.document, "/usr/local/lib/platform-bootstrap/30-tls.sh");
+            const ref = {
+                aws: `fetch_secret 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plat-dev/tls/${r.role}-XyZ123' 'eu-west-1'`,
+                azure: `fetch_secret 'plat-dev-kv' 'tls-${r.role}' ''`,
+                gcp: `fetch_secret 'plat-dev-123456' 'plat-dev-tls-${r.role}' 'latest'`,
+            }[r.cloud];
+            assert.ok(tls.includes(`install_secret "\${work}/bundle.json" root:root 0600 ${ref}`), tls);
+            assert.ok(!parsed(r.document).write_files.some((w) => /\.(key|pem)$/.test(w.path)), "no key or certificate file in user data");
+        });
     }
 
-    it("the Vault TLS key is generated on the VM, never shipped", () => {
+    it("Vault serves the VM certificate of the platform CA (a copy owned by vault), never a self-signed one", () => {
         for (const c of CLOUDS) {
             const step = fileOf(render("vault", c), "/usr/local/lib/platform-bootstrap/50-vault.sh");
-            assert.match(step, /openssl req -x509 -newkey ec .* -nodes/);
-            assert.ok(step.includes(`-keyout "\${TLS_DIR}/vault-server.key"`));
-            assert.ok(!parsed(render("vault", c)).write_files.some((w) => w.path.endsWith(".key")));
+            assert.doesNotMatch(step, /openssl req/);
+            assert.ok(step.includes("tls_copy vault vault 0600 '/opt/vault/tls/vault-server.crt' '/opt/vault/tls/vault-server.key'"));
+            assert.match(fileOf(render("vault", c), "/etc/profile.d/vault.sh"), /^export VAULT_CACERT=\/etc\/platform-tls\/ca\.crt$/m);
         }
     });
 
     it("the Wazuh assistant's generated admin password stays out of the cloud-init log", () => {
         const step = fileOf(render("wazuh", "aws"), "/usr/local/lib/platform-bootstrap/50-wazuh-server.sh");
-        assert.ok(step.includes(`bash wazuh-install.sh --all-in-one >"\${WORK_DIR}/wazuh-install.log" 2>&1`));
+        assert.ok(step.includes(`(umask 077 && bash wazuh-install.sh --all-in-one >>"\${WORK_DIR}/wazuh-install.log" 2>&1)`));
+        assert.doesNotMatch(step, /wazuh-install\.sh (-o|--overwrite|-u|--uninstall)/, "never overwrite or uninstall: both empty /var/lib/wazuh-indexer");
         assert.ok(step.includes("umask 077"));
     });
 });
@@ -170,27 +184,26 @@ describe("bootstrap: pinned versions and signed repositories", () => {
         it(`${c}: installs exactly the pinned versions and holds them`, () => {
             const jenkins = fileOf(render("jenkins", c), "/usr/local/lib/platform-bootstrap/50-jenkins.sh");
             assert.ok(jenkins.includes("readonly JENKINS_VERSION='2.580.2'"));
-            assert.ok(jenkins.includes(`apt_install "jenkins=\${JENKINS_VERSION}"`));
-            assert.ok(jenkins.includes("apt_install fontconfig 'openjdk-21-jre-headless'"));
+            assert.ok(jenkins.includes(`apt_ensure fontconfig 'openjdk-21-jre-headless' nginx "jenkins=\${JENKINS_VERSION}"`));
             assert.ok(jenkins.includes("add_signed_apt_repo 'jenkins' 'https://pkg.jenkins.io/debian-stable/jenkins.io-2026.key' '5E386EADB55F01504CAE8BCF7198F4B714ABFC68' 'https://pkg.jenkins.io/debian-stable' 'binary/' ''"));
             assert.ok(jenkins.includes("apt-mark hold jenkins"));
 
             const vault = fileOf(render("vault", c), "/usr/local/lib/platform-bootstrap/50-vault.sh");
             assert.ok(vault.includes("readonly VAULT_VERSION='2.0.4'"));
-            assert.ok(vault.includes(`apt_install "vault=\${VAULT_VERSION}-1"`));
+            assert.ok(vault.includes(`apt_ensure "vault=\${VAULT_VERSION}-1"`));
             assert.ok(vault.includes("add_signed_apt_repo 'hashicorp' 'https://apt.releases.hashicorp.com/gpg' '798AEC654E5C15428C8E42EEAA16FCBCA621E701' 'https://apt.releases.hashicorp.com' '@CODENAME@' 'main'"));
             assert.ok(vault.includes("apt-mark hold vault"));
 
-            const agent = fileOf(render("bastion", c), "/usr/local/lib/platform-bootstrap/30-wazuh-agent.sh");
+            const agent = fileOf(render("bastion", c), "/usr/local/lib/platform-bootstrap/70-wazuh-agent.sh");
             assert.ok(agent.includes("readonly WAZUH_VERSION='4.14.8'"));
-            assert.ok(agent.includes(`apt_install "wazuh-agent=\${WAZUH_VERSION}-1"`));
+            assert.ok(agent.includes(`apt_ensure "wazuh-agent=\${WAZUH_VERSION}-1"`));
             assert.ok(agent.includes("'0DCFCA5547B19D2A6099506096B3EE5F29111145' 'https://packages.wazuh.com/4.x/apt/' 'stable' 'main'"));
 
             const server = fileOf(render("wazuh", c), "/usr/local/lib/platform-bootstrap/50-wazuh-server.sh");
             assert.ok(server.includes("readonly INSTALLER_URL='https://packages.wazuh.com/4.14/wazuh-install.sh'"));
             assert.ok(server.includes(`grep -qx "readonly wazuh_version=\\"\${WAZUH_VERSION}\\"" wazuh-install.sh`));
 
-            const ne = fileOf(render("wazuh", c), "/usr/local/lib/platform-bootstrap/20-node-exporter.sh");
+            const ne = fileOf(render("wazuh", c), "/usr/local/lib/platform-bootstrap/60-node-exporter.sh");
             assert.ok(ne.includes("https://github.com/prometheus/node_exporter/releases/download/v1.12.1/node_exporter-1.12.1.linux-amd64.tar.gz"));
             assert.ok(ne.includes(`readonly SHA256_AMD64='${NODE_EXPORTER_SHA256.amd64}'`));
             assert.ok(ne.includes("sha256sum -c --quiet -"));
@@ -211,27 +224,41 @@ describe("bootstrap: common hardening on every VM", () => {
             const time = fileOf(r.document, "/etc/chrony/conf.d/10-platform-timesync.conf");
             const source = { aws: "server 169.254.169.123 prefer iburst", azure: "refclock PHC /dev/ptp_hyperv", gcp: "server metadata.google.internal prefer iburst" }[r.cloud];
             assert.ok(time.includes(source), time);
-            assert.match(fileOf(r.document, "/etc/systemd/system/node_exporter.service"), /^ExecStart=\/usr\/local\/bin\/node_exporter --web.listen-address=:9100$/m);
-            const hardening = fileOf(r.document, "/usr/local/lib/platform-bootstrap/10-hardening.sh");
+            assert.match(
+                fileOf(r.document, "/etc/systemd/system/node_exporter.service"),
+                /^ExecStart=\/usr\/local\/bin\/node_exporter --web.listen-address=:9100 --web.config.file=\/etc\/node_exporter\/web-config.yml --collector.textfile.directory=\/var\/lib\/node_exporter\/textfile$/m,
+            );
+            assert.equal(
+                fileOf(r.document, "/etc/node_exporter/web-config.yml").replace(/^#.*\n/gm, ""),
+                "tls_server_config:\n  cert_file: /etc/node_exporter/tls.crt\n  key_file: /etc/node_exporter/tls.key\n  min_version: TLS12\n",
+            );
+            const hardening = fileOf(r.document, "/usr/local/lib/platform-bootstrap/20-hardening.sh");
             assert.ok(hardening.indexOf("sshd -t") < hardening.indexOf("systemctl try-reload-or-restart ssh.service"), "sshd config validated before reload");
 
+            // The runner: each step with its budget and what it needs; main service before the auxiliaries.
             const runner = fileOf(r.document, "/usr/local/sbin/platform-bootstrap");
-            const steps = runner.match(/^for step in (.*); do$/m)![1].split(" ");
-            const expected = {
-                bastion: ["10-hardening", "20-node-exporter", "30-wazuh-agent"],
-                jenkins: ["10-hardening", "20-node-exporter", "30-wazuh-agent", "40-data-disk", "50-jenkins"],
-                vault: ["10-hardening", "20-node-exporter", "30-wazuh-agent", "40-data-disk", "50-vault"],
-                wazuh: ["10-hardening", "20-node-exporter", "40-data-disk", "50-wazuh-server"],
-            }[r.role];
-            assert.deepEqual(steps, expected);
-            for (const s of steps) fileOf(r.document, `/usr/local/lib/platform-bootstrap/${s}.sh`);
+            const runs = [...runner.matchAll(/^run_step (\S+) (\d+)(.*)$/gm)].map((m) => `${m[1]} ${m[2]}${m[3]}`);
+            const main = { jenkins: "50-jenkins 2400", vault: "50-vault 2400", wazuh: "50-wazuh-server 5400" } as Record<string, string>;
+            const expected = [
+                "10-packages 1800",
+                "20-hardening 300 10-packages",
+                "30-tls 1200 10-packages",
+                ...(r.role === "bastion" ? [] : ["40-data-disk 900", `${main[r.role]} 10-packages 30-tls 40-data-disk`]),
+                "60-node-exporter 900 10-packages 30-tls",
+                ...(r.role === "wazuh" ? [] : ["70-wazuh-agent 2400 10-packages 30-tls"]),
+            ];
+            assert.deepEqual(runs, expected);
+            for (const s of runs) fileOf(r.document, `/usr/local/lib/platform-bootstrap/${s.split(" ")[0]}.sh`);
+            assert.match(runner, /timeout --kill-after=30 "\$budget" bash/);
         });
     }
 
     it("agents enroll with the manager address they were given", () => {
-        const agent = fileOf(render("jenkins", "azure"), "/usr/local/lib/platform-bootstrap/30-wazuh-agent.sh");
+        const agent = fileOf(render("jenkins", "azure"), "/usr/local/lib/platform-bootstrap/70-wazuh-agent.sh");
         assert.ok(agent.includes("export WAZUH_MANAGER='wazuh.plat-dev.internal'"));
         assert.ok(agent.includes("export WAZUH_AGENT_NAME='plat-dev-azure-jenkins'"));
+        // The agent verifies the manager's certificate (platform CA) before sending the password.
+        assert.ok(agent.includes("export WAZUH_REGISTRATION_CA='/etc/platform-tls/ca.crt'"));
     });
 });
 
@@ -241,7 +268,7 @@ describe("bootstrap: data disks", () => {
         azure: "readonly CANDIDATES=('/dev/disk/azure/data/by-lun/0' '/dev/disk/azure/scsi1/lun0')",
         gcp: "readonly CANDIDATES=('/dev/disk/by-id/google-data')",
     };
-    const mounts = { jenkins: ["/var/lib/jenkins", "jenkins-data"], vault: ["/opt/vault/data", "vault-data"], wazuh: ["/var/lib/wazuh-indexer", "wazuh-data"] } as const;
+    const mounts = { jenkins: ["/var/lib/jenkins", "jenkins-data"], vault: ["/opt/vault/data", "vault-data"], wazuh: ["/var/lib/wazuh-data", "wazuh-data"] } as const;
 
     for (const r of all.filter((x) => x.role !== "bastion")) {
         it(`${r.id}: finds the cloud's disk, formats only a blank one, mounts by UUID with nofail`, () => {
@@ -263,14 +290,33 @@ describe("bootstrap: data disks", () => {
         for (const c of CLOUDS) {
             assert.match(fileOf(render("jenkins", c), "/etc/systemd/system/jenkins.service.d/10-platform.conf"), /^RequiresMountsFor=\/var\/lib\/jenkins$/m);
             assert.match(fileOf(render("vault", c), "/etc/systemd/system/vault.service.d/10-platform.conf"), /^RequiresMountsFor=\/opt\/vault\/data$/m);
+            assert.match(fileOf(render("wazuh", c), "/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf"), /^RequiresMountsFor=\/var\/lib\/wazuh-data$/m);
         }
-        assert.deepEqual(MOUNT_POINTS, { jenkins: "/var/lib/jenkins", vault: "/opt/vault/data", wazuh: "/var/lib/wazuh-indexer" });
+        // Not /var/lib/wazuh-indexer: the 4.14.8 assistant refuses to install when it exists.
+        assert.deepEqual(MOUNT_POINTS, { jenkins: "/var/lib/jenkins", vault: "/opt/vault/data", wazuh: "/var/lib/wazuh-data" });
     });
 
-    it("Jenkins: JENKINS_HOME on the data disk, port 8080", () => {
-        const dropIn = fileOf(render("jenkins", "gcp"), "/etc/systemd/system/jenkins.service.d/10-platform.conf");
+    it("Jenkins: JENKINS_HOME on the data disk, HTTP on the loopback only, nginx TLS on 8443 with WebSocket upgrade", () => {
+        const doc = render("jenkins", "gcp");
+        const dropIn = fileOf(doc, "/etc/systemd/system/jenkins.service.d/10-platform.conf");
         assert.match(dropIn, /^Environment="JENKINS_HOME=\/var\/lib\/jenkins"$/m);
         assert.match(dropIn, /^Environment="JENKINS_PORT=8080"$/m);
+        assert.match(dropIn, /^Environment="JENKINS_LISTEN_ADDRESS=127\.0\.0\.1"$/m);
+        const site = fileOf(doc, "/etc/platform-bootstrap/jenkins-nginx.conf");
+        for (const line of [
+            "  listen 8443 ssl;",
+            "  ssl_certificate /etc/nginx/platform-tls/server.crt;",
+            "  ssl_certificate_key /etc/nginx/platform-tls/server.key;",
+            "  ssl_protocols TLSv1.2 TLSv1.3;",
+            "  server 127.0.0.1:8080;",
+            "    proxy_set_header Upgrade $http_upgrade;",
+            "    proxy_set_header Connection $connection_upgrade;",
+            "    proxy_set_header X-Forwarded-Proto $scheme;",
+            "    proxy_request_buffering off;",
+        ]) {
+            assert.ok(site.split("\n").includes(line), line);
+        }
+        assert.doesNotMatch(site, /listen 80\b|listen 8080/);
     });
 });
 
@@ -314,12 +360,15 @@ describe("bootstrap: Vault seal, listener and snapshots", () => {
     });
 
     const uploads: Record<Cloud, [string, string]> = {
-        aws: [`upload_object "\${snapshot}" 'plat-dev-vault-backups' "\${object}" 'eu-west-1'`, `aws s3 cp --only-show-errors --region "$4" "$1" "s3://$2/$3"`],
+        aws: [
+            `retry_net upload_object "\${snapshot}" 'plat-dev-vault-backups' "\${object}" 'eu-west-1' 'arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0'`,
+            `aws s3 cp --only-show-errors --region "$4" --sse aws:kms --sse-kms-key-id "$5" "$1" "s3://$2/$3"`,
+        ],
         azure: [
-            `upload_object "\${snapshot}" 'platdevbackups' 'vault-snapshots' "\${object}" '55555555-6666-7777-8888-999999999999'`,
+            `retry_net upload_object "\${snapshot}" 'platdevbackups' 'vault-snapshots' "\${object}" '55555555-6666-7777-8888-999999999999'`,
             `"https://$2.blob.core.windows.net/$3/$4"`,
         ],
-        gcp: [`upload_object "\${snapshot}" 'plat-dev-vault-backups' "\${object}"`, `https://storage.googleapis.com/upload/storage/v1/b/$2/o?uploadType=media`],
+        gcp: [`retry_net upload_object "\${snapshot}" 'plat-dev-vault-backups' "\${object}"`, `https://storage.googleapis.com/upload/storage/v1/b/$2/o?uploadType=media&ifGenerationMatch=0`],
     };
     for (const c of CLOUDS) {
         it(`${c}: a systemd timer snapshots raft and uploads it with the VM identity`, () => {
@@ -349,11 +398,11 @@ describe("bootstrap: ports", () => {
         const table = Object.fromEntries(Object.entries(BOOTSTRAP_PORTS).map(([role, ports]) => [role, ports.map((p) => `${p.name}:${p.port}/${p.protocol}`)]));
         assert.deepEqual(table, {
             bastion: ["ssh:22/tcp", "node-exporter:9100/tcp"],
-            jenkins: ["ssh:22/tcp", "node-exporter:9100/tcp", "jenkins-http:8080/tcp"],
+            jenkins: ["ssh:22/tcp", "node-exporter:9100/tcp", "jenkins-https:8443/tcp"],
             vault: ["ssh:22/tcp", "node-exporter:9100/tcp", "vault-api:8200/tcp", "vault-cluster:8201/tcp"],
             wazuh: ["ssh:22/tcp", "node-exporter:9100/tcp", "wazuh-events:1514/tcp", "wazuh-enrollment:1515/tcp", "wazuh-api:55000/tcp", "wazuh-dashboard:443/tcp"],
         });
-        assert.deepEqual(PORTS, { ssh: 22, nodeExporter: 9100, jenkinsHttp: 8080, vaultApi: 8200, vaultCluster: 8201, wazuhAgentEvents: 1514, wazuhAgentEnrollment: 1515, wazuhApi: 55000, wazuhDashboard: 443 });
+        assert.deepEqual(PORTS, { ssh: 22, nodeExporter: 9100, jenkinsHttps: 8443, vaultApi: 8200, vaultCluster: 8201, wazuhAgentEvents: 1514, wazuhAgentEnrollment: 1515, wazuhApi: 55000, wazuhDashboard: 443 });
     });
 
     it("answers what a tier may reach", () => {
@@ -383,6 +432,49 @@ describe("bootstrap: size limits", () => {
 
     it("compression is deterministic", () => {
         assert.equal(compressUserData(render("vault", "aws")), compressUserData(render("vault", "aws")));
+    });
+
+    it("every document keeps at least 15% of its cloud's limit free (README.md states the margins)", () => {
+        for (const r of all) {
+            const size = r.cloud === "aws" ? Buffer.from(compressUserData(r.document), "base64").length : Buffer.byteLength(r.document);
+            assert.ok(size <= USER_DATA_LIMITS[r.cloud] * 0.85, `${r.id}: ${size} of ${USER_DATA_LIMITS[r.cloud]} bytes`);
+        }
+    });
+});
+
+describe("bootstrap: TLS is verified everywhere (no -k, no skip-verify)", () => {
+    // Every way the tools we drive can be told not to verify a certificate.
+    const SKIP_VERIFY: [string, RegExp][] = [
+        ["curl -k", /\bcurl\b[^\n]*\s-k(?=[\s"'`]|$)/m],
+        ["--insecure (curl, helm, vault ...)", /--insecure\b/],
+        ["curl short options bundling k", /\bcurl\b[^\n]*\s-[a-zA-Z]*k[a-zA-Z]*\s/],
+        ["wget --no-check-certificate", /--no-check-certificate/],
+        ["Prometheus / Go insecure_skip_verify", /insecure_skip_verify|insecureSkipVerify|InsecureSkipVerify/],
+        ["Vault tls_skip_verify / VAULT_SKIP_VERIFY", /tls_skip_verify|VAULT_SKIP_VERIFY|-tls-skip-verify/i],
+        ["skip-verify in any spelling", /skip[-_ ]?verif/i],
+        ["Node rejectUnauthorized / NODE_TLS_REJECT_UNAUTHORIZED", /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/],
+        ["OpenSearch verificationMode none", /verificationMode:\s*none/],
+        ["ssh without host key checking", /StrictHostKeyChecking[= ]no/],
+    ];
+    const repo = path.resolve(__dirname, "../..");
+    const docs = ["README.md", "components/bootstrap/README.md", "components/kubernetes/README.md", ...fs.readdirSync(path.join(repo, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+    for (const r of all) {
+        it(`${r.id}: the rendered user data never disables certificate verification`, () => {
+            for (const [name, re] of SKIP_VERIFY) assert.doesNotMatch(r.document, re, `${name} in ${r.id}`);
+        });
+    }
+
+    it("the operator docs (tunnels, curl, Vault CLI) never disable it either", () => {
+        for (const doc of docs) {
+            const text = fs.readFileSync(path.join(repo, doc), "utf8");
+            for (const [name, re] of SKIP_VERIFY) assert.doesNotMatch(text, re, `${name} in ${doc}`);
+        }
+    });
+
+    it("the checks are not vacuous: each refuses a line that skips verification", () => {
+        const bad = ["curl -k https://vault:8200", "curl --insecure https://x", "helm --insecure-skip-tls-verify", "curl -fsSk https://x", "wget --no-check-certificate https://x", "insecure_skip_verify: true", "VAULT_SKIP_VERIFY=1", "ssh -o StrictHostKeyChecking=no bastion"];
+        for (const line of bad) assert.ok(SKIP_VERIFY.some(([, re]) => re.test(line)), line);
     });
 });
 

@@ -145,8 +145,24 @@ describe("bootstrap: real validators (cloud-init schema, shellcheck)", function 
 
         it("checked every step, the runner, the helper library and the snapshot job", () => {
             const names = new Set(scripts.map((s) => path.basename(s.vmPath)));
-            assert.equal(scripts.length, 78, "scripts across the 12 renderings");
-            for (const n of ["lib.sh", "platform-bootstrap", "10-hardening.sh", "20-node-exporter.sh", "30-wazuh-agent.sh", "40-data-disk.sh", "50-jenkins.sh", "50-vault.sh", "50-wazuh-server.sh", "vault-raft-snapshot"]) {
+            // Per rendering: lib.sh, the runner, platform-tls-refresh and the steps (bastion 5,
+            // Jenkins and Vault 7, Wazuh 6), plus Vault's snapshot job: (8 + 10 + 11 + 9) x 3 clouds.
+            assert.equal(scripts.length, 114, "scripts across the 12 renderings");
+            for (const n of [
+                "lib.sh",
+                "platform-bootstrap",
+                "platform-tls-refresh",
+                "10-packages.sh",
+                "20-hardening.sh",
+                "30-tls.sh",
+                "40-data-disk.sh",
+                "50-jenkins.sh",
+                "50-vault.sh",
+                "50-wazuh-server.sh",
+                "60-node-exporter.sh",
+                "70-wazuh-agent.sh",
+                "vault-raft-snapshot",
+            ]) {
                 assert.ok(names.has(n), n);
             }
             assert.ok(scripts.every((s) => fs.readFileSync(s.localPath, "utf8").startsWith("#!/bin/bash\n")), "every script is bash");

@@ -134,6 +134,7 @@ describe("config: the platform stack outputs the in-cluster layer reads", () => 
         clusterHints: { storageClass: "gp3-encrypted", loadBalancerAnnotations: {} },
         bastionPrivateIp: "10.20.0.10",
         toolVms: { jenkins: { privateIp: "10.20.1.5" }, vault: { privateIp: "10.20.1.6" }, wazuh: { privateIp: "10.20.1.7" } },
+        internalCaCertPem: "-----BEGIN CERTIFICATE-----\nMIIBazCCAQ==\n-----END CERTIFICATE-----\n",
         extraOutputIgnored: 1,
     });
     const CONFIG = { platformStack: "acme/platform/dev-aws", environment: "dev" as const, project: INCLUSTER_PROJECT };
@@ -157,6 +158,13 @@ describe("config: the platform stack outputs the in-cluster layer reads", () => 
                 assert.match(err.message, /Run `pulumi up` on the platform stack first/);
                 return true;
             },
+        );
+    });
+
+    it("refuses a platform CA that is not a PEM certificate", () => {
+        assert.throws(
+            () => parsePlatformStackOutputs({ ...outputs(), internalCaCertPem: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n" }, CONFIG),
+            (err: unknown) => err instanceof PlatformStackError && err.problems[0] === "output internalCaCertPem: is not a PEM certificate",
         );
     });
 

@@ -18,8 +18,8 @@ const EXPECTED_RULES = [
     "jenkins:22 <- bastion",
     "vault:22 <- bastion",
     "wazuh:22 <- bastion",
-    "jenkins:8080 <- bastion",
-    "jenkins:8080 <- nodes+pods",
+    "jenkins:8443 <- bastion",
+    "jenkins:8443 <- nodes+pods",
     "vault:8200 <- bastion",
     "vault:8200 <- nodes+pods",
     "vault:8200 <- jenkins",
@@ -174,7 +174,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 egress.map((f) => [f.name, f.inputs.priority, f.inputs.allows ?? f.inputs.denies, f.inputs.destinationRanges, f.inputs.targetServiceAccounts]),
                 [
                     ["firewall-out-vms-deny-all", 65534, [{ protocol: "all" }], ["0.0.0.0/0"], vms],
-                    ["firewall-out-vms-internal", 1000, [{ protocol: "tcp", ports: ["22", "443", "1514", "1515", "8080", "8200", "8201", "55000"] }], [env === "dev" ? "10.50.0.0/16" : "10.70.0.0/16", env === "dev" ? "172.16.0.0/28" : "172.16.0.32/28"], vms],
+                    ["firewall-out-vms-internal", 1000, [{ protocol: "tcp", ports: ["22", "443", "1514", "1515", "8200", "8201", "8443", "55000"] }], [env === "dev" ? "10.50.0.0/16" : "10.70.0.0/16", env === "dev" ? "172.16.0.0/28" : "172.16.0.32/28"], vms],
                     ["firewall-out-vms-internet", 1000, [{ protocol: "tcp", ports: ["80", "443"] }], ["0.0.0.0/0"], vms],
                 ],
             );

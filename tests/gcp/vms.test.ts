@@ -34,6 +34,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 "projects/iAMMember:IAMMember bastion-logging-logwriter",
                 "projects/iAMMember:IAMMember bastion-monitoring-metricwriter",
                 "secretmanager/secretIamMember:SecretIamMember bastion-read-enrollment",
+                "secretmanager/secretIamMember:SecretIamMember bastion-read-tls",
                 "serviceaccount/account:Account bastion-sa",
                 "tls:index/privateKey:PrivateKey bastion-ssh-key",
             ]);
@@ -67,6 +68,8 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                         `projects/iAMMember:IAMMember ${role}-logging-logwriter`,
                         `projects/iAMMember:IAMMember ${role}-monitoring-metricwriter`,
                         `secretmanager/secretIamMember:SecretIamMember ${role}-read-enrollment`,
+                        `secretmanager/secretIamMember:SecretIamMember ${role}-read-tls`,
+                        `platform:gcp:TlsSecret ${role}-tls`,
                         `serviceaccount/account:Account ${role}-sa`,
                         ...extra,
                     ].sort(),
@@ -164,10 +167,33 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const secret = byName(g, G.secret, "wazuh-enrollment-secret");
             assert.deepEqual(secret.inputs.replication, { userManaged: { replicas: [{ location: "europe-west1" }] } });
             assert.equal(secret.protect, prod);
-            const readers = ofType(g, G.secretIam).map((m) => String(m.inputs.member)).sort();
+            const readers = ofType(g, G.secretIam).filter((m) => m.inputs.secretId === secret.id).map((m) => String(m.inputs.member)).sort();
             assert.deepEqual(readers, ["bastion", "jenkins", "vault", "wazuh"].map((r) => `serviceAccount:platform-${env}-gcp-${r}@${project}.iam.gserviceaccount.com`));
             assert.ok(byName(g, G.secretVersion, "wazuh-enrollment-value").secretPaths.includes("secretData"));
             assert.equal(byId(g, secret.id)?.name, "wazuh-enrollment-secret");
+        });
+
+        it("TLS: one CA; each VM's certificate names its host, zonal internal DNS name and address, in a regional secret only that VM's SA reads", () => {
+            const caCert = byName(g, "tls:index/selfSignedCert:SelfSignedCert", "internal-ca-cert");
+            assert.equal(g.outputs.internalCaCertPem, caCert.state.certPem);
+            assert.equal(byName(g, "tls:index/privateKey:PrivateKey", "internal-ca-key").protect, prod);
+            for (const role of ["bastion", ...TOOL_VM_ROLES]) {
+                const secret = byName(g, G.secret, `${role}-tls-secret`);
+                assert.equal(secret.inputs.secretId, `platform-${env}-gcp-tls-${role}`);
+                assert.deepEqual(secret.inputs.replication, { userManaged: { replicas: [{ location: "europe-west1" }] } });
+                assert.equal(secret.protect, prod);
+                const readers = ofType(g, G.secretIam).filter((m) => m.inputs.secretId === secret.id).map((m) => [m.inputs.role, m.inputs.member]);
+                assert.deepEqual(readers, [["roles/secretmanager.secretAccessor", `serviceAccount:platform-${env}-gcp-${role}@${project}.iam.gserviceaccount.com`]]);
+                const version = byName(g, G.secretVersion, `${role}-tls-value`);
+                assert.ok(version.secretPaths.includes("secretData"), "the bundle (with the key) is a Pulumi secret");
+                const vm = byName(g, G.instance, `${role}-instance`);
+                const ip = (vm.inputs.networkInterfaces as { networkIp?: string }[])[0].networkIp ?? (vm.state.networkInterfaces as { networkIp: string }[])[0].networkIp;
+                const csr = byName(g, "tls:index/certRequest:CertRequest", `${role}-tls-cert-csr`);
+                assert.deepEqual(csr.inputs.ipAddresses, [ip, "127.0.0.1"]);
+                assert.deepEqual(csr.inputs.dnsNames, [`platform-${env}-gcp-${role}`, `platform-${env}-gcp-${role}.${vm.inputs.zone}.c.${project}.internal`, "localhost"]);
+                assert.ok(String(vm.inputs.metadata && (vm.inputs.metadata as Record<string, string>)["user-data"]).includes(`'platform-${env}-gcp-tls-${role}'`), `${role} reads its own TLS secret`);
+                if (role !== "bastion") assert.ok(vm.dependencies.includes(version.urn), `${role} boots after its certificate is stored`);
+            }
         });
 
         it("APIs enabled and never disabled on destroy", () => {

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { at, byName, CapturedResource, childrenOf, countByType, ofType, ResourceGraph } from "../../offline/graph";
 import { CHARTS, IMAGES, PLATFORM_NAMESPACES } from "../../components/kubernetes";
-import { addonsGraph, baseArgs, SLACK_WEBHOOK, SPOT_TOLERATION, TOLERATION_PATHS } from "./fixtures";
+import { addonsGraph, baseArgs, SLACK_WEBHOOK, SPOT_TOLERATION, TEST_CA_PEM, TOLERATION_PATHS } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 const T = {
@@ -230,8 +230,10 @@ describe("kubernetes Addons (offline graph)", function () {
         assert.equal(values(byName(prod, T.release, "platform-monitoring")).alertmanager.alertmanagerSpec.replicas, 3);
     });
 
-    it("monitoring: tool VMs are scraped on 9100 and Prometheus may reach exactly them", () => {
+    it("monitoring: tool VMs are scraped on 9100 over TLS (platform CA) and Prometheus may reach exactly them", () => {
         const v = values(byName(dev, T.release, "platform-monitoring"));
+        assert.equal(v.prometheus.prometheusSpec.additionalScrapeConfigs[0].scheme, "https");
+        assert.deepEqual(v.prometheus.prometheusSpec.additionalScrapeConfigs[0].tls_config, { ca: TEST_CA_PEM, min_version: "TLS12" });
         assert.deepEqual(v.prometheus.prometheusSpec.additionalScrapeConfigs[0].static_configs.map((s: any) => s.targets[0]), [
             "10.20.16.11:9100",
             "10.20.16.12:9100",
@@ -289,6 +291,7 @@ describe("kubernetes Addons (offline graph)", function () {
                 ["PersistentVolumeNearlyFull", "5m"],
                 ["ScrapeTargetDown", "5m"],
                 ["ToolVmDown", "3m"],
+                ["ToolVmBootstrapFailed", "5m"],
                 ["CertificateExpiringSoon", "1h"],
             ],
         );

@@ -17,6 +17,9 @@ export const FAKE_KUBECONFIG = JSON.stringify({
     users: [{ name: "offline", user: { token: "offline" } }],
 });
 
+/** Stands for the platform stack's `internalCaCertPem` output. */
+export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest-platform-ca\n-----END CERTIFICATE-----\n";
+
 export const TOOL_VMS = [
     { role: "jenkins", address: "10.20.16.11" },
     { role: "vault", address: "10.20.16.12" },
@@ -61,6 +64,7 @@ export function baseArgs(environment: AddonsArgs["environment"]): Omit<AddonsArg
         gitops: { repoUrl: "https://github.com/example/platform-config.git", path: `apps/${environment}`, revision: "main" },
         alerting: {},
         scrapeTargets: TOOL_VMS,
+        internalCaCertPem: TEST_CA_PEM,
         modelServing: { engine: "seldon-core", demo: false },
     };
 }

@@ -23,7 +23,7 @@ import {
     toolVmScrapeConfigs,
     TRAINING_RUNNER_RULES,
 } from "../../components/kubernetes";
-import { baseArgs, SPOT_TOLERATION, TOOL_VMS } from "./fixtures";
+import { baseArgs, SPOT_TOLERATION, TEST_CA_PEM, TOOL_VMS } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 const hints = baseArgs("dev").hints;
@@ -195,17 +195,24 @@ describe("kubernetes plan: chart values", () => {
         assert.equal(JSON.stringify(slack).includes("hooks.slack.com"), false);
     });
 
-    it("tool VMs are scraped on 9100 with their role", () => {
-        assert.deepEqual(toolVmScrapeConfigs(TOOL_VMS.slice(0, 1)), [
-            { job_name: "tool-vms", scrape_interval: "30s", static_configs: [{ targets: ["10.20.16.11:9100"], labels: { role: "jenkins" } }] },
+    it("tool VMs are scraped on 9100 with their role, over HTTPS verified with the platform CA (never skip-verify)", () => {
+        assert.deepEqual(toolVmScrapeConfigs(TOOL_VMS.slice(0, 1), TEST_CA_PEM), [
+            {
+                job_name: "tool-vms",
+                scrape_interval: "30s",
+                scheme: "https",
+                tls_config: { ca: TEST_CA_PEM, min_version: "TLS12" },
+                static_configs: [{ targets: ["10.20.16.11:9100"], labels: { role: "jenkins" } }],
+            },
         ]);
         assert.deepEqual(toolVmScrapeConfigs([]), []);
+        assert.throws(() => toolVmScrapeConfigs(TOOL_VMS, undefined), /serve node_exporter over TLS only; pass internalCaCertPem/);
     });
 
     it("alerts have sustained `for` durations (5xx: 2m)", () => {
         const byName = Object.fromEntries(ALERT_RULES.map((r) => [r.alert, r]));
         assert.equal(byName.HighHttp5xxErrorRate.for, "2m");
-        for (const name of ["PodCrashLooping", "NodeNotReady", "PersistentVolumeNearlyFull", "ScrapeTargetDown", "CertificateExpiringSoon", "ToolVmDown"]) {
+        for (const name of ["PodCrashLooping", "NodeNotReady", "PersistentVolumeNearlyFull", "ScrapeTargetDown", "CertificateExpiringSoon", "ToolVmDown", "ToolVmBootstrapFailed"]) {
             assert.ok(byName[name], `missing ${name}`);
             assert.match(byName[name].for, /^\d+[mh]$/);
         }

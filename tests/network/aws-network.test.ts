@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { runStack } from "../../offline/engine";
 import { at, byName, CapturedResource, childrenOf, ResourceGraph } from "../../offline/graph";
 import { INTERFACE_ENDPOINT_SERVICES, natGatewayCount } from "../../components/aws/network";
@@ -217,7 +218,9 @@ describe("platform:aws:Bastion", () => {
     });
 
     it("hardens the host with cloud-init user data (sshd without passwords or root, auditd)", () => {
-        const userData = String(byName(dev, "aws:ec2/instance:Instance", "bastion-instance").inputs.userData);
+        // gzip + base64: the document is over EC2's 16 KB raw limit (cloud-init detects gzip).
+        const b64 = String(byName(dev, "aws:ec2/instance:Instance", "bastion-instance").inputs.userDataBase64);
+        const userData = gunzipSync(Buffer.from(b64, "base64")).toString("utf8");
         assert.match(userData, /^#cloud-config/);
         assert.match(userData, /PasswordAuthentication no/);
         assert.match(userData, /PermitRootLogin no/);

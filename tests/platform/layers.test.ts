@@ -23,7 +23,7 @@ describe("layers: the platform stack never touches the Kubernetes API", () => {
         it(`${stack}: no Kubernetes provider and no in-cluster object in the platform layer; it exports what the in-cluster layer reads`, async () => {
             const g = await graphOf(stack);
             assert.deepEqual(g.resources.filter(touchesKubernetes).map((r) => `${r.type} ${r.name}`), []);
-            for (const key of ["cloud", "environment", "clusterName", "clusterResourceId", "clusterEndpointAccess", "clusterKubeconfig", "clusterHints", "bastionPrivateIp", "toolVms"]) {
+            for (const key of ["cloud", "environment", "clusterName", "clusterResourceId", "clusterEndpointAccess", "clusterKubeconfig", "clusterHints", "bastionPrivateIp", "toolVms", "internalCaCertPem"]) {
                 assert.ok(g.outputs[key] !== undefined && g.outputs[key] !== "", `${stack} exports ${key}`);
             }
             assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
@@ -81,6 +81,10 @@ describe("layers: the in-cluster stack of every environment", () => {
                 for (const ip of [platform.outputs.bastionPrivateIp as string, vms.jenkins.privateIp, vms.vault.privateIp, vms.wazuh.privateIp]) {
                     assert.ok(text.includes(`${ip}:9100`), `scrape target ${ip}:9100`);
                 }
+                // Over TLS, verified against the platform CA the platform stack exported.
+                const job = (byName(g, "kubernetes:helm.sh/v3:Release", "addons-monitoring").inputs.values as any).prometheus.prometheusSpec.additionalScrapeConfigs[0];
+                assert.equal(job.scheme, "https");
+                assert.deepEqual(job.tls_config, { ca: platform.outputs.internalCaCertPem, min_version: "TLS12" });
             });
         });
     }
