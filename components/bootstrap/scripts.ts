@@ -855,9 +855,17 @@ WantedBy=timers.target
 // Wazuh all-in-one
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The indexer's unit (wazuh/wazuh-indexer distribution/packages/src/common/systemd/wazuh-indexer.service)
+ * sandboxes the service and lists ReadWritePaths=/var/lib/wazuh-indexer; with its ProtectSystem=full
+ * /var stays writable, and naming the data disk here keeps it so should the unit move to `strict`.
+ */
 const WAZUH_INDEXER_DROPIN = `# Managed by the platform bootstrap: the indexer's data (path.data) is on the data disk.
 [Unit]
 RequiresMountsFor=${MOUNT_POINTS.wazuh}
+
+[Service]
+ReadWritePaths=${MOUNT_POINTS.wazuh}
 `;
 
 function wazuhServerStep(secret: SecretRef): string {
@@ -1075,7 +1083,8 @@ run_step() {
   log "step \${name}: start (budget \${budget}s)"
   printf -v started '%(%s)T' -1
   rc=0
-  PLATFORM_BOOTSTRAP_STEP="$name" timeout --kill-after=${STEP_KILL_AFTER_SECONDS} "$budget" bash "${BOOTSTRAP_LIB_DIR}/\${name}.sh" || rc=$?
+  # The lock (fd 9) stays with the runner: nothing a step leaves running may hold it.
+  PLATFORM_BOOTSTRAP_STEP="$name" timeout --kill-after=${STEP_KILL_AFTER_SECONDS} "$budget" bash "${BOOTSTRAP_LIB_DIR}/\${name}.sh" 9>&- || rc=$?
   printf -v now '%(%s)T' -1
   SECONDS_TAKEN[$name]=$((now - started))
   CODE[$name]=$rc

@@ -164,6 +164,13 @@ for (const cloud of CLOUDS) {
             return { first, unchanged, renewed };
         });
     }
+    scenario("second-run-concurrent", "bastion", cloud, async (vm) => {
+        const first = await vm.boot();
+        // An operator re-runs the runner while another run holds the lock.
+        fs.writeFileSync(`${vm.root}/root/locked-run.sh`, `exec 8>"${vm.root}/var/lib/platform-bootstrap/lock"\nflock -n 8\nbash "${vm.root}/usr/local/sbin/platform-bootstrap"\n`);
+        const locked = await vm.run("/root/locked-run.sh");
+        return { first, locked };
+    });
     scenario("snapshot", "vault", cloud, async (vm) => {
         const first = await vm.boot();
         const uninitialised = await vm.run("/usr/local/sbin/vault-raft-snapshot");
@@ -271,6 +278,28 @@ describe("bootstrap, executed: a clean first boot and a second boot", () => {
             });
         }
     }
+});
+
+describe("bootstrap, executed: one run at a time; secret reads write nothing but the secret", () => {
+    for (const cloud of CLOUDS) {
+        it(`${cloud}: a second runner refuses while the first holds the lock, and changes nothing`, () => {
+            const { vm, runs } = outcome(`second-run-concurrent:bastion-${cloud}`);
+            assert.equal(runs.first.exitCode, 0);
+            assert.equal(runs.locked.exitCode, 1);
+            assert.match(vm.unroot(runs.locked.stderr), /another platform-bootstrap run holds \/var\/lib\/platform-bootstrap\/lock/);
+            assert.deepEqual(runs.locked.calls.filter((c) => c.cmd !== "logger").map((c) => c.cmd), []);
+        });
+    }
+
+    it("aws: with the AWS CLI missing, the secret read installs it (snap prints on stdout) and authd.pass still holds only the password", async () => {
+        const { vm } = outcome("clean:jenkins-aws");
+        fs.rmSync(`${vm.bin}/aws`);
+        const r = await vm.run("/usr/local/lib/platform-bootstrap/70-wazuh-agent.sh");
+        assert.equal(r.exitCode, 0, describeRun(vm, r));
+        assert.ok(r.calls.some((c) => c.cmd === "snap" && c.args.join(" ") === "install aws-cli --classic"), "the CLI was installed during the read");
+        assert.deepEqual(vm.file("/var/ossec/etc/authd.pass").replace(/\n$/, "").split("\n"), [ENROLLMENT_PASSWORD]);
+        assert.match(r.stderr, /aws-cli \(v2\/stable\) .* installed/, "snap's chatter went to stderr");
+    });
 });
 
 describe("bootstrap, executed: a secret read refused twice, then allowed (grant still propagating)", () => {
@@ -407,7 +436,9 @@ describe("bootstrap, executed: the Wazuh server and its data disk", () => {
             assert.equal(vm.diskFile("indexer/nodes/0/_state"), "indexer data\n");
             assert.match(vm.unroot(vm.file("/etc/wazuh-indexer/opensearch.yml")), /^path\.data: \/var\/lib\/wazuh-data\/indexer$/m);
             assert.deepEqual(fs.readdirSync(`${vm.root}/var/lib/wazuh-indexer`), [], "nothing left on the root disk");
-            assert.match(vm.unroot(vm.file("/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf")), /^RequiresMountsFor=\/var\/lib\/wazuh-data$/m);
+            const dropIn = vm.unroot(vm.file("/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf"));
+            assert.match(dropIn, /^RequiresMountsFor=\/var\/lib\/wazuh-data$/m);
+            assert.match(dropIn, /^ReadWritePaths=\/var\/lib\/wazuh-data$/m, "writable under the unit's sandbox");
             assert.match(vm.file("/var/ossec/etc/ossec.conf"), /<use_password>yes<\/use_password>/);
             assert.deepEqual(vm.file("/var/ossec/etc/authd.pass").replace(/\n$/, "").split("\n"), [ENROLLMENT_PASSWORD]);
             // The installer's admin password stays in the root-only log, never in cloud-init's output.
