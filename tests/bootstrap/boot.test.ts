@@ -21,7 +21,7 @@ import {
     STEP_BUDGET_SECONDS,
     worstCaseSleepSeconds,
 } from "../../components/bootstrap";
-import { Call, ENROLLMENT_PASSWORD, Fault, HarnessVm, RunResult, tlsBundle } from "./harness/vm";
+import { Call, ENROLLMENT_PASSWORD, Fault, HarnessVm, rootScript, RunResult, tlsBundle } from "./harness/vm";
 
 // ---------------------------------------------------------------------------------------------
 // Expectations written from the issue and the clouds' documents, not read from the implementation
@@ -164,6 +164,15 @@ for (const cloud of CLOUDS) {
             return { first, unchanged, renewed };
         });
     }
+    for (const role of ["jenkins", "vault", "wazuh"] as const) {
+        // A replaced VM (issue 22 builds on this): new root disk, same data disk.
+        scenario("replaced", role, cloud, async (vm) => {
+            const first = await vm.boot();
+            vm.replace();
+            const second = await vm.boot();
+            return { first, second };
+        });
+    }
     scenario("second-run-concurrent", "bastion", cloud, async (vm) => {
         const first = await vm.boot();
         // An operator re-runs the runner while another run holds the lock.
@@ -279,6 +288,15 @@ describe("bootstrap, executed (harness: every role on every cloud)", function ()
                 });
             }
         }
+    });
+
+    describe("the harness itself", () => {
+        it("roots every system path a script names, leaves URLs and device-less paths alone, and refuses a path that escaped", () => {
+            const out = rootScript(`install -d /etc/x "/var/lib/y" >>/etc/fstab\nExecStart=/usr/local/bin/z\ncurl https://host.example/etc/x http://169.254.169.254/metadata\ncat </opt/a 2>/dev/null`, "/R", "sha");
+            assert.equal(out, `install -d /R/etc/x "/R/var/lib/y" >>/R/etc/fstab\nExecStart=/R/usr/local/bin/z\ncurl https://host.example/etc/x http://169.254.169.254/metadata\ncat </R/opt/a 2>/dev/null`);
+            // A form the rewrite does not know (a glob right after the directory) is refused, not run.
+            assert.throws(() => rootScript("ls /etc*", "/R", "sha"), /a system path escaped the VM root/);
+        });
     });
 
     describe("bootstrap, executed: one run at a time; secret reads write nothing but the secret", () => {
@@ -430,6 +448,27 @@ describe("bootstrap, executed (harness: every role on every cloud)", function ()
             assert.ok(secret + 2 * net < STEP_BUDGET_SECONDS.wazuhAgent);
             assert.ok(secret + net + 60 < STEP_BUDGET_SECONDS.wazuhServer);
         });
+    });
+
+    describe("bootstrap, executed: a replaced VM keeps its data disk", () => {
+        for (const cloud of CLOUDS) {
+            for (const role of ["jenkins", "vault"] as const) {
+                it(`${role}-${cloud}: the new root disk mounts the existing filesystem (no format), reinstalls and starts the service`, () => {
+                    const { vm, runs } = outcome(`replaced:${role}-${cloud}`);
+                    assert.equal(runs.second.exitCode, 0, describeRun(vm, runs.second));
+                    assert.deepEqual(runs.second.calls.filter((c) => c.cmd === "mkfs.ext4"), []);
+                    assert.equal(vm.file("/etc/fstab").split("\n").filter((l) => l.startsWith("UUID=")).length, 1);
+                    assert.ok(vm.unitState(MAIN[role].unit!).active);
+                });
+            }
+            it(`wazuh-${cloud}: indexer data already on the disk is never mixed with a fresh install; the step stops and says so`, () => {
+                const { vm, runs } = outcome(`replaced:wazuh-${cloud}`);
+                assert.equal(runs.second.exitCode, 1);
+                assert.match(vm.unroot(runs.second.stderr), /\/var\/lib\/wazuh-data\/indexer already holds indexer data \(from an earlier VM\)/);
+                assert.equal(vm.diskFile("indexer/nodes/0/_state"), "indexer data\n", "the disk's data is untouched");
+                assert.deepEqual(runs.second.calls.filter((c) => c.cmd === "mkfs.ext4"), []);
+            });
+        }
     });
 
     describe("bootstrap, executed: the Wazuh server and its data disk", () => {
