@@ -73,7 +73,7 @@ export const BOOTSTRAP_PORTS: { readonly [R in BootstrapRole]: readonly ServiceP
             port: PORTS.jenkinsHttps,
             protocol: "tcp",
             name: "jenkins-https",
-            description: "Jenkins web UI and API over TLS (nginx, platform CA); inbound agents connect over WebSocket on this port (no 50000).",
+            description: "Jenkins UI and API over TLS (nginx, platform CA); inbound agents use WebSocket here (no 50000).",
             audience: ["bastion", "cluster"],
         },
     ],
