@@ -16,12 +16,13 @@ import { PlatformStackError } from "../components/config/incluster";
 import { constraintReport, ConstraintReport, constraintsFail, formatConstraintReport } from "./constraints";
 import { availableStacks, LayeredGraphs, LAYERS, platformStackRef, PulumiConfigError, runLayers } from "./engine";
 import { at, CapturedResource, countByType, ResourceGraph } from "./graph";
+import { flowReportFor, formatFlowReport, hasFlowFailures } from "./flows";
 import { formatPolicyReport, hasMandatoryViolations, PolicyReport, runPolicies } from "./policy";
 
 export const DEFAULT_STACK = "dev-aws";
 export const SECRET_MASK = "[secret]";
 
-const USAGE = `Usage: npm run plan [-- --stack <name>] [--json FILE]
+const USAGE = `Usage: npm run plan [-- --stack <name>] [--json FILE] [--flows]
 
 Runs both layers of an environment offline (Pulumi mock runtime: no cloud, no credentials,
 no Pulumi CLI) and prints what they would create: the platform stack (stacks/Pulumi.<name>.yaml:
@@ -33,6 +34,10 @@ Options:
   --json FILE     also write the captured graphs (both layers' resources in one array, each with
                   its own URN; inputs with secrets masked, parents, providers, dependencies,
                   outputs per layer) as JSON
+  --flows         also evaluate every flow of the flow contract (components/flows.ts) through
+                  both graphs (cloud firewall, NetworkPolicies, CNI semantics): one line per
+                  flow, then "Flows: N required, N open, 0 blocked; M forbidden, M closed";
+                  exits 1 on a blocked required flow or an open forbidden one
   -h, --help      show this help
 
 Right after the capture, before any report, it checks both layers against the constraint
@@ -204,11 +209,11 @@ export function renderPlan(graph: ResourceGraph): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; json?: string; help?: boolean };
+    let values: { stack?: string; json?: string; flows?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({
             args: argv,
-            options: { stack: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" } },
+            options: { stack: { type: "string" }, json: { type: "string" }, flows: { type: "boolean" }, help: { type: "boolean", short: "h" } },
             strict: true,
         }));
     } catch (err) {
@@ -242,7 +247,11 @@ export async function main(argv: string[]): Promise<number> {
         fs.writeFileSync(file, `${JSON.stringify(layersToJson(layers), null, 2)}\n`);
         process.stdout.write(`\nWrote the captured graphs of both layers to ${file}\n`);
     }
-    return code;
+    const flows = values.flows ? flowReportFor(layers) : undefined;
+    if (flows) {
+        process.stdout.write(`\n${formatFlowReport(flows)}\n`);
+    }
+    return code || (flows !== undefined && hasFlowFailures(flows)) ? 1 : 0;
 }
 
 /**

@@ -18,6 +18,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointAccess } from "../config";
+import { kubernetesServiceIp } from "../config/cidr";
 import type { NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
@@ -70,7 +71,7 @@ export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
  */
 export const PR_ENVIRONMENTS_GROUP = "platform:pr-environments";
 
-export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
+export function eksHints(serviceCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
     return {
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "Group" as const, name: PR_ENVIRONMENTS_GROUP } } } : {}),
         // EKS ships no encrypted gp3 class: the addons create it (EBS CSI driver, the volumes key).
@@ -85,10 +86,25 @@ export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], vo
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
             "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
         },
-        workloadIdentity: { annotationKey: "eks.amazonaws.com/role-arn" },
-        // The private endpoint's ENIs live in the VPC (node subnets).
-        apiServerCidrs: [vpcCidr],
+        workloadIdentity: {
+            annotationKey: "eks.amazonaws.com/role-arn",
+            // IRSA: the SDK exchanges the projected token at the regional STS endpoint over HTTPS
+            // (the public endpoint, or the STS interface endpoint in the VPC where the profile has
+            // them); AWS publishes no STS-only range, so HTTPS anywhere, for labelled pods only.
+            tokenEgress: [{ cidr: "0.0.0.0/0", port: 443 }],
+        },
+        // The API server calls webhooks and kubelets from its cross-account ENIs, which EKS places
+        // in the subnets given to the cluster (vpcConfig.subnetIds = the node subnets):
+        // https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+        apiServerCidrs: [...nodeSubnetCidrs],
+        // The VPC CNI policy agent judges pod egress before kube-proxy's DNAT: it sees the
+        // `kubernetes` Service ClusterIP, never the ENIs (ClusterHints.apiEgressCidrs).
+        apiEgressCidrs: [`${kubernetesServiceIp(serviceCidr)}/32`],
         nodeCidrs: [...nodeSubnetCidrs],
+        nodePeers: "ipBlock",
+        // The kube-proxy add-on binds its metrics to 127.0.0.1:10249 and EKS reverts edits of its
+        // config (aws/containers-roadmap#657): nothing off the node can scrape it.
+        clusterMetrics: { kubeProxy: false, clusterDns: "coreDns" },
     };
 }
 
@@ -161,7 +177,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.nodeIdentity = { kind: "awsSecurityGroup", id: built.nodeSg.id };
         this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
         this.endpointAccess = args.endpointAccess;
-        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal);
+        this.hints = eksHints(args.serviceCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal);
         this.oidcProviderArn = built.oidc.arn;
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;

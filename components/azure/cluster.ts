@@ -184,12 +184,23 @@ export function aksHints(
             ? { storageClassSpec: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: diskEncryptionSetId, cachingMode: "ReadOnly" } } }
             : {}),
         loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
-        workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
+        workloadIdentity: {
+            annotationKey: "azure.workload.identity/client-id",
+            podLabels: { "azure.workload.identity/use": "true" },
+            // Entra ID (login.microsoftonline.com) over HTTPS; no address range is published for
+            // pods to name (the AzureActiveDirectory service tag exists only for NSGs).
+            tokenEgress: [{ cidr: "0.0.0.0/0", port: 443 }],
+        },
         // API Server VNet Integration (both access modes): the API server's internal load
         // balancer is in this subnet, and the in-cluster `kubernetes` Service points at it, so
         // pods' egress to the API (and the API's calls to webhooks) match exactly this block.
         apiServerCidrs: [apiServerCidr],
         nodeCidrs: [nodesCidr],
+        // Azure CNI powered by Cilium: no ipBlock can select a node IP (ClusterHints.nodePeers),
+        // and there is no kube-proxy ("AKS clusters created with network data plane as Cilium
+        // don't use kube-proxy", https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium).
+        nodePeers: "ciliumEntities",
+        clusterMetrics: { kubeProxy: false, clusterDns: "coreDns" },
         // The platform's pods can only land on the workload pool (the system pool is
         // CriticalAddonsOnly); when that pool is Spot, AKS's own taint must be tolerated.
         ...(workloadCapacity === "spot" ? { workloadTolerations: [{ ...AKS_SPOT_TOLERATION }] } : {}),

@@ -118,8 +118,12 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
     // integration they come from the API server subnet) and the load balancer's health probes;
     // nothing else reaches the nodes.
     table.nodes.push(
-        { name: "cluster-internal", access: "Allow", protocol: "*", port: "*", source: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, destination: { prefixes: [inputs.nodesCidr] }, description: "Node-to-node and pod traffic inside the cluster" },
-        { name: "from-api-server", access: "Allow", protocol: "Tcp", port: "*", source: { prefixes: [inputs.apiServerCidr] }, destination: { prefixes: [inputs.nodesCidr] }, description: "AKS API server (VNet integration) to kubelets and admission webhooks" },
+        // Azure CNI Overlay does not encapsulate pod traffic, so the subnet's NSG sees pod
+        // addresses on both ends: node->node, node->pod and pod->pod must all be allowed
+        // ("Network security groups", https://learn.microsoft.com/azure/aks/azure-cni-overlay).
+        { name: "cluster-internal", access: "Allow", protocol: "*", port: "*", source: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, destination: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, description: "Node and pod traffic inside the cluster (overlay: node->node, node->pod, pod->pod)" },
+        // Webhooks run in pods: the API server dials the pod's overlay address, not the node's.
+        { name: "from-api-server", access: "Allow", protocol: "Tcp", port: "*", source: { prefixes: [inputs.apiServerCidr] }, destination: { prefixes: [inputs.nodesCidr, inputs.podCidr] }, description: "AKS API server (VNet integration) to kubelets and admission webhooks (pods)" },
         { name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: { prefixes: [inputs.nodesCidr] }, description: "Azure load balancer health probes (internal Services)" },
     );
     // The API server subnet (API Server VNet Integration): the API's internal load balancer.

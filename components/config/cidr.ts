@@ -146,3 +146,33 @@ export function planSubnets(network: string, zones: number): SubnetPlan {
     }
     return plan;
 }
+
+/** The `index`-th address of an IPv4 block (0 = the network address), as dotted quad. */
+export function ipv4At(cidr: string, index: number): string {
+    const p = parseCidr(cidr);
+    if (p.version !== 4) {
+        throw new Error(`ipv4At: ${cidr} is not an IPv4 block`);
+    }
+    const at = p.start + BigInt(index);
+    if (index < 0 || at > p.end) {
+        throw new Error(`ipv4At: index ${index} is outside ${cidr}`);
+    }
+    const n = Number(at);
+    return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
+/**
+ * The ClusterIP of the `kubernetes` Service: the first host of the service range. Kubernetes
+ * reserves it for the API server's Service (https://kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation/),
+ * which is why AKS tells users never to pick it as the DNS service address
+ * (https://learn.microsoft.com/azure/aks/azure-cni-overlay: "this address is used for the
+ * kubernetes.default.svc.cluster.local address").
+ */
+export function kubernetesServiceIp(serviceCidr: string): string {
+    return ipv4At(serviceCidr, 1);
+}
+
+/** True when an IPv4 address lies in a block. */
+export function ipInCidr(ip: string, cidr: string): boolean {
+    return cidrContains(cidr, `${ip}/32`);
+}

@@ -188,9 +188,18 @@ export const clusterHintsSchema = z.strictObject({
     storageClass: z.string().min(1),
     storageClassSpec: z.strictObject({ provisioner: z.string().min(1), parameters: z.record(z.string(), z.string()) }).optional(),
     loadBalancerAnnotations: z.record(z.string(), z.string()),
-    workloadIdentity: z.strictObject({ annotationKey: z.string().min(1), podLabels: z.record(z.string(), z.string()).optional() }).optional(),
+    workloadIdentity: z
+        .strictObject({
+            annotationKey: z.string().min(1),
+            podLabels: z.record(z.string(), z.string()).optional(),
+            tokenEgress: z.array(z.strictObject({ cidr: z.string(), port: z.number().int().min(1).max(65535) })).optional(),
+        })
+        .optional(),
     apiServerCidrs: z.array(z.string()).optional(),
+    apiEgressCidrs: z.array(z.string()).optional(),
     nodeCidrs: z.array(z.string()).optional(),
+    nodePeers: z.enum(["ipBlock", "ciliumEntities"]).optional(),
+    clusterMetrics: z.strictObject({ kubeProxy: z.boolean(), clusterDns: z.enum(["coreDns", "kubeDns"]) }).optional(),
     workloadTolerations: z.array(tolerationSchema).optional(),
     prEnvironments: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
 });

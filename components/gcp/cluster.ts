@@ -21,6 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment, EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
+import { METADATA_SERVER } from "../flows";
 import { GKE_NODE_ROLES, tierServiceAccount } from "./iam";
 import { gcpName, nameLabels, toLabels } from "./labels";
 import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
@@ -56,9 +57,19 @@ export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disks
         storageClass: CMEK_STORAGE_CLASS,
         storageClassSpec: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-balanced", "disk-encryption-kms-key": disksKeyId, "csi.storage.k8s.io/fstype": "ext4" } },
         loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
-        workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
+        workloadIdentity: {
+            annotationKey: "iam.gke.io/gcp-service-account",
+            // "With GKE Dataplane V2, allow egress to 169.254.169.254/32 on port 80" (the GKE
+            // metadata server): https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity
+            tokenEgress: [{ cidr: `${METADATA_SERVER.ip}/32`, port: METADATA_SERVER.port }],
+        },
         apiServerCidrs: [controlPlaneCidr],
         nodeCidrs: [nodeSubnetCidr],
+        // Dataplane V2 is Cilium: no ipBlock selects a node IP (ClusterHints.nodePeers); it has no
+        // kube-proxy (https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2), and
+        // GKE's cluster DNS is kube-dns, not CoreDNS (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns).
+        nodePeers: "ciliumEntities",
+        clusterMetrics: { kubeProxy: false, clusterDns: "kubeDns" },
     };
 }
 

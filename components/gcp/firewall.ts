@@ -22,6 +22,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { PORTS } from "../bootstrap";
 import { IAP_SSH_RANGE } from "../config";
+import { NODE_PORTS, podToVmPorts, webhookPorts } from "../flows";
 import { Tier as SharedTier, TierRule as SharedTierRule, tierRules as sharedTierRules } from "../tier-rules";
 import { gcpName } from "./labels";
 
@@ -55,6 +56,8 @@ export interface GcpFirewallArgs {
     readonly serviceAccounts: Readonly<Record<Tier, pulumi.Input<string>>>;
     /** The pod secondary range: pods send from it (see the module doc). */
     readonly podCidr: string;
+    /** The private control plane's /28: the API server calls webhooks from it. */
+    readonly controlPlaneCidr: string;
     /** Operators' CIDRs for the bastion's SSH (validated: never the world). */
     readonly sshAllowedCidrs: readonly string[];
     /** Also admit IAP TCP forwarding's range to the bastion's SSH. */
@@ -103,6 +106,18 @@ export function validateFirewallArgs(args: GcpFirewallArgs): void {
     }
 }
 
+/**
+ * The ports GKE's own `gke-<cluster>-<hash>-master` rule opens from the control plane to the
+ * nodes of a private cluster: TCP 443 and 10250
+ * (https://cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules).
+ */
+export const GKE_CONTROL_PLANE_PORTS: readonly number[] = [443, NODE_PORTS.kubelet];
+
+/** Whether a tier rule's source includes the pod range (see {@link podToVmPorts}). */
+export function podSourced(rule: TierRule): boolean {
+    return rule.source === "clusterNodes" && podToVmPorts().some((p) => p.role === rule.target && p.port === rule.port);
+}
+
 export function logicalName(rule: TierRule): string {
     const kebab = (t: Tier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     return `${kebab(rule.target)}-${rule.service}-from-${kebab(rule.source)}`;
@@ -121,8 +136,33 @@ function buildFirewall(name: string, args: GcpFirewallArgs, rules: readonly Tier
                 priority: ALLOW_PRIORITY,
                 allows: [{ protocol: "tcp", ports: [String(rule.port)] }],
                 sourceServiceAccounts: [args.serviceAccounts[rule.source]],
-                ...(rule.source === "clusterNodes" ? { sourceRanges: [args.podCidr] } : {}),
+                // Pods only where the flow contract has a pod reaching this VM port (Prometheus,
+                // granted Vault clients, Jenkins agents); elsewhere the nodes' own identity only,
+                // so no pod reaches, say, Wazuh enrollment whatever its namespace allows.
+                ...(podSourced(rule) ? { sourceRanges: [args.podCidr] } : {}),
                 targetServiceAccounts: [args.serviceAccounts[rule.target]],
+                logConfig: FIREWALL_LOG,
+            },
+            opts,
+        );
+    }
+    // GKE's own rule admits the control plane to the nodes on 443 and 10250 only; a webhook on
+    // another port needs its own rule ("Adding firewall rules for specific use cases",
+    // https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters#add_firewall_rules).
+    // Targets the node service account: GCP rules apply to the pods' alias IPs on those nodes.
+    const extraWebhookPorts = webhookPorts().filter((p) => !GKE_CONTROL_PLANE_PORTS.includes(p));
+    if (extraWebhookPorts.length > 0) {
+        new gcp.compute.Firewall(
+            `${name}-in-webhooks-from-control-plane`,
+            {
+                name: gcpName(args.prefix, "in", "webhooks-from-control-plane"),
+                network: args.network,
+                description: "GKE control plane to the admission webhooks the platform installs (GKE's own rule covers only 443 and 10250)",
+                direction: "INGRESS",
+                priority: ALLOW_PRIORITY,
+                allows: [{ protocol: "tcp", ports: extraWebhookPorts.map(String) }],
+                sourceRanges: [args.controlPlaneCidr],
+                targetServiceAccounts: [args.serviceAccounts.clusterNodes],
                 logConfig: FIREWALL_LOG,
             },
             opts,

@@ -229,6 +229,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             network: network.networkId,
             serviceAccounts,
             podCidr: config.cluster.podCidr,
+            controlPlaneCidr: config.gcp.controlPlaneCidr,
             sshAllowedCidrs: config.bastion.allowedCidrs,
             iapSshAccess: config.gcp.iapSshAccess,
             internalCidrs: [config.network.cidr, config.gcp.controlPlaneCidr],

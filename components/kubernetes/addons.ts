@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
-import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES } from "./baseline";
+import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES, ToolVmGrants } from "./baseline";
 import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
 import { ClusterHints, tolerationList } from "./hints";
 import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
@@ -36,6 +36,8 @@ export interface AddonsArgs {
     readonly modelServing: ModelServingChoice;
     /** Cloud identity for the `model-training-runner` ServiceAccount, per workload namespace. Default none. */
     readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Tool VMs pods may be granted by label (Vault clients, Jenkins agents). Default none. */
+    readonly toolVmGrants?: ToolVmGrants;
 }
 
 /** In-cluster service URLs (ClusterIP only: reach them through the bastion tunnel). */
@@ -103,6 +105,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             workloadNamespaces: workload,
             servingNamespaces: serving,
             trainingRunnerIdentities: args.trainingRunnerIdentities,
+            toolVmGrants: args.toolVmGrants,
         },
         childOpts,
     );

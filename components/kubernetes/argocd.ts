@@ -60,7 +60,6 @@ export const WORKLOADS_PROJECT = "workloads";
  */
 export function argoCdValues(environment: Environment, adminPasswordBcrypt: pulumi.Input<string>, tolerations: readonly Toleration[] = []): Record<string, unknown> {
     const ha = environment === "prod";
-    const pdb = { enabled: true, minAvailable: 1 };
     const tol = tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ ...t })) } : {};
     return {
         global: { image: { tag: IMAGES.argoCdTag }, ...tol },
@@ -84,18 +83,31 @@ export function argoCdValues(environment: Environment, adminPasswordBcrypt: pulu
             // (`kubectl -n argocd port-forward svc/argocd-server 8080:443`).
             service: { type: "ClusterIP" },
             ingress: { enabled: false },
-            ...(ha ? { replicas: 2, pdb } : {}),
+            ...(ha ? { replicas: 2, pdb: pdbFor(2) } : {}),
         },
         // HA as documented by the chart ("HA mode without autoscaling"): redis-ha needs 3 nodes.
         ...(ha
             ? {
                   "redis-ha": { enabled: true, ...tol, ...(tolerations.length > 0 ? { haproxy: { ...tol } } : {}) },
-                  controller: { replicas: 1, pdb },
-                  repoServer: { replicas: 2, pdb },
-                  applicationSet: { replicas: 2, pdb },
+                  // One controller (sharding is not configured): a PDB could only forbid its
+                  // eviction and so block every node drain and managed node-pool upgrade.
+                  controller: { replicas: 1, pdb: pdbFor(1) },
+                  repoServer: { replicas: 2, pdb: pdbFor(2) },
+                  applicationSet: { replicas: 2, pdb: pdbFor(2) },
               }
             : {}),
     };
+}
+
+/**
+ * The chart's `pdb` value for a component with `replicas` pods: one pod may always be evicted
+ * (a drain proceeds one node at a time), and a single replica gets no PDB at all, since any
+ * PodDisruptionBudget on one pod either allows its eviction (pointless) or forbids every one
+ * (a drain that never ends). argo-helm charts/argo-cd at af0a9310: `<component>.pdb.enabled`,
+ * `minAvailable`, `maxUnavailable` (maxUnavailable wins when both are set).
+ */
+export function pdbFor(replicas: number): { enabled: false } | { enabled: true; maxUnavailable: 1 } {
+    return replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false };
 }
 
 /** Automated sync: prune what left Git, undo drift, retry with backoff. */

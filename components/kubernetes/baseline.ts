@@ -23,6 +23,7 @@ import {
     ROLE_LABEL,
     throwIfProblems,
 } from "./common";
+import { CLOUD_IDENTITY_LABEL, JENKINS_AGENT_LABEL, NODE_PORTS, POD_LABELS, VAULT_ACCESS_LABEL, WEBHOOKS } from "../flows";
 import { ClusterHints, PRIVATE_RANGES } from "./hints";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
@@ -49,7 +50,26 @@ export interface BaselineArgs {
      * ignored for namespaces not listed. Default none: the runner gets no cloud credentials.
      */
     readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * The tool VMs pods may be granted (private IPv4 and the port the flow contract names):
+     * pods labelled `platform.io/vault-access` reach Vault, `platform.io/jenkins-agent` reach
+     * Jenkins, each to exactly that address and port. Absent VM: no grant.
+     */
+    readonly toolVmGrants?: ToolVmGrants;
 }
+
+/** See {@link BaselineArgs.toolVmGrants}. */
+export interface ToolVmGrants {
+    readonly vault?: { readonly address: string; readonly port: number };
+    readonly jenkins?: { readonly address: string; readonly port: number };
+}
+
+/**
+ * Namespaces the platform does not create but must still confine: a pod created without a
+ * namespace lands in `default`, which would otherwise reach everything the cloud firewall admits
+ * from the nodes (Vault, Jenkins). Nothing of the platform runs there; everything is denied.
+ */
+export const CONFINED_UNMANAGED_NAMESPACES: readonly string[] = ["default"];
 
 export const DEFAULT_WORKLOAD_NAMESPACES: readonly string[] = ["dev", "staging", "production"];
 
@@ -124,7 +144,7 @@ const TCP = (port: number) => ({ protocol: "TCP", port });
 const ipBlocks = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 const namespaceNamed = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 /** Prometheus pods of kube-prometheus-stack (label set by the prometheus-operator). */
-export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
+export const PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = POD_LABELS.prometheus;
 /** Ports of the Kubernetes API as pods reach it: 443 via the `kubernetes` Service, 6443 on some endpoints. */
 const API_PORTS = [TCP(443), TCP(6443)];
 
@@ -183,6 +203,39 @@ const webhookIngress = (apiCidrs: readonly string[], port: number): PolicyPlan =
     spec: { podSelector: ALL_PODS, policyTypes: ["Ingress"], ingress: [{ from: ipBlocks(apiCidrs), ports: [TCP(port)] }] },
 });
 
+/** The cluster-wide Cilium policy that lets Prometheus reach the nodes where no ipBlock can (see {@link ClusterHints.nodePeers}). */
+export const PROMETHEUS_NODE_SCRAPE_CCNP = "platform-prometheus-node-scrape";
+
+/** Ports Prometheus scrapes on the nodes: kubelet, node_exporter and, where the cluster runs one with reachable metrics, kube-proxy. */
+export function nodeScrapePorts(hints: ClusterHints): number[] {
+    return [NODE_PORTS.kubelet, NODE_PORTS.nodeExporter, ...((hints.clusterMetrics?.kubeProxy ?? true) ? [KUBE_PROXY_METRICS_PORT] : [])];
+}
+/** kube-proxy's metrics port (kube-prometheus-stack `kubeProxy.service.port`). */
+export const KUBE_PROXY_METRICS_PORT = 10249;
+
+/**
+ * The CiliumClusterwideNetworkPolicy (cilium.io/v2) for Prometheus -> nodes on Cilium clusters:
+ * the `host` (its own node) and `remote-node` entities on the scrape ports, nothing else. L3/L4
+ * only, which AKS and GKE Dataplane V2 both support; Cilium ORs it with the NetworkPolicies.
+ */
+export function prometheusNodeScrapeCcnp(monitoringNamespace: string, hints: ClusterHints): Record<string, unknown> {
+    return {
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumClusterwideNetworkPolicy",
+        metadata: { name: PROMETHEUS_NODE_SCRAPE_CCNP, labels: { ...COMMON_LABELS } },
+        spec: {
+            description: "Prometheus scrapes kubelet and node_exporter on the nodes (no ipBlock can select node IPs on Cilium)",
+            endpointSelector: { matchLabels: { "k8s:io.kubernetes.pod.namespace": monitoringNamespace, ...prefixed(PROMETHEUS_POD_LABELS) } },
+            egress: [{ toEntities: ["host", "remote-node"], toPorts: [{ ports: nodeScrapePorts(hints).map((p) => ({ port: String(p), protocol: "TCP" })) }] }],
+        },
+    };
+}
+
+/** Cilium endpoint labels of Kubernetes pod labels (`k8s:` source prefix). */
+function prefixed(labels: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s:${k}`, v]));
+}
+
 /** Seldon Core v1 executor ports (HTTP, gRPC) on every SeldonDeployment's service. */
 export const SELDON_SERVICE_PORTS = [8000, 5001];
 
@@ -190,9 +243,11 @@ export const SELDON_SERVICE_PORTS = [8000, 5001];
  * The NetworkPolicies of one namespace. Every namespace gets default-deny, DNS and Prometheus
  * scrapes; the rest is what its role needs, and nothing else.
  */
-export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasServing: boolean): PolicyPlan[] {
+export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasServing: boolean, grants: ToolVmGrants = {}): PolicyPlan[] {
     const apiCidrs = hints.apiServerCidrs ?? PRIVATE_RANGES;
+    const apiEgressCidrs = hints.apiEgressCidrs ?? apiCidrs;
     const nodeCidrs = hints.nodeCidrs ?? PRIVATE_RANGES;
+    const nodePeers = hints.nodePeers ?? "ipBlock";
     const common = [DEFAULT_DENY, ALLOW_DNS, ALLOW_PROMETHEUS_SCRAPE];
     switch (plan.role) {
         case "platform":
@@ -203,7 +258,7 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                         INTRA_NAMESPACE,
                         // The application controller applies manifests; the server and
                         // ApplicationSet controller read cluster state.
-                        apiEgress(apiCidrs),
+                        apiEgress(apiEgressCidrs),
                         {
                             // Only the repo server fetches Git. The config repository may live
                             // anywhere (GitHub, a GitLab in the VPC), so the destination is open
@@ -221,9 +276,9 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                         ...common,
                         INTRA_NAMESPACE,
                         // Operator, Prometheus service discovery, kube-state-metrics, Grafana's sidecar.
-                        apiEgress(apiCidrs),
+                        apiEgress(apiEgressCidrs),
                         // prometheus-operator's admission webhook (validates PrometheusRules).
-                        webhookIngress(apiCidrs, 10250),
+                        webhookIngress(apiCidrs, WEBHOOKS.prometheusOperator.port),
                         {
                             name: "allow-prometheus-scrape-egress",
                             spec: {
@@ -232,14 +287,16 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                                 egress: [
                                     // Pods in every namespace (each allows this with allow-prometheus-scrape).
                                     { to: [{ namespaceSelector: {} }] },
-                                    // Kubelet / cAdvisor, node-exporter (host network), kube-proxy on the nodes.
-                                    { to: ipBlocks(nodeCidrs), ports: [TCP(10250), TCP(9100), TCP(10249)] },
+                                    // Kubelet / cAdvisor, node-exporter (host network), kube-proxy on the
+                                    // nodes. Where no ipBlock can select a node (Cilium), the
+                                    // cluster-wide Cilium policy does it instead (prometheusNodeScrapeCcnp).
+                                    ...(nodePeers === "ipBlock" ? [{ to: ipBlocks(nodeCidrs), ports: nodeScrapePorts(hints).map(TCP) }] : []),
                                 ],
                             },
                         },
                     ];
                 case PLATFORM_NAMESPACES.seldon:
-                    return [...common, apiEgress(apiCidrs), webhookIngress(apiCidrs, 4443)];
+                    return [...common, apiEgress(apiEgressCidrs), webhookIngress(apiCidrs, WEBHOOKS.seldon.port)];
                 default:
                     throw new Error(`no NetworkPolicy plan for platform namespace "${plan.name}"`);
             }
@@ -247,7 +304,8 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
             return [
                 ...common,
                 // Only pods that opt in (the training runner) reach the API: its RBAC is useless otherwise.
-                apiEgress(apiCidrs, { matchLabels: { [API_ACCESS_LABEL]: "true" } }),
+                apiEgress(apiEgressCidrs, { matchLabels: { [API_ACCESS_LABEL]: "true" } }),
+                ...workloadGrants(hints, grants),
                 ...(hasServing
                     ? [
                           {
@@ -298,6 +356,34 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
             throw new Error(`unknown namespace role ${String(impossible)}`);
         }
     }
+}
+
+/**
+ * The explicit grants of a workload namespace, each to one label: Vault's API and Jenkins'
+ * agent port on exactly their VM, and the cloud's token endpoint for pods with a cloud identity.
+ * A pod without the label keeps default-deny; a namespace without the baseline gets none.
+ */
+function workloadGrants(hints: ClusterHints, grants: ToolVmGrants): PolicyPlan[] {
+    const grant = (name: string, label: string, to: { cidr: string; port: number }[]): PolicyPlan => ({
+        name,
+        spec: {
+            podSelector: { matchLabels: { [label]: "true" } },
+            policyTypes: ["Egress"],
+            egress: to.map((t) => ({ to: [{ ipBlock: { cidr: t.cidr } }], ports: [TCP(t.port)] })),
+        },
+    });
+    const out: PolicyPlan[] = [];
+    if (grants.vault) {
+        out.push(grant("allow-vault-egress", VAULT_ACCESS_LABEL, [{ cidr: `${grants.vault.address}/32`, port: grants.vault.port }]));
+    }
+    if (grants.jenkins) {
+        out.push(grant("allow-jenkins-agent-egress", JENKINS_AGENT_LABEL, [{ cidr: `${grants.jenkins.address}/32`, port: grants.jenkins.port }]));
+    }
+    const tokens = hints.workloadIdentity?.tokenEgress ?? [];
+    if (tokens.length > 0) {
+        out.push(grant("allow-workload-identity-egress", CLOUD_IDENTITY_LABEL, [...tokens]));
+    }
+    return out;
 }
 
 /** ResourceQuota per environment for workload and serving namespaces. */
@@ -376,6 +462,7 @@ export function baselineProblems(args: BaselineArgs): string[] {
     }
     for (const [field, cidrs] of [
         ["hints.apiServerCidrs", args.hints.apiServerCidrs],
+        ["hints.apiEgressCidrs", args.hints.apiEgressCidrs],
         ["hints.nodeCidrs", args.hints.nodeCidrs],
     ] as const) {
         (cidrs ?? []).forEach((cidr, i) => {
@@ -422,7 +509,7 @@ export function buildBaseline(
         const ns = new k8s.core.v1.Namespace(`${name}-${plan.name}`, { metadata: namespaceMetadata(plan) }, opts());
         namespaces[plan.name] = ns;
         const inNs = { namespace: ns.metadata.name, labels: { ...COMMON_LABELS } };
-        const policies = networkPolicies(plan, args.hints, serving.length > 0).map(
+        const policies: pulumi.Resource[] = networkPolicies(plan, args.hints, serving.length > 0, args.toolVmGrants).map(
             (p) =>
                 new k8s.networking.v1.NetworkPolicy(
                     `${name}-${plan.name}-${p.name}`,
@@ -430,9 +517,19 @@ export function buildBaseline(
                     opts(),
                 ),
         );
+        if (plan.name === PLATFORM_NAMESPACES.monitoring && args.hints.nodePeers === "ciliumEntities") {
+            const ccnp = prometheusNodeScrapeCcnp(plan.name, args.hints);
+            policies.push(
+                new k8s.apiextensions.CustomResource(
+                    `${name}-${PROMETHEUS_NODE_SCRAPE_CCNP}`,
+                    { apiVersion: "cilium.io/v2", kind: "CiliumClusterwideNetworkPolicy", metadata: ccnp.metadata as k8s.types.input.meta.v1.ObjectMeta, spec: ccnp.spec },
+                    opts({ dependsOn: [ns] }),
+                ),
+            );
+        }
         // Consumers install into the namespace only once its default-deny and allows exist, so
         // nothing ever runs unconfined, even for a moment.
-        namespaceNames[plan.name] = pulumi.all([ns.metadata.name, ...policies.map((p) => p.metadata.name)]).apply(([n]) => n);
+        namespaceNames[plan.name] = pulumi.all([ns.metadata.name, ...policies.map((p) => p.urn)]).apply(([n]) => n as string);
 
         if (plan.role === "platform") {
             continue;
@@ -477,6 +574,13 @@ export function buildBaseline(
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
                 subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name }],
             },
+            opts(),
+        );
+    }
+    for (const unmanaged of CONFINED_UNMANAGED_NAMESPACES) {
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-${unmanaged}-${DEFAULT_DENY.name}`,
+            { metadata: { namespace: unmanaged, name: DEFAULT_DENY.name, labels: { ...COMMON_LABELS } }, spec: DEFAULT_DENY.spec },
             opts(),
         );
     }

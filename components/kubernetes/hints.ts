@@ -43,10 +43,42 @@ export interface ClusterHints {
      */
     readonly apiServerCidrs?: readonly string[];
     /**
+     * What pods' egress to the Kubernetes API must name, as the cluster's policy engine judges
+     * it. The engines differ on WHEN they judge: the EKS VPC CNI policy agent judges egress on
+     * the pod's veth BEFORE kube-proxy's DNAT, so it sees the `kubernetes` Service's ClusterIP
+     * (the first host of the service CIDR), and its controller adds ClusterIPs only for Services
+     * with a selector, which `kubernetes` has not (aws/amazon-network-policy-controller-k8s
+     * pkg/resolvers/endpoints.go, getMatchingServiceClusterIPs). Cilium (AKS, GKE Dataplane V2)
+     * judges after its socket-level load balancing, i.e. the API server's own address.
+     * Default: {@link apiServerCidrs}.
+     */
+    readonly apiEgressCidrs?: readonly string[];
+    /**
      * CIDRs of the cluster nodes (Prometheus scrapes kubelet and node-exporter on the node IPs).
      * Default: the RFC 1918 ranges.
      */
     readonly nodeCidrs?: readonly string[];
+    /**
+     * How a NetworkPolicy can name the nodes (kubelet, host-network node_exporter):
+     * - `ipBlock` (default): an ipBlock of {@link nodeCidrs} matches node IPs (EKS VPC CNI: its
+     *   eBPF agent matches any address by CIDR);
+     * - `ciliumEntities`: Cilium never lets an ipBlock select a node or pod IP (AKS "Azure CNI
+     *   powered by Cilium" limitations and FAQ: "It isn't currently possible to specify a
+     *   NetworkPolicy with an ipBlock to allow traffic to node IPs",
+     *   https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium; Cilium's CIDR rules
+     *   exclude cluster entities, https://docs.cilium.io/en/stable/security/policy/language/ and
+     *   cilium/cilium#12277), so the addons add a CiliumClusterwideNetworkPolicy naming the
+     *   `host` and `remote-node` entities (L3/L4 CCNPs are supported on AKS, FAQ above, and on GKE
+     *   Dataplane V2, https://cloud.google.com/kubernetes-engine/docs/how-to/configure-cilium-network-policy).
+     */
+    readonly nodePeers?: "ipBlock" | "ciliumEntities";
+    /**
+     * Which control-plane and system components this cluster exposes to an in-cluster
+     * Prometheus (kube-prometheus-stack scrapes and alerts on what it is told exists). Every
+     * managed control plane hides etcd, the scheduler and the controller manager; the rest
+     * differs per cloud. Default: kube-proxy scraped, CoreDNS.
+     */
+    readonly clusterMetrics?: ClusterMetricsHints;
     /**
      * Tolerations every platform pod carries (Argo CD, the Prometheus stack, the Seldon operator
      * and the demo model) so it may run on the cluster's workload pool. Needed where that pool is
@@ -106,6 +138,20 @@ export interface WorkloadIdentityFormat {
     readonly annotationKey: string;
     /** Labels the pods must carry for the identity webhook to act (AKS only, today). */
     readonly podLabels?: Readonly<Record<string, string>>;
+    /**
+     * Where a pod with a cloud identity gets its tokens, as its egress policy must name it
+     * (GKE: the metadata server 169.254.169.254:80 on Dataplane V2; EKS IRSA: STS; AKS: Entra
+     * ID, both over HTTPS with no published address range). Default: none (no egress granted).
+     */
+    readonly tokenEgress?: readonly { readonly cidr: string; readonly port: number }[];
+}
+
+/** See {@link ClusterHints.clusterMetrics}. */
+export interface ClusterMetricsHints {
+    /** A kube-proxy with its metrics port (10249) reachable from pods. */
+    readonly kubeProxy: boolean;
+    /** The cluster DNS and the kube-prometheus-stack component that scrapes it. */
+    readonly clusterDns: "coreDns" | "kubeDns";
 }
 
 /** RFC 1918 private ranges: the fallback for API-server and node CIDRs (never `0.0.0.0/0`). */

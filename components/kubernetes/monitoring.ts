@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
-import { ClusterHints, Toleration, tolerationList } from "./hints";
+import { ClusterHints, ClusterMetricsHints, Toleration, tolerationList } from "./hints";
 import { CHARTS } from "./versions";
 
 /** A VM that runs node_exporter on port 9100 (Jenkins, Vault, Wazuh). */
@@ -142,6 +142,44 @@ export function toolVmScrapeConfigs(targets: readonly ScrapeTarget[], caCertPem?
     ];
 }
 
+/** What a cluster exposes when its hints say nothing (kube-proxy and CoreDNS, as upstream Kubernetes). */
+export const DEFAULT_CLUSTER_METRICS: ClusterMetricsHints = { kubeProxy: true, clusterDns: "coreDns" };
+
+/**
+ * kube-prometheus-stack's scrapes and default rule groups for a MANAGED control plane. EKS, AKS
+ * and GKE run etcd, the scheduler and the controller manager out of the cluster's reach, so the
+ * chart's ServiceMonitors for them find no target and its `absent(up{job=...})` alerts
+ * (KubeControllerManagerDown, KubeSchedulerDown, etcdMembersDown...) fire forever. Both the
+ * scrape and the rule groups are switched off: in kube-prometheus-stack 88.5.3
+ * (prometheus-community/helm-charts at cf408a29) templates/prometheus/rules-1.14/etcd.yaml,
+ * kubernetes-system-controller-manager.yaml, kubernetes-system-scheduler.yaml,
+ * kube-scheduler.rules.yaml and kubernetes-system-kube-proxy.yaml are gated by BOTH
+ * `.Values.<component>.enabled` and `.Values.defaultRules.rules.<group>`; setting both says so
+ * in the values and survives a chart that drops one of the two conditions. kube-proxy and the
+ * cluster DNS follow the cluster's hints (no kube-proxy on Cilium; GKE runs kube-dns, whose
+ * metrics are the chart's `kubeDns` component, not `coreDns`). Windows rules: no Windows nodes.
+ */
+export function managedControlPlaneValues(metrics: ClusterMetricsHints): Record<string, unknown> {
+    return {
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: metrics.kubeProxy },
+        coreDns: { enabled: metrics.clusterDns === "coreDns" },
+        kubeDns: { enabled: metrics.clusterDns === "kubeDns" },
+        defaultRules: {
+            rules: {
+                etcd: false,
+                kubeControllerManager: false,
+                kubeSchedulerAlerting: false,
+                kubeSchedulerRecording: false,
+                kubeProxy: metrics.kubeProxy,
+                windows: false,
+            },
+        },
+    };
+}
+
 /** Chart values. Secrets are not in them: Grafana's password and the Slack URL come from Secrets. */
 export function monitoringValues(
     environment: Environment,
@@ -150,6 +188,7 @@ export function monitoringValues(
     targets: readonly ScrapeTarget[],
     tolerations: readonly Toleration[] = [],
     caCertPem?: string,
+    metrics: ClusterMetricsHints = DEFAULT_CLUSTER_METRICS,
 ): Record<string, unknown> {
     const p = MONITORING_PROFILES[environment];
     // Every pod of the release tolerates the workload pool's taints. Keys verified in
@@ -170,6 +209,7 @@ export function monitoringValues(
     });
     return {
         fullnameOverride: KPS_RELEASE,
+        ...managedControlPlaneValues(metrics),
         // Installed by Helm from the chart's crds/ (server side, no last-applied annotation).
         crds: { enabled: true, ...(tolerations.length > 0 ? { upgradeJob: { ...tol } } : {}) },
         prometheus: {
@@ -501,6 +541,7 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
                     t,
                     tolerationList(args.hints),
                     ca,
+                    args.hints.clusterMetrics ?? DEFAULT_CLUSTER_METRICS,
                 ),
             ),
         },

@@ -18,7 +18,9 @@ import {
     PLATFORM_OUTPUT_KEYS,
     PlatformStackOutputs,
 } from "../config/incluster";
+import { toolVmGrantPorts } from "../flows";
 import { Addons } from "./addons";
+import type { ToolVmGrants } from "./baseline";
 import { withProxyUrl } from "./kubeconfig";
 import type { ScrapeTarget } from "./monitoring";
 
@@ -36,6 +38,13 @@ export async function readPlatformStack(ref: pulumi.StackReference, config: Pick
 export function scrapeTargetsOf(platform: Pick<PlatformStackOutputs, "bastionPrivateIp" | "toolVms">): ScrapeTarget[] {
     const roles = Object.keys(platform.toolVms).sort() as ToolVmRole[];
     return [{ role: "bastion", address: platform.bastionPrivateIp }, ...roles.map((role) => ({ role, address: platform.toolVms[role]!.privateIp }))];
+}
+
+/** The tool VMs pods may be granted by label, at the addresses the platform stack exports and the contract's ports. */
+export function toolVmGrantsOf(platform: Pick<PlatformStackOutputs, "toolVms">): ToolVmGrants {
+    const ports = toolVmGrantPorts();
+    const vm = (role: "vault" | "jenkins") => (platform.toolVms[role] ? { address: platform.toolVms[role]!.privateIp, port: ports[role] } : undefined);
+    return { ...(vm("vault") ? { vault: vm("vault") } : {}), ...(vm("jenkins") ? { jenkins: vm("jenkins") } : {}) };
 }
 
 /** The Kubernetes provider for this run: the platform's kubeconfig, the run's route, a stable identity. */
@@ -70,6 +79,7 @@ export async function buildInCluster(config: InClusterConfig, secrets: InCluster
         scrapeTargets: scrapeTargetsOf(platform),
         // node_exporter on the VMs serves TLS with certificates of the platform CA.
         internalCaCertPem: platform.internalCaCertPem,
+        toolVmGrants: toolVmGrantsOf(platform),
         modelServing: config.modelServing,
     });
     return {

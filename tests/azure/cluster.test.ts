@@ -146,10 +146,13 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.deepEqual(g.outputs.clusterHints, {
             storageClass: "managed-csi-premium",
             loadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
-            workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" } },
+            workloadIdentity: { annotationKey: "azure.workload.identity/client-id", podLabels: { "azure.workload.identity/use": "true" }, tokenEgress: [{ cidr: "0.0.0.0/0", port: 443 }] },
             // Only the API server subnet (VNet integration), never the whole VNet.
             apiServerCidrs: ["10.50.254.240/28"],
             nodeCidrs: ["10.50.0.0/19"],
+            // Cilium: nodes only through Cilium entities; no kube-proxy.
+            nodePeers: "ciliumEntities",
+            clusterMetrics: { kubeProxy: false, clusterDns: "coreDns" },
             workloadTolerations: [SPOT],
         });
     });

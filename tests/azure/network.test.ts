@@ -54,8 +54,10 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
             "4096 Deny */*: * -> *",
         ],
         "network-nsg-nodes": [
-            `100 Allow */*: ${cidrs.nodes},100.64.0.0/16 -> ${cidrs.nodes}`,
-            `110 Allow Tcp/*: ${cidrs.apiServer} -> ${cidrs.nodes}`,
+            // Overlay pods keep their own addresses inside the VNet: node->pod and pod->pod too.
+            `100 Allow */*: ${cidrs.nodes},100.64.0.0/16 -> ${cidrs.nodes},100.64.0.0/16`,
+            // Webhooks run in pods: the API server dials pod addresses.
+            `110 Allow Tcp/*: ${cidrs.apiServer} -> ${cidrs.nodes},100.64.0.0/16`,
             `120 Allow */*: AzureLoadBalancer -> ${cidrs.nodes}`,
             "4096 Deny */*: * -> *",
         ],

@@ -126,9 +126,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                     parameters: { type: "pd-balanced", "disk-encryption-kms-key": byName(g, G.key, "keys-disks").id, "csi.storage.k8s.io/fstype": "ext4" },
                 },
                 loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
-                workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
+                workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account", tokenEgress: [{ cidr: "169.254.169.254/32", port: 80 }] },
                 apiServerCidrs: [controlPlane],
                 nodeCidrs: [prod ? "10.70.0.0/19" : "10.50.0.0/19"],
+                // Dataplane V2 is Cilium: nodes only through Cilium entities; no kube-proxy; kube-dns.
+                nodePeers: "ciliumEntities",
+                clusterMetrics: { kubeProxy: false, clusterDns: "kubeDns" },
             });
         });
 

@@ -69,7 +69,8 @@ describe("kubernetes Addons (offline graph)", function () {
             [T.sa]: 3,
             [T.rule]: 1,
             // argocd 6 + monitoring 7 + seldon-system 5 + 3 workloads x 4 + Prometheus tool-VM egress 1
-            [T.np]: 6 + 7 + 5 + 3 * 4 + 1,
+            // + default-deny in `default` (no tool VM grants, no token endpoint in these hints)
+            [T.np]: 6 + 7 + 5 + 3 * 4 + 1 + 1,
             [T.role]: 3,
             [T.binding]: 3,
             "platform:k8s:Addons": 1,
