@@ -327,12 +327,13 @@ function azureNetwork(platform: ResourceGraph): CloudNetwork {
         asgs: string[];
         note?: string;
     }
-    const placeOf = (h: Host, peerIp: string): Place => {
+    const placeOf = (h: Host, peerIp: string, side: "source" | "destination"): Place => {
         switch (h.kind) {
             case "pod":
-                // Overlay: a pod's own address inside the pod CIDR; SNAT to its node's address for
-                // any destination outside it (AZURE_OVERLAY_SOURCE).
-                return ipInCidr(peerIp, podCidr)
+                // Overlay: a pod sends from its own address inside the pod CIDR and is SNATed to
+                // its node's address for any destination outside it (AZURE_OVERLAY_SOURCE); it
+                // always receives on its own address.
+                return side === "destination" || ipInCidr(peerIp, podCidr)
                     ? { ip: h.ip, subnetCidr: nodesSubnet.cidr, nsg: nodesSubnet.nsg, asgs: nodeAsgs }
                     : { ip: nodeIp, subnetCidr: nodesSubnet.cidr, nsg: nodesSubnet.nsg, asgs: nodeAsgs, note: `SNAT to node ${nodeIp} (${AZURE_OVERLAY_SOURCE})` };
             case "node":
@@ -408,8 +409,8 @@ function azureNetwork(platform: ResourceGraph): CloudNetwork {
                     layers.push(ok("routing", `${dst.label} has a public address`));
                 }
             }
-            const from = placeOf(src, dst.ip);
-            const to = placeOf(dst, src.ip);
+            const from = placeOf(src, dst.ip, "source");
+            const to = placeOf(dst, src.ip, "destination");
             if (from.nsg) {
                 layers.push(evalNsg(from.nsg, "Outbound", from, to, port, protocol));
             }
