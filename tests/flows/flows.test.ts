@@ -29,7 +29,7 @@ function planted(graph: ResourceGraph, select: (r: CapturedResource) => boolean,
 function without(graph: ResourceGraph, select: (r: CapturedResource) => boolean): ResourceGraph {
     const copy = structuredClone(graph) as ResourceGraph;
     const before = copy.resources.length;
-    (copy as { resources: CapturedResource[] }).resources = copy.resources.filter((r) => !select(r));
+    (copy as unknown as { resources: CapturedResource[] }).resources = copy.resources.filter((r) => !select(r));
     assert.ok(copy.resources.length < before, "the planted removal must remove a resource");
     return copy;
 }
