@@ -106,7 +106,13 @@ for (const { cloud, stacks } of CLOUDS) {
                 } else {
                     assert.ok(!isIPv4(apiHost) || isPrivate(apiHost), `private endpoint ${apiHost} is a private address`);
                 }
-                const text = JSON.stringify(out);
+                // The hints name the workload-identity token endpoint as a policy destination
+                // (HTTPS anywhere, or the link-local metadata server), never a machine's address.
+                const hints = out.clusterHints as { workloadIdentity?: { tokenEgress?: { cidr: string }[] } };
+                for (const t of hints.workloadIdentity?.tokenEgress ?? []) {
+                    assert.ok(t.cidr === "0.0.0.0/0" || cidrContains("169.254.0.0/16", t.cidr), `token egress ${t.cidr}`);
+                }
+                const text = JSON.stringify({ ...out, clusterHints: { ...out.clusterHints, workloadIdentity: { ...hints.workloadIdentity, tokenEgress: [] } } });
                 const ips = text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? [];
                 for (const ip of ips.filter((i) => isIPv4(i) && !isPrivate(i))) {
                     assert.ok(publicAllowed.has(ip), `unexpected public address ${ip} in outputs`);

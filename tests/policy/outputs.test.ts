@@ -17,6 +17,8 @@ const STACKS = ["dev-aws", "dev-azure", "dev-gcp", "prod-aws", "prod-azure", "pr
 const CRD_KINDS = [
     "kubernetes:argoproj.io/v1alpha1:AppProject",
     "kubernetes:argoproj.io/v1alpha1:Application",
+    // Prometheus -> nodes on Cilium clusters (AKS, GKE Dataplane V2).
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy",
     "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment",
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
 ];
