@@ -160,7 +160,7 @@ export function podToVmPorts(): { readonly role: "bastion" | ToolVmRole; readonl
 
 /** The ports pods are granted on the tool VMs (Vault's API, Jenkins' agent port), from ports.ts. */
 export function toolVmGrantPorts(): { readonly vault: number; readonly jenkins: number } {
-    return { vault: vmPort("vault", "vault-api"), jenkins: vmPort("jenkins", "jenkins-http") };
+    return { vault: vmPort("vault", "vault-api"), jenkins: vmPort("jenkins", "jenkins-https") };
 }
 
 /** The port a VM role serves the cluster on (ports.ts decides; exactly one expected). */
@@ -178,7 +178,7 @@ function vmPort(role: "jenkins" | "vault", name: string): number {
  */
 export function platformFlows(): Flow[] {
     const vaultApi = vmPort("vault", "vault-api");
-    const jenkinsHttp = vmPort("jenkins", "jenkins-http");
+    const jenkinsHttp = vmPort("jenkins", "jenkins-https");
     const api = { kind: "kubernetesApi" } as const;
     const flows: Flow[] = [
         // --- Platform pods -> the Kubernetes API -------------------------------------------
