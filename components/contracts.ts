@@ -53,6 +53,11 @@ export interface BastionOutputs {
      * `start-iap-tunnel`), the Azure VM resource id.
      */
     readonly tunnelTarget: pulumi.Output<string>;
+    /**
+     * `SHA256:...` of the SSH host key the bastion serves: issued by the program
+     * (components/bootstrap/pki.ts SshHostKey), so every tunnel pins it and never trusts on first use.
+     */
+    readonly hostKeyFingerprint: pulumi.Output<string>;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface PlatformOutputs {
     readonly bastionTunnelTarget: pulumi.Output<string>;
     /** The bastion's zone (GCP IAP needs it). */
     readonly bastionZone: string;
+    /** `SHA256:...` of the bastion's program-issued SSH host key: what every tunnel pins. */
+    readonly bastionHostKeyFingerprint: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     /** The cluster's cloud resource id: the in-cluster layer's Kubernetes provider `clusterIdentifier`. */
     readonly clusterResourceId: pulumi.Output<string>;
@@ -114,6 +116,7 @@ export function platformOutputs(
         bastionPrivateIp: bastion.privateIp,
         bastionTunnelTarget: bastion.tunnelTarget,
         bastionZone: network.zones[0],
+        bastionHostKeyFingerprint: bastion.hostKeyFingerprint,
         clusterName: cluster.name,
         clusterResourceId: cluster.resourceId,
         clusterEndpoint: cluster.endpoint,

@@ -18,6 +18,12 @@ import { CloudMocks, mockPem, stableHex, StateContext } from "./mocks-core";
 
 export * from "./mocks-core";
 
+/** An OpenSSH ED25519 public key blob (base64) for a mock key: the type string, then 32 stable bytes. */
+function sshEd25519Blob(name: string): string {
+    const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    return Buffer.concat([str(Buffer.from("ssh-ed25519")), str(Buffer.from(stableHex(`ssh-${name}`, 64), "hex"))]).toString("base64");
+}
+
 /** Providers every cloud uses: generated keys and passwords. */
 const COMMON_MOCKS: CloudMocks = {
     invokes: {},
@@ -26,7 +32,8 @@ const COMMON_MOCKS: CloudMocks = {
         privateKeyPem: mockPem("RSA PRIVATE KEY", a.name),
         privateKeyOpenssh: mockPem("OPENSSH PRIVATE KEY", a.name),
         publicKeyPem: mockPem("PUBLIC KEY", a.name),
-        publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(a.name).toString("base64").replace(/=/g, "")} offline-mock`,
+        // A well-formed ED25519 public key (RFC 8709 blob: type, then 32 bytes), deterministic per name.
+        publicKeyOpenssh: `ssh-ed25519 ${sshEd25519Blob(a.name)} offline-mock\n`,
         publicKeyFingerprintSha256: `SHA256:${stableHex(a.name, 43)}`,
     }),
     // The platform CA and the VMs' certificates (components/bootstrap/pki.ts).

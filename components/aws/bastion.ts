@@ -35,6 +35,8 @@ export function ubuntuLtsAmi(parent: pulumi.Resource): pulumi.Output<aws.ec2.Get
 }
 
 export interface AwsBastionArgs {
+    /** `SHA256:...` of the SSH host key the program issued for this bastion (delivered in its TLS secret). */
+    readonly hostKeyFingerprint: pulumi.Input<string>;
     readonly prefix: string;
     readonly account: AwsAccount;
     readonly vpcId: pulumi.Input<string>;
@@ -59,6 +61,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
+    readonly hostKeyFingerprint: pulumi.Output<string>;
     /** Key pair the tool VMs reuse: one operator key reaches every VM, through the bastion only. */
     readonly keyName: pulumi.Output<string>;
     /** Instance role, for grants decided elsewhere (reading the Wazuh enrollment secret). */
@@ -75,6 +78,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.securityGroupId = built.sg.id;
         this.identity = { kind: "awsSecurityGroup", id: built.sg.id };
         this.instanceId = built.instance.id;
+        this.hostKeyFingerprint = pulumi.output(args.hostKeyFingerprint);
         this.tunnelTarget = built.instance.id;
         this.keyName = built.keyPair.keyName;
         this.roleName = built.role.name;

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { InternalCa, renderBootstrapGzipBase64, USER_DATA_LIMITS } from "../bootstrap";
+import { InternalCa, renderBootstrapGzipBase64, SshHostKey, USER_DATA_LIMITS } from "../bootstrap";
 import type { AwsPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -98,9 +98,12 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     const wazuhManagerAddress = where.wazuh.privateIp;
 
     const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", protect }, childOpts);
+    // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
+    const bastionHostKey = new SshHostKey("bastion-host-key", { protect }, childOpts);
     const bastion = new Bastion(
         "bastion",
         {
+            hostKeyFingerprint: bastionHostKey.fingerprint,
             prefix: config.prefix,
             account,
             vpcId: network.networkId,
@@ -134,7 +137,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     );
     // Its certificate names its private address, known once the instance exists; the first boot
     // retries the read until the value is there (components/bootstrap/timing.ts).
-    bastionTls.issue({ ca, hostname: resourceName(config.prefix, "bastion"), privateIp: bastion.privateIp, region: account.region });
+    bastionTls.issue({ ca, hostname: resourceName(config.prefix, "bastion"), privateIp: bastion.privateIp, region: account.region, sshHostKey: bastionHostKey.privateKeyOpenssh });
     new aws.iam.RolePolicy(
         "bastion-read-tls-secret",
         {

@@ -362,10 +362,16 @@ export class TlsSecret extends pulumi.ComponentResource {
     }
 
     /** Issues the VM's certificate (host name, EC2 private DNS name, private IP) and stores the bundle. */
-    issue(args: { readonly ca: InternalCa; readonly hostname: string; readonly privateIp: pulumi.Input<string>; readonly region: string }): aws.secretsmanager.SecretVersion {
+    issue(args: { readonly ca: InternalCa; readonly hostname: string; readonly privateIp: pulumi.Input<string>; readonly region: string; readonly sshHostKey?: pulumi.Input<string> }): aws.secretsmanager.SecretVersion {
         const cert = new ServiceCertificate(
             `${this.args.role}-tls-cert`,
-            { ca: args.ca, hostname: args.hostname, dnsNames: [pulumi.output(args.privateIp).apply((ip) => ec2PrivateDnsName(ip, args.region))], ipAddresses: [args.privateIp] },
+            {
+                ca: args.ca,
+                hostname: args.hostname,
+                dnsNames: [pulumi.output(args.privateIp).apply((ip) => ec2PrivateDnsName(ip, args.region))],
+                ipAddresses: [args.privateIp],
+                ...(args.sshHostKey ? { sshHostKey: args.sshHostKey } : {}),
+            },
             { parent: this },
         );
         return new aws.secretsmanager.SecretVersion(`${this.args.role}-tls-value`, { secretId: this.secret.id, secretString: cert.bundleJson }, { parent: this });

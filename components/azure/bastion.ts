@@ -17,6 +17,8 @@ import { AZURE_SSH_USER, linuxVm } from "./vm";
 export const BASTION_HOST_OFFSET = 10;
 
 export interface AzureBastionArgs {
+    /** `SHA256:...` of the SSH host key the program issued for this bastion (delivered in its TLS secret). */
+    readonly hostKeyFingerprint: pulumi.Input<string>;
     readonly ctx: AzureContext;
     readonly subnetId: pulumi.Input<string>;
     /** The public subnet's block (for the fixed address). */
@@ -42,6 +44,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly identity: FirewallIdentity;
     readonly vmId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
+    readonly hostKeyFingerprint: pulumi.Output<string>;
     /** The VM's system-assigned identity (reads the Wazuh enrollment secret). */
     readonly principalId: pulumi.Output<string>;
 
@@ -92,6 +95,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.publicKeyOpenssh = key.publicKeyOpenssh;
         this.identity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.asgId) };
         this.vmId = vm.id;
+        this.hostKeyFingerprint = pulumi.output(args.hostKeyFingerprint);
         this.tunnelTarget = vm.id;
         this.principalId = vm.identity.apply((i) => i?.principalId ?? "");
         this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem });

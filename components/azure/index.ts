@@ -8,7 +8,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import { InternalCa, renderBootstrap } from "../bootstrap";
+import { InternalCa, renderBootstrap, SshHostKey } from "../bootstrap";
 import type { AzurePlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -119,11 +119,18 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
     const tls = { ca, vaultName: keys.vaultName, ready: keys.deployerAccess };
     const bastionHostname = resourceName(config.prefix, "bastion");
-    const bastionTls = new TlsSecret("bastion-tls", { ctx, role: "bastion", hostname: bastionHostname, privateIp: azureHostAddress(network.subnetCidrs.public, BASTION_HOST_OFFSET), ...tls }, childOpts);
+    // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
+    const bastionHostKey = new SshHostKey("bastion-host-key", { protect }, childOpts);
+    const bastionTls = new TlsSecret(
+        "bastion-tls",
+        { ctx, role: "bastion", hostname: bastionHostname, privateIp: azureHostAddress(network.subnetCidrs.public, BASTION_HOST_OFFSET), ...tls, sshHostKey: bastionHostKey.privateKeyOpenssh },
+        childOpts,
+    );
 
     const bastion = new Bastion(
         "bastion",
         {
+            hostKeyFingerprint: bastionHostKey.fingerprint,
             ctx,
             subnetId: network.publicSubnetIds[0],
             subnetCidr: network.subnetCidrs.public,

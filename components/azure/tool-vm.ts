@@ -205,13 +205,19 @@ export class TlsSecret extends pulumi.ComponentResource {
             readonly vaultName: pulumi.Input<string>;
             /** The deployer's data-plane role on the vault: secrets are written through it. */
             readonly ready: pulumi.Resource;
+            /** The bastion only: its SSH host key (pki.ts SshHostKey), in the same bundle. */
+            readonly sshHostKey?: pulumi.Input<string>;
         },
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super("platform:azure:TlsSecret", name, {}, opts);
         // Azure-provided DNS resolves the VM name inside the VNet; its FQDN suffix is not
         // predictable, so the certificate names the host name and the address.
-        const cert = new ServiceCertificate(`${name}-cert`, { ca: args.ca, hostname: args.hostname, ipAddresses: [args.privateIp] }, { parent: this });
+        const cert = new ServiceCertificate(
+            `${name}-cert`,
+            { ca: args.ca, hostname: args.hostname, ipAddresses: [args.privateIp], ...(args.sshHostKey ? { sshHostKey: args.sshHostKey } : {}) },
+            { parent: this },
+        );
         const secret = new keyvault.Secret(
             `${name}-secret`,
             {

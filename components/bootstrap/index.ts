@@ -10,5 +10,5 @@ export { validateBootstrapParams, assertValidBootstrapParams, BootstrapParamsErr
 export { BOOTSTRAP_PORTS, PORTS, PortAudience, ServicePort, portsFor } from "./ports";
 export { PINNED_VERSIONS, PinnedVersions, APT_REPOSITORIES, AptRepository, NODE_EXPORTER_SHA256 } from "./versions";
 export { MOUNT_POINTS, VAULT_TLS, PLATFORM_TLS, WAZUH_INDEXER_DATA, TLS_CONSUMERS, ROLE_TLS_CONSUMERS, JENKINS_LOOPBACK_PORT } from "./scripts";
-export { InternalCa, InternalCaArgs, ServiceCertificate, ServiceCertificateArgs, TlsBundle, certificateNames } from "./pki";
+export { InternalCa, InternalCaArgs, ServiceCertificate, ServiceCertificateArgs, SshHostKey, sshFingerprint, TlsBundle, certificateNames } from "./pki";
 export { RETRY_POLICIES, RetryPolicy, STEP_BUDGET_SECONDS, worstCaseSleepSeconds } from "./timing";

@@ -22,6 +22,7 @@
  * - Server certificates: 1 year, renewed by any `pulumi up` in the last 30 days; VMs pick the new
  *   one up within a day. A monthly `pulumi up` (or the ephemeral-env reaper's) is enough.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
@@ -39,6 +40,8 @@ export interface TlsBundle {
     readonly privateKey: string;
     /** The platform CA certificate (PEM): what every client trusts. */
     readonly caCertificate: string;
+    /** The bastion only: its SSH host key (OpenSSH private key, ED25519), see {@link SshHostKey}. */
+    readonly sshHostKey?: string;
 }
 
 export interface InternalCaArgs {
@@ -87,6 +90,8 @@ export interface ServiceCertificateArgs {
     readonly dnsNames?: readonly pulumi.Input<string>[];
     /** Private IPv4 addresses clients use (besides 127.0.0.1): scrapes and agents connect by address. */
     readonly ipAddresses: readonly pulumi.Input<string>[];
+    /** The bastion only: its SSH host key (OpenSSH private key), carried in the same bundle. */
+    readonly sshHostKey?: pulumi.Input<string>;
 }
 
 /** The names a VM's certificate carries, in order (host name first, loopback last). */
@@ -139,10 +144,52 @@ export class ServiceCertificate extends pulumi.ComponentResource {
         );
         this.certPem = cert.certPem;
         this.bundleJson = pulumi.secret(
-            pulumi.all([cert.certPem, key.privateKeyPem, args.ca.certPem]).apply(([certificate, privateKey, caCertificate]) =>
-                JSON.stringify({ certificate, privateKey, caCertificate } satisfies TlsBundle),
-            ),
+            pulumi
+                .all([cert.certPem, key.privateKeyPem, args.ca.certPem, args.sshHostKey])
+                .apply(([certificate, privateKey, caCertificate, sshHostKey]) =>
+                    JSON.stringify({ certificate, privateKey, caCertificate, ...(sshHostKey ? { sshHostKey } : {}) } satisfies TlsBundle),
+                ),
         );
         this.registerOutputs({ certPem: this.certPem });
+    }
+}
+
+/**
+ * An OpenSSH public key's fingerprint as `ssh-keygen -lf` prints it and as the tunnel pins it
+ * (automation/tunnel.ts): `SHA256:` + unpadded base64 of the SHA-256 of the key blob.
+ */
+export function sshFingerprint(publicKeyOpenssh: string): string {
+    const [type, blob] = publicKeyOpenssh.trim().split(/\s+/);
+    const bytes = blob && /^[A-Za-z0-9+/]+={0,2}$/.test(blob) ? Buffer.from(blob, "base64") : Buffer.alloc(0);
+    // The blob starts with its own key type (RFC 4253 section 6.6): a string of that length.
+    const embedded = bytes.length > 4 ? bytes.subarray(4, 4 + bytes.readUInt32BE(0)).toString("latin1") : "";
+    if (!type || embedded !== type) {
+        throw new Error(`not an OpenSSH public key: ${JSON.stringify(publicKeyOpenssh.slice(0, 40))}`);
+    }
+    return `SHA256:${createHash("sha256").update(bytes).digest("base64").replace(/=+$/, "")}`;
+}
+
+/**
+ * `platform:bootstrap:SshHostKey`: the bastion's SSH host key, issued by the program (ED25519) so
+ * its fingerprint is known before the VM exists: every tunnel pins it (the stack output
+ * `bastionHostKeyFingerprint`; no trust on first use). The private half travels like the TLS key:
+ * in the bastion's own secret, read at boot with the bastion's identity (30-tls), never in user
+ * data. Rotating it (`pulumi up --replace` on this key) changes the output; the bastion installs
+ * the new key within a day (the TLS refresh timer) or at its next boot.
+ */
+export class SshHostKey extends pulumi.ComponentResource {
+    /** The private key (OpenSSH format), a secret: the bundle's `sshHostKey`. */
+    readonly privateKeyOpenssh: pulumi.Output<string>;
+    readonly publicKeyOpenssh: pulumi.Output<string>;
+    /** `SHA256:...`, computed here from the public key (not taken from the provider's own field). */
+    readonly fingerprint: pulumi.Output<string>;
+
+    constructor(name: string, args: { readonly protect: boolean }, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:bootstrap:SshHostKey", name, {}, opts);
+        const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ED25519" }, { parent: this, protect: args.protect });
+        this.privateKeyOpenssh = pulumi.secret(key.privateKeyOpenssh);
+        this.publicKeyOpenssh = key.publicKeyOpenssh;
+        this.fingerprint = key.publicKeyOpenssh.apply(sshFingerprint);
+        this.registerOutputs({ publicKeyOpenssh: this.publicKeyOpenssh, fingerprint: this.fingerprint });
     }
 }

@@ -223,8 +223,11 @@ ${cloud === "aws" ? "ensure_aws_cli\n" : ""}log "packages present: ${packages.jo
 // 20-hardening (every VM, bastion included)
 // ---------------------------------------------------------------------------------------------
 
+/** Where the bastion's program-issued SSH host key lives (the only host key its sshd offers). */
+export const SSH_HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
+
 /** sshd drop-in. Loaded before 50-cloud-init.conf, and for sshd the first value wins. */
-export function sshdConfig(allowForwarding: boolean): string {
+export function sshdConfig(allowForwarding: boolean, pinnedHostKey = false): string {
     return `# Managed by the platform bootstrap. Public keys only; no root, no passwords.
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -242,7 +245,15 @@ AllowAgentForwarding no
 AllowTcpForwarding ${allowForwarding ? "local" : "no"}
 PermitTunnel no
 LogLevel VERBOSE
-`;
+${
+    pinnedHostKey
+        ? `# Only the host key the program issued (30-tls installs it from the secret store): every
+# client pins its fingerprint (the stack output bastionHostKeyFingerprint). With one HostKey
+# line sshd offers no other key type (sshd_config(5): the defaults apply only when none is set).
+HostKey ${SSH_HOST_KEY_PATH}
+`
+        : ""
+}`;
 }
 
 const AUDIT_RULES = `# Managed by the platform bootstrap: identity, privilege, sshd, time and kernel module changes.
@@ -296,7 +307,27 @@ log "hardening applied"
 // 30-tls: this VM's certificate from the platform CA, through the secret store
 // ---------------------------------------------------------------------------------------------
 
-function tlsStep(secret: SecretRef): string {
+/**
+ * The bastion's SSH host key, from the same bundle (pki.ts TlsBundle.sshHostKey): installed only
+ * when it differs, sshd reloaded after validating its config.
+ */
+const SSH_HOST_KEY_INSTALL = `
+# The SSH host key the program issued: tunnels pin its fingerprint (bastionHostKeyFingerprint).
+jq -ej '.sshHostKey' "\${work}/bundle.json" >"\${work}/ssh_host_key" || die "the bastion's TLS secret has no .sshHostKey"
+chmod 0600 "\${work}/ssh_host_key"
+ssh-keygen -y -f "\${work}/ssh_host_key" >"\${work}/ssh_host_key.pub" || die "the .sshHostKey in the TLS secret is not an OpenSSH private key"
+grep -q '^ssh-ed25519 ' "\${work}/ssh_host_key.pub" || die "the .sshHostKey in the TLS secret is not an ED25519 key"
+if ! cmp -s "\${work}/ssh_host_key" ${shq(SSH_HOST_KEY_PATH)}; then
+  install -m 0600 -o root -g root "\${work}/ssh_host_key" ${shq(SSH_HOST_KEY_PATH)}
+  install -m 0644 -o root -g root "\${work}/ssh_host_key.pub" ${shq(`${SSH_HOST_KEY_PATH}.pub`)}
+  install -d -m 0755 /run/sshd
+  sshd -t
+  systemctl try-reload-or-restart ssh.service
+  log "SSH host key installed: $(ssh-keygen -lf ${shq(`${SSH_HOST_KEY_PATH}.pub`)} | cut -d' ' -f2)"
+fi
+`;
+
+function tlsStep(secret: SecretRef, sshHostKey = false): string {
     return `${scriptHeader("This VM's TLS certificate and the platform CA, read from the secret store with the VM identity.")}
 readonly TLS_DIR=${shq(PLATFORM_TLS.dir)}
 readonly SYSTEM_CA=${shq(PLATFORM_TLS.systemCa)}
@@ -326,7 +357,7 @@ if ! cmp -s "\${work}/ca.crt" "$SYSTEM_CA"; then
   install -m 0644 -o root -g root "\${work}/ca.crt" "$SYSTEM_CA"
   update-ca-certificates >/dev/null
 fi
-systemctl enable --now platform-tls-refresh.timer >/dev/null
+${sshHostKey ? SSH_HOST_KEY_INSTALL : ""}systemctl enable --now platform-tls-refresh.timer >/dev/null
 log "TLS certificate for \${ip} installed; $(openssl x509 -in "\${TLS_DIR}/server.crt" -noout -enddate)"
 `;
 }
@@ -958,7 +989,7 @@ export function basePlan(role: BootstrapRole, params: CommonParams<Cloud>, allow
     return {
         packages: [...BASE_PACKAGES],
         files: [
-            file("/etc/ssh/sshd_config.d/10-platform-hardening.conf", sshdConfig(allowForwarding)),
+            file("/etc/ssh/sshd_config.d/10-platform-hardening.conf", sshdConfig(allowForwarding, role === "bastion")),
             file("/etc/audit/rules.d/50-platform.rules", AUDIT_RULES, "0640"),
             file("/etc/apt/apt.conf.d/20auto-upgrades", AUTO_UPGRADES),
             file("/etc/chrony/conf.d/10-platform-timesync.conf", `# Managed by the platform bootstrap.\n${TIME_SOURCES[params.cloud]}`),
@@ -971,7 +1002,7 @@ export function basePlan(role: BootstrapRole, params: CommonParams<Cloud>, allow
         steps: [
             { name: STEP.packages, script: packagesStep(params.cloud, role), budgetSeconds: STEP_BUDGET_SECONDS.packages, needs: [] },
             { name: STEP.hardening, script: HARDENING_STEP, budgetSeconds: STEP_BUDGET_SECONDS.hardening, needs: [STEP.packages] },
-            { name: STEP.tls, script: tlsStep(params.tlsSecret), budgetSeconds: STEP_BUDGET_SECONDS.tls, needs: [STEP.packages] },
+            { name: STEP.tls, script: tlsStep(params.tlsSecret, role === "bastion"), budgetSeconds: STEP_BUDGET_SECONDS.tls, needs: [STEP.packages] },
         ],
     };
 }

@@ -27,6 +27,8 @@ export const VM_METADATA = {
 export const SHIELDED_VM = { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true } as const;
 
 export interface GcpBastionArgs {
+    /** `SHA256:...` of the SSH host key the program issued for this bastion (delivered in its TLS secret). */
+    readonly hostKeyFingerprint: pulumi.Input<string>;
     readonly project: string;
     readonly prefix: string;
     /** Zone to run in (the first of the platform's zones). */
@@ -58,6 +60,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly serviceAccountEmail: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
+    readonly hostKeyFingerprint: pulumi.Output<string>;
 
     constructor(name: string, args: GcpBastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:gcp:Bastion", name, {}, opts);
@@ -71,6 +74,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.serviceAccountEmail = built.sa.email;
         this.identity = { kind: "gcpServiceAccount", id: built.sa.email };
         this.instanceId = built.instance.instanceId;
+        this.hostKeyFingerprint = pulumi.output(args.hostKeyFingerprint);
         this.tunnelTarget = built.instance.name;
         this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem, serviceAccountEmail: this.serviceAccountEmail });
     }

@@ -6,7 +6,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { InternalCa, renderBootstrap, USER_DATA_LIMITS } from "../bootstrap";
+import { InternalCa, renderBootstrap, SshHostKey, USER_DATA_LIMITS } from "../bootstrap";
 import type { GcpPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
@@ -115,9 +115,12 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, cidrs.tools, zoneNames)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
     const wazuhManagerAddress = where.wazuh.privateIp;
 
+    // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
+    const bastionHostKey = new SshHostKey("bastion-host-key", { protect }, childOpts);
     const bastion = new Bastion(
         "bastion",
         {
+            hostKeyFingerprint: bastionHostKey.fingerprint,
             project,
             prefix: config.prefix,
             zone: zoneNames[0],
@@ -147,7 +150,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     );
     // Its certificate names its private address, known once the instance exists; the first boot
     // retries the read until the value is there (components/bootstrap/timing.ts).
-    bastionTls.issue({ ca, hostname: gcpName(config.prefix, "bastion"), privateIp: bastion.privateIp, zone: zoneNames[0], project });
+    bastionTls.issue({ ca, hostname: gcpName(config.prefix, "bastion"), privateIp: bastion.privateIp, zone: zoneNames[0], project, sshHostKey: bastionHostKey.privateKeyOpenssh });
     new gcp.secretmanager.SecretIamMember(
         "bastion-read-tls",
         { secretId: bastionTls.id, role: "roles/secretmanager.secretAccessor", member: pulumi.interpolate`serviceAccount:${bastion.serviceAccountEmail}` },

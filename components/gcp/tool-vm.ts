@@ -264,10 +264,23 @@ export class TlsSecret extends pulumi.ComponentResource {
     }
 
     /** Issues the VM's certificate (host name, zonal internal DNS name, private IP) and stores the bundle. */
-    issue(args: { readonly ca: InternalCa; readonly hostname: string; readonly privateIp: pulumi.Input<string>; readonly zone: string; readonly project: string }): gcp.secretmanager.SecretVersion {
+    issue(args: {
+        readonly ca: InternalCa;
+        readonly hostname: string;
+        readonly privateIp: pulumi.Input<string>;
+        readonly zone: string;
+        readonly project: string;
+        readonly sshHostKey?: pulumi.Input<string>;
+    }): gcp.secretmanager.SecretVersion {
         const cert = new ServiceCertificate(
             `${this.args.role}-tls-cert`,
-            { ca: args.ca, hostname: args.hostname, dnsNames: [gceInternalDnsName(args.hostname, args.zone, args.project)], ipAddresses: [args.privateIp] },
+            {
+                ca: args.ca,
+                hostname: args.hostname,
+                dnsNames: [gceInternalDnsName(args.hostname, args.zone, args.project)],
+                ipAddresses: [args.privateIp],
+                ...(args.sshHostKey ? { sshHostKey: args.sshHostKey } : {}),
+            },
             { parent: this },
         );
         return new gcp.secretmanager.SecretVersion(`${this.args.role}-tls-value`, { secret: this.secret.id, secretData: cert.bundleJson }, { parent: this });

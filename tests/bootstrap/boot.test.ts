@@ -21,6 +21,9 @@ import {
     STEP_BUDGET_SECONDS,
     worstCaseSleepSeconds,
 } from "../../components/bootstrap";
+import { execFileSync } from "node:child_process";
+import { SSH_HOST_KEY_PATH } from "../../components/bootstrap/scripts";
+import { sshFingerprint } from "../../components/bootstrap/pki";
 import { Call, ENROLLMENT_PASSWORD, Fault, HarnessVm, rootScript, RunResult, tlsBundle } from "./harness/vm";
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +134,11 @@ for (const role of BOOTSTRAP_ROLES) {
     }
     scenario("secret-never", role, "azure", withFaults([{ ...SECRET_REFUSED.azure, times: "always" }]));
 }
+// A bastion whose secret lacks the program-issued SSH host key (an older bundle, a wrong secret).
+scenario("no-host-key", "bastion", "aws", async (vm) => {
+    vm.putSecret(vm.tlsSecretRef, tlsBundle(vm.hostname, vm.ip));
+    return { boot: await vm.boot() };
+});
 for (const cloud of CLOUDS) {
     scenario("wazuh-paths-exist", "wazuh", cloud, async (vm) => {
         // An old layout (the data disk mounted on the indexer's directory) or a half-removed install.
@@ -267,6 +275,31 @@ describe("bootstrap, executed (harness: every role on every cloud)", function ()
                     assert.ok(runs.first.calls.some((c) => c.cmd === "update-ca-certificates"), "the CA joins the system trust store");
                 });
 
+                if (role === "bastion") {
+                    it(`bastion-${cloud}: the program-issued SSH host key is the only key sshd offers, and its fingerprint is the one the stack exports for the tunnel's pin`, () => {
+                        const { vm, runs } = outcome(`clean:bastion-${cloud}`);
+                        const bundle = JSON.parse(tlsBundle(vm.hostname, vm.ip, { sshHostKey: true })) as { sshHostKey: string };
+                        assert.equal(vm.file(SSH_HOST_KEY_PATH), bundle.sshHostKey);
+                        assert.equal(fs.statSync(`${vm.root}${SSH_HOST_KEY_PATH}`).mode & 0o777, 0o600);
+                        const pub = vm.file(`${SSH_HOST_KEY_PATH}.pub`);
+                        // ssh-keygen (OpenSSH itself) and the program's sshFingerprint agree on the fingerprint.
+                        const fromOpenSsh = execFileSync("ssh-keygen", ["-lf", `${vm.root}${SSH_HOST_KEY_PATH}.pub`], { encoding: "utf8" }).split(" ")[1];
+                        assert.equal(sshFingerprint(pub), fromOpenSsh);
+                        const hostKeys = vm.file("/etc/ssh/sshd_config.d/10-platform-hardening.conf").split("\n").filter((l) => l.startsWith("HostKey "));
+                        assert.deepEqual(hostKeys, [`HostKey ${SSH_HOST_KEY_PATH}`]);
+                        assert.ok(
+                            runs.first.calls.some((c) => c.step === "30-tls" && c.cmd === "systemctl" && c.args.join(" ") === "try-reload-or-restart ssh.service"),
+                            "sshd reloaded after the key is installed",
+                        );
+                        assert.ok(runs.first.calls.some((c) => c.step === "30-tls" && c.cmd === "sshd" && c.args[0] === "-t"), "its config validated first");
+                    });
+                } else {
+                    it(`${role}-${cloud}: no SSH host key is taken from the secret store (only the bastion's is pinned)`, () => {
+                        const { vm } = outcome(`clean:${role}-${cloud}`);
+                        assert.doesNotMatch(vm.file("/etc/ssh/sshd_config.d/10-platform-hardening.conf"), /^HostKey /m);
+                    });
+                }
+
                 it(`${role}-${cloud}: a second boot formats nothing, installs nothing, restarts nothing, adds no fstab line`, () => {
                     const { vm, runs } = outcome(`clean:${role}-${cloud}`);
                     const r = runs.second;
@@ -288,6 +321,16 @@ describe("bootstrap, executed (harness: every role on every cloud)", function ()
                 });
             }
         }
+    });
+
+    describe("the bastion without its SSH host key", () => {
+        it("stops 30-tls with the reason and keeps the key sshd had (no reload)", () => {
+            const { runs } = outcome("no-host-key:bastion-aws");
+            const r = runs.boot;
+            assert.notEqual(r.exitCode, 0);
+            assert.match(r.stderr, /the bastion's TLS secret has no \.sshHostKey/);
+            assert.ok(!r.calls.some((c) => c.step === "30-tls" && c.cmd === "systemctl" && c.args[0] === "try-reload-or-restart"));
+        });
     });
 
     describe("the harness itself", () => {

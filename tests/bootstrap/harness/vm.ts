@@ -52,7 +52,7 @@ export const STUBBED_COMMANDS = [
 export const REAL_TOOLS = [
     "awk", "base64", "basename", "bash", "cat", "chmod", "cmp", "cp", "cut", "date", "dirname", "env", "find", "flock", "grep",
     "gzip", "head", "jq", "ln", "ls", "mkdir", "mktemp", "mv", "openssl", "readlink", "rm", "sed", "seq", "sha256sum", "sort",
-    "stat", "tail", "tar", "tee", "timeout", "touch", "tr", "uniq", "wc",
+    "ssh-keygen", "stat", "tail", "tar", "tee", "timeout", "touch", "tr", "uniq", "wc",
 ] as const;
 
 /** System paths the scripts may name; each is rewritten into the VM root. */
@@ -177,9 +177,9 @@ function sharedAssets(): Assets {
 }
 
 /** A TLS bundle (the JSON of components/bootstrap/pki.ts) for a host and address, signed by the harness CA. */
-export function tlsBundle(hostname: string, ip: string, opts: { days?: number; otherKey?: boolean } = {}): string {
+export function tlsBundle(hostname: string, ip: string, opts: { days?: number; otherKey?: boolean; sshHostKey?: boolean } = {}): string {
     const a = sharedAssets();
-    const base = path.join(a.dir, `${hostname}-${ip}-${opts.days ?? 30}${opts.otherKey ? "-other" : ""}`);
+    const base = path.join(a.dir, `${hostname}-${ip}-${opts.days ?? 30}${opts.otherKey ? "-other" : ""}${opts.sshHostKey ? "-ssh" : ""}`);
     if (!fs.existsSync(`${base}.json`)) {
         sh("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${hostname}`, "-keyout", `${base}.key`, "-out", `${base}.csr`]);
         fs.writeFileSync(`${base}.ext`, `subjectAltName=DNS:${hostname},DNS:localhost,IP:${ip},IP:127.0.0.1\nextendedKeyUsage=serverAuth\n`);
@@ -187,9 +187,16 @@ export function tlsBundle(hostname: string, ip: string, opts: { days?: number; o
         if (opts.otherKey) {
             sh("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", `${base}.key`]);
         }
+        // The bastion's SSH host key (the program issues it with @pulumi/tls; ssh-keygen plays that part).
+        if (opts.sshHostKey) sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "harness-host-key", "-f", `${base}.ssh`]);
         fs.writeFileSync(
             `${base}.json`,
-            JSON.stringify({ certificate: fs.readFileSync(`${base}.crt`, "utf8"), privateKey: fs.readFileSync(`${base}.key`, "utf8"), caCertificate: fs.readFileSync(a.caCert, "utf8") }),
+            JSON.stringify({
+                certificate: fs.readFileSync(`${base}.crt`, "utf8"),
+                privateKey: fs.readFileSync(`${base}.key`, "utf8"),
+                caCertificate: fs.readFileSync(a.caCert, "utf8"),
+                ...(opts.sshHostKey ? { sshHostKey: fs.readFileSync(`${base}.ssh`, "utf8") } : {}),
+            }),
         );
     }
     return fs.readFileSync(`${base}.json`, "utf8");
@@ -266,7 +273,7 @@ export class HarnessVm {
         fs.writeFileSync(path.join(this.state, "apt/available"), this.aptAvailable());
         // The cloud around the VM: its secrets, its bucket's policy, its data disk.
         this.putSecret(this.params.wazuhEnrollmentSecret as SecretRef, ENROLLMENT_PASSWORD);
-        this.putSecret(this.params.tlsSecret as SecretRef, tlsBundle(this.hostname, this.ip));
+        this.putSecret(this.params.tlsSecret as SecretRef, tlsBundle(this.hostname, this.ip, { sshHostKey: role === "bastion" }));
         const backup = this.params.backup as { type: string; bucket?: string; kmsKeyArn?: string } | undefined;
         if (backup?.type === "s3") fs.writeFileSync(path.join(this.state, "s3-policy", backup.bucket!), backup.kmsKeyArn!);
         if (role !== "bastion") fs.writeFileSync(path.join(this.state, "devices", DISKS[cloud].data), "");
