@@ -137,6 +137,8 @@ describe("aws dev vs prod (environment profiles)", () => {
         // The platform CA's key (replacing it re-issues every certificate) and each VM's TLS secret.
         ["tls:index/privateKey:PrivateKey", "internal-ca-key"],
         [T.secret, "bastion-tls-secret"],
+        // The bastion's SSH host key: replacing it changes the fingerprint every tunnel pins.
+        ["tls:index/privateKey:PrivateKey", "bastion-host-key-key"],
         ...ROLES.flatMap((r): [string, string][] => [
             [T.volume, `${r}-data`],
             [T.instance, `${r}-instance`],

@@ -224,6 +224,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "backup-snapshots",
                 "backup-snapshots-container",
                 "backup-vault",
+                "bastion-host-key-key",
                 "bastion-nic",
                 "bastion-tls-secret",
                 "bastion-vm",

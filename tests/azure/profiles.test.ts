@@ -86,7 +86,7 @@ describe("azure: environment profiles", () => {
                 aksTier: "Standard",
                 systemPool: "3-5",
                 workloadPool: "3-12",
-                protectedResources: 33, // + the CA key and the four VMs' TLS secrets
+                protectedResources: 34, // + the CA key, the four VMs' TLS secrets and the bastion's SSH host key
                 resourceGroupLock: 1,
                 customerDiskKey: 1,
                 keyVaultSoftDeleteDays: 90,

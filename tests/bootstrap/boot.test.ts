@@ -203,7 +203,8 @@ for (const cloud of CLOUDS) {
 
 describe("bootstrap, executed (harness: every role on every cloud)", function () {
     before(async function () {
-        this.timeout(600_000);
+        // Generous: the scenarios are CPU-bound shell runs, and a loaded CI machine slows them several-fold.
+        this.timeout(1_800_000);
         const work = [...queue];
         const worker = async (): Promise<void> => {
             for (let item = work.shift(); item !== undefined; item = work.shift()) {

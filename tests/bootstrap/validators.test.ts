@@ -52,7 +52,8 @@ interface ShellcheckComment {
 }
 
 describe("bootstrap: real validators (cloud-init schema, shellcheck)", function () {
-    this.timeout(60_000);
+    // One cloud-init and one shellcheck run over every document: seconds when idle, minutes on a loaded machine.
+    this.timeout(600_000);
     const renderings: Rendering[] = renderAll();
     let dir: string;
     const documents = new Map<string, string>();
