@@ -144,8 +144,9 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             workloadNamespaces: workload,
             servingNamespaces: serving,
             tolerations: tolerationList(args.hints),
+            after: [guardrails],
         },
-        { parent, dependsOn: [guardrails] },
+        childOpts,
     );
     const monitoring = new Monitoring(
         `${name}-monitoring`,

@@ -66,6 +66,8 @@ export interface ArgoCdArgs {
      * on a tainted workload pool (AKS Spot). Default none.
      */
     readonly tolerations?: readonly Toleration[];
+    /** What must exist before Argo CD can sync anything (the tenant guard rails). Default none. */
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /** Helm release name: fixes the in-cluster object names (`argocd-server`, ...). */
@@ -552,7 +554,7 @@ export function buildArgoCd(parent: pulumi.Resource, name: string, args: ArgoCdA
             // Marked secret explicitly: the hash must never show in a diff or a state export.
             values: argoCdValues(args.environment, pulumi.secret(password.bcryptHash), args.tolerations, tenancy),
         },
-        childOpts(parent, args.provider, { dependsOn: grants }),
+        childOpts(parent, args.provider, { dependsOn: [...grants, ...(args.after ?? [])] }),
     );
     // The CRs need the chart's CRDs: create them after the release.
     const crOpts = childOpts(parent, args.provider, { dependsOn: [release] });
