@@ -73,11 +73,28 @@ export function baseArgs(environment: AddonsArgs["environment"]): Omit<AddonsArg
     };
 }
 
-/** Captures the graph of one Addons component with `args` (merged over {@link baseArgs}). */
+const plain = new Map<string, Promise<ResourceGraph>>();
+
+/**
+ * Captures the graph of one Addons component with `args` (merged over {@link baseArgs}). Without
+ * overrides the graph is captured once per environment and process (treat it as read-only).
+ */
 export function addonsGraph(
     environment: AddonsArgs["environment"],
-    overrides: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">> = () => ({}),
+    overrides?: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">>,
 ): Promise<ResourceGraph> {
+    if (!overrides) {
+        let g = plain.get(environment);
+        if (!g) {
+            g = captureAddons(environment, () => ({}));
+            plain.set(environment, g);
+        }
+        return g;
+    }
+    return captureAddons(environment, overrides);
+}
+
+function captureAddons(environment: AddonsArgs["environment"], overrides: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">>): Promise<ResourceGraph> {
     return captureGraph(
         async () => {
             const pulumi = await import("@pulumi/pulumi");
