@@ -7,7 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, PLATFORM_PRIORITY_CLASS, SERVING_NAMESPACE, throwIfProblems } from "./common";
+import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, PLATFORM_PRIORITY_CLASS, throwIfProblems } from "./common";
 import type { Toleration } from "./hints";
 import type { ServingOperatorPods } from "./baseline";
 import { CHART_IMAGES, CHARTS, DEMO_MODEL_HTTPS, DEMO_MODEL_URI, imageRef, tagWithDigest } from "./versions";
@@ -20,7 +20,7 @@ export const SERVING_ENGINES: readonly ServingEngine[] = ["seldon-core"];
 export interface ModelServingChoice {
     /** The serving engine. No default: Seldon Core's licence makes it a decision, not an accident. */
     readonly engine: ServingEngine;
-    /** Deploy the demo model (sklearn iris) into {@link SERVING_NAMESPACE}. Default false. */
+    /** Deploy the demo model (sklearn iris) into the serving namespace. Default false. */
     readonly demo: boolean;
     /**
      * SHA-256 (64 hex digits) the demo's model artifact must have; required with `demo`. The
@@ -36,7 +36,7 @@ export interface ModelServingArgs extends ModelServingChoice {
     /** Environment (the operator is sized the same everywhere today). */
     readonly environment: Environment;
     /**
-     * The serving namespace (the Baseline's {@link SERVING_NAMESPACE}, already hardened): the
+     * The serving namespace (the Baseline's `models`, already hardened): the
      * operator runs here in single-namespace mode, next to every SeldonDeployment (the demo's too).
      */
     readonly namespace: pulumi.Input<string>;

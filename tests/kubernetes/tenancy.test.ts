@@ -8,7 +8,11 @@
  * prometheus-operator's own, no chart NetworkPolicy.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { at, byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import {
     addonsProblems,
@@ -97,7 +101,7 @@ describe("tenancy: Argo CD is a boundary, not a cluster-admin", function () {
     it("the built-in default project is locked by a forced server-side apply after the release, before the app of apps", () => {
         const lock = byName(dev, T.projectPatch, "platform-argocd-project-default-lock");
         assert.deepEqual(at(lock.inputs, "metadata.name"), "default");
-        assert.equal(at(lock.inputs, "metadata.annotations")["pulumi.com/patchForce"], "true");
+        assert.equal((at(lock.inputs, "metadata.annotations") as Record<string, string>)["pulumi.com/patchForce"], "true");
         assert.deepEqual(lock.inputs.spec, {
             description: "Locked by the platform: use the platform-bootstrap, workloads or serving project",
             sourceRepos: [],
@@ -391,7 +395,7 @@ describe("tenancy: the platform cannot be evicted or starved by tenants", functi
             Object.fromEntries(
                 ofType(dev, T.quota)
                     .filter((q) => at(q.inputs, "metadata.namespace") === ns && at(q.inputs, "spec.scopeSelector"))
-                    .map((q) => [at(q.inputs, "metadata.name"), { pods: at(q.inputs, "spec.hard.pods"), classes: at(q.inputs, "spec.scopeSelector.matchExpressions")[0].values, scope: at(q.inputs, "spec.scopeSelector.matchExpressions")[0].scopeName }]),
+                    .map((q) => [at(q.inputs, "metadata.name"), { pods: at(q.inputs, "spec.hard.pods"), classes: (at(q.inputs, "spec.scopeSelector.matchExpressions") as any)[0].values, scope: (at(q.inputs, "spec.scopeSelector.matchExpressions") as any)[0].scopeName }]),
             );
         for (const ns of ["dev", "staging", "production"]) {
             assert.deepEqual(quotas(ns), { "platform-critical-priority": { pods: "0", classes: [...CRITICAL_PRIORITY_CLASSES], scope: "PriorityClass" } });
@@ -434,7 +438,7 @@ describe("tenancy: the serving namespace", function () {
         const v = release(demo, "platform-serving-seldon-core");
         assert.equal(v.singleNamespace, true);
         assert.equal(byName(demo, "kubernetes:helm.sh/v3:Release", "platform-serving-seldon-core").inputs.namespace, "models");
-        assert.equal(at(byName(demo, "kubernetes:core/v1:Namespace", "platform-baseline-models").inputs, "metadata.labels")["seldon.io/controller-id"], "models");
+        assert.equal((at(byName(demo, "kubernetes:core/v1:Namespace", "platform-baseline-models").inputs, "metadata.labels") as Record<string, string>)["seldon.io/controller-id"], "models");
     });
 
     it("in models, only the operator reaches the API and takes webhook calls; only model pods download", () => {
@@ -460,14 +464,10 @@ describe("tenancy: the serving namespace", function () {
     });
 
     it("the initializer's check works: it keeps the artifact whose digest is pinned and refuses any other (run with Python when present)", function () {
-        const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
         const python = spawnSync("python3", ["--version"]);
         if (python.status !== 0) {
             this.skip();
         }
-        const fs = require("node:fs") as typeof import("node:fs");
-        const os = require("node:os") as typeof import("node:os");
-        const path = require("node:path") as typeof import("node:path");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "model-"));
         const artifact = path.join(dir, "artifact.bin");
         fs.writeFileSync(artifact, "model bytes");
