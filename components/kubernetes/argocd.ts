@@ -99,7 +99,9 @@ export interface GroupKind {
  * eviction blocks every node drain), DaemonSet and bare Pods/ReplicaSets, Endpoints and
  * EndpointSlices (hand-written endpoints point a Service anywhere), Ingress (no ingress
  * controller), AlertmanagerConfig, Probe and ScrapeConfig (monitoring reads them only from
- * `monitoring`), and everything cluster-scoped.
+ * `monitoring`), everything cluster-scoped, and Secret: secrets are not kept in Git; workloads
+ * read theirs from Vault at run time. Syncing Secrets would also need Argo CD to list and watch
+ * every Secret of every tenant namespace, which is exactly the right it must not have.
  */
 export const WORKLOAD_KINDS: readonly GroupKind[] = [
     { group: "apps", kind: "Deployment", resource: "deployments" },
@@ -108,7 +110,6 @@ export const WORKLOAD_KINDS: readonly GroupKind[] = [
     { group: "batch", kind: "CronJob", resource: "cronjobs" },
     { group: "", kind: "Service", resource: "services" },
     { group: "", kind: "ConfigMap", resource: "configmaps" },
-    { group: "", kind: "Secret", resource: "secrets" },
     { group: "", kind: "ServiceAccount", resource: "serviceaccounts" },
     { group: "", kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims" },
     { group: "autoscaling", kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers" },
@@ -117,11 +118,8 @@ export const WORKLOAD_KINDS: readonly GroupKind[] = [
     { group: "monitoring.coreos.com", kind: "PrometheusRule", resource: "prometheusrules" },
 ];
 
-/** What may be shipped into a serving namespace: models, and the Secrets their storage credentials live in. */
-export const SERVING_KINDS: readonly GroupKind[] = [
-    { group: "machinelearning.seldon.io", kind: "SeldonDeployment", resource: "seldondeployments" },
-    { group: "", kind: "Secret", resource: "secrets" },
-];
+/** What may be shipped into a serving namespace: models (never Secrets, see {@link WORKLOAD_KINDS}). */
+export const SERVING_KINDS: readonly GroupKind[] = [{ group: "machinelearning.seldon.io", kind: "SeldonDeployment", resource: "seldondeployments" }];
 
 /**
  * What Argo CD reads but never writes in a tenant namespace: the objects its workloads create
@@ -379,7 +377,7 @@ export function appProjects(namespace: string, gitops: GitOpsSource, tenancy: Pi
             apiVersion: "argoproj.io/v1alpha1",
             kind: "AppProject",
             metadata: meta(SERVING_PROJECT),
-            spec: { ...base("Model serving: SeldonDeployments and their storage Secrets, only in the serving namespaces", tenancy.servingNamespaces), namespaceResourceWhitelist: projectKinds(SERVING_KINDS) },
+            spec: { ...base("Model serving: SeldonDeployments only, only in the serving namespaces", tenancy.servingNamespaces), namespaceResourceWhitelist: projectKinds(SERVING_KINDS) },
         },
     ];
 }
