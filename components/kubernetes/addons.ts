@@ -113,7 +113,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
     // Admission guard rails for tenant namespaces, in place before Argo CD can sync anything there.
     const guardrails = new TenantGuardrails(
         `${name}-guardrails`,
-        { provider: args.provider, hints: args.hints, argocdNamespace: PLATFORM_NAMESPACES.argocd, workloadNamespaces: workload, servingNamespaces: serving },
+        { provider: args.provider, hints: args.hints, argocdNamespace: PLATFORM_NAMESPACES.argocd, workloadNamespaces: workload, servingNamespaces: serving, servingOperator: SELDON_OPERATOR },
         { parent, dependsOn: [baseline] },
     );
 

@@ -12,14 +12,18 @@
  *   Service with `externalIPs` (CVE-2020-8554) or of a type other than ClusterIP; no
  *   ServiceAccount-token Secret (it would mint a long-lived token for any account of the
  *   namespace, the training runner's included); the API-access label only on pods that run as
- *   the training runner.
+ *   the training runner; ServiceMonitors and PodMonitors that discover targets only in their own
+ *   namespace and never rewrite the scrape address (Prometheus would otherwise scrape, for the
+ *   tenant, any pod or node its network policy lets it reach).
  * - `platform-training-runner`: the pods the runner starts run as `model-training-job` (no
  *   RBAC, no token), reference only `model-training-*` Secrets and use images by digest.
  * - `platform-argocd-boundary`: what Argo CD syncs may not change or delete the platform's own
  *   objects in a tenant namespace (quotas, policies, the runner's RBAC, the serving operator's
  *   release), nor pass itself off as one.
  * - `platform-serving-objects`: a SeldonDeployment's pod specs name no ServiceAccount (other
- *   than `default`), priority class or host namespace.
+ *   than `default`), priority class or host namespace, and its pods cannot pass for the serving
+ *   operator's (whose labels the network policies select): only pods running as the operator's
+ *   ServiceAccount may carry them.
  * On Cilium clusters, CiliumClusterwideNetworkPolicies with deny rules (which win over any
  * allow) keep tenant pods off the nodes, the platform's pods and the addresses the cloud lists
  * (`ClusterHints.clusterwideDeny`).
@@ -31,7 +35,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { API_ACCESS_LABEL, COMMON_LABELS, ROLE_LABEL } from "./common";
-import { TRAINING_JOB, TRAINING_RUNNER, TRAINING_SECRET_PREFIX } from "./baseline";
+import { ServingOperatorPods, TRAINING_JOB, TRAINING_RUNNER, TRAINING_SECRET_PREFIX } from "./baseline";
 import type { ClusterHints } from "./hints";
 
 /** One CEL validation: the expression must be true, else the request is refused with the message. */
@@ -109,6 +113,14 @@ export const DIGEST_IMAGE = "c.image.matches('^[^@]+@sha256:[0-9a-f]{64}$')";
 
 const isPodKind = "request.kind.kind in ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']";
 
+/** The prometheus-operator monitors tenants ship (the `workloads` project allows both). */
+const MONITOR_KINDS: ResourceRule = { apiGroups: ["monitoring.coreos.com"], apiVersions: ["*"], operations: WRITES, resources: ["servicemonitors", "podmonitors"] };
+const isMonitor = "request.kind.kind in ['ServiceMonitor', 'PodMonitor']";
+/** The scrape endpoints of either monitor kind (ServiceMonitor `endpoints`, PodMonitor `podMetricsEndpoints`). */
+const monitorEndpoints =
+    "(request.kind.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : []) : " +
+    "(has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []))";
+
 /** `platform-tenant-workloads`: see the module comment. */
 export function tenantWorkloadsPolicy(): GuardrailPolicy {
     const flag = (field: string) => `!(has(variables.podSpec.${field}) && variables.podSpec.${field} == true)`;
@@ -118,6 +130,7 @@ export function tenantWorkloadsPolicy(): GuardrailPolicy {
         resourceRules: [
             ...POD_KINDS,
             { apiGroups: [""], apiVersions: ["v1"], operations: WRITES, resources: ["services", "secrets"] },
+            MONITOR_KINDS,
         ],
         variables: POD_VARIABLES,
         validations: [
@@ -158,6 +171,25 @@ export function tenantWorkloadsPolicy(): GuardrailPolicy {
             {
                 expression: "request.kind.kind != 'Secret' || !has(object.type) || object.type != 'kubernetes.io/service-account-token'",
                 message: "tenants may not create ServiceAccount token Secrets (a long-lived token for any account of the namespace)",
+            },
+            // prometheus-operator NamespaceSelector (Documentation/api-reference/api.md): absent or
+            // empty is the monitor's own namespace, `any: true` every namespace, `matchNames` a list.
+            {
+                expression:
+                    `!(${isMonitor}) || !has(object.spec.namespaceSelector) || (` +
+                    "!(has(object.spec.namespaceSelector.any) && object.spec.namespaceSelector.any == true) && " +
+                    "(!has(object.spec.namespaceSelector.matchNames) || object.spec.namespaceSelector.matchNames.all(n, n == request.namespace)))",
+                message: "tenant ServiceMonitors and PodMonitors discover targets only in their own namespace (no namespaceSelector.any, no other matchNames)",
+            },
+            // Relabeling runs before the scrape: a `targetLabel: __address__` (or a labelmap, which
+            // can write any label name) sends Prometheus to any host and port it can reach
+            // (Prometheus docs, relabel_config: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config).
+            // metricRelabelings run after the scrape and cannot change the target.
+            {
+                expression:
+                    `!(${isMonitor}) || ${monitorEndpoints}.all(e, !has(e.relabelings) || e.relabelings.all(r, ` +
+                    "!(has(r.targetLabel) && r.targetLabel == '__address__') && !(has(r.action) && r.action in ['labelmap', 'LabelMap'])))",
+                message: "tenant monitors may not rewrite the scrape address (relabelings with targetLabel __address__ or action labelmap)",
             },
         ],
         namespaceSelectors: [roleIn("workload", "serving"), EPHEMERAL],
@@ -235,14 +267,31 @@ export function argoCdBoundaryPolicy(argocdNamespace: string, controllerServiceA
     };
 }
 
+/** `labels[k] == v` for every pair of `pairs`, on a CEL map expression that may lack keys. */
+function hasAllLabels(labels: string, pairs: Readonly<Record<string, string>>): string {
+    return Object.entries(pairs)
+        .map(([k, v]) => `('${k}' in ${labels} && ${labels}['${k}'] == '${v}')`)
+        .join(" && ");
+}
+
 /** `platform-serving-objects`: see the module comment. */
-export function servingObjectsPolicy(): GuardrailPolicy {
+export function servingObjectsPolicy(operator: Pick<ServingOperatorPods, "podLabels" | "serviceAccount">): GuardrailPolicy {
     const spec = "cs.spec";
     const flag = (f: string) => `!(has(${spec}.${f}) && ${spec}.${f} == true)`;
+    // Seldon v1 copies a predictor's `labels` and each component spec's `metadata.labels` onto the
+    // pods it creates (operator/controllers/seldondeployment_controller.go at v1.18.2,
+    // "add predictor labels" / "add labels from podSpec metadata"); pairs from both can combine.
+    const operatorLabelInSdep = Object.entries(operator.podLabels)
+        .map(
+            ([k, v]) =>
+                `((has(p.labels) && ${hasAllLabels("p.labels", { [k]: v })}) || ` +
+                `(has(p.componentSpecs) && p.componentSpecs.exists(cs, has(cs.metadata) && has(cs.metadata.labels) && ${hasAllLabels("cs.metadata.labels", { [k]: v })})))`,
+        )
+        .join(" && ");
     return {
         name: "platform-serving-objects",
-        resourceRules: [{ apiGroups: ["machinelearning.seldon.io"], apiVersions: ["*"], operations: WRITES, resources: ["seldondeployments"] }],
-        variables: [],
+        resourceRules: [{ apiGroups: ["machinelearning.seldon.io"], apiVersions: ["*"], operations: WRITES, resources: ["seldondeployments"] }, ...POD_KINDS],
+        variables: POD_VARIABLES,
         validations: [
             {
                 expression:
@@ -251,14 +300,35 @@ export function servingObjectsPolicy(): GuardrailPolicy {
                     `${flag("hostNetwork")} && ${flag("hostPID")} && ${flag("hostIPC")})))`,
                 message: "a SeldonDeployment's pods run as the namespace's default ServiceAccount, with no priority class and no host namespace",
             },
+            {
+                expression: `request.kind.kind != 'SeldonDeployment' || !has(object.spec.predictors) || object.spec.predictors.all(p, !(${operatorLabelInSdep}))`,
+                message: "a SeldonDeployment's pods may not carry the serving operator's labels (the network policies give those pods API egress and webhook ingress)",
+            },
+            {
+                expression:
+                    `!(${isPodKind}) || !(${hasAllLabels("variables.podLabels", operator.podLabels)}) || ` +
+                    `(has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName == '${operator.serviceAccount}')`,
+                message: `only pods running as the serving operator's ServiceAccount (${operator.serviceAccount}) may carry its labels (${Object.entries(operator.podLabels)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(", ")}): the network policies select them`,
+            },
         ],
         namespaceSelectors: [roleIn("serving")],
     };
 }
 
-/** Every guard-rail policy, in creation order. */
-export function guardrailPolicies(argocdNamespace: string, argocdControllerServiceAccount: string): GuardrailPolicy[] {
-    return [tenantWorkloadsPolicy(), trainingRunnerPolicy(), argoCdBoundaryPolicy(argocdNamespace, argocdControllerServiceAccount), servingObjectsPolicy()];
+/** Every guard-rail policy, in creation order (the serving one where a serving operator runs). */
+export function guardrailPolicies(
+    argocdNamespace: string,
+    argocdControllerServiceAccount: string,
+    servingOperator?: Pick<ServingOperatorPods, "podLabels" | "serviceAccount">,
+): GuardrailPolicy[] {
+    return [
+        tenantWorkloadsPolicy(),
+        trainingRunnerPolicy(),
+        argoCdBoundaryPolicy(argocdNamespace, argocdControllerServiceAccount),
+        ...(servingOperator ? [servingObjectsPolicy(servingOperator)] : []),
+    ];
 }
 
 /**
@@ -319,6 +389,8 @@ export interface TenantGuardrailsArgs {
     readonly argocdNamespace: string;
     readonly workloadNamespaces: readonly string[];
     readonly servingNamespaces: readonly string[];
+    /** The serving engine's operator in the serving namespaces (its labels and ServiceAccount). */
+    readonly servingOperator: Pick<ServingOperatorPods, "podLabels" | "serviceAccount">;
 }
 
 /** The Argo CD application controller's ServiceAccount (argo-cd chart, release `argocd`). */
@@ -330,7 +402,7 @@ export class TenantGuardrails extends pulumi.ComponentResource {
         super("platform:k8s:TenantGuardrails", name, {}, opts);
         const o = { parent: this, provider: args.provider };
         const labels = { ...COMMON_LABELS, "app.kubernetes.io/component": "tenant-guardrails" };
-        for (const p of guardrailPolicies(args.argocdNamespace, ARGOCD_CONTROLLER_SERVICE_ACCOUNT)) {
+        for (const p of guardrailPolicies(args.argocdNamespace, ARGOCD_CONTROLLER_SERVICE_ACCOUNT, args.servingOperator)) {
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 `${name}-${p.name}`,
                 {

@@ -76,6 +76,11 @@ export interface ServingOperatorPods {
     /** The port the API server calls its admission webhook on (the pod's container port). */
     readonly webhookPort: number;
     readonly replicas: number;
+    /**
+     * The operator's ServiceAccount: admission lets only pods running as it carry
+     * {@link podLabels}, which the network policies select (a label is otherwise self-settable).
+     */
+    readonly serviceAccount: string;
 }
 
 /** One namespace to create, with what it is for and the Pod Security level it enforces. */

@@ -71,12 +71,15 @@ export function seldonReleaseWait(tolerations: readonly Toleration[]): { atomic:
 /**
  * The operator's pods and webhook, as seldon-core-operator 1.18.2 renders them
  * (templates/deployment_seldon-controller-manager.yaml: pod labels `control-plane:
- * seldon-controller-manager`, `app: seldon`, one replica; values.yaml `webhook.port: 4443`).
+ * seldon-controller-manager`, `app: seldon`, one replica, `serviceAccountName: {{
+ * .Values.serviceAccount.name }}`; values.yaml `webhook.port: 4443`, `serviceAccount.name:
+ * seldon-manager`).
  */
 export const SELDON_OPERATOR: ServingOperatorPods = {
     podLabels: { "control-plane": "seldon-controller-manager", app: "seldon" },
     webhookPort: 4443,
     replicas: 1,
+    serviceAccount: "seldon-manager",
 };
 
 /**

@@ -18,6 +18,7 @@ import {
     GuardrailPolicy,
     guardrailPolicies,
     irisSeldonDeployment,
+    SELDON_OPERATOR,
     servingObjectsPolicy,
     tenantWorkloadsPolicy,
     trainingRunnerPolicy,
@@ -54,6 +55,8 @@ const KINDS: Record<string, { group: string; version: string }> = {
     Job: { group: "batch", version: "v1" },
     CronJob: { group: "batch", version: "v1" },
     SeldonDeployment: { group: "machinelearning.seldon.io", version: "v1" },
+    ServiceMonitor: { group: "monitoring.coreos.com", version: "v1" },
+    PodMonitor: { group: "monitoring.coreos.com", version: "v1" },
 };
 
 function req(kind: string, namespace: string, userInfo: Request["userInfo"], operation: Request["operation"] = "CREATE", name = "x"): Request {
@@ -96,6 +99,8 @@ const deployment = (spec: Record<string, unknown>, labels: Record<string, string
     metadata: { name: "d" },
     spec: { selector: { matchLabels: { app: "a" } }, template: { metadata: { labels: { app: "a", ...labels } }, spec } },
 });
+const serviceMonitor = (spec: Record<string, unknown>) => ({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m" }, spec: { selector: { matchLabels: { app: "a" } }, ...spec } });
+const podMonitor = (spec: Record<string, unknown>) => ({ apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "m" }, spec: { selector: { matchLabels: { app: "a" } }, ...spec } });
 const cronJob = (spec: Record<string, unknown>) => ({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec } } } } });
 const WEB = { containers: [{ name: "web", image: "ghcr.io/example/web:1.4.2", securityContext: { allowPrivilegeEscalation: false }, ports: [{ containerPort: 8080 }] }] };
 const DIGEST = "sha256:" + "ab".repeat(32);
@@ -113,6 +118,23 @@ describe("admission guard rails: tenant workloads (executed CEL)", () => {
         ["an Opaque Secret", req("Secret", "dev", TENANT_USER), { metadata: { name: "s" }, type: "Opaque", data: {} }],
         ["a Secret without a type", req("Secret", "dev", TENANT_USER), { metadata: { name: "s" } }],
         ["the demo model's pod spec", req("Pod", "models", REPLICASET_CONTROLLER), pod((irisSeldonDeployment("models", DEMO_SHA256) as any).spec.predictors[0].componentSpecs[0].spec)],
+        ["a ServiceMonitor of its own namespace", req("ServiceMonitor", "dev", TENANT_USER), serviceMonitor({ endpoints: [{ port: "metrics" }] })],
+        [
+            "a ServiceMonitor naming its own namespace, relabeling ordinary labels and dropping series",
+            req("ServiceMonitor", "dev", TENANT_USER),
+            serviceMonitor({
+                namespaceSelector: { matchNames: ["dev"] },
+                endpoints: [
+                    {
+                        port: "metrics",
+                        relabelings: [{ sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" }],
+                        // After the scrape: cannot change the target.
+                        metricRelabelings: [{ action: "labelmap", regex: "x_(.+)" }],
+                    },
+                ],
+            }),
+        ],
+        ["a PodMonitor with any: false", req("PodMonitor", "staging", TENANT_USER), podMonitor({ namespaceSelector: { any: false }, podMetricsEndpoints: [{ port: "http", relabelings: [{ action: "drop", sourceLabels: ["__meta_kubernetes_pod_phase"], regex: "Pending" }] }] })],
     ];
     for (const [what, request, object] of admitted) {
         it(`admits ${what}`, () => assert.deepEqual(denials(policy, request, object), []));
@@ -141,6 +163,23 @@ describe("admission guard rails: tenant workloads (executed CEL)", () => {
             req("Secret", "dev", TENANT_USER),
             { metadata: { name: "t", annotations: { "kubernetes.io/service-account.name": "model-training-runner" } }, type: "kubernetes.io/service-account-token" },
             M[6],
+        ],
+        // The attack prometheus-operator's multi-tenancy leaves open: a tenant monitor that makes
+        // Prometheus scrape the platform's pods (or any address it reaches) for the tenant.
+        ["a ServiceMonitor of every namespace (any: true)", req("ServiceMonitor", "dev", TENANT_USER), serviceMonitor({ namespaceSelector: { any: true }, endpoints: [{ port: "metrics" }] }), M[7]],
+        ["a ServiceMonitor of the argocd namespace", req("ServiceMonitor", "dev", TENANT_USER), serviceMonitor({ namespaceSelector: { matchNames: ["dev", "argocd"] }, endpoints: [{ port: "metrics" }] }), M[7]],
+        ["a PodMonitor of kube-system", req("PodMonitor", "models", TENANT_USER), podMonitor({ namespaceSelector: { matchNames: ["kube-system"] } }), M[7]],
+        [
+            "a ServiceMonitor that points the scrape at the metadata endpoint",
+            req("ServiceMonitor", "dev", TENANT_USER),
+            serviceMonitor({ endpoints: [{ port: "metrics", relabelings: [{ action: "replace", replacement: "169.254.169.254:80", targetLabel: "__address__" }] }] }),
+            M[8],
+        ],
+        [
+            "a PodMonitor whose labelmap can write __address__",
+            req("PodMonitor", "dev", TENANT_USER),
+            podMonitor({ podMetricsEndpoints: [{ port: "http", relabelings: [{ action: "LabelMap", regex: "__meta_kubernetes_pod_annotation_x(.+)", replacement: "__$1" }] }] }),
+            M[8],
         ],
     ];
     for (const [what, request, object, message] of refused) {
@@ -213,7 +252,7 @@ describe("admission guard rails: Argo CD cannot touch the platform's objects (ex
 });
 
 describe("admission guard rails: serving objects (executed CEL)", () => {
-    const policy = servingObjectsPolicy();
+    const policy = servingObjectsPolicy(SELDON_OPERATOR);
     const sdep = (spec: Record<string, unknown>) => ({ spec: { predictors: [{ name: "p", graph: { name: "m" }, componentSpecs: [{ spec: { containers: [{ name: "m", image: "m:1" }], ...spec } }] }] } });
 
     it("admits the demo SeldonDeployment and one without component specs", () => {
@@ -228,6 +267,54 @@ describe("admission guard rails: serving objects (executed CEL)", () => {
     ] as const) {
         it(`refuses a SeldonDeployment with ${what}`, () => assert.deepEqual(denials(policy, req("SeldonDeployment", "models", TENANT_USER), sdep(spec)), [policy.validations[0].message]));
     }
+
+    // The operator's pod as seldon-core-operator 1.18.2 renders it
+    // (templates/deployment_seldon-controller-manager.yaml: labels app=seldon,
+    // control-plane=seldon-controller-manager; values.yaml serviceAccount.name seldon-manager),
+    // written independently of SELDON_OPERATOR.
+    const OPERATOR_LABELS = { app: "seldon", "app.kubernetes.io/instance": "seldon1", "app.kubernetes.io/name": "seldon", "app.kubernetes.io/version": "v0.5", "control-plane": "seldon-controller-manager" };
+    const operatorSpec = { serviceAccountName: "seldon-manager", containers: [{ name: "manager", image: "docker.io/seldonio/seldon-core-operator:1.18.2" }] };
+    const HELM = { username: "system:serviceaccount:kube-system:pulumi", groups: ["system:masters"] };
+
+    it("admits the operator's own Deployment, its update by the tolerations patch and its pods", () => {
+        assert.deepEqual(denials(policy, req("Deployment", "models", HELM), deployment(operatorSpec, OPERATOR_LABELS)), []);
+        assert.deepEqual(denials(policy, req("Deployment", "models", HELM, "UPDATE"), deployment({ ...operatorSpec, tolerations: [{ key: "k", operator: "Exists" }] }, OPERATOR_LABELS)), []);
+        assert.deepEqual(denials(policy, req("Pod", "models", REPLICASET_CONTROLLER), pod(operatorSpec, OPERATOR_LABELS)), []);
+    });
+
+    it("admits the model pods Seldon creates (app=<deployment name>, not the operator's pair)", () => {
+        const spec = (irisSeldonDeployment("models", DEMO_SHA256) as any).spec.predictors[0].componentSpecs[0].spec;
+        assert.deepEqual(denials(policy, req("Pod", "models", REPLICASET_CONTROLLER), pod(spec, { "seldon-deployment-id": "iris", app: "iris-default-0-classifier", fluentd: "true" })), []);
+        // One of the two labels alone is not the operator's selector.
+        assert.deepEqual(denials(policy, req("Pod", "models", REPLICASET_CONTROLLER), pod(spec, { app: "seldon" })), []);
+    });
+
+    const M = policy.validations.map((v) => v.message);
+    const withLabels = (predictorLabels: Record<string, string> | undefined, podLabels: Record<string, string> | undefined) => ({
+        spec: {
+            predictors: [
+                {
+                    name: "p",
+                    graph: { name: "m" },
+                    ...(predictorLabels ? { labels: predictorLabels } : {}),
+                    componentSpecs: [{ ...(podLabels ? { metadata: { labels: podLabels } } : {}), spec: { containers: [{ name: "m", image: "m:1" }] } }],
+                },
+            ],
+        },
+    });
+    for (const [what, object] of [
+        ["predictor labels", withLabels({ app: "seldon", "control-plane": "seldon-controller-manager" }, undefined)],
+        ["component-spec labels", withLabels(undefined, { app: "seldon", "control-plane": "seldon-controller-manager", team: "a" })],
+        ["the two labels split between predictor and component spec", withLabels({ "control-plane": "seldon-controller-manager" }, { app: "seldon" })],
+    ] as const) {
+        it(`refuses a SeldonDeployment whose pods pass for the operator's through ${what}`, () =>
+            assert.deepEqual(denials(policy, req("SeldonDeployment", "models", TENANT_USER), object), [M[1]]));
+    }
+
+    it("refuses any pod with the operator's labels that does not run as the operator's account (what the network policies select)", () => {
+        assert.deepEqual(denials(policy, req("Pod", "models", REPLICASET_CONTROLLER), pod({ containers: [{ name: "m", image: "m:1" }] }, OPERATOR_LABELS)), [M[2]]);
+        assert.deepEqual(denials(policy, req("Deployment", "models", TENANT_USER), deployment({ serviceAccountName: "default", containers: [{ name: "m", image: "m:1" }] }, OPERATOR_LABELS)), [M[2]]);
+    });
 });
 
 describe("admission guard rails: as declared on the cluster", function () {
@@ -289,7 +376,9 @@ describe("admission guard rails: as declared on the cluster", function () {
 
     it("the declared policies carry exactly the validations executed above, and pass their schema", async () => {
         const validators = await loadValidators();
-        for (const expected of guardrailPolicies("argocd", "argocd-application-controller")) {
+        const expectedPolicies = guardrailPolicies("argocd", "argocd-application-controller", SELDON_OPERATOR);
+        assert.equal(expectedPolicies.length, 4);
+        for (const expected of expectedPolicies) {
             const p = byName(dev, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", `platform-guardrails-${expected.name}`);
             assert.deepEqual(at(p.inputs, "spec.validations"), expected.validations);
             assert.deepEqual(at(p.inputs, "spec.variables") ?? [], expected.variables);
