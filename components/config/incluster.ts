@@ -136,6 +136,7 @@ export function parseInClusterConfig(raw: Readonly<Record<string, unknown>>, ctx
             revision: cfg.addons.gitops.revision ?? "main",
             ...(cfg.addons.gitops.signatureKeys ? { signatureKeys: cfg.addons.gitops.signatureKeys } : {}),
             ...(cfg.addons.gitops.sso ? { sso: cfg.addons.gitops.sso } : {}),
+            ...(cfg.addons.gitops.accounts ? { accounts: cfg.addons.gitops.accounts } : {}),
         },
         modelServing: {
             engine: cfg.addons.modelServing.engine,

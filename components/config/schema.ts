@@ -164,6 +164,13 @@ export const addonsSchema = z.strictObject({
                 readonlyGroups: z.array(z.string().min(1)).optional(),
             })
             .optional(),
+        /** Named Argo CD accounts (login only) and their built-in role, instead of a shared admin. */
+        accounts: z
+            .record(
+                z.string().regex(/^(?!admin$)[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, { message: 'must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin"' }),
+                z.enum(["admin", "readonly"]),
+            )
+            .optional(),
     }),
     /** Model serving: the engine is an explicit choice (Seldon Core is BSL-licensed, see README). */
     modelServing: z.strictObject({

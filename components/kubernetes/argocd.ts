@@ -28,7 +28,24 @@ export interface GitOpsSource {
     readonly signatureKeys?: Readonly<Record<string, string>>;
     /** Single sign-on for the UI and CLI; when set, the local `admin` account is disabled. Default none. */
     readonly sso?: ArgoCdSso;
+    /**
+     * Named local accounts (UI/CLI login, no API keys) and the built-in role each gets, so people
+     * do not share `admin`. The admin (or an SSO admin) sets each one's password once:
+     * `argocd account update-password --account <name>`. Default none.
+     */
+    readonly accounts?: Readonly<Record<string, ArgoCdAccountRole>>;
 }
+
+/** The built-in Argo CD roles a named account may get (https://argo-cd.readthedocs.io/en/stable/operator-manual/rbac/#basic-built-in-roles). */
+export type ArgoCdAccountRole = "admin" | "readonly";
+
+/**
+ * A local account name: it becomes the `argocd-cm` key `accounts.<name>` and the RBAC subject.
+ * Argo CD limits local user names to 32 characters (user management docs, "Local users/accounts":
+ * https://argo-cd.readthedocs.io/en/stable/operator-manual/user-management/#local-usersaccounts);
+ * `admin` is the built-in account.
+ */
+export const ARGOCD_ACCOUNT_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
 /**
  * OIDC single sign-on (Argo CD's built-in OIDC client, PKCE, no client secret to store:
@@ -195,6 +212,7 @@ export interface ArgoCdTenancy {
     readonly servingNamespaces: readonly string[];
     readonly sso?: ArgoCdSso;
     readonly signatureKeys?: Readonly<Record<string, string>>;
+    readonly accounts?: Readonly<Record<string, ArgoCdAccountRole>>;
 }
 
 const DEFAULT_TENANCY: ArgoCdTenancy = { argocdNamespace: PLATFORM_NAMESPACES.argocd, workloadNamespaces: ["dev", "staging", "production"], servingNamespaces: [SERVING_NAMESPACE] };
@@ -229,6 +247,7 @@ export function argoCdManagedNamespaces(tenancy: ArgoCdTenancy): string[] {
 export function argoCdTenancyValues(environment: Environment, tenancy: ArgoCdTenancy): Record<string, unknown> {
     const sso = tenancy.sso;
     const keys = tenancy.signatureKeys ?? {};
+    const accounts = tenancy.accounts ?? {};
     return {
         global: { priorityClassName: PLATFORM_PRIORITY_CLASS, networkPolicy: { create: false } },
         createClusterRoles: false,
@@ -236,6 +255,8 @@ export function argoCdTenancyValues(environment: Environment, tenancy: ArgoCdTen
             cm: {
                 "admin.enabled": sso === undefined,
                 "resource.respectRBAC": "normal",
+                // `login` only: no `apiKey`, so no long-lived API tokens for people.
+                ...Object.fromEntries(Object.keys(accounts).map((n) => [`accounts.${n}`, "login"])),
                 ...(sso
                     ? {
                           url: sso.url,
@@ -246,7 +267,7 @@ export function argoCdTenancyValues(environment: Environment, tenancy: ArgoCdTen
             rbac: {
                 "policy.default": "",
                 scopes: "[groups]",
-                "policy.csv": argoCdPolicyCsv(sso),
+                "policy.csv": argoCdPolicyCsv(sso, accounts),
             },
             clusterCredentials: {
                 "in-cluster": {
@@ -301,15 +322,17 @@ const ARGOCD_RESOURCES = {
 } as const;
 
 /**
- * Argo CD RBAC (argocd-rbac-cm `policy.csv`, Casbin: `g, <group>, <role>`). Without SSO only the
- * break-glass local `admin` exists, and it is a built-in superuser; with SSO the identity
- * provider's groups are mapped here and `admin` is disabled.
+ * Argo CD RBAC (argocd-rbac-cm `policy.csv`, Casbin: `g, <group or local account>, <role>`).
+ * Without SSO the break-glass local `admin` exists (a built-in superuser); with SSO the identity
+ * provider's groups are mapped here and `admin` is disabled. Named local accounts get their role
+ * here too; anyone else gets nothing (`policy.default` is empty).
  */
-export function argoCdPolicyCsv(sso: ArgoCdSso | undefined): string {
-    if (!sso) {
-        return "";
-    }
-    return [...sso.adminGroups.map((g) => `g, ${g}, role:admin`), ...(sso.readonlyGroups ?? []).map((g) => `g, ${g}, role:readonly`)].join("\n");
+export function argoCdPolicyCsv(sso: ArgoCdSso | undefined, accounts: Readonly<Record<string, ArgoCdAccountRole>> = {}): string {
+    return [
+        ...(sso ? sso.adminGroups.map((g) => `g, ${g}, role:admin`) : []),
+        ...(sso ? (sso.readonlyGroups ?? []).map((g) => `g, ${g}, role:readonly`) : []),
+        ...Object.entries(accounts).map(([name, role]) => `g, ${name}, role:${role}`),
+    ].join("\n");
 }
 
 /** Automated sync: prune what left Git, undo drift, retry with backoff. */
@@ -477,6 +500,14 @@ export function argoCdProblems(args: ArgoCdArgs): string[] {
             problems.push(`gitops.signatureKeys.${keyId} is not an ASCII-armored public key: export it with \`gpg --export --armor ${keyId}\``);
         }
     }
+    for (const [account, role] of Object.entries(args.gitops.accounts ?? {})) {
+        if (account === "admin" || !ARGOCD_ACCOUNT_NAME.test(account)) {
+            problems.push(`gitops.accounts: "${account}" must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin" (the built-in account), e.g. "alice"`);
+        }
+        if (role !== "admin" && role !== "readonly") {
+            problems.push(`gitops.accounts.${account} = "${role}" must be "admin" or "readonly"`);
+        }
+    }
     if (args.gitops.sso && args.gitops.sso.adminGroups.length === 0) {
         problems.push("gitops.sso.adminGroups is empty: with SSO the local admin is disabled, so name at least one group that administers Argo CD");
     }
@@ -511,6 +542,7 @@ export function buildArgoCd(parent: pulumi.Resource, name: string, args: ArgoCdA
         servingNamespaces: args.servingNamespaces,
         sso: args.gitops.sso,
         signatureKeys: args.gitops.signatureKeys,
+        accounts: args.gitops.accounts,
     };
     const password = new random.RandomPassword(
         `${name}-admin-password`,

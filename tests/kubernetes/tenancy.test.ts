@@ -94,6 +94,7 @@ describe("tenancy: Argo CD is a boundary, not a cluster-admin", function () {
                 ...baseArgs("staging").gitops,
                 signatureKeys: { [KEY_ID]: "-----BEGIN PGP PUBLIC KEY BLOCK-----\noffline\n-----END PGP PUBLIC KEY BLOCK-----\n" },
                 sso: { url: "https://localhost:8080", issuer: "https://login.example.com", clientId: "argocd", adminGroups: ["platform-admins"], readonlyGroups: ["auditors"] },
+                accounts: { alice: "admin", "ci-viewer": "readonly" },
             },
         }));
     });
@@ -193,10 +194,11 @@ describe("tenancy: Argo CD is a boundary, not a cluster-admin", function () {
         }
     });
 
-    it("Argo CD users: no default role; without SSO only the break-glass admin; with SSO the admin is off and groups map to roles", () => {
+    it("Argo CD users: no default role; without SSO only the break-glass admin; with SSO the admin is off and groups map to roles; named accounts get theirs", () => {
         const plain = release(dev, "platform-argocd").configs;
         assert.deepEqual([plain.rbac["policy.default"], plain.rbac["policy.csv"], plain.cm["admin.enabled"]], ["", "", true]);
         assert.equal(plain.cm["oidc.config"], undefined);
+        assert.deepEqual(Object.keys(plain.cm).filter((k) => k.startsWith("accounts.")), []);
         const sso = release(signed, "platform-argocd").configs;
         assert.equal(sso.cm["admin.enabled"], false);
         assert.equal(sso.cm.url, "https://localhost:8080");
@@ -207,19 +209,35 @@ describe("tenancy: Argo CD is a boundary, not a cluster-admin", function () {
             enablePKCEAuthentication: true,
             requestedScopes: ["openid", "profile", "email", "groups"],
         });
-        assert.equal(sso.rbac["policy.csv"], "g, platform-admins, role:admin\ng, auditors, role:readonly");
+        // Named local accounts: UI/CLI login only (no apiKey: no long-lived tokens), each with its role.
+        assert.deepEqual(
+            Object.entries(sso.cm).filter(([k]) => k.startsWith("accounts.")),
+            [
+                ["accounts.alice", "login"],
+                ["accounts.ci-viewer", "login"],
+            ],
+        );
+        assert.equal(sso.rbac["policy.csv"], "g, platform-admins, role:admin\ng, auditors, role:readonly\ng, alice, role:admin\ng, ci-viewer, role:readonly");
         assert.equal(sso.rbac.scopes, "[groups]");
         assert.equal(argoCdPolicyCsv(undefined), "");
     });
 
-    it("bad signature keys and an SSO without admins are refused, naming the key and the fix", () => {
+    it("bad signature keys, bad account names or roles and an SSO without admins are refused, naming the key and the fix", () => {
         const problems = addonsProblems({
             ...baseArgs("dev"),
-            gitops: { ...baseArgs("dev").gitops, signatureKeys: { abc: "not a key" }, sso: { url: "https://x", issuer: "https://y", clientId: "c", adminGroups: [] } },
+            gitops: {
+                ...baseArgs("dev").gitops,
+                signatureKeys: { abc: "not a key" },
+                sso: { url: "https://x", issuer: "https://y", clientId: "c", adminGroups: [] },
+                accounts: { admin: "admin", Bob: "readonly", carol: "owner" },
+            },
         } as any);
         assert.deepEqual(problems, [
             'gitops.signatureKeys: key id "abc" must be the 16-hex-digit (long) GnuPG key id in upper case, e.g. 4AEE18F83AFDEB23',
             "gitops.signatureKeys.abc is not an ASCII-armored public key: export it with `gpg --export --armor abc`",
+            'gitops.accounts: "admin" must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin" (the built-in account), e.g. "alice"',
+            'gitops.accounts: "Bob" must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin" (the built-in account), e.g. "alice"',
+            'gitops.accounts.carol = "owner" must be "admin" or "readonly"',
             "gitops.sso.adminGroups is empty: with SSO the local admin is disabled, so name at least one group that administers Argo CD",
         ]);
     });
