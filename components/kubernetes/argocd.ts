@@ -286,6 +286,9 @@ export function argoCdTenancyValues(environment: Environment, tenancy: ArgoCdTen
         redis: {
             image: { repository: `${CHART_IMAGES.redis.registry}/${CHART_IMAGES.redis.repository}`, tag: tagWithDigest(CHART_IMAGES.redis) },
             resources: ARGOCD_RESOURCES.small,
+            // Redis never calls the Kubernetes API; the chart mounts the namespace's `default`
+            // token into it unless told not to (values.yaml `redis.automountServiceAccountToken: true`).
+            automountServiceAccountToken: false,
         },
         redisSecretInit: { resources: ARGOCD_RESOURCES.tiny },
         ...(environment === "prod"

@@ -389,6 +389,10 @@ describe("tenancy: the platform cannot be evicted or starved by tenants", functi
         assert.equal(at(release(prod, "platform-argocd"), "redis-ha.haproxy.priorityClassName"), "platform-critical");
     });
 
+    it("Argo CD's redis (dev, staging) mounts no API token: it never calls the API (the chart's default mounts the namespace's default token)", () => {
+        assert.equal(at(release(dev, "platform-argocd"), "redis.automountServiceAccountToken"), false);
+    });
+
     it("every container has CPU and memory requests and limits (no BestEffort pod), limits not below requests", () => {
         const qty = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : q.endsWith("Mi") ? Number(q.slice(0, -2)) : Number(q));
         for (const [g, extra] of [
