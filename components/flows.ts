@@ -15,7 +15,7 @@
  */
 import { portsFor, PORTS } from "./bootstrap";
 import type { ToolVmRole } from "./contracts";
-import { API_ACCESS_LABEL, PLATFORM_NAMESPACES } from "./kubernetes/common";
+import { API_ACCESS_LABEL, PLATFORM_NAMESPACES, SERVING_NAMESPACE } from "./kubernetes/common";
 
 /** Pods that may reach the Kubernetes API in a workload namespace (the training runner). */
 export { API_ACCESS_LABEL };
@@ -62,7 +62,7 @@ export const WEBHOOKS = {
     /** kube-prometheus-stack 88.5.3 values.yaml `prometheusOperator.tls.internalPort: 10250`. */
     prometheusOperator: { namespace: PLATFORM_NAMESPACES.monitoring, pod: POD_LABELS.prometheusOperator, port: 10250 },
     /** seldon-core-operator 1.18.2 values.yaml `webhook.port: 4443`. */
-    seldon: { namespace: PLATFORM_NAMESPACES.seldon, pod: POD_LABELS.seldonManager, port: 4443 },
+    seldon: { namespace: SERVING_NAMESPACE, pod: POD_LABELS.seldonManager, port: 4443 },
 } as const;
 
 /** The container ports the managed control plane dials for the platform's webhooks (sorted, unique). */
@@ -186,7 +186,7 @@ export function platformFlows(): Flow[] {
         { id: "prometheus-operator-to-api", kind: "required", from: pod({ name: ns.monitoring }, POD_LABELS.prometheusOperator, "prometheus-operator"), to: api, port: 443, protocol: TCP, why: "the operator reconciles Prometheus, Alertmanager and the rule/monitor CRDs" },
         { id: "prometheus-to-api", kind: "required", from: pod({ name: ns.monitoring }, POD_LABELS.prometheus, "prometheus"), to: api, port: 443, protocol: TCP, why: "Kubernetes service discovery and the apiserver scrape job" },
         { id: "kube-state-metrics-to-api", kind: "required", from: pod({ name: ns.monitoring }, POD_LABELS.kubeStateMetrics, "kube-state-metrics"), to: api, port: 443, protocol: TCP, why: "kube-state-metrics lists and watches every object it reports" },
-        { id: "seldon-operator-to-api", kind: "required", from: pod({ name: ns.seldon }, POD_LABELS.seldonManager, "seldon-controller-manager"), to: api, port: 443, protocol: TCP, why: "the Seldon operator reconciles SeldonDeployments" },
+        { id: "seldon-operator-to-api", kind: "required", from: pod({ name: SERVING_NAMESPACE }, POD_LABELS.seldonManager, "seldon-controller-manager"), to: api, port: 443, protocol: TCP, why: "the Seldon operator reconciles SeldonDeployments" },
         { id: "training-runner-to-api", kind: "required", from: pod({ role: "workload" }, { [API_ACCESS_LABEL]: "true" }, "training runner"), to: api, port: 443, protocol: TCP, why: "the model-training runner manages pods through its Role" },
         // --- The control plane -> webhooks and kubelets -----------------------------------
         { id: "control-plane-to-prometheus-operator-webhook", kind: "required", from: { kind: "controlPlane" }, to: pod({ name: WEBHOOKS.prometheusOperator.namespace }, WEBHOOKS.prometheusOperator.pod, "prometheus-operator webhook"), port: WEBHOOKS.prometheusOperator.port, protocol: TCP, why: "validates PrometheusRules (failurePolicy Fail: the platform's alerts are refused without it)" },

@@ -85,6 +85,10 @@ import { gcpProjectsIamRestrictPrivilegedRoles } from "./rules/gcp/gcp-projects-
 import { gcpStorageBucketRequirePublicAccessPrevention } from "./rules/gcp/gcp-storage-bucket-require-public-access-prevention";
 import { gcpStorageBucketRequireUniformAccess } from "./rules/gcp/gcp-storage-bucket-require-uniform-access";
 import { gcpStorageBucketiamDisallowPublicMembers } from "./rules/gcp/gcp-storage-bucketiam-disallow-public-members";
+import { kubernetesAdmissionregistrationPolicyRequireEnforcement } from "./rules/kubernetes/kubernetes-admissionregistration-policy-require-enforcement";
+import { kubernetesArgoprojAppprojectDisallowWildcards } from "./rules/kubernetes/kubernetes-argoproj-appproject-disallow-wildcards";
+import { kubernetesHelmReleaseDisallowClusterSecretReaders } from "./rules/kubernetes/kubernetes-helm-release-disallow-cluster-secret-readers";
+import { kubernetesHelmReleaseRequirePriorityClass } from "./rules/kubernetes/kubernetes-helm-release-require-priority-class";
 import { kubernetesAppsWorkloadDisallowHostNetwork } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-network";
 import { kubernetesAppsWorkloadDisallowHostPath } from "./rules/kubernetes/kubernetes-apps-workload-disallow-host-path";
 import { kubernetesAppsWorkloadDisallowLatestImage } from "./rules/kubernetes/kubernetes-apps-workload-disallow-latest-image";
@@ -176,6 +180,10 @@ export const policies: readonly PlatformPolicy[] = [
     gcpStorageBucketiamDisallowPublicMembers,
     gcpStorageBucketRequirePublicAccessPrevention,
     gcpStorageBucketRequireUniformAccess,
+    kubernetesAdmissionregistrationPolicyRequireEnforcement,
+    kubernetesArgoprojAppprojectDisallowWildcards,
+    kubernetesHelmReleaseDisallowClusterSecretReaders,
+    kubernetesHelmReleaseRequirePriorityClass,
     kubernetesAppsWorkloadDisallowHostNetwork,
     kubernetesAppsWorkloadDisallowHostPath,
     kubernetesAppsWorkloadDisallowLatestImage,

@@ -201,6 +201,12 @@ export function aksHints(
         // don't use kube-proxy", https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium).
         nodePeers: "ciliumEntities",
         clusterMetrics: { kubeProxy: false, clusterDns: "coreDns" },
+        // Azure CNI powered by Cilium: a cluster-wide deny wins over any NetworkPolicy. Tenant pods
+        // never reach the node's instance metadata (its kubelet identity's tokens:
+        // https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service) nor the
+        // Azure host endpoint (https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16);
+        // their DNS goes through CoreDNS, their identity through Entra workload identity.
+        clusterwideDeny: { engine: "cilium", denyCidrs: ["169.254.169.254/32", "168.63.129.16/32"] },
         // The platform's pods can only land on the workload pool (the system pool is
         // CriticalAddonsOnly); when that pool is Spot, AKS's own taint must be tolerated.
         ...(workloadCapacity === "spot" ? { workloadTolerations: [{ ...AKS_SPOT_TOLERATION }] } : {}),

@@ -15,7 +15,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { GitOpsSource } from "../kubernetes/argocd";
 import type { ClusterHints } from "../kubernetes/hints";
+import type { ModelServingChoice } from "../kubernetes/model-serving";
+import { DEMO_MODEL_HTTPS } from "../kubernetes/versions";
 import { ConfigContext, ConfigError, formatIssue, isSecretConfigKey, keyPath, plainTextSecretProblems, rawFromPulumiConfig } from "./index";
 import { addonsSchema, CLOUDS, ConfigKeyInfo, ENVIRONMENTS, Environment } from "./schema";
 
@@ -77,8 +80,8 @@ export interface InClusterConfig {
     readonly proxyUrl?: string;
     /** Absent: the addons' default (dev, staging, production). */
     readonly workloadNamespaces?: readonly string[];
-    readonly gitops: { readonly repoUrl: string; readonly path: string; readonly revision: string };
-    readonly modelServing: { readonly engine: "seldon-core"; readonly demo: boolean };
+    readonly gitops: GitOpsSource;
+    readonly modelServing: ModelServingChoice;
     /** `slack`: a webhook is configured (its value is read separately, as a secret: {@link loadInClusterSecrets}). */
     readonly alerting: { readonly slack: boolean; readonly slackChannel?: string };
 }
@@ -104,6 +107,12 @@ export function parseInClusterConfig(raw: Readonly<Record<string, unknown>>, ctx
         }
     }
     problems.push(...plainTextSecretProblems(raw, ctx, INCLUSTER_SECRET_KEYS));
+    if (parsed.success && parsed.data.addons.modelServing.demo === true && !parsed.data.addons.modelServing.demoModelSha256) {
+        problems.push(
+            `${keyPath(project, ["addons", "modelServing", "demoModelSha256"])}: is required when demo is true: the demo model (${DEMO_MODEL_HTTPS}) is a pickle that runs code when loaded, ` +
+                "and is served only if its SHA-256 is the one pinned here; check the artifact once (curl -sL <url> | sha256sum) and set it, or set demo: false",
+        );
+    }
     const proxy = ctx.env[KUBE_PROXY_ENV];
     if (proxy !== undefined && proxy !== "" && !PROXY_URL.test(proxy)) {
         problems.push(
@@ -121,8 +130,19 @@ export function parseInClusterConfig(raw: Readonly<Record<string, unknown>>, ctx
         platformStack: qualifyStackName(cfg.platformStack || stack, ctx.organization),
         ...(proxy ? { proxyUrl: proxy } : {}),
         ...(cfg.addons.workloadNamespaces ? { workloadNamespaces: cfg.addons.workloadNamespaces } : {}),
-        gitops: { repoUrl: cfg.addons.gitops.repoUrl, path: cfg.addons.gitops.path ?? "apps", revision: cfg.addons.gitops.revision ?? "main" },
-        modelServing: { engine: cfg.addons.modelServing.engine, demo: cfg.addons.modelServing.demo ?? false },
+        gitops: {
+            repoUrl: cfg.addons.gitops.repoUrl,
+            path: cfg.addons.gitops.path ?? "apps",
+            revision: cfg.addons.gitops.revision ?? "main",
+            ...(cfg.addons.gitops.signatureKeys ? { signatureKeys: cfg.addons.gitops.signatureKeys } : {}),
+            ...(cfg.addons.gitops.sso ? { sso: cfg.addons.gitops.sso } : {}),
+            ...(cfg.addons.gitops.accounts ? { accounts: cfg.addons.gitops.accounts } : {}),
+        },
+        modelServing: {
+            engine: cfg.addons.modelServing.engine,
+            demo: cfg.addons.modelServing.demo ?? false,
+            ...(cfg.addons.modelServing.demoModelSha256 ? { demoModelSha256: cfg.addons.modelServing.demoModelSha256 } : {}),
+        },
         alerting: { slack: !!cfg.slackWebhookUrl, ...(cfg.addons.alerting?.slackChannel ? { slackChannel: cfg.addons.alerting.slackChannel } : {}) },
     });
 }
@@ -202,6 +222,7 @@ export const clusterHintsSchema = z.strictObject({
     clusterMetrics: z.strictObject({ kubeProxy: z.boolean(), clusterDns: z.enum(["coreDns", "kubeDns"]) }).optional(),
     workloadTolerations: z.array(tolerationSchema).optional(),
     prEnvironments: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
+    clusterwideDeny: z.strictObject({ engine: z.enum(["cilium"]), denyCidrs: z.array(z.string()) }).optional(),
 });
 
 // Compile-time proof that what the schema accepts is a ClusterHints (a hint added there must be added here).

@@ -147,9 +147,38 @@ export const addonsSchema = z.strictObject({
         repoUrl: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/, { message: "must be an https://, ssh:// or git@ repository URL" }),
         path: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { message: "must be a relative path inside the repository (no leading / and no ..)" }).optional(),
         revision: z.string().min(1).optional(),
+        /** GnuPG public keys (ASCII armored) by long key id: Argo CD syncs only commits signed by one of them. */
+        signatureKeys: z
+            .record(
+                z.string().regex(/^[0-9A-F]{16}$/, { message: "must be a 16-hex-digit GnuPG key id in upper case (gpg --list-keys --keyid-format long)" }),
+                z.string().regex(/-----BEGIN PGP PUBLIC KEY BLOCK-----/, { message: "must be an ASCII-armored public key (gpg --export --armor <id>)" }),
+            )
+            .optional(),
+        /** OIDC single sign-on for Argo CD (PKCE, no client secret); disables the local admin. */
+        sso: z
+            .strictObject({
+                url: z.string().regex(/^https:\/\/\S+$/, { message: "must be the https:// URL users open Argo CD at" }),
+                issuer: z.string().regex(/^https:\/\/\S+$/, { message: "must be the https:// OIDC issuer URL" }),
+                clientId: z.string().min(1),
+                adminGroups: z.array(z.string().min(1)).min(1, { message: "name at least one group: with SSO the local admin is disabled" }),
+                readonlyGroups: z.array(z.string().min(1)).optional(),
+            })
+            .optional(),
+        /** Named Argo CD accounts (login only) and their built-in role, instead of a shared admin. */
+        accounts: z
+            .record(
+                z.string().regex(/^(?!admin$)[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, { message: 'must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin"' }),
+                z.enum(["admin", "readonly"]),
+            )
+            .optional(),
     }),
     /** Model serving: the engine is an explicit choice (Seldon Core is BSL-licensed, see README). */
-    modelServing: z.strictObject({ engine: z.enum(["seldon-core"]), demo: z.boolean().optional() }),
+    modelServing: z.strictObject({
+        engine: z.enum(["seldon-core"]),
+        demo: z.boolean().optional(),
+        /** SHA-256 of the demo model artifact (required with demo: the initializer refuses anything else). */
+        demoModelSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: "must be the artifact's SHA-256, 64 lowercase hex digits (curl -sL <url> | sha256sum)" }).optional(),
+    }),
     /** Slack channel for alerts (the webhook URL is the secret key `slackWebhookUrl`). */
     alerting: z.strictObject({ slackChannel: z.string().regex(/^#[a-z0-9._-]{1,80}$/, { message: "must be a channel name such as #platform-alerts" }).optional() }).optional(),
 });

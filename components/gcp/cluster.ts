@@ -70,6 +70,11 @@ export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disks
         // GKE's cluster DNS is kube-dns, not CoreDNS (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns).
         nodePeers: "ciliumEntities",
         clusterMetrics: { kubeProxy: false, clusterDns: "kubeDns" },
+        // Dataplane V2 is Cilium: a cluster-wide deny wins over any NetworkPolicy (the cluster
+        // enables CiliumClusterwideNetworkPolicy below). No address is denied outright: GKE's
+        // metadata server answers each pod with its own Workload Identity only
+        // (https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity#metadata_server).
+        clusterwideDeny: { engine: "cilium", denyCidrs: [] },
     };
 }
 
@@ -287,6 +292,10 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
             enableLegacyAbac: false,
             enableShieldedNodes: true,
             datapathProvider: "ADVANCED_DATAPATH",
+            // CiliumClusterwideNetworkPolicy is off on GKE until the cluster enables it; the
+            // in-cluster layer's cluster-wide deny policies need it
+            // (https://cloud.google.com/kubernetes-engine/docs/how-to/configure-cilium-network-policy).
+            enableCiliumClusterwideNetworkPolicy: true,
             workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
             databaseEncryption: { state: "ENCRYPTED", keyName: args.secretsKeyId },
             loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },

@@ -9,9 +9,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
 import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES, ToolVmGrants } from "./baseline";
-import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, throwIfProblems } from "./common";
+import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, SERVING_NAMESPACE, throwIfProblems } from "./common";
 import { ClusterHints, tolerationList } from "./hints";
-import { ModelServing, ModelServingChoice, modelServingProblems, DEMO_NAMESPACE } from "./model-serving";
+import { ModelServing, ModelServingChoice, modelServingProblems, SELDON_OPERATOR, seldonNamespaceLabels } from "./model-serving";
+import { TenantGuardrails } from "./admission";
 import { PrEnvironments } from "./pr-environments";
 import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
 
@@ -80,20 +81,20 @@ export class Addons extends pulumi.ComponentResource {
 /** Every problem of every part, before anything is created. */
 export function addonsProblems(args: AddonsArgs): string[] {
     const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
-    const serving = args.modelServing.demo ? [DEMO_NAMESPACE] : [];
     const placeholder = "";
     return [
-        ...baselineProblems({ ...args, workloadNamespaces: workload, servingNamespaces: serving }),
-        ...argoCdProblems({ ...args, namespace: placeholder, destinationNamespaces: [...workload, ...serving] }),
+        ...baselineProblems({ ...args, workloadNamespaces: workload, servingNamespaces: [SERVING_NAMESPACE] }),
+        ...argoCdProblems({ ...args, namespace: placeholder, workloadNamespaces: workload, servingNamespaces: [SERVING_NAMESPACE] }),
         ...monitoringProblems({ ...args, namespace: placeholder }),
-        ...modelServingProblems({ ...args, ...args.modelServing, namespace: placeholder, demoNamespace: args.modelServing.demo ? DEMO_NAMESPACE : undefined }),
+        ...modelServingProblems({ ...args, ...args.modelServing, namespace: placeholder }),
     ].filter((p, i, all) => all.indexOf(p) === i);
 }
 
 /** Creates the addons' children under `parent`. */
 export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsArgs) {
     const workload = args.workloadNamespaces ?? DEFAULT_WORKLOAD_NAMESPACES;
-    const serving = args.modelServing.demo ? [DEMO_NAMESPACE] : [];
+    // One serving namespace: the serving engine's operator runs there in single-namespace mode.
+    const serving = [SERVING_NAMESPACE];
     const childOpts = { parent };
 
     const baseline = new Baseline(
@@ -104,12 +105,20 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             hints: args.hints,
             workloadNamespaces: workload,
             servingNamespaces: serving,
+            servingNamespaceLabels: seldonNamespaceLabels(SERVING_NAMESPACE),
+            servingOperator: SELDON_OPERATOR,
             trainingRunnerIdentities: args.trainingRunnerIdentities,
             toolVmGrants: args.toolVmGrants,
         },
         childOpts,
     );
     const ns = baseline.namespaceNames;
+    // Admission guard rails for tenant namespaces, in place before Argo CD can sync anything there.
+    const guardrails = new TenantGuardrails(
+        `${name}-guardrails`,
+        { provider: args.provider, hints: args.hints, argocdNamespace: PLATFORM_NAMESPACES.argocd, workloadNamespaces: workload, servingNamespaces: serving, servingOperator: SELDON_OPERATOR },
+        { parent, dependsOn: [baseline] },
+    );
 
     // The class Prometheus and Alertmanager claim volumes from, when the cluster lacks it. Volumes
     // outlive their claims in prod (Retain): a deleted release must not take the metrics with it.
@@ -135,8 +144,10 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             environment: args.environment,
             namespace: ns[PLATFORM_NAMESPACES.argocd],
             gitops: args.gitops,
-            destinationNamespaces: [...workload, ...serving],
+            workloadNamespaces: workload,
+            servingNamespaces: serving,
             tolerations: tolerationList(args.hints),
+            after: [guardrails],
         },
         childOpts,
     );
@@ -167,8 +178,8 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             environment: args.environment,
             engine: args.modelServing.engine,
             demo: args.modelServing.demo,
-            namespace: ns[PLATFORM_NAMESPACES.seldon],
-            demoNamespace: args.modelServing.demo ? ns[DEMO_NAMESPACE] : undefined,
+            demoModelSha256: args.modelServing.demoModelSha256,
+            namespace: ns[SERVING_NAMESPACE],
             tolerations: tolerationList(args.hints),
         },
         childOpts,

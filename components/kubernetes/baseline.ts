@@ -12,15 +12,19 @@ import {
     API_ACCESS_LABEL,
     childOpts,
     COMMON_LABELS,
+    CRITICAL_PRIORITY_CLASSES,
     Environment,
     ENVIRONMENTS,
     namespaceProblems,
     NamespaceRole,
     PLATFORM_NAMESPACES,
+    PLATFORM_PRIORITY_CLASS,
+    PLATFORM_PRIORITY_VALUE,
     podSecurityLabels,
     PssLevel,
     RESERVED_NAMESPACES,
     ROLE_LABEL,
+    SYSTEM_NAMESPACES,
     throwIfProblems,
 } from "./common";
 import { CLOUD_IDENTITY_LABEL, JENKINS_AGENT_LABEL, NODE_PORTS, POD_LABELS, VAULT_ACCESS_LABEL, WEBHOOKS } from "../flows";
@@ -44,6 +48,18 @@ export interface BaselineArgs {
      * meet `restricted`. Default none.
      */
     readonly servingNamespaces?: readonly string[];
+    /**
+     * Extra labels of every serving namespace, from the serving engine (Seldon's single-namespace
+     * webhook selects its namespace by `seldon.io/controller-id`). Default none.
+     */
+    readonly servingNamespaceLabels?: Readonly<Record<string, string>>;
+    /**
+     * Pods of the serving engine's operator, which runs inside the serving namespace
+     * (single-namespace mode): only they get API egress and webhook ingress there, and the
+     * platform priority class (at most `operatorReplicas + 1` pods of it, for a rolling update).
+     * Absent: none.
+     */
+    readonly servingOperator?: ServingOperatorPods;
     /**
      * Cloud identity (role ARN / client id / GSA email) for the `model-training-runner`
      * ServiceAccount, per workload namespace. Applied with `hints.workloadIdentity.annotationKey`;
@@ -73,6 +89,20 @@ export const CONFINED_UNMANAGED_NAMESPACES: readonly string[] = ["default"];
 
 export const DEFAULT_WORKLOAD_NAMESPACES: readonly string[] = ["dev", "staging", "production"];
 
+/** See {@link BaselineArgs.servingOperator}. */
+export interface ServingOperatorPods {
+    /** Labels that select exactly the operator's pods. */
+    readonly podLabels: Readonly<Record<string, string>>;
+    /** The port the API server calls its admission webhook on (the pod's container port). */
+    readonly webhookPort: number;
+    readonly replicas: number;
+    /**
+     * The operator's ServiceAccount: admission lets only pods running as it carry
+     * {@link podLabels}, which the network policies select (a label is otherwise self-settable).
+     */
+    readonly serviceAccount: string;
+}
+
 /** One namespace to create, with what it is for and the Pod Security level it enforces. */
 export interface NamespacePlan {
     readonly name: string;
@@ -80,6 +110,8 @@ export interface NamespacePlan {
     readonly pss: PssLevel;
     /** Why this level (and not `restricted`): reviewed as a security control. */
     readonly why: string;
+    /** Labels besides role and Pod Security (the serving engine's namespace selector). */
+    readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -92,17 +124,17 @@ export const PLATFORM_PSS: Readonly<Record<keyof typeof PLATFORM_NAMESPACES, { p
         why: "argo-cd chart sets runAsNonRoot, drop ALL, seccomp RuntimeDefault and no privilege escalation on every container (redis-ha included)",
     },
     monitoring: {
-        pss: "privileged",
-        why: "prometheus-node-exporter needs hostNetwork, hostPID and hostPath mounts of /, /proc and /sys, which baseline forbids",
-    },
-    seldon: {
         pss: "restricted",
-        why: "the operator is the only pod; the chart's runAsUser 8888 plus our containerSecurityContext (drop ALL, seccomp, no escalation) meet restricted",
+        why: "operator, Prometheus, Alertmanager, Grafana (and its sidecars), kube-state-metrics and the admission Jobs all render restricted-compatible (runAsNonRoot, drop ALL, seccomp RuntimeDefault, no escalation); node-exporter lives in its own namespace and Grafana's test pod is off",
+    },
+    nodeExporter: {
+        pss: "privileged",
+        why: "prometheus-node-exporter needs hostNetwork, hostPID and hostPath mounts of /, /proc and /sys, which baseline forbids; nothing else runs here",
     },
 };
 
 /** Every namespace the baseline creates, platform first. */
-export function namespacePlans(workload: readonly string[], serving: readonly string[]): NamespacePlan[] {
+export function namespacePlans(workload: readonly string[], serving: readonly string[], servingLabels: Readonly<Record<string, string>> = {}): NamespacePlan[] {
     const platform = (Object.keys(PLATFORM_NAMESPACES) as (keyof typeof PLATFORM_NAMESPACES)[]).map((key) => ({
         name: PLATFORM_NAMESPACES[key],
         role: "platform" as const,
@@ -120,16 +152,17 @@ export function namespacePlans(workload: readonly string[], serving: readonly st
             name,
             role: "serving" as const,
             pss: "baseline" as const,
-            why: "Seldon Core v1 injects an executor and a storage-initializer container without seccomp/capability settings",
+            why: "Seldon Core v1 injects an executor and a storage-initializer container without seccomp/capability settings; tenants reach it only with SeldonDeployments (Argo CD project and admission)",
+            labels: { ...servingLabels },
         })),
     ];
 }
 
-/** Namespace metadata: role and Pod Security labels. */
+/** Namespace metadata: role and Pod Security labels (and the plan's own labels). */
 export function namespaceMetadata(plan: NamespacePlan): { name: string; labels: Record<string, string> } {
     return {
         name: plan.name,
-        labels: { ...COMMON_LABELS, [ROLE_LABEL]: plan.role, ...podSecurityLabels(plan.pss) },
+        labels: { ...COMMON_LABELS, ...(plan.labels ?? {}), [ROLE_LABEL]: plan.role, ...podSecurityLabels(plan.pss) },
     };
 }
 
@@ -236,6 +269,28 @@ function prefixed(labels: Readonly<Record<string, string>>): Record<string, stri
     return Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s:${k}`, v]));
 }
 
+/**
+ * Pods of a SeldonDeployment: Seldon v1 labels every pod it creates `seldon-deployment-id`
+ * (operator/controllers/seldondeployment_controller.go at v1.18.2, SeldonDeploymentLabel); the
+ * operator's own pod does not carry it.
+ */
+export const MODEL_PODS = { matchExpressions: [{ key: "seldon-deployment-id", operator: "Exists" }] };
+
+/** The serving operator inside the serving namespace: API egress and webhook ingress, for its pods only. */
+function servingOperatorPolicies(apiEgressCidrs: readonly string[], apiCidrs: readonly string[], operator: ServingOperatorPods | undefined): PolicyPlan[] {
+    if (!operator) {
+        return [];
+    }
+    const podSelector = { matchLabels: { ...operator.podLabels } };
+    return [
+        { ...apiEgress(apiEgressCidrs, podSelector), name: "allow-operator-apiserver-egress" },
+        {
+            name: "allow-operator-webhook-ingress",
+            spec: { podSelector, policyTypes: ["Ingress"], ingress: [{ from: ipBlocks(apiCidrs), ports: [TCP(operator.webhookPort)] }] },
+        },
+    ];
+}
+
 /** Seldon Core v1 executor ports (HTTP, gRPC) on every SeldonDeployment's service. */
 export const SELDON_SERVICE_PORTS = [8000, 5001];
 
@@ -243,7 +298,7 @@ export const SELDON_SERVICE_PORTS = [8000, 5001];
  * The NetworkPolicies of one namespace. Every namespace gets default-deny, DNS and Prometheus
  * scrapes; the rest is what its role needs, and nothing else.
  */
-export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasServing: boolean, grants: ToolVmGrants = {}): PolicyPlan[] {
+export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasServing: boolean, grants: ToolVmGrants = {}, servingOperator?: ServingOperatorPods): PolicyPlan[] {
     const apiCidrs = hints.apiServerCidrs ?? PRIVATE_RANGES;
     const apiEgressCidrs = hints.apiEgressCidrs ?? apiCidrs;
     const nodeCidrs = hints.nodeCidrs ?? PRIVATE_RANGES;
@@ -295,8 +350,10 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                             },
                         },
                     ];
-                case PLATFORM_NAMESPACES.seldon:
-                    return [...common, apiEgress(apiEgressCidrs), webhookIngress(apiCidrs, WEBHOOKS.seldon.port)];
+                case PLATFORM_NAMESPACES.nodeExporter:
+                    // Its only pod runs on the host network, where NetworkPolicies do not apply;
+                    // default-deny holds for anything else ever scheduled here.
+                    return common;
                 default:
                     throw new Error(`no NetworkPolicy plan for platform namespace "${plan.name}"`);
             }
@@ -342,14 +399,16 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                     },
                 },
                 {
-                    // The storage initializer downloads the model artifact (object storage over HTTPS).
+                    // The model initializer downloads the artifact (object storage over HTTPS):
+                    // only model pods, never the operator.
                     name: "allow-model-download-egress",
                     spec: {
-                        podSelector: ALL_PODS,
+                        podSelector: MODEL_PODS,
                         policyTypes: ["Egress"],
                         egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [TCP(443)] }],
                     },
                 },
+                ...servingOperatorPolicies(apiEgressCidrs, apiCidrs, servingOperator),
             ];
         default: {
             const impossible: never = plan.role;
@@ -427,17 +486,44 @@ export function limitRangeFor(environment: Environment): k8s.types.input.core.v1
 
 /** Name of the training runner's ServiceAccount, Role and RoleBinding in every workload namespace. */
 export const TRAINING_RUNNER = "model-training-runner";
+/**
+ * The ServiceAccount every pod the runner creates must run as (admission.ts): no RBAC, no token
+ * mounted, no cloud identity. The runner starts training jobs; the jobs get nothing of its rights.
+ */
+export const TRAINING_JOB = "model-training-job";
+/** The only Secrets a runner-created pod may reference (env, envFrom, volumes): `model-training-*`. */
+export const TRAINING_SECRET_PREFIX = "model-training-";
 
 /**
- * The model-training runner may manage pods and read their logs in its namespace, and read
- * (`get`) secrets it is told the name of. No `list`/`watch` on secrets (that would disclose every
- * secret's content), no exec, nothing cluster-wide.
+ * The model-training runner may start, watch and delete pods and read their logs in its
+ * namespace; what those pods may be is admission's business (admission.ts: they run as
+ * {@link TRAINING_JOB}, mount only `model-training-*` Secrets, use images by digest). No
+ * `patch`/`update` of pods (that would swap a running pod's image), no Secrets (a pod it starts
+ * gets a Secret by reference, through the kubelet), no exec, nothing cluster-wide.
  */
 export const TRAINING_RUNNER_RULES: readonly PolicyRule[] = [
-    { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete", "patch"] },
+    { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete"] },
     { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
 ];
+
+/**
+ * The quotas that keep tenants off the critical priority classes: a ResourceQuota scoped to
+ * those classes with `pods: 0` refuses any pod that names one
+ * (https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-per-priorityclass).
+ * In the serving namespace the operator's pods may use the platform class (its replicas plus
+ * one for a rolling update); tenants there can only ship SeldonDeployments, and admission
+ * refuses any that names a priority class.
+ */
+export function priorityQuotas(role: NamespaceRole, operator?: ServingOperatorPods): { name: string; classes: string[]; pods: number }[] {
+    const system = CRITICAL_PRIORITY_CLASSES.filter((c) => c !== PLATFORM_PRIORITY_CLASS);
+    if (role === "serving" && operator) {
+        return [
+            { name: "platform-system-priority", classes: system, pods: 0 },
+            { name: "platform-critical-priority", classes: [PLATFORM_PRIORITY_CLASS], pods: operator.replicas + 1 },
+        ];
+    }
+    return [{ name: "platform-critical-priority", classes: [...CRITICAL_PRIORITY_CLASSES], pods: 0 }];
+}
 
 /** Validation of BaselineArgs: every problem, with the field and how to fix it. */
 export function baselineProblems(args: BaselineArgs): string[] {
@@ -451,7 +537,7 @@ export function baselineProblems(args: BaselineArgs): string[] {
         problems.push("workloadNamespaces is empty: give at least one (default dev, staging, production)");
     }
     problems.push(...namespaceProblems("workloadNamespaces", workload, RESERVED_NAMESPACES));
-    problems.push(...namespaceProblems("servingNamespaces", serving, [...RESERVED_NAMESPACES, ...workload]));
+    problems.push(...namespaceProblems("servingNamespaces", serving, [...SYSTEM_NAMESPACES, ...workload]));
     for (const ns of Object.keys(args.trainingRunnerIdentities ?? {})) {
         if (!workload.includes(ns)) {
             problems.push(`trainingRunnerIdentities has "${ns}", which is not a workload namespace (${workload.join(", ")})`);
@@ -476,7 +562,7 @@ export function baselineProblems(args: BaselineArgs): string[] {
     return problems;
 }
 
-/** Baseline of the cluster: namespaces, Pod Security, NetworkPolicies, quotas, RBAC. */
+/** Baseline of the cluster: namespaces, Pod Security, NetworkPolicies, quotas, RBAC, the platform priority class. */
 export class Baseline extends pulumi.ComponentResource {
     /** Created namespaces by name; depend on these before installing into a namespace. */
     public readonly namespaces: Readonly<Record<string, k8s.core.v1.Namespace>>;
@@ -505,11 +591,24 @@ export function buildBaseline(
     const namespaces: Record<string, k8s.core.v1.Namespace> = {};
     const namespaceNames: Record<string, pulumi.Output<string>> = {};
 
-    for (const plan of namespacePlans(workload, serving)) {
+    // Every platform pod names it: it must exist before any release renders one.
+    const priorityClass = new k8s.scheduling.v1.PriorityClass(
+        `${name}-${PLATFORM_PRIORITY_CLASS}`,
+        {
+            metadata: { name: PLATFORM_PRIORITY_CLASS, labels: { ...COMMON_LABELS } },
+            value: PLATFORM_PRIORITY_VALUE,
+            globalDefault: false,
+            preemptionPolicy: "PreemptLowerPriority",
+            description: "The platform's own pods (Argo CD, monitoring, the serving operator). Tenant namespaces cannot use it (ResourceQuota platform-critical-priority).",
+        },
+        opts(),
+    );
+
+    for (const plan of namespacePlans(workload, serving, args.servingNamespaceLabels)) {
         const ns = new k8s.core.v1.Namespace(`${name}-${plan.name}`, { metadata: namespaceMetadata(plan) }, opts());
         namespaces[plan.name] = ns;
         const inNs = { namespace: ns.metadata.name, labels: { ...COMMON_LABELS } };
-        const policies: pulumi.Resource[] = networkPolicies(plan, args.hints, serving.length > 0, args.toolVmGrants).map(
+        const policies: pulumi.Resource[] = networkPolicies(plan, args.hints, serving.length > 0, args.toolVmGrants, args.servingOperator).map(
             (p) =>
                 new k8s.networking.v1.NetworkPolicy(
                     `${name}-${plan.name}-${p.name}`,
@@ -529,11 +628,12 @@ export function buildBaseline(
         }
         // Consumers install into the namespace only once its default-deny and allows exist, so
         // nothing ever runs unconfined, even for a moment.
-        namespaceNames[plan.name] = pulumi.all([ns.metadata.name, ...policies.map((p) => p.urn)]).apply(([n]) => n as string);
+        namespaceNames[plan.name] = pulumi.all([ns.metadata.name, priorityClass.metadata.name, ...policies.map((p) => p.urn)]).apply(([n]) => n as string);
 
         if (plan.role === "platform") {
             continue;
         }
+        buildTenantNamespaceGuards(parent, name, plan, ns, args);
         new k8s.core.v1.ResourceQuota(
             `${name}-${plan.name}-quota`,
             { metadata: { ...inNs, name: "platform-quota" }, spec: { hard: quotaFor(args.environment) } },
@@ -562,6 +662,12 @@ export function buildBaseline(
             },
             opts(),
         );
+        // What the runner's pods run as: no RBAC binds it, no token, no cloud identity.
+        new k8s.core.v1.ServiceAccount(
+            `${name}-${plan.name}-${TRAINING_JOB}`,
+            { metadata: { ...inNs, name: TRAINING_JOB }, automountServiceAccountToken: false },
+            opts(),
+        );
         const role = new k8s.rbac.v1.Role(
             `${name}-${plan.name}-${TRAINING_RUNNER}-role`,
             { metadata: { ...inNs, name: TRAINING_RUNNER }, rules: [...TRAINING_RUNNER_RULES] },
@@ -585,4 +691,30 @@ export function buildBaseline(
         );
     }
     return { namespaces, namespaceNames };
+}
+
+/**
+ * What every tenant namespace (workload and serving) gets besides its policies: the `default`
+ * ServiceAccount mounts no token (a pod that names no account gets no API credentials; SSA
+ * upsert: the ServiceAccount controller creates `default` with the namespace, this applies the
+ * one field, https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/),
+ * and the quotas that keep critical priority classes out.
+ */
+function buildTenantNamespaceGuards(parent: pulumi.Resource, name: string, plan: NamespacePlan, ns: k8s.core.v1.Namespace, args: BaselineArgs): void {
+    const opts = childOpts(parent, args.provider);
+    const inNs = { namespace: ns.metadata.name, labels: { ...COMMON_LABELS } };
+    new k8s.core.v1.ServiceAccount(`${name}-${plan.name}-default-sa`, { metadata: { ...inNs, name: "default" }, automountServiceAccountToken: false }, opts);
+    for (const q of priorityQuotas(plan.role, plan.role === "serving" ? args.servingOperator : undefined)) {
+        new k8s.core.v1.ResourceQuota(
+            `${name}-${plan.name}-${q.name}`,
+            {
+                metadata: { ...inNs, name: q.name },
+                spec: {
+                    hard: { pods: String(q.pods) },
+                    scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: q.classes }] },
+                },
+            },
+            opts,
+        );
+    }
 }

@@ -12,16 +12,55 @@ export const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
 export const PLATFORM_NAMESPACES = {
     argocd: "argocd",
     monitoring: "monitoring",
-    seldon: "seldon-system",
+    /**
+     * prometheus-node-exporter alone: it needs hostNetwork, hostPID and hostPath (Pod Security
+     * `privileged`), so it gets a namespace of its own and `monitoring` stays `restricted`.
+     */
+    nodeExporter: "node-exporter",
 } as const;
+
+/**
+ * The serving namespace: the model-serving engine's operator runs here in single-namespace mode
+ * (Seldon Core v1 `singleNamespace: true`: it watches and is granted only this namespace) next
+ * to every SeldonDeployment. A namespace of its own because the engine's injected containers
+ * cannot meet Pod Security `restricted`; tenants reach it only with serving objects (the Argo CD
+ * `serving` project and admission, admission.ts).
+ */
+export const SERVING_NAMESPACE = "models";
 
 /** What a namespace is for; drives its Pod Security level, policies and quotas. */
 export type NamespaceRole = "platform" | "workload" | "serving";
 
 /** Label on every namespace the platform manages, so NetworkPolicies can select by role. */
 export const ROLE_LABEL = "platform.io/namespace-role";
-/** Pods in workload namespaces carrying this label may reach the Kubernetes API. */
+/**
+ * Pods in workload namespaces carrying this label may reach the Kubernetes API. A pod cannot give
+ * itself the grant: admission (admission.ts) admits the label only on pods that run as the
+ * training runner's ServiceAccount, whose RBAC is what the API access is for.
+ */
 export const API_ACCESS_LABEL = "platform.io/api-access";
+
+/**
+ * The PriorityClass of every platform pod (Argo CD, the monitoring stack, the serving operator):
+ * tenants' pods (priority 0) are preempted before it and a node under pressure evicts them first
+ * (kubelet eviction ranks by priority after usage above requests:
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#pod-selection-for-kubelet-eviction).
+ * Tenant namespaces cannot use it (baseline.ts, the priority quota).
+ */
+export const PLATFORM_PRIORITY_CLASS = "platform-critical";
+/**
+ * Its value: above every tenant pod (0 unless a class says otherwise) and below the built-in
+ * system classes (2000000000 and 2000001000); user-defined classes may use at most 1000000000
+ * (https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass).
+ */
+export const PLATFORM_PRIORITY_VALUE = 100_000_000;
+/**
+ * Priority classes no tenant pod may use: ours, and the two built-in ones that EKS and AKS admit
+ * in any namespace (the API server's default quota configuration limits them to kube-system only
+ * where the provider configures `limitedResources`, which they do not:
+ * https://kubernetes.io/docs/concepts/policy/resource-quotas/#limit-priority-class-consumption-by-default).
+ */
+export const CRITICAL_PRIORITY_CLASSES: readonly string[] = [PLATFORM_PRIORITY_CLASS, "system-cluster-critical", "system-node-critical"];
 
 /** Labels every object the program declares directly carries. */
 export const COMMON_LABELS: Readonly<Record<string, string>> = {
@@ -77,14 +116,11 @@ export function namespaceProblems(field: string, names: readonly string[], reser
     return problems;
 }
 
-/** Namespaces nobody may claim as a workload or serving namespace. */
-export const RESERVED_NAMESPACES: readonly string[] = [
-    ...Object.values(PLATFORM_NAMESPACES),
-    "default",
-    "kube-system",
-    "kube-public",
-    "kube-node-lease",
-];
+/** The platform's and the cluster's own namespaces: never a tenant's. */
+export const SYSTEM_NAMESPACES: readonly string[] = [...Object.values(PLATFORM_NAMESPACES), "default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** Namespaces nobody may claim as a workload namespace (the serving namespace is the serving engine's). */
+export const RESERVED_NAMESPACES: readonly string[] = [...SYSTEM_NAMESPACES, SERVING_NAMESPACE];
 
 /** Throws one error listing every problem, naming the component, so a caller fixes them all at once. */
 export function throwIfProblems(component: string, problems: readonly string[]): void {
@@ -100,4 +136,21 @@ export function childOpts(
     extra: pulumi.CustomResourceOptions = {},
 ): pulumi.CustomResourceOptions {
     return { ...extra, parent, provider };
+}
+
+/**
+ * Chart values merged: objects key by key (recursively), anything else (arrays, scalars) taken
+ * from `over`. Lets a hardening block be written apart from the values it hardens.
+ */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+        const prev = out[key];
+        out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeValues(prev, value) : value;
+    }
+    return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }

@@ -95,6 +95,31 @@ export interface ClusterHints {
      * namespace-scope PR environments on this cluster, nothing is granted.
      */
     readonly prEnvironments?: PrEnvironmentsHint;
+    /**
+     * Cluster-wide deny policies for what a NetworkPolicy cannot hold: a NetworkPolicy only ever
+     * adds allows, so one permissive policy in a tenant namespace (or a chart's `ingress: [{}]`)
+     * cancels default-deny for the pods it selects. Where the cluster's dataplane is Cilium
+     * (AKS "Azure CNI powered by Cilium", GKE Dataplane V2), a CiliumClusterwideNetworkPolicy with
+     * deny rules wins over every allow ("Deny policies take precedence over allow policies,
+     * regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium Network Policy
+     * or even a Kubernetes Network Policy": https://docs.cilium.io/en/stable/security/policy/deny/).
+     * Absent (EKS: the VPC CNI policy agent enforces standard NetworkPolicy only): no such policy.
+     */
+    readonly clusterwideDeny?: ClusterwideDenyHint;
+}
+
+/** See {@link ClusterHints.clusterwideDeny}. */
+export interface ClusterwideDenyHint {
+    /** The dataplane that enforces the deny policy (only Cilium today). */
+    readonly engine: "cilium";
+    /**
+     * Addresses no tenant pod may reach whatever a NetworkPolicy says: the node's instance
+     * metadata and host services where they hand out the node's identity (AKS: IMDS
+     * 169.254.169.254 and the Azure host endpoint 168.63.129.16). Empty where the cloud mediates
+     * the metadata server per pod (GKE's metadata server answers a pod with its own Workload
+     * Identity only).
+     */
+    readonly denyCidrs: readonly string[];
 }
 
 /** See {@link ClusterHints.prEnvironments}. */

@@ -8,3 +8,4 @@ export * from "./model-serving";
 export * from "./monitoring";
 export * from "./versions";
 export * from "./kubeconfig";
+export * from "./admission";

@@ -9,9 +9,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, throwIfProblems } from "./common";
+import { childOpts, COMMON_LABELS, Environment, ENVIRONMENTS, mergeValues, PLATFORM_NAMESPACES, PLATFORM_PRIORITY_CLASS, throwIfProblems } from "./common";
 import { ClusterHints, ClusterMetricsHints, Toleration, tolerationList } from "./hints";
-import { CHARTS } from "./versions";
+import { CHART_IMAGES, CHARTS, shaOf } from "./versions";
 
 /** A VM that runs node_exporter on port 9100 (Jenkins, Vault, Wazuh). */
 export interface ScrapeTarget {
@@ -92,7 +92,7 @@ export function alertmanagerConfig(slack: boolean, channel?: string): Record<str
             repeat_interval: "4h",
             receiver,
             // Watchdog fires always (dead man's switch); it must not page.
-            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }, tenantAlertsRoute()],
         },
         receivers: [
             { name: "null" },
@@ -117,6 +117,36 @@ export function alertmanagerConfig(slack: boolean, channel?: string): Record<str
         ],
         templates: ["/etc/alertmanager/config/*.tmpl"],
     };
+}
+
+/**
+ * Namespaces whose alerts are the platform's own: its namespaces and the cluster's system ones.
+ * An alert that names any other namespace is about a tenant.
+ */
+export const PLATFORM_ALERT_NAMESPACES: readonly string[] = [...Object.values(PLATFORM_NAMESPACES), "kube-system", "kube-public", "kube-node-lease", "default"];
+
+/**
+ * Tenants' own alerts stay out of the platform's Slack. Prometheus adds `namespace=<the rule's
+ * namespace>` to every alert of a tenant's PrometheusRule (`enforcedNamespaceLabel`, below), so a
+ * tenant can never raise an alert about the cluster, the platform or another team. What it can
+ * still do is fire alerts about its own namespace under any name: those reach the receiver only
+ * when they are one of the platform's own alerts (which also fire for tenants' namespaces);
+ * anything else a tenant defines stays visible in Alertmanager and Grafana (receiver `null`).
+ * Alertmanager matchers are anchored regular expressions (https://prometheus.io/docs/alerting/latest/configuration/#matcher).
+ */
+export function tenantAlertsRoute(): { receiver: string; matchers: string[] } {
+    return {
+        receiver: "null",
+        matchers: [
+            'namespace =~ ".+"',
+            `namespace !~ "${PLATFORM_ALERT_NAMESPACES.map(escapeRegex).join("|")}"`,
+            `alertname !~ "${ALERT_RULES.map((r) => escapeRegex(r.alert)).join("|")}"`,
+        ],
+    };
+}
+
+function escapeRegex(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
@@ -202,12 +232,13 @@ export function monitoringValues(
     // prometheus-node-exporter 4.56.1 already tolerates every NoSchedule taint (`effect:
     // NoSchedule, operator: Exists`, its default); thanosRuler is not enabled.
     const tol = tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ ...t })) } : {};
+    const hardening = monitoringHardeningValues(environment);
     const claim = (size: string) => ({
         volumeClaimTemplate: {
             spec: { storageClassName: storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
         },
     });
-    return {
+    return mergeValues({
         fullnameOverride: KPS_RELEASE,
         ...managedControlPlaneValues(metrics),
         // Installed by Helm from the chart's crds/ (server side, no last-applied annotation).
@@ -252,6 +283,129 @@ export function monitoringValues(
                   "kube-state-metrics": { ...tol },
               }
             : {}),
+    }, hardening);
+}
+
+/** Requests and limits of the monitoring containers. */
+const MONITORING_RESOURCES = {
+    tiny: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    small: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    medium: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    prometheus: {
+        dev: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+        staging: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        prod: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+    },
+} as const;
+
+/**
+ * Scrape limits every ServiceMonitor, PodMonitor and Probe gets, whatever it asks for
+ * (prometheus-operator `enforced*` fields, Documentation/api-reference/api.md): a tenant cannot
+ * flood Prometheus with targets, series or huge labels. Sized above what the platform's own
+ * scrapes need (a kubelet's cAdvisor endpoint on a busy node returns tens of thousands of samples;
+ * one target per node for kubelet and node-exporter).
+ */
+export const SCRAPE_LIMITS = {
+    enforcedSampleLimit: 100_000,
+    enforcedTargetLimit: 1_000,
+    enforcedLabelLimit: 64,
+    enforcedLabelNameLengthLimit: 256,
+    enforcedLabelValueLengthLimit: 4_096,
+} as const;
+
+/** Objects of the platform's own namespaces (chart rules and monitors, ours): exempt from the namespace label. */
+export function excludedFromEnforcement(): { resource: string; namespace: string }[] {
+    const resources = ["prometheusrules", "servicemonitors", "podmonitors", "probes", "scrapeconfigs"];
+    return [PLATFORM_NAMESPACES.monitoring, PLATFORM_NAMESPACES.nodeExporter].flatMap((namespace) => resources.map((resource) => ({ resource, namespace })));
+}
+
+/** Selects exactly the monitoring namespace (the namespace name label every namespace carries since Kubernetes 1.22). */
+const MONITORING_ONLY = { matchLabels: { "kubernetes.io/metadata.name": PLATFORM_NAMESPACES.monitoring } };
+
+/**
+ * The values that keep tenants from turning monitoring against the platform, and keep monitoring
+ * pods from being evicted first. Keys verified in kube-prometheus-stack 88.5.3 values.yaml
+ * (prometheus-community/helm-charts at cf408a29) and its subcharts:
+ * - `prometheusSpec.arbitraryFSAccessThroughSMs.deny`: a ServiceMonitor cannot make Prometheus
+ *   send a file it can read (its ServiceAccount token via `bearerTokenFile`) to a target the
+ *   tenant runs (prometheus-operator api.md, ArbitraryFSAccessThroughSMsConfig);
+ * - `enforcedNamespaceLabel: namespace` with the platform's namespaces excluded: every series
+ *   and alert of a tenant's monitor or rule carries its own namespace, and a tenant rule's
+ *   selectors only see its own namespace's series;
+ * - scrape limits ({@link SCRAPE_LIMITS});
+ * - Probes, ScrapeConfigs and AlertmanagerConfigs only from `monitoring` (tenant ScrapeConfigs
+ *   would scrape anything Prometheus can reach; tenant AlertmanagerConfigs add receivers);
+ * - `grafana.rbac.namespaced: true`: a Role in `monitoring` instead of the ClusterRole that reads
+ *   every Secret of the cluster (grafana 12.11.1 defaults to `namespaced: false`; its sidecars
+ *   only search `monitoring`); no test pod (`testFramework.enabled: false`);
+ * - kube-state-metrics without its `secrets` collector (`collectorsExclude`, which also drops
+ *   `secrets` from its ClusterRole: templates/role.yaml iterates the same list);
+ * - node-exporter in its own privileged namespace (`namespaceOverride`), so `monitoring` is
+ *   Pod Security `restricted`;
+ * - the platform priority class and requests and limits on every container; PodDisruptionBudgets
+ *   for Prometheus and Alertmanager where they run more than one replica (prod), allowing one
+ *   pod at a time to go;
+ * - every image by digest where one is recorded (versions.ts).
+ */
+export function monitoringHardeningValues(environment: Environment): Record<string, unknown> {
+    const p = MONITORING_PROFILES[environment];
+    const prio = { priorityClassName: PLATFORM_PRIORITY_CLASS };
+    const sha = (i: (typeof CHART_IMAGES)[keyof typeof CHART_IMAGES]) => ({ tag: i.tag, ...(shaOf(i) ? { sha: shaOf(i) } : {}) });
+    const pdb = (replicas: number) => (replicas > 1 ? { enabled: true, minAvailable: replicas - 1 } : { enabled: false });
+    return {
+        prometheusOperator: {
+            ...prio,
+            resources: MONITORING_RESOURCES.small,
+            image: sha(CHART_IMAGES.prometheusOperator),
+            prometheusConfigReloader: { image: sha(CHART_IMAGES.prometheusConfigReloader), resources: MONITORING_RESOURCES.tiny },
+            admissionWebhooks: { patch: { ...prio, resources: MONITORING_RESOURCES.tiny, image: sha(CHART_IMAGES.admissionWebhookCertgen) } },
+        },
+        prometheus: {
+            podDisruptionBudget: pdb(p.prometheusReplicas),
+            prometheusSpec: {
+                ...prio,
+                resources: MONITORING_RESOURCES.prometheus[environment],
+                image: sha(CHART_IMAGES.prometheus),
+                arbitraryFSAccessThroughSMs: { deny: true },
+                enforcedNamespaceLabel: "namespace",
+                excludedFromEnforcement: excludedFromEnforcement(),
+                ...SCRAPE_LIMITS,
+                probeNamespaceSelector: MONITORING_ONLY,
+                scrapeConfigNamespaceSelector: MONITORING_ONLY,
+            },
+        },
+        alertmanager: {
+            podDisruptionBudget: pdb(p.alertmanagerReplicas),
+            alertmanagerSpec: {
+                ...prio,
+                resources: MONITORING_RESOURCES.small,
+                image: sha(CHART_IMAGES.alertmanager),
+                alertmanagerConfigNamespaceSelector: MONITORING_ONLY,
+                // AlertmanagerConfig routes only ever match alerts of their own namespace.
+                alertmanagerConfigMatcherStrategy: { type: "OnNamespace" },
+            },
+        },
+        grafana: {
+            ...prio,
+            rbac: { namespaced: true },
+            testFramework: { enabled: false },
+            resources: MONITORING_RESOURCES.medium,
+            image: sha(CHART_IMAGES.grafana),
+            sidecar: { image: sha(CHART_IMAGES.grafanaSidecar), resources: MONITORING_RESOURCES.tiny },
+        },
+        // kube-state-metrics 8.4.0 prints `@<sha>` verbatim (templates/_helpers.tpl): the whole digest.
+        "kube-state-metrics": {
+            ...prio,
+            collectorsExclude: ["secrets"],
+            resources: MONITORING_RESOURCES.small,
+            image: { tag: CHART_IMAGES.kubeStateMetrics.tag, ...(CHART_IMAGES.kubeStateMetrics.digest ? { sha: CHART_IMAGES.kubeStateMetrics.digest } : {}) },
+        },
+        "prometheus-node-exporter": {
+            ...prio,
+            namespaceOverride: PLATFORM_NAMESPACES.nodeExporter,
+            resources: MONITORING_RESOURCES.tiny,
+            image: { tag: CHART_IMAGES.nodeExporter.tag.replace(/-distroless$/, ""), distroless: true, ...(CHART_IMAGES.nodeExporter.digest ? { digest: CHART_IMAGES.nodeExporter.digest } : {}) },
+        },
     };
 }
 

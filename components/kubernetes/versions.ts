@@ -43,23 +43,165 @@ export const CHARTS = {
     },
 } as const satisfies Record<string, ChartVersion>;
 
+/** A container image the platform runs, pinned by tag and, where verified, by digest. */
+export interface PinnedImage {
+    /** Registry host as the chart spells it (`quay.io`, `docker.io`, ...). */
+    readonly registry: string;
+    readonly repository: string;
+    readonly tag: string;
+    /**
+     * `sha256:` digest of the image index (multi-arch manifest list) behind `tag`: what
+     * `crane digest <registry>/<repository>:<tag>` prints and what a kubelet resolves. Absent: no
+     * digest could be verified from here (see {@link DIGEST_PENDING}); the image is pinned by tag
+     * only until one is recorded.
+     */
+    readonly digest?: string;
+    /** Where the digest was read (no registry is reachable from the build machine). */
+    readonly source: string;
+    /** The release that deploys it. */
+    readonly chart: keyof typeof CHARTS;
+}
+
 /**
- * Images the program names itself (everything else is pinned transitively by the chart version).
- * Tags equal the charts' own defaults: stating them makes a chart bump that moves an image visible
- * in review instead of silent.
+ * Every image the three pinned charts deploy with the values the platform gives them, found by
+ * rendering each chart with a real Helm (v4.1.4) from its source at the pinned version under the
+ * values of every shipped in-cluster stack (see README: "Images"). A chart bump that moves an
+ * image makes tests/kubernetes/images.test.ts fail until this table moves with it.
+ *
+ * Digests: no container registry is reachable from the build machine, so each digest was read
+ * from independent public records of the same tag (repositories that pin it by digest, e.g.
+ * Renovate-managed manifests and image audit notes), and is the index digest. Re-verify with
+ * `crane digest` (or `docker buildx imagetools inspect`) before every bump.
  */
-export const IMAGES = {
-    /** Argo CD, = argo-cd chart 10.1.1 appVersion. */
-    argoCdTag: "v3.4.4",
-    /** Seldon Core operator, executor and the prepackaged sklearn server, = chart 1.18.2 defaults. */
-    seldonOperator: { repository: "seldonio/seldon-core-operator", tag: "1.18.2" },
-    seldonExecutor: { repository: "seldonio/seldon-core-executor", tag: "1.18.2" },
-    seldonSklearnServer: { image: "seldonio/sklearnserver", tag: "1.18.2" },
-    seldonStorageInitializer: "seldonio/rclone-storage-initializer:1.18.2",
-} as const;
+export const CHART_IMAGES = {
+    /** argo-cd 10.1.1 (appVersion v3.4.4): every Argo CD component and the redis secret-init Job. */
+    argocd: {
+        registry: "quay.io",
+        repository: "argoproj/argocd",
+        tag: "v3.4.4",
+        digest: "sha256:2fb3efa9eaa42382acb39c9a1485eaac7a1ad7a09e8aa7da7143ca256fa6da09",
+        source: "two independent Dockerfiles pinning quay.io/argoproj/argocd:v3.4.4@sha256 (public code index, 2026-11)",
+        chart: "argoCd",
+    },
+    /** argo-cd 10.1.1 `redis.image` (non-HA) and redis-ha 4.38.0 `image` (prod HA). */
+    redis: {
+        registry: "ecr-public.aws.com",
+        repository: "docker/library/redis",
+        tag: "8.2.3-alpine",
+        digest: "sha256:08ad0b1d280850169a790dba1393ff7a90aef951fc19632cf4d3ce4f78e679ba",
+        source: "the Docker official image redis:8.2.3-alpine (same index on its ECR Public mirror), pinned by digest in six public repositories",
+        chart: "argoCd",
+    },
+    /** redis-ha 4.38.0 `haproxy.image` (prod HA only). */
+    haproxy: { registry: "ecr-public.aws.com", repository: "docker/library/haproxy", tag: "3.3.10-alpine", source: "no public record found", chart: "argoCd" },
+    prometheusOperator: {
+        registry: "quay.io",
+        repository: "prometheus-operator/prometheus-operator",
+        tag: "v0.93.1",
+        digest: "sha256:e52bb28fd41c98dd407c7a8cba8bdcfe7eabd7447e250afaf1fe7bb816dedbff",
+        source: "kube-prometheus-stack image audit (index and linux/amd64 child listed), public code index",
+        chart: "kubePrometheusStack",
+    },
+    prometheusConfigReloader: {
+        registry: "quay.io",
+        repository: "prometheus-operator/prometheus-config-reloader",
+        tag: "v0.93.1",
+        digest: "sha256:428f088fe6fe07ab138bda92113664b04848a1dc408e4d3680a60ecdb55d1a65",
+        source: "kube-prometheus-stack image audit (index and linux/amd64 child listed), public code index",
+        chart: "kubePrometheusStack",
+    },
+    /**
+     * The admission-webhook certificate Jobs. The chart's default is 1.8.7, for which no digest
+     * is on record; 1.8.8 (a patch release of the same tool, same arguments) is, so it is pinned.
+     */
+    admissionWebhookCertgen: {
+        registry: "ghcr.io",
+        repository: "jkroepke/kube-webhook-certgen",
+        tag: "1.8.8",
+        digest: "sha256:cd85a621724cd9043a5b46a784578fa159437712f920166389fce830554e1c44",
+        source: "kube-prometheus-stack image audit (index and linux/amd64 child listed), public code index",
+        chart: "kubePrometheusStack",
+    },
+    prometheus: {
+        registry: "quay.io",
+        repository: "prometheus/prometheus",
+        tag: "v3.14.0-distroless",
+        digest: "sha256:50c707e96da5ade383cb1707790576480485e93de06aa60ad8802cb5f744bd0a",
+        source: "ten public repositories pin prom/prometheus (same image as quay.io) at this digest; the image audit lists it as the index",
+        chart: "kubePrometheusStack",
+    },
+    alertmanager: {
+        registry: "quay.io",
+        repository: "prometheus/alertmanager",
+        tag: "v0.34.0",
+        digest: "sha256:690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d",
+        source: "ten public repositories and the image audit (index) agree",
+        chart: "kubePrometheusStack",
+    },
+    grafana: {
+        registry: "docker.io",
+        repository: "grafana/grafana",
+        tag: "13.2.0",
+        digest: "sha256:3fd54ae1214669f8355f065ec9f6445d5279a3d77095ab048ca045685272429b",
+        source: "eight public repositories pin grafana/grafana:13.2.0 at this digest",
+        chart: "kubePrometheusStack",
+    },
+    /** Grafana's dashboard and datasource sidecars. */
+    grafanaSidecar: { registry: "quay.io", repository: "kiwigrid/k8s-sidecar", tag: "2.10.1", source: "no public record found", chart: "kubePrometheusStack" },
+    kubeStateMetrics: {
+        registry: "registry.k8s.io",
+        repository: "kube-state-metrics/kube-state-metrics",
+        tag: "v2.20.0",
+        digest: "sha256:42cfe3723a5f058171c627537fb57a3ea0f26e4380fa18555a95cb1a1b4cfc5b",
+        source: "two public records agree (a release manifest and the image audit, index)",
+        chart: "kubePrometheusStack",
+    },
+    nodeExporter: {
+        registry: "quay.io",
+        repository: "prometheus/node-exporter",
+        tag: "v1.12.1-distroless",
+        digest: "sha256:8c9bac11973b94b59be88d6e11fee4429aa743c8846cdc75d65b18db33f6a106",
+        source: "one public record (a pod spec pinning it); single source: re-verify before production",
+        chart: "kubePrometheusStack",
+    },
+    seldonOperator: { registry: "docker.io", repository: "seldonio/seldon-core-operator", tag: "1.18.2", source: "no public record found", chart: "seldonCoreOperator" },
+    seldonExecutor: { registry: "docker.io", repository: "seldonio/seldon-core-executor", tag: "1.18.2", source: "no public record found", chart: "seldonCoreOperator" },
+    /** The prepackaged sklearn server (the demo model's container, and its verifying initializer). */
+    seldonSklearnServer: { registry: "docker.io", repository: "seldonio/sklearnserver", tag: "1.18.2", source: "no public record found", chart: "seldonCoreOperator" },
+    /** The chart's default model initializer (the demo replaces it with a verifying one). */
+    seldonStorageInitializer: { registry: "docker.io", repository: "seldonio/rclone-storage-initializer", tag: "1.18.2", source: "no public record found", chart: "seldonCoreOperator" },
+} as const satisfies Record<string, PinnedImage>;
+
+export type ChartImage = keyof typeof CHART_IMAGES;
+
+/**
+ * Images still pinned by tag only, because no digest could be verified offline. This list can
+ * only shrink: a test fails when an image here gains a digest (remove it) or one outside it has
+ * none. Before production: `crane digest <image>` for each and record it above.
+ */
+export const DIGEST_PENDING: readonly ChartImage[] = ["haproxy", "grafanaSidecar", "seldonOperator", "seldonExecutor", "seldonSklearnServer", "seldonStorageInitializer"];
+
+/** `tag@digest` when the digest is known, else `tag`: what charts that take one "tag" string get. */
+export function tagWithDigest(image: PinnedImage): string {
+    return image.digest ? `${image.tag}@${image.digest}` : image.tag;
+}
+
+/** The full reference `registry/repository:tag[@digest]`. */
+export function imageRef(image: PinnedImage): string {
+    return `${image.registry}/${image.repository}:${tagWithDigest(image)}`;
+}
+
+/** The hex part of a digest, for charts whose `sha` value is prefixed with `@sha256:` by the template. */
+export function shaOf(image: PinnedImage): string | undefined {
+    return image.digest?.replace(/^sha256:/, "");
+}
 
 /**
  * The demo model: Seldon's public iris classifier for the matching release (SeldonIO/seldon-core
- * README.md at v1.18.2).
+ * README.md at v1.18.2). The artifact is a joblib pickle, which runs code when loaded: the demo
+ * fetches it over HTTPS (the bucket's public HTTPS endpoint) and refuses to serve it unless its
+ * SHA-256 equals the one the stack pins (`addons.modelServing.demoModelSha256`).
  */
 export const DEMO_MODEL_URI = "gs://seldon-models/v1.18.2/sklearn/iris";
+/** The same object over HTTPS (Cloud Storage public URL form https://storage.googleapis.com/<bucket>/<object>). */
+export const DEMO_MODEL_HTTPS = "https://storage.googleapis.com/seldon-models/v1.18.2/sklearn/iris/model.joblib";

@@ -89,7 +89,7 @@ export const DEV_AWS_INCLUSTER = {
         "platform-incluster:environment": "dev",
         "platform-incluster:addons": {
             gitops: { repoUrl: "https://github.com/example-org/platform-gitops.git", path: "envs/dev", revision: "main" },
-            modelServing: { engine: "seldon-core", demo: true },
+            modelServing: { engine: "seldon-core", demo: false },
         },
         "platform-incluster:slackWebhookUrl": { secure: "v1:AAAAencryptedForDevOnly" },
     },

@@ -61,6 +61,23 @@ const BAD: { name: string; raw: Record<string, any>; env?: Record<string, string
         problem: 'platform-incluster:addons.workloadNamespaces[0]: "Team_A" must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63 characters)',
     },
     {
+        name: "the demo model without its pinned digest",
+        raw: mutate((c) => (c.addons.modelServing.demo = true)),
+        problem:
+            "platform-incluster:addons.modelServing.demoModelSha256: is required when demo is true: the demo model (https://storage.googleapis.com/seldon-models/v1.18.2/sklearn/iris/model.joblib) is a pickle that runs code when loaded, " +
+            "and is served only if its SHA-256 is the one pinned here; check the artifact once (curl -sL <url> | sha256sum) and set it, or set demo: false",
+    },
+    {
+        name: "a named Argo CD account that is the built-in admin",
+        raw: mutate((c) => (c.addons.gitops.accounts = { admin: "admin" })),
+        problem: 'platform-incluster:addons.gitops.accounts.admin: key "admin" must be a lower-case name of at most 32 characters (letters, digits, "-"), not "admin"',
+    },
+    {
+        name: "a named Argo CD account with a role Argo CD does not have",
+        raw: mutate((c) => (c.addons.gitops.accounts = { alice: "owner" })),
+        problem: 'platform-incluster:addons.gitops.accounts.alice: "owner" is not allowed; use one of: admin, readonly',
+    },
+    {
         name: "unknown environment",
         raw: mutate((c) => (c.environment = "qa")),
         problem: 'platform-incluster:environment: "qa" is not allowed; use one of: dev, staging, prod',
@@ -97,6 +114,22 @@ describe("config: the in-cluster layer", () => {
         assert.deepEqual(c.modelServing, { engine: "seldon-core", demo: false });
         assert.deepEqual(c.alerting, { slack: false });
         assert.ok(Object.isFrozen(c) && Object.isFrozen(c.gitops));
+    });
+
+    it("passes the Argo CD tenancy options and the demo digest through, typed", () => {
+        const key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        const sso = { url: "https://localhost:8080", issuer: "https://login.example.com", clientId: "argocd", adminGroups: ["platform-admins"] };
+        const c = parseInClusterConfig(
+            mutate((r) => {
+                r.addons.gitops = { ...r.addons.gitops, signatureKeys: { "4AEE18F83AFDEB23": key }, sso, accounts: { alice: "admin", "ci-viewer": "readonly" } };
+                r.addons.modelServing = { engine: "seldon-core", demo: true, demoModelSha256: "ab".repeat(32) };
+            }),
+            CTX,
+        );
+        assert.deepEqual(c.gitops.signatureKeys, { "4AEE18F83AFDEB23": key });
+        assert.deepEqual(c.gitops.sso, sso);
+        assert.deepEqual(c.gitops.accounts, { alice: "admin", "ci-viewer": "readonly" });
+        assert.deepEqual(c.modelServing, { engine: "seldon-core", demo: true, demoModelSha256: "ab".repeat(32) });
     });
 
     it("takes the route to the API from the run's environment (a tunnel), never from config", () => {

@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { at, byName, CapturedResource, childrenOf, countByType, ofType, ResourceGraph } from "../../offline/graph";
-import { CHARTS, IMAGES, PLATFORM_NAMESPACES } from "../../components/kubernetes";
-import { addonsGraph, baseArgs, SLACK_WEBHOOK, SPOT_TOLERATION, TEST_CA_PEM, TOLERATION_PATHS } from "./fixtures";
+import { CHART_IMAGES, CHARTS, PLATFORM_NAMESPACES, SERVING_NAMESPACE, tagWithDigest } from "../../components/kubernetes";
+import { addonsGraph, baseArgs, DEMO_SHA256, SLACK_WEBHOOK, SPOT_TOLERATION, TEST_CA_PEM, TOLERATION_PATHS } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 const T = {
@@ -29,6 +29,10 @@ const T = {
     rule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
     sdep: "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment",
     deploymentPatch: "kubernetes:apps/v1:DeploymentPatch",
+    projectPatch: "kubernetes:argoproj.io/v1alpha1:AppProjectPatch",
+    priorityClass: "kubernetes:scheduling.k8s.io/v1:PriorityClass",
+    vap: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+    vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
     password: "random:index/randomPassword:RandomPassword",
 };
 
@@ -45,13 +49,13 @@ describe("kubernetes Addons (offline graph)", function () {
     before(async () => {
         spot = await addonsGraph("staging", () => ({
             hints: { ...baseArgs("staging").hints, workloadTolerations: [SPOT_TOLERATION] },
-            modelServing: { engine: "seldon-core", demo: true },
+            modelServing: { engine: "seldon-core", demo: true, demoModelSha256: DEMO_SHA256 },
         }));
         dev = await addonsGraph("dev");
         prod = await addonsGraph("prod");
         withSlackAndDemo = await addonsGraph("staging", (pulumi) => ({
             alerting: { slackWebhookUrl: pulumi.secret(SLACK_WEBHOOK), slackChannel: "#platform-alerts" },
-            modelServing: { engine: "seldon-core", demo: true },
+            modelServing: { engine: "seldon-core", demo: true, demoModelSha256: DEMO_SHA256 },
             trainingRunnerIdentities: { dev: "arn:aws:iam::123456789012:role/dev-training-runner" },
         }));
     });
@@ -60,24 +64,35 @@ describe("kubernetes Addons (offline graph)", function () {
         assert.deepEqual(countByType(dev), {
             [T.release]: 3,
             [T.app]: 1,
-            [T.project]: 2,
+            // platform-bootstrap, workloads, serving; and the lock of the built-in default
+            [T.project]: 3,
+            [T.projectPatch]: 1,
             [T.cm]: 1,
-            [T.limits]: 3,
-            [T.ns]: 6,
-            [T.quota]: 3,
+            // 3 workload namespaces and the serving namespace
+            [T.limits]: 4,
+            [T.ns]: 7,
+            // platform-quota + critical-priority in each workload namespace; in models: platform-quota, system and platform priority
+            [T.quota]: 3 * 2 + 3,
             [T.secret]: 1,
-            [T.sa]: 3,
+            // per workload namespace: runner, job, default; the serving namespace's default
+            [T.sa]: 3 * 3 + 1,
             [T.rule]: 1,
-            // argocd 6 + monitoring 7 + seldon-system 5 + 3 workloads x 4 + Prometheus tool-VM egress 1
+            // argocd 6 + monitoring 7 + node-exporter 3 + 3 workloads x 5 + models 7 + Prometheus tool-VM egress 1
             // + default-deny in `default` (no tool VM grants, no token endpoint in these hints)
-            [T.np]: 6 + 7 + 5 + 3 * 4 + 1 + 1,
-            [T.role]: 3,
-            [T.binding]: 3,
+            [T.np]: 6 + 7 + 3 + 3 * 5 + 7 + 1 + 1,
+            // the runner's in each workload namespace; Argo CD's controller and server in 3 workload namespaces and models
+            [T.role]: 3 + 4 * 2,
+            [T.binding]: 3 + 4 * 2,
+            [T.priorityClass]: 1,
+            [T.vap]: 4,
+            // tenant workloads and the Argo CD boundary bind twice (tenant roles, PR namespaces)
+            [T.vapBinding]: 6,
             "platform:k8s:Addons": 1,
             "platform:k8s:ArgoCd": 1,
             "platform:k8s:Baseline": 1,
             "platform:k8s:ModelServing": 1,
             "platform:k8s:Monitoring": 1,
+            "platform:k8s:TenantGuardrails": 1,
             "pulumi:providers:kubernetes": 1,
             "pulumi:pulumi:Stack": 1,
             [T.password]: 2,
@@ -90,6 +105,8 @@ describe("kubernetes Addons (offline graph)", function () {
                 "platform:k8s:ArgoCd::platform-argocd",
                 "platform:k8s:Monitoring::platform-monitoring",
                 "platform:k8s:ModelServing::platform-serving",
+                // Registered once the baseline exists (it depends on it); Argo CD's release waits for it.
+                "platform:k8s:TenantGuardrails::platform-guardrails",
             ],
         );
     });
@@ -127,7 +144,7 @@ describe("kubernetes Addons (offline graph)", function () {
             }
         }
         const names = ofType(withSlackAndDemo, T.ns).map((n) => at(n.inputs, "metadata.name"));
-        assert.deepEqual(names, ["argocd", "monitoring", "seldon-system", "dev", "staging", "production", "models-demo"]);
+        assert.deepEqual(names, ["argocd", "monitoring", "node-exporter", "dev", "staging", "production", "models"]);
     });
 
     it("namespaces carry the Pod Security labels of their role", () => {
@@ -136,12 +153,14 @@ describe("kubernetes Addons (offline graph)", function () {
         ) as Record<string, Record<string, string>>;
         const level = (ns: string) => enforce[ns]["pod-security.kubernetes.io/enforce"];
         assert.equal(level("argocd"), "restricted");
-        assert.equal(level("monitoring"), "privileged");
-        assert.equal(level("seldon-system"), "restricted");
+        assert.equal(level("monitoring"), "restricted");
+        assert.equal(level("node-exporter"), "privileged");
         for (const ns of ["dev", "staging", "production"]) {
             assert.equal(level(ns), "restricted");
         }
-        assert.equal(level("models-demo"), "baseline");
+        assert.equal(level("models"), "baseline");
+        // Seldon's single-namespace webhook selects its namespace by this label.
+        assert.equal(enforce.models["seldon.io/controller-id"], "models");
         for (const labels of Object.values(enforce)) {
             assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
             assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
@@ -161,7 +180,7 @@ describe("kubernetes Addons (offline graph)", function () {
         }
         assert.equal(releases["argo-cd"].inputs.namespace, PLATFORM_NAMESPACES.argocd);
         assert.equal(releases["kube-prometheus-stack"].inputs.namespace, PLATFORM_NAMESPACES.monitoring);
-        assert.equal(releases["seldon-core-operator"].inputs.namespace, PLATFORM_NAMESPACES.seldon);
+        assert.equal(releases["seldon-core-operator"].inputs.namespace, SERVING_NAMESPACE);
         // Deterministic Helm release names (no Pulumi auto-name suffix).
         assert.deepEqual(ofType(dev, T.release).map((r) => r.inputs.name).sort(), ["argocd", "kps", "seldon-core"]);
         // kube-prometheus-stack's CRDs are Helm's: no CRD is ever declared by the program.
@@ -181,7 +200,8 @@ describe("kubernetes Addons (offline graph)", function () {
         const d = byName(dev, T.release, "platform-argocd");
         const p = byName(prod, T.release, "platform-argocd");
         assert.equal(values(d)["redis-ha"], undefined);
-        assert.deepEqual(values(p)["redis-ha"], { enabled: true });
+        assert.equal(values(p)["redis-ha"].enabled, true);
+        assert.equal(values(p)["redis-ha"].priorityClassName, "platform-critical");
         assert.equal(values(p).server.replicas, 2);
         assert.equal(values(p).repoServer.replicas, 2);
         assert.equal(values(p).applicationSet.replicas, 2);
@@ -189,7 +209,7 @@ describe("kubernetes Addons (offline graph)", function () {
             assert.equal(values(r).server.service.type, "ClusterIP");
             assert.match(values(r).configs.secret.argocdServerAdminPassword, /^\$2a\$10\$/);
             assert.deepEqual(r.secretPaths, ["values.configs.secret.argocdServerAdminPassword"]);
-            assert.equal(values(r).global.image.tag, IMAGES.argoCdTag);
+            assert.equal(values(r).global.image.tag, tagWithDigest(CHART_IMAGES.argocd));
         }
     });
 
@@ -308,16 +328,20 @@ describe("kubernetes Addons (offline graph)", function () {
         assert.ok(dashboard.panels.length >= 6);
     });
 
-    it("model serving: the demo is off by default, and behind the flag runs with limits in its own namespace", () => {
+    it("model serving: the demo is off by default, and behind the flag runs with limits in the serving namespace, next to its operator", () => {
         assert.equal(ofType(dev, T.sdep).length, 0);
         const sdep = byName(withSlackAndDemo, T.sdep, "platform-serving-iris");
-        assert.equal(nsOf(sdep), "models-demo");
+        assert.equal(nsOf(sdep), "models");
+        assert.equal(byName(withSlackAndDemo, T.release, "platform-serving-seldon-core").inputs.namespace, "models");
         const predictor = (sdep.inputs.spec as any).predictors[0];
         assert.equal(predictor.graph.implementation, "SKLEARN_SERVER");
         assert.deepEqual(predictor.componentSpecs[0].spec.containers[0].resources.limits, { cpu: "500m", memory: "512Mi" });
         assert.deepEqual(predictor.svcOrchSpec.resources.limits, { cpu: "500m", memory: "512Mi" });
         assert.ok(sdep.dependencies.includes(byName(withSlackAndDemo, T.release, "platform-serving-seldon-core").urn));
-        assert.equal(ofType(withSlackAndDemo, T.quota).filter((q) => nsOf(q) === "models-demo").length, 1);
+        assert.deepEqual(
+            ofType(withSlackAndDemo, T.quota).filter((q) => nsOf(q) === "models").map((q) => at(q.inputs, "metadata.name")).sort(),
+            ["platform-critical-priority", "platform-quota", "platform-system-priority"],
+        );
     });
 
     it("tolerations: with workloadTolerations every pod-creating values path of every chart carries them", () => {
@@ -334,7 +358,7 @@ describe("kubernetes Addons (offline graph)", function () {
         assert.deepEqual([release.inputs.atomic, release.inputs.skipAwait], [false, true]);
         assert.ok(!JSON.stringify(values(release)).includes("toleration"), "no invented chart key");
         const patch = byName(spot, T.deploymentPatch, "platform-serving-seldon-manager-tolerations");
-        assert.deepEqual([at(patch.inputs, "metadata.name"), nsOf(patch)], ["seldon-controller-manager", "seldon-system"]);
+        assert.deepEqual([at(patch.inputs, "metadata.name"), nsOf(patch)], ["seldon-controller-manager", "models"]);
         assert.deepEqual(at(patch.inputs, "spec.template.spec.tolerations"), [SPOT_TOLERATION]);
         assert.ok(patch.dependencies.includes(release.urn), "patched after the chart created it");
         assert.equal(patch.provider?.split("::")[0], release.provider?.split("::")[0]);
@@ -368,7 +392,10 @@ describe("kubernetes Addons (offline graph)", function () {
             assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "model-training-runner" });
             assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "model-training-runner", namespace: ns }]);
             const role = byName(dev, T.role, `platform-baseline-${ns}-model-training-runner-role`).inputs as any;
-            assert.deepEqual(role.rules.find((r: any) => r.resources.includes("secrets")).verbs, ["get"]);
+            assert.deepEqual(role.rules, [
+                { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete"] },
+                { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+            ]);
         }
         const sa = byName(withSlackAndDemo, T.sa, "platform-baseline-dev-model-training-runner");
         assert.deepEqual(at(sa.inputs, "metadata.annotations"), { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/dev-training-runner" });
@@ -387,7 +414,7 @@ describe("kubernetes Addons (offline graph)", function () {
         });
         assert.equal(
             (withSlackAndDemo.outputs.endpoints as any).demoModel,
-            "http://iris-default.models-demo.svc.cluster.local:8000/api/v1.0/predictions",
+            "http://iris-default.models.svc.cluster.local:8000/api/v1.0/predictions",
         );
         const passwords = ofType(dev, T.password);
         assert.deepEqual(passwords.map((p) => p.inputs.length), [32, 32]);

@@ -2,6 +2,7 @@
  * Shared fixtures for the in-cluster platform tests: realistic Addons arguments and a captured
  * graph of the real components under the offline engine's mocks.
  */
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import { captureGraph } from "../../offline/engine";
 import { ResourceGraph } from "../../offline/graph";
@@ -27,6 +28,9 @@ export const TOOL_VMS = [
 ];
 
 export const SLACK_WEBHOOK = "https://hooks.slack.com/services/T000/B000/offline-test-webhook";
+
+/** A pinned demo-model digest for tests (the SHA-256 of a test string, not of the real artifact). */
+export const DEMO_SHA256 = createHash("sha256").update("offline test artifact").digest("hex");
 
 /** The toleration AKS's Spot pools need (what AKS's hints carry in Spot environments). */
 export const SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
@@ -69,11 +73,28 @@ export function baseArgs(environment: AddonsArgs["environment"]): Omit<AddonsArg
     };
 }
 
-/** Captures the graph of one Addons component with `args` (merged over {@link baseArgs}). */
+const plain = new Map<string, Promise<ResourceGraph>>();
+
+/**
+ * Captures the graph of one Addons component with `args` (merged over {@link baseArgs}). Without
+ * overrides the graph is captured once per environment and process (treat it as read-only).
+ */
 export function addonsGraph(
     environment: AddonsArgs["environment"],
-    overrides: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">> = () => ({}),
+    overrides?: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">>,
 ): Promise<ResourceGraph> {
+    if (!overrides) {
+        let g = plain.get(environment);
+        if (!g) {
+            g = captureAddons(environment, () => ({}));
+            plain.set(environment, g);
+        }
+        return g;
+    }
+    return captureAddons(environment, overrides);
+}
+
+function captureAddons(environment: AddonsArgs["environment"], overrides: (pulumi: typeof import("@pulumi/pulumi")) => Partial<Omit<AddonsArgs, "provider">>): Promise<ResourceGraph> {
     return captureGraph(
         async () => {
             const pulumi = await import("@pulumi/pulumi");

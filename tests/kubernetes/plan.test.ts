@@ -29,25 +29,25 @@ import { loadValidators, validateObject } from "./schemas";
 const hints = baseArgs("dev").hints;
 
 describe("kubernetes plan: namespaces and Pod Security", () => {
-    const plans = namespacePlans(["dev", "staging", "production"], ["models-demo"]);
+    const plans = namespacePlans(["dev", "staging", "production"], ["models"], { "seldon.io/controller-id": "models" });
 
     it("plans the platform, workload and serving namespaces in order", () => {
         assert.deepEqual(
             plans.map((p) => [p.name, p.role, p.pss]),
             [
                 ["argocd", "platform", "restricted"],
-                ["monitoring", "platform", "privileged"],
-                ["seldon-system", "platform", "restricted"],
+                ["monitoring", "platform", "restricted"],
+                ["node-exporter", "platform", "privileged"],
                 ["dev", "workload", "restricted"],
                 ["staging", "workload", "restricted"],
                 ["production", "workload", "restricted"],
-                ["models-demo", "serving", "baseline"],
+                ["models", "serving", "baseline"],
             ],
         );
     });
 
     it("labels enforce the level, audit and warn at restricted, all pinned to a version", () => {
-        const labels = namespaceMetadata(plans[1]).labels;
+        const labels = namespaceMetadata(plans[2]).labels;
         assert.equal(labels["pod-security.kubernetes.io/enforce"], "privileged");
         assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
         assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
@@ -55,6 +55,9 @@ describe("kubernetes plan: namespaces and Pod Security", () => {
             assert.match(labels[`pod-security.kubernetes.io/${mode}-version`], /^v1\.\d+$/);
         }
         assert.equal(labels["platform.io/namespace-role"], "platform");
+        // A plan's own labels never override role or Pod Security.
+        const serving = namespaceMetadata({ ...plans[6], labels: { "pod-security.kubernetes.io/enforce": "privileged", "platform.io/namespace-role": "platform", x: "y" } }).labels;
+        assert.deepEqual([serving["pod-security.kubernetes.io/enforce"], serving["platform.io/namespace-role"], serving.x], ["baseline", "serving", "y"]);
     });
 
     it("every level below restricted says why", () => {
@@ -65,7 +68,7 @@ describe("kubernetes plan: namespaces and Pod Security", () => {
 });
 
 describe("kubernetes plan: NetworkPolicies", () => {
-    const plans = namespacePlans(["dev"], ["models-demo"]);
+    const plans = namespacePlans(["dev"], ["models"]);
 
     it("every namespace starts with default-deny (ingress and egress), DNS and Prometheus scrapes", () => {
         for (const plan of plans) {
@@ -142,11 +145,11 @@ describe("kubernetes plan: quotas, limits, RBAC", () => {
         assert.deepEqual(container?.defaultRequest, { cpu: "100m", memory: "128Mi" });
     });
 
-    it("the training runner manages pods and may get, but not list or watch, secrets", () => {
+    it("the training runner starts, watches and deletes pods and reads their logs: no patch (image swaps), no Secrets", () => {
         const secrets = TRAINING_RUNNER_RULES.filter((r) => (r.resources as string[]).includes("secrets"));
-        assert.deepEqual(secrets, [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]);
+        assert.deepEqual(secrets, []);
         const pods = TRAINING_RUNNER_RULES.find((r) => (r.resources as string[]).includes("pods"));
-        assert.deepEqual(pods?.verbs, ["get", "list", "watch", "create", "delete", "patch"]);
+        assert.deepEqual(pods?.verbs, ["get", "list", "watch", "create", "delete"]);
         const all = TRAINING_RUNNER_RULES.flatMap((r) => r.verbs as string[]);
         assert.ok(!all.includes("*") && !all.includes("escalate") && !all.includes("bind"));
         assert.ok(!TRAINING_RUNNER_RULES.some((r) => (r.resources as string[]).includes("pods/exec")));
@@ -159,7 +162,7 @@ describe("kubernetes plan: chart values", () => {
         const prod = argoCdValues("prod", "$2a$10$hash") as any;
         assert.equal(dev["redis-ha"], undefined);
         assert.equal(dev.server.replicas, undefined);
-        assert.deepEqual(prod["redis-ha"], { enabled: true });
+        assert.equal(prod["redis-ha"].enabled, true);
         assert.equal(prod.server.replicas, 2);
         assert.equal(prod.repoServer.replicas, 2);
         assert.equal(prod.applicationSet.replicas, 2);

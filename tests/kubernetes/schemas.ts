@@ -21,6 +21,10 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 
@@ -116,6 +120,30 @@ export const seldonDeploymentSchema = z.strictObject({
     }),
 });
 
+/**
+ * CiliumClusterwideNetworkPolicy cilium.io/v2, the fields the platform uses, written from the
+ * Cilium CRD (pkg/k8s/apis/cilium.io/client/crds/v2/ciliumclusterwidenetworkpolicies.yaml:
+ * spec.endpointSelector is a LabelSelector; egressDeny rules take toEntities (an enum),
+ * toEndpoints, toCIDR, toPorts). Strict, so a misspelt field fails.
+ */
+const labelSelector = z.strictObject({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z.array(z.strictObject({ key: z.string(), operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]), values: z.array(z.string()).optional() })).optional(),
+});
+const ENTITIES = ["all", "world", "cluster", "host", "init", "ingress", "unmanaged", "remote-node", "health", "none", "kube-apiserver"] as const;
+const ccnpEgressDeny = z.strictObject({
+    toEntities: z.array(z.enum(ENTITIES)).optional(),
+    toEndpoints: z.array(labelSelector).optional(),
+    toCIDR: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).optional(),
+    toPorts: z.array(z.unknown()).optional(),
+});
+export const ccnpSchema = z.strictObject({
+    apiVersion: z.literal("cilium.io/v2"),
+    kind: z.literal("CiliumClusterwideNetworkPolicy"),
+    metadata: z.looseObject({ name: z.string() }),
+    spec: z.strictObject({ description: z.string().optional(), endpointSelector: labelSelector, egressDeny: z.array(ccnpEgressDeny).optional(), egress: z.array(z.unknown()).optional() }),
+});
+
 const model = (M: Model): Validator => (obj) => new M(obj).validate();
 
 /** Validators by `apiVersion/kind`. Loads the ESM-only prometheus-operator models once. */
@@ -131,6 +159,16 @@ export async function loadValidators(): Promise<Record<string, Validator>> {
         "networking.k8s.io/v1/NetworkPolicy": model(NetworkPolicy),
         "rbac.authorization.k8s.io/v1/Role": model(Role),
         "rbac.authorization.k8s.io/v1/RoleBinding": model(RoleBinding),
+        "scheduling.k8s.io/v1/PriorityClass": model(PriorityClass),
+        "storage.k8s.io/v1/StorageClass": model(StorageClass),
+        "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": model(ValidatingAdmissionPolicy),
+        "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": model(ValidatingAdmissionPolicyBinding),
+        "cilium.io/v2/CiliumClusterwideNetworkPolicy": (obj) => {
+            const result = ccnpSchema.safeParse(obj);
+            if (!result.success) {
+                throw new Error(z.prettifyError(result.error));
+            }
+        },
         "argoproj.io/v1alpha1/Application": model(Application),
         "argoproj.io/v1alpha1/AppProject": model(AppProject),
         "monitoring.coreos.com/v1/PrometheusRule": model(PrometheusRule),

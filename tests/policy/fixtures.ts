@@ -300,8 +300,87 @@ export function goodSpecs(): Spec[] {
                 version: "7.7.11",
                 repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
                 namespace: "argocd",
-                values: { global: { image: { tag: "v2.13.2" } }, controller: { containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }, repoServer: { volumes: [{ name: "tmp", emptyDir: {} }] } },
+                values: {
+                    global: { image: { tag: "v2.13.2" }, priorityClassName: "platform-critical" },
+                    createClusterRoles: false,
+                    controller: { containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } },
+                    repoServer: { volumes: [{ name: "tmp", emptyDir: {} }] },
+                },
             },
+        },
+        {
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "monitoring",
+            inputs: {
+                chart: "kube-prometheus-stack",
+                version: "88.5.3",
+                repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+                namespace: "monitoring",
+                values: {
+                    prometheusOperator: { priorityClassName: "platform-critical", admissionWebhooks: { patch: { priorityClassName: "platform-critical" } } },
+                    prometheus: { prometheusSpec: { priorityClassName: "platform-critical" } },
+                    alertmanager: { alertmanagerSpec: { priorityClassName: "platform-critical" } },
+                    grafana: { priorityClassName: "platform-critical", rbac: { namespaced: true } },
+                    "kube-state-metrics": { priorityClassName: "platform-critical", collectorsExclude: ["secrets"] },
+                    "prometheus-node-exporter": { priorityClassName: "platform-critical" },
+                },
+            },
+        },
+        {
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "serving",
+            inputs: {
+                chart: "seldon-core-operator",
+                version: "1.18.2",
+                repositoryOpts: { repo: "https://storage.googleapis.com/seldon-charts" },
+                namespace: "models",
+                values: { singleNamespace: true, manager: { priorityClassName: "platform-critical" } },
+            },
+        },
+        {
+            type: "kubernetes:argoproj.io/v1alpha1:AppProject",
+            name: "apps-project",
+            deps: ["argocd"],
+            inputs: {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "AppProject",
+                metadata: { name: "apps", namespace: "argocd" },
+                spec: {
+                    sourceRepos: ["https://git.example.com/apps.git"],
+                    destinations: [{ server: "https://kubernetes.default.svc", namespace: "apps" }],
+                    clusterResourceWhitelist: [],
+                    namespaceResourceWhitelist: [{ group: "apps", kind: "Deployment" }, { group: "", kind: "Service" }],
+                },
+            },
+        },
+        {
+            type: "kubernetes:argoproj.io/v1alpha1:AppProjectPatch",
+            name: "default-project-lock",
+            deps: ["argocd"],
+            inputs: {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "AppProject",
+                metadata: { name: "default", namespace: "argocd" },
+                spec: { sourceRepos: [], destinations: [], clusterResourceWhitelist: [], namespaceResourceBlacklist: [{ group: "*", kind: "*" }] },
+            },
+        },
+        {
+            type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+            name: "tenant-guardrail",
+            inputs: {
+                metadata: { name: "tenant-guardrail" },
+                spec: {
+                    failurePolicy: "Fail",
+                    matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["services"] }] },
+                    validations: [{ expression: "!has(object.spec.externalIPs)", message: "no externalIPs" }],
+                },
+            },
+        },
+        {
+            type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+            name: "tenant-guardrail-binding",
+            deps: ["tenant-guardrail"],
+            inputs: { metadata: { name: "tenant-guardrail" }, spec: { policyName: "tenant-guardrail", validationActions: ["Deny"] } },
         },
         // What the platform deploys besides plain workloads: a patch of a chart's Deployment and a
         // SeldonDeployment, whose predictors carry pod specs.

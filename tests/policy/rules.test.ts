@@ -802,6 +802,94 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
             expected: ["apps-runner: rules[1] grants list on Secrets, which reveals every Secret of the namespace. Keep get on the named Secrets (resourceNames) only."],
         },
     ],
+    "kubernetes-argoproj-appproject-disallow-wildcards": [
+        {
+            mode: "any source repository",
+            edit: (s) => (spec(s, "apps-project").inputs.spec.sourceRepos = ["*"]),
+            expected: ['apps-project: spec.sourceRepos[0] is "*": any repository or namespace may feed this project. Name them.'],
+        },
+        {
+            mode: "any namespace of any cluster",
+            edit: (s) => (spec(s, "apps-project").inputs.spec.destinations = [{ server: "*", namespace: "*" }]),
+            expected: [
+                'apps-project: spec.destinations[0].server is "*": the project may deploy anywhere it matches. Name the cluster and namespaces.',
+                'apps-project: spec.destinations[0].namespace is "*": the project may deploy anywhere it matches. Name the cluster and namespaces.',
+            ],
+        },
+        {
+            mode: "every cluster-scoped kind",
+            edit: (s) => (spec(s, "apps-project").inputs.spec.clusterResourceWhitelist = [{ group: "*", kind: "*" }]),
+            expected: ['apps-project: spec.clusterResourceWhitelist[0] permits "*"/"*": every kind it matches. List the kinds the project needs.'],
+        },
+        {
+            mode: "no kind allow-list (every namespaced kind)",
+            edit: (s) => (spec(s, "apps-project").inputs.spec.namespaceResourceWhitelist = []),
+            expected: ["apps-project: spec.namespaceResourceWhitelist is empty, which permits every namespaced kind (NetworkPolicies, Roles, quotas). List the kinds the project may ship."],
+        },
+        {
+            mode: "the default project re-opened by its patch",
+            edit: (s) => (spec(s, "default-project-lock").inputs.spec = { sourceRepos: ["*"], destinations: [{ server: "*", namespace: "*" }] }),
+            expected: [
+                'default-project-lock: spec.sourceRepos[0] is "*": any repository or namespace may feed this project. Name them.',
+                'default-project-lock: spec.destinations[0].server is "*": the project may deploy anywhere it matches. Name the cluster and namespaces.',
+                'default-project-lock: spec.destinations[0].namespace is "*": the project may deploy anywhere it matches. Name the cluster and namespaces.',
+                "default-project-lock: spec.namespaceResourceWhitelist is empty, which permits every namespaced kind (NetworkPolicies, Roles, quotas). List the kinds the project may ship.",
+            ],
+        },
+    ],
+    "kubernetes-helm-release-disallow-cluster-secret-readers": [
+        {
+            mode: "Argo CD with its ClusterRoles",
+            edit: (s) => delete spec(s, "argocd").inputs.values.createClusterRoles,
+            expected: [
+                'argocd: chart "argo-cd": values.createClusterRoles is unset, which renders the application controller\'s ClusterRole (every verb on every resource) and the server\'s (get on every Secret). Set createClusterRoles: false, limit the in-cluster destination to its namespaces (configs.clusterCredentials) and grant Roles there.',
+            ],
+        },
+        {
+            mode: "Grafana with its cluster-wide RBAC",
+            edit: (s) => (spec(s, "monitoring").inputs.values.grafana.rbac.namespaced = false),
+            expected: ['monitoring: chart "kube-prometheus-stack": values.grafana.rbac.namespaced is false, which renders Grafana\'s ClusterRole, which reads every Secret of the cluster. Set grafana.rbac.namespaced: true (its sidecars search its own namespace).'],
+        },
+        {
+            mode: "kube-state-metrics collecting Secrets",
+            edit: (s) => delete spec(s, "monitoring").inputs.values["kube-state-metrics"].collectorsExclude,
+            expected: ['monitoring: chart "kube-prometheus-stack": values.kube-state-metrics.collectors is unset, which keeps kube-state-metrics\' secrets collector, whose ClusterRole lists every Secret. Set kube-state-metrics.collectorsExclude: ["secrets"].'],
+        },
+        {
+            mode: "the Seldon operator cluster-wide",
+            edit: (s) => (spec(s, "serving").inputs.values.singleNamespace = false),
+            expected: ['serving: chart "seldon-core-operator": values.singleNamespace is false, which renders the operator\'s ClusterRoles, one of which reads every Secret. Set singleNamespace: true and install the operator into the namespace it serves.'],
+        },
+    ],
+    "kubernetes-helm-release-require-priority-class": [
+        {
+            mode: "Argo CD without a priority class",
+            edit: (s) => delete spec(s, "argocd").inputs.values.global.priorityClassName,
+            expected: ['argocd: chart "argo-cd": values.global.priorityClassName is unset, so those pods run at the priority of any tenant pod and are evicted or preempted first. Set it to the platform\'s PriorityClass.'],
+        },
+        {
+            mode: "Prometheus without one",
+            edit: (s) => delete spec(s, "monitoring").inputs.values.prometheus.prometheusSpec.priorityClassName,
+            expected: ['monitoring: chart "kube-prometheus-stack": values.prometheus.prometheusSpec.priorityClassName is unset, so those pods run at the priority of any tenant pod and are evicted or preempted first. Set it to the platform\'s PriorityClass.'],
+        },
+        {
+            mode: "the Seldon operator without one",
+            edit: (s) => (spec(s, "serving").inputs.values.manager = {}),
+            expected: ['serving: chart "seldon-core-operator": values.manager.priorityClassName is unset, so those pods run at the priority of any tenant pod and are evicted or preempted first. Set it to the platform\'s PriorityClass.'],
+        },
+    ],
+    "kubernetes-admissionregistration-policy-require-enforcement": [
+        {
+            mode: "a policy that fails open",
+            edit: (s) => (spec(s, "tenant-guardrail").inputs.spec.failurePolicy = "Ignore"),
+            expected: ['tenant-guardrail: spec.failurePolicy is "Ignore": a request the policy cannot evaluate is admitted. Set failurePolicy: Fail.'],
+        },
+        {
+            mode: "a binding that only warns",
+            edit: (s) => (spec(s, "tenant-guardrail-binding").inputs.spec.validationActions = ["Warn", "Audit"]),
+            expected: ['tenant-guardrail-binding: spec.validationActions is ["Warn","Audit"]: violations are only reported. Include Deny.'],
+        },
+    ],
     // AZURE BLOCK (tests/policy/cases-azure.ts).
     ...AZURE_CASES,
     // GCP BLOCK (tests/policy/cases-gcp.ts).
