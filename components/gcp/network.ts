@@ -126,7 +126,9 @@ export function validateNetworkArgs(args: GcpNetworkArgs): void {
 }
 
 function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resource) {
-    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
+    // Every resource here has a fixed name unique in its scope: a replacement (a subnet's range, the
+    // router's network) deletes the old one first, or the new one collides with it (409 alreadyExists).
+    const opts: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? [])] };
     const n = (...parts: string[]) => gcpName(args.prefix, ...parts);
     const child = (...parts: string[]) => [name, ...parts].join("-");
     const cidrs = regionalSubnetCidrs(args.subnets);

@@ -52,8 +52,10 @@ export interface ClusterHints {
      * and the demo model) so it may run on the cluster's workload pool. Needed where that pool is
      * tainted: AKS taints Spot pools itself (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`)
      * and the platform's system pool carries `CriticalAddonsOnly`, so without this a Spot
-     * environment has no node that accepts the platform. EKS and GKE do not taint spot capacity:
-     * they leave it absent. Default: none (pods tolerate nothing extra).
+     * environment has no node that accepts the platform. EKS does not taint spot capacity; GKE's
+     * Spot pool carries GKE's Spot taint (components/gcp/cluster.ts) and the platform deliberately
+     * stays on the untainted on-demand system pool: both leave it absent. Default: none (pods
+     * tolerate nothing extra).
      */
     readonly workloadTolerations?: readonly Toleration[];
     /**
