@@ -2,9 +2,11 @@
  * Which Kubernetes minor versions each GKE release channel offers for new clusters, copied from
  * the "Current versions" table at the top of GKE's release notes
  * (https://cloud.google.com/kubernetes-engine/docs/release-notes, row "Available minor versions").
- * Channels move every few weeks: this is a dated snapshot, read when this table was written
- * (the newest copy reachable from the build machine, the one whose Rapid channel already offers
- * 1.37 and whose Extended channel starts at 1.31). Refresh it from that page before relying on a
+ * Channels move every few weeks: this is a dated snapshot, the copy served at
+ * https://docs.cloud.google.com/kubernetes-engine/docs/release-notes (the same page on Google's
+ * docs host) and re-read on the date below: Rapid 1.34 to 1.37, Regular 1.34 to 1.36,
+ * Stable 1.34 to 1.35, Extended 1.31 to 1.36 (the "No Channel" column is deprecated there and
+ * not used here). Refresh it from that page before relying on a
  * version it does not list; the catalogue entry `gcp-gke-version-on-channel` reads it, and a
  * cluster that asks a channel for a minor it does not offer is refused at creation
  * ("Master version ... is unsupported" / not available in the channel).
@@ -13,8 +15,8 @@
  * already had 1.35 (January 2026); later Stable 1.33-1.35 with Rapid and Regular at 1.36.
  */
 export const GKE_VERSIONS_SOURCE = "https://cloud.google.com/kubernetes-engine/docs/release-notes";
-/** When the snapshot below was read (the build machine's date; the page itself is undated). */
-export const GKE_VERSIONS_AS_OF = "2026-12-01";
+/** When the snapshot below was last checked against the page (the page itself is undated). */
+export const GKE_VERSIONS_AS_OF = "2026-11-30";
 
 export type GkeChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
 
