@@ -3,8 +3,9 @@
  *
  * - Private nodes always (no node has an external address). API access per DESIGN.md:
  *   `restricted` = public endpoint limited by master authorized networks to the configured
- *   CIDRs (plus the bastion's subnet); `private` = private endpoint only, reached from the
- *   bastion's subnet (authorized) through the tunnel.
+ *   CIDRs (plus the bastion's subnet and its external address, the tunnel's source);
+ *   `private` = private endpoint only, reached from the bastion's subnet (authorized) through the
+ *   tunnel.
  * - VPC-native on the node subnet's `pods` / `services` secondary ranges; Dataplane V2
  *   (eBPF, enforces NetworkPolicy: the baseline's default-deny relies on it); intranode
  *   visibility, so pod-to-pod traffic on one node crosses the VPC (flow logs, firewall rules).
@@ -47,6 +48,13 @@ export const RELEASE_CHANNEL: Readonly<Record<Environment, "RAPID" | "REGULAR" |
  * and agents do not, so they stay on the on-demand system pool.
  */
 export const SPOT_TAINT = { key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" } as const;
+/**
+ * The Kubernetes toleration of {@link SPOT_TAINT} (same key and value; GKE's `NO_SCHEDULE` is
+ * Kubernetes' `NoSchedule`). The in-cluster platform's pods and the demo model carry it where the
+ * workload pool is Spot (the `workloadTolerations` hint), so they may run there and the pool is
+ * used; kube-dns and GKE's own agents do not, so they stay on the on-demand system pool.
+ */
+export const GKE_SPOT_TOLERATION = { key: SPOT_TAINT.key, operator: "Equal", value: SPOT_TAINT.value, effect: "NoSchedule" } as const;
 /** The StorageClass the addons create for persistent volumes (pd-balanced on the disks key). */
 export const CMEK_STORAGE_CLASS = "pd-balanced-cmek";
 /** Nodes reach Google APIs with the node SA's IAM roles; scopes stay broad as Google recommends. */
@@ -113,8 +121,11 @@ export function nodePoolName(pool: string, immutable: { readonly spot: boolean; 
 }
 
 /** The hints the cloud-agnostic addons get from GKE. */
-export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
+export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>, workloadSpot: boolean, prAutomationPrincipal?: string): ClusterHints {
     return {
+        // The workload pool carries GKE's Spot taint when it is Spot: the platform's pods tolerate it
+        // (they survive a preemption), so the pool runs them instead of idling.
+        ...(workloadSpot ? { workloadTolerations: [{ ...GKE_SPOT_TOLERATION }] } : {}),
         // Google identities are Kubernetes RBAC subjects by e-mail (cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control).
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "User" as const, name: prAutomationPrincipal } } } : {}),
         // GKE's built-in standard-rwo encrypts with Google's keys: the addons create this class on
@@ -128,12 +139,28 @@ export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disks
     };
 }
 
-/** Master authorized networks: who may reach the endpoint(s). The bastion's subnet always. */
-export function authorizedNetworks(access: EndpointAccess, authorizedCidrs: readonly string[], bastionSubnetCidr: string): { cidrBlock: string; displayName: string }[] {
+/**
+ * Master authorized networks: who may reach the endpoint(s). The bastion's subnet always (the
+ * private endpoint). With a public endpoint (`restricted`) also the bastion's own external address:
+ * the tunnelled routes (`iap`, `ssh`) open the connection from the bastion to the kubeconfig's
+ * server, the PUBLIC endpoint, and a VM with an external address reaches Google's public addresses
+ * from that address, which authorized networks do not admit unless it is listed
+ * (cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks: Compute Engine VMs' public
+ * addresses are not authorized by default; `gcpPublicCidrsAccessEnabled` stays off here).
+ */
+export function authorizedNetworks(access: EndpointAccess, authorizedCidrs: readonly string[], bastionSubnetCidr: string, bastionAddress?: string): { cidrBlock: string; displayName: string }[] {
     const bastion = { cidrBlock: bastionSubnetCidr, displayName: "bastion subnet" };
     switch (access) {
-        case "restricted":
-            return [...authorizedCidrs.map((c, i) => ({ cidrBlock: c, displayName: `authorized-${i}` })), bastion];
+        case "restricted": {
+            if (bastionAddress !== undefined && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(bastionAddress)) {
+                throw new Error(`authorizedNetworks: the bastion's address ${JSON.stringify(bastionAddress)} is not an IPv4 address`);
+            }
+            return [
+                ...authorizedCidrs.map((c, i) => ({ cidrBlock: c, displayName: `authorized-${i}` })),
+                bastion,
+                ...(bastionAddress !== undefined ? [{ cidrBlock: `${bastionAddress}/32`, displayName: "bastion address" }] : []),
+            ];
+        }
         case "private":
             return [bastion];
         default: {
@@ -199,8 +226,10 @@ export interface GcpClusterArgs {
     readonly network: pulumi.Input<string>;
     readonly nodeSubnetId: pulumi.Input<string>;
     readonly nodeSubnetCidr: string;
-    /** The bastion's subnet: always an authorized network (the tunnel path). */
+    /** The bastion's subnet: always an authorized network (the tunnel path to the private endpoint). */
     readonly bastionSubnetCidr: string;
+    /** The bastion's reserved external address: authorized with a public endpoint (the tunnel path to it). */
+    readonly bastionPublicIp: pulumi.Input<string>;
     readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
     /**
      * The Cloud KMS key (id) for application-layer secrets encryption, and what must exist first:
@@ -258,7 +287,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.apiIdentity = { kind: "gcpServiceAccount", id: this.serviceAgent };
         this.endpointAccess = args.endpointAccess;
         this.notificationTopic = built.topic.id;
-        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id, args.prAutomationPrincipal);
+        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id, args.nodePools.workload.capacity === "spot", args.prAutomationPrincipal);
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
     }
 }
@@ -368,7 +397,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
                 masterGlobalAccessConfig: { enabled: false },
             },
             masterAuthorizedNetworksConfig: {
-                cidrBlocks: authorizedNetworks(args.endpointAccess, args.authorizedCidrs, args.bastionSubnetCidr),
+                cidrBlocks: pulumi.output(args.bastionPublicIp).apply((ip) => authorizedNetworks(args.endpointAccess, args.authorizedCidrs, args.bastionSubnetCidr, ip)),
                 // Google Cloud's own public ranges are NOT implicitly trusted.
                 gcpPublicCidrsAccessEnabled: false,
             },

@@ -32,6 +32,7 @@ import { Firewall, Tier } from "./firewall";
 import { deployerEmail, osLoginUser } from "./iam";
 import { computeServiceAgent, Keys } from "./kms";
 import { gcpName, toLabels } from "./labels";
+import { defaultBucketRetention, projectLogging } from "./logging";
 import { Network, regionalSubnetCidrs } from "./network";
 import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
 
@@ -143,6 +144,14 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         childOpts,
     );
     const cidrs = regionalSubnetCidrs(config.network.subnets);
+
+    // The environment's log retention on the project's _Default bucket, and Data Access audit
+    // logs for KMS, Secret Manager and Cloud Storage (logging.ts).
+    projectLogging(
+        "logging",
+        { project, retentionDays: defaultBucketRetention(config.cluster.logRetentionDays, config.network.flowLogs.retentionDays), ...apis },
+        { parent, provider },
+    );
 
     const keys = new Keys(
         "keys",
@@ -270,6 +279,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             nodeSubnetId: network.privateSubnetIds.nodes[0],
             nodeSubnetCidr: cidrs.nodes,
             bastionSubnetCidr: cidrs.public,
+            bastionPublicIp: bastion.publicIp,
             nodePools: config.cluster.nodePools,
             secretsKey: { id: keys.keys["gke-secrets"].id, ready: [keys.agentGrants["gke-secrets"], keys.grantsPropagated] },
             disksKey,

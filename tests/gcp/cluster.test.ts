@@ -44,12 +44,18 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
             assert.deepEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: prod, masterIpv4CidrBlock: controlPlane, masterGlobalAccessConfig: { enabled: false } });
             const bastionSubnet = prod ? "10.70.144.0/24" : "10.50.144.0/24";
+            // With a public endpoint the tunnel (iap / ssh route) reaches it from the bastion's
+            // external address: that /32 is authorized too (authorized networks never admit a VM's
+            // public address by itself). The private endpoint is reached from the bastion's subnet.
+            const bastionAddress = String(byName(g, G.address, "bastion-ip").state.address);
+            assert.match(bastionAddress, /^\d+\.\d+\.\d+\.\d+$/);
             assert.deepEqual(c.masterAuthorizedNetworksConfig, {
                 cidrBlocks: prod
                     ? [{ cidrBlock: bastionSubnet, displayName: "bastion subnet" }]
                     : [
                           { cidrBlock: "203.0.113.0/24", displayName: "authorized-0" },
                           { cidrBlock: bastionSubnet, displayName: "bastion subnet" },
+                          { cidrBlock: `${bastionAddress}/32`, displayName: "bastion address" },
                       ],
                 gcpPublicCidrsAccessEnabled: false,
             });
@@ -165,6 +171,10 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 workloadIdentity: { annotationKey: "iam.gke.io/gcp-service-account" },
                 apiServerCidrs: [controlPlane],
                 nodeCidrs: [prod ? "10.70.0.0/19" : "10.50.0.0/19"],
+                // dev's workload pool is Spot and carries GKE's Spot taint: the platform tolerates it
+                // (independent copy of cloud.google.com/kubernetes-engine/docs/how-to/spot-vms's taint);
+                // prod's on-demand pool has no taint, so no toleration.
+                ...(prod ? {} : { workloadTolerations: [{ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" }] }),
             });
         });
 
