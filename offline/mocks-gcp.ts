@@ -264,6 +264,8 @@ function gcpId(args: pulumi.runtime.MockResourceArgs, ctx: InvokeContext): strin
         "gcp:pubsub/topic:Topic": () => `projects/${p}/topics/${i.name}`,
         "gcp:pubsub/subscription:Subscription": () => `projects/${p}/subscriptions/${i.name}`,
         "gcp:binaryauthorization/policy:Policy": () => `projects/${p}`,
+        "gcp:logging/projectBucketConfig:ProjectBucketConfig": () => `projects/${p}/locations/${i.location}/buckets/${i.bucketId}`,
+        "gcp:projects/iAMAuditConfig:IAMAuditConfig": () => `${p} audit_config ${i.service}`,
     };
     const id = path[args.type]?.();
     // IAM members: `<resource> <role> <member>`, as the provider records them.

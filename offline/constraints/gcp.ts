@@ -619,4 +619,28 @@ export const GCP_CONSTRAINTS: readonly Constraint[] = [
             ],
         },
     },
+    {
+        id: "gcp-logging-bucket-retention",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud Logging",
+        types: ["gcp:logging/projectBucketConfig:ProjectBucketConfig"],
+        rule: "A log bucket keeps logs between 1 and 3650 days; the _Required bucket's retention (400 days) cannot be changed at all.",
+        source: "https://cloud.google.com/logging/docs/buckets#custom-retention",
+        alsoSource: "https://cloud.google.com/logging/docs/routing/overview#required-bucket",
+        check: (r) => {
+            const days = input(r, "retentionDays");
+            if (str(r, "bucketId") === "_Required") return ["the _Required bucket's retention is fixed at 400 days: manage _Default or a bucket of your own"];
+            if (days === undefined) return [];
+            return typeof days === "number" && Number.isInteger(days) && days >= 1 && days <= 3650 ? [] : [`retentionDays ${JSON.stringify(days)} is outside 1-3650 days`];
+        },
+        examples: {
+            pass: [{ title: "_Default kept 365 days", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 365 } }] }],
+            fail: [
+                { title: "_Default kept 0 days", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 0 } }] },
+                { title: "_Default kept 11 years", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 4015 } }] },
+                { title: "_Required re-configured", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Required", retentionDays: 400 } }] },
+            ],
+        },
+    },
 ];

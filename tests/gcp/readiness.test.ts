@@ -8,6 +8,7 @@ import { admissionPatterns, BINAUTHZ_ENFORCEMENT } from "../../components/gcp/bi
 import { sshKeyExpiryUsec } from "../../components/gcp/bastion";
 import { deployerEmail, osLoginUser } from "../../components/gcp/iam";
 import { keyRingName } from "../../components/gcp/kms";
+import { defaultBucketRetention } from "../../components/gcp/logging";
 import { ConfigError, parsePlatformConfig, PlatformConfig } from "../../components/config";
 import { gcpZonesOf } from "../../components/config/regions";
 import { checkConstraints, CONSTRAINTS } from "../../offline/constraints";
@@ -165,5 +166,35 @@ describe("gcp readiness: GKE versions per release channel (dated table)", () => 
         assert.match(found[0].message, /minMasterVersion "1\.36" is not offered by the STABLE channel \(1\.34 to 1\.35 as of \d{4}-\d{2}-\d{2}\)/);
         assert.ok(channelOffers("REGULAR", "1.36.2-gke.100") && !channelOffers("STABLE", "1.36"));
         assert.deepEqual(Object.keys(GKE_CHANNEL_MINORS).sort(), ["EXTENDED", "RAPID", "REGULAR", "STABLE"]);
+    });
+});
+
+describe("gcp readiness: log retention and Data Access audit logs", () => {
+    // The environment profiles' reviewed retention (components/config/profiles.ts: 30 / 90 / 365
+    // days), written out here, not read from the implementation.
+    const RETENTION: Readonly<Record<string, number>> = { "dev-gcp": 30, "staging-gcp": 90, "prod-gcp": 365 };
+    for (const stack of STACKS) {
+        it(`${stack}: the _Default bucket keeps logs ${RETENTION[stack]} days; KMS, Secret Manager and Storage data access audited; after the APIs`, async () => {
+            const g = await graphOf(stack);
+            const bucket = byName(g, "gcp:logging/projectBucketConfig:ProjectBucketConfig", "logging-default-bucket");
+            const project = `platform-${stack.split("-")[0]}-123456`;
+            assert.deepEqual(bucket.inputs, { project, location: "global", bucketId: "_Default", retentionDays: RETENTION[stack] });
+            const audits = ofType(g, "gcp:projects/iAMAuditConfig:IAMAuditConfig");
+            assert.deepEqual(
+                audits.map((a) => [a.inputs.service, a.inputs.auditLogConfigs]).sort(),
+                ["cloudkms.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com"].map((service) => [service, [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }]]),
+                "every Data Access log type, nobody exempted",
+            );
+            const wait = byName(g, "time:index/sleep:Sleep", "api-propagation");
+            for (const r of [bucket, ...audits]) {
+                assert.ok(r.dependencies.includes(wait.urn), `${r.name} waits for the APIs`);
+            }
+            assert.deepEqual(checkConstraints(g, { entries: CONSTRAINTS.filter((c) => c.id === "gcp-logging-bucket-retention") }), []);
+        });
+    }
+
+    it("a retention outside Cloud Logging's 1-3650 days fails at the config edge, naming both keys", () => {
+        assert.equal(defaultBucketRetention(30, 90), 90, "the longer of the two");
+        assert.throws(() => defaultBucketRetention(4000, 30), /4000 days \(cluster\.logRetentionDays 4000, network\.flowLogs\.retentionDays 30\) is outside Cloud Logging's 1-3650 days/);
     });
 });

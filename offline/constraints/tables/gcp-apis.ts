@@ -23,6 +23,7 @@ export const GCP_RESOURCE_APIS: readonly { readonly prefix: string; readonly api
     { prefix: "gcp:serviceaccount/", api: "iam.googleapis.com" },
     { prefix: "gcp:projects/iAMMember:", api: "cloudresourcemanager.googleapis.com" },
     { prefix: "gcp:projects/iAMBinding:", api: "cloudresourcemanager.googleapis.com" },
+    { prefix: "gcp:projects/iAMAuditConfig:", api: "cloudresourcemanager.googleapis.com" },
     { prefix: "gcp:projects/serviceIdentity:", api: "serviceusage.googleapis.com" },
     { prefix: "gcp:storage/", api: "storage.googleapis.com" },
     { prefix: "gcp:oslogin/", api: "oslogin.googleapis.com" },
