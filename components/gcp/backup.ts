@@ -4,9 +4,15 @@
  *
  * The bucket is encrypted with the platform's `backups` key (CMEK; the Cloud Storage service
  * agent's grant exists first, kms.ts). Where the stack is protected (prod) it carries a retention
- * policy: no snapshot can be deleted or overwritten before `retentionDays`, by Vault, an operator
- * or an attacker with the project's keys. Retention policies and Object Versioning are mutually
- * exclusive (cloud.google.com/storage/docs/bucket-lock), so the other environments keep
+ * policy: no snapshot can be deleted or overwritten before `retentionDays`, by Vault (which may
+ * only create objects anyway), an operator's mistake or a lifecycle rule. The policy is NOT locked:
+ * whoever holds `storage.buckets.update` on the bucket (roles/storage.admin, the project's owners,
+ * the deployer) can shorten or remove it first and then delete snapshots
+ * (cloud.google.com/storage/docs/using-bucket-lock). Locking it (`isLocked: true`) makes it
+ * permanent and is irreversible: the period can then never be reduced, nor the bucket deleted
+ * before its last snapshot ages out (cloud.google.com/storage/docs/bucket-lock); it is a decision
+ * for the operator of a real prod, not a default of the blueprint. Retention policies and Object
+ * Versioning are mutually exclusive (cloud.google.com/storage/docs/bucket-lock), so the other environments keep
  * versioning instead, and stay destroyable at once (ephemeral and dev environments are torn down
  * and created again; a retention policy would hold every bucket with a recent snapshot).
  */

@@ -53,6 +53,12 @@ export const CHART_IMAGE_PATTERNS = [
     "ghcr.io/jkroepke/kube-webhook-certgen*",
     "docker.io/grafana/**",
     "docker.io/seldonio/**",
+    // Seldon's storage initializer and prepackaged model servers are named without a registry
+    // (`seldonio/rclone-storage-initializer`, `seldonio/sklearnserver`: components/kubernetes/versions.ts
+    // and the chart's predictor_servers). The pattern reference describes `registry/path/to/image`
+    // and says nothing of Docker Hub's implicit `docker.io/`, so the short form is admitted as
+    // written too: the same images, whichever form the admission check compares.
+    "seldonio/**",
 ] as const;
 
 /** The allowlist: the charts' registries and the project's own Artifact Registry in the region. */
