@@ -264,6 +264,7 @@ function gcpId(args: pulumi.runtime.MockResourceArgs, ctx: InvokeContext): strin
         "gcp:pubsub/topic:Topic": () => `projects/${p}/topics/${i.name}`,
         "gcp:pubsub/subscription:Subscription": () => `projects/${p}/subscriptions/${i.name}`,
         "gcp:binaryauthorization/policy:Policy": () => `projects/${p}`,
+        "gcp:dns/policy:Policy": () => `projects/${p}/policies/${i.name}`,
         "gcp:logging/projectBucketConfig:ProjectBucketConfig": () => `projects/${p}/locations/${i.location}/buckets/${i.bucketId}`,
         "gcp:projects/iAMAuditConfig:IAMAuditConfig": () => `${p} audit_config ${i.service}`,
     };

@@ -59,6 +59,7 @@ export const REQUIRED_SERVICES = [
     "artifactregistry.googleapis.com",
     "pubsub.googleapis.com",
     "binaryauthorization.googleapis.com",
+    "dns.googleapis.com",
 ] as const;
 
 /**

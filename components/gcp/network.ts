@@ -185,6 +185,14 @@ function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resourc
                 opts,
             ),
     );
+    // Cloud DNS query logging for every VM and node of the VPC (CIS Google Cloud Foundations 2.12;
+    // cloud.google.com/dns/docs/monitoring#using_logging): a DNS server policy on the network with
+    // logging on, nothing else changed (no inbound forwarding, no alternative name servers).
+    new gcp.dns.Policy(
+        child("dns-logging"),
+        { name: n("dns-logging"), description: "Logs the VPC's DNS queries (managed by Pulumi)", enableLogging: true, enableInboundForwarding: false, networks: [{ networkUrl: network.id }] },
+        opts,
+    );
     if (count > 0) {
         const router = new gcp.compute.Router(child("router"), { name: n("router"), network: network.id, description: "Cloud NAT's router" }, opts);
         new gcp.compute.RouterNat(

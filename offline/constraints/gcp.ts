@@ -106,6 +106,7 @@ const FIXED_NAME_TYPES: Readonly<Record<string, string>> = {
     "gcp:storage/bucket:Bucket": "name",
     "gcp:pubsub/topic:Topic": "name",
     "gcp:pubsub/subscription:Subscription": "name",
+    "gcp:dns/policy:Policy": "name",
 };
 
 const DAY_OF: Readonly<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };

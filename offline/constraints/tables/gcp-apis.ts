@@ -32,6 +32,7 @@ export const GCP_RESOURCE_APIS: readonly { readonly prefix: string; readonly api
     { prefix: "gcp:artifactregistry/", api: "artifactregistry.googleapis.com" },
     { prefix: "gcp:binaryauthorization/", api: "binaryauthorization.googleapis.com" },
     { prefix: "gcp:pubsub/", api: "pubsub.googleapis.com" },
+    { prefix: "gcp:dns/", api: "dns.googleapis.com" },
 ];
 
 /** Function token -> API (functions that need none, such as the caller's OpenID info, are absent). */
