@@ -168,6 +168,9 @@ const IAM_MEMBER_TYPES = [
 const gke = (inputs: Record<string, unknown>, opts: Partial<FixtureResource> = {}): FixtureResource => ({ type: "gcp:container/cluster:Cluster", name: "c", inputs: { name: "c", ...inputs }, ...opts });
 const AGENT = "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com";
 
+const nat = (inputs: Record<string, unknown>): FixtureResource => ({ type: "gcp:compute/routerNat:RouterNat", name: "nat", inputs: { name: "nat", router: "r", natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", ...inputs } });
+const powerOfTwo = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+
 export const GCP_CONSTRAINTS: readonly Constraint[] = [
     {
         id: "gcp-region-known",
@@ -641,6 +644,34 @@ export const GCP_CONSTRAINTS: readonly Constraint[] = [
                 { title: "_Default kept 0 days", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 0 } }] },
                 { title: "_Default kept 11 years", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 4015 } }] },
                 { title: "_Required re-configured", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Required", retentionDays: 400 } }] },
+            ],
+        },
+    },
+    {
+        id: "gcp-nat-dynamic-ports",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud NAT",
+        types: ["gcp:compute/routerNat:RouterNat"],
+        rule: "With Dynamic Port Allocation, minPortsPerVm is a power of two of at least 32, maxPortsPerVm a power of two above it, and endpoint-independent mapping is off.",
+        source: "https://cloud.google.com/nat/docs/ports-and-addresses#dynamic-port",
+        alsoSource: "https://www.pulumi.com/registry/packages/gcp/api-docs/compute/routernat/",
+        check: (r) => {
+            if (input(r, "enableDynamicPortAllocation") !== true) return [];
+            const min = input(r, "minPortsPerVm");
+            const max = input(r, "maxPortsPerVm");
+            const problems: string[] = [];
+            if (input(r, "enableEndpointIndependentMapping") === true) problems.push("Dynamic Port Allocation and endpoint-independent mapping are mutually exclusive");
+            if (min !== undefined && !(powerOfTwo(min) && min >= 32)) problems.push(`minPortsPerVm ${JSON.stringify(min)} is not a power of two of at least 32`);
+            if (max !== undefined && !(powerOfTwo(max) && max > (typeof min === "number" ? min : 32))) problems.push(`maxPortsPerVm ${JSON.stringify(max)} is not a power of two above minPortsPerVm`);
+            return problems;
+        },
+        examples: {
+            pass: [{ title: "64 to 4096 ports", resources: [nat({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 64, maxPortsPerVm: 4096 })] }],
+            fail: [
+                { title: "100 ports minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 100, maxPortsPerVm: 4096 })] },
+                { title: "a maximum below the minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 1024, maxPortsPerVm: 512 })] },
+                { title: "with endpoint-independent mapping", resources: [nat({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: true })] },
             ],
         },
     },

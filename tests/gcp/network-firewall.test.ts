@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { IAP_SSH_RANGE } from "../../components/config";
 import { planSubnets } from "../../components/config/cidr";
 import { FLOW_LOG_SETTINGS } from "../../components/gcp/network";
+import { checkConstraints, CONSTRAINTS } from "../../offline/constraints";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { childList, G, graphOf, tierOfEmail, variantOf } from "./fixtures";
 
@@ -157,6 +158,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 [`platform-${env}-gcp-nodes`, `platform-${env}-gcp-tools`],
             );
             assert.deepEqual(i.logConfig, { enable: true, filter: env === "prod" ? "ALL" : "ERRORS_ONLY" });
+            // Dynamic Port Allocation, 64 to 4096 ports per VM (powers of two; the catalogue checks the rule).
+            assert.deepEqual([i.enableDynamicPortAllocation, i.enableEndpointIndependentMapping, i.minPortsPerVm, i.maxPortsPerVm], [true, false, 64, 4096]);
+            assert.deepEqual(checkConstraints(g, { entries: CONSTRAINTS.filter((c) => c.id === "gcp-nat-dynamic-ports") }), []);
         });
 
         it("firewall: exactly the reviewed table between service accounts, and nothing else inbound", () => {
