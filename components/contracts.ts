@@ -42,7 +42,8 @@ export interface NetworkOutputs {
 export interface BastionOutputs {
     readonly publicIp: pulumi.Output<string>;
     readonly privateIp: pulumi.Output<string>;
-    readonly sshUser: string;
+    /** The login user (a fixed name on AWS and Azure; GCP: the deployer's OS Login POSIX name, which may come from a lookup). */
+    readonly sshUser: pulumi.Input<string>;
     /** The generated SSH private key (OpenSSH format), always a Pulumi secret. */
     readonly privateKeyPem: pulumi.Output<string>;
     /** Other tiers allow SSH from this identity only. */

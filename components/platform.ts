@@ -35,7 +35,7 @@ export interface PlatformOutputs {
     readonly toolSubnetIds: pulumi.Output<string>[];
     readonly natPublicIps: pulumi.Output<string>[];
     readonly bastionPublicIp: pulumi.Output<string>;
-    readonly bastionSshUser: string;
+    readonly bastionSshUser: pulumi.Input<string>;
     /** Secret. */
     readonly bastionPrivateKeyPem: pulumi.Output<string>;
     /** The bastion's firewall identity (AWS: security group; Azure: application security group; GCP: service account email). */

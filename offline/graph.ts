@@ -37,6 +37,11 @@ export interface CapturedResource {
     readonly protect: boolean;
     /** `retainOnDelete` resource option. */
     readonly retainOnDelete: boolean;
+    /**
+     * `deleteBeforeReplace` resource option (absent: false). Fixed physical names need it: a
+     * replacement that creates the new resource first collides with the old one's name.
+     */
+    readonly deleteBeforeReplace?: boolean;
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

@@ -13,6 +13,12 @@ export interface InvokeContext {
     readonly region: string;
     /** Inputs of that provider (project, subscription, ...), empty for the default provider. */
     readonly provider: Readonly<Record<string, unknown>>;
+    /**
+     * States of the resources of a type whose registration completed before this call, in order
+     * (what exists in the cloud at the moment of the call: ordering checks such as "the API is
+     * enabled before its functions are called" read it).
+     */
+    readonly registered: (type: string) => readonly Readonly<Record<string, any>>[];
 }
 
 export interface StateContext {
@@ -45,6 +51,12 @@ export interface CloudMocks {
     readonly idFor?: (args: pulumi.runtime.MockResourceArgs, ctx: InvokeContext) => string | undefined;
     /** Region assumed when a resource's provider names none. */
     readonly defaultRegion?: string;
+    /**
+     * Refuses an invoke the real cloud would refuse at this point of the run (throws with the
+     * cloud's reason), before its answer is computed: e.g. a function of an API that is not
+     * enabled yet.
+     */
+    readonly gateInvoke?: (token: string, ctx: InvokeContext) => void;
 }
 
 /** Fake but well-formed key material. Clearly marked so nobody mistakes it for a real key. */

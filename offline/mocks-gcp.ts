@@ -9,6 +9,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
+import { ALWAYS_ENABLED_APIS, GCP_FUNCTION_APIS } from "./constraints/tables/gcp-apis";
+import { GCP_SERVICE_AGENTS, serviceAgentEmail } from "./constraints/tables/gcp-service-agents";
 import { CloudMocks, InvokeContext, InvokeHandler, mockPem, stableHex, StateContext, StateHandler } from "./mocks-core";
 
 /** The project number the mocks give every project (12 digits, like real ones). */
@@ -74,6 +76,12 @@ const GCP_INVOKES: Record<string, InvokeHandler> = {
         };
     },
     "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo": () => ({ id: MOCK_GCP_DEPLOYER, email: MOCK_GCP_DEPLOYER }),
+    // Returns (and on first use creates) the project's Cloud Storage service agent.
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (inputs, { provider }) => {
+        const project = projectOf(inputs, provider);
+        const email = `service-${mockProjectNumber(project)}@gs-project-accounts.iam.gserviceaccount.com`;
+        return { id: email, emailAddress: email, member: `serviceAccount:${email}`, project };
+    },
     "gcp:serviceaccount/getAccount:getAccount": (inputs, { provider }) => {
         const email = String(inputs.accountId);
         return { id: `projects/${projectOf(inputs, provider)}/serviceAccounts/${email}`, email, uniqueId: numericId(`sa-${email}`, 21), name: `projects/${projectOf(inputs, provider)}/serviceAccounts/${email}`, member: `serviceAccount:${email}` };
@@ -85,8 +93,44 @@ function where(args: pulumi.runtime.MockResourceArgs, ctx: StateContext): { proj
     return { project: projectOf(args.inputs, ctx.provider), region: String(args.inputs.region ?? args.inputs.location ?? ctx.region) };
 }
 
+/**
+ * What the real APIs refuse before they are enabled: a function of a disabled API fails with 403
+ * SERVICE_DISABLED, in preview as in update. An invoke whose API (offline/constraints/tables/gcp-apis.ts)
+ * has no gcp:projects/service:Service created yet in this run is refused here, so a program that
+ * calls one too early fails offline exactly as it would on a fresh project.
+ */
+export function refuseBeforeEnabled(token: string, ctx: InvokeContext): void {
+    const api = GCP_FUNCTION_APIS[token];
+    if (!api || ALWAYS_ENABLED_APIS.includes(api)) {
+        return;
+    }
+    const enabled = ctx.registered("gcp:projects/service:Service").map((s) => s.service);
+    if (!enabled.includes(api)) {
+        throw new Error(
+            `offline mocks: ${token} calls ${api}, which is not enabled yet in this run (no gcp:projects/service:Service for it has been created): ` +
+                `on a fresh project the real call fails with 403 SERVICE_DISABLED and the stack can never enable its own APIs. ` +
+                `Enable the API first and call the function's output form with dependsOn: [that Service].`,
+        );
+    }
+}
+
+/** The e-mail a service's generateServiceIdentity returns, when the docs list its agent. */
+function serviceIdentityEmail(service: string, project: string): string | undefined {
+    const agent = GCP_SERVICE_AGENTS.find((a) => a.service === service);
+    return agent ? serviceAgentEmail(agent, mockProjectNumber(project)) : undefined;
+}
+
 const GCP_STATES: Record<string, StateHandler> = {
     "gcp:projects/service:Service": () => ({}),
+    "gcp:projects/serviceIdentity:ServiceIdentity": (a, ctx) => {
+        const email = serviceIdentityEmail(String(a.inputs.service), where(a, ctx).project);
+        return email ? { email, member: `serviceAccount:${email}` } : {};
+    },
+    "gcp:serviceaccount/iAMMember:IAMMember": (a) => ({ etag: `BwY${stableHex(a.name, 9)}=` }),
+    "gcp:pubsub/topic:Topic": (a, ctx) => ({ project: where(a, ctx).project }),
+    "gcp:pubsub/subscription:Subscription": (a, ctx) => ({ project: where(a, ctx).project }),
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": (a) => ({ etag: `BwY${stableHex(a.name, 9)}=` }),
+    "gcp:binaryauthorization/policy:Policy": (a, ctx) => ({ project: where(a, ctx).project }),
     "gcp:compute/network:Network": (a, ctx) => {
         const { project } = where(a, ctx);
         return { selfLink: `${COMPUTE}/projects/${project}/global/networks/${a.inputs.name}`, numericId: numericId(a.name), gatewayIpv4: "", project };
@@ -216,10 +260,17 @@ function gcpId(args: pulumi.runtime.MockResourceArgs, ctx: InvokeContext): strin
         "gcp:container/cluster:Cluster": () => `projects/${p}/locations/${i.location}/clusters/${i.name}`,
         "gcp:container/nodePool:NodePool": () => `${i.cluster}/nodePools/${i.name}`,
         "gcp:oslogin/sshPublicKey:SshPublicKey": () => `users/${i.user}/sshPublicKeys/${stableHex(args.name, 64)}`,
+        "gcp:projects/serviceIdentity:ServiceIdentity": () => `projects/${p}/services/${i.service}`,
+        "gcp:pubsub/topic:Topic": () => `projects/${p}/topics/${i.name}`,
+        "gcp:pubsub/subscription:Subscription": () => `projects/${p}/subscriptions/${i.name}`,
+        "gcp:binaryauthorization/policy:Policy": () => `projects/${p}`,
+        "gcp:dns/policy:Policy": () => `projects/${p}/policies/${i.name}`,
+        "gcp:logging/projectBucketConfig:ProjectBucketConfig": () => `projects/${p}/locations/${i.location}/buckets/${i.bucketId}`,
+        "gcp:projects/iAMAuditConfig:IAMAuditConfig": () => `${p} audit_config ${i.service}`,
     };
     const id = path[args.type]?.();
     // IAM members: `<resource> <role> <member>`, as the provider records them.
-    return id ?? (typeof i.role === "string" && typeof i.member === "string" ? `${i.cryptoKeyId ?? i.secretId ?? i.bucket ?? i.instanceName ?? i.project} ${i.role} ${i.member}` : undefined);
+    return id ?? (typeof i.role === "string" && typeof i.member === "string" ? `${i.cryptoKeyId ?? i.secretId ?? i.bucket ?? i.instanceName ?? i.serviceAccountId ?? i.topic ?? i.project} ${i.role} ${i.member}` : undefined);
 }
 
-export const GCP_MOCKS: CloudMocks = { invokes: GCP_INVOKES, states: GCP_STATES, idFor: gcpId, defaultRegion: "europe-west1" };
+export const GCP_MOCKS: CloudMocks = { invokes: GCP_INVOKES, states: GCP_STATES, idFor: gcpId, defaultRegion: "europe-west1", gateInvoke: refuseBeforeEnabled };

@@ -44,8 +44,29 @@ const COMMON_MOCKS: CloudMocks = {
         result: `mock-${stableHex(a.name, Math.max(8, Number(a.inputs.length ?? 24) - 5))}`,
         bcryptHash: `$2a$10$${stableHex(`bcrypt-${a.name}`, 53)}`,
     }),
+    "random:index/randomId:RandomId": (a) => {
+        const hex = stableHex(`random-id-${a.name}`, 2 * Number(a.inputs.byteLength ?? 4));
+        const bytes = Buffer.from(hex, "hex");
+        return { hex, dec: BigInt(`0x${hex}`).toString(10), b64Std: bytes.toString("base64"), b64Url: bytes.toString("base64url") };
+    },
+    // @pulumiverse/time: the run's "now" is MOCK_NOW, so every derived time is deterministic.
+    "time:index/sleep:Sleep": () => ({}),
+    "time:index/rotating:Rotating": (a) => {
+        const base = new Date(String(a.inputs.rfc3339 ?? MOCK_NOW));
+        const next = new Date(base);
+        next.setUTCDate(next.getUTCDate() + Number(a.inputs.rotationDays ?? 0));
+        next.setUTCHours(next.getUTCHours() + Number(a.inputs.rotationHours ?? 0));
+        return { ...timeParts(base), rfc3339: base.toISOString().replace(/\.000Z$/, "Z"), rotationRfc3339: next.toISOString().replace(/\.000Z$/, "Z") };
+    },
     },
 };
+
+/** The instant offline runs pretend it is (what `time` resources read as "now"). */
+export const MOCK_NOW = "2026-12-01T00:00:00Z";
+
+function timeParts(d: Date): Record<string, number> {
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), unix: Math.floor(d.getTime() / 1000) };
+}
 
 /** Every cloud's mocks; a cloud joins by adding its file here. */
 const CLOUD_MOCKS: readonly CloudMocks[] = [COMMON_MOCKS, AWS_MOCKS, AZURE_MOCKS, GCP_MOCKS];
@@ -68,6 +89,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     /** Errors raised by mocks; the engine fails the run with them instead of hanging. */
     readonly errors: Error[] = [];
     private readonly states = new Map<string, Record<string, any>>();
+    /** Every custom resource registered so far, in order, with its state (InvokeContext.registered). */
+    private readonly registrations: { readonly type: string; readonly state: Record<string, any> }[] = [];
     private readonly providers = new Map<string, Record<string, unknown>>();
     private readonly cursors = new Map<string, number>();
     private publicCursor = 0;
@@ -90,24 +113,35 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        const handler = cloudMocks().find((m) => m.invokes[args.token])?.invokes[args.token];
-        if (!handler) {
-            const error = new Error(
-                `offline mocks: no answer for invoke "${args.token}". Teach offline/mocks.ts a realistic reply ` +
-                    `(the real provider's output shape) instead of letting it resolve to nothing.`,
-            );
-            this.errors.push(error);
-            this.onError(error);
-            throw error;
-        }
-        this.invokes.push({ token: args.token, inputs: args.inputs, ...(this.progress ? { resourcesBefore: this.progress() } : {}) });
-        try {
-            return handler(args.inputs, { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider) });
-        } catch (err) {
+        const fail = (err: unknown): never => {
             const error = err instanceof Error ? err : new Error(String(err));
             this.errors.push(error);
             this.onError(error);
             throw error;
+        };
+        const ctx = { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider), registered: (type: string) => this.registrations.filter((r) => r.type === type).map((r) => r.state) };
+        // What the cloud refuses at this point of the run (an API not enabled yet) is refused first.
+        try {
+            for (const m of cloudMocks()) {
+                m.gateInvoke?.(args.token, ctx);
+            }
+        } catch (err) {
+            return fail(err);
+        }
+        const handler = cloudMocks().find((m) => m.invokes[args.token])?.invokes[args.token];
+        if (!handler) {
+            return fail(
+                new Error(
+                    `offline mocks: no answer for invoke "${args.token}". Teach offline/mocks.ts a realistic reply ` +
+                        `(the real provider's output shape) instead of letting it resolve to nothing.`,
+                ),
+            );
+        }
+        this.invokes.push({ token: args.token, inputs: args.inputs, ...(this.progress ? { resourcesBefore: this.progress() } : {}) });
+        try {
+            return handler(args.inputs, ctx);
+        } catch (err) {
+            return fail(err);
         }
     }
 
@@ -139,6 +173,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const computed = handler ? handler(args, ctx) : {};
         const state = { ...args.inputs, ...computed, id };
         this.states.set(id, state);
+        this.registrations.push({ type: args.type, state });
         return { id, state };
     }
 
@@ -155,7 +190,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private idFor(args: pulumi.runtime.MockResourceArgs): string {
         for (const m of cloudMocks()) {
             // Ids often embed the provider's project / subscription and region (GCP, Azure paths).
-            const id = m.idFor?.(args, { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider) });
+            const id = m.idFor?.(args, { region: this.regionOf(args.provider), provider: this.providerInputs(args.provider), registered: () => [] });
             if (id) {
                 return id;
             }

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, parseCidr, planSubnets, PRIVATE_RANGES, SubnetPlan, SUBNET_TIERS } from "./cidr";
 import { EndpointAccess, NatStrategy, NodePoolProfile, profileFor } from "./profiles";
 import { MAX_EXTRA_TAGS, prefixProblems, tagProblems } from "./cloud-names";
-import { isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regions";
+import { gcpZonesOf, isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regions";
 import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, StackConfigInput, stackConfigSchema } from "./schema";
 
 export { CLOUDS, ENVIRONMENTS } from "./schema";
@@ -104,6 +104,15 @@ export interface GcpPlatformConfig extends CommonPlatformConfig {
         readonly controlPlaneCidr: string;
         /** Also allow SSH from IAP's range to the bastion. */
         readonly iapSshAccess: boolean;
+        /**
+         * The zones, by name: `network.zoneNames`, or the first `network.zones` zones of the region
+         * in components/config/regions.ts. Never read from the cloud's live zone status.
+         */
+        readonly zones: readonly string[];
+        /** The deployer's OS Login POSIX name when config gives it (`bastion.osLoginUser`); else derived. */
+        readonly osLoginUser?: string;
+        /** Google Groups for RBAC: `gke-security-groups@<domain>` (`cluster.rbacSecurityGroup`). */
+        readonly rbacSecurityGroup?: string;
     };
 }
 
@@ -338,13 +347,17 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
 
     // Cloud-specific keys belong to their cloud only.
     const clusterRaw = (typeof input.cluster === "object" && input.cluster) || {};
-    const bastionRaw: { iapSshAccess?: unknown } = (typeof input.bastion === "object" && input.bastion) || {};
+    const bastionRaw: { iapSshAccess?: unknown; osLoginUser?: unknown } = (typeof input.bastion === "object" && input.bastion) || {};
+    const networkRaw: { zoneNames?: unknown } = (typeof input.network === "object" && input.network) || {};
     const onlyFor: { cloud: Cloud; key: PropertyKey[]; present: boolean }[] = [
         { cloud: "aws", key: ["cluster", "adminPrincipalArns"], present: clusterRaw.adminPrincipalArns !== undefined },
         { cloud: "azure", key: ["cluster", "adminGroupObjectIds"], present: clusterRaw.adminGroupObjectIds !== undefined },
         { cloud: "azure", key: ["azureNetworkWatcher"], present: !!input.azureNetworkWatcher },
         { cloud: "gcp", key: ["cluster", "controlPlaneCidr"], present: clusterRaw.controlPlaneCidr !== undefined },
         { cloud: "gcp", key: ["bastion", "iapSshAccess"], present: bastionRaw.iapSshAccess !== undefined },
+        { cloud: "gcp", key: ["bastion", "osLoginUser"], present: bastionRaw.osLoginUser !== undefined },
+        { cloud: "gcp", key: ["cluster", "rbacSecurityGroup"], present: clusterRaw.rbacSecurityGroup !== undefined },
+        { cloud: "gcp", key: ["network", "zoneNames"], present: networkRaw.zoneNames !== undefined },
         { cloud: "gcp", key: ["gcpProject"], present: !!input.gcpProject },
     ];
     if (isCloud(input.cloud)) {
@@ -390,7 +403,36 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     }
     // An out-of-range `zones` was reported by the schema; plan with the profile's count meanwhile.
     const zonesValid = typeof network.zones === "number" && Number.isInteger(network.zones) && network.zones >= 2 && network.zones <= 4;
-    const zones = zonesValid ? (network.zones as number) : profile?.zones ?? 2;
+    const givenZoneNames = input.cloud === "gcp" && Array.isArray(network.zoneNames) ? network.zoneNames : undefined;
+    const zones = zonesValid ? (network.zones as number) : givenZoneNames && givenZoneNames.length >= 2 ? givenZoneNames.length : profile?.zones ?? 2;
+    // GCP zones are named by config, validated against the region table: never derived from the
+    // cloud's live zone status (a zone briefly DOWN would move disks and instances).
+    let gcpZones: string[] = [];
+    if (input.cloud === "gcp" && typeof input.region === "string" && isKnownRegion("gcp", input.region)) {
+        const known = gcpZonesOf(input.region) ?? [];
+        if (givenZoneNames) {
+            givenZoneNames.forEach((zone, i) => {
+                if (typeof zone === "string" && /^[a-z]+-[a-z]+\d+-[a-z]$/.test(zone) && !known.includes(zone)) {
+                    problems.push(`${at("network", "zoneNames", i)}: "${zone}" is not a zone of ${input.region}; its zones are ${known.join(", ")} (components/config/regions.ts)`);
+                }
+            });
+            const dupes = givenZoneNames.filter((z, i) => givenZoneNames.indexOf(z) !== i);
+            if (dupes.length > 0) {
+                problems.push(`${at("network", "zoneNames")}: lists ${[...new Set(dupes)].map((d) => JSON.stringify(d)).join(", ")} more than once; name each zone once`);
+            }
+            if (givenZoneNames.length < 2) {
+                problems.push(`${at("network", "zoneNames")}: names ${givenZoneNames.length} zone${givenZoneNames.length === 1 ? "" : "s"}; the platform spreads node pools and tool VMs over at least 2`);
+            }
+            if (zonesValid && givenZoneNames.length !== network.zones) {
+                problems.push(`${at("network", "zoneNames")}: names ${givenZoneNames.length} zones but ${at("network", "zones")} is ${String(network.zones)}; give one of them, or make them agree`);
+            }
+            gcpZones = givenZoneNames.filter((z): z is string => typeof z === "string");
+        } else if (known.length < zones) {
+            problems.push(`${at("network", "zones")}: ${zones} zones, but ${input.region} has only ${known.length} (${known.join(", ")}); lower ${at("network", "zones")}`);
+        } else {
+            gcpZones = known.slice(0, zones);
+        }
+    }
     let subnets: SubnetPlan | undefined;
     if (network.subnets && typeof network.subnets === "object") {
         const given = network.subnets as Record<string, unknown>;
@@ -545,11 +587,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
-    return deepFreeze(withCloudSection(common, cfg));
+    return deepFreeze(withCloudSection(common, cfg, gcpZones));
 }
 
 /** The cloud-specific part of the resolved configuration. */
-function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): PlatformConfig {
+function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, gcpZones: readonly string[]): PlatformConfig {
     switch (cfg.cloud) {
         case "aws":
             return { ...common, cloud: "aws", aws: { adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])] } };
@@ -561,7 +603,14 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): 
             return {
                 ...common,
                 cloud: "gcp",
-                gcp: { project: cfg.gcpProject ?? "", controlPlaneCidr: cfg.cluster?.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR, iapSshAccess: cfg.bastion.iapSshAccess ?? false },
+                gcp: {
+                    project: cfg.gcpProject ?? "",
+                    controlPlaneCidr: cfg.cluster?.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR,
+                    iapSshAccess: cfg.bastion.iapSshAccess ?? false,
+                    zones: gcpZones,
+                    ...(cfg.bastion.osLoginUser ? { osLoginUser: cfg.bastion.osLoginUser } : {}),
+                    ...(cfg.cluster?.rbacSecurityGroup ? { rbacSecurityGroup: cfg.cluster.rbacSecurityGroup } : {}),
+                },
             };
         default: {
             const impossible: never = cfg.cloud;

@@ -90,6 +90,13 @@ export const networkSchema = z.strictObject({
         .optional(),
     /** Explicit subnets per tier, one per zone, instead of the planner's layout. */
     subnets: z.strictObject({ public: subnetList, nodes: subnetList, tools: subnetList }).optional(),
+    /**
+     * GCP only: the zones, by name (e.g. ["europe-west1-b", "europe-west1-c"]), each a zone of the
+     * region in components/config/regions.ts. Default: the first `zones` zones of the region in
+     * that table. Fixed by config, never read from the cloud's live zone status: a zone that is
+     * briefly down must not move disks and instances.
+     */
+    zoneNames: z.array(z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { message: "must be a GCP zone name such as \"europe-west1-b\"" })).optional(),
 });
 
 export const bastionSchema = z.strictObject({
@@ -98,6 +105,14 @@ export const bastionSchema = z.strictObject({
     instanceType: z.string().min(1).optional(),
     /** GCP only: also allow SSH from Identity-Aware Proxy's range (35.235.240.0/20), for `gcloud compute ssh --tunnel-through-iap`. */
     iapSshAccess: z.boolean().optional(),
+    /**
+     * GCP only: the OS Login POSIX user name of the identity running `pulumi up`, when it differs
+     * from the default Google derives from the e-mail (users outside the organisation get an
+     * `ext_` prefix; an organisation may set custom names). Read yours with
+     * `gcloud compute os-login describe-profile --format='value(posixAccounts[0].username)'`.
+     * At most 32 characters, the Linux limit (useradd(8): "Usernames may only be up to 32 characters long").
+     */
+    osLoginUser: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, { message: "must be a POSIX user name (a-z, 0-9, _ . -, starting with a letter or _, at most 32 characters)" }).optional(),
 });
 
 export const clusterSchema = z.strictObject({
@@ -126,6 +141,12 @@ export const clusterSchema = z.strictObject({
         .optional(),
     /** GCP only: the /28 the private control plane lives in; must not overlap the network or the pod/service ranges. */
     controlPlaneCidr: cidr.optional(),
+    /**
+     * GCP only: the Google Group that nests the groups used as Kubernetes RBAC subjects (Google
+     * Groups for RBAC). GKE requires the name gke-security-groups@<your domain>
+     * (cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac). Default: none.
+     */
+    rbacSecurityGroup: z.string().regex(/^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/, { message: "must be gke-security-groups@<your domain> (the only name GKE accepts for Google Groups for RBAC)" }).optional(),
     /**
      * The CI identity that creates per-pull-request namespaces on this (shared dev) cluster
      * (`npm run env -- up --scope namespace`): AWS an IAM role ARN, Azure the service principal's

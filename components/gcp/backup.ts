@@ -1,6 +1,20 @@
 /**
  * `platform:gcp:Backup`: daily snapshots of every tool VM disk (a snapshot-schedule resource
  * policy, retention per environment) and the bucket Vault uploads raft snapshots to.
+ *
+ * The bucket is encrypted with the platform's `backups` key (CMEK; the Cloud Storage service
+ * agent's grant exists first, kms.ts). Where the stack is protected (prod) it carries a retention
+ * policy: no snapshot can be deleted or overwritten before `retentionDays`, by Vault (which may
+ * only create objects anyway), an operator's mistake or a lifecycle rule. The policy is NOT locked:
+ * whoever holds `storage.buckets.update` on the bucket (roles/storage.admin, the project's owners,
+ * the deployer) can shorten or remove it first and then delete snapshots
+ * (cloud.google.com/storage/docs/using-bucket-lock). Locking it (`isLocked: true`) makes it
+ * permanent and is irreversible: the period can then never be reduced, nor the bucket deleted
+ * before its last snapshot ages out (cloud.google.com/storage/docs/bucket-lock); it is a decision
+ * for the operator of a real prod, not a default of the blueprint. Retention policies and Object
+ * Versioning are mutually exclusive (cloud.google.com/storage/docs/bucket-lock), so the other environments keep
+ * versioning instead, and stay destroyable at once (ephemeral and dev environments are torn down
+ * and created again; a retention policy would hold every bucket with a recent snapshot).
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,8 +32,13 @@ export interface GcpBackupArgs {
     /** Days snapshots (and noncurrent snapshot objects) are kept (env profile). */
     readonly retentionDays: number;
     readonly protect: boolean;
+    /** The bucket's CMEK key, and what must exist first (the Cloud Storage agent's grant, propagated). */
+    readonly bucketKey: { readonly id: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     readonly dependsOn?: readonly pulumi.Resource[];
 }
+
+/** Seconds in a day: the retention policy takes seconds. */
+const DAY_SECONDS = 86_400;
 
 export class Backup extends pulumi.ComponentResource {
     /** Attach to disks (resourcePolicies). */
@@ -46,8 +65,9 @@ export class Backup extends pulumi.ComponentResource {
                     snapshotProperties: { storageLocations: args.region, guestFlush: false, labels: nameLabels(gcpName(args.prefix, "snapshot")) },
                 },
             },
-            { ...o, protect: args.protect },
+            { ...o, protect: args.protect, deleteBeforeReplace: true },
         );
+        const retention = args.protect;
         const bucket = new gcp.storage.Bucket(
             `${name}-vault-snapshots`,
             {
@@ -56,18 +76,22 @@ export class Backup extends pulumi.ComponentResource {
                 storageClass: "STANDARD",
                 uniformBucketLevelAccess: true,
                 publicAccessPrevention: "enforced",
-                versioning: { enabled: true },
+                encryption: { defaultKmsKeyName: args.bucketKey.id },
+                // Prod: snapshots are immutable for the retention period; elsewhere versioning keeps
+                // what Vault overwrote (the two cannot be combined, see the module doc).
+                ...(retention ? { retentionPolicy: { retentionPeriod: String(args.retentionDays * DAY_SECONDS), isLocked: false } } : { versioning: { enabled: true } }),
                 // Snapshots are rolled over hourly: keep the environment's retention, then drop.
                 lifecycleRules: [
                     { action: { type: "Delete" }, condition: { age: args.retentionDays, withState: "ANY" } },
-                    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: args.retentionDays } },
+                    ...(retention ? [] : [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: args.retentionDays } }]),
                 ],
                 softDeletePolicy: { retentionDurationSeconds: 7 * 24 * 3600 },
                 // Prod: a bucket with objects refuses deletion; elsewhere an ephemeral env tears down.
                 forceDestroy: !args.protect,
                 labels: nameLabels(gcpName(args.prefix, "vault-snapshots"), { role: "vault" }),
             },
-            { ...o, protect: args.protect },
+            // A fixed, globally unique name: a replacement (another location) deletes the old bucket first.
+            { ...o, protect: args.protect, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? []), ...args.bucketKey.ready] },
         );
         this.snapshotPolicyId = policy.id;
         this.snapshotPolicyName = policy.name;

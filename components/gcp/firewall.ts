@@ -124,7 +124,9 @@ export function logicalName(rule: TierRule): string {
 }
 
 function buildFirewall(name: string, args: GcpFirewallArgs, rules: readonly TierRule[], parent: pulumi.Resource): void {
-    const opts: pulumi.CustomResourceOptions = { parent };
+    // Fixed names: a replacement (another network, another direction) deletes the old rule first,
+    // or the new one collides with it (409 alreadyExists).
+    const opts: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true };
     for (const rule of rules) {
         new gcp.compute.Firewall(
             `${name}-in-${logicalName(rule)}`,

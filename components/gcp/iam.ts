@@ -29,7 +29,14 @@ export const GKE_NODE_ROLES = [
     "roles/artifactregistry.reader",
 ] as const;
 
-/** The OS Login username of an identity (users: the email with every non-alnum as `_`; SAs: `sa_<uniqueId>`). */
+/**
+ * The DEFAULT OS Login POSIX name of an identity (cloud.google.com/compute/docs/oslogin/manage-oslogin-in-an-org#modify-users):
+ * users of the organisation: the e-mail with every character other than a-z and 0-9 as `_`;
+ * service accounts: `sa_<uniqueId>`. It is only a default: users outside the organisation get an
+ * `ext_` prefix and an organisation may set custom names through the Directory API, neither of
+ * which the program can see. The stack's `bastion.osLoginUser` then gives the real one (read it
+ * with `gcloud compute os-login describe-profile --format='value(posixAccounts[0].username)'`).
+ */
 export function osLoginUser(email: string, serviceAccountUniqueId?: string): string {
     if (email.endsWith(".gserviceaccount.com")) {
         if (!serviceAccountUniqueId) {
@@ -38,6 +45,25 @@ export function osLoginUser(email: string, serviceAccountUniqueId?: string): str
         return `sa_${serviceAccountUniqueId}`;
     }
     return email.toLowerCase().replace(/[^a-z0-9]/g, "_");
+}
+
+/**
+ * The e-mail of the identity running `pulumi up`, from the OAuth userinfo endpoint
+ * (gcp.organizations.getClientOpenIdUserInfo; no project API involved). A federated principal
+ * used directly (workload identity federation without service account impersonation) has no
+ * e-mail there, and OS Login, which keys SSH access to a Google account or service account,
+ * cannot serve it: fail with what to change instead of registering a key to nobody.
+ */
+export function deployerEmail(email: string | undefined): string {
+    if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new Error(
+            "The credentials running `pulumi up` have no e-mail (" + JSON.stringify(email ?? "") + "): a federated principal used without service account impersonation. " +
+                "OS Login registers the bastion key to a Google account or a service account, so run as one: in CI, let workload identity federation impersonate a " +
+                "deployer service account (google-github-actions/auth `service_account:`, or `gcloud auth application-default login --impersonate-service-account=<sa>`); " +
+                "locally, `gcloud auth application-default login`.",
+        );
+    }
+    return email;
 }
 
 /** The IAM member string of an email. */
@@ -58,10 +84,12 @@ export function tierServiceAccount(
     args: { readonly project: string; readonly prefix: string; readonly tier: string; readonly displayName: string; readonly roles: readonly string[] },
     opts: pulumi.CustomResourceOptions,
 ): TierServiceAccount {
+    // The account id is a fixed name: a replacement deletes the old account first (409 otherwise),
+    // and the grants naming it are replaced with it (they would otherwise point at the deleted one).
     const account = new gcp.serviceaccount.Account(
         `${name}-sa`,
         { accountId: serviceAccountId(args.prefix, args.tier), displayName: args.displayName, description: `${args.prefix}: ${args.tier} (least privilege; managed by Pulumi)` },
-        opts,
+        { ...opts, deleteBeforeReplace: true },
     );
     const member = pulumi.interpolate`serviceAccount:${account.email}`;
     const grants = args.roles.map(

@@ -1,52 +1,74 @@
 /**
- * The GCP platform builder: explicit provider (project, region, default labels), the edge
- * invokes (project number, zones, image, the deployer's identity), the service APIs, then
- * network -> keys -> backup -> enrollment secret -> bastion -> tool VMs -> cluster -> firewall.
+ * The GCP platform builder. Order matters on a fresh project, where only Service Usage is on:
+ * nothing that needs an API runs before the stack has enabled it.
+ *
+ * 1. The explicit provider (project, region, default labels) and the deployer's identity (the
+ *    OAuth userinfo endpoint: no project API).
+ * 2. The service APIs, then a bounded wait for their enablement to propagate.
+ * 3. What only exists once an API is on, each ordered after its API: the project number
+ *    (Resource Manager), the GKE service agent (created explicitly: a ServiceIdentity), the
+ *    Cloud Storage agent (its function creates it), the deployer's OS Login name when it is a
+ *    service account (IAM).
+ * 4. network -> keys (and the agents' grants, propagated) -> backup -> enrollment secret ->
+ *    bastion -> tool VMs -> Binary Authorization policy -> cluster -> firewall.
+ *
+ * Zones come from config (validated against the region table), the image by family URL: no
+ * lookup before the APIs exist, and nothing that moves with live zone status.
  * Loaded only for GCP stacks (dynamic import from platform.ts).
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { InternalCa, renderBootstrap, SshHostKey, USER_DATA_LIMITS } from "../bootstrap";
 import type { GcpPlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
 import { TOOL_VM_ROLES } from "../contracts";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
-import { Bastion, UBUNTU_IMAGE } from "./bastion";
-import { Cluster } from "./cluster";
+import { Bastion, imageFamilyUrl } from "./bastion";
+import { binaryAuthorizationPolicy } from "./binauthz";
+import { Cluster, gkeServiceAgent } from "./cluster";
 import { Firewall, Tier } from "./firewall";
-import { osLoginUser } from "./iam";
-import { Keys } from "./kms";
+import { deployerEmail, osLoginUser } from "./iam";
+import { computeServiceAgent, Keys } from "./kms";
 import { gcpName, toLabels } from "./labels";
+import { defaultBucketRetention, projectLogging } from "./logging";
 import { Network, regionalSubnetCidrs } from "./network";
 import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
 
 /**
- * Service APIs the platform uses. Enabled here and never disabled on destroy: other workloads in
- * the project may depend on them, and disabling an API can delete its resources.
+ * Service APIs the platform uses (the API of every resource type it creates, and of every
+ * function it calls: offline/constraints/tables/gcp-apis.ts maps them and the catalogue entry
+ * gcp-service-enabled-before-use checks the order). Enabled here and never disabled on destroy:
+ * other workloads in the project may depend on them, and disabling an API can delete its
+ * resources. Cloud Resource Manager serves project IAM grants and getProject; IAM Credentials
+ * serves service account impersonation (CI's deployer, `gcloud ... --impersonate-service-account`).
  */
 export const REQUIRED_SERVICES = [
+    "cloudresourcemanager.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
     "cloudkms.googleapis.com",
     "secretmanager.googleapis.com",
-    "iam.googleapis.com",
     "oslogin.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "storage.googleapis.com",
     "artifactregistry.googleapis.com",
+    "pubsub.googleapis.com",
+    "binaryauthorization.googleapis.com",
+    "dns.googleapis.com",
 ] as const;
 
-/** Zones of the region that are UP, first `count` in name order so the choice is stable. */
-export async function resolveZones(region: string, count: number, opts: pulumi.InvokeOptions): Promise<string[]> {
-    const zones = await gcp.compute.getZones({ region, status: "UP" }, opts);
-    const names = [...zones.names].sort();
-    if (names.length < count) {
-        throw new Error(`platform:network.zones is ${count} but ${region} offers only ${names.length} zones that are UP (${names.join(", ")}); lower platform:network.zones`);
-    }
-    return names.slice(0, count);
-}
+/**
+ * The wait after enabling APIs: a freshly enabled API can still answer 403 SERVICE_DISABLED for a
+ * short while ("If you enabled this API recently, wait a few minutes for the action to propagate
+ * to our systems and retry", the error's own text; cloud.google.com/service-usage/docs/enable-disable).
+ * It runs once, when the services are first enabled.
+ */
+export const API_PROPAGATION_WAIT = "60s";
 
 /** Fails with a clear message instead of GCE's generic error on oversize metadata. */
 export function assertFitsMetadata(document: string): string {
@@ -59,30 +81,52 @@ export function assertFitsMetadata(document: string): string {
 
 export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi.Resource): Promise<PlatformBuild> {
     const project = config.gcp.project;
+    const zoneNames = config.gcp.zones;
     // One explicit provider: project and region from validated config; every labelable resource
     // gets the common tags (sanitised for GCP, see labels.ts) through defaultLabels.
     const provider = new gcp.Provider("gcp", { project, region: config.region, defaultLabels: toLabels(config.tags) }, { parent });
     const invokeOpts: pulumi.InvokeOptions = { parent, provider };
-    const [projectInfo, zoneNames, image, me] = await Promise.all([
-        gcp.organizations.getProject({ projectId: project }, invokeOpts),
-        resolveZones(config.region, config.network.zones, invokeOpts),
-        gcp.compute.getImage({ project: UBUNTU_IMAGE.project, family: UBUNTU_IMAGE.family }, invokeOpts),
-        gcp.organizations.getClientOpenIdUserInfo(invokeOpts),
-    ]);
-    if (!projectInfo.number) {
-        throw new Error(`getProject returned no project number for ${project}`);
-    }
-    const deployerEmail = me.email;
-    const sshUser = deployerEmail.endsWith(".gserviceaccount.com")
-        ? osLoginUser(deployerEmail, (await gcp.serviceaccount.getAccount({ accountId: deployerEmail, project }, invokeOpts)).uniqueId)
-        : osLoginUser(deployerEmail);
+    // The OAuth userinfo endpoint: answers on a fresh project (no project API behind it).
+    const deployer = deployerEmail((await gcp.organizations.getClientOpenIdUserInfo(invokeOpts)).email);
     const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
     const protect = config.deletionProtection;
 
-    const services = REQUIRED_SERVICES.map(
-        (service) => new gcp.projects.Service(`api-${service.split(".")[0]}`, { project, service, disableOnDestroy: false, disableDependentServices: false }, { parent, provider }),
+    const serviceList = REQUIRED_SERVICES.map(
+        (service) => [service, new gcp.projects.Service(`api-${service.split(".")[0]}`, { project, service, disableOnDestroy: false, disableDependentServices: false }, { parent, provider })] as const,
     );
-    const apis = { dependsOn: services };
+    const service = (api: (typeof REQUIRED_SERVICES)[number]) => serviceList.find(([name]) => name === api)![1];
+    const services = serviceList.map(([, s]) => s);
+    const apisPropagated = new time.Sleep("api-propagation", { createDuration: API_PROPAGATION_WAIT, triggers: { services: REQUIRED_SERVICES.join(",") } }, { parent, dependsOn: services });
+    const apis = { dependsOn: [apisPropagated] };
+    const after = (...apiNames: (typeof REQUIRED_SERVICES)[number][]): pulumi.InvokeOutputOptions => ({ parent, provider, dependsOn: [apisPropagated, ...apiNames.map(service)] });
+
+    // Functions that need an API run only after it is on (output form, ordered by dependsOn).
+    const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, after("cloudresourcemanager.googleapis.com")).apply((p) => {
+        if (!p.number || !/^\d+$/.test(p.number)) {
+            throw new Error(`getProject returned no project number for ${project} (got ${JSON.stringify(p.number)})`);
+        }
+        return p.number;
+    });
+    // The GKE service agent is created explicitly (gcloud beta services identity create), so its
+    // key grant never races its creation; its e-mail follows Google's published format when the
+    // API returns none (generateServiceIdentity may not: terraform-provider-google-beta
+    // resource_project_service_identity.go).
+    const gkeIdentity = new gcp.projects.ServiceIdentity(
+        "gke-service-agent",
+        { project, service: "container.googleapis.com" },
+        { parent, provider, dependsOn: [apisPropagated, service("container.googleapis.com")] },
+    );
+    const gkeAgentEmail = pulumi.all([gkeIdentity.email, projectNumber]).apply(([email, number]) => email || gkeServiceAgent(number));
+    // Cloud Storage's agent is created by this very function (cloud.google.com/storage/docs/projects#service-agents).
+    const storageAgent = gcp.storage.getProjectServiceAccountOutput({ project }, after("storage.googleapis.com"));
+    // A service account deployer's OS Login name is sa_<uniqueId> (an IAM lookup); config wins.
+    const sshUser: pulumi.Input<string> =
+        config.gcp.osLoginUser ??
+        (deployer.endsWith(".gserviceaccount.com")
+            ? gcp.serviceaccount
+                  .getAccountOutput({ accountId: deployer, project: deployer.split("@")[1].split(".")[0] }, after("iam.googleapis.com"))
+                  .apply((a) => osLoginUser(deployer, a.uniqueId))
+            : osLoginUser(deployer));
 
     const network = new Network(
         "network",
@@ -102,10 +146,47 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     );
     const cidrs = regionalSubnetCidrs(config.network.subnets);
 
-    const keys = new Keys("keys", { prefix: config.prefix, projectNumber: projectInfo.number, location: config.region, protect, ...apis }, childOpts);
-    // Customer-managed encryption for every persistent disk (VMs, nodes, cluster volumes).
-    const disksKey = { id: keys.keys.disks.id, ready: [keys.disksKeyGrant] };
-    const backup = new Backup("backup", { project, prefix: config.prefix, region: config.region, retentionDays: config.backup.retentionDays, protect, ...apis }, childOpts);
+    // The environment's log retention on the project's _Default bucket, and Data Access audit
+    // logs for KMS, Secret Manager and Cloud Storage (logging.ts).
+    projectLogging(
+        "logging",
+        { project, retentionDays: defaultBucketRetention(config.cluster.logRetentionDays, config.network.flowLogs.retentionDays), ...apis },
+        { parent, provider },
+    );
+
+    const keys = new Keys(
+        "keys",
+        {
+            prefix: config.prefix,
+            location: config.region,
+            protect,
+            recreatable: !protect,
+            agents: {
+                // The Compute Engine agent exists once the Compute API is on (kms.ts).
+                disks: { member: pulumi.interpolate`serviceAccount:${projectNumber.apply(computeServiceAgent)}`, after: [service("compute.googleapis.com")] },
+                gkeSecrets: { member: pulumi.interpolate`serviceAccount:${gkeAgentEmail}`, after: [gkeIdentity] },
+                backups: { member: storageAgent.member, after: [service("storage.googleapis.com")] },
+            },
+            ...apis,
+        },
+        childOpts,
+    );
+    // Customer-managed encryption for every persistent disk (VMs, nodes, cluster volumes): disks
+    // wait for the Compute Engine agent's grant to have propagated.
+    const disksKey = { id: keys.keys.disks.id, ready: [keys.agentGrants.disks, keys.grantsPropagated] };
+    const backup = new Backup(
+        "backup",
+        {
+            project,
+            prefix: config.prefix,
+            region: config.region,
+            retentionDays: config.backup.retentionDays,
+            protect,
+            bucketKey: { id: keys.keys.backups.id, ready: [keys.agentGrants.backups, keys.grantsPropagated] },
+            ...apis,
+        },
+        childOpts,
+    );
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, region: config.region, protect, ...apis }, childOpts);
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
     const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
@@ -114,6 +195,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     // Fixed addresses: the manager's address is baked into every agent's user data.
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, cidrs.tools, zoneNames)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
     const wazuhManagerAddress = where.wazuh.privateIp;
+    const image = imageFamilyUrl();
 
     // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
     const bastionHostKey = new SshHostKey("bastion-host-key", { protect }, childOpts);
@@ -127,7 +209,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             subnetId: network.publicSubnetIds[0],
             allowedCidrs: config.bastion.allowedCidrs,
             machineType: config.bastion.instanceType,
-            image: image.selfLink,
+            image,
             disksKey,
             userData: renderBootstrap("bastion", {
                 cloud: "gcp",
@@ -136,26 +218,18 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
                 tlsSecret: { type: "gcp-secretmanager", project, secret: bastionTls.secretId },
                 wazuhManagerAddress,
             }).apply(assertFitsMetadata),
-            deployerEmail,
+            deployerEmail: deployer,
             sshUser,
+            enrollmentSecretId: enrollment.id,
+            tlsSecretId: bastionTls.id,
             ...apis,
         },
         childOpts,
     );
-    // The bastion's agent reads the enrollment password too: that secret, nothing else.
-    new gcp.secretmanager.SecretIamMember(
-        "bastion-read-enrollment",
-        { secretId: enrollment.id, role: "roles/secretmanager.secretAccessor", member: pulumi.interpolate`serviceAccount:${bastion.serviceAccountEmail}` },
-        { parent: bastion },
-    );
     // Its certificate names its private address, known once the instance exists; the first boot
-    // retries the read until the value is there (components/bootstrap/timing.ts).
+    // retries the read until the value is there (components/bootstrap/timing.ts). The read grant
+    // itself exists before the VM (bastion.ts).
     bastionTls.issue({ ca, hostname: gcpName(config.prefix, "bastion"), privateIp: bastion.privateIp, zone: zoneNames[0], project, sshHostKey: bastionHostKey.privateKeyOpenssh });
-    new gcp.secretmanager.SecretIamMember(
-        "bastion-read-tls",
-        { secretId: bastionTls.id, role: "roles/secretmanager.secretAccessor", member: pulumi.interpolate`serviceAccount:${bastion.serviceAccountEmail}` },
-        { parent: bastion },
-    );
 
     const vmCommon = (role: ToolVmRole) => ({
         project,
@@ -164,13 +238,13 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         subnetId: network.privateSubnetIds.tools[0],
         privateIp: where[role].privateIp,
         machineType: config.toolVms.instanceType,
-        image: image.selfLink,
+        image,
         snapshotPolicyId: backup.snapshotPolicyId,
         disksKey,
         enrollmentSecret: { id: enrollment.id, secretId: enrollment.secretId },
         ca,
         region: config.region,
-        deployerEmail,
+        deployerEmail: deployer,
         protect,
         ...apis,
     });
@@ -190,11 +264,13 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         ),
     };
 
+    // The project's image admission policy, before any cluster evaluates it.
+    const binauthz = binaryAuthorizationPolicy("binary-authorization", { project, region: config.region, environment: config.environment, ...apis }, { parent, provider });
+
     const cluster = new Cluster(
         "cluster",
         {
             project,
-            projectNumber: projectInfo.number,
             prefix: config.prefix,
             environment: config.environment,
             region: config.region,
@@ -207,13 +283,16 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             nodeSubnetId: network.privateSubnetIds.nodes[0],
             nodeSubnetCidr: cidrs.nodes,
             bastionSubnetCidr: cidrs.public,
+            bastionPublicIp: bastion.publicIp,
             nodePools: config.cluster.nodePools,
-            secretsKeyId: keys.keys["gke-secrets"].id,
+            secretsKey: { id: keys.keys["gke-secrets"].id, ready: [keys.agentGrants["gke-secrets"], keys.grantsPropagated] },
             disksKey,
+            serviceAgentEmail: gkeAgentEmail,
             labels: config.tags,
             protect,
+            ...(config.gcp.rbacSecurityGroup ? { rbacSecurityGroup: config.gcp.rbacSecurityGroup } : {}),
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
-            ...apis,
+            dependsOn: [apisPropagated, binauthz],
         },
         childOpts,
     );

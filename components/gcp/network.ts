@@ -125,8 +125,18 @@ export function validateNetworkArgs(args: GcpNetworkArgs): void {
     }
 }
 
+/**
+ * Cloud NAT ports per VM with Dynamic Port Allocation: 64 to start (the static default), up to 4096
+ * under load, allocated on demand. One NAT address has 64,512 ports: 4096 each for the at most 14
+ * NATed nodes and VMs of a staging profile at full scale plus surge still fit in it (prod has one
+ * address per zone).
+ */
+export const NAT_PORTS_PER_VM = { min: 64, max: 4096 } as const;
+
 function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resource) {
-    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
+    // Every resource here has a fixed name unique in its scope: a replacement (a subnet's range, the
+    // router's network) deletes the old one first, or the new one collides with it (409 alreadyExists).
+    const opts: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? [])] };
     const n = (...parts: string[]) => gcpName(args.prefix, ...parts);
     const child = (...parts: string[]) => [name, ...parts].join("-");
     const cidrs = regionalSubnetCidrs(args.subnets);
@@ -183,6 +193,14 @@ function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resourc
                 opts,
             ),
     );
+    // Cloud DNS query logging for every VM and node of the VPC (CIS Google Cloud Foundations 2.12;
+    // cloud.google.com/dns/docs/monitoring#using_logging): a DNS server policy on the network with
+    // logging on, nothing else changed (no inbound forwarding, no alternative name servers).
+    new gcp.dns.Policy(
+        child("dns-logging"),
+        { name: n("dns-logging"), description: "Logs the VPC's DNS queries (managed by Pulumi)", enableLogging: true, enableInboundForwarding: false, networks: [{ networkUrl: network.id }] },
+        opts,
+    );
     if (count > 0) {
         const router = new gcp.compute.Router(child("router"), { name: n("router"), network: network.id, description: "Cloud NAT's router" }, opts);
         new gcp.compute.RouterNat(
@@ -201,6 +219,14 @@ function buildNetwork(name: string, args: GcpNetworkArgs, parent: pulumi.Resourc
                     { name: subnets.tools.selfLink, sourceIpRangesToNats: ["ALL_IP_RANGES"] },
                 ],
                 enableEndpointIndependentMapping: false,
+                // Dynamic Port Allocation: a node's many pods can open more than the static 64
+                // connections to one destination (a registry, a Google API) without exhausting its
+                // ports; each VM starts at NAT_PORTS_PER_VM.min and grows to .max
+                // (cloud.google.com/nat/docs/ports-and-addresses#dynamic-port; powers of two, min >= 32,
+                // exclusive with endpoint-independent mapping: the catalogue's gcp-nat-dynamic-ports).
+                enableDynamicPortAllocation: true,
+                minPortsPerVm: NAT_PORTS_PER_VM.min,
+                maxPortsPerVm: NAT_PORTS_PER_VM.max,
                 logConfig: { enable: true, filter: NAT_LOG_FILTER[args.environment] },
             },
             opts,

@@ -29,6 +29,16 @@ export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, 
 export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
 /** What Vault's gcpckms seal needs on its key: encrypt/decrypt, and cloudkms.cryptoKeys.get (viewer). */
 export const VAULT_KEY_ROLES = ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] as const;
+/**
+ * What the Vault SERVER needs for its `gcp` auth method's `gce`-type login, which the snapshot job
+ * uses (components/bootstrap: the instance identity token): Vault calls `compute.instances.get`
+ * on the logging-in instance and `iam.serviceAccounts.get` on its service account
+ * (developer.hashicorp.com/vault/docs/auth/gcp#required-gcp-permissions; hashicorp/vault-plugin-auth-gcp#65).
+ * Granted on exactly those two resources, to Vault's own account: the only instance that logs in
+ * is Vault's own VM. `compute.instanceGroups.list` (bound_instance_groups) and
+ * `iam.serviceAccountKeys.get` (`iam`-type roles) are not used.
+ */
+export const VAULT_GCE_AUTH_ROLES = { instance: "roles/compute.viewer", serviceAccount: "roles/iam.serviceAccountViewer" } as const;
 
 /** The `index`-th host address of a block: fixed addresses survive a VM replacement. */
 export function hostAddress(cidr: string, index: number): string {
@@ -64,7 +74,7 @@ export type GcpToolVmArgs = ToolVmRoleArgs & {
     readonly subnetId: pulumi.Input<string>;
     readonly privateIp: string;
     readonly machineType: string;
-    /** Ubuntu image self link (getImage invoke). */
+    /** The boot image (a family URL: bastion.ts imageFamilyUrl). */
     readonly image: pulumi.Input<string>;
     /** CMEK for both disks, and what must exist before a disk can name it (the agent's grant). */
     readonly disksKey: { readonly id: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
@@ -146,12 +156,18 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
                 new gcp.kms.CryptoKeyIAMMember(child("unseal", keyRole.split(".").pop()!.toLowerCase()), { cryptoKeyId: args.unseal.keyId, role: keyRole, member: sa.member }, { parent }),
             );
         }
-        // Create-only: a compromised Vault cannot read or delete older snapshots (versioning keeps them).
+        // Create-only: a compromised Vault cannot read or delete older snapshots (retention or versioning keeps them).
         grants.push(new gcp.storage.BucketIAMMember(child("snapshot-writer"), { bucket: args.snapshotBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+        // The gce-type login verifies the service account (iam.serviceAccounts.get) on Vault's own account.
+        grants.push(
+            new gcp.serviceaccount.IAMMember(child("gce-auth-sa-viewer"), { serviceAccountId: sa.account.name, role: VAULT_GCE_AUTH_ROLES.serviceAccount, member: sa.member }, { parent }),
+        );
     }
 
     const labels = nameLabels(hostname, { role });
-    const diskOpts: pulumi.CustomResourceOptions = { ...stateful, dependsOn: [...(args.dependsOn ?? []), ...args.disksKey.ready] };
+    // Fixed names (unique per zone) and, for the data disk, the one attachment it allows: a
+    // replacement deletes the old disk first, or the new one collides with it (409).
+    const diskOpts: pulumi.CustomResourceOptions = { ...stateful, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? []), ...args.disksKey.ready] };
     const diskEncryptionKey = { kmsKeySelfLink: args.disksKey.id };
     const bootDisk = new gcp.compute.Disk(
         child("boot"),
@@ -215,6 +231,9 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
         },
         {
             ...stateful,
+            // Fixed name, fixed internal address and READ_WRITE disks: a replacement must delete the
+            // old VM first (a second VM can take neither the name, nor the address, nor the disks).
+            deleteBeforeReplace: true,
             dependsOn: [...(args.dependsOn ?? []), ...grants],
             // cloud-init runs once per instance: a changed bootstrap applies through a deliberate
             // `pulumi up --replace` (the data disk survives), never as a surprise on an unrelated update.
@@ -222,6 +241,10 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
         },
     );
     new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });
+    if (args.role === "vault") {
+        // The gce-type login verifies that the instance exists and runs (compute.instances.get), on this VM only.
+        new gcp.compute.InstanceIAMMember(child("gce-auth-instance-viewer"), { project: args.project, zone: args.zone, instanceName: instance.name, role: VAULT_GCE_AUTH_ROLES.instance, member: sa.member }, { parent });
+    }
     return { hostname, sa, bootDisk, dataDisk, instance };
 }
 
@@ -256,7 +279,8 @@ export class TlsSecret extends pulumi.ComponentResource {
         this.secret = new gcp.secretmanager.Secret(
             `${name}-secret`,
             { secretId, replication: { userManaged: { replicas: [{ location: args.region }] } }, deletionProtection: args.protect, labels: nameLabels(secretId) },
-            { parent: this, protect: args.protect, dependsOn: [...(args.dependsOn ?? [])] },
+            // A fixed secret id: a replacement deletes the old secret first (409 otherwise).
+            { parent: this, protect: args.protect, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? [])] },
         );
         this.id = this.secret.id;
         this.secretId = this.secret.secretId;
@@ -310,7 +334,8 @@ export class EnrollmentSecret extends pulumi.ComponentResource {
                 deletionProtection: args.protect,
                 labels: nameLabels(secretId),
             },
-            { parent: this, protect: args.protect, dependsOn: [...(args.dependsOn ?? [])] },
+            // A fixed secret id: a replacement (another replica location) deletes the old secret first.
+            { parent: this, protect: args.protect, deleteBeforeReplace: true, dependsOn: [...(args.dependsOn ?? [])] },
         );
         new gcp.secretmanager.SecretVersion(`${name}-value`, { secret: secret.id, secretData: password.result }, { parent: this });
         this.id = secret.id;

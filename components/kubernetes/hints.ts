@@ -84,8 +84,11 @@ export interface ClusterHints {
      * and the demo model) so it may run on the cluster's workload pool. Needed where that pool is
      * tainted: AKS taints Spot pools itself (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`)
      * and the platform's system pool carries `CriticalAddonsOnly`, so without this a Spot
-     * environment has no node that accepts the platform. EKS and GKE do not taint spot capacity:
-     * they leave it absent. Default: none (pods tolerate nothing extra).
+     * environment has no node that accepts the platform. GKE's Spot pool carries GKE's Spot taint
+     * (`cloud.google.com/gke-spot=true:NoSchedule`, components/gcp/cluster.ts) so that kube-dns
+     * and GKE's agents stay on the on-demand pool; the platform tolerates it, so that pool is
+     * used. EKS does not taint spot capacity: it leaves it absent. Default: none (pods tolerate
+     * nothing extra).
      */
     readonly workloadTolerations?: readonly Toleration[];
     /**

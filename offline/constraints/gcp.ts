@@ -8,6 +8,8 @@ import { at } from "../graph";
 import { input, lengthAndCharset, nameRule, str } from "./helpers";
 import { ALWAYS_ENABLED_APIS, API_SOURCE, apiOfResourceType, GCP_FUNCTION_APIS } from "./tables/gcp-apis";
 import { gcpRole } from "./tables/gcp-roles";
+import { GCP_SERVICE_AGENTS, SERVICE_AGENTS_SOURCE } from "./tables/gcp-service-agents";
+import { channelOffers, GKE_CHANNEL_MINORS, GKE_VERSIONS_AS_OF, GKE_VERSIONS_SOURCE, GkeChannel } from "./tables/gke-versions";
 import type { Constraint, FixtureResource } from "./types";
 
 const PROVIDER = "pulumi:providers:gcp";
@@ -41,6 +43,8 @@ const LABEL_PATHS: Readonly<Record<string, readonly string[]>> = {
     "gcp:container/cluster:Cluster": ["resourceLabels"],
     "gcp:container/nodePool:NodePool": ["nodeConfig.resourceLabels"],
     "gcp:kms/cryptoKey:CryptoKey": ["labels"],
+    "gcp:pubsub/topic:Topic": ["labels"],
+    "gcp:pubsub/subscription:Subscription": ["labels"],
     "gcp:secretmanager/secret:Secret": ["labels"],
     "gcp:storage/bucket:Bucket": ["labels"],
 };
@@ -77,6 +81,95 @@ function regionOf(r: CapturedResource, providerRegion: unknown): string | undefi
 const service = (api: string): FixtureResource => ({ type: SERVICE, name: `api-${api.split(".")[0]}`, inputs: { service: api, project: "p" } });
 const fw = (inputs: Record<string, unknown>): FixtureResource => ({ type: "gcp:compute/firewall:Firewall", name: "fw", inputs: { name: "platform-dev-gcp-in-ssh", network: "vpc", direction: "INGRESS", priority: 1000, allows: [{ protocol: "tcp", ports: ["22"] }], ...inputs } });
 const member = (role: string): FixtureResource => ({ type: "gcp:projects/iAMMember:IAMMember", name: "m", inputs: { project: "p", member: "serviceAccount:a@p.iam.gserviceaccount.com", role } });
+
+/**
+ * Resource types whose name is chosen by the caller and unique in its scope (project, region or
+ * zone), with fields the API cannot change in place: a replacement that creates the new one first
+ * collides with the old one's name (409 alreadyExists). Compute Engine: "the name must be unique
+ * within the project" or zone (cloud.google.com/compute/docs/naming-resources); GKE clusters per
+ * location; service account ids, secret ids and bucket names per project or globally. Key rings
+ * and keys are absent on purpose: they can never be deleted, so only a new name helps (kms.ts).
+ */
+const FIXED_NAME_TYPES: Readonly<Record<string, string>> = {
+    "gcp:compute/network:Network": "name",
+    "gcp:compute/subnetwork:Subnetwork": "name",
+    "gcp:compute/firewall:Firewall": "name",
+    "gcp:compute/address:Address": "name",
+    "gcp:compute/router:Router": "name",
+    "gcp:compute/routerNat:RouterNat": "name",
+    "gcp:compute/instance:Instance": "name",
+    "gcp:compute/disk:Disk": "name",
+    "gcp:compute/resourcePolicy:ResourcePolicy": "name",
+    "gcp:container/cluster:Cluster": "name",
+    "gcp:serviceaccount/account:Account": "accountId",
+    "gcp:secretmanager/secret:Secret": "secretId",
+    "gcp:storage/bucket:Bucket": "name",
+    "gcp:pubsub/topic:Topic": "name",
+    "gcp:pubsub/subscription:Subscription": "name",
+    "gcp:dns/policy:Policy": "name",
+};
+
+const DAY_OF: Readonly<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
+
+/**
+ * Hours of maintenance availability in the worst 32-day window of a GKE recurring window, counting
+ * only windows of at least 4 hours; undefined when the RRULE is not one this check understands
+ * (FREQ=DAILY, or FREQ=WEEKLY;BYDAY=...).
+ */
+export function worstMaintenanceHours(startTime: string, endTime: string, recurrence: string): number | undefined {
+    const hours = (Date.parse(endTime) - Date.parse(startTime)) / 3_600_000;
+    if (!Number.isFinite(hours) || hours <= 0) return undefined;
+    if (hours < 4) return 0;
+    const rule = Object.fromEntries(recurrence.replace(/^RRULE:/, "").split(";").map((p) => p.split("=") as [string, string]));
+    if (rule.FREQ === "DAILY" && Object.keys(rule).length === 1) return 32 * hours;
+    if (rule.FREQ === "WEEKLY" && rule.BYDAY && Object.keys(rule).length === 2) {
+        const days = rule.BYDAY.split(",").map((d) => DAY_OF[d]);
+        if (days.some((d) => d === undefined)) return undefined;
+        // The fewest occurrences in any 32 consecutive days: try each starting weekday.
+        let worst = Infinity;
+        for (let start = 0; start < 7; start++) {
+            let n = 0;
+            for (let i = 0; i < 32; i++) if (days.includes((start + i) % 7)) n++;
+            worst = Math.min(worst, n);
+        }
+        return worst * hours;
+    }
+    return undefined;
+}
+
+/** A Binary Authorization admission allowlist pattern's problem, if any. */
+function binauthzPatternProblem(p: string): string | undefined {
+    const slash = p.indexOf("/");
+    if (slash <= 0) return "is not registry/path/to/image";
+    const registry = p.slice(0, slash);
+    if (registry.includes("*")) return "has a wildcard in the registry part";
+    const rest = p.slice(slash + 1);
+    const star = rest.indexOf("*");
+    if (star >= 0 && !(rest.endsWith("**") ? star === rest.length - 2 : star === rest.length - 1)) return "has a wildcard that is not trailing";
+    return undefined;
+}
+
+/** The service agent (from the independent table) a `serviceAccount:` member names, if any. */
+function serviceAgentOf(member: unknown): (typeof GCP_SERVICE_AGENTS)[number] | undefined {
+    if (typeof member !== "string") return undefined;
+    return GCP_SERVICE_AGENTS.find((a) => new RegExp(`^serviceAccount:${a.format.replace(/\./g, "\\.").replace("PROJECT_NUMBER", "\\d+")}$`).test(member));
+}
+
+const IAM_MEMBER_TYPES = [
+    "gcp:projects/iAMMember:IAMMember",
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    "gcp:secretmanager/secretIamMember:SecretIamMember",
+    "gcp:storage/bucketIAMMember:BucketIAMMember",
+    "gcp:pubsub/topicIAMMember:TopicIAMMember",
+    "gcp:serviceaccount/iAMMember:IAMMember",
+    "gcp:compute/instanceIAMMember:InstanceIAMMember",
+];
+
+const gke = (inputs: Record<string, unknown>, opts: Partial<FixtureResource> = {}): FixtureResource => ({ type: "gcp:container/cluster:Cluster", name: "c", inputs: { name: "c", ...inputs }, ...opts });
+const AGENT = "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com";
+
+const nat = (inputs: Record<string, unknown>): FixtureResource => ({ type: "gcp:compute/routerNat:RouterNat", name: "nat", inputs: { name: "nat", router: "r", natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", ...inputs } });
+const powerOfTwo = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 
 export const GCP_CONSTRAINTS: readonly Constraint[] = [
     {
@@ -191,7 +284,7 @@ export const GCP_CONSTRAINTS: readonly Constraint[] = [
         kind: "resource",
         cloud: "gcp",
         service: "IAM",
-        types: ["gcp:projects/iAMMember:IAMMember", "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:compute/instanceIAMMember:InstanceIAMMember", "gcp:serviceaccount/iAMMember:IAMMember"],
+        types: ["gcp:projects/iAMMember:IAMMember", "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:compute/instanceIAMMember:InstanceIAMMember", "gcp:serviceaccount/iAMMember:IAMMember", "gcp:pubsub/topicIAMMember:TopicIAMMember"],
         rule: "A predefined role (roles/...) must exist; a grant of an unknown role fails with INVALID_ARGUMENT.",
         source: "https://cloud.google.com/iam/docs/roles-permissions",
         alsoSource: "offline/constraints/tables/gcp-roles.ts (each row's reference page)",
@@ -361,6 +454,224 @@ export const GCP_CONSTRAINTS: readonly Constraint[] = [
                 { title: "a network racing the compute API", resources: [service("compute.googleapis.com"), { type: "gcp:compute/network:Network", name: "vpc", inputs: { name: "vpc" } }] },
                 { title: "getZones before any service exists", resources: [service("compute.googleapis.com")], invokes: [{ token: "gcp:compute/getZones:getZones" }] },
                 { title: "a project IAM grant without cloudresourcemanager", resources: [member("roles/logging.logWriter")] },
+            ],
+        },
+    },
+    {
+        id: "gcp-gke-version-on-channel",
+        kind: "resource",
+        cloud: "gcp",
+        service: "GKE",
+        types: ["gcp:container/cluster:Cluster"],
+        rule: "A cluster enrolled in a release channel can only be created at a minor version that channel offers; which minors each channel offers is listed in the release notes (dated copy in offline/constraints/tables/gke-versions.ts).",
+        source: GKE_VERSIONS_SOURCE,
+        alsoSource: "https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels#what_versions_are_available_in_a_channel",
+        check: (r) => {
+            const channel = str(r, "releaseChannel.channel") as GkeChannel | undefined;
+            const version = str(r, "minMasterVersion");
+            if (!channel || channel === ("UNSPECIFIED" as GkeChannel) || !version || version === "latest" || !GKE_CHANNEL_MINORS[channel]) return [];
+            const range = GKE_CHANNEL_MINORS[channel];
+            return channelOffers(channel, version) ? [] : [`minMasterVersion ${JSON.stringify(version)} is not offered by the ${channel} channel (${range.from} to ${range.to} as of ${GKE_VERSIONS_AS_OF}); pick a minor in that range or another channel`];
+        },
+        examples: {
+            pass: [{ title: "1.35 on STABLE", resources: [gke({ releaseChannel: { channel: "STABLE" }, minMasterVersion: "1.35" })] }],
+            fail: [
+                { title: "1.37 on STABLE", resources: [gke({ releaseChannel: { channel: "STABLE" }, minMasterVersion: "1.37" })] },
+                { title: "1.30 on REGULAR", resources: [gke({ releaseChannel: { channel: "REGULAR" }, minMasterVersion: "1.30" })] },
+            ],
+        },
+    },
+    {
+        id: "gcp-resource-fixed-name-replace-order",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Google Cloud (resource names)",
+        types: Object.keys(FIXED_NAME_TYPES),
+        rule: "A caller-chosen name is unique in its scope, so replacing a resource that keeps its name must delete the old one first (deleteBeforeReplace); creating the new one first fails with 409 alreadyExists.",
+        source: NAMING,
+        alsoSource: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/",
+        check: (r) => {
+            const field = FIXED_NAME_TYPES[r.type];
+            const name = field ? input(r, field) : undefined;
+            return name !== undefined && r.deleteBeforeReplace !== true ? [`${field} ${JSON.stringify(name)} is fixed but deleteBeforeReplace is not set: a replacement would collide with the old resource's name`] : [];
+        },
+        examples: {
+            pass: [{ title: "a disk with deleteBeforeReplace", resources: [{ type: "gcp:compute/disk:Disk", name: "d", inputs: { name: "platform-dev-gcp-vault-data", zone: "europe-west1-b" }, deleteBeforeReplace: true }] }],
+            fail: [
+                { title: "a disk without it", resources: [{ type: "gcp:compute/disk:Disk", name: "d", inputs: { name: "platform-dev-gcp-vault-data", zone: "europe-west1-b" } }] },
+                { title: "a service account without it", resources: [{ type: "gcp:serviceaccount/account:Account", name: "sa", inputs: { accountId: "platform-dev-gcp-vault" } }] },
+            ],
+        },
+    },
+    {
+        id: "gcp-storage-retention-excludes-versioning",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud Storage",
+        types: ["gcp:storage/bucket:Bucket"],
+        rule: "A bucket cannot have both a retention policy and Object Versioning enabled.",
+        source: "https://cloud.google.com/storage/docs/bucket-lock",
+        alsoSource: "https://cloud.google.com/storage/docs/object-versioning",
+        check: (r) => (input(r, "retentionPolicy") !== undefined && input(r, "versioning.enabled") === true ? ["has a retentionPolicy and versioning.enabled: true"] : []),
+        examples: {
+            pass: [{ title: "retention without versioning", resources: [{ type: "gcp:storage/bucket:Bucket", name: "b", inputs: { name: "b-snapshots", retentionPolicy: { retentionPeriod: "3024000" } } }] }],
+            fail: [{ title: "retention with versioning", resources: [{ type: "gcp:storage/bucket:Bucket", name: "b", inputs: { name: "b-snapshots", retentionPolicy: { retentionPeriod: "3024000" }, versioning: { enabled: true } } }] }],
+        },
+    },
+    {
+        id: "gcp-gke-maintenance-window-availability",
+        kind: "resource",
+        cloud: "gcp",
+        service: "GKE",
+        types: ["gcp:container/cluster:Cluster"],
+        rule: "A recurring maintenance window must allow at least 48 hours of maintenance in any 32-day window, counting only contiguous stretches of at least 4 hours.",
+        source: "https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions",
+        check: (r) => {
+            const w = input(r, "maintenancePolicy.recurringWindow") as { startTime?: unknown; endTime?: unknown; recurrence?: unknown } | undefined;
+            if (!w || typeof w.startTime !== "string" || typeof w.endTime !== "string" || typeof w.recurrence !== "string") return [];
+            const hours = worstMaintenanceHours(w.startTime, w.endTime, w.recurrence);
+            return hours !== undefined && hours < 48 ? [`recurring window ${w.startTime}..${w.endTime} ${w.recurrence} allows ${hours} hours in the worst 32 days (48 needed)`] : [];
+        },
+        examples: {
+            pass: [{ title: "weekend nights, 8 hours", resources: [gke({ maintenancePolicy: { recurringWindow: { startTime: "2026-01-03T01:00:00Z", endTime: "2026-01-03T09:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } } })] }],
+            fail: [
+                { title: "Sundays, 4 hours", resources: [gke({ maintenancePolicy: { recurringWindow: { startTime: "2026-01-04T01:00:00Z", endTime: "2026-01-04T05:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SU" } } })] },
+                { title: "daily, 3 hours", resources: [gke({ maintenancePolicy: { recurringWindow: { startTime: "2026-01-04T01:00:00Z", endTime: "2026-01-04T04:00:00Z", recurrence: "FREQ=DAILY" } } })] },
+            ],
+        },
+    },
+    {
+        id: "gcp-binauthz-allowlist-pattern",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Binary Authorization",
+        types: ["gcp:binaryauthorization/policy:Policy"],
+        rule: "An admission allowlist pattern is registry/path/to/image, with a trailing '*' or '**' wildcard allowed only after the registry part.",
+        source: "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/Policy#admissionwhitelistpattern",
+        check: (r) =>
+            ((input(r, "admissionWhitelistPatterns") as { namePattern?: unknown }[] | undefined) ?? []).flatMap((p) => {
+                const problem = typeof p.namePattern === "string" ? binauthzPatternProblem(p.namePattern) : undefined;
+                return problem ? [`namePattern ${JSON.stringify(p.namePattern)} ${problem}`] : [];
+            }),
+        examples: {
+            pass: [{ title: "quay.io/argoproj/**", resources: [{ type: "gcp:binaryauthorization/policy:Policy", name: "p", inputs: { admissionWhitelistPatterns: [{ namePattern: "quay.io/argoproj/**" }, { namePattern: "docker.io/grafana/grafana*" }] } }] }],
+            fail: [
+                { title: "a wildcard registry", resources: [{ type: "gcp:binaryauthorization/policy:Policy", name: "p", inputs: { admissionWhitelistPatterns: [{ namePattern: "*.gcr.io/app" }] } }] },
+                { title: "a wildcard in the middle", resources: [{ type: "gcp:binaryauthorization/policy:Policy", name: "p", inputs: { admissionWhitelistPatterns: [{ namePattern: "quay.io/*/argocd" }] } }] },
+            ],
+        },
+    },
+    {
+        id: "gcp-gke-rbac-security-group-name",
+        kind: "resource",
+        cloud: "gcp",
+        service: "GKE",
+        types: ["gcp:container/cluster:Cluster"],
+        rule: "Google Groups for RBAC takes exactly one security group, named gke-security-groups@ followed by the organisation's domain.",
+        source: "https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac",
+        check: (r) => {
+            const g = str(r, "authenticatorGroupsConfig.securityGroup");
+            return g === undefined || /^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$/.test(g) ? [] : [`authenticatorGroupsConfig.securityGroup ${JSON.stringify(g)} is not gke-security-groups@<domain>`];
+        },
+        examples: {
+            pass: [{ title: "gke-security-groups@example.com", resources: [gke({ authenticatorGroupsConfig: { securityGroup: "gke-security-groups@example.com" } })] }],
+            fail: [{ title: "platform-admins@example.com", resources: [gke({ authenticatorGroupsConfig: { securityGroup: "platform-admins@example.com" } })] }],
+        },
+    },
+    {
+        id: "gcp-iam-service-agent-grant-after-creation",
+        kind: "graph",
+        cloud: "gcp",
+        service: "IAM",
+        types: IAM_MEMBER_TYPES,
+        rule: "A role cannot be granted to a service agent that does not exist yet, and the provider does not retry 'service account does not exist': a grant to a service agent waits for what creates it, its API's enablement or its ServiceIdentity.",
+        source: "https://cloud.google.com/iam/docs/create-service-agents",
+        alsoSource: SERVICE_AGENTS_SOURCE,
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources) {
+                if (!IAM_MEMBER_TYPES.includes(r.type)) continue;
+                const agent = serviceAgentOf(input(r, "member"));
+                if (!agent) continue;
+                const creators = ctx.graph.resources.filter(
+                    (c) => (c.type === SERVICE || c.type === "gcp:projects/serviceIdentity:ServiceIdentity") && input(c, "service") === agent.service,
+                );
+                if (!creators.some((c) => ctx.dependsOn(r, c))) {
+                    out.push({ resource: r, detail: `grants ${String(input(r, "role"))} to the ${agent.agent} but waits neither for ${agent.service}'s enablement nor for its ServiceIdentity` });
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                {
+                    title: "a key grant to the GKE agent after its ServiceIdentity",
+                    resources: [
+                        { type: "gcp:projects/serviceIdentity:ServiceIdentity", name: "gke-agent", inputs: { service: "container.googleapis.com", project: "p" } },
+                        { type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", name: "g", dependsOn: ["gke-agent"], inputs: { cryptoKeyId: "k", role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: AGENT } },
+                    ],
+                },
+            ],
+            fail: [
+                {
+                    title: "a key grant to the GKE agent racing its creation",
+                    resources: [
+                        { type: "gcp:projects/serviceIdentity:ServiceIdentity", name: "gke-agent", inputs: { service: "container.googleapis.com", project: "p" } },
+                        { type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", name: "g", inputs: { cryptoKeyId: "k", role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: AGENT } },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        id: "gcp-logging-bucket-retention",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud Logging",
+        types: ["gcp:logging/projectBucketConfig:ProjectBucketConfig"],
+        rule: "A log bucket keeps logs between 1 and 3650 days; the _Required bucket's retention (400 days) cannot be changed at all.",
+        source: "https://cloud.google.com/logging/docs/buckets#custom-retention",
+        alsoSource: "https://cloud.google.com/logging/docs/routing/overview#required-bucket",
+        check: (r) => {
+            const days = input(r, "retentionDays");
+            if (str(r, "bucketId") === "_Required") return ["the _Required bucket's retention is fixed at 400 days: manage _Default or a bucket of your own"];
+            if (days === undefined) return [];
+            return typeof days === "number" && Number.isInteger(days) && days >= 1 && days <= 3650 ? [] : [`retentionDays ${JSON.stringify(days)} is outside 1-3650 days`];
+        },
+        examples: {
+            pass: [{ title: "_Default kept 365 days", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 365 } }] }],
+            fail: [
+                { title: "_Default kept 0 days", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 0 } }] },
+                { title: "_Default kept 11 years", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Default", retentionDays: 4015 } }] },
+                { title: "_Required re-configured", resources: [{ type: "gcp:logging/projectBucketConfig:ProjectBucketConfig", name: "b", inputs: { project: "p", location: "global", bucketId: "_Required", retentionDays: 400 } }] },
+            ],
+        },
+    },
+    {
+        id: "gcp-nat-dynamic-ports",
+        kind: "resource",
+        cloud: "gcp",
+        service: "Cloud NAT",
+        types: ["gcp:compute/routerNat:RouterNat"],
+        rule: "With Dynamic Port Allocation, minPortsPerVm is a power of two of at least 32, maxPortsPerVm a power of two above it, and endpoint-independent mapping is off.",
+        source: "https://cloud.google.com/nat/docs/ports-and-addresses#dynamic-port",
+        alsoSource: "https://www.pulumi.com/registry/packages/gcp/api-docs/compute/routernat/",
+        check: (r) => {
+            if (input(r, "enableDynamicPortAllocation") !== true) return [];
+            const min = input(r, "minPortsPerVm");
+            const max = input(r, "maxPortsPerVm");
+            const problems: string[] = [];
+            if (input(r, "enableEndpointIndependentMapping") === true) problems.push("Dynamic Port Allocation and endpoint-independent mapping are mutually exclusive");
+            if (min !== undefined && !(powerOfTwo(min) && min >= 32)) problems.push(`minPortsPerVm ${JSON.stringify(min)} is not a power of two of at least 32`);
+            if (max !== undefined && !(powerOfTwo(max) && max > (typeof min === "number" ? min : 32))) problems.push(`maxPortsPerVm ${JSON.stringify(max)} is not a power of two above minPortsPerVm`);
+            return problems;
+        },
+        examples: {
+            pass: [{ title: "64 to 4096 ports", resources: [nat({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 64, maxPortsPerVm: 4096 })] }],
+            fail: [
+                { title: "100 ports minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 100, maxPortsPerVm: 4096 })] },
+                { title: "a maximum below the minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 1024, maxPortsPerVm: 512 })] },
+                { title: "with endpoint-independent mapping", resources: [nat({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: true })] },
             ],
         },
     },

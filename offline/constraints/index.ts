@@ -257,6 +257,7 @@ export function fixtureGraph(fixture: FixtureGraph, stack = "fixture"): Resource
         propertyDependencies: {},
         protect: false,
         retainOnDelete: false,
+        ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
         state: r.inputs ?? {},
     }));
     const completed = (names: readonly string[] | undefined) => Math.max(0, ...(names ?? []).map((n) => fixture.resources.findIndex((r) => r.name === n) + 1));

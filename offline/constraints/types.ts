@@ -17,6 +17,8 @@ export interface FixtureResource {
     /** Name of the parent fixture resource. */
     readonly parent?: string;
     readonly custom?: boolean;
+    /** The `deleteBeforeReplace` resource option. */
+    readonly deleteBeforeReplace?: boolean;
 }
 
 /** A small graph for an entry's examples; invokes are listed with where they happened. */

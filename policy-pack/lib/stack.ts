@@ -73,6 +73,8 @@ const GCP_LABELABLE = [
     "gcp:compute/instance:Instance",
     "gcp:container/cluster:Cluster",
     "gcp:kms/cryptoKey:CryptoKey",
+    "gcp:pubsub/subscription:Subscription",
+    "gcp:pubsub/topic:Topic",
     "gcp:secretmanager/secret:Secret",
     "gcp:storage/bucket:Bucket",
 ];

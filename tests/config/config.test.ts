@@ -88,7 +88,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
     {
         name: "typo in a nested key",
         raw: mutate((c) => (c.network.natStrategi = "single")),
-        problem: 'platform:network.natStrategi: unknown key (did you mean "natStrategy"?); allowed keys here: cidr, zones, natStrategy, privateEndpoints, flowLogs, subnets',
+        problem: 'platform:network.natStrategi: unknown key (did you mean "natStrategy"?); allowed keys here: cidr, zones, natStrategy, privateEndpoints, flowLogs, subnets, zoneNames',
     },
     {
         name: "malformed network CIDR",

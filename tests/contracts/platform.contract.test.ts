@@ -75,12 +75,14 @@ for (const { cloud, stacks } of CLOUDS) {
                 for (const c of [...(hints.apiServerCidrs ?? []), ...(hints.nodeCidrs ?? [])]) {
                     assert.ok(PRIVATE_RANGES.some((r) => cidrContains(r, c)), `hint CIDR ${c} is private`);
                 }
-                // Only AKS taints Spot capacity (dev-azure's workload pool is Spot; prod is
-                // on-demand); EKS and GKE leave spot nodes untainted.
-                assert.deepEqual(
-                    hints.workloadTolerations ?? [],
-                    stack === "dev-azure" ? [{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }] : [],
-                );
+                // Spot workload pools are tainted on AKS (by AKS) and GKE (by the platform, GKE's own
+                // Spot taint), and the platform tolerates the taint; dev's workload pools are Spot,
+                // prod's on-demand. EKS leaves spot nodes untainted.
+                const spotTolerations: Readonly<Record<string, unknown[]>> = {
+                    "dev-azure": [{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }],
+                    "dev-gcp": [{ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" }],
+                };
+                assert.deepEqual(hints.workloadTolerations ?? [], spotTolerations[stack] ?? []);
             });
 
             it("tool VMs: one per role, each with a private address in the network, an identity and a firewall identity", () => {

@@ -1,14 +1,16 @@
 /**
  * GKE: access model, private nodes, VPC-native ranges, Workload Identity, Dataplane V2, Shielded
- * nodes, KMS secrets with the service agent's grant BEFORE the cluster, node pools and their
- * service account, kubeconfig/provider, hints for the addons, and dev vs prod differences.
+ * nodes, KMS secrets with the service agent's grant (after the agent exists, propagated) BEFORE
+ * the cluster, node pools and their service account, the Spot taint, maintenance windows,
+ * notifications, Binary Authorization, kubeconfig/provider, hints for the addons, and dev vs
+ * prod differences.
  */
 import * as assert from "node:assert/strict";
 import { TAGGING } from "../../policy-pack/lib/stack";
-import { gkeServiceAgent, RELEASE_CHANNEL } from "../../components/gcp/cluster";
+import { gkeServiceAgent, MAINTENANCE_WINDOWS, nodePoolName, RELEASE_CHANNEL } from "../../components/gcp/cluster";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { mockProjectNumber } from "../../offline/mocks-gcp";
-import { childList, G, graphOf, inClusterGraphOf, labelsKeyOf } from "./fixtures";
+import { childList, G, graphOf, inClusterGraphOf, labelsKeyOf, variantOf } from "./fixtures";
 
 for (const stack of ["dev-gcp", "prod-gcp"]) {
     describe(`gcp cluster (${stack})`, () => {
@@ -21,17 +23,19 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             g = await graphOf(stack);
         });
 
-        it("exact children: node SA and its five roles, the key grant, cluster, two pools (no Kubernetes provider: the in-cluster layer's)", () => {
+        it("exact children: node SA and its five roles, the notification topic (publisher: the GKE agent) and subscription, cluster, two pools (no Kubernetes provider: the in-cluster layer's)", () => {
             assert.deepEqual(childList(g, "platform:gcp:Cluster", "cluster"), [
                 "container/cluster:Cluster cluster-gke",
                 "container/nodePool:NodePool cluster-system",
                 "container/nodePool:NodePool cluster-workload",
-                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember cluster-secrets-key-agent",
                 "projects/iAMMember:IAMMember cluster-nodes-artifactregistry-reader",
                 "projects/iAMMember:IAMMember cluster-nodes-logging-logwriter",
                 "projects/iAMMember:IAMMember cluster-nodes-monitoring-metricwriter",
                 "projects/iAMMember:IAMMember cluster-nodes-monitoring-viewer",
                 "projects/iAMMember:IAMMember cluster-nodes-stackdriver-resourcemetadata-writer",
+                "pubsub/subscription:Subscription cluster-notifications-sub",
+                "pubsub/topic:Topic cluster-notifications",
+                "pubsub/topicIAMMember:TopicIAMMember cluster-notifications-publisher",
                 "serviceaccount/account:Account cluster-nodes-sa",
             ]);
         });
@@ -40,12 +44,18 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
             assert.deepEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: prod, masterIpv4CidrBlock: controlPlane, masterGlobalAccessConfig: { enabled: false } });
             const bastionSubnet = prod ? "10.70.144.0/24" : "10.50.144.0/24";
+            // With a public endpoint the tunnel (iap / ssh route) reaches it from the bastion's
+            // external address: that /32 is authorized too (authorized networks never admit a VM's
+            // public address by itself). The private endpoint is reached from the bastion's subnet.
+            const bastionAddress = String(byName(g, G.address, "bastion-ip").state.address);
+            assert.match(bastionAddress, /^\d+\.\d+\.\d+\.\d+$/);
             assert.deepEqual(c.masterAuthorizedNetworksConfig, {
                 cidrBlocks: prod
                     ? [{ cidrBlock: bastionSubnet, displayName: "bastion subnet" }]
                     : [
                           { cidrBlock: "203.0.113.0/24", displayName: "authorized-0" },
                           { cidrBlock: bastionSubnet, displayName: "bastion subnet" },
+                          { cidrBlock: `${bastionAddress}/32`, displayName: "bastion address" },
                       ],
                 gcpPublicCidrsAccessEnabled: false,
             });
@@ -66,29 +76,56 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(c.enableLegacyAbac, false);
             assert.deepEqual(c.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } });
             assert.equal(c.removeDefaultNodePool, true);
-            assert.deepEqual(c.releaseChannel, { channel: RELEASE_CHANNEL[env] });
+            assert.deepEqual(c.releaseChannel, { channel: prod ? "STABLE" : "REGULAR" });
+            assert.equal(RELEASE_CHANNEL[env], prod ? "STABLE" : "REGULAR");
             assert.equal(c.minMasterVersion, "1.35", "the configured version is the floor; the channel picks patches");
             assert.equal(g.outputs.clusterVersion, "1.35", "the output is the running minor (masterVersion)");
-            assert.equal(RELEASE_CHANNEL.prod, "STABLE");
             assert.equal(c.deletionProtection, prod);
             assert.equal(r.protect, prod);
+            assert.equal(r.deleteBeforeReplace, true, "a fixed name: a replacement deletes the old cluster first");
+            assert.equal(c.enableIntranodeVisibility, true);
+            assert.deepEqual(c.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
+            assert.deepEqual(c.nodePoolDefaults, { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "FALSE" } });
+            assert.equal(c.authenticatorGroupsConfig, undefined, "Google Groups for RBAC only when configured");
             assert.equal(c.location, "europe-west1");
             assert.equal(c.nodeConfig.serviceAccount, `platform-${env}-gcp-gke-nodes@${project}.iam.gserviceaccount.com`, "the transient default pool never runs as the Compute Engine default SA");
         });
 
-        it("secrets encrypted with the KMS key; the GKE service agent (from the project NUMBER) is granted BEFORE the cluster", () => {
+        it("secrets encrypted with the KMS key; the GKE service agent is CREATED (ServiceIdentity), granted after it, and the grant propagated BEFORE the cluster", () => {
             const cluster = byName(g, G.cluster, "cluster-gke");
             const key = byName(g, G.key, "keys-gke-secrets");
             assert.deepEqual(cluster.inputs.databaseEncryption, { state: "ENCRYPTED", keyName: key.id });
-            const grant = byName(g, G.keyIam, "cluster-secrets-key-agent");
+            const identity = byName(g, "gcp:projects/serviceIdentity:ServiceIdentity", "gke-service-agent");
+            assert.deepEqual(identity.inputs, { project, service: "container.googleapis.com" });
+            assert.ok(identity.dependencies.includes(byName(g, G.service, "api-container").urn), "the identity is generated once the Kubernetes Engine API is on");
+            const grant = byName(g, G.keyIam, "keys-gke-secrets-agent");
             const agent = `service-${mockProjectNumber(project)}@container-engine-robot.iam.gserviceaccount.com`;
+            assert.equal(agent, gkeServiceAgent(mockProjectNumber(project)));
             assert.deepEqual([grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member], [key.id, "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:${agent}`]);
-            assert.ok(cluster.dependencies.includes(grant.urn), "the cluster waits for the grant");
-            assert.ok(g.invokes.some((i) => i.token === "gcp:organizations/getProject:getProject"));
+            assert.ok(grant.dependencies.includes(identity.urn), "the grant waits for the agent's creation");
+            const wait = byName(g, "time:index/sleep:Sleep", "keys-grants-propagation");
+            assert.equal(wait.inputs.createDuration, "120s");
+            assert.ok(wait.dependencies.includes(grant.urn));
+            assert.ok(cluster.dependencies.includes(grant.urn) && cluster.dependencies.includes(wait.urn), "the cluster waits for the grant and its propagation");
+            assert.equal(g.outputs.clusterSecurityGroupId, agent, "the control plane acts as the agent");
             assert.throws(() => gkeServiceAgent(project), /not a project NUMBER/);
         });
 
-        it("node pools: dedicated SA, GKE_METADATA, secure boot, autoscaling; system on-demand and tainted; workload Spot in dev only", () => {
+        it("maintenance window per environment; security bulletins and upgrade notices to a Pub/Sub topic the GKE agent may publish to", () => {
+            const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
+            assert.deepEqual(c.maintenancePolicy, { recurringWindow: { ...MAINTENANCE_WINDOWS[env] } });
+            assert.equal(c.maintenancePolicy.recurringWindow.recurrence, prod ? "FREQ=WEEKLY;BYDAY=SA,SU" : "FREQ=DAILY");
+            const topic = byName(g, "gcp:pubsub/topic:Topic", "cluster-notifications");
+            assert.deepEqual(c.notificationConfig, { pubsub: { enabled: true, topic: topic.id, filter: { eventTypes: ["SECURITY_BULLETIN_EVENT", "UPGRADE_AVAILABLE_EVENT", "UPGRADE_EVENT"] } } });
+            assert.equal(topic.inputs.messageRetentionDuration, "604800s");
+            const publisher = byName(g, "gcp:pubsub/topicIAMMember:TopicIAMMember", "cluster-notifications-publisher");
+            assert.deepEqual([publisher.inputs.topic, publisher.inputs.role, publisher.inputs.member], [topic.id, "roles/pubsub.publisher", `serviceAccount:service-${mockProjectNumber(project)}@container-engine-robot.iam.gserviceaccount.com`]);
+            const sub = byName(g, "gcp:pubsub/subscription:Subscription", "cluster-notifications-sub");
+            assert.equal(sub.inputs.topic, topic.id);
+            assert.deepEqual(sub.inputs.expirationPolicy, { ttl: "" }, "the subscription never expires, so no notice is lost");
+        });
+
+        it("node pools: dedicated SA, GKE_METADATA, secure boot, no kubelet read-only port, autoscaling; system on-demand and untainted; workload Spot (with GKE's Spot taint) in dev only", () => {
             const sa = `platform-${env}-gcp-gke-nodes@${project}.iam.gserviceaccount.com`;
             for (const pool of ["system", "workload"]) {
                 const p = byName(g, G.nodePool, `cluster-${pool}`).inputs as Record<string, any>;
@@ -99,7 +136,11 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.deepEqual(n.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
                 assert.equal(n.bootDiskKmsKey, byName(g, G.key, "keys-disks").id, "CMEK node boot disks");
                 assert.equal(n.spot, pool === "workload" && !prod);
-                assert.deepEqual(n.taints, pool === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : []);
+                // The Spot pool is tainted (GKE's own Spot taint), never the on-demand system pool:
+                // kube-dns and GKE's agents land on on-demand nodes; only what tolerates preemption on Spot.
+                assert.deepEqual(n.taints, n.spot ? [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }] : []);
+                assert.deepEqual(n.kubeletConfig, { insecureKubeletReadonlyPortEnabled: "FALSE" });
+                assert.match(p.name, new RegExp(`^${pool}-[0-9a-f]{6}$`), "the name carries the hash of the fields GKE cannot change in place");
                 assert.equal(p.autoscaling.locationPolicy, pool === "workload" && !prod ? "ANY" : "BALANCED");
                 assert.deepEqual(p.management, { autoRepair: true, autoUpgrade: true });
                 assert.equal(p.nodeLocations.length, prod ? 3 : 2);
@@ -118,6 +159,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
             const kc = JSON.parse(String(g.outputs.clusterKubeconfig));
             assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
+            assert.deepEqual(kc.users[0].user.exec.args, ["--use_application_default_credentials"], "ADC: CI's workload identity federation, not gcloud's own login");
             assert.equal(kc.users[0].user.exec.provideClusterInfo, true);
             assert.deepEqual(g.outputs.clusterHints, {
                 storageClass: "pd-balanced-cmek",
@@ -132,6 +174,10 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 // Dataplane V2 is Cilium: nodes only through Cilium entities; no kube-proxy; kube-dns.
                 nodePeers: "ciliumEntities",
                 clusterMetrics: { kubeProxy: false, clusterDns: "kubeDns" },
+                // dev's workload pool is Spot and carries GKE's Spot taint: the platform tolerates it
+                // (independent copy of cloud.google.com/kubernetes-engine/docs/how-to/spot-vms's taint);
+                // prod's on-demand pool has no taint, so no toleration.
+                ...(prod ? {} : { workloadTolerations: [{ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" }] }),
             });
         });
 
@@ -156,6 +202,28 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
 }
 
 describe("gcp cluster variants", () => {
+    it("node pool names change with the fields GKE cannot change in place, and only with those", () => {
+        const base = { spot: true, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"], metadata: { "disable-legacy-endpoints": "true" }, serviceAccountId: "platform-dev-gcp-gke-nodes", shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true }, bootDiskKmsKey: "k1" };
+        const name = nodePoolName("workload", base);
+        assert.match(name, /^workload-[0-9a-f]{6}$/);
+        assert.equal(nodePoolName("workload", { ...base, oauthScopes: [...base.oauthScopes] }), name, "deterministic");
+        for (const changed of [{ spot: false }, { bootDiskKmsKey: "k2" }, { serviceAccountId: "other" }, { metadata: { a: "b" } }, { shieldedInstanceConfig: { enableSecureBoot: false } }, { oauthScopes: ["x"] }]) {
+            assert.notEqual(nodePoolName("workload", { ...base, ...changed }), name, JSON.stringify(changed));
+        }
+    });
+
+    it("a machine type change keeps the pool names (GKE updates it in place); no pool relies on delete-first", async () => {
+        const dev = await graphOf("dev-gcp");
+        const resized = await variantOf("dev-gcp", { configOverrides: { "platform:cluster": { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"], controlPlaneCidr: "172.16.0.0/28", nodePools: { workload: { instanceType: "e2-standard-8" } } } } });
+        const name = (gr: ResourceGraph, pool: string) => byName(gr, G.nodePool, `cluster-${pool}`).inputs.name;
+        assert.equal(name(resized, "system"), name(dev, "system"), "machine type is updated in place: same name");
+        assert.equal((byName(resized, G.nodePool, "cluster-workload").inputs.nodeConfig as Record<string, unknown>).machineType, "e2-standard-8");
+        assert.equal(name(resized, "workload"), name(dev, "workload"));
+        for (const np of ofType(dev, G.nodePool)) {
+            assert.equal(np.deleteBeforeReplace, undefined, "node pools rely on their name changing, never on delete-first");
+        }
+    });
+
     it("the policy pack's GCP labelable list matches the SDK for every GCP type the stacks use", async () => {
         const g = await graphOf("dev-gcp");
         const used = [...new Set(g.resources.filter((r) => r.custom && r.type.startsWith("gcp:")).map((r) => r.type))];

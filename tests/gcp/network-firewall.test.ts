@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import { IAP_SSH_RANGE } from "../../components/config";
 import { planSubnets } from "../../components/config/cidr";
 import { FLOW_LOG_SETTINGS } from "../../components/gcp/network";
-import { ofType, ResourceGraph } from "../../offline/graph";
+import { checkConstraints, CONSTRAINTS } from "../../offline/constraints";
+import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { childList, G, graphOf, tierOfEmail, variantOf } from "./fixtures";
 
 /**
@@ -90,12 +91,13 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             g = await graphOf(stack);
         });
 
-        it("network component: exactly the VPC, three regional subnets, router, NAT and its static addresses", () => {
+        it("network component: exactly the VPC, three regional subnets, router, NAT and its static addresses, the DNS logging policy", () => {
             const nats = env === "prod" ? ["compute/address:Address network-nat-ip-0", "compute/address:Address network-nat-ip-1", "compute/address:Address network-nat-ip-2"] : ["compute/address:Address network-nat-ip-0"];
             assert.deepEqual(
                 childList(g, "platform:gcp:Network", "network"),
                 [
                     ...nats,
+                    "dns/policy:Policy network-dns-logging",
                     "compute/network:Network network-vpc",
                     "compute/router:Router network-router",
                     "compute/routerNat:RouterNat network-nat",
@@ -104,6 +106,22 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                     "compute/subnetwork:Subnetwork network-tools",
                 ].sort(),
             );
+        });
+
+        it("DNS query logging on the VPC (CIS GCP 2.12), after the Cloud DNS API, delete-first on replacement (fixed name)", () => {
+            const [policy] = ofType(g, "gcp:dns/policy:Policy");
+            const [vpc] = ofType(g, G.network);
+            assert.deepEqual(policy.inputs, {
+                name: `platform-${env}-gcp-dns-logging`,
+                description: "Logs the VPC's DNS queries (managed by Pulumi)",
+                enableLogging: true,
+                enableInboundForwarding: false,
+                networks: [{ networkUrl: vpc.id }],
+            });
+            assert.equal(policy.deleteBeforeReplace, true);
+            const dnsApi = ofType(g, G.service).find((s) => s.inputs.service === "dns.googleapis.com");
+            assert.ok(dnsApi, "Cloud DNS is enabled by the stack");
+            assert.ok(policy.dependencies.includes(byName(g, "time:index/sleep:Sleep", "api-propagation").urn), "after the APIs' propagation wait");
         });
 
         it("custom-mode VPC: no auto subnets, regional routing", () => {
@@ -143,6 +161,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 [`platform-${env}-gcp-nodes`, `platform-${env}-gcp-tools`],
             );
             assert.deepEqual(i.logConfig, { enable: true, filter: env === "prod" ? "ALL" : "ERRORS_ONLY" });
+            // Dynamic Port Allocation, 64 to 4096 ports per VM (powers of two; the catalogue checks the rule).
+            assert.deepEqual([i.enableDynamicPortAllocation, i.enableEndpointIndependentMapping, i.minPortsPerVm, i.maxPortsPerVm], [true, false, 64, 4096]);
+            assert.deepEqual(checkConstraints(g, { entries: CONSTRAINTS.filter((c) => c.id === "gcp-nat-dynamic-ports") }), []);
         });
 
         it("firewall: exactly the reviewed table between service accounts, and nothing else inbound", () => {

@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { TOOL_VM_ROLES } from "../../components/contracts";
 import { GKE_NODE_ROLES, osLoginUser, VM_BASE_ROLES } from "../../components/gcp/iam";
 import { KEY_ROTATION_PERIOD } from "../../components/gcp/kms";
+import { REQUIRED_SERVICES } from "../../components/gcp/index";
 import { labelValue, serviceAccountId, snapshotBucketName, toLabels } from "../../components/gcp/labels";
 import { hostAddress } from "../../components/gcp/tool-vm";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
@@ -36,6 +37,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 "secretmanager/secretIamMember:SecretIamMember bastion-read-enrollment",
                 "secretmanager/secretIamMember:SecretIamMember bastion-read-tls",
                 "serviceaccount/account:Account bastion-sa",
+                "time:index/rotating:Rotating bastion-ssh-key-rotation",
                 "tls:index/privateKey:PrivateKey bastion-ssh-key",
             ]);
             const vm = byName(g, G.instance, "bastion-instance");
@@ -49,15 +51,45 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(i.serviceAccount.email, byName(g, G.sa, "bastion-sa").state.email);
             assert.equal(i.canIpForward, false);
             assert.equal(i.bootDisk.kmsKeySelfLink, byName(g, G.key, "keys-disks").id, "CMEK boot disk");
-            assert.match(i.bootDisk.initializeParams.image, /\/projects\/ubuntu-os-cloud\/global\/images\/ubuntu-2404-noble-amd64-v\d{8}$/);
+            assert.equal(i.bootDisk.initializeParams.image, "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64", "by family URL: no getImage before the Compute API is on");
             assert.deepEqual(byName(g, G.osLoginKey, "bastion-oslogin-key").inputs.user, MOCK_GCP_DEPLOYER);
             assert.equal(g.outputs.bastionSshUser, "platform_deployer_example_com");
             assert.deepEqual(byName(g, G.instanceIam, "bastion-oslogin").inputs.member, `user:${MOCK_GCP_DEPLOYER}`);
+            assert.equal(vm.deleteBeforeReplace, true);
+            assert.equal(address.deleteBeforeReplace, true);
+        });
+
+        it("bastion: its secret grant comes BEFORE the VM boots (the enrollment secret, read by its own account only)", () => {
+            const vm = byName(g, G.instance, "bastion-instance");
+            const grant = byName(g, G.secretIam, "bastion-read-enrollment");
+            assert.deepEqual([grant.inputs.secretId, grant.inputs.role, grant.inputs.member], [byName(g, G.secret, "wazuh-enrollment-secret").id, "roles/secretmanager.secretAccessor", `serviceAccount:platform-${env}-gcp-bastion@${project}.iam.gserviceaccount.com`]);
+            assert.ok(vm.dependencies.includes(grant.urn), "the VM waits for its grant");
+            for (const role of TOOL_VM_ROLES) {
+                assert.ok(byName(g, G.instance, `${role}-instance`).dependencies.includes(byName(g, G.secretIam, `${role}-read-enrollment`).urn), role);
+            }
+        });
+
+        it("bastion: the OS Login key expires (rotation + 14 days, in microseconds) and is regenerated with the rotation", () => {
+            const rotation = byName(g, "time:index/rotating:Rotating", "bastion-ssh-key-rotation");
+            assert.deepEqual(rotation.inputs, { rotationDays: 30 });
+            const key = byName(g, G.osLoginKey, "bastion-oslogin-key");
+            const expiry = Date.parse(String(rotation.state.rotationRfc3339)) + 14 * 86_400_000;
+            assert.equal(key.inputs.expirationTimeUsec, String(BigInt(expiry) * 1000n));
+            assert.equal(rotation.state.rotationRfc3339, "2026-12-31T00:00:00Z", "mock now + 30 days");
         });
 
         it("tool VMs: exact children; no external address, fixed addresses in the tools subnet, Shielded, OS Login, own SA, bootstrap user data without secrets", () => {
             for (const role of TOOL_VM_ROLES) {
-                const extra = role === "vault" ? ["kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-cryptokeyencrypterdecrypter", "kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-viewer", "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer"] : [];
+                const extra =
+                    role === "vault"
+                        ? [
+                              "compute/instanceIAMMember:InstanceIAMMember vault-gce-auth-instance-viewer",
+                              "kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-cryptokeyencrypterdecrypter",
+                              "kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-viewer",
+                              "serviceaccount/iAMMember:IAMMember vault-gce-auth-sa-viewer",
+                              "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer",
+                          ]
+                        : [];
                 assert.deepEqual(
                     childList(g, "platform:gcp:ToolVm", role),
                     [
@@ -84,6 +116,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.equal(i.serviceAccount.email, `platform-${env}-gcp-${role}@${project}.iam.gserviceaccount.com`);
                 assert.equal(i.deletionProtection, prod);
                 assert.equal(vm.protect, prod);
+                assert.equal(vm.deleteBeforeReplace, true, `${role}: fixed name, address and disks`);
                 const ud = String(i.metadata["user-data"]);
                 assert.match(ud, /^#cloud-config\n/);
                 assert.ok(ud.includes(`platform-${env}-gcp-wazuh-enrollment`), "the secret is referenced by id");
@@ -103,13 +136,18 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const disks = ofType(g, G.disk);
             assert.equal(disks.length, 6);
             const disksKey = byName(g, G.key, "keys-disks");
-            const agentGrant = byName(g, G.keyIam, "keys-disks-compute-agent");
+            const agentGrant = byName(g, G.keyIam, "keys-disks-agent");
+            const propagated = byName(g, "time:index/sleep:Sleep", "keys-grants-propagation");
             for (const d of disks) {
                 assert.deepEqual(d.inputs.resourcePolicies, [policy.id], d.name);
                 assert.deepEqual(d.inputs.diskEncryptionKey, { kmsKeySelfLink: disksKey.id }, `${d.name}: CMEK`);
-                assert.ok(d.dependencies.includes(agentGrant.urn), `${d.name} waits for the Compute Engine agent's grant`);
+                assert.ok(d.dependencies.includes(agentGrant.urn) && d.dependencies.includes(propagated.urn), `${d.name} waits for the Compute Engine agent's grant and its propagation`);
                 assert.equal(d.protect, prod, d.name);
+                assert.equal(d.deleteBeforeReplace, true, d.name);
                 assert.equal(d.inputs.type, "pd-balanced");
+                if (d.name.endsWith("-boot")) {
+                    assert.equal(d.inputs.image, "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64");
+                }
             }
             const sp = policy.inputs.snapshotSchedulePolicy as Record<string, any>;
             assert.deepEqual(sp.retentionPolicy, { maxRetentionDays: prod ? 35 : 7, onSourceDiskDelete: "KEEP_AUTO_SNAPSHOTS" });
@@ -132,34 +170,65 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(b.name, snapshotBucketName(project, `platform-${env}-gcp`));
             assert.equal(b.uniformBucketLevelAccess, true);
             assert.equal(b.publicAccessPrevention, "enforced");
-            assert.deepEqual(b.versioning, { enabled: true });
-            assert.equal(b.lifecycleRules.length, 2);
+            assert.deepEqual(b.encryption, { defaultKmsKeyName: byName(g, G.key, "keys-backups").id }, "CMEK");
+            // Prod: immutable for the retention period (and so no versioning: the two exclude each other).
+            assert.deepEqual(b.retentionPolicy, prod ? { retentionPeriod: String(35 * 86400), isLocked: false } : undefined);
+            assert.deepEqual(b.versioning, prod ? undefined : { enabled: true });
+            assert.equal(b.lifecycleRules.length, prod ? 1 : 2);
             assert.equal(b.forceDestroy, !prod);
             assert.equal(bucket.protect, prod);
+            assert.equal(bucket.deleteBeforeReplace, true);
+            const storageGrant = byName(g, G.keyIam, "keys-backups-agent");
+            assert.equal(storageGrant.inputs.member, `serviceAccount:service-${mockProjectNumber(project)}@gs-project-accounts.iam.gserviceaccount.com`, "the Cloud Storage agent encrypts the objects");
+            assert.ok(bucket.dependencies.includes(storageGrant.urn), "the bucket waits for the agent's grant");
             assert.deepEqual(
                 ofType(g, G.bucketIam).map((m) => [m.inputs.role, m.inputs.member]),
                 [["roles/storage.objectCreator", vaultSa]],
             );
         });
 
-        it("keys: one ring, two rotated keys; the ring and keys protected in prod", () => {
+        it("Vault: its gce-type login works: compute.instances.get on its own VM, iam.serviceAccounts.get on its own account, nothing project-wide", () => {
+            const vaultSa = `serviceAccount:platform-${env}-gcp-vault@${project}.iam.gserviceaccount.com`;
+            const onVm = byName(g, G.instanceIam, "vault-gce-auth-instance-viewer");
+            assert.deepEqual([onVm.inputs.instanceName, onVm.inputs.zone, onVm.inputs.role, onVm.inputs.member], [byName(g, G.instance, "vault-instance").state.name, byName(g, G.instance, "vault-instance").inputs.zone, "roles/compute.viewer", vaultSa]);
+            const onSa = byName(g, "gcp:serviceaccount/iAMMember:IAMMember", "vault-gce-auth-sa-viewer");
+            assert.deepEqual([onSa.inputs.serviceAccountId, onSa.inputs.role, onSa.inputs.member], [byName(g, G.sa, "vault-sa").state.name, "roles/iam.serviceAccountViewer", vaultSa]);
+            assert.ok(!ofType(g, G.projectIam).some((m) => m.inputs.member === vaultSa && ["roles/compute.viewer", "roles/iam.serviceAccountViewer"].includes(String(m.inputs.role))), "never project-wide");
+        });
+
+        it("keys: one ring, four rotated keys, the three service agents' grants and their propagation; protected in prod; the ring re-creatable outside prod", () => {
             assert.deepEqual(childList(g, "platform:gcp:Keys", "keys"), [
+                "kms/cryptoKey:CryptoKey keys-backups",
                 "kms/cryptoKey:CryptoKey keys-disks",
                 "kms/cryptoKey:CryptoKey keys-gke-secrets",
                 "kms/cryptoKey:CryptoKey keys-vault-unseal",
-                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember keys-disks-compute-agent",
+                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember keys-backups-agent",
+                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember keys-disks-agent",
+                "kms/cryptoKeyIAMMember:CryptoKeyIAMMember keys-gke-secrets-agent",
                 "kms/keyRing:KeyRing keys-ring",
+                ...(prod ? [] : ["random:index/randomId:RandomId keys-ring-suffix"]),
+                "time:index/sleep:Sleep keys-grants-propagation",
             ]);
-            const grant = byName(g, G.keyIam, "keys-disks-compute-agent");
+            const grant = byName(g, G.keyIam, "keys-disks-agent");
             assert.deepEqual(
                 [grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member],
                 [byName(g, G.key, "keys-disks").id, "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:service-${mockProjectNumber(project)}@compute-system.iam.gserviceaccount.com`],
             );
+            assert.ok(grant.dependencies.includes(byName(g, G.service, "api-compute").urn), "the Compute Engine agent exists once its API is on");
             for (const r of [...ofType(g, G.key), ...ofType(g, G.keyRing)]) {
                 assert.equal(r.protect, prod, r.name);
+                assert.equal(r.deleteBeforeReplace, undefined, `${r.name}: never delete-first (keys cannot be deleted)`);
             }
             for (const k of ofType(g, G.key)) {
                 assert.equal(k.inputs.rotationPeriod, KEY_ROTATION_PERIOD);
+            }
+            const ring = byName(g, G.keyRing, "keys-ring");
+            if (prod) {
+                assert.equal(ring.inputs.name, "platform-prod-gcp-keys", "prod: a fixed name (import after a destroy, README)");
+            } else {
+                const suffix = byName(g, "random:index/randomId:RandomId", "keys-ring-suffix");
+                assert.deepEqual(suffix.inputs, { byteLength: 2, keepers: { prefix: `platform-${env}-gcp`, location: "europe-west1" } });
+                assert.equal(ring.inputs.name, `platform-${env}-gcp-keys-${suffix.state.hex}`, "a per-creation suffix: a destroyed stack can be created again");
             }
         });
 
@@ -193,17 +262,24 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.deepEqual(csr.inputs.dnsNames, [`platform-${env}-gcp-${role}`, `platform-${env}-gcp-${role}.${vm.inputs.zone}.c.${project}.internal`, "localhost"]);
                 assert.ok(String(vm.inputs.metadata && (vm.inputs.metadata as Record<string, string>)["user-data"]).includes(`'platform-${env}-gcp-tls-${role}'`), `${role} reads its own TLS secret`);
                 if (role !== "bastion") assert.ok(vm.dependencies.includes(version.urn), `${role} boots after its certificate is stored`);
+                assert.ok(vm.dependencies.includes(ofType(g, G.secretIam).find((m) => m.inputs.secretId === secret.id)!.urn), `${role} boots after its TLS read grant`);
+                assert.equal(secret.deleteBeforeReplace, true, "a fixed secret id");
             }
         });
 
-        it("APIs enabled and never disabled on destroy", () => {
+        it("APIs enabled (Resource Manager and IAM Credentials too), never disabled on destroy, and waited for before anything uses them", () => {
             const services = ofType(g, G.service);
-            assert.ok(services.length >= 8);
+            assert.deepEqual(services.map((s) => s.inputs.service).sort(), [...REQUIRED_SERVICES].sort());
+            for (const api of ["cloudresourcemanager.googleapis.com", "iamcredentials.googleapis.com", "compute.googleapis.com", "container.googleapis.com"]) {
+                assert.ok(REQUIRED_SERVICES.includes(api as never), api);
+            }
             for (const s of services) {
                 assert.equal(s.inputs.disableOnDestroy, false, s.name);
                 assert.equal(s.inputs.project, project);
             }
-            assert.ok(services.some((s) => s.inputs.service === "container.googleapis.com"));
+            const wait = byName(g, "time:index/sleep:Sleep", "api-propagation");
+            assert.equal(wait.inputs.createDuration, "60s");
+            assert.deepEqual([...wait.dependencies].sort(), services.map((s) => s.urn).sort());
         });
     });
 }

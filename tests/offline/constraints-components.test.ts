@@ -14,8 +14,8 @@ import { AWS_REGIONS, AZURE_REGIONS, GCP_REGIONS } from "../../components/config
 import { LOG_RETENTION_DAYS } from "../../components/config/schema";
 import { gkeServiceAgent } from "../../components/gcp/cluster";
 import { GKE_NODE_ROLES, VM_BASE_ROLES } from "../../components/gcp/iam";
-import { computeServiceAgent } from "../../components/gcp/kms";
-import { VAULT_KEY_ROLES } from "../../components/gcp/tool-vm";
+import { computeServiceAgent, KEY_USER_ROLE } from "../../components/gcp/kms";
+import { VAULT_GCE_AUTH_ROLES, VAULT_KEY_ROLES } from "../../components/gcp/tool-vm";
 import { firewallDescriptionProblem, tierRules } from "../../components/tier-rules";
 import { checkConstraints, CONSTRAINTS, fixtureGraph } from "../../offline/constraints";
 import { AWS_MANAGED_POLICIES, EKS_ACCESS_POLICIES, managedPolicyPath } from "../../offline/constraints/tables/aws-managed-policies";
@@ -71,7 +71,7 @@ describe("component constants against the catalogue's independent tables", () =>
     });
 
     it("every GCP role the components name is a predefined role in the table", () => {
-        for (const role of [...VM_BASE_ROLES, ...GKE_NODE_ROLES, ...VAULT_KEY_ROLES]) {
+        for (const role of [...VM_BASE_ROLES, ...GKE_NODE_ROLES, ...VAULT_KEY_ROLES, ...Object.values(VAULT_GCE_AUTH_ROLES), KEY_USER_ROLE]) {
             assert.ok(gcpRole(role), `${role} is in offline/constraints/tables/gcp-roles.ts`);
         }
         assert.equal(new Set(GCP_ROLES.map((r) => r.name)).size, GCP_ROLES.length);

@@ -23,6 +23,7 @@ export const GCP_RESOURCE_APIS: readonly { readonly prefix: string; readonly api
     { prefix: "gcp:serviceaccount/", api: "iam.googleapis.com" },
     { prefix: "gcp:projects/iAMMember:", api: "cloudresourcemanager.googleapis.com" },
     { prefix: "gcp:projects/iAMBinding:", api: "cloudresourcemanager.googleapis.com" },
+    { prefix: "gcp:projects/iAMAuditConfig:", api: "cloudresourcemanager.googleapis.com" },
     { prefix: "gcp:projects/serviceIdentity:", api: "serviceusage.googleapis.com" },
     { prefix: "gcp:storage/", api: "storage.googleapis.com" },
     { prefix: "gcp:oslogin/", api: "oslogin.googleapis.com" },
@@ -31,6 +32,7 @@ export const GCP_RESOURCE_APIS: readonly { readonly prefix: string; readonly api
     { prefix: "gcp:artifactregistry/", api: "artifactregistry.googleapis.com" },
     { prefix: "gcp:binaryauthorization/", api: "binaryauthorization.googleapis.com" },
     { prefix: "gcp:pubsub/", api: "pubsub.googleapis.com" },
+    { prefix: "gcp:dns/", api: "dns.googleapis.com" },
 ];
 
 /** Function token -> API (functions that need none, such as the caller's OpenID info, are absent). */

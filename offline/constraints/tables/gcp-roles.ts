@@ -41,6 +41,7 @@ export const GCP_ROLES: readonly GcpRole[] = [
     r("roles/logging.logWriter"),
     r("roles/monitoring.metricWriter"),
     r("roles/monitoring.viewer"),
+    r("roles/pubsub.publisher"),
     r("roles/secretmanager.secretAccessor"),
     r("roles/stackdriver.resourceMetadata.writer", "BETA"),
     r("roles/storage.objectAdmin"),
