@@ -153,6 +153,8 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             // Cilium: nodes only through Cilium entities; no kube-proxy.
             nodePeers: "ciliumEntities",
             clusterMetrics: { kubeProxy: false, clusterDns: "coreDns" },
+            // Cilium's cluster-wide deny: tenant pods never reach the node's IMDS or the Azure host endpoint.
+            clusterwideDeny: { engine: "cilium", denyCidrs: ["169.254.169.254/32", "168.63.129.16/32"] },
             workloadTolerations: [SPOT],
         });
     });
@@ -175,11 +177,9 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         }
         const patch = byName(k, "kubernetes:apps/v1:DeploymentPatch", "addons-serving-seldon-manager-tolerations");
         assert.deepEqual(at(patch.inputs, "spec.template.spec.tolerations"), [SPOT]);
-        const sdeps = ofType(k, "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment");
-        assert.equal(sdeps.length, 1, "dev-azure deploys the demo model");
-        for (const sdep of sdeps) {
-            assert.deepEqual(at(sdep.inputs, "spec.predictors.0.componentSpecs.0.spec.tolerations"), [SPOT]);
-        }
+        // The shipped stacks keep the demo model off until its artifact is pinned (demoModelSha256);
+        // its Spot toleration is asserted where the demo is on (tests/kubernetes/addons.test.ts).
+        assert.deepEqual(ofType(k, "kubernetes:machinelearning.seldon.io/v1:SeldonDeployment"), [], "dev-azure ships without the demo model");
     });
 
     it("in-cluster layer: the same cloud-neutral component through a provider identified by the AKS resource id; Prometheus claims AKS's class", () => {

@@ -114,7 +114,17 @@ for (const { cloud, stacks } of CLOUDS) {
                 for (const t of hints.workloadIdentity?.tokenEgress ?? []) {
                     assert.ok(t.cidr === "0.0.0.0/0" || cidrContains("169.254.0.0/16", t.cidr), `token egress ${t.cidr}`);
                 }
-                const text = JSON.stringify({ ...out, clusterHints: { ...out.clusterHints, workloadIdentity: { ...hints.workloadIdentity, tokenEgress: [] } } });
+                // The cluster-wide deny names addresses pods must NOT reach: the link-local metadata
+                // server and Azure's virtual public IP of the host (168.63.129.16, learn.microsoft.com/
+                // azure/virtual-network/what-is-ip-address-168-63-129-16), never a machine of ours.
+                const deny = (out.clusterHints as { clusterwideDeny?: { denyCidrs: string[] } }).clusterwideDeny?.denyCidrs ?? [];
+                for (const cidr of deny) {
+                    assert.ok(cidrContains("169.254.0.0/16", cidr) || cidr === "168.63.129.16/32", `cluster-wide deny ${cidr}`);
+                }
+                const text = JSON.stringify({
+                    ...out,
+                    clusterHints: { ...out.clusterHints, workloadIdentity: { ...hints.workloadIdentity, tokenEgress: [] }, clusterwideDeny: undefined },
+                });
                 const ips = text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? [];
                 for (const ip of ips.filter((i) => isIPv4(i) && !isPrivate(i))) {
                     assert.ok(publicAllowed.has(ip), `unexpected public address ${ip} in outputs`);

@@ -170,7 +170,7 @@ describe("flows: what each cloud needed", () => {
         const text = out.join("");
         assert.equal(code, 0);
         assert.match(text, /\nFlows: (\d+) required, \1 open, 0 blocked; (\d+) forbidden, \2 closed\n/);
-        assert.match(text, /ok {3}required {2}OPEN {13}control-plane-to-seldon-webhook: control plane -> seldon-system\/seldon webhook:4443\/tcp/);
+        assert.match(text, /ok {3}required {2}OPEN {13}control-plane-to-seldon-webhook: control plane -> models\/seldon webhook:4443\/tcp/);
         assert.match(text, /ok {3}forbidden CLOSED {11}internet-to-api: /);
     });
 });

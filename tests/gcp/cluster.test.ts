@@ -174,6 +174,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 // Dataplane V2 is Cilium: nodes only through Cilium entities; no kube-proxy; kube-dns.
                 nodePeers: "ciliumEntities",
                 clusterMetrics: { kubeProxy: false, clusterDns: "kubeDns" },
+                // Cilium's cluster-wide deny, with nothing denied outright (GKE's metadata server answers
+                // each pod with its own Workload Identity).
+                clusterwideDeny: { engine: "cilium", denyCidrs: [] },
                 // dev's workload pool is Spot and carries GKE's Spot taint: the platform tolerates it
                 // (independent copy of cloud.google.com/kubernetes-engine/docs/how-to/spot-vms's taint);
                 // prod's on-demand pool has no taint, so no toleration.
