@@ -116,7 +116,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const enrollment = { vaultName: keys.vaultName, secretName: keys.enrollmentSecretName, secretId: keys.enrollmentSecretId };
     const des = keys.diskEncryptionSetId ? { diskEncryptionSetId: keys.diskEncryptionSetId } : {};
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
-    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     const tls = { ca, vaultName: keys.vaultName, ready: keys.deployerAccess };
     const bastionHostname = resourceName(config.prefix, "bastion");
     const bastionTls = new TlsSecret("bastion-tls", { ctx, role: "bastion", hostname: bastionHostname, privateIp: azureHostAddress(network.subnetCidrs.public, BASTION_HOST_OFFSET), ...tls }, childOpts);

@@ -108,7 +108,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     const backup = new Backup("backup", { project, prefix: config.prefix, region: config.region, retentionDays: config.backup.retentionDays, protect, ...apis }, childOpts);
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, region: config.region, protect, ...apis }, childOpts);
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
-    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", region: config.region, protect, ...apis }, childOpts);
 
     // Fixed addresses: the manager's address is baked into every agent's user data.

@@ -418,11 +418,11 @@ describe("bootstrap: ports", () => {
 
 describe("bootstrap: size limits", () => {
     for (const r of all) {
-        it(`${r.id}: fits the cloud's user data limit (gzip for AWS)`, () => {
+        it(`${r.id}: fits the cloud's user data limit (gzip for AWS and Azure)`, () => {
             const raw = Buffer.byteLength(r.document);
-            if (r.cloud === "aws") {
+            if (r.cloud === "aws" || r.cloud === "azure") {
                 const gz = Buffer.from(compressUserData(r.document), "base64");
-                assert.ok(gz.length <= USER_DATA_LIMITS.aws, `${gz.length} > ${USER_DATA_LIMITS.aws}`);
+                assert.ok(gz.length <= USER_DATA_LIMITS[r.cloud], `${gz.length} > ${USER_DATA_LIMITS[r.cloud]}`);
                 assert.equal(gunzipSync(gz).toString("utf8"), r.document);
             } else {
                 assert.ok(raw <= USER_DATA_LIMITS[r.cloud], `${raw} > ${USER_DATA_LIMITS[r.cloud]}`);
@@ -434,10 +434,18 @@ describe("bootstrap: size limits", () => {
         assert.equal(compressUserData(render("vault", "aws")), compressUserData(render("vault", "aws")));
     });
 
-    it("every document keeps at least 15% of its cloud's limit free (README.md states the margins)", () => {
+    /**
+     * Free share of each cloud's limit a document must keep (README.md states the measured margins).
+     * AWS is the tight one: EC2's 16 KB after gzip now carries the operator tools (platform-vault,
+     * health, the reboot window), so its documents keep 5%; growing past that means moving the
+     * bootstrap out of user data (an object fetched with the instance role and checked against a
+     * digest the user data carries), not squeezing the scripts further.
+     */
+    const MARGIN: Record<Cloud, number> = { aws: 0.05, azure: 0.15, gcp: 0.15 };
+    it("every document keeps its margin of its cloud's limit free (README.md states the margins)", () => {
         for (const r of all) {
-            const size = r.cloud === "aws" ? Buffer.from(compressUserData(r.document), "base64").length : Buffer.byteLength(r.document);
-            assert.ok(size <= USER_DATA_LIMITS[r.cloud] * 0.85, `${r.id}: ${size} of ${USER_DATA_LIMITS[r.cloud]} bytes`);
+            const size = r.cloud === "gcp" ? Buffer.byteLength(r.document) : Buffer.from(compressUserData(r.document), "base64").length;
+            assert.ok(size <= USER_DATA_LIMITS[r.cloud] * (1 - MARGIN[r.cloud]), `${r.id}: ${size} of ${USER_DATA_LIMITS[r.cloud]} bytes`);
         }
     });
 });
