@@ -37,6 +37,12 @@ export interface CapturedResource {
     readonly protect: boolean;
     /** `retainOnDelete` resource option. */
     readonly retainOnDelete: boolean;
+    /** `ignoreChanges` resource option (absent when empty): Pulumi keeps the old value, even on replacement. */
+    readonly ignoreChanges?: readonly string[];
+    /** `replaceOnChanges` resource option (absent when empty). */
+    readonly replaceOnChanges?: readonly string[];
+    /** `deleteBeforeReplace` resource option (absent when false). */
+    readonly deleteBeforeReplace?: boolean;
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

@@ -303,14 +303,21 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             monitoring: true,
             disableApiTermination: args.protect,
             userDataBase64,
+            // A changed bootstrap (a version bump) replaces the instance (the data volume survives and
+            // its state is adopted) instead of an in-place stop/start that would not run cloud-init again.
+            userDataReplaceOnChange: true,
             tags: withName(hostname, { role, ...backupTags(args.prefix) }),
         },
         {
             ...stateful,
-            // cloud-init runs once per instance: a changed bootstrap or a newer AMI applies through
-            // a deliberate `pulumi up --replace` (the data volume survives), never as a surprise
-            // stop/start or replacement on an unrelated update.
-            ignoreChanges: ["ami", "userDataBase64"],
+            // A newer AMI never replaces the VM on an unrelated update (a rebuild onto it is a deliberate
+            // `--replace`). The user data is NOT ignored: Pulumi substitutes an ignored property's old
+            // value even on replacement, so a version bump could never reach the VM. Operators and
+            // schedules are not in user data (they travel in the TLS secret): changing them replaces nothing.
+            ignoreChanges: ["ami"],
+            // The replacement takes over the fixed private address and the data volume: the old
+            // instance goes first (two instances cannot hold one address or attach one volume).
+            deleteBeforeReplace: true,
             // Its certificate is in the secret before the first boot reads it.
             dependsOn: [tlsVersion],
         },

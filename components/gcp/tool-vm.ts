@@ -216,9 +216,15 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
         {
             ...stateful,
             dependsOn: [...(args.dependsOn ?? []), ...grants],
-            // cloud-init runs once per instance: a changed bootstrap applies through a deliberate
-            // `pulumi up --replace` (the data disk survives), never as a surprise on an unrelated update.
-            ignoreChanges: ['metadata["user-data"]'],
+            // cloud-init runs once per instance: a changed bootstrap (a version bump) replaces the
+            // instance, shown as such in the preview. The kept boot disk is re-attached and cloud-init
+            // runs the new user data for the new instance id (the bootstrap upgrades held packages in
+            // place); the data disk's state is kept. Not ignoreChanges: Pulumi substitutes an ignored
+            // property's old value even on replacement, so the new bootstrap would never arrive.
+            replaceOnChanges: ['metadata["user-data"]'],
+            // The replacement takes over the name, the fixed address and both disks: the old instance
+            // goes first (a READ_WRITE disk attaches to one instance).
+            deleteBeforeReplace: true,
         },
     );
     new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });
