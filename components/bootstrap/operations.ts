@@ -415,6 +415,9 @@ ${VAULT_AUDIT_LOG} {
 /** The snapshot job's own metrics (written on every run, success or not). */
 export const VAULT_SNAPSHOT_PROM = `${NODE_EXPORTER_TEXTFILE_DIR}/vault_snapshot.prom`;
 
+/** The JENKINS_HOME archive job's own metrics (written on every run, success or not). */
+export const JENKINS_BACKUP_PROM = `${NODE_EXPORTER_TEXTFILE_DIR}/jenkins_backup.prom`;
+
 /**
  * `platform-vault`: the documented Vault operations, runnable as the login user (status, init) or
  * with sudo (setup, metrics-token). It sets VAULT_ADDR / VAULT_CACERT itself, so neither a shell
@@ -552,7 +555,7 @@ cmd_metrics_token() {
 # VM may only create objects there). A token allowed to restore on stdin; Vault must be unsealed.
 cmd_restore() {
   local snapshot="\${1:-}"
-  [ -n "$snapshot" ] && [ -s "$snapshot" ] || die "give the snapshot file to restore (downloaded from the backup bucket)"
+  [ -s "$snapshot" ] || die "give the snapshot file to restore (downloaded from the backup bucket)"
   [ "$(seal_state | jq -r '.sealed')" = false ] || die "Vault is sealed or not initialised: a restore needs it unsealed"
   VAULT_TOKEN="$(read_token "Token allowed to restore (sys/storage/raft/snapshot)")"
   export VAULT_TOKEN
