@@ -162,7 +162,16 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm(
+            "jenkins",
+            {
+                ...vmCommon("jenkins"),
+                role: "jenkins",
+                wazuhManagerAddress,
+                homeBackups: { bucket: backup.snapshotBucket, bucketArn: backup.snapshotBucketArn, keyArn: keys.backupKeyArn },
+            },
+            childOpts,
+        ),
         vault: new ToolVm(
             "vault",
             {

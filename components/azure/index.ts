@@ -162,7 +162,16 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm(
+            "jenkins",
+            {
+                ...vmCommon("jenkins"),
+                role: "jenkins",
+                wazuhManagerAddress,
+                homeBackups: { accountName: backup.snapshotAccountName, containerName: backup.jenkinsHomeContainerName, containerId: backup.jenkinsHomeContainerId },
+            },
+            childOpts,
+        ),
         vault: new ToolVm(
             "vault",
             {

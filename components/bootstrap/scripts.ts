@@ -53,6 +53,7 @@ import {
     UNATTENDED_REBOOT_CONF,
     VAULT_AUDIT_LOG,
     VAULT_AUDIT_LOGROTATE,
+    JENKINS_BACKUP_PROM,
     VAULT_SNAPSHOT_PROM,
 } from "./operations";
 
@@ -780,8 +781,110 @@ if [ -e /etc/nginx/sites-enabled/default ]; then
 fi
 nginx -t -q
 service_converge nginx.service "\${tls_changed}\${site}\${default_site}" reload
+systemctl enable --now jenkins-home-backup.timer
 log "jenkins \${JENKINS_VERSION} behind https://:${PORTS.jenkinsHttps}; unlock with ${MOUNT_POINTS.jenkins}/secrets/initialAdminPassword"
 `;
+}
+
+/**
+ * What the JENKINS_HOME archive leaves out: what Jenkins rebuilds or a build recreates, and the
+ * build records the daily disk snapshot keeps (the JENKINS_HOME layout:
+ * docs.cloudbees.com/docs/cloudbees-ci/latest/backup-restore/jenkins-home; jenkins.io's
+ * "Backing-up/Restoring Jenkins", www.jenkins.io/doc/book/system-administration/backing-up/).
+ * Kept: the configuration (*.xml), credentials.xml with secrets/ (without the keys there the
+ * credentials cannot be decrypted: the archive is as sensitive as the disk, and goes to the same
+ * encrypted, write-only-for-VMs bucket), users/, nodes/, jobs' config.xml, plugins (a restore works
+ * without the update center), userContent/, init.groovy.d/. Patterns are anchored at the archive's
+ * "./"; `*` crosses "/" (GNU tar's default for exclusions), so folders' nested jobs match too.
+ */
+export const JENKINS_BACKUP_EXCLUDES = ["./workspace", "./caches", "./.cache", "./war", "./logs", "./jobs/*/builds", "./jobs/*/workspace*", "./lost+found"] as const;
+
+function jenkinsBackupScript(params: JenkinsParams<Cloud>): string {
+    const backup: BackupTarget = params.backup;
+    const prefix = backup.prefix ?? "jenkins-home/";
+    const excludes = JENKINS_BACKUP_EXCLUDES.map((e) => `--exclude=${shq(e)}`).join(" ");
+    return `${scriptHeader(`JENKINS_HOME archive -> ${backup.type}. Run by jenkins-home-backup.timer.`)}
+readonly NODE_NAME=${shq(params.hostname)}
+readonly PREFIX=${shq(prefix)}
+readonly HOME_DIR=${MOUNT_POINTS.jenkins}
+readonly PROM=${shq(JENKINS_BACKUP_PROM)}
+
+# Every run leaves its outcome for Prometheus (JenkinsBackupFailed, JenkinsBackupStale): the last
+# run's result, and the time of the last success (kept from the previous file on failure). The
+# cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
+report() {
+  local rc="\${1:-$?}" last
+  last="$(awk '$1 == "platform_jenkins_backup_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
+  if [ "$rc" -eq 0 ] && [ -n "\${BACKUP_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
+  {
+    echo '# HELP platform_jenkins_backup_last_run_success 1 when the last JENKINS_HOME archive run succeeded (or had nothing to do yet).'
+    echo '# TYPE platform_jenkins_backup_last_run_success gauge'
+    echo "platform_jenkins_backup_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
+    if [ -n "$last" ]; then
+      echo '# HELP platform_jenkins_backup_last_success_timestamp_seconds When the last JENKINS_HOME archive reached object storage.'
+      echo '# TYPE platform_jenkins_backup_last_success_timestamp_seconds gauge'
+      echo "platform_jenkins_backup_last_success_timestamp_seconds \${last}"
+    fi
+  } >"\${PROM}.tmp" && mv -f "\${PROM}.tmp" "$PROM"
+  return "$rc"
+}
+trap report EXIT
+
+# Jenkins writes config.xml on its first start: before that there is nothing to keep.
+if [ ! -f "\${HOME_DIR}/config.xml" ]; then
+  log "JENKINS_HOME has no config.xml yet: no archive"
+  exit 0
+fi
+
+work="$(mktemp -d /var/tmp/jenkins-backup.XXXXXX)"
+cleanup() {
+  local rc=$?
+  rm -rf "$work"
+  report "$rc"
+}
+trap cleanup EXIT
+
+archive="\${work}/jenkins-home.tar.gz"
+object="\${PREFIX}\${NODE_NAME}/$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+# Jenkins keeps running: GNU tar exits 1 when a file changed while it was read (the archive is
+# complete; www.gnu.org/software/tar/manual/html_section/Synopsis.html), 2 on a fatal error.
+rc=0
+tar --create --gzip --file "$archive" --directory "$HOME_DIR" --warning=no-file-changed --anchored ${excludes} . || rc=$?
+[ "$rc" -le 1 ] || die "tar of \${HOME_DIR} failed (exit \${rc})"
+retry_net ${uploadCommand(backup, "archive", "object")}
+BACKUP_DONE=1
+log "uploaded JENKINS_HOME archive \${object} ($(stat -c %s "$archive") bytes)"
+`;
+}
+
+function jenkinsBackupUnits(schedule: string): { service: string; timer: string } {
+    return {
+        service: `[Unit]
+Description=JENKINS_HOME archive to object storage
+Wants=network-online.target
+After=network-online.target
+RequiresMountsFor=${MOUNT_POINTS.jenkins}
+
+[Service]
+Type=oneshot
+UMask=0077
+PrivateTmp=yes
+Nice=10
+IOSchedulingClass=idle
+ExecStart=/usr/local/sbin/jenkins-home-backup
+`,
+        timer: `[Unit]
+Description=Daily JENKINS_HOME archive
+
+[Timer]
+OnCalendar=${schedule}
+RandomizedDelaySec=900
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -921,8 +1024,9 @@ readonly PROM=${shq(VAULT_SNAPSHOT_PROM)}
 
 # Every run leaves its outcome for Prometheus (VaultSnapshotFailed, VaultSnapshotStale): the
 # last run's result, and the time of the last success (kept from the previous file on failure).
+# The cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
 report() {
-  local rc=$? last
+  local rc="\${1:-$?}" last
   last="$(awk '$1 == "platform_vault_snapshot_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
   if [ "$rc" -eq 0 ] && [ -n "\${SNAPSHOT_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
   {
@@ -958,8 +1062,7 @@ cleanup() {
   local rc=$?
   vault token revoke -self >/dev/null 2>&1 || true
   rm -rf "$work"
-  (exit "$rc")
-  report
+  report "$rc"
 }
 trap cleanup EXIT
 
@@ -1372,12 +1475,16 @@ export function auxiliarySteps(role: BootstrapRole, agent: AgentParams<Cloud> | 
 const mainNeeds = [STEP.packages, STEP.tls, STEP.dataDisk];
 
 export function jenkinsPlan(params: JenkinsParams<Cloud>): RolePlan {
+    const backupUnits = jenkinsBackupUnits(params.backupSchedule ?? "*-*-* 01:30:00 UTC");
     return {
         packages: [],
         files: [
             file("/etc/systemd/system/jenkins.service.d/10-platform.conf", JENKINS_DROPIN),
             file(`${BOOTSTRAP_STAGING_DIR}/jenkins-nginx.conf`, jenkinsNginxSite()),
             file(`${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy`, JENKINS_CONTROLLER_POLICY),
+            executable("/usr/local/sbin/jenkins-home-backup", jenkinsBackupScript(params)),
+            file("/etc/systemd/system/jenkins-home-backup.service", backupUnits.service),
+            file("/etc/systemd/system/jenkins-home-backup.timer", backupUnits.timer),
         ],
         steps: [
             { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.jenkins, "jenkins-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },

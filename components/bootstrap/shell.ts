@@ -370,13 +370,15 @@ fetch_secret() {
   aws secretsmanager get-secret-value --region "$2" --secret-id "$1" --output json | jq -j '.SecretString // empty'
 }
 
-#@section vault
+#@section upload
 # upload_object FILE BUCKET KEY REGION KMS_KEY_ARN: SSE-KMS with the backup key, as the bucket
 # policy requires (aws s3 cp: --sse aws:kms --sse-kms-key-id).
 upload_object() {
   ensure_aws_cli || return 1
   aws s3 cp --only-show-errors --region "$4" --sse aws:kms --sse-kms-key-id "$5" "$1" "s3://$2/$3"
 }
+#@end
+#@section vault
 
 # vault_login MOUNT ROLE: Vault's aws auth (iam type), signed with the instance role; the signed
 # request carries X-Vault-AWS-IAM-Server-ID (this host's name), which the mount requires
@@ -427,7 +429,7 @@ fetch_secret() {
   curl_bearer "$token" -fsS "https://$1.vault.azure.net/secrets/$2?api-version=7.4" | jq -er '.value'
 }
 
-#@section vault
+#@section upload
 # upload_object FILE ACCOUNT CONTAINER BLOB_NAME [CLIENT_ID]: Put Blob (BlockBlob) with the
 # managed identity; OAuth needs x-ms-version 2017-11-09 or later
 # (learn.microsoft.com/rest/api/storageservices/put-blob). If-None-Match: never overwrite.
@@ -437,6 +439,8 @@ upload_object() {
   curl_bearer "$token" -fsS -X PUT -H 'x-ms-version: 2021-08-06' -H 'x-ms-blob-type: BlockBlob' \\
     -H 'If-None-Match: *' --upload-file "$1" "https://$2.blob.core.windows.net/$3/$4" >/dev/null
 }
+#@end
+#@section vault
 
 # vault_login MOUNT ROLE [CLIENT_ID]: Vault's azure auth with the managed identity's JWT. The role
 # binds the identity's principal id (bound_service_principal_ids); no vm_name / resource group is
@@ -478,7 +482,7 @@ fetch_secret() {
     jq -er '.payload.data' | base64 -d
 }
 
-#@section vault
+#@section upload
 # upload_object FILE BUCKET OBJECT_NAME: a single-request media upload
 # (cloud.google.com/storage/docs/uploading-objects); ifGenerationMatch=0 creates, never
 # overwrites (cloud.google.com/storage/docs/request-preconditions).
@@ -488,6 +492,8 @@ upload_object() {
   curl_bearer "$token" -fsS -X POST -H 'Content-Type: application/octet-stream' --upload-file "$1" \\
     "https://storage.googleapis.com/upload/storage/v1/b/$2/o?uploadType=media&ifGenerationMatch=0&name=$(urlencode "$3")" >/dev/null
 }
+#@end
+#@section vault
 
 # vault_login MOUNT ROLE: Vault's gcp auth (gce type) with the instance identity token.
 vault_login() {
@@ -513,7 +519,7 @@ vault_bind_snapshot_role() {
 const CLOUD_LIB: { readonly [C in Cloud]: string } = { aws: AWS_LIB, azure: AZURE_LIB, gcp: GCP_LIB };
 
 /** Which roles need the lib's fenced sections (`#@section NAME` ... `#@end`): user data is size-limited. */
-const LIB_SECTIONS: { readonly [name: string]: readonly BootstrapRole[] } = { vault: ["vault"], owner: ["jenkins", "vault"] };
+const LIB_SECTIONS: { readonly [name: string]: readonly BootstrapRole[] } = { vault: ["vault"], owner: ["jenkins", "vault"], upload: ["jenkins", "vault"] };
 
 /** The lib without the sections `role` does not use (all of them without a role). */
 function librarySections(text: string, role: BootstrapRole | undefined): string {

@@ -69,7 +69,7 @@ export interface GcpCkmsSeal {
 export type VaultSeal = AwsKmsSeal | AzureKeyVaultSeal | GcpCkmsSeal;
 
 // ---------------------------------------------------------------------------------------------
-// Backup targets (object storage for Vault raft snapshots)
+// Backup targets (object storage for Vault raft snapshots and the JENKINS_HOME archive)
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -253,6 +253,15 @@ export type BastionParams<C extends Cloud> = AgentParams<C>;
 export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
     /** Separate data disk for JENKINS_HOME (/var/lib/jenkins). */
     readonly dataDisk: DataDiskFor<C>;
+    /**
+     * Where the daily JENKINS_HOME archive goes (configuration, credentials and the keys that
+     * decrypt them, jobs, plugins; not workspaces, caches or build records, which the disk
+     * snapshot keeps). Beyond the disk snapshot: it survives the disk's and its snapshots' loss.
+     * Prefix default `jenkins-home/`.
+     */
+    readonly backup: BackupTargetFor<C>;
+    /** Archive schedule as a systemd OnCalendar expression. Default `*-*-* 01:30:00 UTC`. */
+    readonly backupSchedule?: string;
 }
 
 export interface VaultParams<C extends Cloud> extends AgentParams<C> {

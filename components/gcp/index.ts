@@ -173,7 +173,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket }, childOpts),
         vault: new ToolVm(
             "vault",
             {

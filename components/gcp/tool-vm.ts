@@ -13,7 +13,7 @@ import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
 import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
-import { VAULT_SNAPSHOT_PREFIX } from "./backup";
+import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 import { SHIELDED_VM, VM_METADATA } from "./bastion";
 import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
 import { gcpName, nameLabels } from "./labels";
@@ -46,7 +46,12 @@ export function placement(role: ToolVmRole, toolsCidr: string, zones: readonly s
 }
 
 export type ToolVmRoleArgs =
-    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "jenkins";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** The bucket the daily JENKINS_HOME archive goes to (the snapshot bucket, its own prefix). */
+          readonly homeBackupBucket: pulumi.Input<string>;
+      }
     | {
           readonly role: "vault";
           readonly wazuhManagerAddress: pulumi.Input<string>;
@@ -149,6 +154,10 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
         // Create-only: a compromised Vault cannot read or delete older snapshots (versioning keeps them).
         grants.push(new gcp.storage.BucketIAMMember(child("snapshot-writer"), { bucket: args.snapshotBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
     }
+    if (args.role === "jenkins") {
+        // The JENKINS_HOME archive, create-only as Vault's snapshots (the upload sends ifGenerationMatch=0).
+        grants.push(new gcp.storage.BucketIAMMember(child("home-archive-writer"), { bucket: args.homeBackupBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+    }
 
     const labels = nameLabels(hostname, { role });
     const diskOpts: pulumi.CustomResourceOptions = { ...stateful, dependsOn: [...(args.dependsOn ?? []), ...args.disksKey.ready] };
@@ -175,7 +184,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     let userData: pulumi.Output<string>;
     switch (args.role) {
         case "jenkins":
-            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress, backup: { type: "gcs", bucket: args.homeBackupBucket, prefix: JENKINS_HOME_PREFIX } });
             break;
         case "vault":
             userData = renderBootstrap("vault", {

@@ -463,6 +463,27 @@ export function toolVmOperationsRules(vaultScraped: boolean): AlertRule[] {
             },
         },
         {
+            alert: "JenkinsBackupFailed",
+            expr: `platform_jenkins_backup_last_run_success{${vm}} == 0`,
+            for: "5m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "The last JENKINS_HOME archive of {{ $labels.instance }} failed",
+                description: "journalctl -u jenkins-home-backup on the VM says why (tar, identity, upload); the daily disk snapshot still runs.",
+            },
+        },
+        {
+            // Daily at 01:30 UTC (+ up to 15 minutes): no success for 30 hours means a day was missed.
+            alert: "JenkinsBackupStale",
+            expr: `platform_jenkins_backup_last_run_success{${vm}} unless on (instance) (time() - platform_jenkins_backup_last_success_timestamp_seconds{${vm}} < 30 * 3600)`,
+            for: "1h",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "No JENKINS_HOME archive of {{ $labels.instance }} reached object storage in 30 hours",
+                description: "The archive timer runs daily: it is failing, not running (systemctl list-timers jenkins-home-backup.timer), or Jenkins never wrote its config.xml.",
+            },
+        },
+        {
             alert: "WazuhAgentDisconnected",
             expr: `platform_wazuh_agent_connected{${vm}} == 0`,
             for: "30m",

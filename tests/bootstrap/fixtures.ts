@@ -82,7 +82,10 @@ export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
 
 export function jenkinsParams(cloud: Cloud): BootstrapParams<"jenkins"> {
     const c = { aws, azure, gcp }[cloud];
-    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
+    // The JENKINS_HOME archive: the stack's backup bucket under the default prefix, with Jenkins' own identity.
+    const { prefix: _vaultPrefix, ...bucket } = c.backup as typeof c.backup & { prefix?: string };
+    const backup = bucket.type === "azureblob" ? { ...bucket, clientId: "66666666-7777-8888-9999-aaaaaaaaaaaa" } : bucket;
+    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk, backup } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
 }
 
 export function vaultParams(cloud: Cloud): BootstrapParams<"vault"> {

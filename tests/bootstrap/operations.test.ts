@@ -13,6 +13,7 @@
  * rendered scripts.
  */
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { BootstrapOperations, BootstrapRole, Cloud, CLOUDS, PINNED_VERSIONS, renderBootstrapDocument } from "../../components/bootstrap";
@@ -46,6 +47,35 @@ function renderWithPins(role: BootstrapRole, cloud: Cloud, pins: Partial<typeof 
     }
 }
 const NEXT = { vault: "2.0.5", jenkins: "2.580.3", wazuh: "4.14.9" } as const;
+/**
+ * A JENKINS_HOME with one of each kind of entry (layout: docs.cloudbees.com/docs/cloudbees-ci/latest/backup-restore/jenkins-home).
+ * The archive keeps configuration, credentials with the keys that decrypt them, jobs' configuration
+ * and plugins; it leaves out what a build or Jenkins recreates and the build records (the disk snapshot's).
+ */
+const JENKINS_HOME_FILES: Record<string, string> = {
+    "config.xml": "<hudson><numExecutors>0</numExecutors></hudson>\n",
+    "credentials.xml": "<com.cloudbees.plugins.credentials.SystemCredentialsProvider/>\n",
+    "secrets/master.key": "0123456789abcdef\n",
+    "secrets/hudson.util.Secret": "encrypted\n",
+    "users/alice_123/config.xml": "<user/>\n",
+    "jobs/app/config.xml": "<flow-definition/>\n",
+    "jobs/app/nextBuildNumber": "8\n",
+    "jobs/app/builds/7/log": "a build log\n",
+    "jobs/team/jobs/svc/config.xml": "<flow-definition/>\n",
+    "jobs/team/jobs/svc/builds/3/build.xml": "<build/>\n",
+    "plugins/kubernetes.jpi": "PK plugin\n",
+    "workspace/app/target/big.jar": "PK build output\n",
+    "caches/git-0123/HEAD": "ref: refs/heads/main\n",
+    "logs/tasks/x.log": "log\n",
+};
+// Plus what the bootstrap itself put there: the fixed-ids marker and the controller policy.
+const JENKINS_HOME_KEPT = [".platform-owner", "config.xml", "credentials.xml", "init.groovy.d/10-platform-controller-policy.groovy", "jobs/app/config.xml", "jobs/app/nextBuildNumber", "jobs/team/jobs/svc/config.xml", "plugins/kubernetes.jpi", "secrets/hudson.util.Secret", "secrets/master.key", "users/alice_123/config.xml"];
+/** Where the archive lands: the stack's backup bucket, Jenkins' prefix, this VM, a UTC timestamp. */
+const JENKINS_ARCHIVE_KEY: Record<Cloud, RegExp> = {
+    aws: /^s3\/plat-dev-vault-backups\/jenkins-home\/plat-dev-aws-jenkins\/\d{8}T\d{6}Z\.tar\.gz$/,
+    azure: /^azureblob\/platdevbackups\/vault-snapshots\/jenkins-home\/plat-dev-azure-jenkins\/\d{8}T\d{6}Z\.tar\.gz$/,
+    gcp: /^gcs\/plat-dev-vault-backups\/jenkins-home\/plat-dev-gcp-jenkins\/\d{8}T\d{6}Z\.tar\.gz$/,
+};
 /**
  * Scenarios whose logic does not depend on the cloud run on one of them (spread over the three):
  * the harness boots each VM for real under bash, and the machine is shared. The cloud-specific
@@ -233,6 +263,22 @@ for (const cloud of CLOUDS) {
         return { first, resized, retention };
     }, { memoryMb: 16000 });
 
+    // JENKINS_HOME beyond the disk snapshot: nothing to archive before Jenkins' first start, then
+    // a daily archive in the backup bucket (without workspaces, caches or build records); an upload
+    // that keeps failing fails the unit and the metrics say so.
+    scenario("jenkins-home", "jenkins", cloud, async (vm, see) => {
+        const boot = await vm.boot();
+        see("timer", JSON.stringify(vm.unitState("jenkins-home-backup.timer")));
+        const early = await vm.run("/usr/local/sbin/jenkins-home-backup");
+        for (const [f, body] of Object.entries(JENKINS_HOME_FILES)) vm.writeFile(`/var/lib/jenkins/${f}`, body);
+        const archived = await vm.run("/usr/local/sbin/jenkins-home-backup");
+        see("objects", JSON.stringify(vm.objects()));
+        see("prom-ok", vm.file("/var/lib/node_exporter/textfile/jenkins_backup.prom"));
+        vm.fault(cloud === "aws" ? { cmd: "aws", match: "^s3 cp", times: "always", exit: 1, message: "upload failed: Could not connect to the endpoint URL" } : { cmd: "curl", match: "^PUT|^POST", times: "always", exit: 7, message: "curl: (7) Failed to connect" });
+        const failing = await vm.run("/usr/local/sbin/jenkins-home-backup");
+        return { boot, early, archived, failing };
+    });
+
     // Health metrics and the reboot window.
     if (cloud === ONE.health) scenario("health", "jenkins", cloud, async (vm, see) => {
         const boot = await vm.boot();
@@ -253,7 +299,9 @@ for (const cloud of CLOUDS) {
 describe("tool VMs you can operate (issue 22), executed on the three clouds", function () {
     before(async function () {
         this.timeout(1_800_000);
-        const work = [...queue];
+        // HARNESS_SCENARIOS=a,b (parts of scenario ids) boots only those, with a matching --grep, while iterating.
+        const only = process.env.HARNESS_SCENARIOS?.split(",").filter(Boolean);
+        const work = queue.filter((q) => !only || only.some((p) => q.id.includes(p)));
         const worker = async (): Promise<void> => {
             for (let item = work.shift(); item !== undefined; item = work.shift()) {
                 const vm = new HarnessVm(item.role, item.cloud, item.opts);
@@ -594,6 +642,36 @@ install_secret /root/out/bundle.json root:root 0600 json read_json`,
                 assert.deepEqual(policy.policy.ism_template[0].index_patterns, ["wazuh-alerts-*", "wazuh-archives-*", "wazuh-monitoring-*", "wazuh-statistics-*"]);
                 const requests = fs.readFileSync(`${vm.state}/indexer/requests`, "utf8").split("\n");
                 assert.ok(requests.some((r) => /^PUT _plugins\/_ism\/policies\/platform-retention\?if_seq_no=1&if_primary_term=1$/.test(r)), "an update guarded by seq_no/primary_term");
+            });
+        }
+    });
+
+    describe("JENKINS_HOME beyond the daily disk snapshot: a daily archive in the backup bucket", () => {
+        for (const cloud of CLOUDS) {
+            it(`jenkins-${cloud}: nothing before Jenkins' first start; then configuration, credentials and their keys, jobs and plugins, without workspaces, caches or builds; a failing upload fails the unit and keeps the last success`, () => {
+                const { vm, runs, seen } = outcome(`jenkins-home:jenkins-${cloud}`);
+                assert.equal(runs.boot.exitCode, 0, describeRun(vm, runs.boot));
+                assert.deepEqual(JSON.parse(seen.timer), { known: true, enabled: true, active: true });
+                assert.equal(runs.early.exitCode, 0, describeRun(vm, runs.early));
+                assert.match(runs.early.stderr, /no config\.xml yet: no archive/);
+                assert.equal(runs.archived.exitCode, 0, describeRun(vm, runs.archived));
+                const objects = JSON.parse(seen.objects) as { key: string }[];
+                assert.equal(objects.length, 1, seen.objects);
+                assert.match(objects[0].key, JENKINS_ARCHIVE_KEY[cloud]);
+                const listed = execFileSync("tar", ["-tzf", `${vm.state}/objects/${objects[0].key}`], { encoding: "utf8" })
+                    .split("\n")
+                    .filter((l) => l && !l.endsWith("/"))
+                    .map((l) => l.replace(/^\.\//, ""))
+                    .sort();
+                assert.deepEqual(listed, JENKINS_HOME_KEPT);
+                assert.match(seen["prom-ok"], /^platform_jenkins_backup_last_run_success 1$/m);
+                assert.match(seen["prom-ok"], /^platform_jenkins_backup_last_success_timestamp_seconds \d{10}$/m);
+                assert.notEqual(runs.failing.exitCode, 0);
+                assert.match(runs.failing.stderr, /Could not connect to the endpoint URL|Failed to connect/, "it failed on the upload, after the archive");
+                const prom = vm.file("/var/lib/node_exporter/textfile/jenkins_backup.prom");
+                assert.match(prom, /^platform_jenkins_backup_last_run_success 0$/m);
+                assert.equal(/^platform_jenkins_backup_last_success_timestamp_seconds (\d+)$/m.exec(prom)?.[1], /^platform_jenkins_backup_last_success_timestamp_seconds (\d+)$/m.exec(seen["prom-ok"])?.[1], "the last success is still reported");
+                assert.deepEqual(fs.readdirSync(`${vm.root}/var/tmp`).filter((n) => n.startsWith("jenkins-backup.")), [], "no archive left behind");
             });
         }
     });

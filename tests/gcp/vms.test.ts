@@ -57,7 +57,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
 
         it("tool VMs: exact children; no external address, fixed addresses in the tools subnet, Shielded, OS Login, own SA, bootstrap user data without secrets", () => {
             for (const role of TOOL_VM_ROLES) {
-                const extra = role === "vault" ? ["kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-cryptokeyencrypterdecrypter", "kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-viewer", "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer"] : [];
+                const extra =
+                    role === "vault"
+                        ? ["kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-cryptokeyencrypterdecrypter", "kms/cryptoKeyIAMMember:CryptoKeyIAMMember vault-unseal-viewer", "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer"]
+                        : role === "jenkins"
+                          ? ["storage/bucketIAMMember:BucketIAMMember jenkins-home-archive-writer"]
+                          : [];
                 assert.deepEqual(
                     childList(g, "platform:gcp:ToolVm", role),
                     [
@@ -137,8 +142,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(b.forceDestroy, !prod);
             assert.equal(bucket.protect, prod);
             assert.deepEqual(
-                ofType(g, G.bucketIam).map((m) => [m.inputs.role, m.inputs.member]),
-                [["roles/storage.objectCreator", vaultSa]],
+                ofType(g, G.bucketIam).map((m) => [m.inputs.role, m.inputs.member]).sort(),
+                // Create-only writers: Vault's snapshots, Jenkins' JENKINS_HOME archive (issue 22).
+                [
+                    ["roles/storage.objectCreator", `serviceAccount:platform-${env}-gcp-jenkins@${project}.iam.gserviceaccount.com`],
+                    ["roles/storage.objectCreator", vaultSa],
+                ],
             );
         });
 
