@@ -177,7 +177,10 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
-                    ...(req.getDeletebeforereplace() === true ? { deleteBeforeReplace: true } : {}),
+                    // Lifecycle options: what a later `pulumi up` does when an input changes.
+                    ...(req.getIgnorechangesList?.().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
+                    ...(req.getReplaceonchangesList?.().length ? { replaceOnChanges: [...req.getReplaceonchangesList()] } : {}),
+                    ...(req.getDeletebeforereplace?.() ? { deleteBeforeReplace: true } : {}),
                     ...(id ? { id } : {}),
                     state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });

@@ -37,6 +37,10 @@ export interface CapturedResource {
     readonly protect: boolean;
     /** `retainOnDelete` resource option. */
     readonly retainOnDelete: boolean;
+    /** `ignoreChanges` resource option (absent when empty): Pulumi keeps the old value, even on replacement. */
+    readonly ignoreChanges?: readonly string[];
+    /** `replaceOnChanges` resource option (absent when empty). */
+    readonly replaceOnChanges?: readonly string[];
     /**
      * `deleteBeforeReplace` resource option (absent: false). Fixed physical names need it: a
      * replacement that creates the new resource first collides with the old one's name.

@@ -26,6 +26,8 @@ export function backupTags(prefix: string): Record<string, string> {
 export const BACKUP_SCHEDULE = "cron(0 3 * * ? *)";
 /** Object key prefix Vault's snapshot job writes under (the bootstrap's default). */
 export const VAULT_SNAPSHOT_PREFIX = "vault-snapshots/";
+/** Object key prefix of the Jenkins VM's daily JENKINS_HOME archive (the bootstrap's default), in the same bucket. */
+export const JENKINS_HOME_PREFIX = "jenkins-home/";
 
 /** The snapshot bucket's globally unique, deterministic name (account id keeps it unique). */
 export function snapshotBucketName(prefix: string, accountId: string): string {
@@ -161,6 +163,15 @@ export function buildBackup(name: string, args: AwsBackupArgs, parent: pulumi.Re
                     status: "Enabled",
                     filter: { prefix: VAULT_SNAPSHOT_PREFIX },
                     // Snapshots live as long as the VM backups; overwritten or deleted versions too.
+                    expiration: { days: args.retentionDays },
+                    noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                },
+                {
+                    // The JENKINS_HOME archives: kept as long as the snapshots.
+                    id: "expire-jenkins-home",
+                    status: "Enabled",
+                    filter: { prefix: JENKINS_HOME_PREFIX },
                     expiration: { days: args.retentionDays },
                     noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
                     abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },

@@ -90,7 +90,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     // The enrollment password every agent and the manager read at boot (value never in user data).
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, protect }, childOpts);
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
-    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     // Fixed addresses: the manager's address is baked into every agent's user data, so it must
     // not change when the Wazuh VM is rebuilt (and the bastion can be built before it).
     const toolSubnets = config.network.subnets.tools;
@@ -165,7 +165,16 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm(
+            "jenkins",
+            {
+                ...vmCommon("jenkins"),
+                role: "jenkins",
+                wazuhManagerAddress,
+                homeBackups: { bucket: backup.snapshotBucket, bucketArn: backup.snapshotBucketArn, keyArn: keys.backupKeyArn },
+            },
+            childOpts,
+        ),
         vault: new ToolVm(
             "vault",
             {

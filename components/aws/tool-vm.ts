@@ -15,7 +15,7 @@ import { InternalCa, renderBootstrapGzipBase64, ServiceCertificate } from "../bo
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
-import { VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
+import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
 import { ubuntuLtsAmi } from "./bastion";
 import { toolVmInternetEgress } from "./firewall";
 import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement } from "./iam";
@@ -52,7 +52,12 @@ export function placement(role: ToolVmRole, toolSubnets: readonly string[]): { z
 
 /** Per-role inputs (a union on `role`, so a Vault VM cannot be built without its bucket). */
 export type ToolVmRoleArgs =
-    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "jenkins";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** Where the daily JENKINS_HOME archive goes: the snapshot bucket (its own prefix) and its key. */
+          readonly homeBackups: { readonly bucket: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+      }
     | {
           readonly role: "vault";
           readonly wazuhManagerAddress: pulumi.Input<string>;
@@ -171,6 +176,23 @@ export function toolVmRoleStatements(
             { Sid: "VaultAwsAuthResolvesItsOwnRole", Effect: "Allow", Action: "iam:GetRole", Resource: refs.roleArn },
         );
     }
+    if (role === "jenkins") {
+        if (!refs.bucketArn || !refs.snapshotKeyArn) {
+            throw new Error("toolVmRoleStatements(jenkins): the backup bucket and its key are required (the JENKINS_HOME archive)");
+        }
+        statements.push(
+            // Write-only to its own prefix, as Vault's snapshots: a compromised Jenkins cannot read
+            // or delete older archives, nor touch Vault's snapshots.
+            { Sid: "PutJenkinsHomeArchives", Effect: "Allow", Action: "s3:PutObject", Resource: `${refs.bucketArn}/${JENKINS_HOME_PREFIX}*` },
+            {
+                Sid: "EncryptArchivesThroughS3",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: refs.snapshotKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `s3.${refs.region}.amazonaws.com` } },
+            },
+        );
+    }
     return statements;
 }
 
@@ -213,7 +235,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             parent,
         ).key;
     }
-    const snapshots = args.role === "vault" ? args.snapshots : undefined;
+    const snapshots = args.role === "vault" ? args.snapshots : args.role === "jenkins" ? args.homeBackups : undefined;
     // This VM's certificate from the platform CA, in a secret only its role reads.
     const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, protect: args.protect }, { parent });
     const tlsVersion = tls.issue({ ca: args.ca, hostname, privateIp: args.privateIp, region: args.account.region });
@@ -260,7 +282,11 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
     let userDataBase64: pulumi.Output<string>;
     switch (args.role) {
         case "jenkins":
-            userDataBase64 = renderBootstrapGzipBase64("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+            userDataBase64 = renderBootstrapGzipBase64("jenkins", {
+                ...common,
+                wazuhManagerAddress: args.wazuhManagerAddress,
+                backup: { type: "s3", bucket: args.homeBackups.bucket, region: args.account.region, prefix: JENKINS_HOME_PREFIX, kmsKeyArn: args.homeBackups.keyArn },
+            });
             break;
         case "vault":
             userDataBase64 = renderBootstrapGzipBase64("vault", {
@@ -303,14 +329,21 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             monitoring: true,
             disableApiTermination: args.protect,
             userDataBase64,
+            // A changed bootstrap (a version bump) replaces the instance (the data volume survives and
+            // its state is adopted) instead of an in-place stop/start that would not run cloud-init again.
+            userDataReplaceOnChange: true,
             tags: withName(hostname, { role, ...backupTags(args.prefix) }),
         },
         {
             ...stateful,
-            // cloud-init runs once per instance: a changed bootstrap or a newer AMI applies through
-            // a deliberate `pulumi up --replace` (the data volume survives), never as a surprise
-            // stop/start or replacement on an unrelated update.
-            ignoreChanges: ["ami", "userDataBase64"],
+            // A newer AMI never replaces the VM on an unrelated update (a rebuild onto it is a deliberate
+            // `--replace`). The user data is NOT ignored: Pulumi substitutes an ignored property's old
+            // value even on replacement, so a version bump could never reach the VM. Operators and
+            // schedules are not in user data (they travel in the TLS secret): changing them replaces nothing.
+            ignoreChanges: ["ami"],
+            // The replacement takes over the fixed private address and the data volume: the old
+            // instance goes first (two instances cannot hold one address or attach one volume).
+            deleteBeforeReplace: true,
             // Its certificate is in the secret before the first boot reads it.
             dependsOn: [tlsVersion],
         },

@@ -16,6 +16,9 @@ import { storageAccountName } from "./naming";
 export const BACKUP_TIME_UTC = "2026-01-01T03:00:00Z";
 export const VAULT_SNAPSHOT_CONTAINER = "vault-snapshots";
 export const VAULT_SNAPSHOT_PREFIX = "vault-snapshots/";
+/** The Jenkins VM's daily JENKINS_HOME archive: its own container (a container-scoped grant keeps Jenkins away from Vault's snapshots). */
+export const JENKINS_HOME_CONTAINER = "jenkins-home";
+export const JENKINS_HOME_PREFIX = "jenkins-home/";
 
 export interface AzureBackupArgs {
     readonly ctx: AzureContext;
@@ -33,6 +36,9 @@ export class Backup extends pulumi.ComponentResource {
     readonly snapshotContainerName: pulumi.Output<string>;
     /** The container's ARM id: Vault's write role is scoped to it. */
     readonly snapshotContainerId: pulumi.Output<string>;
+    /** The JENKINS_HOME archives' container (same account, same versioning and soft delete). */
+    readonly jenkinsHomeContainerName: pulumi.Output<string>;
+    readonly jenkinsHomeContainerId: pulumi.Output<string>;
     private readonly args: AzureBackupArgs;
     private readonly vault: recoveryservices.Vault;
     private readonly policy: recoveryservices.ProtectionPolicy;
@@ -121,12 +127,19 @@ export class Backup extends pulumi.ComponentResource {
             { resourceGroupName: ctx.resourceGroupName, accountName: account.name, containerName: VAULT_SNAPSHOT_CONTAINER, publicAccess: "None" },
             stateful,
         );
+        const jenkinsHome = new storage.BlobContainer(
+            `${name}-jenkins-home-container`,
+            { resourceGroupName: ctx.resourceGroupName, accountName: account.name, containerName: JENKINS_HOME_CONTAINER, publicAccess: "None" },
+            stateful,
+        );
         this.vaultName = this.vault.name;
         this.policyId = this.policy.id;
         this.snapshotAccountName = account.name;
         this.snapshotAccountId = account.id;
         this.snapshotContainerName = container.name;
         this.snapshotContainerId = container.id;
+        this.jenkinsHomeContainerName = jenkinsHome.name;
+        this.jenkinsHomeContainerId = jenkinsHome.id;
         this.registerOutputs({ vaultName: this.vaultName, policyId: this.policyId, snapshotAccountName: this.snapshotAccountName });
     }
 

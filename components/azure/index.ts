@@ -116,7 +116,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const enrollment = { vaultName: keys.vaultName, secretName: keys.enrollmentSecretName, secretId: keys.enrollmentSecretId };
     const des = keys.diskEncryptionSetId ? { diskEncryptionSetId: keys.diskEncryptionSetId } : {};
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
-    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     const tls = { ca, vaultName: keys.vaultName, ready: keys.deployerAccess };
     const bastionHostname = resourceName(config.prefix, "bastion");
     // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
@@ -169,7 +169,16 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm(
+            "jenkins",
+            {
+                ...vmCommon("jenkins"),
+                role: "jenkins",
+                wazuhManagerAddress,
+                homeBackups: { accountName: backup.snapshotAccountName, containerName: backup.jenkinsHomeContainerName, containerId: backup.jenkinsHomeContainerId },
+            },
+            childOpts,
+        ),
         vault: new ToolVm(
             "vault",
             {

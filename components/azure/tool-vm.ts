@@ -14,7 +14,7 @@ import { resourceName } from "../naming";
 import { AzureContext, roleAssignment, tagsFor } from "./common";
 import { azureHostAddress } from "./naming";
 import { DATA_DISK_LUN, linuxVm } from "./vm";
-import { VAULT_SNAPSHOT_PREFIX } from "./backup";
+import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 
 /** Data disk size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
 export const DATA_DISK_GB: Readonly<Record<ToolVmRole, number>> = { jenkins: 128, vault: 32, wazuh: 256 };
@@ -29,7 +29,12 @@ export function azurePlacement(role: ToolVmRole, toolsCidr: string, zones: reado
 }
 
 export type AzureToolVmRoleArgs =
-    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "jenkins";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** The daily JENKINS_HOME archive's container (the snapshot account). */
+          readonly homeBackups: { readonly accountName: pulumi.Input<string>; readonly containerName: pulumi.Input<string>; readonly containerId: pulumi.Input<string> };
+      }
     | {
           readonly role: "vault";
           readonly wazuhManagerAddress: pulumi.Input<string>;
@@ -105,7 +110,11 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
         let customData: pulumi.Output<string>;
         switch (args.role) {
             case "jenkins":
-                customData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+                customData = renderBootstrap("jenkins", {
+                    ...common,
+                    wazuhManagerAddress: args.wazuhManagerAddress,
+                    backup: { type: "azureblob", accountName: args.homeBackups.accountName, container: args.homeBackups.containerName, prefix: JENKINS_HOME_PREFIX },
+                });
                 break;
             case "vault":
                 customData = renderBootstrap("vault", {
@@ -159,6 +168,7 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
             grant("unseal-key", args.unseal.keyId, "keyVaultCryptoUser");
             grant("snapshot-write", args.snapshots.containerId, "storageBlobDataContributor");
         }
+        if (args.role === "jenkins") grant("home-archive-write", args.homeBackups.containerId, "storageBlobDataContributor");
 
         this.role = role;
         this.hostname = hostname;

@@ -7,7 +7,7 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import { USER_DATA_LIMITS } from "../bootstrap";
+import { compressUserData, USER_DATA_LIMITS } from "../bootstrap";
 import { AzureContext, tagsFor } from "./common";
 
 /**
@@ -21,13 +21,19 @@ export const AZURE_SSH_USER = "azureuser";
 /** OS disk size (GiB). */
 export const OS_DISK_GB = 30;
 
-/** base64 custom data, refused with a clear message above Azure's limit. */
+/**
+ * base64 custom data, gzip-compressed (cloud-init decompresses gzip user data whatever the
+ * datasource: docs.cloud-init.io, "User-data formats", compressed content), refused with a clear
+ * message above Azure's limit. The documents outgrew the raw limit once the VMs carried their
+ * operator tools (components/bootstrap/operations.ts).
+ */
 export function customDataBase64(document: string): string {
-    const bytes = Buffer.byteLength(document, "utf8");
+    const gz = compressUserData(document);
+    const bytes = Buffer.from(gz, "base64").length;
     if (bytes > USER_DATA_LIMITS.azure) {
-        throw new Error(`custom data is ${bytes} bytes, over Azure's ${USER_DATA_LIMITS.azure} (65535 base64 characters)`);
+        throw new Error(`custom data is ${bytes} bytes gzip-compressed, over Azure's ${USER_DATA_LIMITS.azure} (65535 base64 characters)`);
     }
-    return Buffer.from(document, "utf8").toString("base64");
+    return gz;
 }
 
 export interface LinuxVmArgs {
@@ -103,7 +109,12 @@ export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource
                     disablePasswordAuthentication: true,
                     ssh: { publicKeys: [{ path: `/home/${AZURE_SSH_USER}/.ssh/authorized_keys`, keyData: args.sshPublicKey }] },
                     provisionVMAgent: true,
-                    patchSettings: { patchMode: "AutomaticByPlatform", assessmentMode: "AutomaticByPlatform" },
+                    // One patch mechanism per VM: the platform's (unattended-upgrades daily, a reboot only in the
+                    // stack's maintenance window: components/bootstrap operations.ts). AutomaticByPlatform would
+                    // install and reboot "as configured" on Azure's own off-peak schedule
+                    // (learn.microsoft.com/azure/virtual-machines/automatic-vm-guest-patching): a single-node
+                    // Vault or Wazuh restarting outside the window. Assessment stays on (read-only, Update Manager).
+                    patchSettings: { patchMode: "ImageDefault", assessmentMode: "AutomaticByPlatform" },
                 },
                 allowExtensionOperations: true,
             },
@@ -140,9 +151,16 @@ export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource
             parent,
             protect: ctx.protect,
             ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
-            // cloud-init runs once per VM: a changed bootstrap applies through a deliberate
-            // `pulumi up --replace` (the data disk survives), never as a surprise.
-            ignoreChanges: ["osProfile.customData"],
+            // cloud-init runs once per VM, so a changed bootstrap (a version bump in
+            // components/bootstrap/versions.ts) applies by replacing the VM, shown as such in the preview;
+            // the data disk survives and its state is adopted. Not ignoreChanges: Pulumi substitutes
+            // an ignored property's old value even when the resource is replaced, so `--replace`
+            // would rebuild the VM with the old bootstrap. Operators and schedules are not in custom
+            // data (they travel in the TLS secret): changing them replaces nothing.
+            replaceOnChanges: ["osProfile.customData"],
+            // The replacement takes over the name, the NIC (fixed address) and the data disk: the
+            // old VM goes first (a NIC and a managed disk attach to one VM at a time).
+            deleteBeforeReplace: true,
         },
     );
     return { nic, vm };

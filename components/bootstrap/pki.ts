@@ -25,6 +25,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import type { BootstrapOperations } from "./types";
 
 export const CA_VALIDITY_HOURS = 10 * 365 * 24;
 export const SERVER_CERT_VALIDITY_HOURS = 365 * 24;
@@ -42,6 +43,11 @@ export interface TlsBundle {
     readonly caCertificate: string;
     /** The bastion only: its SSH host key (OpenSSH private key, ED25519), see {@link SshHostKey}. */
     readonly sshHostKey?: string;
+    /**
+     * Operators, patch window, Vault recovery and Wazuh retention (types.ts BootstrapOperations):
+     * settings that change without rebuilding a VM, re-read daily with the certificate.
+     */
+    readonly operations?: BootstrapOperations;
 }
 
 export interface InternalCaArgs {
@@ -52,6 +58,13 @@ export interface InternalCaArgs {
      * trust until each one has the new CA; that must be a deliberate rotation (README.md).
      */
     readonly protect: boolean;
+    /**
+     * The stack's operations settings (named operators, patch window, Vault recovery keys' PGP
+     * fingerprints, Wazuh retention), validated at the config edge. Every certificate this CA
+     * issues carries them in its bundle, so each VM reads them with its identity at boot and
+     * daily: a new operator or retention never changes user data (and never replaces a VM).
+     */
+    readonly operations: pulumi.Input<BootstrapOperations>;
 }
 
 /** `platform:bootstrap:InternalCa`: a self-signed CA whose key exists only in Pulumi state. */
@@ -60,6 +73,8 @@ export class InternalCa extends pulumi.ComponentResource {
     readonly certPem: pulumi.Output<string>;
     /** The CA key (PEM), a secret. Only ServiceCertificate reads it. */
     readonly privateKeyPem: pulumi.Output<string>;
+    /** What every bundle carries besides the certificate (InternalCaArgs.operations). */
+    readonly operations: pulumi.Output<BootstrapOperations>;
 
     constructor(name: string, args: InternalCaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:bootstrap:InternalCa", name, {}, opts);
@@ -78,6 +93,7 @@ export class InternalCa extends pulumi.ComponentResource {
         );
         this.certPem = cert.certPem;
         this.privateKeyPem = pulumi.secret(key.privateKeyPem);
+        this.operations = pulumi.output(args.operations) as pulumi.Output<BootstrapOperations>;
         this.registerOutputs({ certPem: this.certPem });
     }
 }
@@ -145,9 +161,9 @@ export class ServiceCertificate extends pulumi.ComponentResource {
         this.certPem = cert.certPem;
         this.bundleJson = pulumi.secret(
             pulumi
-                .all([cert.certPem, key.privateKeyPem, args.ca.certPem, args.sshHostKey])
-                .apply(([certificate, privateKey, caCertificate, sshHostKey]) =>
-                    JSON.stringify({ certificate, privateKey, caCertificate, ...(sshHostKey ? { sshHostKey } : {}) } satisfies TlsBundle),
+                .all([cert.certPem, key.privateKeyPem, args.ca.certPem, args.ca.operations, args.sshHostKey])
+                .apply(([certificate, privateKey, caCertificate, operations, sshHostKey]) =>
+                    JSON.stringify({ certificate, privateKey, caCertificate, operations, ...(sshHostKey ? { sshHostKey } : {}) } satisfies TlsBundle),
                 ),
         );
         this.registerOutputs({ certPem: this.certPem });

@@ -31,20 +31,20 @@ function planFor<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): 
         case "bastion": {
             const p = params as AgentParams<Cloud>;
             const base = basePlan(role, p, true);
-            return merge(base, { files: [], packages: [], steps: auxiliarySteps(p) });
+            return merge(base, { files: [], packages: [], steps: auxiliarySteps(role, p) });
         }
         case "jenkins": {
             const p = params as JenkinsParams<Cloud>;
-            return merge(basePlan(role, p, false), jenkinsPlan(p), { files: [], packages: [], steps: auxiliarySteps(p) });
+            return merge(basePlan(role, p, false), jenkinsPlan(p), { files: [], packages: [], steps: auxiliarySteps(role, p) });
         }
         case "vault": {
             const p = params as VaultParams<Cloud>;
-            return merge(basePlan(role, p, false), vaultPlan(p), { files: [], packages: [], steps: auxiliarySteps(p) });
+            return merge(basePlan(role, p, false), vaultPlan(p), { files: [], packages: [], steps: auxiliarySteps(role, p) });
         }
         case "wazuh": {
             // The manager monitors itself: no agent on this VM.
             const p = params as WazuhParams<Cloud>;
-            return merge(basePlan(role, p, false), wazuhPlan(p), { files: [], packages: [], steps: auxiliarySteps(undefined) });
+            return merge(basePlan(role, p, false), wazuhPlan(p), { files: [], packages: [], steps: auxiliarySteps(role, undefined) });
         }
         default:
             throw new Error(`unknown bootstrap role ${JSON.stringify(role)}`);
@@ -59,15 +59,58 @@ function merge(...plans: RolePlan[]): RolePlan {
     };
 }
 
+/**
+ * A bash script without its comment lines and indentation: user data is size-limited (AWS: 16 KB
+ * after gzip) and the comments live in this repository, next to the code that renders them. Kept: the shebang,
+ * shellcheck directives, and every line inside a here-document (its body is data). A line whose
+ * first non-blank character is `#` is a comment in bash wherever it appears outside a string;
+ * the scripts keep no multi-line string with such a line (the render tests run shellcheck and
+ * execute the stripped scripts).
+ */
+export function stripShellComments(script: string): string {
+    if (!script.startsWith("#!/bin/bash")) return script;
+    const out: string[] = [];
+    let heredocEnd: string | undefined;
+    for (const line of script.split("\n")) {
+        if (heredocEnd !== undefined) {
+            out.push(line);
+            if (line === heredocEnd) heredocEnd = undefined;
+            continue;
+        }
+        const trimmed = line.trimStart();
+        const keep = !trimmed.startsWith("#") || trimmed.startsWith("#!") || trimmed.startsWith("# shellcheck");
+        // Indentation is insignificant to bash outside here-documents (kept verbatim above).
+        if (keep) out.push(trimmed);
+        const heredoc = /<<-?\s*'?"?([A-Za-z_]+)'?"?\s*$/.exec(line);
+        if (keep && heredoc) heredocEnd = heredoc[1];
+    }
+    return out.join("\n");
+}
+
+/**
+ * Comment lines out of a file before it enters user data: bash scripts as above; configuration
+ * files whose syntax comments with `#` at the start of a line (systemd units and drop-ins, sshd,
+ * auditd rules, logrotate, sysctl, chrony, nginx, HCL, YAML) lose those lines. Files with other
+ * comment syntax (apt's `//`, Groovy, XML) are left as they are.
+ */
+export function stripComments(path: string, content: string): string {
+    if (content.startsWith("#!")) return stripShellComments(content);
+    if (/\.(groovy|json|xml)$/.test(path) || path.startsWith("/etc/apt/")) return content;
+    return content
+        .split("\n")
+        .filter((line) => !line.trimStart().startsWith("#"))
+        .join("\n");
+}
+
 /** The typed cloud-config object for a role (validated first; throws BootstrapParamsError). */
 export function buildCloudConfig<R extends BootstrapRole>(role: R, params: BootstrapParams<R>): CloudConfig {
     assertValidBootstrapParams(role, params);
     const plan = planFor(role, params);
     const steps: Step[] = plan.steps;
     const scripts: WriteFile[] = [
-        { path: BOOTSTRAP_LIB, content: renderLib(params.cloud), permissions: "0644", owner: "root:root" },
-        ...steps.map((s) => ({ path: `${BOOTSTRAP_LIB_DIR}/${s.name}.sh`, content: s.script, permissions: "0755", owner: "root:root" })),
-        { path: BOOTSTRAP_RUNNER, content: runnerScript(role, steps), permissions: "0755", owner: "root:root" },
+        { path: BOOTSTRAP_LIB, content: stripShellComments(renderLib(params.cloud, role)), permissions: "0644", owner: "root:root" },
+        ...steps.map((s) => ({ path: `${BOOTSTRAP_LIB_DIR}/${s.name}.sh`, content: stripShellComments(s.script), permissions: "0755", owner: "root:root" })),
+        { path: BOOTSTRAP_RUNNER, content: stripShellComments(runnerScript(role, steps)), permissions: "0755", owner: "root:root" },
     ];
     return {
         hostname: params.hostname,
@@ -76,7 +119,7 @@ export function buildCloudConfig<R extends BootstrapRole>(role: R, params: Boots
         package_update: true,
         package_upgrade: true,
         packages: plan.packages,
-        write_files: [...plan.files, ...scripts],
+        write_files: [...plan.files.map((f) => ({ ...f, content: stripComments(f.path, f.content) })), ...scripts],
         runcmd: [[BOOTSTRAP_RUNNER]],
     };
 }
@@ -97,7 +140,8 @@ export function renderBootstrapDocument<R extends BootstrapRole>(role: R, params
  * Raw user data size limits per cloud, in bytes, as the cloud counts them.
  * - AWS: 16 KB before base64 (EC2 RunInstances). The Vault document exceeds it uncompressed:
  *   pass `compressUserData(...)` as `userDataBase64`; cloud-init detects gzip itself.
- * - Azure: customData is at most 65535 base64 characters, i.e. 49149 raw bytes.
+ * - Azure: customData is at most 65535 base64 characters, i.e. 49149 bytes; the documents are
+ *   passed gzip-compressed (components/azure/vm.ts customDataBase64).
  * - GCP: a metadata value (`user-data`) is at most 256 KB.
  */
 export const USER_DATA_LIMITS: { readonly [C in Cloud]: number } = { aws: 16384, azure: 49149, gcp: 262144 };

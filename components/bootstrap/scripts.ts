@@ -23,7 +23,7 @@ import {
     shq,
     uploadCommand,
 } from "./shell";
-import { DATA_DISK_WAIT, RETRY_POLICIES, STEP_BUDGET_SECONDS, STEP_KILL_AFTER_SECONDS } from "./timing";
+import { DATA_DISK_WAIT, RETRY_POLICIES, STEP_BUDGET_SECONDS, STEP_KILL_AFTER_SECONDS, WAZUH_AGENT_CHECK } from "./timing";
 import {
     AgentParams,
     BackupTarget,
@@ -37,7 +37,25 @@ import {
     VaultSeal,
     WazuhParams,
 } from "./types";
-import { APT_REPOSITORIES, AptRepository, NODE_EXPORTER_SHA256, PINNED_VERSIONS, nodeExporterUrl, wazuhInstallerUrl } from "./versions";
+import { APT_REPOSITORIES, AptRepository, NODE_EXPORTER_SHA256, PINNED_VERSIONS, nodeExporterUrl, wazuhInstallerUrl, wazuhTemplateUrl } from "./versions";
+import {
+    ensureAccountCommand,
+    HEALTH_UNITS,
+    healthScript,
+    MAINTENANCE_REBOOT_SCRIPT,
+    MAINTENANCE_REBOOT_UNITS,
+    OPERATIONS_FILE,
+    operationsStep,
+    PAM_TTY_AUDIT_COMMANDS,
+    platformVaultScript,
+    SERVICE_ACCOUNTS,
+    SSHD_FORWARD_LOGGING,
+    UNATTENDED_REBOOT_CONF,
+    VAULT_AUDIT_LOG,
+    VAULT_AUDIT_LOGROTATE,
+    JENKINS_BACKUP_PROM,
+    VAULT_SNAPSHOT_PROM,
+} from "./operations";
 
 /** One cloud-init `write_files` entry. */
 export interface WriteFile {
@@ -189,6 +207,7 @@ const STEP = {
     packages: "10-packages",
     hardening: "20-hardening",
     tls: "30-tls",
+    operations: "35-operations",
     dataDisk: "40-data-disk",
     nodeExporter: "60-node-exporter",
     wazuhAgent: "70-wazuh-agent",
@@ -245,7 +264,7 @@ AllowAgentForwarding no
 AllowTcpForwarding ${allowForwarding ? "local" : "no"}
 PermitTunnel no
 LogLevel VERBOSE
-${
+${allowForwarding ? `# Every forwarding's target, at any log level (operations.ts SSHD_FORWARD_LOGGING).\n${SSHD_FORWARD_LOGGING}\n` : ""}${
     pinnedHostKey
         ? `# Only the host key the program issued (30-tls installs it from the secret store): every
 # client pins its fingerprint (the stack output bastionHostKeyFingerprint). With one HostKey
@@ -268,7 +287,12 @@ const AUDIT_RULES = `# Managed by the platform bootstrap: identity, privilege, s
 -a always,exit -F arch=b64 -S adjtimex,settimeofday,clock_settime -k time-change
 -w /etc/localtime -p wa -k time-change
 -a always,exit -F arch=b64 -S init_module,finit_module,delete_module -k modules
--a always,exit -F arch=b64 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k root-commands
+# Every command of a person who logged in (auid: the login uid survives sudo and su), root or not.
+-a always,exit -F arch=b64 -S execve -F auid>=1000 -F auid!=unset -k user-commands
+# Commands of human-range accounts that never logged in (no auid): Session Manager's ssm-user
+# shells and anything else that bypassed sshd.
+-a always,exit -F arch=b64 -S execve -F auid=unset -F uid>=1000 -F uid!=65534 -k unattributed-session
+-w /etc/ssh/authorized_keys/ -p wa -k sshd
 `;
 
 const AUTO_UPGRADES = `// Managed by the platform bootstrap: daily security updates (Ubuntu's default origins are
@@ -288,7 +312,8 @@ export const TIME_SOURCES: { readonly [C in Cloud]: string } = {
     gcp: "server metadata.google.internal prefer iburst\n",
 };
 
-const HARDENING_STEP = `${scriptHeader("Common hardening: sshd, auditd, time sync, unattended security updates.")}
+const HARDENING_STEP = `${scriptHeader("Common hardening: sshd, session recording, auditd, time sync, unattended security updates.")}
+${PAM_TTY_AUDIT_COMMANDS}
 # sshd: validate before reloading, so a broken drop-in can never lock operators out.
 install -d -m 0755 /run/sshd
 sshd -t
@@ -300,6 +325,7 @@ systemctl enable --now auditd.service
 service_converge chrony.service "$(config_changed chrony /etc/chrony/conf.d/10-platform-timesync.conf)"
 
 systemctl enable --now unattended-upgrades.service apt-daily.timer apt-daily-upgrade.timer
+systemctl enable --now platform-health.timer
 log "hardening applied"
 `;
 
@@ -335,7 +361,7 @@ readonly SYSTEM_CA=${shq(PLATFORM_TLS.systemCa)}
 install -d -m 0755 "$TLS_DIR"
 work="$(umask 077 && mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-install_secret "\${work}/bundle.json" root:root 0600 ${fetchSecretCommand(secret)}
+install_secret "\${work}/bundle.json" root:root 0600 json ${fetchSecretCommand(secret)}
 jq -ej '.certificate' "\${work}/bundle.json" >"\${work}/server.crt" || die "the TLS secret has no .certificate"
 jq -ej '.privateKey' "\${work}/bundle.json" >"\${work}/server.key" || die "the TLS secret has no .privateKey"
 jq -ej '.caCertificate' "\${work}/bundle.json" >"\${work}/ca.crt" || die "the TLS secret has no .caCertificate"
@@ -358,6 +384,12 @@ if ! cmp -s "\${work}/ca.crt" "$SYSTEM_CA"; then
   update-ca-certificates >/dev/null
 fi
 ${sshHostKey ? SSH_HOST_KEY_INSTALL : ""}systemctl enable --now platform-tls-refresh.timer >/dev/null
+# The operations settings ride in the same bundle (operators, patch window, Vault recovery, Wazuh
+# retention: pki.ts); 35-operations applies them.
+jq -e '.operations | type == "object"' "\${work}/bundle.json" >/dev/null || die "the TLS secret has no .operations (issued by an older program: run pulumi up)"
+jq '.operations' "\${work}/bundle.json" >"\${work}/operations.json"
+install -d -m 0755 "$(dirname ${shq(OPERATIONS_FILE)})"
+install -m 0644 -o root -g root "\${work}/operations.json" ${shq(OPERATIONS_FILE)}
 log "TLS certificate for \${ip} installed; $(openssl x509 -in "\${TLS_DIR}/server.crt" -noout -enddate)"
 `;
 }
@@ -381,8 +413,9 @@ fi`,
         .join("\n");
     return `${scriptHeader("Daily: re-read this VM's certificate from the secret store and deliver a renewed one.")}
 PLATFORM_BOOTSTRAP_STEP=${STEP.tls} bash ${BOOTSTRAP_LIB_DIR}/${STEP.tls}.sh
+PLATFORM_BOOTSTRAP_STEP=${STEP.operations} bash ${BOOTSTRAP_LIB_DIR}/${STEP.operations}.sh
 ${deliveries}
-`;
+${role === "wazuh" ? "if pkg_installed wazuh-indexer; then /usr/local/sbin/platform-wazuh-retention; fi\n" : ""}`;
 }
 
 const TLS_REFRESH_UNITS = {
@@ -535,8 +568,7 @@ if [ "$installed" != "$VERSION" ]; then
   binary_changed=1
 fi
 
-id -u node_exporter >/dev/null 2>&1 ||
-  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin node_exporter
+${ensureAccountCommand(SERVICE_ACCOUNTS.nodeExporter)}
 install -d -m 0755 /etc/node_exporter ${NODE_EXPORTER_TEXTFILE_DIR}
 ${tlsCopyCommand(c)}
 config="$(config_changed node-exporter /etc/node_exporter/web-config.yml /etc/systemd/system/node_exporter.service)"
@@ -565,9 +597,49 @@ ${WAZUH_BOOTSTRAP_LOCALFILE}
 EOF
 fi`;
 
-function wazuhAgentStep(params: AgentParams<Cloud>): string {
-    return `${scriptHeader(`Wazuh agent ${PINNED_VERSIONS.wazuh}: verifies the manager against the platform CA, enrolls with the password from the secret store.`)}
-readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuh)}
+/**
+ * The Linux audit log for Wazuh (log_format audit: documentation.wazuh.com, "localfile"): the
+ * commands of every operator, their SSH sessions' TTY input (pam_tty_audit), unattributed
+ * sessions (SSM, Run Command), identity and sshd file changes. On Vault, also its audit device.
+ */
+function auditLocalfileBlock(role: BootstrapRole | "manager"): string {
+    const vault =
+        role === "vault"
+            ? `
+  <localfile>
+    <log_format>json</log_format>
+    <location>${VAULT_AUDIT_LOG}</location>
+  </localfile>`
+            : "";
+    return `<!-- platform-audit (components/bootstrap): auditd records${vault ? " and Vault's audit device" : ""}, for Wazuh -->
+<ossec_config>
+  <localfile>
+    <log_format>audit</log_format>
+    <location>/var/log/audit/audit.log</location>
+  </localfile>${vault}
+</ossec_config>`;
+}
+
+function ensureAuditLocalfile(role: BootstrapRole | "manager"): string {
+    return `if ! grep -q 'platform-audit' /var/ossec/etc/ossec.conf; then
+  cat >>/var/ossec/etc/ossec.conf <<'EOF'
+${auditLocalfileBlock(role)}
+EOF
+fi`;
+}
+
+const ensureAuditLocalfileCommands = ensureAuditLocalfile("manager");
+
+/**
+ * What the manager answers an agent newer than itself (wazuh/wazuh src/headers/rc.h
+ * HC_INVALID_VERSION_RESPONSE, sent by authd and remoted when the agent's major.minor is higher:
+ * src/os_auth/auth.c, src/remoted/manager.c, compare_wazuh_versions without the patch level).
+ */
+export const WAZUH_AGENT_TOO_NEW = "Agent version must be lower or equal to manager version";
+
+function wazuhAgentStep(params: AgentParams<Cloud>, role: BootstrapRole): string {
+    return `${scriptHeader(`Wazuh agent ${PINNED_VERSIONS.wazuhAgent}: verifies the manager against the platform CA, enrolls with the password from the secret store.`)}
+readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuhAgent)}
 # Deployment variables read by the package on first install (documentation.wazuh.com, "Deployment
 # variables for Linux"): WAZUH_REGISTRATION_CA sets <server_ca_path>, so enrollment verifies the
 # manager's certificate (the platform CA issues it) before sending the password.
@@ -575,18 +647,33 @@ export WAZUH_MANAGER=${shq(params.wazuhManagerAddress)}
 export WAZUH_AGENT_NAME=${shq(params.hostname)}
 export WAZUH_REGISTRATION_CA=${shq(PLATFORM_TLS.ca)}
 
+${ensureAccountCommand(SERVICE_ACCOUNTS.wazuh)}
 ${addRepoCommand(APT_REPOSITORIES.wazuh)}
-apt_ensure "wazuh-agent=\${WAZUH_VERSION}-1"
-apt-mark hold wazuh-agent >/dev/null
+apt_pin wazuh-agent "\${WAZUH_VERSION}-1"
 grep -q "<server_ca_path>\${WAZUH_REGISTRATION_CA}</server_ca_path>" /var/ossec/etc/ossec.conf ||
   die "/var/ossec/etc/ossec.conf does not verify the manager (<server_ca_path>): reinstall wazuh-agent with WAZUH_REGISTRATION_CA set"
 
 # The enrollment password is read with the VM identity; it exists only in this file.
-install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${fetchSecretCommand(params.wazuhEnrollmentSecret)}
+install_secret /var/ossec/etc/authd.pass root:wazuh 0640 line ${fetchSecretCommand(params.wazuhEnrollmentSecret)}
 ${ensureLocalfileCommands}
+${ensureAuditLocalfile(role)}
 
 systemctl daemon-reload
+seen="$(wc -c </var/ossec/logs/ossec.log 2>/dev/null || echo 0)"
 service_converge wazuh-agent.service "$(config_changed wazuh-agent /var/ossec/etc/ossec.conf /var/ossec/etc/authd.pass)"
+
+# Manager before agents: a manager older than this agent refuses it. Say so plainly instead of
+# leaving an agent that retries forever (bounded: the manager may still be installing). Only
+# what the agent logged since this start counts.
+for _ in $(seq 1 ${WAZUH_AGENT_CHECK.polls}); do
+  if grep -qx "status='connected'" /var/ossec/var/run/wazuh-agentd.state 2>/dev/null; then
+    break
+  fi
+  if tail -c +$((seen + 1)) /var/ossec/logs/ossec.log 2>/dev/null | grep -qF ${shq(WAZUH_AGENT_TOO_NEW)}; then
+    die "the Wazuh manager refused this agent (\${WAZUH_VERSION}): '${WAZUH_AGENT_TOO_NEW}'. Upgrade the Wazuh VM first (README, Operations: upgrade)"
+  fi
+  sleep ${WAZUH_AGENT_CHECK.intervalSeconds}
+done
 log "wazuh-agent \${WAZUH_VERSION} enrolling with \${WAZUH_MANAGER}"
 `;
 }
@@ -660,19 +747,57 @@ server {
 `;
 }
 
+/**
+ * The controller's policy, applied by Jenkins itself at every start (Groovy hook scripts in
+ * $JENKINS_HOME/init.groovy.d run on each boot: www.jenkins.io/doc/book/managing/groovy-hook-scripts/),
+ * so a change in the UI never survives a restart:
+ * - no builds on the controller (0 executors): a build there runs as the jenkins user next to
+ *   JENKINS_HOME's secrets and with the VM's cloud identity; builds run on agents;
+ * - no inbound TCP agent port: agents connect over WebSocket through nginx's TLS (8443);
+ * - Jenkins' own user database without sign-up, and no anonymous read; an operator's other realm
+ *   (SSO) or authorization strategy is left alone, only the insecure ones are replaced.
+ */
+export const JENKINS_CONTROLLER_POLICY = `// Managed by the platform bootstrap (components/bootstrap/scripts.ts JENKINS_CONTROLLER_POLICY).
+import hudson.security.AuthorizationStrategy
+import hudson.security.FullControlOnceLoggedInAuthorizationStrategy
+import hudson.security.HudsonPrivateSecurityRealm
+import hudson.security.SecurityRealm
+import jenkins.model.Jenkins
+
+def j = Jenkins.get()
+j.setNumExecutors(0)
+j.setSlaveAgentPort(-1)
+def realm = j.getSecurityRealm()
+if (realm == SecurityRealm.NO_AUTHENTICATION || (realm instanceof HudsonPrivateSecurityRealm && realm.allowsSignup())) {
+  j.setSecurityRealm(new HudsonPrivateSecurityRealm(false))
+}
+def authz = j.getAuthorizationStrategy()
+if (authz == AuthorizationStrategy.UNSECURED || (authz instanceof FullControlOnceLoggedInAuthorizationStrategy && authz.isAllowAnonymousRead())) {
+  def strategy = new FullControlOnceLoggedInAuthorizationStrategy()
+  strategy.setAllowAnonymousRead(false)
+  j.setAuthorizationStrategy(strategy)
+}
+j.save()
+`;
+
 function jenkinsStep(): string {
     const c = TLS_CONSUMERS.nginx;
     return `${scriptHeader(`Jenkins LTS ${PINNED_VERSIONS.jenkins} on 127.0.0.1:${JENKINS_LOOPBACK_PORT} behind nginx TLS on :${PORTS.jenkinsHttps}; JENKINS_HOME on the data disk.`)}
 readonly JENKINS_VERSION=${shq(PINNED_VERSIONS.jenkins)}
 
+# Fixed uid/gid before the package: JENKINS_HOME on the data disk stays Jenkins' after a replacement.
+${ensureAccountCommand(SERVICE_ACCOUNTS.jenkins)}
 ${addRepoCommand(APT_REPOSITORIES.jenkins)}
-apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx "jenkins=\${JENKINS_VERSION}"
-apt-mark hold jenkins >/dev/null
+apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx
+apt_pin jenkins "$JENKINS_VERSION"
 
-chown jenkins:jenkins ${MOUNT_POINTS.jenkins}
+ensure_tree_owner ${MOUNT_POINTS.jenkins} jenkins
 chmod 0750 ${MOUNT_POINTS.jenkins}
+# Controller policy, enforced at every start by Jenkins itself (init.groovy.d runs on each boot).
+install -d -m 0755 -o jenkins -g jenkins ${MOUNT_POINTS.jenkins}/init.groovy.d
+policy="$(install_changed ${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy ${MOUNT_POINTS.jenkins}/init.groovy.d/10-platform-controller-policy.groovy 0644 root root)"
 systemctl daemon-reload
-service_converge jenkins.service "$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
+service_converge jenkins.service "\${policy}$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
 
 # nginx: the only listener other hosts reach; nothing on :80 (the package's default site goes).
 install -d -m 0700 /etc/nginx/platform-tls
@@ -687,8 +812,110 @@ if [ -e /etc/nginx/sites-enabled/default ]; then
 fi
 nginx -t -q
 service_converge nginx.service "\${tls_changed}\${site}\${default_site}" reload
+systemctl enable --now jenkins-home-backup.timer
 log "jenkins \${JENKINS_VERSION} behind https://:${PORTS.jenkinsHttps}; unlock with ${MOUNT_POINTS.jenkins}/secrets/initialAdminPassword"
 `;
+}
+
+/**
+ * What the JENKINS_HOME archive leaves out: what Jenkins rebuilds or a build recreates, and the
+ * build records the daily disk snapshot keeps (the JENKINS_HOME layout:
+ * docs.cloudbees.com/docs/cloudbees-ci/latest/backup-restore/jenkins-home; jenkins.io's
+ * "Backing-up/Restoring Jenkins", www.jenkins.io/doc/book/system-administration/backing-up/).
+ * Kept: the configuration (*.xml), credentials.xml with secrets/ (without the keys there the
+ * credentials cannot be decrypted: the archive is as sensitive as the disk, and goes to the same
+ * encrypted, write-only-for-VMs bucket), users/, nodes/, jobs' config.xml, plugins (a restore works
+ * without the update center), userContent/, init.groovy.d/. Patterns are anchored at the archive's
+ * "./"; `*` crosses "/" (GNU tar's default for exclusions), so folders' nested jobs match too.
+ */
+export const JENKINS_BACKUP_EXCLUDES = ["./workspace", "./caches", "./.cache", "./war", "./logs", "./jobs/*/builds", "./jobs/*/workspace*", "./lost+found"] as const;
+
+function jenkinsBackupScript(params: JenkinsParams<Cloud>): string {
+    const backup: BackupTarget = params.backup;
+    const prefix = backup.prefix ?? "jenkins-home/";
+    const excludes = JENKINS_BACKUP_EXCLUDES.map((e) => `--exclude=${shq(e)}`).join(" ");
+    return `${scriptHeader(`JENKINS_HOME archive -> ${backup.type}. Run by jenkins-home-backup.timer.`)}
+readonly NODE_NAME=${shq(params.hostname)}
+readonly PREFIX=${shq(prefix)}
+readonly HOME_DIR=${MOUNT_POINTS.jenkins}
+readonly PROM=${shq(JENKINS_BACKUP_PROM)}
+
+# Every run leaves its outcome for Prometheus (JenkinsBackupFailed, JenkinsBackupStale): the last
+# run's result, and the time of the last success (kept from the previous file on failure). The
+# cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
+report() {
+  local rc="\${1:-$?}" last
+  last="$(awk '$1 == "platform_jenkins_backup_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
+  if [ "$rc" -eq 0 ] && [ -n "\${BACKUP_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
+  {
+    echo '# HELP platform_jenkins_backup_last_run_success 1 when the last JENKINS_HOME archive run succeeded (or had nothing to do yet).'
+    echo '# TYPE platform_jenkins_backup_last_run_success gauge'
+    echo "platform_jenkins_backup_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
+    if [ -n "$last" ]; then
+      echo '# HELP platform_jenkins_backup_last_success_timestamp_seconds When the last JENKINS_HOME archive reached object storage.'
+      echo '# TYPE platform_jenkins_backup_last_success_timestamp_seconds gauge'
+      echo "platform_jenkins_backup_last_success_timestamp_seconds \${last}"
+    fi
+  } >"\${PROM}.tmp" && mv -f "\${PROM}.tmp" "$PROM"
+  return "$rc"
+}
+trap report EXIT
+
+# Jenkins writes config.xml on its first start: before that there is nothing to keep.
+if [ ! -f "\${HOME_DIR}/config.xml" ]; then
+  log "JENKINS_HOME has no config.xml yet: no archive"
+  exit 0
+fi
+
+work="$(mktemp -d /var/tmp/jenkins-backup.XXXXXX)"
+cleanup() {
+  local rc=$?
+  rm -rf "$work"
+  report "$rc"
+}
+trap cleanup EXIT
+
+archive="\${work}/jenkins-home.tar.gz"
+object="\${PREFIX}\${NODE_NAME}/$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+# Jenkins keeps running: GNU tar exits 1 when a file changed while it was read (the archive is
+# complete; www.gnu.org/software/tar/manual/html_section/Synopsis.html), 2 on a fatal error.
+rc=0
+tar --create --gzip --file "$archive" --directory "$HOME_DIR" --warning=no-file-changed --anchored ${excludes} . || rc=$?
+[ "$rc" -le 1 ] || die "tar of \${HOME_DIR} failed (exit \${rc})"
+retry_net ${uploadCommand(backup, "archive", "object")}
+BACKUP_DONE=1
+log "uploaded JENKINS_HOME archive \${object} ($(stat -c %s "$archive") bytes)"
+`;
+}
+
+function jenkinsBackupUnits(schedule: string): { service: string; timer: string } {
+    return {
+        service: `[Unit]
+Description=JENKINS_HOME archive to object storage
+Wants=network-online.target
+After=network-online.target
+RequiresMountsFor=${MOUNT_POINTS.jenkins}
+
+[Service]
+Type=oneshot
+UMask=0077
+PrivateTmp=yes
+Nice=10
+IOSchedulingClass=idle
+ExecStart=/usr/local/sbin/jenkins-home-backup
+`,
+        timer: `[Unit]
+Description=Daily JENKINS_HOME archive
+
+[Timer]
+OnCalendar=${schedule}
+RandomizedDelaySec=900
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,9 +1004,10 @@ function vaultStep(params: VaultParams<Cloud>): string {
 readonly VAULT_VERSION=${shq(PINNED_VERSIONS.vault)}
 readonly NODE_NAME=${shq(params.hostname)}
 
+# Fixed uid/gid before the package: the raft data on the data disk stays Vault's after a replacement.
+${ensureAccountCommand(SERVICE_ACCOUNTS.vault)}
 ${addRepoCommand(APT_REPOSITORIES.hashicorp)}
-apt_ensure "vault=\${VAULT_VERSION}-1"
-apt-mark hold vault >/dev/null
+apt_pin vault "\${VAULT_VERSION}-1"
 
 ip="$(primary_ipv4)"
 
@@ -794,8 +1022,10 @@ printf 'VAULT_API_ADDR=https://%s:${PORTS.vaultApi}\\nVAULT_CLUSTER_ADDR=https:/
   "$ip" "$ip" "$NODE_NAME" >/etc/vault.d/vault.env
 chown root:vault /etc/vault.d/vault.env
 chmod 0640 /etc/vault.d/vault.env
-chown vault:vault ${MOUNT_POINTS.vault}
+ensure_tree_owner ${MOUNT_POINTS.vault} vault
 chmod 0750 ${MOUNT_POINTS.vault}
+# The file audit device's directory (platform-vault setup enables the device; logrotate rotates it).
+install -d -m 0750 -o vault -g vault ${shq(VAULT_AUDIT_LOG.replace(/\/[^/]+$/, ""))}
 
 systemctl daemon-reload
 config="$(config_changed vault /etc/vault.d/vault.hcl /etc/vault.d/vault.env /etc/systemd/system/vault.service.d/10-platform.conf)"
@@ -806,7 +1036,7 @@ else
   service_converge vault.service "$tls_changed" reload
 fi
 systemctl enable --now vault-raft-snapshot.timer
-log "vault \${VAULT_VERSION} running; it waits for 'vault operator init' (components/bootstrap/README.md)"
+log "vault \${VAULT_VERSION} running; it waits for 'platform-vault init' (README, Operations)"
 `;
 }
 
@@ -821,6 +1051,28 @@ export VAULT_ADDR=https://127.0.0.1:${PORTS.vaultApi}
 export VAULT_CACERT=${shq(PLATFORM_TLS.ca)}
 readonly NODE_NAME=${shq(params.hostname)}
 readonly PREFIX=${shq(prefix)}
+readonly PROM=${shq(VAULT_SNAPSHOT_PROM)}
+
+# Every run leaves its outcome for Prometheus (VaultSnapshotFailed, VaultSnapshotStale): the
+# last run's result, and the time of the last success (kept from the previous file on failure).
+# The cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
+report() {
+  local rc="\${1:-$?}" last
+  last="$(awk '$1 == "platform_vault_snapshot_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
+  if [ "$rc" -eq 0 ] && [ -n "\${SNAPSHOT_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
+  {
+    echo '# HELP platform_vault_snapshot_last_run_success 1 when the last snapshot run succeeded (or had nothing to do yet).'
+    echo '# TYPE platform_vault_snapshot_last_run_success gauge'
+    echo "platform_vault_snapshot_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
+    if [ -n "$last" ]; then
+      echo '# HELP platform_vault_snapshot_last_success_timestamp_seconds When the last snapshot reached object storage.'
+      echo '# TYPE platform_vault_snapshot_last_success_timestamp_seconds gauge'
+      echo "platform_vault_snapshot_last_success_timestamp_seconds \${last}"
+    fi
+  } >"\${PROM}.tmp" && mv -f "\${PROM}.tmp" "$PROM"
+  return "$rc"
+}
+trap report EXIT
 
 # vault status exits 0 (unsealed), 2 (sealed or not initialised) or 1 (error: Vault is down or
 # unreachable). Only "not initialised yet" is a reason to skip; everything else fails the unit.
@@ -838,8 +1090,10 @@ fi
 
 work="$(mktemp -d /var/tmp/vault-snapshot.XXXXXX)"
 cleanup() {
+  local rc=$?
   vault token revoke -self >/dev/null 2>&1 || true
   rm -rf "$work"
+  report "$rc"
 }
 trap cleanup EXIT
 
@@ -851,6 +1105,7 @@ snapshot="\${work}/raft.snap"
 object="\${PREFIX}\${NODE_NAME}/$(date -u +%Y%m%dT%H%M%SZ).snap"
 vault operator raft snapshot save "$snapshot"
 retry_net ${uploadCommand(backup, "snapshot", "object")}
+SNAPSHOT_DONE=1
 log "uploaded raft snapshot \${object}"
 `;
 }
@@ -899,19 +1154,153 @@ RequiresMountsFor=${MOUNT_POINTS.wazuh}
 ReadWritePaths=${MOUNT_POINTS.wazuh}
 `;
 
+/** The Wazuh VM's state on the data disk (besides the indexer's data), bind-mounted in place. */
+export const WAZUH_STATE_ROOT = `${MOUNT_POINTS.wazuh}/state`;
+/** The installation assistant's archive (certificates, passwords) of the install the disk's state belongs to. */
+export const WAZUH_INSTALL_ARCHIVE = `${MOUNT_POINTS.wazuh}/install/wazuh-install-files.tar`;
+
+/**
+ * Directories that hold the Wazuh server's state, each moved to the data disk once and
+ * bind-mounted back (fstab), so a replacement VM keeps them: agent keys and groups, rules,
+ * decoders, lists and ossec.conf (etc), the agents' databases and the manager's keystore (queue),
+ * alerts and archives (logs), the API's users and RBAC (api/configuration), the certificates of
+ * the indexer, Filebeat and the dashboard (all signed by the install's own CA, which the indexer's
+ * security index trusts), the indexer's security configuration, Filebeat's registry and keystore,
+ * and the dashboard's Wazuh API connection (wazuh.yml). The dashboard's keystore is a single file:
+ * it is rewritten from the archive's passwords instead (as wazuh-passwords-tool does).
+ */
+export const WAZUH_STATE_DIRS: readonly { readonly name: string; readonly path: string }[] = [
+    { name: "ossec-etc", path: "/var/ossec/etc" },
+    { name: "ossec-queue", path: "/var/ossec/queue" },
+    { name: "ossec-logs", path: "/var/ossec/logs" },
+    { name: "ossec-api-configuration", path: "/var/ossec/api/configuration" },
+    { name: "ossec-multigroups", path: "/var/ossec/var/multigroups" },
+    { name: "indexer-certs", path: "/etc/wazuh-indexer/certs" },
+    { name: "indexer-security", path: "/etc/wazuh-indexer/opensearch-security" },
+    { name: "filebeat-certs", path: "/etc/filebeat/certs" },
+    { name: "filebeat-lib", path: "/var/lib/filebeat" },
+    { name: "dashboard-certs", path: "/etc/wazuh-dashboard/certs" },
+    { name: "dashboard-wazuh-config", path: "/usr/share/wazuh-dashboard/data/wazuh/config" },
+];
+
+/** Indexer REST API on the loopback, as the installation's `admin` (password from the archive on the data disk). */
+const INDEXER_API = `# wazuh_password USER: USER's password in the installation archive (wazuh-passwords.txt lines
+# "indexer_username: 'USER'" then "indexer_password: '...'", wazuh-installation-assistant
+# passwords_tool/passwordsFunctions.sh passwords_generatePasswordFile).
+wazuh_password() {
+  tar -xzOf ${shq(WAZUH_INSTALL_ARCHIVE)} wazuh-install-files/wazuh-passwords.txt |
+    awk -v u="'$1'" '$1 == "indexer_username:" && $2 == u { getline; v = $2; gsub(/^'"'"'|'"'"'$/, "", v); print v; exit }'
+}
+# indexer_api METHOD PATH [JSON]: the credentials go through curl's config on stdin, never argv.
+indexer_api() {
+  local pass
+  pass="$(wazuh_password admin)" || return 1
+  [ -n "$pass" ] || die "no admin password in ${WAZUH_INSTALL_ARCHIVE}"
+  printf 'user = "admin:%s"\\n' "$pass" |
+    curl -K - -fsS --cacert /etc/wazuh-indexer/certs/root-ca.pem -X "$1" -H 'Content-Type: application/json' \\
+      \${3:+--data-binary "$3"} "https://127.0.0.1:9200/$2"
+}
+# indexer_healthy: the cluster answers yellow or green (a single node never gets its replicas).
+indexer_healthy() { indexer_api GET '_cluster/health?wait_for_status=yellow&timeout=50s' | jq -e '.status == "yellow" or .status == "green"' >/dev/null; }
+`;
+
+/**
+ * Index retention (ISM) for the Wazuh indices: a policy that deletes an index once it is older
+ * than the retention (documentation.wazuh.com, "Index lifecycle management"; OpenSearch ISM
+ * `min_index_age` transition and `delete` action), attached to new indices by its ism_template
+ * and to the existing ones explicitly. Updated in place (if_seq_no / if_primary_term) when the
+ * retention changes. Run by 50-wazuh-server and by the daily refresh.
+ */
+export function wazuhRetentionScript(): string {
+    return `${scriptHeader("The Wazuh indices' retention (ISM policy), from operations.wazuhRetentionDays.")}
+readonly POLICY=platform-retention
+readonly PATTERNS='["wazuh-alerts-*", "wazuh-archives-*", "wazuh-monitoring-*", "wazuh-statistics-*"]'
+${INDEXER_API}
+days="$(jq -er '.wazuhRetentionDays' ${shq(OPERATIONS_FILE)})" || die "no wazuhRetentionDays in ${OPERATIONS_FILE}"
+[[ "$days" =~ ^[1-9][0-9]{0,4}$ ]] || die "wazuhRetentionDays \${days} is not a number of days"
+retry_net indexer_healthy || die "the Wazuh indexer is not healthy: retention not applied"
+policy="$(jq -cn --arg age "\${days}d" --argjson patterns "$PATTERNS" '{policy: {
+  description: "Platform retention: delete Wazuh indices older than the configured days (components/bootstrap)",
+  default_state: "hot",
+  states: [
+    {name: "hot", actions: [], transitions: [{state_name: "delete", conditions: {min_index_age: $age}}]},
+    {name: "delete", actions: [{delete: {}}], transitions: []}
+  ],
+  ism_template: [{index_patterns: $patterns, priority: 100}]
+}}')"
+if current="$(indexer_api GET "_plugins/_ism/policies/\${POLICY}" 2>/dev/null)"; then
+  if [ "$(jq -r '.policy.states[0].transitions[0].conditions.min_index_age' <<<"$current")" != "\${days}d" ]; then
+    indexer_api PUT "_plugins/_ism/policies/\${POLICY}?if_seq_no=$(jq -r '._seq_no' <<<"$current")&if_primary_term=$(jq -r '._primary_term' <<<"$current")" "$policy" >/dev/null
+    log "index retention changed to \${days} days"
+  fi
+else
+  indexer_api PUT "_plugins/_ism/policies/\${POLICY}" "$policy" >/dev/null
+  log "index retention policy \${POLICY} created: \${days} days"
+fi
+# Indices that existed before the policy (or before a replacement) get it too; managed ones are skipped.
+indexer_api POST "_plugins/_ism/add/wazuh-alerts-*,wazuh-archives-*,wazuh-monitoring-*,wazuh-statistics-*" "{\\"policy_id\\": \\"\${POLICY}\\"}" >/dev/null
+`;
+}
+
+/**
+ * The indexer's heap: half of the VM's memory, at most 31 GiB (compressed object pointers end
+ * near 32 GB; OpenSearch "Important settings": heap at most half the RAM, below 32 GB). The 4.14.8
+ * installation assistant means to do this but halves an undefined variable (`ram="$(( ram_mb / 2 ))"`
+ * after assigning `ram_gb`, install_functions/indexer.sh indexer_configure), so every VM gets its
+ * 1 GiB fallback. A jvm.options.d file is read after jvm.options, and the JVM takes the last -Xms/-Xmx.
+ */
+export const INDEXER_HEAP = { fraction: 0.5, minMb: 1024, maxMb: 31744 } as const;
+export const INDEXER_HEAP_FILE = "/etc/wazuh-indexer/jvm.options.d/platform-heap.options";
+
 function wazuhServerStep(secret: SecretRef): string {
     const dash = TLS_CONSUMERS.wazuhDashboard;
     const authd = TLS_CONSUMERS.wazuhAuthd;
     const installer = RETRY_POLICIES.wazuhInstaller;
-    return `${scriptHeader(`Wazuh ${PINNED_VERSIONS.wazuh} all-in-one (manager, indexer, dashboard) via the installation assistant; indexer data on the data disk.`)}
+    const stateDirs = WAZUH_STATE_DIRS.map((d) => `${d.name}:${d.path}`).join(" ");
+    return `${scriptHeader(`Wazuh ${PINNED_VERSIONS.wazuh} all-in-one (manager, indexer, dashboard) via the installation assistant; its state and the indexer's data on the data disk.`)}
 readonly WAZUH_VERSION=${shq(PINNED_VERSIONS.wazuh)}
 readonly INSTALLER_URL=${shq(wazuhInstallerUrl())}
+readonly TEMPLATE_URL=${shq(wazuhTemplateUrl())}
 readonly WORK_DIR=/root/wazuh-install
 readonly INDEXER_DATA=${shq(WAZUH_INDEXER_DATA)}
+readonly STATE=${shq(WAZUH_STATE_ROOT)}
+readonly ARCHIVE=${shq(WAZUH_INSTALL_ARCHIVE)}
 readonly INDEXER_CONF=/etc/wazuh-indexer/opensearch.yml
 readonly DASHBOARD_CONF=/etc/wazuh-dashboard/opensearch_dashboards.yml
-
+readonly STATE_DIRS=(${stateDirs})
+${INDEXER_API}
 sysctl --system >/dev/null
+
+# Fixed uids/gids before the packages: the data disk's files keep their owners on a replacement.
+${ensureAccountCommand(SERVICE_ACCOUNTS.wazuh)}
+${ensureAccountCommand(SERVICE_ACCOUNTS.wazuhIndexer)}
+${ensureAccountCommand(SERVICE_ACCOUNTS.wazuhDashboard)}
+
+state_complete() { [ -f "\${STATE}/.complete" ]; }
+state_bound() {
+  local entry
+  for entry in "\${STATE_DIRS[@]}"; do mountpoint -q "\${entry#*:}" || return 1; done
+}
+stop_all() { systemctl stop wazuh-dashboard.service filebeat.service wazuh-manager.service wazuh-indexer.service; }
+start_all() {
+  systemctl daemon-reload
+  systemctl start wazuh-indexer.service
+  retry_net indexer_healthy || die "the Wazuh indexer did not become healthy"
+  systemctl start wazuh-manager.service filebeat.service wazuh-dashboard.service
+}
+# bind_state: each state directory mounted from the data disk (fstab, so every boot does it).
+bind_state() {
+  local entry name path
+  for entry in "\${STATE_DIRS[@]}"; do
+    name="\${entry%%:*}"
+    path="\${entry#*:}"
+    grep -q " \${path} none bind" /etc/fstab ||
+      printf '%s %s none bind,x-systemd.requires-mounts-for=%s 0 0\\n' "\${STATE}/\${name}" "$path" ${shq(MOUNT_POINTS.wazuh)} >>/etc/fstab
+    install -d "$path"
+    mountpoint -q "$path" || mount "$path"
+  done
+  systemctl daemon-reload
+}
 
 # The assistant generates every password and certificate on this VM and prints the admin
 # password: its output goes to a root-only file, never to the cloud-init log / serial console.
@@ -920,7 +1309,10 @@ sysctl --system >/dev/null
 installer_attempt() {
   (umask 077 && bash wazuh-install.sh --all-in-one >>"\${WORK_DIR}/wazuh-install.log" 2>&1)
 }
-if ! pkg_installed wazuh-manager; then
+if [ -z "$(installed_version wazuh-manager)" ]; then
+  if ! state_complete && [ -d "$INDEXER_DATA" ] && [ -n "$(ls -A "$INDEXER_DATA")" ]; then
+    die "\${INDEXER_DATA} holds indexer data but the disk has no Wazuh state (\${STATE}/.complete): its certificates and passwords are gone, so it cannot be adopted; move it aside to start fresh, or restore the disk from a snapshot (README, Operations)"
+  fi
   install -d -m 0700 "$WORK_DIR"
   cd "$WORK_DIR"
   fetch "$INSTALLER_URL" wazuh-install.sh
@@ -929,23 +1321,104 @@ if ! pkg_installed wazuh-manager; then
   retry_backoff ${installer.attempts} ${installer.firstDelaySeconds} ${installer.maxDelaySeconds} installer_attempt ||
     die "wazuh-install.sh failed: see \${WORK_DIR}/wazuh-install.log"
 fi
+
+# Upgrade in the order of the Wazuh upgrade guide (documentation.wazuh.com, "Wazuh central
+# components"): Filebeat and the dashboard stopped, the indexer (allocation to primaries, flush,
+# stop, upgrade, start, allocation back), the manager, Filebeat's alerts template, the dashboard.
+# The agents follow on their own VMs (an agent newer than its manager is refused).
+have="$(installed_version wazuh-manager)"
+if [ "$have" != "\${WAZUH_VERSION}-1" ]; then
+  log "upgrading the Wazuh central components \${have} -> \${WAZUH_VERSION}-1"
+  ${addRepoCommand(APT_REPOSITORIES.wazuh)}
+  systemctl stop filebeat.service wazuh-dashboard.service
+  indexer_api DELETE '_index_template/ss4o_*_template' >/dev/null || true
+  indexer_api PUT _cluster/settings '{"persistent": {"cluster.routing.allocation.enable": "primaries"}}' >/dev/null
+  indexer_api POST _flush >/dev/null || true
+  systemctl stop wazuh-indexer.service
+  apt_pin wazuh-indexer "\${WAZUH_VERSION}-1"
+  systemctl start wazuh-indexer.service
+  retry_net indexer_healthy || die "the upgraded indexer did not become healthy"
+  indexer_api PUT _cluster/settings '{"persistent": {"cluster.routing.allocation.enable": "all"}}' >/dev/null
+  apt_pin wazuh-manager "\${WAZUH_VERSION}-1"
+  systemctl restart wazuh-manager.service
+  fetch "$TEMPLATE_URL" /etc/filebeat/wazuh-template.json
+  chmod go+r /etc/filebeat/wazuh-template.json
+  systemctl start filebeat.service
+  filebeat setup --pipelines >/dev/null
+  filebeat setup --index-management -E output.logstash.enabled=false >/dev/null
+  apt_pin wazuh-dashboard "\${WAZUH_VERSION}-1"
+  systemctl start wazuh-dashboard.service
+  log "Wazuh central components upgraded to \${WAZUH_VERSION}; upgrade the agents next (their VMs' replacement)"
+fi
 apt-mark hold wazuh-manager wazuh-indexer wazuh-dashboard filebeat >/dev/null
 
-# The indexer's data moves to the data disk once, after the install (the assistant refuses an
-# existing /var/lib/wazuh-indexer): stop, copy, point path.data there, start.
-if ! grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF"; then
-  if [ -d "$INDEXER_DATA" ] && [ -n "$(ls -A "$INDEXER_DATA")" ]; then
-    die "\${INDEXER_DATA} already holds indexer data (from an earlier VM): not mixing it with this fresh install; restore it deliberately (components/bootstrap/README.md)"
+# The indexer's heap from this VM's memory (INDEXER_HEAP); it takes effect at the next start.
+mem_mb="$(free -m | awk 'FNR == 2 { print $2 }')"
+heap_mb=$(( mem_mb / 2 ))
+[ "$heap_mb" -ge ${INDEXER_HEAP.minMb} ] || heap_mb=${INDEXER_HEAP.minMb}
+[ "$heap_mb" -le ${INDEXER_HEAP.maxMb} ] || heap_mb=${INDEXER_HEAP.maxMb}
+install -d -m 0750 -o root -g wazuh-indexer "$(dirname ${shq(INDEXER_HEAP_FILE)})"
+printf '# Managed by the platform bootstrap: half of %s MB, within [%s, %s] MB.\\n-Xms%sm\\n-Xmx%sm\\n' \\
+  "$mem_mb" ${INDEXER_HEAP.minMb} ${INDEXER_HEAP.maxMb} "$heap_mb" "$heap_mb" >"\${WORK_DIR}/heap.options"
+heap="$(install_changed "\${WORK_DIR}/heap.options" ${shq(INDEXER_HEAP_FILE)} 0640 root wazuh-indexer)"
+
+restarted=""
+if ! state_complete; then
+  # First install on this disk: the indexer's data and the state move to the data disk, once.
+  # Each directory is copied under a temporary name and renamed: an interrupted run resumes.
+  stop_all
+  if ! grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF"; then
+    install -d -m 0750 -o wazuh-indexer -g wazuh-indexer "$INDEXER_DATA"
+    cp -a /var/lib/wazuh-indexer/. "\${INDEXER_DATA}/"
+    sed -i "s|^path.data: .*|path.data: \${INDEXER_DATA}|" "$INDEXER_CONF"
+    grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF" || die "could not set path.data in \${INDEXER_CONF}"
+    find /var/lib/wazuh-indexer -mindepth 1 -delete
   fi
-  systemctl stop wazuh-dashboard.service filebeat.service wazuh-indexer.service
-  install -d -m 0750 -o wazuh-indexer -g wazuh-indexer "$INDEXER_DATA"
-  cp -a /var/lib/wazuh-indexer/. "\${INDEXER_DATA}/"
+  for entry in "\${STATE_DIRS[@]}"; do
+    name="\${entry%%:*}"
+    path="\${entry#*:}"
+    if ! mountpoint -q "$path"; then
+      if [ ! -d "\${STATE}/\${name}" ]; then
+        rm -rf "\${STATE:?}/\${name}.partial"
+        install -d "\${STATE}/\${name}.partial"
+        cp -a "\${path}/." "\${STATE}/\${name}.partial/"
+        mv "\${STATE}/\${name}.partial" "\${STATE}/\${name}"
+      fi
+      find "$path" -mindepth 1 -delete
+    fi
+  done
+  bind_state
+  install -d -m 0700 "$(dirname "$ARCHIVE")"
+  install -m 0600 "\${WORK_DIR}/wazuh-install-files.tar" "$ARCHIVE"
+  printf 'wazuh %s, state moved %s\\n' "$WAZUH_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"\${STATE}/.complete"
+  start_all
+  restarted=1
+  log "Wazuh state and indexer data now on the data disk (\${STATE}, \${INDEXER_DATA})"
+elif ! state_bound; then
+  # A replacement VM: a fresh install on the new root disk, then the previous one's state and
+  # data take its place; the fresh certificates and passwords are discarded.
+  log "adopting the Wazuh state on the data disk ($(cat "\${STATE}/.complete"))"
+  stop_all
+  for entry in "\${STATE_DIRS[@]}"; do
+    path="\${entry#*:}"
+    mountpoint -q "$path" || find "$path" -mindepth 1 -delete
+  done
+  bind_state
   sed -i "s|^path.data: .*|path.data: \${INDEXER_DATA}|" "$INDEXER_CONF"
-  grep -qx "path.data: \${INDEXER_DATA}" "$INDEXER_CONF" || die "could not set path.data in \${INDEXER_CONF}"
-  systemctl daemon-reload
-  systemctl start wazuh-indexer.service filebeat.service wazuh-dashboard.service
   find /var/lib/wazuh-indexer -mindepth 1 -delete
-  log "indexer data moved to \${INDEXER_DATA}"
+  # The dashboard's link to the indexer: the previous install's kibanaserver password into the new
+  # keystore (what wazuh-passwords-tool does: opensearch-dashboards-keystore add -f --stdin).
+  wazuh_password kibanaserver | /usr/share/wazuh-dashboard/bin/opensearch-dashboards-keystore --allow-root add -f --stdin opensearch.password >/dev/null
+  mv -f "\${WORK_DIR}/wazuh-install-files.tar" "\${WORK_DIR}/wazuh-install-files.unused.tar" 2>/dev/null || true
+  start_all
+  restarted=1
+  log "Wazuh state adopted: agents keep their keys; passwords and certificates are the previous install's (\${ARCHIVE})"
+fi
+
+# A changed heap alone (a resized VM): restart the indexer now.
+if [ -z "$restarted" ] && [ -n "$heap" ]; then
+  systemctl restart wazuh-indexer.service
+  retry_net indexer_healthy || die "the Wazuh indexer did not become healthy"
 fi
 
 # The dashboard serves the platform CA's certificate for this VM (its link to the indexer keeps
@@ -961,12 +1434,15 @@ service_converge wazuh-dashboard.service "\${dashboard_tls}$(config_changed wazu
 # they send the enrollment password, which is read from the secret store.
 ${tlsCopyCommand(authd)}
 authd_tls="$TLS_COPY_CHANGED"
-install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${fetchSecretCommand(secret)}
+install_secret /var/ossec/etc/authd.pass root:wazuh 0640 line ${fetchSecretCommand(secret)}
 sed -i 's|<use_password>no</use_password>|<use_password>yes</use_password>|' /var/ossec/etc/ossec.conf
 grep -q '<use_password>yes</use_password>' /var/ossec/etc/ossec.conf || die "could not enable password enrollment"
 ${ensureLocalfileCommands}
+${ensureAuditLocalfileCommands}
 service_converge wazuh-manager.service "\${authd_tls}$(config_changed wazuh-manager /var/ossec/etc/ossec.conf /var/ossec/etc/authd.pass)"
-log "wazuh \${WAZUH_VERSION} all-in-one: agents ${PORTS.wazuhAgentEvents}/${PORTS.wazuhAgentEnrollment}, API ${PORTS.wazuhApi}, dashboard ${PORTS.wazuhDashboard}"
+
+/usr/local/sbin/platform-wazuh-retention
+log "wazuh \${WAZUH_VERSION} all-in-one: agents ${PORTS.wazuhAgentEvents}/${PORTS.wazuhAgentEnrollment}, API ${PORTS.wazuhApi}, dashboard ${PORTS.wazuhDashboard}; heap \${heap_mb} MB"
 `;
 }
 
@@ -998,21 +1474,31 @@ export function basePlan(role: BootstrapRole, params: CommonParams<Cloud>, allow
             executable("/usr/local/sbin/platform-tls-refresh", tlsRefreshScript(role)),
             file("/etc/systemd/system/platform-tls-refresh.service", TLS_REFRESH_UNITS.service),
             file("/etc/systemd/system/platform-tls-refresh.timer", TLS_REFRESH_UNITS.timer),
+            // Patch policy: updates daily, reboots only in the window (operations.ts).
+            file("/etc/apt/apt.conf.d/52platform-reboot-window", UNATTENDED_REBOOT_CONF),
+            executable("/usr/local/sbin/platform-maintenance-reboot", MAINTENANCE_REBOOT_SCRIPT),
+            file("/etc/systemd/system/platform-maintenance-reboot.service", MAINTENANCE_REBOOT_UNITS.service),
+            file("/etc/systemd/system/platform-maintenance-reboot.timer", MAINTENANCE_REBOOT_UNITS.timer),
+            // Health metrics for Prometheus (failed units, reboot pending, Vault seal, agent link).
+            executable("/usr/local/sbin/platform-health", healthScript(role)),
+            file("/etc/systemd/system/platform-health.service", HEALTH_UNITS.service),
+            file("/etc/systemd/system/platform-health.timer", HEALTH_UNITS.timer),
         ],
         steps: [
             { name: STEP.packages, script: packagesStep(params.cloud, role), budgetSeconds: STEP_BUDGET_SECONDS.packages, needs: [] },
             { name: STEP.hardening, script: HARDENING_STEP, budgetSeconds: STEP_BUDGET_SECONDS.hardening, needs: [STEP.packages] },
             { name: STEP.tls, script: tlsStep(params.tlsSecret, role === "bastion"), budgetSeconds: STEP_BUDGET_SECONDS.tls, needs: [STEP.packages] },
+            { name: STEP.operations, script: operationsStep(role, params.cloud), budgetSeconds: STEP_BUDGET_SECONDS.operations, needs: [STEP.packages, STEP.hardening, STEP.tls] },
         ],
     };
 }
 
 /** The auxiliaries, after the main service: node_exporter, then the Wazuh agent where there is one. */
-export function auxiliarySteps(agent: AgentParams<Cloud> | undefined): Step[] {
+export function auxiliarySteps(role: BootstrapRole, agent: AgentParams<Cloud> | undefined): Step[] {
     return [
         { name: STEP.nodeExporter, script: nodeExporterStep(), budgetSeconds: STEP_BUDGET_SECONDS.nodeExporter, needs: [STEP.packages, STEP.tls] },
         ...(agent
-            ? [{ name: STEP.wazuhAgent, script: wazuhAgentStep(agent), budgetSeconds: STEP_BUDGET_SECONDS.wazuhAgent, needs: [STEP.packages, STEP.tls] }]
+            ? [{ name: STEP.wazuhAgent, script: wazuhAgentStep(agent, role), budgetSeconds: STEP_BUDGET_SECONDS.wazuhAgent, needs: [STEP.packages, STEP.tls] }]
             : []),
     ];
 }
@@ -1020,11 +1506,16 @@ export function auxiliarySteps(agent: AgentParams<Cloud> | undefined): Step[] {
 const mainNeeds = [STEP.packages, STEP.tls, STEP.dataDisk];
 
 export function jenkinsPlan(params: JenkinsParams<Cloud>): RolePlan {
+    const backupUnits = jenkinsBackupUnits(params.backupSchedule ?? "*-*-* 01:30:00 UTC");
     return {
         packages: [],
         files: [
             file("/etc/systemd/system/jenkins.service.d/10-platform.conf", JENKINS_DROPIN),
             file(`${BOOTSTRAP_STAGING_DIR}/jenkins-nginx.conf`, jenkinsNginxSite()),
+            file(`${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy`, JENKINS_CONTROLLER_POLICY),
+            executable("/usr/local/sbin/jenkins-home-backup", jenkinsBackupScript(params)),
+            file("/etc/systemd/system/jenkins-home-backup.service", backupUnits.service),
+            file("/etc/systemd/system/jenkins-home-backup.timer", backupUnits.timer),
         ],
         steps: [
             { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.jenkins, "jenkins-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
@@ -1044,6 +1535,15 @@ export function vaultPlan(params: VaultParams<Cloud>): RolePlan {
             executable("/usr/local/sbin/vault-raft-snapshot", snapshotScript(params)),
             file("/etc/systemd/system/vault-raft-snapshot.service", units.service),
             file("/etc/systemd/system/vault-raft-snapshot.timer", units.timer),
+            executable(
+                "/usr/local/bin/platform-vault",
+                platformVaultScript({
+                    snapshotAuthMount: params.snapshotAuthMount ?? params.cloud,
+                    snapshotAuthRole: params.snapshotAuthRole ?? "raft-snapshot",
+                    clientIdArg: params.backup.type === "azureblob" ? ` ${shq(params.backup.clientId ?? "")}` : "",
+                }),
+            ),
+            file("/etc/logrotate.d/vault-audit", VAULT_AUDIT_LOGROTATE),
         ],
         steps: [
             { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.vault, "vault-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
@@ -1058,6 +1558,7 @@ export function wazuhPlan(params: WazuhParams<Cloud>): RolePlan {
         files: [
             file("/etc/sysctl.d/60-wazuh-indexer.conf", WAZUH_SYSCTL),
             file("/etc/systemd/system/wazuh-indexer.service.d/10-platform.conf", WAZUH_INDEXER_DROPIN),
+            executable("/usr/local/sbin/platform-wazuh-retention", wazuhRetentionScript()),
         ],
         steps: [
             { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.wazuh, "wazuh-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },

@@ -12,7 +12,7 @@
  * otherwise go unnoticed.
  */
 import { APT_LOCK_TIMEOUT_SECONDS, RETRY_POLICIES, RetryPolicy } from "./timing";
-import type { BackupTarget, Cloud, SecretRef } from "./types";
+import type { BackupTarget, BootstrapRole, Cloud, SecretRef } from "./types";
 
 /** Paths on the VM. */
 export const BOOTSTRAP_LIB_DIR = "/usr/local/lib/platform-bootstrap";
@@ -166,21 +166,38 @@ curl_bearer() {
 
 urlencode() { jq -rn --arg v "$1" '$v | @uri'; }
 
-# read_to_file FILE CMD...: CMD's stdout, non-empty, into FILE.
-read_to_file() {
-  local out="$1"
-  shift
-  "$@" >"$out" && [ -s "$out" ]
+# secret_shape_ok KIND FILE: FILE holds one secret of that shape and nothing else, so a tool
+# that prints on stdout during the read (snap's "aws-cli ... installed", a CLI's upgrade notice)
+# can never end up in a secret file. line: one line of printable characters without blanks (a
+# password; Wazuh reads only the first line of authd.pass); json: one JSON object.
+secret_shape_ok() {
+  case "$1" in
+    line) [ "$(wc -l <"$2")" -le 1 ] && grep -Eqx '[[:graph:]]+' "$2" ;;
+    json) jq -e 'type == "object"' "$2" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
 }
 
-# install_secret FILE OWNER:GROUP MODE CMD...: CMD prints a secret (and nothing else: every
-# helper sends its own chatter to stderr); retried as a secret read; FILE is replaced
-# atomically, never logged, never world-readable, never passed as an argument.
+# read_secret_to_file KIND FILE CMD...: CMD's stdout into FILE, kept only when it has the shape.
+read_secret_to_file() {
+  local kind="$1" out="$2"
+  shift 2
+  "$@" >"$out" || return 1
+  if ! secret_shape_ok "$kind" "$out"; then
+    log "the secret read printed something that is not a single \${kind} secret (tool output on stdout?): discarded"
+    : >"$out"
+    return 1
+  fi
+}
+
+# install_secret FILE OWNER:GROUP MODE KIND CMD...: CMD prints a secret of shape KIND (line | json);
+# retried as a secret read; FILE is replaced atomically and only by a value of that shape, never
+# logged, never world-readable, never passed as an argument.
 install_secret() {
-  local file="$1" owner="$2" mode="$3" tmp
-  shift 3
+  local file="$1" owner="$2" mode="$3" kind="$4" tmp
+  shift 4
   tmp="$(umask 077 && mktemp "\${file}.XXXXXX")"
-  if ! retry_secret read_to_file "$tmp" "$@"; then
+  if ! retry_secret read_secret_to_file "$kind" "$tmp" "$@"; then
     rm -f "$tmp"
     die "could not read the secret for \${file} from the cloud secret store (is the VM identity granted?)"
   fi
@@ -189,12 +206,97 @@ install_secret() {
   mv -f "$tmp" "$file"
 }
 
+# apt_pin NAME VERSION: a vendor package installed at exactly VERSION and held (unattended-upgrades
+# never moves it). An installed other version is upgraded the only way apt allows for a held
+# package: unhold, install NAME=VERSION, hold again (apt-get refuses to change a held package,
+# exit 100, without --allow-change-held-packages). On failure the old version stays held.
+apt_pin() {
+  local name="$1" version="$2" have=""
+  have="$(dpkg-query -W -f='\${Status} \${Version}' "$name" 2>/dev/null)" || have=""
+  case "$have" in
+    "install ok installed "*) have="\${have##* }" ;;
+    *) have="" ;;
+  esac
+  if [ -n "$have" ] && [ "$have" != "$version" ]; then
+    log "upgrading \${name} \${have} -> \${version} (unhold, install, hold)"
+    apt-mark unhold "$name" >/dev/null || return 1
+  fi
+  if ! apt_ensure "\${name}=\${version}"; then
+    [ -z "$have" ] || apt-mark hold "$name" >/dev/null
+    return 1
+  fi
+  apt-mark hold "$name" >/dev/null
+}
+
+# installed_version NAME: the installed version of a package (empty when it is not installed).
+installed_version() {
+  local have
+  have="$(dpkg-query -W -f='\${Status} \${Version}' "$1" 2>/dev/null)" || return 0
+  case "$have" in "install ok installed "*) printf '%s' "\${have##* }" ;; esac
+}
+
+# ensure_service_account NAME ID HOME: the group and the system user NAME with the fixed id ID
+# (uid = gid), created before the package that would otherwise pick the next free id: files on a
+# data disk keep their numeric owner, so a replaced VM must give its service the same numbers.
+# Refuses (never renumbers) an existing account with another id, and an id taken by someone else.
+ensure_service_account() {
+  local name="$1" id="$2" home="$3" entry other
+  if entry="$(getent group "$name")"; then
+    [ "$(cut -d: -f3 <<<"$entry")" = "$id" ] || die "group \${name} has gid $(cut -d: -f3 <<<"$entry"), not its fixed id \${id} (components/bootstrap SERVICE_ACCOUNTS)"
+  else
+    other="$(getent group "$id" | cut -d: -f1)" || other=""
+    [ -z "$other" ] || die "gid \${id} belongs to group \${other}: cannot create \${name} with its fixed id"
+    groupadd --system --gid "$id" "$name"
+  fi
+  if entry="$(getent passwd "$name")"; then
+    [ "$(cut -d: -f3 <<<"$entry")" = "$id" ] || die "user \${name} has uid $(cut -d: -f3 <<<"$entry"), not its fixed id \${id} (components/bootstrap SERVICE_ACCOUNTS)"
+  else
+    other="$(getent passwd "$id" | cut -d: -f1)" || other=""
+    [ -z "$other" ] || die "uid \${id} belongs to user \${other}: cannot create \${name} with its fixed id"
+    useradd --system --uid "$id" --gid "$id" --home-dir "$home" --no-create-home --shell /usr/sbin/nologin "$name"
+  fi
+}
+
+#@section owner
+# ensure_tree_owner DIR USER: everything under DIR (a data disk) belongs to USER. A marker on the
+# disk remembers the owner it was set for, so the recursive chown runs once per owner change (a
+# disk from before fixed ids), not on every boot.
+ensure_tree_owner() {
+  local dir="$1" user="$2" want marker
+  want="$(id -u "$user"):$(getent group "$user" | cut -d: -f3)"
+  marker="\${dir}/.platform-owner"
+  if [ "$(cat "$marker" 2>/dev/null)" != "$want" ]; then
+    log "setting the owner of everything under \${dir} to \${user} (\${want})"
+    chown -R "\${user}:\${user}" "$dir"
+    printf '%s\n' "$want" >"$marker"
+    chown "\${user}:\${user}" "$marker"
+  fi
+}
+
+#@end
+#@section vault
+# jwt_claims JWT: the claims (payload) of a JWT, as JSON.
+jwt_claims() {
+  local payload
+  payload="$(cut -d. -f2 <<<"$1" | tr '_-' '/+')"
+  while [ $((\${#payload} % 4)) -ne 0 ]; do payload="\${payload}="; done
+  base64 -d <<<"$payload"
+}
+
+# vault_auth_enable MOUNT TYPE: the auth method TYPE enabled at MOUNT (once).
+vault_auth_enable() {
+  if ! vault auth list -format=json | jq -e --arg m "$1/" 'has($m)' >/dev/null; then
+    vault auth enable -path="$1" "$2" >/dev/null
+  fi
+}
+
 # vault_auth_login MOUNT PAYLOAD_JSON_ON_STDIN: prints a client token.
 vault_auth_login() {
   curl -fsS --cacert "$VAULT_CACERT" --data-binary @- "\${VAULT_ADDR}/v1/auth/$1/login" |
     jq -er '.auth.client_token'
 }
 
+#@end
 # --- TLS: this VM's certificate from the platform CA (30-tls.sh puts it in /etc/platform-tls) ---
 PLATFORM_TLS_DIR=/etc/platform-tls
 TLS_COPY_CHANGED=""
@@ -261,24 +363,52 @@ ensure_aws_cli() {
   command -v aws >/dev/null 2>&1 || retry_net snap install aws-cli --classic >&2
 }
 
-# fetch_secret SECRET_ID REGION: prints the SecretString.
+# fetch_secret SECRET_ID REGION: prints the SecretString. The CLI install (if needed) writes
+# nowhere near stdout, and jq is the only writer of what the caller captures.
 fetch_secret() {
-  ensure_aws_cli || return 1
-  aws secretsmanager get-secret-value --region "$2" --secret-id "$1" \\
-    --query SecretString --output text
+  ensure_aws_cli >&2 || return 1
+  aws secretsmanager get-secret-value --region "$2" --secret-id "$1" --output json | jq -j '.SecretString // empty'
 }
 
+#@section upload
 # upload_object FILE BUCKET KEY REGION KMS_KEY_ARN: SSE-KMS with the backup key, as the bucket
 # policy requires (aws s3 cp: --sse aws:kms --sse-kms-key-id).
 upload_object() {
   ensure_aws_cli || return 1
   aws s3 cp --only-show-errors --region "$4" --sse aws:kms --sse-kms-key-id "$5" "$1" "s3://$2/$3"
 }
+#@end
+#@section vault
 
-# vault_login MOUNT ROLE: Vault's aws auth (iam type), signed with the instance role.
+# vault_login MOUNT ROLE: Vault's aws auth (iam type), signed with the instance role; the signed
+# request carries X-Vault-AWS-IAM-Server-ID (this host's name), which the mount requires
+# (iam_server_id_header_value): a signed request captured elsewhere cannot be replayed against it.
 vault_login() {
-  vault login -token-only -method=aws -path="$1" role="$2"
+  vault login -token-only -method=aws -path="$1" role="$2" header_value="\${HOSTNAME}"
 }
+
+# imds_get PATH: an IMDSv2 read; the session token goes through stdin, never argv.
+imds_get() {
+  local token
+  token="$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)" || return 1
+  printf 'header = "X-aws-ec2-metadata-token: %s"\n' "$token" | curl -K - -fsS "http://169.254.169.254/latest/$1"
+}
+
+# vault_bind_snapshot_role MOUNT ROLE POLICY: the aws auth method (iam type) lets this instance's
+# role, and nothing else, log in as ROLE (developer.hashicorp.com/vault/docs/auth/aws). Vault
+# resolves the role ARN to its unique id with iam:GetRole (granted on this role only).
+vault_bind_snapshot_role() {
+  local profile role arn
+  profile="$(imds_get meta-data/iam/info | jq -er '.InstanceProfileArn')" || return 1
+  role="$(imds_get meta-data/iam/security-credentials/ | head -n1)" || return 1
+  [ -n "$role" ] || die "this instance has no IAM role"
+  arn="\${profile%%:instance-profile/*}:role/\${role}"
+  vault_auth_enable "$1" aws
+  vault write "auth/$1/config/client" iam_server_id_header_value="\${HOSTNAME}" >/dev/null
+  vault write "auth/$1/role/$2" auth_type=iam bound_iam_principal_arn="$arn" token_policies="$3" token_ttl=15m token_max_ttl=30m >/dev/null
+  log "vault auth $1/role/$2 bound to \${arn}"
+}
+#@end
 `;
 
 const AZURE_LIB = `
@@ -299,6 +429,7 @@ fetch_secret() {
   curl_bearer "$token" -fsS "https://$1.vault.azure.net/secrets/$2?api-version=7.4" | jq -er '.value'
 }
 
+#@section upload
 # upload_object FILE ACCOUNT CONTAINER BLOB_NAME [CLIENT_ID]: Put Blob (BlockBlob) with the
 # managed identity; OAuth needs x-ms-version 2017-11-09 or later
 # (learn.microsoft.com/rest/api/storageservices/put-blob). If-None-Match: never overwrite.
@@ -308,17 +439,34 @@ upload_object() {
   curl_bearer "$token" -fsS -X PUT -H 'x-ms-version: 2021-08-06' -H 'x-ms-blob-type: BlockBlob' \\
     -H 'If-None-Match: *' --upload-file "$1" "https://$2.blob.core.windows.net/$3/$4" >/dev/null
 }
+#@end
+#@section vault
 
-# vault_login MOUNT ROLE [CLIENT_ID]: Vault's azure auth with the managed identity's JWT.
+# vault_login MOUNT ROLE [CLIENT_ID]: Vault's azure auth with the managed identity's JWT. The role
+# binds the identity's principal id (bound_service_principal_ids); no vm_name / resource group is
+# sent, so Vault needs no read access to the VM (developer.hashicorp.com/vault/docs/auth/azure:
+# "The role assignments are only required when the vm_name, vmss_name, or resource_id parameters
+# are used on login").
 vault_login() {
-  local jwt compute
+  local jwt
   jwt="$(azure_token 'https://management.azure.com/' "\${3:-}")" || return 1
-  compute="$(curl -fsS -H 'Metadata: true' 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01')" || return 1
-  printf '%s' "$jwt" |
-    jq -Rs --arg role "$2" --argjson m "$compute" \\
-      '{role: $role, jwt: ., subscription_id: $m.subscriptionId, resource_group_name: $m.resourceGroupName, vm_name: $m.name}' |
-    vault_auth_login "$1"
+  printf '%s' "$jwt" | jq -Rs --arg role "$2" '{role: $role, jwt: .}' | vault_auth_login "$1"
 }
+
+# vault_bind_snapshot_role MOUNT ROLE POLICY [CLIENT_ID]: the azure auth method lets this VM's
+# managed identity (its principal id, from its own token's oid claim) log in as ROLE.
+vault_bind_snapshot_role() {
+  local jwt claims oid tid
+  jwt="$(azure_token 'https://management.azure.com/' "\${4:-}")" || return 1
+  claims="$(jwt_claims "$jwt")" || return 1
+  oid="$(jq -er '.oid' <<<"$claims")" || die "the managed identity token has no oid claim"
+  tid="$(jq -er '.tid' <<<"$claims")" || die "the managed identity token has no tid claim"
+  vault_auth_enable "$1" azure
+  vault write "auth/$1/config" tenant_id="$tid" resource=https://management.azure.com/ >/dev/null
+  vault write "auth/$1/role/$2" bound_service_principal_ids="$oid" token_policies="$3" token_ttl=15m token_max_ttl=30m >/dev/null
+  log "vault auth $1/role/$2 bound to principal \${oid}"
+}
+#@end
 `;
 
 const GCP_LIB = `
@@ -334,6 +482,7 @@ fetch_secret() {
     jq -er '.payload.data' | base64 -d
 }
 
+#@section upload
 # upload_object FILE BUCKET OBJECT_NAME: a single-request media upload
 # (cloud.google.com/storage/docs/uploading-objects); ifGenerationMatch=0 creates, never
 # overwrites (cloud.google.com/storage/docs/request-preconditions).
@@ -343,6 +492,8 @@ upload_object() {
   curl_bearer "$token" -fsS -X POST -H 'Content-Type: application/octet-stream' --upload-file "$1" \\
     "https://storage.googleapis.com/upload/storage/v1/b/$2/o?uploadType=media&ifGenerationMatch=0&name=$(urlencode "$3")" >/dev/null
 }
+#@end
+#@section vault
 
 # vault_login MOUNT ROLE: Vault's gcp auth (gce type) with the instance identity token.
 vault_login() {
@@ -350,17 +501,54 @@ vault_login() {
     jq -Rs --arg role "$2" '{role: $role, jwt: .}' |
     vault_auth_login "$1"
 }
+
+# vault_bind_snapshot_role MOUNT ROLE POLICY: the gcp auth method (gce type) lets instances
+# running as this VM's service account, in this project, log in as ROLE. Vault itself calls
+# compute.instances.get and iam.serviceAccounts.get (granted to its account on exactly those).
+vault_bind_snapshot_role() {
+  local email project
+  email="$(gcp_metadata instance/service-accounts/default/email)" || return 1
+  project="$(gcp_metadata project/project-id)" || return 1
+  vault_auth_enable "$1" gcp
+  vault write "auth/$1/role/$2" type=gce bound_service_accounts="$email" bound_projects="$project" token_policies="$3" token_ttl=15m token_max_ttl=30m >/dev/null
+  log "vault auth $1/role/$2 bound to \${email}"
+}
+#@end
 `;
 
 const CLOUD_LIB: { readonly [C in Cloud]: string } = { aws: AWS_LIB, azure: AZURE_LIB, gcp: GCP_LIB };
 
-/** The helper library for one cloud (sourced by every step). */
-export function renderLib(cloud: Cloud): string {
-    return `#!/bin/bash
+/** Which roles need the lib's fenced sections (`#@section NAME` ... `#@end`): user data is size-limited. */
+const LIB_SECTIONS: { readonly [name: string]: readonly BootstrapRole[] } = { vault: ["vault"], owner: ["jenkins", "vault"], upload: ["jenkins", "vault"] };
+
+/** The lib without the sections `role` does not use (all of them without a role). */
+function librarySections(text: string, role: BootstrapRole | undefined): string {
+    const out: string[] = [];
+    let keep = true;
+    for (const line of text.split("\n")) {
+        const start = /^#@section (\S+)$/.exec(line);
+        if (start) {
+            const roles = LIB_SECTIONS[start[1]];
+            if (!roles) throw new Error(`lib.sh: unknown section ${start[1]}`);
+            keep = role === undefined || roles.includes(role);
+            continue;
+        }
+        if (line === "#@end") {
+            keep = true;
+            continue;
+        }
+        if (keep) out.push(line);
+    }
+    return out.join("\n");
+}
+
+/** The helper library for one cloud (sourced by every step); for a role, only what it uses. */
+export function renderLib(cloud: Cloud, role?: BootstrapRole): string {
+    return librarySections(`#!/bin/bash
 # Helpers of the platform bootstrap (components/bootstrap), cloud: ${cloud}. Sourced, not run.
 # TLS_COPY_CHANGED and APT_LISTS_FRESH are read by the steps that source this file:
 # shellcheck disable=SC2034
-${COMMON_LIB}${CLOUD_LIB[cloud]}`;
+${COMMON_LIB}${CLOUD_LIB[cloud]}`, role);
 }
 
 /** The shell command that prints the referenced secret (a call of the cloud's fetch_secret). */

@@ -72,6 +72,7 @@ export const STEP_BUDGET_SECONDS = {
     packages: 1800,
     hardening: 300,
     tls: 1200,
+    operations: 300,
     dataDisk: 900,
     jenkins: 2400,
     vault: 2400,
@@ -82,3 +83,11 @@ export const STEP_BUDGET_SECONDS = {
 
 /** Seconds GNU `timeout` waits after TERM before it KILLs a step that overran its budget. */
 export const STEP_KILL_AFTER_SECONDS = 30;
+
+/**
+ * How long the agent step watches for the manager's verdict after starting the agent: connected
+ * (done) or refused as too new (the step fails and says why). Nothing decided after 2 minutes
+ * (the manager may still be installing on a new stack): the step ends and the health metric
+ * platform_wazuh_agent_connected keeps watching.
+ */
+export const WAZUH_AGENT_CHECK = { polls: 24, intervalSeconds: 5 } as const;

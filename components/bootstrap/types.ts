@@ -69,7 +69,7 @@ export interface GcpCkmsSeal {
 export type VaultSeal = AwsKmsSeal | AzureKeyVaultSeal | GcpCkmsSeal;
 
 // ---------------------------------------------------------------------------------------------
-// Backup targets (object storage for Vault raft snapshots)
+// Backup targets (object storage for Vault raft snapshots and the JENKINS_HOME archive)
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -253,6 +253,15 @@ export type BastionParams<C extends Cloud> = AgentParams<C>;
 export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
     /** Separate data disk for JENKINS_HOME (/var/lib/jenkins). */
     readonly dataDisk: DataDiskFor<C>;
+    /**
+     * Where the daily JENKINS_HOME archive goes (configuration, credentials and the keys that
+     * decrypt them, jobs, plugins; not workspaces, caches or build records, which the disk
+     * snapshot keeps). Beyond the disk snapshot: it survives the disk's and its snapshots' loss.
+     * Prefix default `jenkins-home/`.
+     */
+    readonly backup: BackupTargetFor<C>;
+    /** Archive schedule as a systemd OnCalendar expression. Default `*-*-* 01:30:00 UTC`. */
+    readonly backupSchedule?: string;
 }
 
 export interface VaultParams<C extends Cloud> extends AgentParams<C> {
@@ -295,3 +304,61 @@ export type BootstrapParams<R extends BootstrapRole> = { [C in Cloud]: RoleParam
 
 /** Any role's parameters. */
 export type AnyBootstrapParams = BootstrapParams<BootstrapRole>;
+
+// ---------------------------------------------------------------------------------------------
+// Operations: who may log in, when VMs reboot, Vault recovery, Wazuh retention (issue 22)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A named operator: one account per person on every VM (no shared login identity), public keys
+ * only. Read from the stack config (`platform:bastion.users`) at the edge.
+ */
+export interface OperatorAccount {
+    /** POSIX login name (`^[a-z_][a-z0-9_-]{0,31}$`, not a system account). */
+    readonly name: string;
+    /** OpenSSH public keys (`ssh-ed25519 AAAA... comment`), one per entry. */
+    readonly sshPublicKeys: readonly string[];
+    /** Passwordless sudo on the tool VMs (never on the bastion, which only forwards). */
+    readonly sudo: boolean;
+}
+
+export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * When kernel and library fixes take effect: unattended-upgrades installs security updates
+ * daily (never rebooting by itself), and a VM that needs a reboot (`/run/reboot-required`)
+ * reboots in this window only. One mechanism per VM: Azure's platform patching is off
+ * (patchMode ImageDefault), GCP and AWS run no patch service of their own here.
+ */
+export interface PatchPolicy {
+    /** Days of the window (UTC). */
+    readonly rebootDays: readonly Weekday[];
+    /** Start of the window, `HH:MM` UTC. Each role reboots at a fixed offset after it (REBOOT_OFFSET_MINUTES). */
+    readonly rebootTime: string;
+}
+
+/** Vault's recovery keys (auto-unseal): how many, how many to recover, and to whom they are encrypted. */
+export interface VaultRecoveryPolicy {
+    readonly shares: number;
+    readonly threshold: number;
+    /**
+     * OpenPGP primary key fingerprints (40 hex) of the operators the recovery keys are encrypted
+     * to, one per share, in order; the root token is encrypted to the first. `platform-vault init`
+     * refuses key files whose fingerprints are not exactly these.
+     */
+    readonly pgpFingerprints: readonly string[];
+}
+
+/**
+ * Settings that change without rebuilding a VM. They travel in each VM's TLS bundle (the
+ * secret 30-tls reads at boot and the daily refresh re-reads), never in user data: adding an
+ * operator or changing a retention must not replace the Vault or Wazuh VM.
+ */
+export interface BootstrapOperations {
+    readonly operators: readonly OperatorAccount[];
+    readonly patching: PatchPolicy;
+    readonly vaultRecovery: VaultRecoveryPolicy;
+    /** Days the Wazuh indexer keeps alert, archive and monitoring indices (ISM delete after). */
+    readonly wazuhRetentionDays: number;
+}

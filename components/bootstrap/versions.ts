@@ -51,8 +51,14 @@ export interface PinnedVersions {
     readonly jenkinsJavaPackage: string;
     /** Vault, upstream version; the Debian package is `vault=<this>-1`. */
     readonly vault: string;
-    /** Wazuh 4.x: manager, indexer, dashboard (assistant) and agents (`wazuh-agent=<this>-1`). */
+    /** Wazuh 4.x central components: manager, indexer, dashboard (the assistant, then apt for upgrades). */
     readonly wazuh: string;
+    /**
+     * The agents (`wazuh-agent=<this>-1`). Never newer than `wazuh` in major.minor: the manager
+     * refuses such an agent (authd and remoted, compare_wazuh_versions; tests enforce the order).
+     * Upgrades bump `wazuh` first, deploy, then `wazuhAgent` (README, Operations).
+     */
+    readonly wazuhAgent: string;
     /** Prometheus node_exporter release. */
     readonly nodeExporter: string;
 }
@@ -62,6 +68,7 @@ export const PINNED_VERSIONS: PinnedVersions = {
     jenkinsJavaPackage: "openjdk-21-jre-headless",
     vault: "2.0.4",
     wazuh: "4.14.8",
+    wazuhAgent: "4.14.8",
     nodeExporter: "1.12.1",
 };
 
@@ -101,6 +108,15 @@ export const APT_REPOSITORIES = {
 export function wazuhInstallerUrl(version: string = PINNED_VERSIONS.wazuh): string {
     const [major, minor] = version.split(".");
     return `https://packages.wazuh.com/${major}.${minor}/wazuh-install.sh`;
+}
+
+/**
+ * Filebeat's Wazuh alerts template for a release, as the upgrade guide downloads it
+ * (documentation.wazuh.com, "Wazuh central components", Configuring Filebeat): the tag's
+ * extensions/elasticsearch/7.x/wazuh-template.json.
+ */
+export function wazuhTemplateUrl(version: string = PINNED_VERSIONS.wazuh): string {
+    return `https://raw.githubusercontent.com/wazuh/wazuh/v${version}/extensions/elasticsearch/7.x/wazuh-template.json`;
 }
 
 /** Release tarball URL of node_exporter for an architecture. */

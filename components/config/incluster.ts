@@ -52,6 +52,11 @@ export const inClusterConfigSchema = z.strictObject({
     platformStack: stackName.optional(),
     /** Slack incoming-webhook URL for Alertmanager. Secret: set with `pulumi config set --secret`. Empty: no receiver. */
     slackWebhookUrl: z.string().regex(/^$|^https:\/\/hooks\.slack\.com\/services\/\S+$/, { message: "must be a Slack incoming-webhook URL (https://hooks.slack.com/services/...)" }).optional(),
+    /**
+     * The token Prometheus reads Vault's metrics with (`sudo platform-vault setup` prints where it
+     * is; policy: read sys/metrics, renew itself). Secret. Empty: no Vault scrape job.
+     */
+    vaultMetricsToken: z.string().regex(/^$|^hvs\.[A-Za-z0-9_-]{20,}$/, { message: "must be a Vault service token (hvs.<...>), as platform-vault setup stores it on the Vault VM" }).optional(),
     addons: addonsSchema,
 });
 
@@ -62,6 +67,7 @@ export const INCLUSTER_CONFIG_KEYS: Readonly<Record<keyof InClusterConfigInput, 
     environment: { pulumiType: "string", hasDefault: false },
     platformStack: { pulumiType: "string", hasDefault: true },
     slackWebhookUrl: { pulumiType: "string", hasDefault: true, secret: true },
+    vaultMetricsToken: { pulumiType: "string", hasDefault: true, secret: true },
     addons: { pulumiType: "object", hasDefault: false },
 };
 
@@ -176,7 +182,7 @@ export function loadInClusterConfig(env: Readonly<Record<string, string | undefi
     const stack = pulumi.getStack();
     const all = pulumi.runtime.allConfig();
     const secretKeys = Object.keys(all).filter((k) => isSecretConfigKey(k));
-    const raw = rawFromPulumiConfig(all, project, INCLUSTER_CONFIG_KEYS, ["platformStack", "slackWebhookUrl"]);
+    const raw = rawFromPulumiConfig(all, project, INCLUSTER_CONFIG_KEYS, ["platformStack", "slackWebhookUrl", "vaultMetricsToken"]);
     return parseInClusterConfig(raw, { project, stack, secretKeys, organization: pulumi.getOrganization(), env });
 }
 
@@ -184,11 +190,15 @@ export function loadInClusterConfig(env: Readonly<Record<string, string | undefi
 export interface InClusterSecrets {
     /** Alertmanager's Slack webhook, a Pulumi secret; absent when not configured. */
     readonly slackWebhookUrl?: pulumi.Output<string>;
+    /** Prometheus' Vault metrics token, a Pulumi secret; absent when not configured (no Vault job). */
+    readonly vaultMetricsToken?: pulumi.Output<string>;
 }
 
 export function loadInClusterSecrets(): InClusterSecrets {
-    const value = pulumi.runtime.allConfig()[`${pulumi.getProject()}:slackWebhookUrl`];
-    return value ? { slackWebhookUrl: pulumi.secret(value) } : {};
+    const all = pulumi.runtime.allConfig();
+    const slack = all[`${pulumi.getProject()}:slackWebhookUrl`];
+    const vault = all[`${pulumi.getProject()}:vaultMetricsToken`];
+    return { ...(slack ? { slackWebhookUrl: pulumi.secret(slack) } : {}), ...(vault ? { vaultMetricsToken: pulumi.secret(vault) } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------

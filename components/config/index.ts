@@ -12,7 +12,9 @@ import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, parseCid
 import { EndpointAccess, NatStrategy, NodePoolProfile, profileFor } from "./profiles";
 import { MAX_EXTRA_TAGS, prefixProblems, tagProblems } from "./cloud-names";
 import { gcpZonesOf, isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regions";
-import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, StackConfigInput, stackConfigSchema } from "./schema";
+import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, SSH_PUBLIC_KEY_LINE, StackConfigInput, stackConfigSchema } from "./schema";
+import { RESERVED_LOGIN_NAMES, sshKeyProblems } from "./operators";
+import type { BootstrapOperations } from "../bootstrap/types";
 
 export { CLOUDS, ENVIRONMENTS } from "./schema";
 export type { Cloud, Environment } from "./schema";
@@ -70,6 +72,11 @@ interface CommonPlatformConfig {
         readonly prAutomationPrincipal?: string;
     };
     readonly toolVms: { readonly instanceType: string };
+    /**
+     * Who operates the VMs and when they may reboot, Vault's recovery keys, Wazuh's retention:
+     * every VM reads it from its TLS bundle (components/bootstrap, pki.ts), never from user data.
+     */
+    readonly operations: BootstrapOperations;
     /** Stateful resources get `protect` / deletion protection. */
     readonly deletionProtection: boolean;
     readonly backup: { readonly retentionDays: number };
@@ -341,6 +348,55 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const cloudOk = isCloud(input.cloud) && SUPPORTED_CLOUDS.includes(input.cloud);
     const profile = cloudOk && isEnv(input.environment) ? profileFor(input.cloud as Cloud, input.environment) : undefined;
 
+    // Named operators: real keys, no reserved or repeated names, required where the profile says so.
+    const users = input.bastion && typeof input.bastion === "object" && Array.isArray(input.bastion.users) ? input.bastion.users : [];
+    const seenNames = new Set<string>();
+    users.forEach((u, i) => {
+        if (!u || typeof u !== "object") return;
+        if (typeof u.name === "string") {
+            if (RESERVED_LOGIN_NAMES.includes(u.name)) {
+                problems.push(`${at("bastion", "users", i, "name")}: "${u.name}" is an account the VMs already have or the platform creates; choose the person's own login name`);
+            } else if (seenNames.has(u.name)) {
+                problems.push(`${at("bastion", "users", i, "name")}: "${u.name}" is listed twice; give each person one entry with all their keys`);
+            }
+            seenNames.add(u.name);
+        }
+        (Array.isArray(u.sshPublicKeys) ? u.sshPublicKeys : []).forEach((key, k) => {
+            if (typeof key === "string" && SSH_PUBLIC_KEY_LINE.test(key)) {
+                for (const problem of sshKeyProblems(key)) problems.push(`${at("bastion", "users", i, "sshPublicKeys", k)}: ${problem}`);
+            }
+        });
+    });
+    if (profile?.requireNamedOperators && users.length === 0) {
+        problems.push(
+            `${at("bastion", "users")}: is empty, and ${String(input.environment)} needs named operators (no shared login identity); list each person with their SSH public keys, e.g. - {name: alice, sshPublicKeys: ["ssh-ed25519 AAAA... alice@laptop"], sudo: true}`,
+        );
+    }
+    // Vault's recovery keys: Vault's own rules for shares and threshold (vault/seal.go SealConfig.Validate), one operator key per share.
+    const ops = (typeof input.operations === "object" && input.operations) || {};
+    const vaultOps = (typeof ops.vault === "object" && ops.vault) || {};
+    const shares = vaultOps.recoveryShares ?? profile?.vaultRecovery.shares;
+    const threshold = vaultOps.recoveryThreshold ?? profile?.vaultRecovery.threshold;
+    const fingerprints = Array.isArray(vaultOps.pgpFingerprints) ? vaultOps.pgpFingerprints : [];
+    if (typeof shares === "number" && typeof threshold === "number") {
+        if (threshold > shares) {
+            problems.push(`${at("operations", "vault", "recoveryThreshold")}: ${threshold} is larger than recoveryShares ${shares}; Vault refuses it ("threshold cannot be larger than shares")`);
+        } else if (shares > 1 && threshold === 1) {
+            problems.push(`${at("operations", "vault", "recoveryThreshold")}: 1 with ${shares} shares; Vault refuses it ("threshold must be greater than one for multiple shares"): use 2 or more`);
+        }
+        if (fingerprints.length > 0 && fingerprints.length !== shares) {
+            problems.push(`${at("operations", "vault", "pgpFingerprints")}: lists ${fingerprints.length} keys for ${shares} recovery shares; give one operator key per share (Vault encrypts share i to key i)`);
+        }
+    }
+    if (new Set(fingerprints).size !== fingerprints.length) {
+        problems.push(`${at("operations", "vault", "pgpFingerprints")}: lists a key twice; each recovery share goes to a different operator`);
+    }
+    if (profile?.requireRecoveryPgpKeys && fingerprints.length === 0) {
+        problems.push(
+            `${at("operations", "vault", "pgpFingerprints")}: is empty, and ${String(input.environment)} encrypts Vault's recovery keys to named operators; list ${shares ?? "the"} OpenPGP fingerprints (40 hex digits each), one per recovery share`,
+        );
+    }
+
     if (input.bastion && typeof input.bastion === "object" && Array.isArray(input.bastion.allowedCidrs) && input.bastion.allowedCidrs.length === 0) {
         problems.push(`${at("bastion", "allowedCidrs")}: is empty; list the CIDRs allowed to SSH to the bastion (office, VPN or CI egress), since it is the only way into the network`);
     }
@@ -584,6 +640,19 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             ...(cluster.prAutomationPrincipal ? { prAutomationPrincipal: cluster.prAutomationPrincipal } : {}),
         },
         toolVms: { instanceType: p.toolVmInstanceType },
+        operations: {
+            operators: (cfg.bastion.users ?? []).map((u) => ({ name: u.name, sshPublicKeys: [...u.sshPublicKeys], sudo: u.sudo ?? false })),
+            patching: {
+                rebootDays: [...(cfg.operations?.patching?.rebootDays ?? p.patching.rebootDays)],
+                rebootTime: cfg.operations?.patching?.rebootTime ?? p.patching.rebootTime,
+            },
+            vaultRecovery: {
+                shares: cfg.operations?.vault?.recoveryShares ?? p.vaultRecovery.shares,
+                threshold: cfg.operations?.vault?.recoveryThreshold ?? p.vaultRecovery.threshold,
+                pgpFingerprints: [...(cfg.operations?.vault?.pgpFingerprints ?? [])],
+            },
+            wazuhRetentionDays: cfg.operations?.wazuh?.retentionDays ?? p.logRetentionDays,
+        },
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };

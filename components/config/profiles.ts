@@ -33,6 +33,17 @@ export interface EnvironmentProfile {
     readonly deletionProtection: boolean;
     /** Days daily backups are kept. */
     readonly backupRetentionDays: number;
+    /**
+     * Named operator accounts are required (`bastion.users`): no shared login identity. Dev may
+     * go without (the cloud's default key then keeps its shell).
+     */
+    readonly requireNamedOperators: boolean;
+    /** Vault's recovery keys must be PGP-encrypted to configured operator keys before init. */
+    readonly requireRecoveryPgpKeys: boolean;
+    /** Maintenance reboot window (UTC); each role reboots at its own offset after the start. */
+    readonly patching: { readonly rebootDays: readonly ("Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun")[]; readonly rebootTime: string };
+    /** Vault recovery key shares and threshold (Vault: threshold > 1 when shares > 1). */
+    readonly vaultRecovery: { readonly shares: number; readonly threshold: number };
     readonly bastionInstanceType: string;
     readonly toolVmInstanceType: string;
     readonly nodePools: { readonly system: NodePoolProfile; readonly workload: NodePoolProfile };
@@ -53,6 +64,11 @@ const POLICY: Readonly<Record<Environment, EnvironmentPolicy>> = {
         spot: true,
         deletionProtection: false,
         backupRetentionDays: 7,
+        requireNamedOperators: false,
+        requireRecoveryPgpKeys: false,
+        // Dev: any night; a kernel fix waits at most a day.
+        patching: { rebootDays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], rebootTime: "04:00" },
+        vaultRecovery: { shares: 3, threshold: 2 },
     },
     staging: {
         zones: 3,
@@ -63,6 +79,10 @@ const POLICY: Readonly<Record<Environment, EnvironmentPolicy>> = {
         spot: true,
         deletionProtection: false,
         backupRetentionDays: 14,
+        requireNamedOperators: true,
+        requireRecoveryPgpKeys: true,
+        patching: { rebootDays: ["Tue", "Thu"], rebootTime: "03:00" },
+        vaultRecovery: { shares: 5, threshold: 3 },
     },
     prod: {
         zones: 3,
@@ -73,6 +93,11 @@ const POLICY: Readonly<Record<Environment, EnvironmentPolicy>> = {
         spot: false,
         deletionProtection: true,
         backupRetentionDays: 35,
+        requireNamedOperators: true,
+        requireRecoveryPgpKeys: true,
+        // Prod: once a week, Sunday early morning UTC (a kernel fix waits at most 7 days).
+        patching: { rebootDays: ["Sun"], rebootTime: "02:00" },
+        vaultRecovery: { shares: 5, threshold: 3 },
     },
 };
 

@@ -99,9 +99,55 @@ export const networkSchema = z.strictObject({
     zoneNames: z.array(z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { message: "must be a GCP zone name such as \"europe-west1-b\"" })).optional(),
 });
 
+/** A POSIX login name as useradd accepts it (NAME_REGEX of Debian's adduser.conf, at most 32). */
+export const LOGIN_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** One OpenSSH public key line: type, base64 blob, optional comment (checked further in operators.ts). */
+export const SSH_PUBLIC_KEY_LINE = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+=*( [\x20-\x7e]*)?$/;
+
+/** A named operator: an account on every VM, keys only (components/bootstrap OperatorAccount). */
+export const operatorSchema = z.strictObject({
+    name: z.string().regex(LOGIN_NAME, { message: "must be a login name: a-z, 0-9, _ and -, starting with a letter or _, at most 32 characters" }),
+    sshPublicKeys: z
+        .array(z.string().regex(SSH_PUBLIC_KEY_LINE, { message: 'must be one OpenSSH public key line, e.g. "ssh-ed25519 AAAA... you@laptop" (the contents of your .pub file)' }))
+        .min(1),
+    /** Passwordless sudo on the tool VMs (never on the bastion). Default false. */
+    sudo: z.boolean().optional(),
+});
+
+export const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+
+/** When and how the VMs are operated (components/bootstrap BootstrapOperations); defaults from the profile. */
+export const operationsSchema = z.strictObject({
+    /** The maintenance reboot window (UTC): updates install daily, a reboot they need waits for it. */
+    patching: z
+        .strictObject({
+            rebootDays: z.array(z.enum(WEEKDAY_NAMES)).min(1).optional(),
+            rebootTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day "HH:MM" (UTC), e.g. "03:30"' }).optional(),
+        })
+        .optional(),
+    /** Vault's recovery keys: shares, threshold and the operators' OpenPGP keys they are encrypted to. */
+    vault: z
+        .strictObject({
+            recoveryShares: z.number().int().min(1).max(255).optional(),
+            recoveryThreshold: z.number().int().min(1).max(255).optional(),
+            pgpFingerprints: z
+                .array(z.string().regex(/^[0-9A-F]{40}$/, { message: "must be a full OpenPGP v4 fingerprint: 40 uppercase hex digits, no spaces (gpg --with-colons --fingerprint, field 10 of the fpr line)" }))
+                .optional(),
+        })
+        .optional(),
+    /** Days the Wazuh indexer keeps its indices. Default: the profile's log retention. */
+    wazuh: z.strictObject({ retentionDays: z.number().int().min(1).max(3650).optional() }).optional(),
+});
+
 export const bastionSchema = z.strictObject({
     /** Who may SSH to the bastion. Required, non-empty (checked with a specific message), never the world. */
     allowedCidrs: z.array(allowlistCidr),
+    /**
+     * The people who operate the platform: one account each on every VM (the bastion without
+     * sudo), keys in root-owned files. Required in staging and prod (the profile): with them, the
+     * cloud's shared default key may only forward (automation's tunnels).
+     */
+    users: z.array(operatorSchema).optional(),
     instanceType: z.string().min(1).optional(),
     /** GCP only: also allow SSH from Identity-Aware Proxy's range (35.235.240.0/20), for `gcloud compute ssh --tunnel-through-iap`. */
     iapSshAccess: z.boolean().optional(),
@@ -228,6 +274,7 @@ export const stackConfigSchema = z.strictObject({
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
+    operations: operationsSchema.optional(),
     tags: z.record(z.string().regex(tagKey, { message: "must be lowercase a-z, 0-9, _ or -, starting with a letter (at most 63 characters)" }), z.string().max(256)).optional(),
 });
 
@@ -257,6 +304,7 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     network: { pulumiType: "object", hasDefault: true },
     bastion: { pulumiType: "object", hasDefault: false },
     cluster: { pulumiType: "object", hasDefault: true },
+    operations: { pulumiType: "object", hasDefault: true },
     tags: { pulumiType: "object", hasDefault: true },
 };
 

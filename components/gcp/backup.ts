@@ -22,6 +22,8 @@ import { gcpName, nameLabels, snapshotBucketName } from "./labels";
 
 /** Object prefix of Vault's raft snapshots (components/bootstrap default). */
 export const VAULT_SNAPSHOT_PREFIX = "vault-snapshots/";
+/** Object prefix of the Jenkins VM's daily JENKINS_HOME archive (components/bootstrap default), in the same bucket. */
+export const JENKINS_HOME_PREFIX = "jenkins-home/";
 /** Daily snapshot start (UTC, on the hour as GCP requires): the quiet hours in Europe. */
 export const SNAPSHOT_START_TIME = "03:00";
 

@@ -181,6 +181,9 @@ function buildBastion(name: string, args: GcpBastionArgs, parent: pulumi.Resourc
             // A newer image must not silently replace the bastion; unattended-upgrades patches it
             // in place, and a rebuild is a deliberate `--replace`.
             ignoreChanges: ["bootDisk.initializeParams.image"],
+            // A changed bootstrap rebuilds the bastion (in place, the metadata would change but
+            // cloud-init would not run again).
+            replaceOnChanges: ['metadata["user-data"]'],
         },
     );
     // The deployer logs in through OS Login on this VM (IAM-checked at every login).

@@ -189,7 +189,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     );
     const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, region: config.region, protect, ...apis }, childOpts);
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
-    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect }, childOpts);
+    const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", region: config.region, protect, ...apis }, childOpts);
 
     // Fixed addresses: the manager's address is baked into every agent's user data.
@@ -250,7 +250,7 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress }, childOpts),
+        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket }, childOpts),
         vault: new ToolVm(
             "vault",
             {

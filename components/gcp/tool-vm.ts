@@ -13,7 +13,7 @@ import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
 import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
-import { VAULT_SNAPSHOT_PREFIX } from "./backup";
+import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 import { SHIELDED_VM, VM_METADATA } from "./bastion";
 import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
 import { gcpName, nameLabels } from "./labels";
@@ -56,7 +56,12 @@ export function placement(role: ToolVmRole, toolsCidr: string, zones: readonly s
 }
 
 export type ToolVmRoleArgs =
-    | { readonly role: "jenkins"; readonly wazuhManagerAddress: pulumi.Input<string> }
+    | {
+          readonly role: "jenkins";
+          readonly wazuhManagerAddress: pulumi.Input<string>;
+          /** The bucket the daily JENKINS_HOME archive goes to (the snapshot bucket, its own prefix). */
+          readonly homeBackupBucket: pulumi.Input<string>;
+      }
     | {
           readonly role: "vault";
           readonly wazuhManagerAddress: pulumi.Input<string>;
@@ -163,6 +168,10 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
             new gcp.serviceaccount.IAMMember(child("gce-auth-sa-viewer"), { serviceAccountId: sa.account.name, role: VAULT_GCE_AUTH_ROLES.serviceAccount, member: sa.member }, { parent }),
         );
     }
+    if (args.role === "jenkins") {
+        // The JENKINS_HOME archive, create-only as Vault's snapshots (the upload sends ifGenerationMatch=0).
+        grants.push(new gcp.storage.BucketIAMMember(child("home-archive-writer"), { bucket: args.homeBackupBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+    }
 
     const labels = nameLabels(hostname, { role });
     // Fixed names (unique per zone) and, for the data disk, the one attachment it allows: a
@@ -191,7 +200,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     let userData: pulumi.Output<string>;
     switch (args.role) {
         case "jenkins":
-            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress });
+            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress, backup: { type: "gcs", bucket: args.homeBackupBucket, prefix: JENKINS_HOME_PREFIX } });
             break;
         case "vault":
             userData = renderBootstrap("vault", {
@@ -235,9 +244,12 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
             // old VM first (a second VM can take neither the name, nor the address, nor the disks).
             deleteBeforeReplace: true,
             dependsOn: [...(args.dependsOn ?? []), ...grants],
-            // cloud-init runs once per instance: a changed bootstrap applies through a deliberate
-            // `pulumi up --replace` (the data disk survives), never as a surprise on an unrelated update.
-            ignoreChanges: ['metadata["user-data"]'],
+            // cloud-init runs once per instance: a changed bootstrap (a version bump) replaces the
+            // instance, shown as such in the preview. The kept boot disk is re-attached and cloud-init
+            // runs the new user data for the new instance id (the bootstrap upgrades held packages in
+            // place); the data disk's state is kept. Not ignoreChanges: Pulumi substitutes an ignored
+            // property's old value even on replacement, so the new bootstrap would never arrive.
+            replaceOnChanges: ['metadata["user-data"]'],
         },
     );
     new gcp.compute.InstanceIAMMember(child("oslogin"), { project: args.project, zone: args.zone, instanceName: instance.name, role: "roles/compute.osLogin", member: memberOf(args.deployerEmail) }, { parent });

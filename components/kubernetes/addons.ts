@@ -33,6 +33,8 @@ export interface AddonsArgs {
     readonly scrapeTargets?: pulumi.Input<readonly ScrapeTarget[]>;
     /** The platform CA certificate (PEM, stack output `internalCaCertPem`): the scrapes verify the VMs' TLS with it. */
     readonly internalCaCertPem?: pulumi.Input<string>;
+    /** Vault's metrics, read with the scoped token platform-vault setup issues (monitoring.ts). */
+    readonly vaultMetrics?: { readonly address: pulumi.Input<string>; readonly token: pulumi.Input<string> };
     /** Model-serving engine (explicit: see the licence note in README.md) and whether to deploy the demo. */
     readonly modelServing: ModelServingChoice;
     /** Cloud identity for the `model-training-runner` ServiceAccount, per workload namespace. Default none. */
@@ -161,6 +163,7 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             alerting: args.alerting,
             scrapeTargets: args.scrapeTargets,
             internalCaCertPem: args.internalCaCertPem,
+            ...(args.vaultMetrics ? { vaultMetrics: args.vaultMetrics } : {}),
         },
         { parent, dependsOn: storageClass ? [storageClass] : [] },
     );

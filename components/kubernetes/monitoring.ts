@@ -53,6 +53,12 @@ export interface MonitoringArgs {
      * node_exporter serves TLS only, with certificates of that CA: required when there are targets.
      */
     readonly internalCaCertPem?: pulumi.Input<string>;
+    /**
+     * Vault's own metrics (`/v1/sys/metrics`), read with the scoped token `platform-vault setup`
+     * issues (policy: read sys/metrics, renew itself). Absent: no Vault job (its seal state is
+     * still watched through the VM's textfile metrics).
+     */
+    readonly vaultMetrics?: { readonly address: pulumi.Input<string>; readonly token: pulumi.Input<string> };
 }
 
 /** Sizes per environment: retention and disk go together (retentionSize < volume, with headroom). */
@@ -219,6 +225,7 @@ export function monitoringValues(
     tolerations: readonly Toleration[] = [],
     caCertPem?: string,
     metrics: ClusterMetricsHints = DEFAULT_CLUSTER_METRICS,
+    vault?: { readonly address: string },
 ): Record<string, unknown> {
     const p = MONITORING_PROFILES[environment];
     // Every pod of the release tolerates the workload pool's taints. Keys verified in
@@ -256,7 +263,9 @@ export function monitoringValues(
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
-                additionalScrapeConfigs: toolVmScrapeConfigs(targets, caCertPem),
+                additionalScrapeConfigs: [...toolVmScrapeConfigs(targets, caCertPem), ...(vault ? vaultScrapeConfigs(vault.address, caCertPem) : [])],
+                // The Vault token as a file (prometheusSpec.secrets mounts /etc/prometheus/secrets/<name>/).
+                secrets: vault ? [VAULT_METRICS_SECRET] : [],
                 ...tol,
             },
         },
@@ -518,13 +527,195 @@ export const ALERT_RULES: readonly AlertRule[] = [
     },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Tool VM operations (issue 22): what the VMs report about themselves through node_exporter's
+// textfile collector (components/bootstrap/operations.ts, platform-health, the snapshot job), and
+// Vault's own metrics. Kept in this block, apart from the cluster's rules.
+// ---------------------------------------------------------------------------------------------
+
+export const VAULT_JOB = "vault";
+/** The Secret holding the Vault metrics token, mounted into Prometheus (prometheusSpec.secrets). */
+export const VAULT_METRICS_SECRET = "vault-metrics-token";
+export const VAULT_METRICS_SECRET_KEY = "token";
+export const VAULT_API_PORT = 8200;
+
+/**
+ * Vault's metrics: `GET /v1/sys/metrics?format=prometheus` with a token that may read
+ * `sys/metrics` (developer.hashicorp.com/vault/api-docs/system/metrics), over TLS verified with
+ * the platform CA, the token from the mounted Secret (`authorization.credentials_file`,
+ * prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config).
+ */
+export function vaultScrapeConfigs(address: string, caCertPem?: string): Record<string, unknown>[] {
+    if (!caCertPem) {
+        throw new Error("monitoring: Vault serves TLS from the platform CA; pass internalCaCertPem to scrape it");
+    }
+    return [
+        {
+            job_name: VAULT_JOB,
+            scrape_interval: "30s",
+            scheme: "https",
+            metrics_path: "/v1/sys/metrics",
+            params: { format: ["prometheus"] },
+            tls_config: { ca: caCertPem, min_version: "TLS12" },
+            authorization: { type: "Bearer", credentials_file: `/etc/prometheus/secrets/${VAULT_METRICS_SECRET}/${VAULT_METRICS_SECRET_KEY}` },
+            static_configs: [{ targets: [`${address}:${VAULT_API_PORT}`], labels: { role: "vault" } }],
+        },
+    ];
+}
+
+const vm = `job="${TOOL_VM_JOB}"`;
+
+/**
+ * Alerts on the tool VMs' operation. Each metric's writer: platform-health (every minute:
+ * failed units, reboot pending, Vault seal, Wazuh agent link), the Vault snapshot job (every run),
+ * node_exporter's filesystem collector (disk usage of `/` and the data disks).
+ */
+export function toolVmOperationsRules(vaultScraped: boolean): AlertRule[] {
+    return [
+        {
+            alert: "ToolVmSystemdUnitFailed",
+            expr: `platform_systemd_units_failed{${vm}} > 0`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "{{ $value }} systemd unit(s) failed on {{ $labels.role }} ({{ $labels.instance }})",
+                description: "platform_systemd_unit_failed names them; `systemctl --failed` and `journalctl -u <unit>` on the VM say why.",
+            },
+        },
+        {
+            alert: "ToolVmDiskFilling",
+            expr:
+                `node_filesystem_avail_bytes{${vm},mountpoint=~"/|/var/lib/jenkins|/opt/vault/data|/var/lib/wazuh-data"}\n` +
+                `  / node_filesystem_size_bytes{${vm},mountpoint=~"/|/var/lib/jenkins|/opt/vault/data|/var/lib/wazuh-data"} < 0.15`,
+            for: "15m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "{{ $labels.mountpoint }} on {{ $labels.role }} has less than 15% free",
+                description: "A full data disk stops the service (Vault refuses requests it cannot audit; the Wazuh indexer goes read-only at its flood stage, 95%). Grow the disk or shorten the retention (operations.wazuh.retentionDays).",
+            },
+        },
+        {
+            alert: "ToolVmDiskAlmostFull",
+            expr:
+                `node_filesystem_avail_bytes{${vm},mountpoint=~"/|/var/lib/jenkins|/opt/vault/data|/var/lib/wazuh-data"}\n` +
+                `  / node_filesystem_size_bytes{${vm},mountpoint=~"/|/var/lib/jenkins|/opt/vault/data|/var/lib/wazuh-data"} < 0.05`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "{{ $labels.mountpoint }} on {{ $labels.role }} has less than 5% free",
+                description: "Act now: the service on this disk is about to stop writing.",
+            },
+        },
+        {
+            alert: "ToolVmRebootPending",
+            expr: `platform_reboot_required{${vm}} == 1 and (time() - platform_reboot_required_since_timestamp_seconds{${vm}}) > 8 * 24 * 3600`,
+            for: "1h",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "{{ $labels.role }} has waited more than 8 days for a reboot its updates need",
+                description: "Its maintenance window (operations.patching) did not reboot it: check platform-maintenance-reboot.timer on the VM.",
+            },
+        },
+        {
+            alert: "VaultSealed",
+            expr: `platform_vault_up{${vm}} == 1 and platform_vault_initialized{${vm}} == 1 and platform_vault_sealed{${vm}} == 1`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "Vault on {{ $labels.instance }} is sealed",
+                description: "Auto-unseal failed: check the VM identity's access to the KMS key (journalctl -u vault).",
+            },
+        },
+        {
+            alert: "VaultDown",
+            expr: `platform_vault_up{${vm}} == 0`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "Vault on {{ $labels.instance }} does not answer",
+                description: "vault status fails on the VM itself (systemctl status vault).",
+            },
+        },
+        {
+            alert: "VaultSnapshotFailed",
+            expr: `platform_vault_snapshot_last_run_success{${vm}} == 0`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "The last Vault raft snapshot of {{ $labels.instance }} failed",
+                description: "journalctl -u vault-raft-snapshot on the VM says why (Vault down or sealed, login, upload).",
+            },
+        },
+        {
+            alert: "VaultSnapshotStale",
+            expr: `platform_vault_initialized{${vm}} == 1 unless on (instance) (time() - platform_vault_snapshot_last_success_timestamp_seconds{${vm}} < 3 * 3600)`,
+            for: "30m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "No Vault snapshot of {{ $labels.instance }} reached object storage in 3 hours",
+                description: "The snapshot timer runs hourly: it is failing, not running (systemctl list-timers vault-raft-snapshot.timer), or its login was never set up (platform-vault setup).",
+            },
+        },
+        {
+            alert: "JenkinsBackupFailed",
+            expr: `platform_jenkins_backup_last_run_success{${vm}} == 0`,
+            for: "5m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "The last JENKINS_HOME archive of {{ $labels.instance }} failed",
+                description: "journalctl -u jenkins-home-backup on the VM says why (tar, identity, upload); the daily disk snapshot still runs.",
+            },
+        },
+        {
+            // Daily at 01:30 UTC (+ up to 15 minutes): no success for 30 hours means a day was missed.
+            alert: "JenkinsBackupStale",
+            expr: `platform_jenkins_backup_last_run_success{${vm}} unless on (instance) (time() - platform_jenkins_backup_last_success_timestamp_seconds{${vm}} < 30 * 3600)`,
+            for: "1h",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "No JENKINS_HOME archive of {{ $labels.instance }} reached object storage in 30 hours",
+                description: "The archive timer runs daily: it is failing, not running (systemctl list-timers jenkins-home-backup.timer), or Jenkins never wrote its config.xml.",
+            },
+        },
+        {
+            alert: "WazuhAgentDisconnected",
+            expr: `platform_wazuh_agent_connected{${vm}} == 0`,
+            for: "30m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "The Wazuh agent on {{ $labels.role }} is not connected to its manager",
+                description: "Its events are not reaching Wazuh. An agent newer than its manager is refused: upgrade the Wazuh VM first.",
+            },
+        },
+        ...(vaultScraped
+            ? [
+                  {
+                      alert: "VaultMetricsUnreadable",
+                      expr: `up{job="${VAULT_JOB}"} == 0`,
+                      for: "15m",
+                      labels: { severity: "warning" as const },
+                      annotations: {
+                          summary: "Prometheus cannot read Vault's metrics",
+                          description: "The metrics token may have expired (renewed daily on the VM) or been revoked: sudo platform-vault metrics-token, then update vaultMetricsToken.",
+                      },
+                  },
+              ]
+            : []),
+    ];
+}
+
 /** The PrometheusRule object. */
-export function prometheusRule(namespace: string): Record<string, unknown> {
+export function prometheusRule(namespace: string, vaultScraped = false): Record<string, unknown> {
     return {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "platform-alerts", namespace, labels: { ...COMMON_LABELS, release: KPS_RELEASE } },
-        spec: { groups: [{ name: "platform.rules", rules: ALERT_RULES.map((r) => ({ ...r })) }] },
+        spec: {
+            groups: [
+                { name: "platform.rules", rules: ALERT_RULES.map((r) => ({ ...r })) },
+                { name: "platform.tool-vm-operations", rules: toolVmOperationsRules(vaultScraped).map((r) => ({ ...r })) },
+            ],
+        },
     };
 }
 
@@ -632,6 +823,16 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
         opts(),
     );
     const secrets: pulumi.Resource[] = [grafanaSecret];
+    const vault = args.vaultMetrics;
+    if (vault !== undefined) {
+        secrets.push(
+            new k8s.core.v1.Secret(
+                `${name}-vault-metrics-token`,
+                { metadata: meta(VAULT_METRICS_SECRET), type: "Opaque", stringData: { [VAULT_METRICS_SECRET_KEY]: pulumi.secret(vault.token) } },
+                opts(),
+            ),
+        );
+    }
     if (slackUrl !== undefined) {
         secrets.push(
             new k8s.core.v1.Secret(
@@ -663,11 +864,11 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
                 policyTypes: ["Egress"],
                 // Exactly the VMs, exactly node_exporter. No targets: no rule (an empty `to`
                 // would mean "anywhere").
-                egress: targets.apply((t) =>
-                    t.length === 0
-                        ? []
-                        : [{ to: t.map((x) => ({ ipBlock: { cidr: `${x.address}/32` } })), ports: [{ protocol: "TCP", port: NODE_EXPORTER_PORT }] }],
-                ),
+                egress: pulumi.all([targets, vault?.address]).apply(([t, vaultAddress]) => [
+                    ...(t.length === 0 ? [] : [{ to: t.map((x) => ({ ipBlock: { cidr: `${x.address}/32` } })), ports: [{ protocol: "TCP", port: NODE_EXPORTER_PORT }] }]),
+                    // Vault's metrics endpoint, on its API port: that VM only.
+                    ...(vaultAddress ? [{ to: [{ ipBlock: { cidr: `${vaultAddress}/32` } }], ports: [{ protocol: "TCP", port: VAULT_API_PORT }] }] : []),
+                ]),
             },
         },
         opts(),
@@ -687,7 +888,7 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
             cleanupOnFail: true,
             timeout: 900,
             maxHistory: 10,
-            values: pulumi.all([targets, args.internalCaCertPem]).apply(([t, ca]) =>
+            values: pulumi.all([targets, args.internalCaCertPem, vault?.address]).apply(([t, ca, vaultAddress]) =>
                 monitoringValues(
                     args.environment,
                     args.hints.storageClass,
@@ -696,13 +897,14 @@ export function buildMonitoring(parent: pulumi.Resource, name: string, args: Mon
                     tolerationList(args.hints),
                     ca,
                     args.hints.clusterMetrics ?? DEFAULT_CLUSTER_METRICS,
+                    vaultAddress ? { address: vaultAddress } : undefined,
                 ),
             ),
         },
         opts({ dependsOn: secrets }),
     );
 
-    const rule = pulumi.output(args.namespace).apply(prometheusRule);
+    const rule = pulumi.output(args.namespace).apply((ns) => prometheusRule(ns, vault !== undefined));
     new k8s.apiextensions.CustomResource(
         `${name}-platform-alerts`,
         {

@@ -80,6 +80,7 @@ export async function buildInCluster(config: InClusterConfig, secrets: InCluster
         // node_exporter on the VMs serves TLS with certificates of the platform CA.
         internalCaCertPem: platform.internalCaCertPem,
         toolVmGrants: toolVmGrantsOf(platform),
+        ...(secrets.vaultMetricsToken && platform.toolVms.vault ? { vaultMetrics: { address: platform.toolVms.vault.privateIp, token: secrets.vaultMetricsToken } } : {}),
         modelServing: config.modelServing,
     });
     return {

@@ -71,6 +71,12 @@ describe("aws backups and keys", () => {
                 const policy = policyOf(of("aws:s3/bucketPolicy:BucketPolicy")).Statement;
                 assert.ok(policy.some((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === false));
                 assert.equal((bucket.inputs.tags as Record<string, string>).purpose, "backup");
+                // Both writers' prefixes expire (Vault's snapshots, the JENKINS_HOME archives): nothing kept forever.
+                const rules = of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
+                assert.deepEqual(
+                    rules.map((r) => [r.filter.prefix, r.status, r.expiration.days, r.noncurrentVersionExpiration.noncurrentDays]),
+                    ["vault-snapshots/", "jenkins-home/"].map((p) => [p, "Enabled", stack.startsWith("prod") ? 35 : 7, stack.startsWith("prod") ? 35 : 7]),
+                );
             });
         });
     }
@@ -105,10 +111,17 @@ describe("aws dev vs prod (environment profiles)", () => {
         { what: "control-plane log retention (days)", read: (g) => byName(g, T.logGroup, "cluster-control-plane-logs").inputs.retentionInDays, dev: 30, prod: 365 },
         { what: "backup retention (days)", read: (g) => (byName(g, T.backupPlan, "backup-plan").inputs.rules as any[])[0].lifecycle.deleteAfter, dev: 7, prod: 35 },
         {
-            what: "snapshot expiry (days)",
+            // Vault's snapshots and the JENKINS_HOME archives.
+            what: "snapshot and archive expiry (days)",
             read: (g) => (ofType(g, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as any[]).map((r) => [r.expiration.days, r.noncurrentVersionExpiration.noncurrentDays]),
-            dev: [[7, 7]],
-            prod: [[35, 35]],
+            dev: [
+                [7, 7],
+                [7, 7],
+            ],
+            prod: [
+                [35, 35],
+                [35, 35],
+            ],
         },
         { what: "EKS deletion protection", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.deletionProtection, dev: false, prod: true },
         { what: "tool VM termination protection", read: (g) => ROLES.map((r) => byName(g, T.instance, `${r}-instance`).inputs.disableApiTermination), dev: [false, false, false], prod: [true, true, true] },

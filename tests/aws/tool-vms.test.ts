@@ -117,6 +117,11 @@ describe("aws tool VMs", () => {
                             `iam:GetRole on ${String(iamRole.state.arn)}`,
                         );
                     }
+                    if (role === "jenkins") {
+                        // The daily JENKINS_HOME archive (issue 22): write-only, its own prefix.
+                        const bucketArn = byName(g, T.bucket, "backup-vault-snapshots").state.arn;
+                        expected.push(`s3:PutObject on ${String(bucketArn)}/jenkins-home/*`, `kms:Decrypt+kms:GenerateDataKey on ${String(byName(g, T.key, "keys-backup").state.arn)}`);
+                    }
                     assert.deepEqual(grants.sort(), expected.sort());
                     for (const s of policyOf(inline[0]).Statement) {
                         assert.notEqual(s.Resource, "*", `${role}: no wildcard resource`);

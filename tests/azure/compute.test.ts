@@ -126,6 +126,8 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "Key Vault Secrets User on wazuh-tls-secret to wazuh-vm",
                 "Network Contributor on network-subnet-api-server to cluster-identity",
                 "Network Contributor on network-subnet-nodes to cluster-identity",
+                // The JENKINS_HOME archive (issue 22): Jenkins' own container, never Vault's snapshots.
+                "Storage Blob Data Contributor on backup-jenkins-home-container to jenkins-vm",
                 "Storage Blob Data Contributor on backup-snapshots-container to vault-vm",
             ]);
             for (const r of ofType(g, T.role)) {
@@ -189,6 +191,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             const backup = ofType(g, "platform:azure:Backup")[0];
             assert.deepEqual(childrenOf(g, backup.urn).map((r) => r.name).sort(), [
                 "backup-daily",
+                "backup-jenkins-home-container",
                 "backup-snapshots",
                 "backup-snapshots-blob",
                 "backup-snapshots-container",
@@ -221,6 +224,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 return;
             }
             assert.deepEqual(protectedNames, [
+                "backup-jenkins-home-container",
                 "backup-snapshots",
                 "backup-snapshots-container",
                 "backup-vault",

@@ -11,6 +11,7 @@ import {
     VaultParams,
     WazuhParams,
     AgentParams,
+    BootstrapOperations,
     renderBootstrapDocument,
 } from "../../components/bootstrap";
 
@@ -81,7 +82,10 @@ export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
 
 export function jenkinsParams(cloud: Cloud): BootstrapParams<"jenkins"> {
     const c = { aws, azure, gcp }[cloud];
-    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
+    // The JENKINS_HOME archive: the stack's backup bucket under the default prefix, with Jenkins' own identity.
+    const { prefix: _vaultPrefix, ...bucket } = c.backup as typeof c.backup & { prefix?: string };
+    const backup = bucket.type === "azureblob" ? { ...bucket, clientId: "66666666-7777-8888-9999-aaaaaaaaaaaa" } : bucket;
+    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk, backup } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
 }
 
 export function vaultParams(cloud: Cloud): BootstrapParams<"vault"> {
@@ -121,3 +125,21 @@ export function renderAll(): Rendering[] {
         CLOUDS.map((cloud) => ({ role, cloud, id: `${role}-${cloud}`, document: renderBootstrapDocument(role, paramsFor(role, cloud)) })),
     );
 }
+
+/**
+ * The operations every fixture VM's TLS bundle carries (what components/config resolves from a
+ * stack; the keys are throwaway public keys, their private halves never existed here).
+ */
+export const OPERATIONS: BootstrapOperations = {
+    operators: [
+        { name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGV72RGYKTAMNJ6rBifV3PkwmAPOWDkuMiUPSgPygMRO alice@example.com"], sudo: true },
+        { name: "bob", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAS1jZRmZC5m+ep4LY9jZwVn++zgNrk2/e9TkN5WuKgQ bob@example.com"], sudo: false },
+    ],
+    patching: { rebootDays: ["Tue", "Thu"], rebootTime: "03:00" },
+    vaultRecovery: {
+        shares: 3,
+        threshold: 2,
+        pgpFingerprints: ["0D1A6E2F3B4C5D6E7F8091A2B3C4D5E6F7081920", "1E2B7F3A4C5D6E7F8091A2B3C4D5E6F708192A3B", "2F3C8A4B5D6E7F8091A2B3C4D5E6F708192A3B4C"],
+    },
+    wazuhRetentionDays: 90,
+};

@@ -110,7 +110,8 @@ describe("bootstrap: no secret material in user data", () => {
                 azure: `fetch_secret 'plat-dev-kv' 'wazuh-enrollment' ''`,
                 gcp: `fetch_secret 'plat-dev-123456' 'wazuh-enrollment' 'latest'`,
             }[r.cloud];
-            assert.ok(script.includes(`install_secret /var/ossec/etc/authd.pass root:wazuh 0640 ${expected}`), script);
+            // `line`: the read must print exactly one line, or nothing is written (tool chatter never becomes the password).
+            assert.ok(script.includes(`install_secret /var/ossec/etc/authd.pass root:wazuh 0640 line ${expected}`), script);
             const api = {
                 aws: "aws secretsmanager get-secret-value",
                 azure: "https://$1.vault.azure.net/secrets/$2?api-version=7.4",
@@ -128,7 +129,8 @@ describe("bootstrap: no secret material in user data", () => {
                 azure: `fetch_secret 'plat-dev-kv' 'tls-${r.role}' ''`,
                 gcp: `fetch_secret 'plat-dev-123456' 'plat-dev-tls-${r.role}' 'latest'`,
             }[r.cloud];
-            assert.ok(tls.includes(`install_secret "\${work}/bundle.json" root:root 0600 ${ref}`), tls);
+            // `json`: only a JSON object is ever written.
+            assert.ok(tls.includes(`install_secret "\${work}/bundle.json" root:root 0600 json ${ref}`), tls);
             assert.ok(!parsed(r.document).write_files.some((w) => /\.(key|pem)$/.test(w.path)), "no key or certificate file in user data");
         });
     }
@@ -157,6 +159,8 @@ describe("bootstrap: pinned versions and signed repositories", () => {
             jenkinsJavaPackage: "openjdk-21-jre-headless",
             vault: "2.0.4",
             wazuh: "4.14.8",
+            // The agents' pin, never newer than the manager's (operations.test.ts checks the order).
+            wazuhAgent: "4.14.8",
             nodeExporter: "1.12.1",
         });
         for (const v of [PINNED_VERSIONS.jenkins, PINNED_VERSIONS.vault, PINNED_VERSIONS.wazuh, PINNED_VERSIONS.nodeExporter]) {
@@ -184,19 +188,21 @@ describe("bootstrap: pinned versions and signed repositories", () => {
         it(`${c}: installs exactly the pinned versions and holds them`, () => {
             const jenkins = fileOf(render("jenkins", c), "/usr/local/lib/platform-bootstrap/50-jenkins.sh");
             assert.ok(jenkins.includes("readonly JENKINS_VERSION='2.580.2'"));
-            assert.ok(jenkins.includes(`apt_ensure fontconfig 'openjdk-21-jre-headless' nginx "jenkins=\${JENKINS_VERSION}"`));
+            assert.ok(jenkins.includes(`apt_ensure fontconfig 'openjdk-21-jre-headless' nginx`));
+            // apt_pin: unhold, install name=version, hold (apt refuses to change a held package otherwise).
+            assert.ok(jenkins.includes(`apt_pin jenkins "$JENKINS_VERSION"`));
             assert.ok(jenkins.includes("add_signed_apt_repo 'jenkins' 'https://pkg.jenkins.io/debian-stable/jenkins.io-2026.key' '5E386EADB55F01504CAE8BCF7198F4B714ABFC68' 'https://pkg.jenkins.io/debian-stable' 'binary/' ''"));
-            assert.ok(jenkins.includes("apt-mark hold jenkins"));
 
             const vault = fileOf(render("vault", c), "/usr/local/lib/platform-bootstrap/50-vault.sh");
             assert.ok(vault.includes("readonly VAULT_VERSION='2.0.4'"));
-            assert.ok(vault.includes(`apt_ensure "vault=\${VAULT_VERSION}-1"`));
+            assert.ok(vault.includes(`apt_pin vault "\${VAULT_VERSION}-1"`));
             assert.ok(vault.includes("add_signed_apt_repo 'hashicorp' 'https://apt.releases.hashicorp.com/gpg' '798AEC654E5C15428C8E42EEAA16FCBCA621E701' 'https://apt.releases.hashicorp.com' '@CODENAME@' 'main'"));
-            assert.ok(vault.includes("apt-mark hold vault"));
 
             const agent = fileOf(render("bastion", c), "/usr/local/lib/platform-bootstrap/70-wazuh-agent.sh");
             assert.ok(agent.includes("readonly WAZUH_VERSION='4.14.8'"));
-            assert.ok(agent.includes(`apt_ensure "wazuh-agent=\${WAZUH_VERSION}-1"`));
+            assert.ok(agent.includes(`apt_pin wazuh-agent "\${WAZUH_VERSION}-1"`));
+            const lib = fileOf(render("bastion", c), "/usr/local/lib/platform-bootstrap/lib.sh");
+            for (const l of ['apt-mark unhold "$name" >/dev/null || return 1', 'if ! apt_ensure "\${name}=\${version}"; then', 'apt-mark hold "$name" >/dev/null']) assert.ok(lib.includes(l), l);
             assert.ok(agent.includes("'0DCFCA5547B19D2A6099506096B3EE5F29111145' 'https://packages.wazuh.com/4.x/apt/' 'stable' 'main'"));
 
             const server = fileOf(render("wazuh", c), "/usr/local/lib/platform-bootstrap/50-wazuh-server.sh");
@@ -243,6 +249,7 @@ describe("bootstrap: common hardening on every VM", () => {
                 "10-packages 1800",
                 "20-hardening 300 10-packages",
                 "30-tls 1200 10-packages",
+                "35-operations 300 10-packages 20-hardening 30-tls",
                 ...(r.role === "bastion" ? [] : ["40-data-disk 900", `${main[r.role]} 10-packages 30-tls 40-data-disk`]),
                 "60-node-exporter 900 10-packages 30-tls",
                 ...(r.role === "wazuh" ? [] : ["70-wazuh-agent 2400 10-packages 30-tls"]),
@@ -355,8 +362,12 @@ describe("bootstrap: Vault seal, listener and snapshots", () => {
         });
     }
 
-    it("no initialisation in user data: the operator runs 'vault operator init'", () => {
-        for (const c of CLOUDS) assert.doesNotMatch(render("vault", c), /operator init\b(?!')/);
+    it("no initialisation at boot: only the operator's platform-vault runs 'vault operator init'", () => {
+        for (const c of CLOUDS) {
+            const doc = parsed(render("vault", c));
+            const withInit = doc.write_files.filter((w) => /\boperator init\b/.test(w.content)).map((w) => w.path);
+            assert.deepEqual(withInit, ["/usr/local/bin/platform-vault"]);
+        }
     });
 
     const uploads: Record<Cloud, [string, string]> = {
@@ -418,11 +429,11 @@ describe("bootstrap: ports", () => {
 
 describe("bootstrap: size limits", () => {
     for (const r of all) {
-        it(`${r.id}: fits the cloud's user data limit (gzip for AWS)`, () => {
+        it(`${r.id}: fits the cloud's user data limit (gzip for AWS and Azure)`, () => {
             const raw = Buffer.byteLength(r.document);
-            if (r.cloud === "aws") {
+            if (r.cloud === "aws" || r.cloud === "azure") {
                 const gz = Buffer.from(compressUserData(r.document), "base64");
-                assert.ok(gz.length <= USER_DATA_LIMITS.aws, `${gz.length} > ${USER_DATA_LIMITS.aws}`);
+                assert.ok(gz.length <= USER_DATA_LIMITS[r.cloud], `${gz.length} > ${USER_DATA_LIMITS[r.cloud]}`);
                 assert.equal(gunzipSync(gz).toString("utf8"), r.document);
             } else {
                 assert.ok(raw <= USER_DATA_LIMITS[r.cloud], `${raw} > ${USER_DATA_LIMITS[r.cloud]}`);
@@ -434,10 +445,18 @@ describe("bootstrap: size limits", () => {
         assert.equal(compressUserData(render("vault", "aws")), compressUserData(render("vault", "aws")));
     });
 
-    it("every document keeps at least 15% of its cloud's limit free (README.md states the margins)", () => {
+    /**
+     * Free share of each cloud's limit a document must keep (README.md states the measured margins).
+     * AWS is the tight one: EC2's 16 KB after gzip now carries the operator tools (platform-vault,
+     * health, the reboot window), so its documents keep 5%; growing past that means moving the
+     * bootstrap out of user data (an object fetched with the instance role and checked against a
+     * digest the user data carries), not squeezing the scripts further.
+     */
+    const MARGIN: Record<Cloud, number> = { aws: 0.05, azure: 0.15, gcp: 0.15 };
+    it("every document keeps its margin of its cloud's limit free (README.md states the margins)", () => {
         for (const r of all) {
-            const size = r.cloud === "aws" ? Buffer.from(compressUserData(r.document), "base64").length : Buffer.byteLength(r.document);
-            assert.ok(size <= USER_DATA_LIMITS[r.cloud] * 0.85, `${r.id}: ${size} of ${USER_DATA_LIMITS[r.cloud]} bytes`);
+            const size = r.cloud === "gcp" ? Buffer.byteLength(r.document) : Buffer.from(compressUserData(r.document), "base64").length;
+            assert.ok(size <= USER_DATA_LIMITS[r.cloud] * (1 - MARGIN[r.cloud]), `${r.id}: ${size} of ${USER_DATA_LIMITS[r.cloud]} bytes`);
         }
     });
 });

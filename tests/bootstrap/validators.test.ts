@@ -144,11 +144,13 @@ describe("bootstrap: real validators (cloud-init schema, shellcheck)", function 
             }
         });
 
-        it("checked every step, the runner, the helper library and the snapshot job", () => {
+        it("checked every step, the runner, the helper library and every operator job", () => {
             const names = new Set(scripts.map((s) => path.basename(s.vmPath)));
-            // Per rendering: lib.sh, the runner, platform-tls-refresh and the steps (bastion 5,
-            // Jenkins and Vault 7, Wazuh 6), plus Vault's snapshot job: (8 + 10 + 11 + 9) x 3 clouds.
-            assert.equal(scripts.length, 114, "scripts across the 12 renderings");
+            // Per rendering: lib.sh, the runner, platform-tls-refresh, platform-health,
+            // platform-maintenance-reboot and the steps (bastion 6, Jenkins and Vault 8, Wazuh 7),
+            // plus each role's own jobs (Jenkins: jenkins-home-backup; Vault: vault-raft-snapshot,
+            // platform-vault; Wazuh: platform-wazuh-retention): (11 + 14 + 15 + 13) x 3 clouds.
+            assert.equal(scripts.length, 159, "scripts across the 12 renderings");
             for (const n of [
                 "lib.sh",
                 "platform-bootstrap",
@@ -163,6 +165,12 @@ describe("bootstrap: real validators (cloud-init schema, shellcheck)", function 
                 "60-node-exporter.sh",
                 "70-wazuh-agent.sh",
                 "vault-raft-snapshot",
+                "35-operations.sh",
+                "platform-health",
+                "platform-maintenance-reboot",
+                "platform-vault",
+                "platform-wazuh-retention",
+                "jenkins-home-backup",
             ]) {
                 assert.ok(names.has(n), n);
             }

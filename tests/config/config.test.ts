@@ -83,7 +83,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, gcpProject, azureNetworkWatcher, network, bastion, cluster, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, gcpProject, azureNetworkWatcher, network, bastion, cluster, operations, tags',
     },
     {
         name: "typo in a nested key",
@@ -392,11 +392,20 @@ describe("config: cloud-specific keys", () => {
     });
 });
 
+/** Staging and prod need named operators and the operators' OpenPGP keys for Vault's recovery keys. */
+const ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGV72RGYKTAMNJ6rBifV3PkwmAPOWDkuMiUPSgPygMRO alice@example.com";
+const FPRS = ["0D1A6E2F3B4C5D6E7F8091A2B3C4D5E6F7081920", "1E2B7F3A4C5D6E7F8091A2B3C4D5E6F708192A3B", "2F3C8A4B5D6E7F8091A2B3C4D5E6F708192A3B4C", "3A4D9B5C6E7F8091A2B3C4D5E6F708192A3B4C5D", "4B5EAC6D7F8091A2B3C4D5E6F708192A3B4C5D6E"];
+const withOperators = (c: Record<string, any>) => {
+    c.bastion.users = [{ name: "alice", sudo: true, sshPublicKeys: [ALICE] }];
+    c.operations = { vault: { pgpFingerprints: FPRS } };
+};
+
 describe("config: environment profiles", () => {
     const resolve = (environment: string, patch: (c: Record<string, any>) => void = () => undefined): PlatformConfig =>
         parsePlatformConfig(
             mutate((c) => {
                 c.environment = environment;
+                if (environment !== "dev") withOperators(c);
                 patch(c);
             }),
             { project: "platform", stack: `${environment}-aws` },
@@ -493,3 +502,122 @@ describe("config: reading Pulumi's flat config map", () => {
         assert.deepEqual(problems, ['platform:bastion: expected object, got "{not json"']);
     });
 });
+
+describe("config: operators and operations (issue 22)", () => {
+    const at = (environment: string, patch: (c: Record<string, any>) => void = () => undefined) =>
+        mutate((c) => {
+            c.environment = environment;
+            patch(c);
+        });
+    const ctx = (environment: string) => ({ project: "platform", stack: `${environment}-aws` });
+
+    it("resolves operators, the patch window, Vault recovery and Wazuh retention from the stack and the profile", () => {
+        const c = parsePlatformConfig(at("prod", withOperators), ctx("prod"));
+        assert.deepEqual(c.operations, {
+            operators: [{ name: "alice", sshPublicKeys: [ALICE], sudo: true }],
+            // prod: weekly, Sunday 02:00 UTC; 5 recovery shares, 3 to recover; indices kept as long as logs.
+            patching: { rebootDays: ["Sun"], rebootTime: "02:00" },
+            vaultRecovery: { shares: 5, threshold: 3, pgpFingerprints: FPRS },
+            wazuhRetentionDays: 365,
+        });
+        const dev = parsePlatformConfig(valid(), CTX);
+        assert.deepEqual(dev.operations.operators, []);
+        assert.deepEqual(dev.operations.vaultRecovery, { shares: 3, threshold: 2, pgpFingerprints: [] });
+        assert.equal(dev.operations.wazuhRetentionDays, 30);
+        const tuned = parsePlatformConfig(
+            at("dev", (c) => (c.operations = { patching: { rebootDays: ["Sat"], rebootTime: "23:15" }, wazuh: { retentionDays: 14 } })),
+            CTX,
+        );
+        assert.deepEqual(tuned.operations.patching, { rebootDays: ["Sat"], rebootTime: "23:15" });
+        assert.equal(tuned.operations.wazuhRetentionDays, 14);
+    });
+
+    const BAD: { name: string; env: string; patch: (c: Record<string, any>) => void; problems: string[] }[] = [
+        {
+            name: "staging without named operators",
+            env: "staging",
+            patch: (c) => (c.operations = { vault: { pgpFingerprints: FPRS } }),
+            problems: [
+                'platform:bastion.users: is empty, and staging needs named operators (no shared login identity); list each person with their SSH public keys, e.g. - {name: alice, sshPublicKeys: ["ssh-ed25519 AAAA... alice@laptop"], sudo: true}',
+            ],
+        },
+        {
+            name: "prod without the operators' OpenPGP keys",
+            env: "prod",
+            patch: (c) => (c.bastion.users = [{ name: "alice", sshPublicKeys: [ALICE] }]),
+            problems: ["platform:operations.vault.pgpFingerprints: is empty, and prod encrypts Vault's recovery keys to named operators; list 5 OpenPGP fingerprints (40 hex digits each), one per recovery share"],
+        },
+        {
+            name: "a reserved or repeated name",
+            env: "dev",
+            patch: (c) => (c.bastion.users = [{ name: "vault", sshPublicKeys: [ALICE] }, { name: "alice", sshPublicKeys: [ALICE] }, { name: "alice", sshPublicKeys: [ALICE] }]),
+            problems: [
+                'platform:bastion.users[0].name: "vault" is an account the VMs already have or the platform creates; choose the person\'s own login name',
+                'platform:bastion.users[2].name: "alice" is listed twice; give each person one entry with all their keys',
+            ],
+        },
+        {
+            name: "not a login name; not a key line",
+            env: "dev",
+            patch: (c) => (c.bastion.users = [{ name: "Alice Smith", sshPublicKeys: ["alice@laptop"] }]),
+            problems: [
+                'platform:bastion.users[0].name: "Alice Smith" must be a login name: a-z, 0-9, _ and -, starting with a letter or _, at most 32 characters',
+                'platform:bastion.users[0].sshPublicKeys[0]: "alice@laptop" must be one OpenSSH public key line, e.g. "ssh-ed25519 AAAA... you@laptop" (the contents of your .pub file)',
+            ],
+        },
+        {
+            name: "a key whose blob is another type, and a short RSA key",
+            env: "dev",
+            patch: (c) =>
+                (c.bastion.users = [
+                    { name: "alice", sshPublicKeys: [ALICE.replace("ssh-ed25519", "ecdsa-sha2-nistp256")] },
+                    // RFC 4253 blob: "ssh-rsa", e = 65537, a 1024-bit n.
+                    { name: "bob", sshPublicKeys: [`ssh-rsa ${rsaBlob(1024)} bob@old-laptop`] },
+                ]),
+            problems: [
+                'platform:bastion.users[0].sshPublicKeys[0]: says "ecdsa-sha2-nistp256" but its key is "ssh-ed25519"; paste the line exactly as ssh-keygen wrote it',
+                "platform:bastion.users[1].sshPublicKeys[0]: is a 1024-bit RSA key; use ssh-ed25519 (ssh-keygen -t ed25519) or RSA of at least 3072 bits",
+            ],
+        },
+        {
+            // vault/seal.go SealConfig.Validate.
+            name: "Vault's share rules and one key per share",
+            env: "dev",
+            patch: (c) => (c.operations = { vault: { recoveryShares: 3, recoveryThreshold: 1, pgpFingerprints: FPRS.slice(0, 2) } }),
+            problems: [
+                'platform:operations.vault.recoveryThreshold: 1 with 3 shares; Vault refuses it ("threshold must be greater than one for multiple shares"): use 2 or more',
+                "platform:operations.vault.pgpFingerprints: lists 2 keys for 3 recovery shares; give one operator key per share (Vault encrypts share i to key i)",
+            ],
+        },
+        {
+            name: "threshold above shares; a fingerprint twice; a short fingerprint; a bad window",
+            env: "dev",
+            patch: (c) =>
+                (c.operations = {
+                    vault: { recoveryShares: 2, recoveryThreshold: 3, pgpFingerprints: [FPRS[0], FPRS[0], "0D1A6E2F"] },
+                    patching: { rebootDays: ["Funday"], rebootTime: "25:00" },
+                }),
+            problems: [
+                'platform:operations.patching.rebootDays[0]: "Funday" is not allowed; use one of: Mon, Tue, Wed, Thu, Fri, Sat, Sun',
+                'platform:operations.patching.rebootTime: "25:00" must be a time of day "HH:MM" (UTC), e.g. "03:30"',
+                'platform:operations.vault.pgpFingerprints[2]: "0D1A6E2F" must be a full OpenPGP v4 fingerprint: 40 uppercase hex digits, no spaces (gpg --with-colons --fingerprint, field 10 of the fpr line)',
+                'platform:operations.vault.recoveryThreshold: 3 is larger than recoveryShares 2; Vault refuses it ("threshold cannot be larger than shares")',
+                "platform:operations.vault.pgpFingerprints: lists 3 keys for 2 recovery shares; give one operator key per share (Vault encrypts share i to key i)",
+                "platform:operations.vault.pgpFingerprints: lists a key twice; each recovery share goes to a different operator",
+            ],
+        },
+    ];
+    for (const b of BAD) {
+        it(`refuses ${b.name}, naming the key, the value and the fix`, () => {
+            assert.deepEqual([...problemsOf(at(b.env, b.patch), ctx(b.env))].sort(), [...b.problems].sort());
+        });
+    }
+});
+
+/** An ssh-rsa public key blob (RFC 4253 section 6.6) with an n of `bits` bits. */
+function rsaBlob(bits: number): string {
+    const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
+    const n = Buffer.alloc(bits / 8 + 1, 0xab);
+    n[0] = 0;
+    return Buffer.concat([str(Buffer.from("ssh-rsa")), str(Buffer.from([1, 0, 1])), str(n)]).toString("base64");
+}

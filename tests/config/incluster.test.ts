@@ -85,12 +85,17 @@ const BAD: { name: string; raw: Record<string, any>; env?: Record<string, string
     {
         name: "a phase flag from the old one-stack design",
         raw: mutate((c) => (c.addonsEnabled = true)),
-        problem: "platform-incluster:addonsEnabled: unknown key; allowed keys here: environment, platformStack, slackWebhookUrl, addons",
+        problem: "platform-incluster:addonsEnabled: unknown key; allowed keys here: environment, platformStack, slackWebhookUrl, vaultMetricsToken, addons",
     },
     {
         name: "a platform stack name with a space",
         raw: mutate((c) => (c.platformStack = "acme/platform/dev aws")),
         problem: 'platform-incluster:platformStack: "acme/platform/dev aws" must be a stack name: <stack>, <project>/<stack> or <org>/<project>/<stack>',
+    },
+    {
+        name: "a Vault metrics token in plain text",
+        raw: mutate((c) => (c.vaultMetricsToken = "hvs.CAESIAbcdefghijklmnopqrstuvwxyz0123456789")),
+        problem: "platform-incluster:vaultMetricsToken: is stored in plain text; remove it from the stack file and set it with `pulumi config set --secret vaultMetricsToken <value>`",
     },
     {
         name: "a Slack webhook in plain text",

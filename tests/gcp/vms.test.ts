@@ -89,7 +89,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                               "serviceaccount/iAMMember:IAMMember vault-gce-auth-sa-viewer",
                               "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer",
                           ]
-                        : [];
+                        : role === "jenkins"
+                          ? ["storage/bucketIAMMember:BucketIAMMember jenkins-home-archive-writer"]
+                          : [];
                 assert.deepEqual(
                     childList(g, "platform:gcp:ToolVm", role),
                     [
@@ -182,8 +184,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.equal(storageGrant.inputs.member, `serviceAccount:service-${mockProjectNumber(project)}@gs-project-accounts.iam.gserviceaccount.com`, "the Cloud Storage agent encrypts the objects");
             assert.ok(bucket.dependencies.includes(storageGrant.urn), "the bucket waits for the agent's grant");
             assert.deepEqual(
-                ofType(g, G.bucketIam).map((m) => [m.inputs.role, m.inputs.member]),
-                [["roles/storage.objectCreator", vaultSa]],
+                ofType(g, G.bucketIam).map((m) => [m.inputs.role, m.inputs.member]).sort(),
+                // Create-only writers: Vault's snapshots, Jenkins' JENKINS_HOME archive (issue 22).
+                [
+                    ["roles/storage.objectCreator", `serviceAccount:platform-${env}-gcp-jenkins@${project}.iam.gserviceaccount.com`],
+                    ["roles/storage.objectCreator", vaultSa],
+                ],
             );
         });
 

@@ -49,15 +49,26 @@ has_line() {
   while IFS= read -r line; do [[ "$line" =~ $2 ]] && return 0; done <"$1"
   return 1
 }
+# users: name:uid:home; groups: name:gid. A package's own account gets the next free system id
+# (900 downwards, as useradd -r does); operators' accounts the next from 1001.
 user_exists() { [ "$1" = root ] || has_line "$H/users" "^$1:"; }
 group_exists() { [ "$1" = root ] || has_line "$H/groups" "^$1:"; }
+id_taken() { has_line "$H/$1" "^[^:]*:$2(:|\$)"; }
+next_id() {
+  local id="$2" step="$3"
+  while id_taken users "$id" || id_taken groups "$id"; do id=$((id + step)); done
+  echo "$id"
+}
+# add_user NAME [UID] [HOME]: the account (and its group) unless it exists; a package's default: a system id.
 add_user() {
-  local n=0 line
+  local uid="${2:-}" home="${3:-/nonexistent}"
   if ! user_exists "$1"; then
-    while IFS= read -r line; do n=$((n + 1)); done <"$H/users"
-    printf '%s:%s\n' "$1" "$((1000 + n))" >>"$H/users"
+    [ -n "$uid" ] || uid="$(next_id users 900 -1)"
+    printf '%s:%s:%s\n' "$1" "$uid" "$home" >>"$H/users"
   fi
-  group_exists "$1" || printf '%s:\n' "$1" >>"$H/groups"
+  if ! group_exists "$1"; then
+    printf '%s:%s\n' "$1" "$(sed -n "s/^$1:\\([0-9]*\\):.*/\\1/p" "$H/users")" >>"$H/groups"
+  fi
 }
 unit_known() { has_line "$H/units/known" "^$1\$" || [ -e "$R/etc/systemd/system/$1" ]; }
 pkg_set() { printf '%s\n' "$2" >"$H/pkgdb/$1"; }
@@ -76,6 +87,16 @@ available() {
 }
 
 record "$@"
+
+# HARNESS_NOISY=1: every command whose stdout is never data chatters on it (as snap, apt and
+# friends do), so a script that lets such output reach a secret file or a parsed value fails.
+if [ -n "${HARNESS_NOISY:-}" ]; then
+  case "$cmd" in
+    apt-get | apt-mark | augenrules | filebeat | groupadd | mkfs.ext4 | mount | snap | sshd | sysctl | udevadm | update-ca-certificates | useradd | usermod | visudo)
+      echo "${cmd}: progress 100% (harness chatter on stdout)"
+      ;;
+  esac
+fi
 
 case "$cmd" in
   sleep | udevadm | sshd | augenrules | sysctl | update-ca-certificates)
@@ -96,18 +117,84 @@ case "$cmd" in
     ;;
 
   id)
-    # id -u NAME
+    # id -u [NAME]: the harness runs every script as root.
     name="${2:-root}"
     if [ "$name" = root ]; then echo 0; exit 0; fi
-    while IFS=: read -r u uid; do
+    while IFS=: read -r u uid _; do
       if [ "$u" = "$name" ]; then echo "$uid"; exit 0; fi
     done <"$H/users"
     echo "id: '${name}': no such user" >&2
     exit 1
     ;;
 
+  getent)
+    db="$1"
+    key="$2"
+    case "$db" in
+      passwd)
+        if [ "$key" = root ] || [ "$key" = 0 ]; then echo "root:x:0:0:root:/root:/bin/bash"; exit 0; fi
+        while IFS=: read -r u uid home; do
+          if [ "$u" = "$key" ] || [ "$uid" = "$key" ]; then echo "${u}:x:${uid}:${uid}::${home}:/bin/bash"; exit 0; fi
+        done <"$H/users"
+        ;;
+      group)
+        if [ "$key" = root ] || [ "$key" = 0 ]; then echo "root:x:0:"; exit 0; fi
+        while IFS=: read -r g gid; do
+          if [ "$g" = "$key" ] || [ "$gid" = "$key" ]; then echo "${g}:x:${gid}:"; exit 0; fi
+        done <"$H/groups"
+        ;;
+    esac
+    exit 2
+    ;;
+
+  groupadd)
+    gid=""
+    while [ "$#" -gt 1 ]; do
+      case "$1" in --gid | -g) gid="$2"; shift 2 ;; *) shift ;; esac
+    done
+    group_exists "$1" && { echo "groupadd: group '$1' already exists" >&2; exit 9; }
+    [ -z "$gid" ] || ! id_taken groups "$gid" || { echo "groupadd: GID '${gid}' already exists" >&2; exit 4; }
+    printf '%s:%s\n' "$1" "${gid:-$(next_id groups 900 -1)}" >>"$H/groups"
+    ;;
+
   useradd)
-    add_user "${!#}"
+    uid=""
+    home=""
+    create=""
+    system=""
+    while [ "$#" -gt 1 ]; do
+      case "$1" in
+        --uid | -u) uid="$2"; shift 2 ;;
+        --home-dir | -d) home="$2"; shift 2 ;;
+        --gid | -g | --shell | -s) shift 2 ;;
+        --create-home | -m) create=1; shift ;;
+        --system | -r) system=1; shift ;;
+        *) shift ;;
+      esac
+    done
+    user_exists "$1" && { echo "useradd: user '$1' already exists" >&2; exit 9; }
+    [ -z "$uid" ] || ! id_taken users "$uid" || { echo "useradd: UID ${uid} is not unique" >&2; exit 4; }
+    if [ -z "$uid" ]; then
+      if [ -n "$system" ]; then uid="$(next_id users 900 -1)"; else uid="$(next_id users 1001 1)"; fi
+    fi
+    [ -n "$home" ] || home="$R/home/$1"
+    [ -z "$create" ] || mkdir -p "$home"
+    add_user "$1" "$uid" "$home"
+    ;;
+
+  usermod)
+    user_exists "${!#}" || { echo "usermod: user '${!#}' does not exist" >&2; exit 6; }
+    ;;
+
+  visudo)
+    # visudo -cqf FILE: every line a "<user> ALL=(ALL) NOPASSWD:ALL" rule for an existing user.
+    f="${!#}"
+    while read -r u rest; do
+      user_exists "$u" && [ "$rest" = "ALL=(ALL) NOPASSWD:ALL" ] || { echo "${f}: syntax error near line: ${u} ${rest}" >&2; exit 1; }
+    done <"$f"
+    ;;
+
+  filebeat)
     ;;
 
   chown)
@@ -150,13 +237,25 @@ case "$cmd" in
     ;;
 
   apt-mark)
-    [ "$1" = hold ] || { echo "apt-mark stub: unsupported $*" >&2; exit 2; }
+    verb="$1"
     shift
-    for p in "$@"; do
-      pkg_has "$p" || { echo "E: Unable to locate package ${p}" >&2; exit 100; }
-      has_line "$H/held" "^${p}\$" || echo "$p" >>"$H/held"
-      echo "${p} set on hold."
-    done
+    case "$verb" in
+      hold)
+        for p in "$@"; do
+          pkg_has "$p" || { echo "E: Unable to locate package ${p}" >&2; exit 100; }
+          has_line "$H/held" "^${p}\$" || echo "$p" >>"$H/held"
+          echo "${p} set on hold."
+        done
+        ;;
+      unhold)
+        for p in "$@"; do
+          grep -vx "$p" "$H/held" >"$H/held.new" || true
+          mv -f "$H/held.new" "$H/held"
+          echo "Canceled hold on ${p}."
+        done
+        ;;
+      *) echo "apt-mark stub: unsupported ${verb}" >&2; exit 2 ;;
+    esac
     ;;
 
   apt-get)
@@ -209,7 +308,7 @@ case "$cmd" in
           case "$name" in
             auditd | chrony | unattended-upgrades) known_unit "${name}.service" ;;
             jenkins)
-              add_user jenkins
+              add_user jenkins "" "$R/var/lib/jenkins"
               mkdir -p "$R/var/lib/jenkins" "$R/var/cache/jenkins"
               known_unit jenkins.service
               ;;
@@ -222,13 +321,13 @@ case "$cmd" in
               activate nginx.service
               ;;
             vault)
-              add_user vault
+              add_user vault "" "$R/etc/vault.d"
               mkdir -p "$R/etc/vault.d" "$R/opt/vault/tls" "$R/opt/vault/data"
               [ -f "$R/etc/vault.d/vault.hcl" ] || echo 'storage "file" {}' >"$R/etc/vault.d/vault.hcl"
               known_unit vault.service
               ;;
             wazuh-agent)
-              add_user wazuh
+              add_user wazuh "" "$R/var/ossec"
               mkdir -p "$R/var/ossec/etc"
               {
                 echo "<ossec_config>"
@@ -243,6 +342,7 @@ case "$cmd" in
                 echo "  </client>"
                 echo "</ossec_config>"
               } >"$R/var/ossec/etc/ossec.conf"
+              mkdir -p "$R/var/ossec/var/run" "$R/var/ossec/logs"
               known_unit wazuh-agent.service
               ;;
           esac
@@ -298,6 +398,21 @@ case "$cmd" in
     verb="${args[0]}"
     units=("${args[@]:1}")
     fault systemctl "${args[*]}"
+    # agent_connects: what remoted answers this VM's agent (refused when newer than the manager,
+    # major.minor only: wazuh src/shared/version_op.c compare_wazuh_versions without the patch).
+    agent_connects() {
+      local agent manager
+      agent="$(pkg_version wazuh-agent)"
+      manager="$(cat "$H/wazuh-manager-version")"
+      agent="${agent%-*}"
+      mkdir -p "$R/var/ossec/var/run" "$R/var/ossec/logs"
+      if [ "$(printf '%s\n%s\n' "${agent%.*}" "${manager%.*}" | sort -V | tail -n1)" = "${manager%.*}" ]; then
+        echo "status='connected'" >"$R/var/ossec/var/run/wazuh-agentd.state"
+      else
+        echo "status='pending'" >"$R/var/ossec/var/run/wazuh-agentd.state"
+        echo "wazuh-agentd: ERROR: Agent version must be lower or equal to manager version" >>"$R/var/ossec/logs/ossec.log"
+      fi
+    }
     check_mounts() {
       # RequiresMountsFor= in drop-ins: the unit does not start unless those are mounted.
       local unit="$1" f path
@@ -310,6 +425,7 @@ case "$cmd" in
     }
     case "$verb" in
       daemon-reload) ;;
+      reboot) ;;
       enable)
         for u in "${units[@]}"; do
           unit_known "$u" || { echo "Failed to enable unit: Unit file ${u} does not exist." >&2; exit 1; }
@@ -322,7 +438,15 @@ case "$cmd" in
           unit_known "$u" || { echo "Failed to ${verb} ${u}: Unit ${u} not found." >&2; exit 5; }
           check_mounts "$u" || exit 1
           activate "$u"
+          [ "$u" != wazuh-agent.service ] || agent_connects
         done
+        ;;
+      list-units)
+        for f in "$H/units/"*.state; do
+          [ -f "$f" ] || continue
+          [ "$(cat "$f")" = failed ] && echo "$(basename "$f" .state) loaded failed failed harness"
+        done
+        exit 0
         ;;
       reload)
         for u in "${units[@]}"; do
@@ -381,8 +505,18 @@ case "$cmd" in
     target="$1"
     line="$(awk -v t="$target" '$2 == t' "$R/etc/fstab" 2>/dev/null | head -n1)"
     [ -n "$line" ] || { echo "mount: ${target}: can't find in /etc/fstab." >&2; exit 1; }
-    uuid="${line%% *}"
-    uuid="${uuid#UUID=}"
+    read -r spec _ fstype _ <<<"$line"
+    if [ "$fstype" = none ]; then
+      # A bind mount (fstab "SRC TARGET none bind,..."): the target shows SRC's files.
+      [ -d "$spec" ] || { echo "mount: ${target}: special device ${spec} does not exist." >&2; exit 32; }
+      if [ ! -L "$target" ]; then
+        if [ -d "$target" ] && [ -n "$(ls -A "$target")" ]; then mv "$target" "${target}.hidden-by-mount"; else rm -rf "$target"; fi
+        ln -s "$spec" "$target"
+      fi
+      printf '%s bind\n' "$target" >>"$H/mounts"
+      exit 0
+    fi
+    uuid="${spec#UUID=}"
     dev="$(grep -l "^UUID=${uuid}$" "$H/devices/"* 2>/dev/null | head -n1)"
     [ -n "$dev" ] || { echo "mount: ${target}: special device UUID=${uuid} does not exist." >&2; exit 32; }
     dev="$(basename "$dev")"
@@ -423,11 +557,11 @@ case "$cmd" in
     [ -n "$region" ] || { echo "You must specify a region." >&2; exit 253; }
     case "$service $op" in
       "secretsmanager get-secret-value")
-        [ "${opt[query]:-}" = SecretString ] && [ "${opt[output]:-}" = text ] || { echo "aws stub: expected --query SecretString --output text" >&2; exit 252; }
+        [ "${opt[output]:-}" = json ] || { echo "aws stub: expected --output json" >&2; exit 252; }
         f="$H/secrets/$(printf '%s' "aws:${opt[secret-id]}" | tr '/:' '__')"
         [ -f "$f" ] || { echo "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can't find the specified secret." >&2; exit 254; }
-        cat "$f"
-        echo
+        jq -n --rawfile v "$f" --arg id "${opt[secret-id]}" '{ARN: $id, Name: $id, SecretString: $v, VersionId: "harness"}'
+
         ;;
       "s3 cp")
         src="${pos[0]}"
@@ -453,18 +587,112 @@ case "$cmd" in
     fault vault "$*"
     [ "${VAULT_ADDR:-}" = "https://127.0.0.1:8200" ] || { echo "vault stub: VAULT_ADDR must be https://127.0.0.1:8200" >&2; exit 1; }
     [ -s "${VAULT_CACERT:-}" ] || { echo "vault stub: VAULT_CACERT must name the CA file" >&2; exit 1; }
+    V="$H/vault"
+    mkdir -p "$V"
+    # Tokens the stub knows: the root token init printed (encrypted), the snapshot login's, and
+    # the metrics tokens it issued. Anything else is refused, as Vault would.
+    need_token() {
+      [ -n "${VAULT_TOKEN:-}" ] && has_line "$V/tokens" "^${VAULT_TOKEN} " || { echo "Error: permission denied (403)" >&2; exit 2; }
+    }
+    token_policy() { sed -n "s/^${VAULT_TOKEN} //p" "$V/tokens"; }
+    need_root() { need_token; [ "$(token_policy)" = root ] || { echo "Error: permission denied (403): not a root token" >&2; exit 2; }; }
+    status_json() { cat "$H/vault-status" 2>/dev/null || echo '{"initialized": false, "sealed": true}'; }
     case "$1 ${2:-}" in
-      "status -format=json")
-        state="$(cat "$H/vault-status" 2>/dev/null || echo '{"initialized": false, "sealed": true}')"
+      "status -format=json" | "status ")
+        state="$(status_json)"
         echo "$state"
         [ "$(jq -r .sealed <<<"$state")" = false ] || exit 2
         ;;
-      "login -token-only") echo "hvs.harness-token" ;;
-      "operator raft")
-        [ -n "${VAULT_TOKEN:-}" ] || { echo "permission denied" >&2; exit 2; }
-        echo "raft snapshot bytes" >"${!#}"
+      "login -token-only")
+        # vault login -method=aws: the iam login carries the server id header the mount requires.
+        if [[ " $* " == *" -method=aws "* ]]; then
+          [[ " $* " == *" header_value=${HARNESS_HOSTNAME} "* ]] || { echo "Error authenticating: missing header X-Vault-AWS-IAM-Server-ID" >&2; exit 2; }
+        fi
+        echo "hvs.harness-token raft-snapshot" >>"$V/tokens"
+        echo "hvs.harness-token"
         ;;
-      "token revoke") ;;
+      "operator init")
+        [ "$(jq -r .initialized <<<"$(status_json)")" = false ] || { echo "Error initializing: Vault is already initialized" >&2; exit 2; }
+        shares=""; threshold=""; keys=""; rootkey=""
+        for a in "$@"; do
+          case "$a" in
+            -recovery-shares=*) shares="${a#*=}" ;;
+            -recovery-threshold=*) threshold="${a#*=}" ;;
+            -recovery-pgp-keys=*) keys="${a#*=}" ;;
+            -root-token-pgp-key=*) rootkey="${a#*=}" ;;
+            -key-shares=* | -pgp-keys=*) echo "vault stub: auto-unseal takes recovery keys, not $a" >&2; exit 1 ;;
+          esac
+        done
+        IFS=, read -r -a files <<<"$keys"
+        [ "${#files[@]}" -eq "$shares" ] || { echo "Error initializing: incorrect number of PGP keys for recovery" >&2; exit 2; }
+        [ -n "$rootkey" ] || { echo "vault stub: the harness expects -root-token-pgp-key" >&2; exit 1; }
+        enc=()
+        for f in "${files[@]}"; do
+          [ -r "$f" ] || { echo "Error: could not read ${f}" >&2; exit 2; }
+          enc+=("pgp(${f##*/}:$(sed -n 's/^FPR://p' "$f"))")
+        done
+        echo "hvs.root-token root" >>"$V/tokens"
+        echo '{"initialized": true, "sealed": false}' >"$H/vault-status"
+        printf '%s\n' "${enc[@]}" | jq -R . | jq -s --arg root "pgp(root:$(sed -n 's/^FPR://p' "$rootkey"))" --argjson t "$threshold" \
+          '{recovery_keys_b64: ., recovery_keys_shares: length, recovery_keys_threshold: $t, root_token: $root}'
+        ;;
+      "token lookup") need_token; echo "policies [$(token_policy)]" ;;
+      "audit list")
+        need_root
+        if [ -f "$V/audit" ]; then jq -n --arg p "$(cat "$V/audit")" '{"file/": {type: "file", options: {file_path: $p}}}'; else echo '{}'; fi
+        ;;
+      "audit enable")
+        need_root
+        [ "$3" = file ] || { echo "vault stub: only the file device" >&2; exit 1; }
+        for a in "$@"; do case "$a" in file_path=*) echo "${a#*=}" >"$V/audit" ;; esac; done
+        ;;
+      "policy write")
+        need_root
+        cat >"$V/policy-$3"
+        ;;
+      "auth list")
+        need_root
+        jq -n --arg m "$(cat "$V/auth" 2>/dev/null)" '$m | split("\n") | map(select(. != "")) | map({key: (. + "/"), value: {}}) | from_entries'
+        ;;
+      "auth enable")
+        need_root
+        for a in "$@"; do case "$a" in -path=*) echo "${a#*=}" >>"$V/auth" ;; esac; done
+        ;;
+      "write auth/token/roles/prometheus-metrics" | "write "*)
+        need_root
+        shift
+        printf '%s' "$1" >>"$V/writes"
+        shift
+        printf ' %s' "$@" >>"$V/writes"
+        echo >>"$V/writes"
+        ;;
+      "token create")
+        need_root
+        n="$(wc -l <"$V/tokens")"
+        echo "hvs.metrics-${n} prometheus-metrics" >>"$V/tokens"
+        jq -n --arg t "hvs.metrics-${n}" --arg a "accessor-${n}" '{auth: {client_token: $t, accessor: $a, policies: ["prometheus-metrics"]}}'
+        ;;
+      "token renew")
+        need_token
+        ;;
+      "token revoke")
+        if [ "${3:-}" = -self ]; then
+          need_token
+          grep -v "^${VAULT_TOKEN} " "$V/tokens" >"$V/tokens.new" || true
+          mv -f "$V/tokens.new" "$V/tokens"
+        elif [ "${3:-}" = -accessor ]; then
+          need_root
+          echo "${4}" >>"$V/revoked-accessors"
+        fi
+        ;;
+      "operator raft")
+        need_token
+        case "${4:-}" in
+          save) echo "raft snapshot bytes" >"${!#}" ;;
+          restore) need_root; cp "${!#}" "$V/restored" ;;
+          *) echo "vault stub: unsupported $*" >&2; exit 1 ;;
+        esac
+        ;;
       *) echo "vault stub: unsupported $*" >&2; exit 1 ;;
     esac
     ;;
@@ -480,6 +708,7 @@ case "$cmd" in
     headers=()
     form=()
     config_stdin=""
+    user=""
     while [ "$#" -gt 0 ]; do
       case "$1" in
         -o) out="$2"; shift 2 ;;
@@ -499,7 +728,10 @@ case "$cmd" in
     done
     if [ -n "$config_stdin" ]; then
       while IFS= read -r line; do
-        case "$line" in 'header = "'*) line="${line#header = \"}"; headers+=("${line%\"}") ;; esac
+        case "$line" in
+          'header = "'*) line="${line#header = \"}"; headers+=("${line%\"}") ;;
+          'user = "'*) line="${line#user = \"}"; user="${line%\"}" ;;
+        esac
       done
     fi
     fault curl "${method:-GET} ${url}"
@@ -511,7 +743,12 @@ case "$cmd" in
         [ "$(header Metadata)" = true ] || http_error 400
         resource=""
         for f in "${form[@]}"; do case "$f" in resource=*) resource="${f#resource=}" ;; esac; done
-        printf '{"access_token": "az:%s", "expires_in": "3599", "token_type": "Bearer"}\n' "$resource"
+        if [ "$resource" = https://management.azure.com/ ]; then
+          claims="$(printf '{"aud": "%s", "oid": "11111111-2222-3333-4444-555555555555", "tid": "00000000-1111-2222-3333-444444444444"}' "$resource" | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+          printf '{"access_token": "eyJhbGciOiJSUzI1NiJ9.%s.sig", "expires_in": "3599", "token_type": "Bearer"}\n' "$claims"
+        else
+          printf '{"access_token": "az:%s", "expires_in": "3599", "token_type": "Bearer"}\n' "$resource"
+        fi
         ;;
       http://169.254.169.254/metadata/instance/compute*)
         [ "$(header Metadata)" = true ] || http_error 400
@@ -578,11 +815,63 @@ case "$cmd" in
         [ "$data_binary" = "@-" ] || http_error 400
         payload="$(cat)"
         jq -e '.role and .jwt' <<<"$payload" >/dev/null || http_error 400
+        echo "hvs.harness-token raft-snapshot" >>"$H/vault/tokens"
         echo '{"auth": {"client_token": "hvs.harness-token"}}'
+        ;;
+      http://169.254.169.254/latest/api/token)
+        [ "$method" = PUT ] && header X-aws-ec2-metadata-token-ttl-seconds >/dev/null || http_error 401
+        echo "imds-session-token"
+        ;;
+      http://169.254.169.254/latest/meta-data/iam/info)
+        [ "$(header X-aws-ec2-metadata-token)" = imds-session-token ] || http_error 401
+        printf '{"Code": "Success", "InstanceProfileArn": "arn:aws:iam::123456789012:instance-profile/%s", "InstanceProfileId": "AIPAHARNESS"}\n' "$HARNESS_HOSTNAME"
+        ;;
+      http://169.254.169.254/latest/meta-data/iam/security-credentials/)
+        [ "$(header X-aws-ec2-metadata-token)" = imds-session-token ] || http_error 401
+        echo "${HARNESS_HOSTNAME}-role"
+        ;;
+      http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/email)
+        [ "$(header Metadata-Flavor)" = Google ] || http_error 403
+        printf '%s@plat-dev-123456.iam.gserviceaccount.com' "${HARNESS_HOSTNAME:0:20}"
+        ;;
+      http://metadata.google.internal/computeMetadata/v1/project/project-id)
+        [ "$(header Metadata-Flavor)" = Google ] || http_error 403
+        printf 'plat-dev-123456'
+        ;;
+      https://127.0.0.1:9200/*)
+        # The Wazuh indexer: TLS verified with the install's root CA, basic auth from curl's config on stdin.
+        [ -n "$cacert" ] && [ -s "$cacert" ] || { echo "curl: (60) SSL certificate problem" >&2; exit 60; }
+        [ -n "$user" ] || http_error 401
+        want="$(tar -xzOf "$R/var/lib/wazuh-data/install/wazuh-install-files.tar" wazuh-install-files/wazuh-passwords.txt 2>/dev/null ||
+          tar -xzOf "$R/root/wazuh-install/wazuh-install-files.tar" wazuh-install-files/wazuh-passwords.txt)"
+        want="$(awk '$2 == "'"'"'admin'"'"'" { getline; print $2 }' <<<"$want" | tr -d "'")"
+        [ "$user" = "admin:${want}" ] || http_error 401
+        path="${url#https://127.0.0.1:9200/}"
+        I="$H/indexer"
+        echo "${method:-GET} ${path}" >>"$I/requests"
+        case "${method:-GET} ${path%%\?*}" in
+          "GET _cluster/health") echo '{"cluster_name": "wazuh-cluster", "status": "green"}' ;;
+          "GET _plugins/_ism/policies/"*)
+            [ -f "$I/policy" ] || http_error 404
+            jq --argjson seq "$(cat "$I/seq")" '{_id: "platform-retention", _seq_no: $seq, _primary_term: 1, policy: .policy}' "$I/policy"
+            ;;
+          "PUT _plugins/_ism/policies/"*)
+            if [ -f "$I/policy" ]; then
+              case "$path" in *"if_seq_no=$(cat "$I/seq")&if_primary_term=1"*) ;; *) http_error 409 ;; esac
+            fi
+            printf '%s' "$data_binary" | jq -e '.policy.states and .policy.ism_template' >/dev/null || http_error 400
+            printf '%s' "$data_binary" >"$I/policy"
+            echo $(( $(cat "$I/seq" 2>/dev/null || echo 0) + 1 )) >"$I/seq"
+            echo '{"_id": "platform-retention"}'
+            ;;
+          "POST _plugins/_ism/add/"*) echo '{"updated_indices": 3, "failures": false}' ;;
+          "PUT _cluster/settings" | "POST _flush" | "DELETE _index_template/"*) echo '{"acknowledged": true}' ;;
+          *) http_error 404 ;;
+        esac
         ;;
       https://*)
         # Everything else is a download from the harness's mirror of the internet.
-        src="$(awk -F'\t' -v u="$url" '$1 == u { print $2 }' "$H/mirror.tsv")"
+        src="$(awk -F'\t' -v u="$url" '$1 == u { f = $2 } END { print f }' "$H/mirror.tsv")"
         [ -n "$src" ] || http_error 404
         if [ -n "$out" ]; then cp "$src" "$out"; else cat "$src"; fi
         ;;

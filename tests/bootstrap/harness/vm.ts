@@ -35,7 +35,8 @@ import { parse } from "yaml";
 import { APT_REPOSITORIES, BootstrapRole, Cloud, PINNED_VERSIONS, renderBootstrapDocument, SecretRef } from "../../../components/bootstrap";
 import { dataDiskCandidates } from "../../../components/bootstrap/scripts";
 import { nodeExporterUrl, NODE_EXPORTER_SHA256, wazuhInstallerUrl } from "../../../components/bootstrap/versions";
-import { paramsFor } from "../fixtures";
+import { OPERATIONS, paramsFor } from "../fixtures";
+import type { BootstrapOperations } from "../../../components/bootstrap";
 
 const run = promisify(execFile);
 const HERE = __dirname;
@@ -43,9 +44,9 @@ const STUB = path.join(HERE, "stub.sh");
 
 /** Commands answered by stub.sh. `aws` appears only once `snap install aws-cli` ran. */
 export const STUBBED_COMMANDS = [
-    "apt-get", "apt-mark", "augenrules", "blkid", "chown", "curl", "dpkg", "dpkg-query", "findmnt", "free", "gpg", "hostname",
-    "id", "install", "logger", "lsblk", "mkfs.ext4", "mount", "mountpoint", "nginx", "sleep", "snap", "sshd", "sysctl",
-    "systemctl", "udevadm", "update-ca-certificates", "useradd", "vault", "wazuh-install-fault",
+    "apt-get", "apt-mark", "augenrules", "blkid", "chown", "curl", "dpkg", "dpkg-query", "filebeat", "findmnt", "free", "getent", "gpg",
+    "groupadd", "hostname", "id", "install", "logger", "lsblk", "mkfs.ext4", "mount", "mountpoint", "nginx", "sleep", "snap", "sshd",
+    "sysctl", "systemctl", "udevadm", "update-ca-certificates", "useradd", "usermod", "vault", "visudo", "wazuh-install-fault",
 ] as const;
 
 /** Real tools the scripts may use: they only read and write the paths they are given. */
@@ -56,11 +57,11 @@ export const REAL_TOOLS = [
 ] as const;
 
 /** System paths the scripts may name; each is rewritten into the VM root. */
-const ROOTED = ["etc", "var", "opt", "usr/local", "root", "run", "srv", "mnt", "home", "snap", "dev/disk", "dev/sd[a-z]+", "dev/xvd[a-z]+", "dev/nvme[0-9a-z]+"];
+const ROOTED = ["etc", "var", "opt", "usr/local", "usr/share/wazuh-dashboard", "root", "run", "srv", "mnt", "home", "snap", "dev/disk", "dev/sd[a-z]+", "dev/xvd[a-z]+", "dev/nvme[0-9a-z]+"];
 /** A path starts after anything that cannot be part of a path (or a URL's host). */
 const BEFORE = "(^|[^A-Za-z0-9_.~/$-])";
 const PATH_RE = new RegExp(`${BEFORE}/(${ROOTED.join("|")})(?=[/\\s"';:)|,}\\]]|$)`, "gm");
-const ESCAPED_RE = new RegExp(`${BEFORE}/(etc|var|opt|usr/local|root|run|srv|mnt|home|snap|dev/disk)(?=[^A-Za-z0-9_.-]|$)`, "m");
+const ESCAPED_RE = new RegExp(`${BEFORE}/(etc|var|opt|usr/local|usr/share/wazuh-dashboard|root|run|srv|mnt|home|snap|dev/disk)(?=[^A-Za-z0-9_.-]|$)`, "m");
 
 /** One recorded command. */
 export interface Call {
@@ -113,6 +114,11 @@ const ADDRESSES: Record<Cloud, Record<BootstrapRole, string>> = {
     azure: { bastion: "10.40.0.10", jenkins: "10.40.3.10", vault: "10.40.3.11", wazuh: "10.40.3.12" },
     gcp: { bastion: "10.30.0.10", jenkins: "10.30.3.10", vault: "10.30.3.11", wazuh: "10.30.3.9" },
 };
+
+/** The cloud's default user, with the key the cloud installed (components/bootstrap DEFAULT_SSH_USER). */
+const IMAGE_DEFAULT_USER: Record<Cloud, string | undefined> = { aws: "ubuntu", azure: "azureuser", gcp: undefined };
+/** The shared key the cloud puts in the default user's authorized_keys. */
+export const CLOUD_DEFAULT_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmT1M2bWsTQEoRa+ZCv0gkZ2Y1H0N+9SAkMWq7qsXqV platform-automation";
 
 /** Units an Ubuntu 24.04 cloud image has before any package is added. */
 const IMAGE_UNITS = ["ssh.service", "apt-daily.timer", "apt-daily-upgrade.timer", "snapd.service"];
@@ -177,9 +183,11 @@ function sharedAssets(): Assets {
 }
 
 /** A TLS bundle (the JSON of components/bootstrap/pki.ts) for a host and address, signed by the harness CA. */
-export function tlsBundle(hostname: string, ip: string, opts: { days?: number; otherKey?: boolean; sshHostKey?: boolean } = {}): string {
+export function tlsBundle(hostname: string, ip: string, opts: { days?: number; otherKey?: boolean; sshHostKey?: boolean; operations?: BootstrapOperations } = {}): string {
     const a = sharedAssets();
-    const base = path.join(a.dir, `${hostname}-${ip}-${opts.days ?? 30}${opts.otherKey ? "-other" : ""}${opts.sshHostKey ? "-ssh" : ""}`);
+    const ops = opts.operations ?? OPERATIONS;
+    const opsTag = createHash("sha256").update(JSON.stringify(ops)).digest("hex").slice(0, 8);
+    const base = path.join(a.dir, `${hostname}-${ip}-${opts.days ?? 30}${opts.otherKey ? "-other" : ""}${opts.sshHostKey ? "-ssh" : ""}-${opsTag}`);
     if (!fs.existsSync(`${base}.json`)) {
         sh("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${hostname}`, "-keyout", `${base}.key`, "-out", `${base}.csr`]);
         fs.writeFileSync(`${base}.ext`, `subjectAltName=DNS:${hostname},DNS:localhost,IP:${ip},IP:127.0.0.1\nextendedKeyUsage=serverAuth\n`);
@@ -195,6 +203,7 @@ export function tlsBundle(hostname: string, ip: string, opts: { days?: number; o
                 certificate: fs.readFileSync(`${base}.crt`, "utf8"),
                 privateKey: fs.readFileSync(`${base}.key`, "utf8"),
                 caCertificate: fs.readFileSync(a.caCert, "utf8"),
+                operations: ops,
                 ...(opts.sshHostKey ? { sshHostKey: fs.readFileSync(`${base}.ssh`, "utf8") } : {}),
             }),
         );
@@ -236,6 +245,8 @@ export interface HarnessVmOptions {
     readonly document?: string;
     readonly memoryMb?: number;
     readonly cores?: number;
+    /** Extra environment for every run (e.g. HARNESS_NOISY=1: stubs chatter on stdout). */
+    readonly env?: Readonly<Record<string, string>>;
 }
 
 export class HarnessVm {
@@ -245,9 +256,10 @@ export class HarnessVm {
     readonly bin: string;
     readonly ip: string;
     readonly hostname: string;
-    readonly document: string;
+    document: string;
     private readonly params: Record<string, unknown>;
-    private readonly files: { path: string; content: string; permissions: string }[];
+    private files: { path: string; content: string; permissions: string }[];
+    private memoryMb: number;
 
     constructor(
         readonly role: BootstrapRole,
@@ -260,6 +272,7 @@ export class HarnessVm {
         this.ip = ADDRESSES[cloud][role];
         this.document = opts.document ?? renderBootstrapDocument(role, paramsFor(role, cloud));
         this.files = (parse(this.document) as { write_files: { path: string; content: string; permissions: string }[] }).write_files;
+        this.memoryMb = opts.memoryMb ?? 7900;
         this.base = fs.mkdtempSync(path.join(os.tmpdir(), `bootstrap-vm-${role}-${cloud}-`));
         this.root = path.join(this.base, "root");
         this.state = path.join(this.base, "state");
@@ -267,8 +280,11 @@ export class HarnessVm {
         fs.mkdirSync(this.bin);
         for (const c of STUBBED_COMMANDS) fs.symlinkSync(STUB, path.join(this.bin, c));
         for (const t of REAL_TOOLS) fs.symlinkSync(realTools()[t], path.join(this.bin, t));
-        for (const d of ["pkgdb", "units", "devices", "disks", "secrets", "objects", "s3-policy", "apt"]) fs.mkdirSync(path.join(this.state, d), { recursive: true });
+        for (const d of ["pkgdb", "units", "devices", "disks", "secrets", "objects", "s3-policy", "apt", "vault", "indexer"]) fs.mkdirSync(path.join(this.state, d), { recursive: true });
         for (const f of ["users", "groups", "calls", "faults", "mounts", "held", "syslog", "installer-runs", "units/known"]) fs.writeFileSync(path.join(this.state, f), "");
+        // The Wazuh manager this VM's agent talks to (the stub refuses an agent newer than it, as remoted does).
+        fs.writeFileSync(path.join(this.state, "wazuh-manager-version"), `${PINNED_VERSIONS.wazuh}\n`);
+        fs.writeFileSync(path.join(this.state, "vault/tokens"), "");
         fs.writeFileSync(path.join(this.state, "mirror.tsv"), Object.entries(a.mirror).map(([u, f]) => `${u}\t${f}\n`).join(""));
         fs.writeFileSync(path.join(this.state, "apt/available"), this.aptAvailable());
         // The cloud around the VM: its secrets, its bucket's policy, its data disk.
@@ -287,7 +303,10 @@ export class HarnessVm {
             ...distro.map((p) => `${p}\tdistro\t`),
             `jenkins\t${PINNED_VERSIONS.jenkins}\tjenkins.list`,
             `vault\t${PINNED_VERSIONS.vault}-1\thashicorp.list`,
-            `wazuh-agent\t${PINNED_VERSIONS.wazuh}-1\twazuh.list`,
+            `wazuh-agent\t${PINNED_VERSIONS.wazuhAgent}-1\twazuh.list`,
+            `wazuh-indexer\t${PINNED_VERSIONS.wazuh}-1\twazuh.list`,
+            `wazuh-manager\t${PINNED_VERSIONS.wazuh}-1\twazuh.list`,
+            `wazuh-dashboard\t${PINNED_VERSIONS.wazuh}-1\twazuh.list`,
         ].join("\n") + "\n";
     }
 
@@ -300,6 +319,17 @@ export class HarnessVm {
         }
         fs.writeFileSync(path.join(this.root, "etc/os-release"), "NAME=Ubuntu\nVERSION_CODENAME=noble\n");
         fs.writeFileSync(path.join(this.root, "etc/fstab"), "LABEL=cloudimg-rootfs / ext4 discard,errors=remount-ro 0 1\n");
+        fs.mkdirSync(path.join(this.root, "etc/pam.d"), { recursive: true });
+        fs.writeFileSync(path.join(this.root, "etc/pam.d/sshd"), "@include common-auth\naccount    required     pam_nologin.so\n@include common-session\n@include common-password\n");
+        fs.mkdirSync(path.join(this.root, "etc/sudoers.d"), { recursive: true });
+        // The image's default user and the key the cloud wrote for it (cloud-init, before runcmd).
+        const defaultUser = IMAGE_DEFAULT_USER[this.cloud];
+        if (defaultUser) {
+            fs.mkdirSync(path.join(this.root, "home", defaultUser, ".ssh"), { recursive: true });
+            fs.writeFileSync(path.join(this.root, "home", defaultUser, ".ssh/authorized_keys"), `${CLOUD_DEFAULT_KEY}\n`);
+            fs.appendFileSync(path.join(this.state, "users"), `${defaultUser}:1000:${path.join(this.root, "home", defaultUser)}\n`);
+            fs.appendFileSync(path.join(this.state, "groups"), `${defaultUser}:1000\n`);
+        }
         // Units of the Ubuntu image itself (packages add theirs as they are installed).
         fs.appendFileSync(path.join(this.state, "units/known"), IMAGE_UNITS.map((u) => `${u}\n`).join(""));
         for (const f of this.files) {
@@ -325,6 +355,34 @@ export class HarnessVm {
     detachDataDisk(): void {
         const disk = (this.params as { dataDisk: Parameters<typeof dataDiskCandidates>[0] }).dataDisk;
         for (const c of dataDiskCandidates(disk)) fs.rmSync(path.join(this.root, c), { force: true });
+    }
+
+    /** The repositories now serve `pkg` at `version` (an upgrade published). */
+    offer(pkg: string, version: string, list: string): this {
+        const f = path.join(this.state, "apt/available");
+        const lines = fs.readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith(`${pkg}\t`));
+        fs.writeFileSync(f, [...lines, `${pkg}\t${version}\t${list}`].join("\n") + "\n");
+        return this;
+    }
+
+    /** The mirror of the internet serves `content` at `url` (a newer release, a template). */
+    serve(url: string, content: string): this {
+        const f = path.join(this.base, `served-${createHash("sha256").update(url).digest("hex").slice(0, 12)}`);
+        fs.writeFileSync(f, content);
+        fs.appendFileSync(path.join(this.state, "mirror.tsv"), `${url}\t${f}\n`);
+        return this;
+    }
+
+    /** The Wazuh manager version this VM's agent finds (major.minor decides, as remoted does). */
+    managerVersion(version: string): this {
+        fs.writeFileSync(path.join(this.state, "wazuh-manager-version"), `${version}\n`);
+        return this;
+    }
+
+    /** A file on the VM (an operator's upload, a planted fault). */
+    writeFile(vmPath: string, content: string, mode = 0o644): void {
+        fs.mkdirSync(path.dirname(path.join(this.root, vmPath)), { recursive: true });
+        fs.writeFileSync(path.join(this.root, vmPath), content, { mode });
     }
 
     putSecret(ref: SecretRef, value: string): void {
@@ -368,21 +426,26 @@ export class HarnessVm {
             // bash sets HOSTNAME from gethostname() on the VM; here it is the VM's name.
             HOSTNAME: this.hostname,
             HARNESS_ROOT_DISK: DISKS[this.cloud].root,
-            HARNESS_MEM_MB: String(this.opts.memoryMb ?? 7900),
+            HARNESS_MEM_MB: String(this.memoryMb),
             HARNESS_CORES: String(this.opts.cores ?? 2),
             HARNESS_REAL_INSTALL: realTools().install,
+            ...(this.opts.env ?? {}),
             ...extra,
         };
     }
 
     /** Runs a file of the VM (a rooted path given as the VM sees it) with bash. */
-    async run(vmPath: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    async run(vmPath: string, extraEnv: Record<string, string> = {}, stdin?: string): Promise<RunResult> {
         const before = this.allCalls().length;
         let exitCode = 0;
         let stdout = "";
         let stderr = "";
         try {
-            const r = await run(path.join(this.bin, "bash"), [path.join(this.root, vmPath)], { env: this.env(extraEnv), cwd: this.root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+            const child = run(path.join(this.bin, "bash"), [path.join(this.root, vmPath)], { env: this.env(extraEnv), cwd: this.root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+            // A script that exits without reading its stdin closes the pipe first: not an error.
+            child.child.stdin?.on("error", () => undefined);
+            child.child.stdin?.end(stdin ?? "");
+            const r = await child;
             stdout = r.stdout;
             stderr = r.stderr;
         } catch (e) {
@@ -408,7 +471,9 @@ export class HarnessVm {
         fs.writeFileSync(mounts, "");
         const fstab = fs.readFileSync(path.join(this.root, "etc/fstab"), "utf8");
         for (const line of fstab.split("\n")) {
-            const [spec, target] = line.split(/\s+/);
+            const [spec, target, fstype] = line.split(/\s+/);
+            // Bind mounts (the Wazuh state): the link the stub made is on the root disk and stays.
+            if (fstype === "none" && spec && target) fs.appendFileSync(mounts, `${target} bind\n`);
             if (!spec?.startsWith("UUID=")) continue;
             const dev = fs.readdirSync(path.join(this.state, "devices")).find((d) => fs.readFileSync(path.join(this.state, "devices", d), "utf8").includes(`UUID=${spec.slice(5)}\n`));
             if (dev) fs.appendFileSync(mounts, `${target} ${dev}\n`);
@@ -422,6 +487,41 @@ export class HarnessVm {
      * A replacement VM: a new root disk from the image (installed packages, users, services and
      * mounts are gone) with the same data disk and the same cloud around it.
      */
+    /**
+     * New user data on the same root disk, as a replaced GCE instance sees it with its boot disk
+     * kept (cloud-init runs again for the new instance id and writes the new files).
+     */
+    newUserData(document: string): void {
+        const a = sharedAssets();
+        this.document = document;
+        this.files = (parse(document) as { write_files: { path: string; content: string; permissions: string }[] }).write_files;
+        for (const f of this.files) {
+            const target = path.join(this.root, f.path);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, rootScript(f.content, this.root, a.nodeExporterSha), { mode: parseInt(f.permissions, 8) });
+        }
+    }
+
+    /** The VM resized (another machine type): its memory as `free` reports it. */
+    resize(memoryMb: number): void {
+        this.memoryMb = memoryMb;
+    }
+
+    /** Runs an ad-hoc script on the VM (its system paths rooted like the rendered ones), as root. */
+    async script(content: string, extraEnv: Record<string, string> = {}, stdin?: string): Promise<RunResult> {
+        const name = `/root/harness-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.sh`;
+        this.writeFile(name, rootScript(`#!/bin/bash
+${content}`, this.root, sharedAssets().nodeExporterSha), 0o755);
+        return this.run(name, extraEnv, stdin);
+    }
+
+    /** A replacement VM (see below) that also gets new user data (a bumped version, a changed bootstrap). */
+    replaceWith(document: string): void {
+        this.document = document;
+        this.files = (parse(document) as { write_files: { path: string; content: string; permissions: string }[] }).write_files;
+        this.replace();
+    }
+
     replace(): void {
         fs.rmSync(this.root, { recursive: true, force: true });
         for (const f of ["pkgdb", "units"]) {

@@ -63,9 +63,16 @@ rollback() {
   log "Installation cleaned. Check the /var/log/wazuh-install.log file to learn more about the issue."
 }
 
+# The packages' preinst scripts create their account only when it is missing
+# (wazuh-manager: getent passwd || adduser --system; wazuh-indexer: getent passwd || useradd -r):
+# an account created beforehand keeps its id. Otherwise: the next free system id.
 add_user() {
-  grep -q "^$1:" "$H/users" 2>/dev/null || printf '%s:%s\n' "$1" "$((2000 + $(wc -l <"$H/users")))" >>"$H/users"
-  grep -q "^$1:" "$H/groups" 2>/dev/null || printf '%s:\n' "$1" >>"$H/groups"
+  local id=899
+  if ! grep -q "^$1:" "$H/users" 2>/dev/null; then
+    while grep -q "^[^:]*:${id}:" "$H/users" || grep -q "^[^:]*:${id}$" "$H/groups"; do id=$((id - 1)); done
+    printf '%s:%s:%s\n' "$1" "$id" "$2" >>"$H/users"
+  fi
+  grep -q "^$1:" "$H/groups" 2>/dev/null || printf '%s:%s\n' "$1" "$(sed -n "s/^$1:\\([0-9]*\\):.*/\\1/p" "$H/users")" >>"$H/groups"
 }
 unit() {
   grep -qx "$1" "$H/units/known" 2>/dev/null || echo "$1" >>"$H/units/known"
@@ -74,10 +81,17 @@ unit() {
 }
 
 log "Starting Wazuh installation assistant. Wazuh version: ${wazuh_version}"
+# Each install generates its own CA, certificates and passwords (installCommon_createInstallFiles).
+install_id="$(wc -l <"$H/installer-runs")"
+
 log "--- Wazuh indexer ---"
-add_user wazuh-indexer
-mkdir -p "$R/etc/wazuh-indexer/certs" "$R/usr/share/wazuh-indexer" "$R/var/lib/wazuh-indexer/nodes/0"
+add_user wazuh-indexer "$R/usr/share/wazuh-indexer"
+mkdir -p "$R/etc/wazuh-indexer/certs" "$R/etc/wazuh-indexer/opensearch-security" "$R/usr/share/wazuh-indexer" "$R/var/lib/wazuh-indexer/nodes/0"
 echo "indexer data" >"$R/var/lib/wazuh-indexer/nodes/0/_state"
+for f in root-ca.pem indexer.pem indexer-key.pem admin.pem admin-key.pem; do echo "install ${install_id} ${f}" >"$R/etc/wazuh-indexer/certs/${f}"; done
+echo "install ${install_id} hashes" >"$R/etc/wazuh-indexer/opensearch-security/internal_users.yml"
+# indexer_configure: the halved RAM is computed from an unset variable, so every VM gets 1 GiB.
+printf '%s\n' '-Xms1024m' '-Xmx1024m' >"$R/etc/wazuh-indexer/jvm.options"
 cat >"$R/etc/wazuh-indexer/opensearch.yml" <<'EOF'
 network.host: "127.0.0.1"
 node.name: "node-1"
@@ -96,8 +110,11 @@ if ! wazuh-install-fault "$@"; then
 fi
 
 log "--- Wazuh server ---"
-add_user wazuh
-mkdir -p "$R/var/ossec/etc" "$R/var/ossec/api/configuration/ssl"
+add_user wazuh "$R/var/ossec"
+mkdir -p "$R/var/ossec/etc/rules" "$R/var/ossec/api/configuration/ssl" "$R/var/ossec/queue/db" "$R/var/ossec/logs/alerts" "$R/var/ossec/var/multigroups"
+echo "<!-- local rules of install ${install_id} -->" >"$R/var/ossec/etc/rules/local_rules.xml"
+: >"$R/var/ossec/etc/client.keys"
+echo "rbac of install ${install_id}" >"$R/var/ossec/api/configuration/rbac.db"
 cat >"$R/var/ossec/etc/ossec.conf" <<'EOF'
 <ossec_config>
   <auth>
@@ -113,14 +130,23 @@ echo "self-signed by the package" >"$R/var/ossec/etc/sslmanager.cert"
 echo "self-signed key" >"$R/var/ossec/etc/sslmanager.key"
 printf '%s-1\n' "$wazuh_version" >"$H/pkgdb/wazuh-manager"
 unit wazuh-manager.service
-add_user filebeat
-mkdir -p "$R/etc/filebeat" "$R/usr/share/filebeat" "$R/var/lib/filebeat"
+mkdir -p "$R/etc/filebeat/certs" "$R/usr/share/filebeat" "$R/var/lib/filebeat"
+echo "install ${install_id} filebeat" >"$R/etc/filebeat/certs/wazuh-server.pem"
+echo "keystore of install ${install_id}" >"$R/var/lib/filebeat/filebeat.keystore"
 printf '7.10.2-1\n' >"$H/pkgdb/filebeat"
 unit filebeat.service
 
 log "--- Wazuh dashboard ---"
-add_user wazuh-dashboard
-mkdir -p "$R/etc/wazuh-dashboard/certs" "$R/usr/share/wazuh-dashboard" "$R/var/lib/wazuh-dashboard"
+add_user wazuh-dashboard "$R/usr/share/wazuh-dashboard"
+mkdir -p "$R/etc/wazuh-dashboard/certs" "$R/usr/share/wazuh-dashboard/bin" "$R/usr/share/wazuh-dashboard/data/wazuh/config" "$R/var/lib/wazuh-dashboard"
+echo "install ${install_id} dashboard" >"$R/etc/wazuh-dashboard/certs/dashboard.pem"
+echo "hosts: [{default: {url: https://127.0.0.1, port: 55000, username: wazuh-wui, password: wui-${install_id}}}]" >"$R/usr/share/wazuh-dashboard/data/wazuh/config/wazuh.yml"
+# opensearch-dashboards-keystore: records what it is given (add -f --stdin KEY reads the value).
+cat >"$R/usr/share/wazuh-dashboard/bin/opensearch-dashboards-keystore" <<EOF
+#!/bin/bash
+printf '%s\t%s\n' "\$*" "\$(cat)" >>"$H/dashboard-keystore"
+EOF
+chmod 0755 "$R/usr/share/wazuh-dashboard/bin/opensearch-dashboards-keystore"
 cat >"$R/etc/wazuh-dashboard/opensearch_dashboards.yml" <<'EOF'
 server.host: 0.0.0.0
 opensearch.hosts: https://127.0.0.1:9200
@@ -135,7 +161,20 @@ printf '%s-1\n' "$wazuh_version" >"$H/pkgdb/wazuh-dashboard"
 unit wazuh-dashboard.service
 
 base_path="$(dirname "$(readlink -f "$0")")"
-echo "wazuh-install-files/wazuh-passwords.txt" >"${base_path}/wazuh-install-files.tar"
+# The archive as installCommon_createInstallFiles writes it (tar -zcf), passwords in the format of
+# passwords_generatePasswordFile.
+work="$(mktemp -d)"
+mkdir -p "${work}/wazuh-install-files"
+{
+  for u in admin kibanaserver kibanaro logstash readall snapshotrestore; do
+    printf '# %s\n  indexer_username: '"'"'%s'"'"'\n  indexer_password: '"'"'%s'"'"'\n\n' "$u" "$u" "pw-${u}-${install_id}.X+?"
+  done
+  for u in wazuh wazuh-wui; do
+    printf '# %s\n  api_username: '"'"'%s'"'"'\n  api_password: '"'"'%s'"'"'\n\n' "$u" "$u" "api-${u}-${install_id}"
+  done
+} >"${work}/wazuh-install-files/wazuh-passwords.txt"
+tar -zcf "${base_path}/wazuh-install-files.tar" -C "$work" wazuh-install-files/
+rm -rf "$work"
 log "You can access the web interface https://<wazuh-dashboard-ip>:443"
 log "    User: admin"
 log "    Password: harness-generated-admin-password"
