@@ -33,6 +33,8 @@ const COMMON_MOCKS: CloudMocks = {
     "tls:index/selfSignedCert:SelfSignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2036-11-30T00:00:00Z", readyForRenewal: false }),
     "tls:index/certRequest:CertRequest": (a) => ({ certRequestPem: mockPem("CERTIFICATE REQUEST", a.name), keyAlgorithm: "ECDSA" }),
     "tls:index/locallySignedCert:LocallySignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2027-11-30T00:00:00Z", readyForRenewal: false }),
+    // @pulumiverse/time: a Sleep has no outputs beyond its inputs (the engine records them).
+    "time:index/sleep:Sleep": () => ({}),
     "random:index/randomPassword:RandomPassword": (a) => ({
         result: `mock-${stableHex(a.name, Math.max(8, Number(a.inputs.length ?? 24) - 5))}`,
         bcryptHash: `$2a$10$${stableHex(`bcrypt-${a.name}`, 53)}`,
