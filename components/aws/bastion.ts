@@ -48,6 +48,8 @@ export interface AwsBastionArgs {
     readonly userDataBase64: pulumi.Input<string>;
     /** Customer-managed key for the root volume (default: the AWS-managed aws/ebs key). */
     readonly volumesKeyArn?: pulumi.Input<string>;
+    /** What gives the public subnet its route out (the network's `publicEgress`): first boot installs packages. */
+    readonly egressReady?: readonly pulumi.Resource[];
 }
 
 export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
@@ -59,7 +61,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly securityGroupId: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
-    /** Key pair the tool VMs reuse: one operator key reaches every VM, through the bastion only. */
+    /** The bastion's own login key pair (no other host uses it: tool VMs have none, see tool-vm.ts). */
     readonly keyName: pulumi.Output<string>;
     /** Instance role, for grants decided elsewhere (reading the Wazuh enrollment secret). */
     readonly roleName: pulumi.Output<string>;
@@ -192,6 +194,8 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             // A newer AMI must not silently replace the bastion on an unrelated `pulumi up`;
             // unattended-upgrades patches it in place, and a rebuild is a deliberate `--replace`.
             ignoreChanges: ["ami"],
+            // First boot installs packages through the internet gateway: never before the route.
+            dependsOn: [...(args.egressReady ?? [])],
         },
     );
     const eip = new aws.ec2.Eip(child("eip"), { domain: "vpc", instance: instance.id, tags: withName(n("bastion"), { role: "bastion" }) }, opts);
