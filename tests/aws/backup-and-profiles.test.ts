@@ -4,6 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
+import { denyingStatements, IamRequest } from "../support/iam-eval";
 import { byArn, graphOf, policyOf, ROLES, T } from "./fixtures";
 
 describe("aws backups and keys", () => {
@@ -14,14 +15,16 @@ describe("aws backups and keys", () => {
                 g = await graphOf(stack);
             });
 
-            it("has the five purpose keys, all rotated, each administered through IAM and used by named users or one service only", () => {
+            it("has the six purpose keys, all rotated, each administered through IAM and used by named users or one service only", () => {
                 const keys = ofType(g, T.key);
-                assert.deepEqual(keys.map((k) => k.name).sort(), ["cluster-secrets-key", "keys-backup", "keys-volumes", "network-logs-key", "vault-unseal-key"]);
+                assert.deepEqual(keys.map((k) => k.name).sort(), ["cluster-secrets-key", "keys-backup", "keys-secrets", "keys-volumes", "network-logs-key", "vault-unseal-key"]);
                 for (const key of keys) {
                     assert.equal(key.inputs.enableKeyRotation, true, key.name);
                     const [admin, ...uses] = policyOf(key).Statement;
                     assert.equal(admin.Sid, "AccountAdministersKeyThroughIam");
-                    assert.ok(uses.length > 0, `${key.name} has a use statement`);
+                    // The secrets key grants no use in its policy: readers get kms:Decrypt in IAM,
+                    // per secret (tests/aws/tool-vms.test.ts).
+                    assert.equal(uses.length > 0, key.name !== "keys-secrets", `${key.name} use statements`);
                     for (const s of uses) {
                         const open = s.Principal.AWS === "*";
                         assert.ok(!open || s.Condition?.StringEquals?.["kms:ViaService"], `${key.name}/${s.Sid}: a '*' principal is only allowed through a service`);
@@ -53,8 +56,10 @@ describe("aws backups and keys", () => {
                         assert.equal(tags["backup-scope"], prefix, r.name);
                     }
                 }
+                // AWS Backup's documented service-role trust: the principal, no source condition
+                // (a condition the service does not send would make every job fail to assume it).
                 const role = byName(g, T.role, "backup-role");
-                assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement[0].Principal, { Service: "backup.amazonaws.com" });
+                assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement, [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
             });
 
             it("keeps Vault snapshots in a versioned, CMK-encrypted, private, TLS-only bucket that expires with the retention", () => {
@@ -71,6 +76,72 @@ describe("aws backups and keys", () => {
                 const policy = policyOf(of("aws:s3/bucketPolicy:BucketPolicy")).Statement;
                 assert.ok(policy.some((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === false));
                 assert.equal((bucket.inputs.tags as Record<string, string>).purpose, "backup");
+            });
+
+            it("lets Vault's uploads through (single PUT and multipart) and refuses any object not encrypted with the backup key", () => {
+                const bucket = byName(g, T.bucket, "backup-vault-snapshots");
+                const policy = policyOf(ofType(g, "aws:s3/bucketPolicy:BucketPolicy").find((r) => r.inputs.bucket === bucket.id)!);
+                const keyArn = String(byName(g, T.key, "keys-backup").state.arn);
+                const otherKey = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+                const object = `${String(bucket.state.arn)}/vault-snapshots/2026-11-30T03-00-00Z.snap`;
+                const put = (context: Record<string, string>): IamRequest => ({ action: "s3:PutObject", resource: object, context: { "aws:SecureTransport": "true", ...context } });
+                const SSE = "s3:x-amz-server-side-encryption";
+                const KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+                const cases: [string, IamRequest, boolean][] = [
+                    // `aws s3 cp --sse aws:kms --sse-kms-key-id <backup key ARN>`: PutObject, or CreateMultipartUpload (also s3:PutObject)
+                    ["the uploader's PUT naming the backup key", put({ [SSE]: "aws:kms", [KEY]: keyArn }), true],
+                    // UploadPart of that multipart upload: authorized as s3:PutObject, no SSE header (aws/aws-cli#4251)
+                    ["an UploadPart (no SSE header)", put({}), true],
+                    ["a PUT naming another KMS key", put({ [SSE]: "aws:kms", [KEY]: otherKey }), false],
+                    ["a PUT asking for aws:kms without a key id (the aws/s3 key)", put({ [SSE]: "aws:kms" }), false],
+                    ["a PUT asking for SSE-S3", put({ [SSE]: "AES256" }), false],
+                    ["a PUT asking for DSSE-KMS with the backup key", put({ [SSE]: "aws:kms:dsse", [KEY]: keyArn }), false],
+                    ["the uploader's PUT over plain HTTP", { ...put({ [SSE]: "aws:kms", [KEY]: keyArn }), context: { "aws:SecureTransport": "false", [SSE]: "aws:kms", [KEY]: keyArn } }, false],
+                ];
+                for (const [what, request, allowed] of cases) {
+                    assert.equal(denyingStatements(policy, request).length === 0, allowed, `${what}: denied by ${denyingStatements(policy, request).join(", ") || "nothing"}`);
+                }
+                // A request that names no key gets the bucket default: the backup key (checked above).
+                const sse = (ofType(g, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((r) => r.inputs.bucket === bucket.id)!.inputs.rules as any[])[0];
+                assert.equal(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, keyArn);
+            });
+
+            it("logs every request to the snapshot bucket into a private, TLS-only, SSE-S3 access-log bucket that only S3's log delivery may write, for this bucket only", () => {
+                const source = byName(g, T.bucket, "backup-vault-snapshots");
+                const target = byName(g, T.bucket, "snapshot-access-logs-bucket");
+                const logging = byName(g, "aws:s3/bucketLogging:BucketLogging", "backup-vault-snapshots-logging");
+                assert.equal(logging.inputs.bucket, source.id);
+                assert.equal(logging.inputs.targetBucket, target.state.bucket);
+                assert.equal(logging.inputs.targetPrefix, "vault-snapshots/");
+                assert.deepEqual(logging.inputs.targetObjectKeyFormat, { partitionedPrefix: { partitionDateSource: "EventTime" } });
+                // Configured after the whole log-bucket component (its policy included) exists.
+                assert.ok(logging.dependencies.includes(byName(g, "platform:aws:AccessLogBucket", "snapshot-access-logs").urn), "logging waits for the log bucket");
+                const of = (type: string) => ofType(g, type).find((r) => r.inputs.bucket === target.id)!;
+                // S3 server access logs support SSE-S3 only on the target (S3 user guide, enable-server-access-logging).
+                assert.deepEqual((of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as any[])[0].applyServerSideEncryptionByDefault, {
+                    sseAlgorithm: "AES256",
+                });
+                assert.equal((of("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule as Record<string, string>).objectOwnership, "BucketOwnerEnforced");
+                const pab = of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+                for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+                    assert.equal(pab[k], true, k);
+                }
+                const days = stack === "prod-aws" ? 365 : 30;
+                assert.equal((of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[])[0].expiration.days, days);
+                const policy = policyOf(of("aws:s3/bucketPolicy:BucketPolicy"));
+                const deliver = (sourceArn: string, account: string, secure = "true"): IamRequest => ({
+                    action: "s3:PutObject",
+                    resource: `${String(target.state.arn)}/vault-snapshots/123456789012/eu-west-1/x/2026/11/30/log`,
+                    context: { "aws:SecureTransport": secure, "aws:SourceArn": sourceArn, "aws:SourceAccount": account },
+                });
+                const allow = policy.Statement.filter((s: any) => s.Effect === "Allow");
+                assert.deepEqual(
+                    allow.map((s: any) => s.Principal),
+                    [{ Service: "logging.s3.amazonaws.com" }],
+                );
+                assert.deepEqual(allow[0].Condition, { ArnLike: { "aws:SourceArn": source.state.arn }, StringEquals: { "aws:SourceAccount": "123456789012" } });
+                assert.deepEqual(denyingStatements(policy, deliver(String(source.state.arn), "123456789012")), []);
+                assert.deepEqual(denyingStatements(policy, deliver(String(source.state.arn), "123456789012", "false")), ["DenyInsecureTransport"]);
             });
         });
     }
@@ -106,13 +177,28 @@ describe("aws dev vs prod (environment profiles)", () => {
         { what: "backup retention (days)", read: (g) => (byName(g, T.backupPlan, "backup-plan").inputs.rules as any[])[0].lifecycle.deleteAfter, dev: 7, prod: 35 },
         {
             what: "snapshot expiry (days)",
-            read: (g) => (ofType(g, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as any[]).map((r) => [r.expiration.days, r.noncurrentVersionExpiration.noncurrentDays]),
+            read: (g) =>
+                (ofType(g, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.inputs.bucket === byName(g, T.bucket, "backup-vault-snapshots").id)!.inputs.rules as any[]).map((r) => [
+                    r.expiration.days,
+                    r.noncurrentVersionExpiration.noncurrentDays,
+                ]),
             dev: [[7, 7]],
             prod: [[35, 35]],
         },
         { what: "EKS deletion protection", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.deletionProtection, dev: false, prod: true },
         { what: "tool VM termination protection", read: (g) => ROLES.map((r) => byName(g, T.instance, `${r}-instance`).inputs.disableApiTermination), dev: [false, false, false], prod: [true, true, true] },
-        { what: "backup vault / bucket force-destroy", read: (g) => [byName(g, T.backupVault, "backup-vault").inputs.forceDestroy, byName(g, T.bucket, "backup-vault-snapshots").inputs.forceDestroy], dev: [true, true], prod: [false, false] },
+        {
+            what: "backup vault / snapshot bucket / access-log bucket force-destroy",
+            read: (g) => [byName(g, T.backupVault, "backup-vault").inputs.forceDestroy, byName(g, T.bucket, "backup-vault-snapshots").inputs.forceDestroy, byName(g, T.bucket, "snapshot-access-logs-bucket").inputs.forceDestroy],
+            dev: [true, true, true],
+            prod: [false, false, false],
+        },
+        {
+            what: "workload node instance types (Spot: one size, several families)",
+            read: (g) => byName(g, T.nodeGroup, "cluster-workload").inputs.instanceTypes,
+            dev: ["m6i.large", "m6a.large", "m7i.large", "m5.large"],
+            prod: ["m6i.2xlarge"],
+        },
         { what: "data volume final snapshot", read: (g) => ROLES.map((r) => byName(g, T.volume, `${r}-data`).inputs.finalSnapshot), dev: [false, false, false], prod: [true, true, true] },
         { what: "enrollment secret recovery window", read: (g) => byName(g, T.secret, "wazuh-enrollment-secret").inputs.recoveryWindowInDays, dev: 0, prod: 30 },
     ];
@@ -129,10 +215,12 @@ describe("aws dev vs prod (environment profiles)", () => {
         [T.key, "cluster-secrets-key"],
         [T.key, "keys-volumes"],
         [T.key, "keys-backup"],
+        [T.key, "keys-secrets"],
         [T.key, "vault-unseal-key"],
         [T.key, "network-logs-key"],
         [T.backupVault, "backup-vault"],
         [T.bucket, "backup-vault-snapshots"],
+        [T.bucket, "snapshot-access-logs-bucket"],
         [T.secret, "wazuh-enrollment-secret"],
         // The platform CA's key (replacing it re-issues every certificate) and each VM's TLS secret.
         ["tls:index/privateKey:PrivateKey", "internal-ca-key"],
