@@ -3,27 +3,34 @@
  *
  * - API access per DESIGN.md: `restricted` = private endpoint + public endpoint limited to the
  *   authorized CIDRs; `private` = private endpoint only (reached through the bastion).
- * - Access entries (authenticationMode API, no aws-auth ConfigMap): the deploying principal and
- *   the configured admins get AmazonEKSClusterAdminPolicy; the creator gets nothing implicit.
+ * - Access entries (authenticationMode API, no aws-auth ConfigMap): the deployer (a configured,
+ *   stable principal) and the configured admins get AmazonEKSClusterAdminPolicy, one entry per
+ *   principal; the creator gets nothing implicit.
  * - Secrets envelope-encrypted with a dedicated CMK (the cluster role is named in its policy
  *   BEFORE the cluster exists); api/audit/authenticator logs into a CMK-encrypted log group
  *   created before the cluster, so retention and encryption are ours, not EKS's defaults.
  * - IRSA (IAM OIDC provider) for vpc-cni and the EBS CSI driver, each with its own role; the
  *   Pod Identity agent for workloads; add-ons managed by EKS at the version AWS marks as default
  *   for the cluster's Kubernetes version.
- * - Managed node groups in the private node subnets: `system` (on-demand, tainted
- *   CriticalAddonsOnly) and `workload` (spot where the profile allows), launch templates with
- *   IMDSv2 and CMK-encrypted gp3 root volumes.
+ * - Managed node groups in the private node subnets, created after the subnets' egress exists:
+ *   `system` (on-demand, tainted CriticalAddonsOnly) and `workload` (Spot where the profile
+ *   allows, over several instance types of one size), launch templates with IMDSv2 and
+ *   CMK-encrypted gp3 root volumes.
+ * - The Cluster Autoscaler's IAM role (IRSA, pinned to its ServiceAccount, allowed to scale only
+ *   this cluster's node groups' Auto Scaling groups); the in-cluster layer installs the
+ *   autoscaler itself from the `clusterAutoscaler` hint.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import type { EndpointAccess } from "../config";
 import type { NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
-import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy } from "./iam";
+import { AwsAccount, irsaTrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, plainServiceTrustPolicy, policyDocument, PolicyStatement } from "./iam";
+import { nodeGroupInstanceTypes } from "./instance-types";
 import { platformKey } from "./kms";
 
 /**
@@ -70,9 +77,30 @@ export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
  */
 export const PR_ENVIRONMENTS_GROUP = "platform:pr-environments";
 
-export function eksHints(vpcCidr: string, nodeSubnetCidrs: readonly string[], volumesKeyArn: pulumi.Input<string>, prAutomationPrincipal?: string): ClusterHints {
+/** Where the in-cluster layer installs the Cluster Autoscaler, and the ServiceAccount its IRSA role trusts. */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+/** The label every node of a pool carries (managed node group `labels`). */
+export const POOL_LABEL = "platform/pool";
+
+/**
+ * Access entries and policy associations are eventually consistent: "may take several seconds to
+ * be effective after the initial API call returns successfully"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). The
+ * kubeconfig the in-cluster layer uses is released only this long after the last grant (the
+ * admin entries and the autoscaler's IAM policy), so its first API call never races them.
+ */
+export const GRANT_PROPAGATION_WAIT = "30s";
+
+export function eksHints(
+    vpcCidr: string,
+    nodeSubnetCidrs: readonly string[],
+    volumesKeyArn: pulumi.Input<string>,
+    prAutomationPrincipal?: string,
+    clusterAutoscaler?: ClusterHints["clusterAutoscaler"],
+): ClusterHints {
     return {
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "Group" as const, name: PR_ENVIRONMENTS_GROUP } } } : {}),
+        ...(clusterAutoscaler ? { clusterAutoscaler } : {}),
         // EKS ships no encrypted gp3 class: the addons create it (EBS CSI driver, the volumes key).
         storageClass: "gp3",
         storageClassSpec: {
@@ -114,12 +142,22 @@ export interface AwsClusterArgs {
     readonly logsKeyArn: pulumi.Input<string>;
     /** CMK of the node root volumes. */
     readonly volumesKeyArn: pulumi.Input<string>;
-    /** IAM role or user ARN running `pulumi up` (resolved from the caller's session). */
+    /**
+     * The deployment's cluster-admin identity: `cluster.deployerPrincipalArn`, or (first runs,
+     * with a warning) the IAM principal of the caller's session. Its entry keeps the logical name
+     * `access-deployer` whatever the principal, so an unchanged principal never moves.
+     */
     readonly deployerPrincipalArn: string;
     /** Further cluster admins (config `cluster.adminPrincipalArns`). */
     readonly adminPrincipalArns: readonly string[];
     /** The PR-namespace automation role (config `cluster.prAutomationPrincipal`): no access policy, only the group the in-cluster layer confines. */
     readonly prAutomationPrincipal?: string;
+    /**
+     * What gives the node subnets their egress (NAT gateways, route-table associations, VPC
+     * endpoints): node groups wait for it, since a node that cannot reach the EKS API, ECR and
+     * STS never joins and the group fails with NodeCreationFailure.
+     */
+    readonly egressReady?: readonly pulumi.Resource[];
     /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
     readonly protect: boolean;
 }
@@ -144,6 +182,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly secretsKeyArn: pulumi.Output<string>;
     readonly nodeRoleArn: pulumi.Output<string>;
+    /** The Cluster Autoscaler's IRSA role (the in-cluster layer annotates its ServiceAccount with it). */
+    readonly clusterAutoscalerRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:Cluster", name, {}, opts);
@@ -161,10 +201,23 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.nodeIdentity = { kind: "awsSecurityGroup", id: built.nodeSg.id };
         this.apiIdentity = { kind: "awsSecurityGroup", id: built.apiSg.id };
         this.endpointAccess = args.endpointAccess;
-        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal);
         this.oidcProviderArn = built.oidc.arn;
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;
+        this.clusterAutoscalerRoleArn = built.autoscalerRole.arn;
+        this.hints = eksHints(args.vpcCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal, {
+            cloudProvider: "aws",
+            clusterName: built.cluster.name,
+            region: args.account.region,
+            kubernetesVersion: args.version,
+            serviceAccount: { ...CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": built.autoscalerRole.arn } },
+            placement: { nodeSelector: { [POOL_LABEL]: "system" }, tolerations: [{ key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: "NoSchedule" }] },
+            // EC2, Auto Scaling and EKS APIs and STS (IRSA's token exchange) over HTTPS: regional
+            // public endpoints, or the VPC's interface endpoints where the profile has them. AWS
+            // publishes no per-service address list to narrow this to (its ip-ranges.json groups
+            // whole services by region and changes weekly), so the port is the limit.
+            cloudApiEgress: [{ cidr: "0.0.0.0/0", port: 443 }],
+        });
         this.registerOutputs({
             name: this.name,
             endpoint: this.endpoint,
@@ -247,6 +300,90 @@ export function capacityType(pool: NodePoolConfig): "ON_DEMAND" | "SPOT" {
 export function principalSlug(arn: string): string {
     const last = arn.split("/").pop() ?? arn;
     return last.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "principal";
+}
+
+/** One cluster-admin access entry: whose, and the logical-name suffix it lives under. */
+export interface AdminAccessEntry {
+    readonly principalArn: string;
+    /** `deployer`, or `admin-<slug>`: frozen names (a rename would delete and re-create the entry). */
+    readonly key: string;
+}
+
+/**
+ * The cluster-admin access entries: one per principal (EKS refuses a second entry for the same
+ * ARN, docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). The deployer's
+ * entry is always `deployer`; every other admin's is `admin-<slug of its ARN>`. A configured
+ * admin that is also the deployer is served by the deployer's entry (deduplicated, not renamed),
+ * so listing or unlisting the deployer among the admins changes nothing in the cluster.
+ * Two admins whose ARNs end in the same name would share a logical name: refused, with both.
+ */
+export function adminAccessEntries(deployerPrincipalArn: string, adminPrincipalArns: readonly string[]): AdminAccessEntry[] {
+    const entries: AdminAccessEntry[] = [{ principalArn: deployerPrincipalArn, key: "deployer" }];
+    const byKey = new Map<string, string>();
+    for (const arn of adminPrincipalArns) {
+        if (arn === deployerPrincipalArn || entries.some((e) => e.principalArn === arn)) {
+            continue;
+        }
+        const key = `admin-${principalSlug(arn)}`;
+        const clash = byKey.get(key);
+        if (clash) {
+            throw new Error(
+                `platform:aws:Cluster: cluster.adminPrincipalArns ${clash} and ${arn} end in the same name, so their access entries would share the logical name ${key}; list one of them (or a role with a distinct name)`,
+            );
+        }
+        byKey.set(key, arn);
+        entries.push({ principalArn: arn, key });
+    }
+    return entries;
+}
+
+/**
+ * The Auto Scaling group ARN pattern of a managed node group's group, by name (the ARN's UUID part
+ * is a wildcard), as the Cluster Autoscaler's minimal policy scopes its writes
+ * (https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-1.35.2/cluster-autoscaler/cloudprovider/aws/README.md,
+ * "Minimal IAM Permissions Policy"; ARN format:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html#amazonec2autoscaling-resources-for-iam-policies).
+ */
+export function autoScalingGroupArn(account: AwsAccount, groupName: string): string {
+    return `arn:${account.partition}:autoscaling:${account.region}:${account.accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+}
+
+/**
+ * What the Cluster Autoscaler may do, per its AWS README at the pinned release (1.35.2, "Full
+ * Cluster Autoscaler Features Policy"), narrowed as it recommends: the reads it needs for
+ * auto-discovery and instance-type data on every resource (these Describe calls support no
+ * resource-level permissions), the two writes (set a group's desired size, terminate one of its
+ * instances) on THIS cluster's node groups' Auto Scaling groups only, and DescribeNodegroup (labels
+ * and taints for scale-from-zero) on its node groups only.
+ */
+export function clusterAutoscalerStatements(account: AwsAccount, autoScalingGroupNames: readonly string[], nodeGroupArns: readonly string[]): PolicyStatement[] {
+    if (autoScalingGroupNames.length === 0 || nodeGroupArns.length === 0) {
+        throw new Error("clusterAutoscalerStatements: no node group to scale (EKS reported no Auto Scaling group)");
+    }
+    return [
+        {
+            Sid: "DiscoverGroupsAndInstanceTypes",
+            Effect: "Allow",
+            Action: [
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations",
+                "autoscaling:DescribeScalingActivities",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:GetInstanceTypesFromInstanceRequirements",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "ScaleThisClustersNodeGroupsOnly",
+            Effect: "Allow",
+            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+            Resource: [...autoScalingGroupNames].sort().map((n) => autoScalingGroupArn(account, n)),
+        },
+        { Sid: "ReadItsNodeGroupsLabelsAndTaints", Effect: "Allow", Action: "eks:DescribeNodegroup", Resource: [...nodeGroupArns].sort() },
+    ];
 }
 
 /** Kubeconfig using `aws eks get-token` (short-lived STS-signed tokens; no credential inside). */
@@ -366,10 +503,10 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     });
 
     // --- Access entries: the deployer and the configured admins, nothing implicit --------------
-    const admins = [...new Set([args.deployerPrincipalArn, ...args.adminPrincipalArns])];
+    const admins = adminAccessEntries(args.deployerPrincipalArn, args.adminPrincipalArns);
     const adminPolicyArn = `arn:${args.account.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
     if (args.prAutomationPrincipal) {
-        if (admins.includes(args.prAutomationPrincipal)) {
+        if (admins.some((a) => a.principalArn === args.prAutomationPrincipal)) {
             throw new Error(`platform:aws:Cluster: cluster.prAutomationPrincipal ${args.prAutomationPrincipal} is also a cluster admin (the deployer or adminPrincipalArns); EKS allows one access entry per principal: use a separate role`);
         }
         // No access policy: its only rights are the RBAC of the group, confined by admission.
@@ -379,11 +516,10 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
             opts,
         );
     }
-    const accessPolicies = admins.map((principalArn) => {
-        const slug = principalArn === args.deployerPrincipalArn ? "deployer" : `admin-${principalSlug(principalArn)}`;
-        const entry = new aws.eks.AccessEntry(child("access", slug), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", slug)) }, opts);
+    const accessPolicies = admins.map(({ principalArn, key }) => {
+        const entry = new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", key)) }, opts);
         return new aws.eks.AccessPolicyAssociation(
-            child("access", slug, "admin"),
+            child("access", key, "admin"),
             { clusterName: cluster.name, principalArn, policyArn: adminPolicyArn, accessScope: { type: "cluster" } },
             { parent, dependsOn: [entry] },
         );
@@ -452,6 +588,14 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     const nodeGroups = (["system", "workload"] as const).map((pool) => {
         const p = args.nodePools[pool];
         const poolTags = withName(n("eks", pool), { "platform-pool": pool });
+        const instanceTypes = nodeGroupInstanceTypes(p.instanceType, p.capacity);
+        if (p.capacity === "spot" && !instanceTypes.diversified) {
+            void pulumi.log.warn(
+                `nodePools.${pool}: Spot on ${p.instanceType} alone: one Spot capacity pool per zone, and the group cannot launch when it runs dry. ` +
+                    `Use a type of a family components/aws/instance-types.ts knows (m5/m6i/m7i, c5/c6i/c7i, r5/r6i/r7i, t3 and their AMD twins) to get same-size alternatives.`,
+                parent,
+            );
+        }
         const template = new aws.ec2.LaunchTemplate(
             child(pool, "lt"),
             {
@@ -488,22 +632,58 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
                 subnetIds: args.nodeSubnetIds,
                 amiType: NODE_AMI_TYPE,
                 capacityType: capacityType(p),
-                instanceTypes: [p.instanceType],
+                // Spot: the same size in several families (components/aws/instance-types.ts).
+                instanceTypes: instanceTypes.types,
                 scalingConfig: { minSize: p.minSize, maxSize: p.maxSize, desiredSize: p.desiredSize },
                 updateConfig: { maxUnavailable: 1 },
                 launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-                labels: { "platform/pool": pool },
+                labels: { [POOL_LABEL]: pool },
                 taints: pool === "system" ? [{ ...SYSTEM_POOL_TAINT }] : [],
                 tags: withName(n(pool)),
             },
             {
                 parent,
-                dependsOn: [...nodePolicies, ...beforeNodes],
-                // The cluster autoscaler owns the current size; config owns the bounds.
+                // Nodes need egress (NAT or endpoints) to join: wait for it, not only for the subnets.
+                dependsOn: [...nodePolicies, ...beforeNodes, ...(args.egressReady ?? [])],
+                // The Cluster Autoscaler (installed by the in-cluster layer) owns the current size;
+                // config owns the bounds.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             },
         );
     });
+
+    // --- Cluster Autoscaler: its IRSA role, scoped to these node groups ----------------------
+    // EKS tags every managed node group's Auto Scaling group for the autoscaler's auto-discovery
+    // (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html); the role may
+    // only resize those groups, named from the node groups' own outputs.
+    const autoscalerRole = new aws.iam.Role(
+        child("cluster-autoscaler", "role"),
+        {
+            name: roleName("eks", "cluster-autoscaler"),
+            assumeRolePolicy: pulumi
+                .all([oidc.arn, issuerUrl])
+                .apply(([providerArn, url]) =>
+                    JSON.stringify(irsaTrustPolicy(providerArn, url.replace(/^https:\/\//, ""), CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name)),
+                ),
+            tags: withName(n("eks", "cluster-autoscaler")),
+        },
+        opts,
+    );
+    const groupNames = pulumi.all(nodeGroups.map((g) => g.resources)).apply((all) => all.flatMap((rs) => rs.flatMap((r) => (r.autoscalingGroups ?? []).map((a) => a.name))));
+    const autoscalerPolicy = new aws.iam.RolePolicy(
+        child("cluster-autoscaler", "policy"),
+        {
+            role: autoscalerRole.name,
+            policy: pulumi
+                .all([groupNames, pulumi.all(nodeGroups.map((g) => g.arn))])
+                .apply(([names, arns]) => JSON.stringify(policyDocument(...clusterAutoscalerStatements(args.account, names, arns)))),
+        },
+        opts,
+    );
+
+    // Every grant the in-cluster layer's first run depends on, then the documented propagation
+    // delay (GRANT_PROPAGATION_WAIT), before the kubeconfig output resolves.
+    const grantsPropagated = new time.Sleep(child("grants-propagation"), { createDuration: GRANT_PROPAGATION_WAIT }, { parent, dependsOn: [...accessPolicies, autoscalerPolicy] });
 
     addon("coredns", {}, nodeGroups);
     addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
@@ -512,7 +692,28 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     // stack, incluster/) builds its provider from this kubeconfig, after this whole stack (access
     // entries, node groups, CoreDNS and the EBS CSI driver included) is up.
     const kubeconfig = pulumi.secret(
-        pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterNameOut, endpoint, ca]) => renderKubeconfig(clusterNameOut, endpoint, ca.data ?? "", args.account.region)),
+        pulumi
+            .all([cluster.name, cluster.endpoint, cluster.certificateAuthority, grantsPropagated.id])
+            .apply(([clusterNameOut, endpoint, ca]) => renderKubeconfig(clusterNameOut, endpoint, ca.data ?? "", args.account.region)),
     );
-    return { cluster, clusterRole, secretsKey, logGroup, apiSg, nodeSg, clusterSecurityGroupId, issuerUrl, oidc, cniRole, ebsCsiRole, nodeRole, nodeGroups, kubeconfig, accessPolicies };
+    return {
+        cluster,
+        clusterRole,
+        secretsKey,
+        logGroup,
+        apiSg,
+        nodeSg,
+        clusterSecurityGroupId,
+        issuerUrl,
+        oidc,
+        cniRole,
+        ebsCsiRole,
+        nodeRole,
+        nodeGroups,
+        kubeconfig,
+        accessPolicies,
+        autoscalerRole,
+        autoscalerPolicy,
+        grantsPropagated,
+    };
 }
