@@ -114,8 +114,13 @@ describe("aws backups and keys", () => {
                 assert.equal(logging.inputs.targetBucket, target.state.bucket);
                 assert.equal(logging.inputs.targetPrefix, "vault-snapshots/");
                 assert.deepEqual(logging.inputs.targetObjectKeyFormat, { partitionedPrefix: { partitionDateSource: "EventTime" } });
-                // Configured after the whole log-bucket component (its policy included) exists.
-                assert.ok(logging.dependencies.includes(byName(g, "platform:aws:AccessLogBucket", "snapshot-access-logs").urn), "logging waits for the log bucket");
+                // Configured after the whole log-bucket component exists, its policy granting delivery included
+                // (the SDK records a dependency on a component as one on each of its children).
+                const logBucketParts = g.resources.filter((r) => r.parent === byName(g, "platform:aws:AccessLogBucket", "snapshot-access-logs").urn);
+                assert.ok(logBucketParts.some((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy"));
+                for (const part of logBucketParts) {
+                    assert.ok(logging.dependencies.includes(part.urn), `logging waits for ${part.name}`);
+                }
                 const of = (type: string) => ofType(g, type).find((r) => r.inputs.bucket === target.id)!;
                 // S3 server access logs support SSE-S3 only on the target (S3 user guide, enable-server-access-logging).
                 assert.deepEqual((of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as any[])[0].applyServerSideEncryptionByDefault, {
