@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { denyingStatements, IamRequest } from "../support/iam-eval";
-import { byArn, graphOf, policyOf, ROLES, T } from "./fixtures";
+import { byArn, graphOf, gunzipUserData, policyOf, ROLES, T } from "./fixtures";
 
 describe("aws backups and keys", () => {
     for (const stack of ["dev-aws", "prod-aws"]) {
@@ -101,6 +101,11 @@ describe("aws backups and keys", () => {
                 for (const [what, request, allowed] of cases) {
                     assert.equal(denyingStatements(policy, request).length === 0, allowed, `${what}: denied by ${denyingStatements(policy, request).join(", ") || "nothing"}`);
                 }
+                // What the Vault VM's uploader sends: `--sse aws:kms --sse-kms-key-id <this key ARN>` (its script
+                // is executed in tests/bootstrap/boot.test.ts), the first request above.
+                const vaultUserData = gunzipUserData(byName(g, T.instance, "vault-instance").inputs.userDataBase64);
+                assert.ok(vaultUserData.includes("--sse aws:kms --sse-kms-key-id"), "the uploader names SSE-KMS and a key");
+                assert.ok(vaultUserData.includes(keyArn), "the key it names is the backup key");
                 // A request that names no key gets the bucket default: the backup key (checked above).
                 const sse = (ofType(g, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((r) => r.inputs.bucket === bucket.id)!.inputs.rules as any[])[0];
                 assert.equal(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, keyArn);
