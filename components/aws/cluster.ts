@@ -160,6 +160,25 @@ export interface AwsClusterArgs {
     readonly egressReady?: readonly pulumi.Resource[];
     /** Prod: protect the cluster and its secrets key, with EKS deletion protection on. */
     readonly protect: boolean;
+    /**
+     * What EKS does when the cluster's Kubernetes version leaves standard support: `STANDARD`
+     * upgrades the control plane automatically, `EXTENDED` keeps the version (at the higher
+     * extended-support price) until someone upgrades it
+     * (https://docs.aws.amazon.com/eks/latest/userguide/disable-extended-support.html; EKS
+     * defaults to EXTENDED). An explicit choice either way; see `upgradeSupportFor`.
+     */
+    readonly upgradeSupport: "STANDARD" | "EXTENDED";
+}
+
+/**
+ * The upgrade policy per environment: prod keeps its version until the team upgrades it (no
+ * control-plane upgrade under production traffic that the node groups, add-ons and the
+ * autoscaler's pinned minor have not been moved with); dev and staging take the automatic
+ * upgrade, so an environment never drifts into extended-support pricing and upgrades show up
+ * there first.
+ */
+export function upgradeSupportFor(environment: "dev" | "staging" | "prod"): "STANDARD" | "EXTENDED" {
+    return environment === "prod" ? "EXTENDED" : "STANDARD";
 }
 
 export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -484,6 +503,7 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
             enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
             kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr },
             deletionProtection: args.protect,
+            upgradePolicy: { supportType: args.upgradeSupport },
             tags: withName(clusterName),
         },
         { parent, protect: args.protect, dependsOn: [clusterPolicy, logGroup] },

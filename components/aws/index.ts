@@ -14,7 +14,7 @@ import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup, snapshotBucketName } from "./backup";
 import { Bastion } from "./bastion";
-import { Cluster } from "./cluster";
+import { Cluster, upgradeSupportFor } from "./cluster";
 import { Firewall, Tier } from "./firewall";
 import { AwsAccount, policyDocument, secretReadStatements } from "./iam";
 import { Keys } from "./kms";
@@ -229,6 +229,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
             egressReady: network.privateEgress,
             protect,
+            upgradeSupport: upgradeSupportFor(config.environment),
         },
         childOpts,
     );
