@@ -27,7 +27,8 @@ export interface AwsNetworkArgs {
     readonly subnets: SubnetPlan;
     /**
      * Egress for private subnets. `single`: one NAT (a zone outage cuts egress for all zones);
-     * `perZone`: one per zone (prod); `none`: no internet egress (needs `privateEndpoints`).
+     * `perZone`: one per zone (prod); `none` is refused on AWS (the tool VMs install packages
+     * from the internet at first boot).
      */
     readonly natStrategy: NatStrategy;
     /** Gateway endpoint for S3 and interface endpoints for SSM, ECR, STS, KMS and logs. */
@@ -101,8 +102,11 @@ export function validateNetworkArgs(args: AwsNetworkArgs): void {
     if (zones < 2) {
         problems.push(`EKS needs subnets in at least 2 zones, got ${zones}`);
     }
-    if (args.natStrategy === "none" && !args.privateEndpoints) {
-        problems.push(`natStrategy "none" needs privateEndpoints`);
+    if (args.natStrategy === "none") {
+        // Endpoints reach AWS APIs, not the internet: the tool VMs' first boot installs from public
+        // package repositories (Ubuntu mirrors; HashiCorp, Jenkins and Wazuh repositories), and
+        // cloud-init runs it once, so without NAT it fails for good.
+        problems.push(`natStrategy "none" is not supported on AWS: the tool VMs install their packages from public repositories at first boot; use "single" or "perZone"`);
     }
     if (problems.length > 0) {
         throw new Error(`platform:aws:Network: ${problems.join("; ")}`);

@@ -160,6 +160,13 @@ describe("platform:aws:Network", () => {
         assert.deepEqual([natGatewayCount("none", 3), natGatewayCount("single", 3), natGatewayCount("perZone", 3)], [0, 1, 3]);
     });
 
+    it("refuses natStrategy none: the tool VMs' first boot installs from public repositories, which endpoints do not reach", async () => {
+        await assert.rejects(
+            runStack("prod-aws", { configOverrides: { "platform:network": { cidr: "10.40.0.0/16", natStrategy: "none", privateEndpoints: true } } }),
+            /natStrategy "none" is not supported on AWS: the tool VMs install their packages from public repositories at first boot; use "single" or "perZone"/,
+        );
+    });
+
     it("honours a stack that turns flow logs off (the policy pack flags it)", async () => {
         const g = await runStack("dev-aws", { configOverrides: { "platform:network": { cidr: "10.20.0.0/16", flowLogs: { enabled: false } } } });
         assert.equal(networkChildren(g).filter((r) => r.type === "aws:ec2/flowLog:FlowLog").length, 0);
