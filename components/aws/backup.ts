@@ -149,12 +149,24 @@ export function buildBackup(name: string, args: AwsBackupArgs, parent: pulumi.Re
             name: n("tool-vms"),
             planId: plan.id,
             iamRoleArn: role.arn,
-            // By tag: every tool VM (instance: root + attached volumes, crash-consistent) and every
-            // data volume on its own (a volume-level restore of JENKINS_HOME or the indexer without
-            // rebuilding the VM; EBS snapshots are incremental, so the overlap costs little).
-            selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG.key, value: BACKUP_TAG.value }],
-            // ...and only this stack's resources (selections are account-wide).
-            conditions: [{ stringEquals: [{ key: `aws:ResourceTag/${BACKUP_SCOPE_TAG_KEY}`, value: args.prefix }] }],
+            // Every EC2 instance and EBS volume of this account and region (the tool VMs, root +
+            // attached volumes, crash-consistent; and each data volume on its own, for a
+            // volume-level restore of JENKINS_HOME or the indexer without rebuilding the VM; EBS
+            // snapshots are incremental, so the overlap costs little)...
+            resources: [`arn:${args.account.partition}:ec2:${args.account.region}:${args.account.accountId}:instance/*`, `arn:${args.account.partition}:ec2:${args.account.region}:${args.account.accountId}:volume/*`],
+            // ...that carry BOTH tags: the daily-backup tag and this stack's scope (selections are
+            // account-wide: without the scope two stacks would back up each other's). `Conditions`
+            // are ANDed and narrow `Resources`; `ListOfTags` would be ORed and is no longer
+            // recommended (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html,
+            // https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources-json.html).
+            conditions: [
+                {
+                    stringEquals: [
+                        { key: `aws:ResourceTag/${BACKUP_TAG.key}`, value: BACKUP_TAG.value },
+                        { key: `aws:ResourceTag/${BACKUP_SCOPE_TAG_KEY}`, value: args.prefix },
+                    ],
+                },
+            ],
         },
         opts,
     );

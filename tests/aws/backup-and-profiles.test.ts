@@ -45,9 +45,19 @@ describe("aws backups and keys", () => {
                 assert.equal(rule.targetVaultName, vault.inputs.name);
                 const selection = byName(g, T.backupSelection, "backup-selection");
                 assert.equal(selection.inputs.planId, plan.id);
-                assert.deepEqual(selection.inputs.selectionTags, [{ type: "STRINGEQUALS", key: "backup", value: "daily" }]);
+                // Resources ORed, Conditions ANDed (API_BackupSelection): this account's instances and
+                // volumes in this region, carrying both the daily tag and this stack's scope.
+                assert.equal(selection.inputs.selectionTags, undefined, "no ListOfTags (ORed, not recommended)");
+                assert.deepEqual(selection.inputs.resources, ["arn:aws:ec2:eu-west-1:123456789012:instance/*", "arn:aws:ec2:eu-west-1:123456789012:volume/*"]);
                 const prefix = `platform-${stack.replace("-aws", "")}-aws`;
-                assert.deepEqual(selection.inputs.conditions, [{ stringEquals: [{ key: "aws:ResourceTag/backup-scope", value: prefix }] }]);
+                assert.deepEqual(selection.inputs.conditions, [
+                    {
+                        stringEquals: [
+                            { key: "aws:ResourceTag/backup", value: "daily" },
+                            { key: "aws:ResourceTag/backup-scope", value: prefix },
+                        ],
+                    },
+                ]);
                 // Everything the selection must find carries both tags.
                 for (const role of ROLES) {
                     for (const r of [byName(g, T.instance, `${role}-instance`), byName(g, T.volume, `${role}-data`)]) {
