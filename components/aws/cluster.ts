@@ -134,6 +134,8 @@ export interface AwsClusterArgs {
     readonly vpcCidr: string;
     /** Private node subnets, one per zone (the control plane's ENIs go there too). */
     readonly nodeSubnetIds: pulumi.Input<string>[];
+    /** The zone of each node subnet (same order): per-zone node groups are named after it. */
+    readonly zoneNames: readonly string[];
     readonly nodeSubnetCidrs: readonly string[];
     readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
     /** Control-plane log retention (env profile). */
@@ -276,6 +278,11 @@ export function validateClusterArgs(args: AwsClusterArgs): void {
             problems.push(`nodePools.${pool}: need minSize <= desiredSize <= maxSize, got ${p.minSize}/${p.desiredSize}/${p.maxSize}`);
         }
     }
+    if (args.nodePools.workload.maxSize < args.nodeSubnetIds.length) {
+        problems.push(
+            `nodePools.workload.maxSize ${args.nodePools.workload.maxSize} is below the zone count ${args.nodeSubnetIds.length}: the workload pool is one node group per zone (its volumes are zonal) and each needs a maxSize of at least 1; raise maxSize to ${args.nodeSubnetIds.length} or more`,
+        );
+    }
     if (args.nodePools.system.capacity !== "onDemand") {
         problems.push(`nodePools.system must be on-demand: a spot reclaim would take CoreDNS and the CSI controller with it`);
     }
@@ -299,6 +306,43 @@ export function endpointConfig(access: EndpointAccess, authorizedCidrs: readonly
             throw new Error(`unknown endpointAccess ${String(impossible)}`);
         }
     }
+}
+
+/** A total spread over `zones` groups: floor each, the remainder to the first zones (order-preserving, so min <= desired <= max holds per zone). */
+export function splitAcrossZones(total: number, zones: number): number[] {
+    return Array.from({ length: zones }, (_v, z) => Math.floor(total / zones) + (z < total % zones ? 1 : 0));
+}
+
+/** One managed node group of a pool: which zones (indexes into the node subnets) and its share of the pool's sizes. */
+export interface NodeGroupPlan {
+    readonly pool: "system" | "workload";
+    /** Logical-name suffix: `system`, or `workload-<zone index>`. */
+    readonly key: string;
+    readonly zones: readonly number[];
+    readonly minSize: number;
+    readonly maxSize: number;
+    readonly desiredSize: number;
+}
+
+/**
+ * The node groups of the pools. The system pool (stateless add-ons) is one group over every zone.
+ * The workload pool, where the platform's stateful pods run on zonal EBS volumes (Prometheus,
+ * Alertmanager), is one group per zone, sizes split across them: the EKS user guide asks exactly
+ * this of Cluster Autoscaler users ("If you are running a stateful application across multiple
+ * Availability Zones that is backed by Amazon EBS volumes and using the Kubernetes Cluster
+ * Autoscaler, you should configure multiple node groups, each scoped to a single Availability
+ * Zone. In addition, you should enable the --balance-similar-node-groups feature",
+ * https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html): a multi-zone group
+ * cannot be asked for a node in the zone a pending pod's volume is in.
+ */
+export function nodeGroupPlans(pools: AwsClusterArgs["nodePools"], zoneCount: number): NodeGroupPlan[] {
+    const system = pools.system;
+    const w = pools.workload;
+    const [mins, maxes, desired] = [splitAcrossZones(w.minSize, zoneCount), splitAcrossZones(w.maxSize, zoneCount), splitAcrossZones(w.desiredSize, zoneCount)];
+    return [
+        { pool: "system", key: "system", zones: Array.from({ length: zoneCount }, (_v, z) => z), minSize: system.minSize, maxSize: system.maxSize, desiredSize: system.desiredSize },
+        ...Array.from({ length: zoneCount }, (_v, z): NodeGroupPlan => ({ pool: "workload", key: `workload-${z}`, zones: [z], minSize: mins[z], maxSize: maxes[z], desiredSize: desired[z] })),
+    ];
 }
 
 /** The managed node group capacity type of a pool. */
@@ -605,7 +649,7 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
         (policy) => new aws.iam.RolePolicyAttachment(child("node", policy.replace(/^Amazon/, "").toLowerCase()), { role: nodeRole.name, policyArn: managedPolicyArn(args.account, policy) }, opts),
     );
 
-    const nodeGroups = (["system", "workload"] as const).map((pool) => {
+    const templates = (["system", "workload"] as const).map((pool) => {
         const p = args.nodePools[pool];
         const poolTags = withName(n("eks", pool), { "platform-pool": pool });
         const instanceTypes = nodeGroupInstanceTypes(p.instanceType, p.capacity);
@@ -642,24 +686,33 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
             },
             opts,
         );
+        return { pool, template, instanceTypes: instanceTypes.types };
+    });
+
+    const nodeGroups = nodeGroupPlans(args.nodePools, args.nodeSubnetIds.length).map((plan) => {
+        const p = args.nodePools[plan.pool];
+        const t = templates.find((x) => x.pool === plan.pool)!;
+        const groupName = plan.pool === "system" ? n("system") : n("workload", args.zoneNames[plan.zones[0]]);
         return new aws.eks.NodeGroup(
-            child(pool),
+            child(plan.key),
             {
                 clusterName: cluster.name,
-                nodeGroupName: n(pool),
+                nodeGroupName: groupName,
                 version: cluster.version,
                 nodeRoleArn: nodeRole.arn,
-                subnetIds: args.nodeSubnetIds,
+                subnetIds: plan.zones.map((z) => args.nodeSubnetIds[z]),
                 amiType: NODE_AMI_TYPE,
                 capacityType: capacityType(p),
                 // Spot: the same size in several families (components/aws/instance-types.ts).
-                instanceTypes: instanceTypes.types,
-                scalingConfig: { minSize: p.minSize, maxSize: p.maxSize, desiredSize: p.desiredSize },
+                instanceTypes: t.instanceTypes,
+                scalingConfig: { minSize: plan.minSize, maxSize: plan.maxSize, desiredSize: plan.desiredSize },
                 updateConfig: { maxUnavailable: 1 },
-                launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-                labels: { [POOL_LABEL]: pool },
-                taints: pool === "system" ? [{ ...SYSTEM_POOL_TAINT }] : [],
-                tags: withName(n(pool)),
+                launchTemplate: { id: t.template.id, version: t.template.latestVersion.apply(String) },
+                // Same labels and taints in every group of a pool: the autoscaler balances "similar"
+                // groups (those differing only in their zone label).
+                labels: { [POOL_LABEL]: plan.pool },
+                taints: plan.pool === "system" ? [{ ...SYSTEM_POOL_TAINT }] : [],
+                tags: withName(groupName),
             },
             {
                 parent,

@@ -219,6 +219,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             vpcId: network.networkId,
             vpcCidr: network.cidr,
             nodeSubnetIds: network.privateSubnetIds.nodes,
+            zoneNames,
             nodeSubnetCidrs: config.network.subnets.nodes,
             nodePools: config.cluster.nodePools,
             logRetentionDays: config.cluster.logRetentionDays,

@@ -5,7 +5,7 @@
  * propagation wait before the kubeconfig is released. Read from the captured graphs of both layers.
  */
 import * as assert from "node:assert/strict";
-import { adminAccessEntries, autoScalingGroupArn, clusterAutoscalerStatements } from "../../components/aws/cluster";
+import { adminAccessEntries, autoScalingGroupArn, clusterAutoscalerStatements, splitAcrossZones } from "../../components/aws/cluster";
 import { nodeGroupInstanceTypes } from "../../components/aws/instance-types";
 import { MOCK_CALLER_ARN } from "../../offline/mocks-aws";
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
@@ -180,6 +180,31 @@ describe("aws node groups that scale", () => {
         assert.deepEqual(nodeGroupInstanceTypes("t3a.large", "spot"), { types: ["t3a.large", "t3.large"], diversified: true });
         assert.deepEqual(nodeGroupInstanceTypes("g5.xlarge", "spot"), { types: ["g5.xlarge"], diversified: false });
         assert.deepEqual(nodeGroupInstanceTypes("m6i.xlarge", "onDemand"), { types: ["m6i.xlarge"], diversified: false });
+    });
+
+    it("splits a pool's sizes over its per-zone groups without ever putting a zone's min above its desired or max", () => {
+        assert.deepEqual(splitAcrossZones(12, 3), [4, 4, 4]);
+        assert.deepEqual(splitAcrossZones(2, 3), [1, 1, 0]);
+        for (let zones = 2; zones <= 4; zones++) {
+            for (let min = 0; min <= 12; min++) {
+                for (let desired = min; desired <= 12; desired++) {
+                    for (let max = Math.max(desired, zones); max <= 12; max++) {
+                        const [a, b, c] = [splitAcrossZones(min, zones), splitAcrossZones(desired, zones), splitAcrossZones(max, zones)];
+                        assert.deepEqual([a, b, c].map((x) => x.reduce((p, q) => p + q, 0)), [min, desired, max]);
+                        for (let z = 0; z < zones; z++) {
+                            assert.ok(a[z] <= b[z] && b[z] <= c[z] && c[z] >= 1, `${zones} zones, ${min}/${desired}/${max}: zone ${z} ${a[z]}/${b[z]}/${c[z]}`);
+                        }
+                    }
+                }
+            }
+        }
+    });
+
+    it("refuses a workload pool whose maxSize leaves a zone's group without a node", async () => {
+        await assert.rejects(
+            variantOf("dev-aws", { configOverrides: { "platform:cluster": { ...restricted, nodePools: { workload: { minSize: 0, desiredSize: 1, maxSize: 1 } } } } }),
+            /nodePools.workload.maxSize 1 is below the zone count 2: the workload pool is one node group per zone \(its volumes are zonal\) and each needs a maxSize of at least 1; raise maxSize to 2 or more/,
+        );
     });
 
     it("refuses to build an autoscaler policy with nothing to scale, and scopes writes by Auto Scaling group ARN", () => {

@@ -177,18 +177,23 @@ describe("aws dev vs prod (environment profiles)", () => {
     });
 
     const rows: { what: string; read: (g: ResourceGraph) => unknown; dev: unknown; prod: unknown }[] = [
-        { what: "workload nodes capacity", read: (g) => byName(g, T.nodeGroup, "cluster-workload").inputs.capacityType, dev: "SPOT", prod: "ON_DEMAND" },
+        { what: "workload nodes capacity", read: (g) => byName(g, T.nodeGroup, "cluster-workload-0").inputs.capacityType, dev: "SPOT", prod: "ON_DEMAND" },
         { what: "system nodes capacity", read: (g) => byName(g, T.nodeGroup, "cluster-system").inputs.capacityType, dev: "ON_DEMAND", prod: "ON_DEMAND" },
         {
-            what: "node group sizes (system, workload)",
-            read: (g) => ["system", "workload"].map((p) => byName(g, T.nodeGroup, `cluster-${p}`).inputs.scalingConfig),
+            // The workload pool (dev 1/2/4, prod 3/3/12) is one group per zone, its sizes split
+            // across them, the remainder to the first zones.
+            what: "node group sizes (system, then the workload pool's group per zone)",
+            read: (g) => ["system", "workload-0", "workload-1", "workload-2"].filter((k) => g.resources.some((r) => r.type === T.nodeGroup && r.name === `cluster-${k}`)).map((k) => byName(g, T.nodeGroup, `cluster-${k}`).inputs.scalingConfig),
             dev: [
                 { minSize: 2, maxSize: 3, desiredSize: 2 },
-                { minSize: 1, maxSize: 4, desiredSize: 2 },
+                { minSize: 1, maxSize: 2, desiredSize: 1 },
+                { minSize: 0, maxSize: 2, desiredSize: 1 },
             ],
             prod: [
                 { minSize: 3, maxSize: 5, desiredSize: 3 },
-                { minSize: 3, maxSize: 12, desiredSize: 3 },
+                { minSize: 1, maxSize: 4, desiredSize: 1 },
+                { minSize: 1, maxSize: 4, desiredSize: 1 },
+                { minSize: 1, maxSize: 4, desiredSize: 1 },
             ],
         },
         { what: "public API endpoint", read: (g) => (byName(g, T.cluster, "cluster-eks").inputs.vpcConfig as any).endpointPublicAccess, dev: true, prod: false },
@@ -217,7 +222,7 @@ describe("aws dev vs prod (environment profiles)", () => {
         },
         {
             what: "workload node instance types (Spot: one size, several families)",
-            read: (g) => byName(g, T.nodeGroup, "cluster-workload").inputs.instanceTypes,
+            read: (g) => byName(g, T.nodeGroup, "cluster-workload-0").inputs.instanceTypes,
             dev: ["m6i.large", "m6a.large", "m7i.large", "m5.large"],
             prod: ["m6i.2xlarge"],
         },
