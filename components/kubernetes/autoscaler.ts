@@ -98,8 +98,10 @@ export function clusterAutoscalerValues(environment: Environment, hint: ClusterA
         containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
         extraArgs: {
-            // The platform's managed node groups of one pool are "similar" (same types and labels);
-            // keep their sizes balanced across zones (EKS user guide, managed node groups).
+            // The per-zone groups of a pool are "similar" (one launch template, one set of types
+            // and labels; the AWS comparator ignores eks.amazonaws.com/nodegroup and the zone
+            // labels: cluster-autoscaler-1.35.2 processors/nodegroupset/aws_nodegroups.go): keep
+            // their sizes balanced across zones (EKS user guide, managed node groups).
             "balance-similar-node-groups": true,
             // Pick the group that leaves the least idle CPU/memory after the scale-up.
             expander: "least-waste",
