@@ -106,7 +106,13 @@ for (const { cloud, stacks } of CLOUDS) {
                 } else {
                     assert.ok(!isIPv4(apiHost) || isPrivate(apiHost), `private endpoint ${apiHost} is a private address`);
                 }
-                const text = JSON.stringify(out);
+                // The autoscaler hint names its cloud-API egress as a policy destination (HTTPS
+                // anywhere: AWS publishes no per-service range), never a machine's address.
+                const autoscaler = (out.clusterHints as { clusterAutoscaler?: { cloudApiEgress: { cidr: string }[] } }).clusterAutoscaler;
+                for (const e of autoscaler?.cloudApiEgress ?? []) {
+                    assert.equal(e.cidr, "0.0.0.0/0", `autoscaler egress ${e.cidr}`);
+                }
+                const text = JSON.stringify({ ...out, clusterHints: { ...(out.clusterHints as object), ...(autoscaler ? { clusterAutoscaler: { ...autoscaler, cloudApiEgress: [] } } : {}) } });
                 const ips = text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? [];
                 for (const ip of ips.filter((i) => isIPv4(i) && !isPrivate(i))) {
                     assert.ok(publicAllowed.has(ip), `unexpected public address ${ip} in outputs`);
