@@ -144,8 +144,9 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             opts,
         );
     });
-    bastionEgress(args.vpcCidr).forEach((rule) => {
-        new aws.vpc.SecurityGroupEgressRule(
+    const egressRules = bastionEgress(args.vpcCidr).map(
+        (rule) =>
+            new aws.vpc.SecurityGroupEgressRule(
             child("egress", String(rule.port), rule.cidr === args.vpcCidr ? "vpc" : "any"),
             {
                 securityGroupId: sg.id,
@@ -157,8 +158,8 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
                 tags: withName(n("bastion-egress", String(rule.port))),
             },
             opts,
-        );
-    });
+        ),
+    );
 
     const role = new aws.iam.Role(
         child("role"),
@@ -194,8 +195,9 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             // A newer AMI must not silently replace the bastion on an unrelated `pulumi up`;
             // unattended-upgrades patches it in place, and a rebuild is a deliberate `--replace`.
             ignoreChanges: ["ami"],
-            // First boot installs packages through the internet gateway: never before the route.
-            dependsOn: [...(args.egressReady ?? [])],
+            // First boot installs packages through the internet gateway: never before the route,
+            // nor before its group's egress rules (the group is created without egress).
+            dependsOn: [...egressRules, ...(args.egressReady ?? [])],
         },
     );
     const eip = new aws.ec2.Eip(child("eip"), { domain: "vpc", instance: instance.id, tags: withName(n("bastion"), { role: "bastion" }) }, opts);

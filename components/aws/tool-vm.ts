@@ -196,7 +196,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
         { vpcId: args.vpcId, name: hostname, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
         opts,
     );
-    toolVmInternetEgress(child("sg"), hostname, sg.id, parent);
+    const internetEgress = toolVmInternetEgress(child("sg"), hostname, sg.id, parent);
 
     const iamRole = new aws.iam.Role(
         child("role"),
@@ -320,8 +320,9 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             // stop/start or replacement on an unrelated update.
             ignoreChanges: ["ami", "userDataBase64"],
             // Its certificate is in the secret before the first boot reads it, and first boot
-            // installs packages and reads secrets once: never before its route out either.
-            dependsOn: [tlsVersion, ...(args.egressReady ?? [])],
+            // installs packages and reads secrets once: never before its route out (NAT, route
+            // table, endpoints) nor its own group's internet egress rules either.
+            dependsOn: [tlsVersion, ...internetEgress, ...(args.egressReady ?? [])],
         },
     );
     new aws.ec2.VolumeAttachment(

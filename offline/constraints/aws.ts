@@ -102,6 +102,7 @@ function sgText(value: unknown, what: string): string[] {
 
 const RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
 const SG_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 /** Decoded bytes of a user-data input (raw text, or base64 for `userDataBase64` / launch templates). */
 function userDataBytes(r: CapturedResource): number | undefined {
@@ -988,9 +989,9 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         cloud: "aws",
         service: "EC2 (first boot)",
         types: ["aws:ec2/instance:Instance", "aws:eks/nodeGroup:NodeGroup"],
-        rule: "EC2 starts an instance, and cloud-init runs its first-boot installs once, as soon as RunInstances returns, whether or not its subnet's route table association and the NAT or internet gateway it routes through exist yet (a NAT gateway is only usable once available); EKS nodes that cannot reach the cluster API, ECR and STS never join. An instance or node group must be created after its subnets' association and the gateways their default route uses.",
+        rule: "EC2 starts an instance, and cloud-init runs its first-boot installs once, as soon as RunInstances returns, whether or not its subnet's route table association and the NAT or internet gateway it routes through exist yet (a NAT gateway is only usable once available); EKS nodes that cannot reach the cluster API, ECR and STS never join. An instance or node group must be created after its subnets' association and the gateways their default route uses; an instance also after its own security groups' egress rules to address ranges (a group the provider creates has no egress until they exist).",
         source: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html",
-        alsoSource: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html (nodes need outbound access to the cluster endpoint, ECR and STS) and https://cloudinit.readthedocs.io/en/latest/reference/modules.html (package installs run once per instance)",
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html (nodes need outbound access to the cluster endpoint, ECR and STS) and https://cloudinit.readthedocs.io/en/latest/reference/modules.html (package installs run once per instance); https://www.pulumi.com/registry/packages/aws/api-docs/ec2/securitygroup/ (its NOTE on Egress rules: the default allow-all egress rule is removed)",
         checkGraph: (ctx) => {
             const out: { resource: CapturedResource; detail: string }[] = [];
             const byId = new Map(ctx.graph.resources.filter((x) => idOf(x) !== undefined).map((x) => [idOf(x)!, x]));
@@ -1013,6 +1014,17 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
                         }
                     }
                 }
+                // Its own groups' rules out to an address range (the internet, the VPC): the
+                // provider creates a group without EC2's default allow-all egress, so a separate
+                // rule is the only way out of the instance.
+                if (r.type === "aws:ec2/instance:Instance") {
+                    const groups = new Set(arr(input(r, "vpcSecurityGroupIds")).filter((g): g is string => typeof g === "string"));
+                    for (const rule of ctx.graph.resources.filter((x) => x.type === EGRESS_RULE && groups.has(String(x.inputs.securityGroupId)))) {
+                        if ((rule.inputs.cidrIpv4 !== undefined || rule.inputs.cidrIpv6 !== undefined) && !ctx.dependsOn(r, rule)) {
+                            out.push({ resource: r, detail: `is created without waiting for ${rule.name} (egress to ${String(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6)} port ${String(rule.inputs.fromPort)}) of its security group` });
+                        }
+                    }
+                }
             }
             return out;
         },
@@ -1023,11 +1035,18 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
                 { type: "aws:ec2/routeTable:RouteTable", name: "rt", inputs: { id: "rtb-1", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] }, dependsOn: ["nat"] },
                 { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: "rta", inputs: { subnetId: "subnet-1", routeTableId: "rtb-1" }, dependsOn: ["rt", "tools"] },
             ];
-            const vm = (dependsOn?: string[]): FixtureResource => ({ type: "aws:ec2/instance:Instance", name: "jenkins", inputs: { subnetId: "subnet-1", instanceType: "t3.large" }, ...(dependsOn ? { dependsOn } : {}) });
+            const vm = (dependsOn?: string[]): FixtureResource => ({ type: "aws:ec2/instance:Instance", name: "jenkins", inputs: { subnetId: "subnet-1", instanceType: "t3.large", vpcSecurityGroupIds: ["sg-1"] }, ...(dependsOn ? { dependsOn } : {}) });
+            const sg: FixtureResource[] = [
+                { type: "aws:ec2/securityGroup:SecurityGroup", name: "jenkins-sg", inputs: { id: "sg-1", description: "jenkins" } },
+                { type: EGRESS_RULE, name: "jenkins-https-out", inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS" }, dependsOn: ["jenkins-sg"] },
+                // Group-to-group rules are the firewall table's (created after both tiers): not egress to the internet.
+                { type: EGRESS_RULE, name: "jenkins-to-wazuh", inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1514, toPort: 1514, referencedSecurityGroupId: "sg-2", description: "agent" } },
+            ];
             return {
-                pass: [{ title: "the VM waits for its association and the NAT", resources: [...net, vm(["rta"])] }],
+                pass: [{ title: "the VM waits for its association, the NAT and its group's internet egress", resources: [...net, ...sg, vm(["rta", "jenkins-https-out"])] }],
                 fail: [
                     { title: "the VM only waits for its subnet", resources: [...net, vm(["tools"])] },
+                    { title: "the VM races its group's internet egress rule", resources: [...net, ...sg, vm(["rta"])] },
                     { title: "a node group racing its NAT", resources: [...net, { type: "aws:eks/nodeGroup:NodeGroup", name: "workload", inputs: { subnetIds: ["subnet-1"], instanceTypes: ["m6i.large"] } }] },
                 ],
             };

@@ -165,6 +165,22 @@ describe("aws tool VMs", () => {
                 }
             });
 
+            it("boots every VM (tool VMs and the bastion) only after its own security group's egress rules to address ranges: the group starts with none", () => {
+                for (const instance of [...ROLES.map(vm), byName(g, T.instance, "bastion-instance")]) {
+                    const groups = instance.inputs.vpcSecurityGroupIds as string[];
+                    const rules = ofType(g, T.egress).filter((r) => groups.includes(r.inputs.securityGroupId as string) && r.inputs.cidrIpv4 !== undefined);
+                    // Tool VMs: HTTPS and HTTP out; the bastion: those and SSH into the VPC.
+                    assert.deepEqual(
+                        rules.map((r) => r.inputs.fromPort as number).sort((a, b) => a - b),
+                        instance.name === "bastion-instance" ? [22, 80, 443] : [80, 443],
+                        `${instance.name}'s internet egress rules`,
+                    );
+                    for (const rule of rules) {
+                        assert.ok(instance.dependencies.includes(rule.urn), `${instance.name} waits for ${rule.name}`);
+                    }
+                }
+            });
+
             it("lets only the Vault role use the unseal key", () => {
                 const key = byName(g, T.key, "vault-unseal-key");
                 assert.equal(key.inputs.enableKeyRotation, true);
