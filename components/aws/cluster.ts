@@ -603,13 +603,16 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
             },
             opts,
         );
-        new aws.iam.RolePolicyAttachment(child(component, "policy"), { role: role.name, policyArn: managedPolicyArn(args.account, policy) }, opts);
-        return role;
+        const grant = new aws.iam.RolePolicyAttachment(child(component, "policy"), { role: role.name, policyArn: managedPolicyArn(args.account, policy) }, opts);
+        return { role, grant };
     };
     // The CNI's rights on the node role would be shared by every pod that reaches IMDS; on its
     // own IRSA role only aws-node holds them.
-    const cniRole = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
-    const ebsCsiRole = irsaRole("ebs-csi", "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy");
+    // Each add-on is created after its role's policy is attached (the grant before its consumer):
+    // aws-node without its rights leaves every new node NotReady, the EBS CSI controller without
+    // them fails its first volume operations.
+    const { role: cniRole, grant: cniGrant } = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
+    const { role: ebsCsiRole, grant: ebsCsiGrant } = irsaRole("ebs-csi", "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy");
 
     const addonVersion = (addon: EksAddon) =>
         aws.eks
@@ -633,7 +636,7 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
             { parent, dependsOn },
         );
     const beforeNodes = [
-        addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) }, []),
+        addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) }, [cniGrant]),
         addon("kube-proxy", {}, []),
         addon("eks-pod-identity-agent", {}, []),
     ];
@@ -667,7 +670,12 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
                 description: `EKS ${pool} nodes: IMDSv2 only, encrypted gp3 root`,
                 updateDefaultVersion: true,
                 // Hop limit 1: pods (not on the host network) cannot reach the node's IMDS and
-                // its role; they get cloud identities through IRSA / Pod Identity instead.
+                // its role; they get cloud identities through IRSA / Pod Identity instead (EKS Best
+                // Practices, Security: "Restrict access to the instance profile assigned to the
+                // worker node"). The EBS CSI pods then read their instance and zone from the
+                // Kubernetes API instead ("If the driver is unable to reach IMDS, it will fallback
+                // to using the Kubernetes API", kubernetes-sigs/aws-ebs-csi-driver docs/install.md,
+                // Metadata), and the Cluster Autoscaler is given its region (awsRegion).
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 blockDeviceMappings: [
                     {
@@ -759,7 +767,7 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     const grantsPropagated = new time.Sleep(child("grants-propagation"), { createDuration: GRANT_PROPAGATION_WAIT }, { parent, dependsOn: [...accessPolicies, autoscalerPolicy] });
 
     addon("coredns", {}, nodeGroups);
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, nodeGroups);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [...nodeGroups, ebsCsiGrant]);
 
     // The platform stack never talks to the Kubernetes API: the in-cluster layer (its own
     // stack, incluster/) builds its provider from this kubeconfig, after this whole stack (access

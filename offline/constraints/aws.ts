@@ -1053,6 +1053,49 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         })(),
     },
     {
+        id: "aws-eks-addon-after-role-grants",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/addon:Addon", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy"],
+        rule: "An add-on given a serviceAccountRoleArn runs as that role from its first pod, and the role must already hold the permissions the add-on needs; IAM changes are eventually consistent. The add-on must be created after every policy attached to (or inlined in) its role, or vpc-cni leaves new nodes NotReady and the EBS CSI controller fails its first volume calls.",
+        source: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html",
+        alsoSource: "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html (IAM changes are eventually consistent)",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const roles = ctx.graph.resources.filter((x) => x.type === "aws:iam/role:Role");
+            const grants = ctx.graph.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" || x.type === "aws:iam/rolePolicy:RolePolicy");
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/addon:Addon" && typeof x.inputs.serviceAccountRoleArn === "string")) {
+                const role = roles.find((x) => x.state.arn === r.inputs.serviceAccountRoleArn);
+                if (!role) {
+                    continue; // a role of another stack: its grants are not ordered here
+                }
+                for (const grant of grants.filter((x) => x.inputs.role === role.state.name || x.inputs.role === role.state.id)) {
+                    if (!ctx.dependsOn(r, grant)) {
+                        out.push({ resource: r, detail: `is created without waiting for ${grant.name}, a policy of its role ${role.name}` });
+                    }
+                }
+            }
+            return out;
+        },
+        examples: (() => {
+            const iam: FixtureResource[] = [
+                { type: "aws:iam/role:Role", name: "cni-role", inputs: { name: "platform-dev-aws-eks-vpc-cni", arn: "arn:aws:iam::123456789012:role/platform-dev-aws-eks-vpc-cni" } },
+                { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "cni-policy", inputs: { role: "platform-dev-aws-eks-vpc-cni", policyArn: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" }, dependsOn: ["cni-role"] },
+            ];
+            const addon = (dependsOn: string[]): FixtureResource => ({
+                type: "aws:eks/addon:Addon",
+                name: "vpc-cni",
+                inputs: { clusterName: "c", addonName: "vpc-cni", serviceAccountRoleArn: "arn:aws:iam::123456789012:role/platform-dev-aws-eks-vpc-cni" },
+                dependsOn,
+            });
+            return {
+                pass: [{ title: "vpc-cni after its role's policy", resources: [...iam, addon(["cni-role", "cni-policy"])] }],
+                fail: [{ title: "vpc-cni as soon as its role exists, racing the policy attachment", resources: [...iam, addon(["cni-role"])] }],
+            };
+        })(),
+    },
+    {
         id: "aws-eks-nodegroup-instance-architecture",
         kind: "resource",
         cloud: "aws",

@@ -99,6 +99,10 @@ describe("aws cluster (EKS)", () => {
                     assert.deepEqual(Object.values(cond).sort(), [`system:serviceaccount:kube-system:${sa}`, "sts.amazonaws.com"].sort());
                     const attached = ofType(g, T.attachPolicy).filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn);
                     assert.deepEqual(attached, [`arn:aws:iam::aws:policy/${policy}`]);
+                    // The add-on that runs as this role waits for the role's policy (grant before consumer).
+                    const addon = ofType(g, T.addon).find((a) => a.inputs.serviceAccountRoleArn === role.state.arn)!;
+                    const grant = ofType(g, T.attachPolicy).find((a) => a.inputs.role === role.state.name)!;
+                    assert.ok(addon.dependencies.includes(grant.urn), `${String(addon.inputs.addonName)} waits for ${grant.name}`);
                 }
                 // The node role does NOT carry the CNI policy.
                 const nodeRole = byName(g, T.role, "cluster-node-role");
