@@ -125,7 +125,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
 
     const sg = new aws.ec2.SecurityGroup(
         child("sg"),
-        { vpcId: args.vpcId, name: n("bastion"), description: "Bastion: SSH from the allowlist only", tags: withName(n("bastion"), { role: "bastion" }) },
+        { vpcId: args.vpcId, namePrefix: `${n("bastion")}-`, description: "Bastion: SSH from the allowlist only", tags: withName(n("bastion"), { role: "bastion" }) },
         opts,
     );
     args.allowedCidrs.forEach((cidr, i) => {

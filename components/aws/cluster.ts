@@ -79,6 +79,13 @@ export const PR_ENVIRONMENTS_GROUP = "platform:pr-environments";
 
 /** Where the in-cluster layer installs the Cluster Autoscaler, and the ServiceAccount its IRSA role trusts. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
+/**
+ * The longest node group name prefix: EKS takes names of 1-63 characters
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html, nodegroupName) and
+ * the provider appends a 26-character unique suffix to a prefix (terraform-plugin-sdk
+ * helper/id UniqueIDSuffixLength).
+ */
+export const NODE_GROUP_NAME_PREFIX_MAX = 63 - 26;
 /** The label every node of a pool carries (managed node group `labels`). */
 export const POOL_LABEL = "platform/pool";
 
@@ -522,14 +529,18 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     );
 
     // --- Security groups: identities only; rules live in firewall.ts ---------------------------
+    // Named by prefix (the provider appends a unique suffix; the Name tag keeps the readable
+    // name): a group's name and description are replace-only, and Pulumi creates the replacement
+    // before deleting the old group, which a fixed name would make a duplicate in the VPC
+    // (catalogue aws-fixed-name-create-before-delete).
     const apiSg = new aws.ec2.SecurityGroup(
         child("api-sg"),
-        { vpcId: args.vpcId, name: n("eks-api"), description: "EKS API endpoint (additional control-plane group): HTTPS from the bastion only", tags: withName(n("eks-api")) },
+        { vpcId: args.vpcId, namePrefix: `${n("eks-api")}-`, description: "EKS API endpoint (additional control-plane group): HTTPS from the bastion only", tags: withName(n("eks-api")) },
         opts,
     );
     const nodeSg = new aws.ec2.SecurityGroup(
         child("node-sg"),
-        { vpcId: args.vpcId, name: n("eks-nodes"), description: "EKS nodes: identity tool VMs allow in; node/control-plane traffic uses the EKS cluster group", tags: withName(n("eks-nodes")) },
+        { vpcId: args.vpcId, namePrefix: `${n("eks-nodes")}-`, description: "EKS nodes: identity tool VMs allow in; node/control-plane traffic uses the EKS cluster group", tags: withName(n("eks-nodes")) },
         opts,
     );
 
@@ -700,12 +711,20 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     const nodeGroups = nodeGroupPlans(args.nodePools, args.nodeSubnetIds.length).map((plan) => {
         const p = args.nodePools[plan.pool];
         const t = templates.find((x) => x.pool === plan.pool)!;
-        const groupName = plan.pool === "system" ? n("system") : n("workload", args.zoneNames[plan.zones[0]]);
+        const zone = args.zoneNames[plan.zones[0]];
+        const groupName = plan.pool === "system" ? n("system") : n("workload", zone);
+        // The node group's own name carries the zone's letter only (`workload-a`): the cluster is
+        // regional, and the prefix must stay short (NODE_GROUP_NAME_PREFIX_MAX); tags keep `groupName`.
+        const nameParts = plan.pool === "system" ? ["system"] : ["workload", zone.startsWith(args.account.region) ? zone.slice(args.account.region.length) : zone];
+        // By prefix, as the security groups: instance types, capacity type, subnets and the
+        // launch template id replace a node group, create-before-delete, and EKS refuses a second
+        // group of the same name in the cluster.
+        const groupNamePrefix = `${limitedName(NODE_GROUP_NAME_PREFIX_MAX - 1, args.prefix, ...nameParts)}-`;
         return new aws.eks.NodeGroup(
             child(plan.key),
             {
                 clusterName: cluster.name,
-                nodeGroupName: groupName,
+                nodeGroupNamePrefix: groupNamePrefix,
                 version: cluster.version,
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: plan.zones.map((z) => args.nodeSubnetIds[z]),

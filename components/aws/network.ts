@@ -235,7 +235,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
             { name: n("flow-logs"), assumeRolePolicy: JSON.stringify(flowLogsTrustPolicy(args.account)), tags: withName(n("flow-logs")) },
             opts,
         );
-        new aws.iam.RolePolicy(
+        const deliveryPolicy = new aws.iam.RolePolicy(
             child("flow-logs-policy"),
             {
                 role: role.name,
@@ -254,7 +254,9 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
                 maxAggregationInterval: 60,
                 tags: withName(n("flow-log")),
             },
-            opts,
+            // After the role may deliver (grant before consumer: IAM is eventually consistent,
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html).
+            { parent, dependsOn: [deliveryPolicy] },
         );
     }
 
@@ -273,7 +275,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
         endpoints.push(s3Endpoint);
         const endpointSg = new aws.ec2.SecurityGroup(
             child("endpoints-sg"),
-            { vpcId: vpc.id, name: n("endpoints"), description: "Interface endpoints: HTTPS from inside the VPC only", tags: withName(n("endpoints")) },
+            { vpcId: vpc.id, namePrefix: `${n("endpoints")}-`, description: "Interface endpoints: HTTPS from inside the VPC only", tags: withName(n("endpoints")) },
             opts,
         );
         new aws.vpc.SecurityGroupIngressRule(

@@ -193,7 +193,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
 
     const sg = new aws.ec2.SecurityGroup(
         child("sg"),
-        { vpcId: args.vpcId, name: hostname, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
+        { vpcId: args.vpcId, namePrefix: `${hostname}-`, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
         opts,
     );
     const internetEgress = toolVmInternetEgress(child("sg"), hostname, sg.id, parent);

@@ -293,8 +293,8 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
         alsoSource: `${BOTOCORE}/ec2/2016-11-15/service-2.json (CreateSecurityGroupRequest)`,
         check: (r) => {
-            const out = [...sgText(input(r, "name"), "name"), ...sgText(input(r, "description"), "description")];
-            const name = str(r, "name");
+            const out = [...sgText(input(r, "name"), "name"), ...sgText(input(r, "namePrefix"), "namePrefix"), ...sgText(input(r, "description"), "description")];
+            const name = str(r, "name") ?? str(r, "namePrefix");
             if (name !== undefined && /^sg-/i.test(name)) {
                 out.push(`name ${JSON.stringify(name)} starts with sg-`);
             }
@@ -305,6 +305,32 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
             fail: [
                 { title: "a description with an apostrophe", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "tools", description: "Jenkins' agents" } }] },
                 { title: "a name starting with sg-", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "sg-tools", description: "tools" } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-fixed-name-create-before-delete",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2 / EKS",
+        types: [SG_TYPES[0], "aws:eks/nodeGroup:NodeGroup"],
+        rule: "A security group's name is unique in its VPC and a managed node group's in its cluster, and both are replaced (not updated) when a replace-only input changes (a group's name, description or VPC; a node group's instance types, capacity type, AMI type, subnets, node role or launch template id). Pulumi creates the replacement before deleting the old one, so under a fixed name the create fails (InvalidGroup.Duplicate, ResourceInUseException): name them by prefix (namePrefix, nodeGroupNamePrefix), the provider appends a unique suffix.",
+        source: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/",
+        alsoSource:
+            "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (InvalidGroup.Duplicate), https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (ResourceInUseException), hashicorp/terraform-provider-aws internal/service/ec2/vpc_security_group.go and internal/service/eks/node_group.go (ForceNew inputs)",
+        check: (r) => {
+            const field = r.type === "aws:eks/nodeGroup:NodeGroup" ? "nodeGroupName" : "name";
+            const name = str(r, field);
+            return name === undefined ? [] : [`${field} ${JSON.stringify(name)} is fixed: a replacement would be created under the same name before this one is deleted; set ${field === "name" ? "namePrefix" : "nodeGroupNamePrefix"} instead`];
+        },
+        examples: {
+            pass: [
+                { title: "a group named by prefix", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { namePrefix: "platform-dev-aws-eks-nodes-", description: "EKS nodes" } }] },
+                { title: "a node group named by prefix", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { clusterName: "c", nodeGroupNamePrefix: "platform-dev-aws-workload-a-", instanceTypes: ["m6i.large"] } }] },
+            ],
+            fail: [
+                { title: "a group with a fixed name", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "platform-dev-aws-eks-nodes", description: "EKS nodes" } }] },
+                { title: "a node group with a fixed name", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { clusterName: "c", nodeGroupName: "platform-dev-aws-workload-a", instanceTypes: ["m6i.large"] } }] },
             ],
         },
     },

@@ -160,7 +160,14 @@ describe("aws cluster (EKS)", () => {
                 assert.deepEqual(system.inputs.taints, [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
                 for (const ng of ofType(g, T.nodeGroup).filter((x) => x.name.startsWith("cluster-workload-"))) {
                     assert.deepEqual(ng.inputs.taints, [], ng.name);
-                    assert.match(String(ng.inputs.nodeGroupName), /^platform-(dev|prod)-aws-workload-eu-west-1[abc]$/);
+                    // Named by prefix (a replacement is created before the old group goes), within
+                    // EKS's 63 characters once the provider's 26-character suffix is appended.
+                    assert.equal(ng.inputs.nodeGroupName, undefined);
+                    assert.match(String(ng.inputs.nodeGroupNamePrefix), /^platform-(dev|prod)-aws-workload-[abc]-$/);
+                    assert.match(String((ng.inputs.tags as Record<string, string>).Name), /^platform-(dev|prod)-aws-workload-eu-west-1[abc]$/);
+                }
+                for (const ng of ofType(g, T.nodeGroup)) {
+                    assert.ok(String(ng.inputs.nodeGroupNamePrefix).length + 26 <= 63, `${ng.name}: ${String(ng.inputs.nodeGroupNamePrefix)}`);
                 }
             });
 

@@ -111,6 +111,8 @@ describe("platform:aws:Network", () => {
             assert.equal(group.inputs.kmsKeyId, key.state.arn);
             assert.equal(flow.inputs.trafficType, "ALL");
             assert.equal(flow.inputs.logDestination, group.state.arn);
+            // Delivery starts only once its role holds the delivery policy.
+            assert.ok(flow.dependencies.includes(byName(g, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs-policy").urn), "flow log after its delivery policy");
             assert.equal(key.inputs.enableKeyRotation, true);
         }
     });
