@@ -10,7 +10,7 @@ import { parseCidr } from "../config/cidr";
 import type { BastionOutputs, FirewallIdentity } from "../contracts";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
-import { AwsAccount, ec2TrustPolicy, managedPolicyArn } from "./iam";
+import { AwsAccount, ec2TrustPolicy, managedPolicyArn, policyDocument, SSM_PARAMETER_READ_DENY } from "./iam";
 
 /** Canonical's AWS account: the only owner whose Ubuntu images we accept (no look-alike AMIs). */
 export const CANONICAL_OWNER_ID = "099720109477";
@@ -168,6 +168,8 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
     );
     // Session Manager: shell access that is IAM-authorised and logged, with no inbound port.
     new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: role.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
+    // ...without the account-wide SSM parameter read that policy carries (SSM_PARAMETER_READ_DENY).
+    new aws.iam.RolePolicy(child("no-ssm-parameters"), { role: role.name, policy: JSON.stringify(policyDocument(SSM_PARAMETER_READ_DENY)) }, opts);
     const profile = new aws.iam.InstanceProfile(child("profile"), { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, "bastion"), role: role.name, tags: withName(n("bastion")) }, opts);
 
     const ami = ubuntuLtsAmi(parent);

@@ -187,3 +187,22 @@ export function kmsViaServiceStatements(
     }
     return statements;
 }
+
+/**
+ * What a VM's role may NOT do although AmazonSSMManagedInstanceCore allows it: read SSM
+ * parameters. That managed policy grants `ssm:GetParameter` and `ssm:GetParameters` on every
+ * resource (for Run Command documents that reference parameters;
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
+ * so every platform VM, the internet-facing bastion included, could read any parameter of the
+ * account that is encrypted with the default aws/ssm key. The platform's VMs use Session Manager
+ * only (which needs no parameter,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html)
+ * and take their secrets from Secrets Manager: an explicit Deny, which no Allow overrides, keeps
+ * the managed policy (AWS maintains its agent permissions) without that read.
+ */
+export const SSM_PARAMETER_READ_DENY: PolicyStatement = {
+    Sid: "NoSsmParameterReads",
+    Effect: "Deny",
+    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+    Resource: "*",
+};

@@ -21,7 +21,7 @@ import { withName } from "../tags";
 import { VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
 import { ubuntuLtsAmi } from "./bastion";
 import { toolVmInternetEgress } from "./firewall";
-import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement, secretReadStatements } from "./iam";
+import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement, secretReadStatements, SSM_PARAMETER_READ_DENY } from "./iam";
 import { platformKey } from "./kms";
 
 /** Data volume size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
@@ -205,6 +205,8 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
     );
     // Session Manager: audited shell access with no inbound port (break-glass besides the bastion).
     new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: iamRole.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
+    // ...without the account-wide SSM parameter read that policy carries (SSM_PARAMETER_READ_DENY).
+    new aws.iam.RolePolicy(child("no-ssm-parameters"), { role: iamRole.name, policy: JSON.stringify(policyDocument(SSM_PARAMETER_READ_DENY)) }, opts);
 
     let unsealKey: aws.kms.Key | undefined;
     if (args.role === "vault") {

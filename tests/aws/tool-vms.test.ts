@@ -101,7 +101,7 @@ describe("aws tool VMs", () => {
                     assert.deepEqual(policyOf(iamRole, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
                     const managed = ofType(g, T.attachPolicy).filter((a) => a.inputs.role === iamRole.state.name).map((a) => a.inputs.policyArn);
                     assert.deepEqual(managed, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-                    const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name);
+                    const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name && p.name !== `${role}-no-ssm-parameters`);
                     assert.equal(inline.length, 1);
                     const grants = policyOf(inline[0]).Statement.map((s) => `${[s.Action].flat().sort().join("+")} on ${String(s.Resource)}`);
                     const secretsKey = String(byName(g, T.key, "keys-secrets").state.arn);
@@ -178,6 +178,18 @@ describe("aws tool VMs", () => {
                     for (const rule of rules) {
                         assert.ok(instance.dependencies.includes(rule.urn), `${instance.name} waits for ${rule.name}`);
                     }
+                }
+            });
+
+            it("denies every VM role (tool VMs and the bastion) the SSM parameter reads AmazonSSMManagedInstanceCore grants on every resource", () => {
+                for (const [roleName, policyName] of [...ROLES.map((r) => [`${r}-role`, `${r}-no-ssm-parameters`]), ["bastion-role", "bastion-no-ssm-parameters"]]) {
+                    const iamRole = byName(g, T.role, roleName);
+                    const deny = byName(g, T.rolePolicy, policyName);
+                    assert.equal(deny.inputs.role, iamRole.state.name);
+                    // Independent of the implementation's constant: the parameter-read actions of the SSM service authorization reference.
+                    assert.deepEqual(policyOf(deny).Statement, [
+                        { Sid: "NoSsmParameterReads", Effect: "Deny", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"], Resource: "*" },
+                    ]);
                 }
             });
 
