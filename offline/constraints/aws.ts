@@ -1122,6 +1122,48 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         })(),
     },
     {
+        id: "aws-eks-control-plane-log-group-first",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup"],
+        rule: "EKS sends the enabled control-plane log types to the log group /aws/eks/<cluster name>/cluster and creates that group itself when it is missing, with no KMS key and no retention (kept forever). A cluster with logging must depend on a log group of exactly that name that the stack creates first, encrypted with a key and with a retention.",
+        source: "https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
+        alsoSource: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html (retention: never expire by default) and terraform-aws-modules/terraform-aws-eks#2486 (EKS re-creates the group after a destroy)",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const groups = ctx.graph.resources.filter((x) => x.type === "aws:cloudwatch/logGroup:LogGroup");
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/cluster:Cluster" && arr(x.inputs.enabledClusterLogTypes).length > 0)) {
+                const name = `/aws/eks/${String(r.inputs.name)}/cluster`;
+                const group = groups.find((g) => g.inputs.name === name);
+                if (!group) {
+                    out.push({ resource: r, detail: `ships control-plane logs but the stack creates no log group ${name}: EKS would create it unencrypted and never expiring` });
+                    continue;
+                }
+                if (!ctx.dependsOn(r, group)) {
+                    out.push({ resource: r, detail: `does not wait for ${group.name} (${name}): EKS may create the group first, and the stack's create then fails with ResourceAlreadyExistsException` });
+                }
+                if (group.inputs.kmsKeyId === undefined || group.inputs.retentionInDays === undefined) {
+                    out.push({ resource: r, detail: `its log group ${group.name} has ${group.inputs.kmsKeyId === undefined ? "no KMS key" : "no retention"}` });
+                }
+            }
+            return out;
+        },
+        examples: (() => {
+            const cluster = (dependsOn: string[]): FixtureResource => ({ type: "aws:eks/cluster:Cluster", name: "eks", inputs: { name: "platform-dev-aws-eks", enabledClusterLogTypes: ["api", "audit"] }, dependsOn });
+            const group = (inputs: Record<string, unknown>): FixtureResource => ({ type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", inputs: { name: "/aws/eks/platform-dev-aws-eks/cluster", ...inputs } });
+            const good = { kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1", retentionInDays: 30 };
+            return {
+                pass: [{ title: "the cluster after its encrypted, expiring log group", resources: [group(good), cluster(["logs"])] }],
+                fail: [
+                    { title: "logging with no log group of the stack", resources: [cluster([])] },
+                    { title: "the cluster racing its log group", resources: [group(good), cluster([])] },
+                    { title: "a log group without a key", resources: [group({ retentionInDays: 30 }), cluster(["logs"])] },
+                ],
+            };
+        })(),
+    },
+    {
         id: "aws-eks-nodegroup-instance-architecture",
         kind: "resource",
         cloud: "aws",
