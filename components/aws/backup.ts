@@ -104,6 +104,16 @@ export function buildBackup(name: string, args: AwsBackupArgs, parent: pulumi.Re
         { name: n("backup"), kmsKeyArn: args.backupKeyArn, forceDestroy: !args.protect, tags: withName(n("backup")) },
         stateful,
     );
+    if (args.protect) {
+        // Prod: Backup Vault Lock in governance mode (no changeableForDays): the vault refuses to
+        // delete a recovery point before minRetentionDays, or to take a job that keeps it shorter
+        // (the plan's deleteAfter equals it), until someone with
+        // backup:DeleteBackupVaultLockConfiguration removes the lock first: a separate, logged
+        // act. Not compliance mode: that becomes irreversible after its grace period, for the
+        // vault's whole life (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html,
+        // ChangeableForDays and MinRetentionDays; https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html).
+        new aws.backup.VaultLockConfiguration(child("vault-lock"), { backupVaultName: vault.name, minRetentionDays: args.retentionDays }, stateful);
+    }
     const plan = new aws.backup.Plan(
         child("plan"),
         {

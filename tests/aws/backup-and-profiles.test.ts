@@ -210,6 +210,14 @@ describe("aws dev vs prod (environment profiles)", () => {
             dev: [[7, 7]],
             prod: [[35, 35]],
         },
+        {
+            // Governance mode (no changeableForDays): removable only by a separate, logged call; the
+            // minimum equals the plan's deleteAfter, or every backup job would fail.
+            what: "backup vault lock",
+            read: (g) => ofType(g, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").map((l) => [l.inputs.backupVaultName, l.inputs.minRetentionDays, l.inputs.changeableForDays, l.protect]),
+            dev: [],
+            prod: [["platform-prod-aws-backup", 35, undefined, true]],
+        },
         { what: "EKS deletion protection", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.deletionProtection, dev: false, prod: true },
         // EKS defaults to EXTENDED (disable-extended-support.html): the choice is explicit either way.
         { what: "EKS upgrade policy at the end of standard support", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.upgradePolicy, dev: { supportType: "STANDARD" }, prod: { supportType: "EXTENDED" } },
@@ -265,7 +273,8 @@ describe("aws dev vs prod (environment profiles)", () => {
         }
     });
     it("protects nothing else (stateless resources stay replaceable)", () => {
-        const expected = STATEFUL.map(([, name]) => name).sort();
+        // Plus prod's backup vault lock (prod only: removing it is a deliberate act).
+        const expected = [...STATEFUL.map(([, name]) => name), "backup-vault-lock"].sort();
         assert.deepEqual(prod.resources.filter((r) => r.protect).map((r) => r.name).sort(), expected);
     });
 });
