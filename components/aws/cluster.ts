@@ -180,14 +180,18 @@ export interface AwsClusterArgs {
 }
 
 /**
- * The upgrade policy per environment: prod keeps its version until the team upgrades it (no
- * control-plane upgrade under production traffic that the node groups, add-ons and the
- * autoscaler's pinned minor have not been moved with); dev and staging take the automatic
- * upgrade, so an environment never drifts into extended-support pricing and upgrades show up
- * there first.
+ * The upgrade policy, the same in every environment: EXTENDED, so only the program moves the
+ * Kubernetes version. Under STANDARD, EKS upgrades the control plane itself at the end of
+ * standard support (https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html)
+ * while the stack still declares the old minor, with the node groups, the add-on versions
+ * (resolved for that minor) and the autoscaler's image pinned to it; the first refreshed
+ * `pulumi up` would then ask EKS for a downgrade, which it refuses ("Once you upgrade a cluster,
+ * you can't downgrade", https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html).
+ * The price of EXTENDED is paid only by a version left past standard support: bump
+ * `cluster.version` before then (README, AWS).
  */
-export function upgradeSupportFor(environment: "dev" | "staging" | "prod"): "STANDARD" | "EXTENDED" {
-    return environment === "prod" ? "EXTENDED" : "STANDARD";
+export function upgradeSupportFor(_environment: "dev" | "staging" | "prod"): "STANDARD" | "EXTENDED" {
+    return "EXTENDED";
 }
 
 export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {

@@ -219,8 +219,9 @@ describe("aws dev vs prod (environment profiles)", () => {
             prod: [["platform-prod-aws-backup", 35, undefined, true]],
         },
         { what: "EKS deletion protection", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.deletionProtection, dev: false, prod: true },
-        // EKS defaults to EXTENDED (disable-extended-support.html): the choice is explicit either way.
-        { what: "EKS upgrade policy at the end of standard support", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.upgradePolicy, dev: { supportType: "STANDARD" }, prod: { supportType: "EXTENDED" } },
+        // Explicit, and EXTENDED everywhere: under STANDARD EKS would upgrade the control plane under
+        // the program's declared minor (view-upgrade-policy.html), and a downgrade is refused.
+        { what: "EKS upgrade policy at the end of standard support", read: (g) => byName(g, T.cluster, "cluster-eks").inputs.upgradePolicy, dev: { supportType: "EXTENDED" }, prod: { supportType: "EXTENDED" } },
         { what: "tool VM termination protection", read: (g) => ROLES.map((r) => byName(g, T.instance, `${r}-instance`).inputs.disableApiTermination), dev: [false, false, false], prod: [true, true, true] },
         {
             what: "backup vault / snapshot bucket / access-log bucket force-destroy",
