@@ -284,6 +284,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
             opts,
         );
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
+            const policy = interfaceEndpointPolicy(args.account, service);
             const endpoint = new aws.ec2.VpcEndpoint(
                 child(`${service.replace(".", "-")}-endpoint`),
                 {
@@ -293,6 +294,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
                     privateDnsEnabled: true,
                     subnetIds: toolSubnets.map((s) => s.id),
                     securityGroupIds: [endpointSg.id],
+                    ...(policy ? { policy: JSON.stringify(policy) } : {}),
                     tags: withName(n(`${service.replace(".", "-")}-endpoint`)),
                 },
                 opts,
@@ -304,6 +306,32 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
     const privateEgress: pulumi.Resource[] = [...nats, ...privateRouteTables, ...privateAssociations, ...endpoints];
     const publicEgress: pulumi.Resource[] = [igw, publicRoutes, ...publicAssociations];
     return { vpc, publicSubnets, nodeSubnets, toolSubnets, natEips, logsKey, flowLogGroup, privateEgress, publicEgress };
+}
+
+/**
+ * An interface endpoint's policy: the service, for principals of THIS account only. Without a
+ * policy an endpoint takes the default one, full access for any principal
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html), so credentials
+ * of another account used inside the VPC could move data to that account's secrets, keys or logs
+ * through it. `aws:PrincipalAccount` is the calling principal's account
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount).
+ * No policy for STS: IRSA's AssumeRoleWithWebIdentity is an unauthenticated call (no principal,
+ * so no principal account), and a condition on it would cut every pod's cloud identity. The S3
+ * gateway endpoint keeps the default too: anonymous package downloads and AWS-owned buckets (ECR
+ * layers, SSM agent) go through it, and a narrower policy denies them instead of falling back to NAT.
+ */
+export function interfaceEndpointPolicy(account: AwsAccount, service: (typeof INTERFACE_ENDPOINT_SERVICES)[number]): PolicyDocument | undefined {
+    if (service === "sts") {
+        return undefined;
+    }
+    return policyDocument({
+        Sid: "ThisAccountsPrincipalsOnly",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "*",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": account.accountId } },
+    });
 }
 
 /**

@@ -149,6 +149,19 @@ describe("platform:aws:Network", () => {
         for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === "Interface")) {
             assert.equal(e.inputs.privateDnsEnabled, true, e.name);
         }
+        // Endpoint policies: this account's principals only, except STS (IRSA's
+        // AssumeRoleWithWebIdentity carries no principal) and the S3 gateway (anonymous downloads
+        // and AWS-owned buckets pass through it).
+        for (const e of endpoints) {
+            const service = String(e.inputs.serviceName).replace("com.amazonaws.eu-west-1.", "");
+            if (service === "sts" || service === "s3") {
+                assert.equal(e.inputs.policy, undefined, service);
+                continue;
+            }
+            assert.deepEqual(JSON.parse(String(e.inputs.policy)).Statement, [
+                { Sid: "ThisAccountsPrincipalsOnly", Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } },
+            ], service);
+        }
         const rule = networkChildren(prod).find((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")!;
         assert.deepEqual([rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4], [443, 443, "10.40.0.0/16"]);
     });
