@@ -175,7 +175,19 @@ const AWS_STATES: Record<string, StateHandler> = {
         status: "ACTIVE",
         clusterId: c.hex(32),
     }),
-    "aws:eks/nodeGroup:NodeGroup": (a, c) => ({ arn: arn("eks", c.region, `nodegroup/${a.inputs.clusterName}/${a.inputs.nodeGroupName ?? a.name}/${c.hex(8)}`), status: "ACTIVE" }),
+    "aws:eks/nodeGroup:NodeGroup": (a, c) => {
+        const h = c.hex(32);
+        // EKS names a managed node group's Auto Scaling group eks-<node group>-<node group UUID>.
+        const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+        // A prefix gets the provider's 26-character unique suffix (timestamp and counter).
+        const name = a.inputs.nodeGroupName ?? (a.inputs.nodeGroupNamePrefix ? `${a.inputs.nodeGroupNamePrefix}${c.hex(26)}` : a.name);
+        return {
+            arn: arn("eks", c.region, `nodegroup/${a.inputs.clusterName}/${name}/${uuid}`),
+            nodeGroupName: name,
+            status: "ACTIVE",
+            resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid}` }], remoteAccessSecurityGroupId: "" }],
+        };
+    },
     "aws:eks/accessEntry:AccessEntry": (a, c) => ({
         accessEntryArn: arn("eks", c.region, `access-entry/${a.inputs.clusterName}/role/${MOCK_AWS_ACCOUNT}/${String(a.inputs.principalArn).split("/").pop()}/${c.hex(8)}`),
         userName: a.inputs.principalArn,

@@ -40,6 +40,8 @@ const COMMON_MOCKS: CloudMocks = {
     "tls:index/selfSignedCert:SelfSignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2036-11-30T00:00:00Z", readyForRenewal: false }),
     "tls:index/certRequest:CertRequest": (a) => ({ certRequestPem: mockPem("CERTIFICATE REQUEST", a.name), keyAlgorithm: "ECDSA" }),
     "tls:index/locallySignedCert:LocallySignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2027-11-30T00:00:00Z", readyForRenewal: false }),
+    // @pulumiverse/time: a Sleep has no outputs beyond its inputs (the engine records them).
+    "time:index/sleep:Sleep": () => ({}),
     "random:index/randomPassword:RandomPassword": (a) => ({
         result: `mock-${stableHex(a.name, Math.max(8, Number(a.inputs.length ?? 24) - 5))}`,
         bcryptHash: `$2a$10$${stableHex(`bcrypt-${a.name}`, 53)}`,
@@ -50,7 +52,6 @@ const COMMON_MOCKS: CloudMocks = {
         return { hex, dec: BigInt(`0x${hex}`).toString(10), b64Std: bytes.toString("base64"), b64Url: bytes.toString("base64url") };
     },
     // @pulumiverse/time: the run's "now" is MOCK_NOW, so every derived time is deterministic.
-    "time:index/sleep:Sleep": () => ({}),
     "time:index/rotating:Rotating": (a) => {
         const base = new Date(String(a.inputs.rfc3339 ?? MOCK_NOW));
         const next = new Date(base);

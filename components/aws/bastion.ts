@@ -10,7 +10,7 @@ import { parseCidr } from "../config/cidr";
 import type { BastionOutputs, FirewallIdentity } from "../contracts";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
-import { AwsAccount, ec2TrustPolicy, managedPolicyArn } from "./iam";
+import { AwsAccount, ec2TrustPolicy, managedPolicyArn, policyDocument, SSM_PARAMETER_READ_DENY } from "./iam";
 
 /** Canonical's AWS account: the only owner whose Ubuntu images we accept (no look-alike AMIs). */
 export const CANONICAL_OWNER_ID = "099720109477";
@@ -50,6 +50,8 @@ export interface AwsBastionArgs {
     readonly userDataBase64: pulumi.Input<string>;
     /** Customer-managed key for the root volume (default: the AWS-managed aws/ebs key). */
     readonly volumesKeyArn?: pulumi.Input<string>;
+    /** What gives the public subnet its route out (the network's `publicEgress`): first boot installs packages. */
+    readonly egressReady?: readonly pulumi.Resource[];
 }
 
 export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
@@ -62,7 +64,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly instanceId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
     readonly hostKeyFingerprint: pulumi.Output<string>;
-    /** Key pair the tool VMs reuse: one operator key reaches every VM, through the bastion only. */
+    /** The bastion's own login key pair (no other host uses it: tool VMs have none, see tool-vm.ts). */
     readonly keyName: pulumi.Output<string>;
     /** Instance role, for grants decided elsewhere (reading the Wazuh enrollment secret). */
     readonly roleName: pulumi.Output<string>;
@@ -127,7 +129,7 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
 
     const sg = new aws.ec2.SecurityGroup(
         child("sg"),
-        { vpcId: args.vpcId, name: n("bastion"), description: "Bastion: SSH from the allowlist only", tags: withName(n("bastion"), { role: "bastion" }) },
+        { vpcId: args.vpcId, namePrefix: `${n("bastion")}-`, description: "Bastion: SSH from the allowlist only", tags: withName(n("bastion"), { role: "bastion" }) },
         opts,
     );
     args.allowedCidrs.forEach((cidr, i) => {
@@ -146,8 +148,9 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             opts,
         );
     });
-    bastionEgress(args.vpcCidr).forEach((rule) => {
-        new aws.vpc.SecurityGroupEgressRule(
+    const egressRules = bastionEgress(args.vpcCidr).map(
+        (rule) =>
+            new aws.vpc.SecurityGroupEgressRule(
             child("egress", String(rule.port), rule.cidr === args.vpcCidr ? "vpc" : "any"),
             {
                 securityGroupId: sg.id,
@@ -159,8 +162,8 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
                 tags: withName(n("bastion-egress", String(rule.port))),
             },
             opts,
-        );
-    });
+        ),
+    );
 
     const role = new aws.iam.Role(
         child("role"),
@@ -169,6 +172,8 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
     );
     // Session Manager: shell access that is IAM-authorised and logged, with no inbound port.
     new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: role.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
+    // ...without the account-wide SSM parameter read that policy carries (SSM_PARAMETER_READ_DENY).
+    new aws.iam.RolePolicy(child("no-ssm-parameters"), { role: role.name, policy: JSON.stringify(policyDocument(SSM_PARAMETER_READ_DENY)) }, opts);
     const profile = new aws.iam.InstanceProfile(child("profile"), { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, "bastion"), role: role.name, tags: withName(n("bastion")) }, opts);
 
     const ami = ubuntuLtsAmi(parent);
@@ -196,6 +201,9 @@ function buildBastion(name: string, args: AwsBastionArgs, parent: pulumi.Resourc
             // A newer AMI must not silently replace the bastion on an unrelated `pulumi up`;
             // unattended-upgrades patches it in place, and a rebuild is a deliberate `--replace`.
             ignoreChanges: ["ami"],
+            // First boot installs packages through the internet gateway: never before the route,
+            // nor before its group's egress rules (the group is created without egress).
+            dependsOn: [...egressRules, ...(args.egressReady ?? [])],
         },
     );
     const eip = new aws.ec2.Eip(child("eip"), { domain: "vpc", instance: instance.id, tags: withName(n("bastion"), { role: "bastion" }) }, opts);

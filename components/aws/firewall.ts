@@ -88,13 +88,19 @@ export const TOOL_VM_INTERNET_EGRESS = [
     { port: 80, description: "HTTP: Ubuntu package mirrors (packages are signature-checked)" },
 ] as const;
 
-/** The internet egress rules of one tool VM's group. */
-export function toolVmInternetEgress(name: string, groupName: string, securityGroupId: pulumi.Input<string>, parent: pulumi.Resource): void {
-    for (const rule of TOOL_VM_INTERNET_EGRESS) {
-        new aws.vpc.SecurityGroupEgressRule(
+/**
+ * The internet egress rules of one tool VM's group. Returned so the instance waits for them: the
+ * group is created without egress (the provider revokes the allow-all rule EC2 adds to a new
+ * group: "NOTE on Egress rules", https://www.pulumi.com/registry/packages/aws/api-docs/ec2/securitygroup/),
+ * so until these exist the first boot's package installs have no way out.
+ */
+export function toolVmInternetEgress(name: string, groupName: string, securityGroupId: pulumi.Input<string>, parent: pulumi.Resource): aws.vpc.SecurityGroupEgressRule[] {
+    return TOOL_VM_INTERNET_EGRESS.map(
+        (rule) =>
+            new aws.vpc.SecurityGroupEgressRule(
             `${name}-egress-${rule.port}`,
-            { securityGroupId, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: "0.0.0.0/0", description: rule.description, tags: withName(`${groupName}-egress-${rule.port}`) },
-            { parent },
-        );
-    }
+                { securityGroupId, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, cidrIpv4: "0.0.0.0/0", description: rule.description, tags: withName(`${groupName}-egress-${rule.port}`) },
+                { parent },
+            ),
+    );
 }

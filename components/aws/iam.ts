@@ -28,16 +28,6 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
     return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Trust policy letting an AWS service assume a role, scoped to this account (confused deputy). */
-export function serviceTrustPolicy(account: AwsAccount, service: string): PolicyDocument {
-    return policyDocument({
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-    });
-}
-
 /** Trust policy for EC2 instance roles (EC2 sends no SourceAccount for instance profiles). */
 export function ec2TrustPolicy(): PolicyDocument {
     return policyDocument({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
@@ -90,8 +80,11 @@ export function cloudWatchLogsKeyStatement(account: AwsAccount): PolicyStatement
 }
 
 /**
- * Trust policy for AWS services that do not send `aws:SourceAccount` on AssumeRole (EKS
- * cluster and node roles): the documented plain service trust.
+ * Trust policy for AWS services whose documentation gives no source condition for the role they
+ * assume (EKS cluster and node roles, AWS Backup): the documented plain service trust. A
+ * condition on `aws:SourceAccount` / `aws:SourceArn` is only safe where the service documents
+ * sending it on AssumeRole (VPC Flow Logs does: network.ts); elsewhere the service may not be
+ * able to assume the role at all (catalogue entry aws-iam-trust-source-condition-documented).
  */
 export function plainServiceTrustPolicy(service: string): PolicyDocument {
     return policyDocument({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
@@ -113,6 +106,28 @@ export function irsaTrustPolicy(oidcProviderArn: string, issuerHostPath: string,
             },
         },
     });
+}
+
+/**
+ * Read some Secrets Manager secrets encrypted with a customer-managed key: GetSecretValue on those
+ * secrets, and kms:Decrypt on the key only when Secrets Manager asks for it on one of them. A
+ * caller of GetSecretValue needs kms:Decrypt on a customer-managed key, and Secrets Manager calls
+ * KMS with the encryption context {"SecretARN": <secret ARN>, "SecretVersionId": ...}
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html,
+ * "Permissions for the KMS key" and "Secrets Manager encryption context").
+ */
+export function secretReadStatements(sidSuffix: string, secretArns: readonly string[], keyArn: string, region: string): PolicyStatement[] {
+    const one = <T>(v: readonly T[]): T | T[] => (v.length === 1 ? v[0] : [...v]);
+    return [
+        { Sid: `Read${sidSuffix}`, Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: one(secretArns) },
+        {
+            Sid: `Decrypt${sidSuffix}`,
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:EncryptionContext:SecretARN": one(secretArns) } },
+        },
+    ];
 }
 
 /** Data-plane KMS actions (encrypt and decrypt through a service), no administration. */
@@ -172,3 +187,22 @@ export function kmsViaServiceStatements(
     }
     return statements;
 }
+
+/**
+ * What a VM's role may NOT do although AmazonSSMManagedInstanceCore allows it: read SSM
+ * parameters. That managed policy grants `ssm:GetParameter` and `ssm:GetParameters` on every
+ * resource (for Run Command documents that reference parameters;
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
+ * so every platform VM, the internet-facing bastion included, could read any parameter of the
+ * account that is encrypted with the default aws/ssm key. The platform's VMs use Session Manager
+ * only (which needs no parameter,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html)
+ * and take their secrets from Secrets Manager: an explicit Deny, which no Allow overrides, keeps
+ * the managed policy (AWS maintains its agent permissions) without that read.
+ */
+export const SSM_PARAMETER_READ_DENY: PolicyStatement = {
+    Sid: "NoSsmParameterReads",
+    Effect: "Deny",
+    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+    Resource: "*",
+};

@@ -14,9 +14,9 @@ import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup, snapshotBucketName } from "./backup";
 import { Bastion } from "./bastion";
-import { Cluster } from "./cluster";
+import { Cluster, upgradeSupportFor } from "./cluster";
 import { Firewall, Tier } from "./firewall";
-import { AwsAccount, policyDocument } from "./iam";
+import { AwsAccount, policyDocument, secretReadStatements } from "./iam";
 import { Keys } from "./kms";
 import { Network } from "./network";
 import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
@@ -38,9 +38,28 @@ export async function resolveZones(count: number, opts: pulumi.InvokeOptions): P
  * The IAM principal behind the caller: access entries take role ARNs, while `pulumi up` usually
  * runs as an assumed-role session (`arn:aws:sts::…:assumed-role/<role>/<session>`).
  */
-export async function resolveDeployerPrincipal(callerArn: string, opts: pulumi.InvokeOptions): Promise<string> {
+export async function resolveCallerPrincipal(callerArn: string, opts: pulumi.InvokeOptions): Promise<string> {
     const ctx = await aws.iam.getSessionContext({ arn: callerArn }, opts);
     return ctx.issuerArn;
+}
+
+/**
+ * The cluster-admin identity of the deployment: `cluster.deployerPrincipalArn` when configured
+ * (stable whoever runs `pulumi up`), otherwise the caller's IAM principal, with a warning: with
+ * the caller as deployer, a different runner (CI after a person) replaces the admin access entry,
+ * removing the previous runner's access, and a runner that is also in `adminPrincipalArns`
+ * turns that entry into the deployer's.
+ */
+export async function resolveDeployerPrincipal(configured: string | undefined, callerArn: string, opts: pulumi.InvokeOptions, warn: (message: string) => void): Promise<string> {
+    if (configured) {
+        return configured;
+    }
+    const caller = await resolveCallerPrincipal(callerArn, opts);
+    warn(
+        `platform:cluster.deployerPrincipalArn is not set: the EKS cluster-admin access entry follows whoever runs \`pulumi up\` (now ${caller}). ` +
+            `A different runner replaces it and removes this one's access; set platform:cluster.deployerPrincipalArn to the role CI and people deploy with (README, AWS account preconditions).`,
+    );
+    return caller;
 }
 
 /** Fails the deployment with a clear message instead of EC2's generic error on oversize user data. */
@@ -62,7 +81,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         aws.getPartition({}, invokeOpts),
         resolveZones(config.network.zones, invokeOpts),
     ]);
-    const deployerPrincipalArn = await resolveDeployerPrincipal(identity.arn, invokeOpts);
+    const deployerPrincipalArn = await resolveDeployerPrincipal(config.aws.deployerPrincipalArn, identity.arn, invokeOpts, (m) => void pulumi.log.warn(m));
     const account: AwsAccount = { accountId: identity.accountId, partition: partition.partition, region: config.region };
     const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
     const protect = config.deletionProtection;
@@ -85,10 +104,21 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
 
     const bucketName = snapshotBucketName(config.prefix, account.accountId);
     const keys = new Keys("keys", { prefix: config.prefix, account, snapshotBucketName: bucketName, protect }, childOpts);
-    const backup = new Backup("backup", { prefix: config.prefix, account, retentionDays: config.backup.retentionDays, backupKeyArn: keys.backupKeyArn, protect }, childOpts);
+    const backup = new Backup(
+        "backup",
+        {
+            prefix: config.prefix,
+            account,
+            retentionDays: config.backup.retentionDays,
+            accessLogRetentionDays: config.cluster.logRetentionDays,
+            backupKeyArn: keys.backupKeyArn,
+            protect,
+        },
+        childOpts,
+    );
 
     // The enrollment password every agent and the manager read at boot (value never in user data).
-    const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, protect }, childOpts);
+    const enrollment = new EnrollmentSecret("wazuh-enrollment", { prefix: config.prefix, protect, kmsKeyArn: keys.secretsKeyArn }, childOpts);
     // The platform CA: every VM's TLS certificate, and what every client trusts (stack output).
     const ca = new InternalCa("internal-ca", { prefix: config.prefix, protect, operations: config.operations }, childOpts);
     // Fixed addresses: the manager's address is baked into every agent's user data, so it must
@@ -97,7 +127,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, placement(role, toolSubnets)])) as Record<ToolVmRole, ReturnType<typeof placement>>;
     const wazuhManagerAddress = where.wazuh.privateIp;
 
-    const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", protect }, childOpts);
+    const bastionTls = new TlsSecret("bastion-tls", { prefix: config.prefix, role: "bastion", protect, kmsKeyArn: keys.secretsKeyArn }, childOpts);
     // The bastion's SSH host key: issued here, so tunnels pin its fingerprint (never trust on first use).
     const bastionHostKey = new SshHostKey("bastion-host-key", { protect }, childOpts);
     const bastion = new Bastion(
@@ -112,6 +142,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             allowedCidrs: config.bastion.allowedCidrs,
             instanceType: config.bastion.instanceType,
             volumesKeyArn: keys.volumesKeyArn,
+            egressReady: network.publicEgress,
             // gzip-compressed like the tool VMs': the document is over EC2's 16 KB in clear
             // (cloud-init detects gzip itself).
             userDataBase64: renderBootstrapGzipBase64("bastion", {
@@ -129,9 +160,9 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         "bastion-read-enrollment-secret",
         {
             role: bastion.roleName,
-            policy: enrollment.secretArn.apply((arn) =>
-                JSON.stringify(policyDocument({ Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
-            ),
+            policy: pulumi
+                .all([enrollment.secretArn, keys.secretsKeyArn])
+                .apply(([arn, keyArn]) => JSON.stringify(policyDocument(...secretReadStatements("WazuhEnrollmentPassword", [arn], keyArn, account.region)))),
         },
         { parent: bastion },
     );
@@ -142,9 +173,9 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         "bastion-read-tls-secret",
         {
             role: bastion.roleName,
-            policy: bastionTls.secretArn.apply((arn) =>
-                JSON.stringify(policyDocument({ Sid: "ReadItsTlsBundle", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arn })),
-            ),
+            policy: pulumi
+                .all([bastionTls.secretArn, keys.secretsKeyArn])
+                .apply(([arn, keyArn]) => JSON.stringify(policyDocument(...secretReadStatements("ItsTlsBundle", [arn], keyArn, account.region)))),
         },
         { parent: bastion },
     );
@@ -160,7 +191,8 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
         volumesKeyArn: keys.volumesKeyArn,
         enrollmentSecretArn: enrollment.secretArn,
         ca,
-        keyName: bastion.keyName,
+        secretsKeyArn: keys.secretsKeyArn,
+        egressReady: network.privateEgress,
         protect,
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
@@ -199,6 +231,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             vpcId: network.networkId,
             vpcCidr: network.cidr,
             nodeSubnetIds: network.privateSubnetIds.nodes,
+            zoneNames,
             nodeSubnetCidrs: config.network.subnets.nodes,
             nodePools: config.cluster.nodePools,
             logRetentionDays: config.cluster.logRetentionDays,
@@ -207,7 +240,9 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             deployerPrincipalArn,
             adminPrincipalArns: config.aws.adminPrincipalArns,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
+            egressReady: network.privateEgress,
             protect,
+            upgradeSupport: upgradeSupportFor(config.environment),
         },
         childOpts,
     );

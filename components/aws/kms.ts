@@ -1,6 +1,6 @@
 /**
- * Customer-managed KMS keys: one per use (EKS secrets, Vault unseal, volumes, backups; the logs
- * key lives in the network), rotation on, a key policy naming who may use it, and `protect` in
+ * Customer-managed KMS keys: one per use (EKS secrets, Vault unseal, volumes, backups, Secrets
+ * Manager secrets; the logs key lives in the network), rotation on, a key policy naming who may use it, and `protect` in
  * prod (a deleted key makes everything it encrypted unreadable).
  *
  * `platform:aws:Keys` holds the keys several components share (volumes, backups); keys with a
@@ -57,13 +57,16 @@ export class Keys extends pulumi.ComponentResource {
     readonly volumesKeyArn: pulumi.Output<string>;
     /** AWS Backup vault and the Vault snapshot bucket (used through Backup and S3 only). */
     readonly backupKeyArn: pulumi.Output<string>;
+    /** Secrets Manager secrets of the platform (Wazuh enrollment password, VM TLS bundles). */
+    readonly secretsKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:Keys", name, {}, opts);
         const built = buildKeys(name, args, this);
         this.volumesKeyArn = built.volumes.key.arn;
         this.backupKeyArn = built.backup.key.arn;
-        this.registerOutputs({ volumesKeyArn: this.volumesKeyArn, backupKeyArn: this.backupKeyArn });
+        this.secretsKeyArn = built.secrets.key.arn;
+        this.registerOutputs({ volumesKeyArn: this.volumesKeyArn, backupKeyArn: this.backupKeyArn, secretsKeyArn: this.secretsKeyArn });
     }
 }
 
@@ -101,5 +104,20 @@ export function buildKeys(name: string, args: AwsKeysArgs, parent: pulumi.Resour
         },
         parent,
     );
-    return { volumes, backup };
+    const secrets = platformKey(
+        `${name}-secrets`,
+        {
+            prefix: args.prefix,
+            purpose: "secrets",
+            description: "Secrets Manager secrets of the platform (Wazuh enrollment, VM TLS bundles)",
+            // No service-wide grant: whoever reads a secret needs kms:Decrypt granted in IAM, for
+            // that secret only (iam.ts secretReadStatements), unlike the account-wide
+            // aws/secretsmanager key that any principal of the account may use through Secrets
+            // Manager (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+            policy: kmsKeyPolicy(args.account),
+            protect: args.protect,
+        },
+        parent,
+    );
+    return { volumes, backup, secrets };
 }

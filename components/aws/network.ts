@@ -13,7 +13,7 @@ import type { NatStrategy } from "../config";
 import type { NetworkOutputs } from "../contracts";
 import { resourceName } from "../naming";
 import { withName } from "../tags";
-import { AwsAccount, cloudWatchLogsKeyStatement, kmsKeyPolicy, policyDocument, serviceTrustPolicy } from "./iam";
+import { AwsAccount, cloudWatchLogsKeyStatement, kmsKeyPolicy, policyDocument, PolicyDocument, PolicyStatement } from "./iam";
 
 export interface AwsNetworkArgs {
     /** Physical-name prefix (`<project>-<env>-<cloud>`). */
@@ -27,7 +27,8 @@ export interface AwsNetworkArgs {
     readonly subnets: SubnetPlan;
     /**
      * Egress for private subnets. `single`: one NAT (a zone outage cuts egress for all zones);
-     * `perZone`: one per zone (prod); `none`: no internet egress (needs `privateEndpoints`).
+     * `perZone`: one per zone (prod); `none` is refused on AWS (the tool VMs install packages
+     * from the internet at first boot).
      */
     readonly natStrategy: NatStrategy;
     /** Gateway endpoint for S3 and interface endpoints for SSM, ECR, STS, KMS and logs. */
@@ -38,8 +39,11 @@ export interface AwsNetworkArgs {
     readonly protect: boolean;
 }
 
-/** Interface endpoints created with `privateEndpoints` (SSM needs all three of its own). */
-export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "kms", "logs"] as const;
+/**
+ * Interface endpoints created with `privateEndpoints` (SSM needs all three of its own), and
+ * Secrets Manager: every VM reads its enrollment password (and TLS bundle) from it at boot.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "kms", "logs", "secretsmanager"] as const;
 
 export class Network extends pulumi.ComponentResource implements NetworkOutputs {
     readonly networkId: pulumi.Output<string>;
@@ -52,6 +56,15 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
     /** KMS key for log encryption, shared with other components' log groups. */
     readonly logsKeyArn: pulumi.Output<string>;
     readonly flowLogGroupName: pulumi.Output<string> | undefined;
+    /**
+     * What gives the private subnets their egress: NAT gateways, the private route tables and
+     * their subnet associations, and the VPC endpoints. Anything that boots in a private subnet
+     * and installs or fetches at first boot (tool VMs, EKS nodes) depends on these, so it never
+     * boots before its route out exists.
+     */
+    readonly privateEgress: readonly pulumi.Resource[];
+    /** The same for the public subnets (internet gateway, public route table and associations): the bastion's. */
+    readonly publicEgress: readonly pulumi.Resource[];
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:Network", name, {}, opts);
@@ -65,6 +78,8 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
         this.natPublicIps = built.natEips.map((e) => e.publicIp);
         this.logsKeyArn = built.logsKey.arn;
         this.flowLogGroupName = built.flowLogGroup?.name;
+        this.privateEgress = built.privateEgress;
+        this.publicEgress = built.publicEgress;
         this.registerOutputs({
             networkId: this.networkId,
             publicSubnetIds: this.publicSubnetIds,
@@ -87,8 +102,11 @@ export function validateNetworkArgs(args: AwsNetworkArgs): void {
     if (zones < 2) {
         problems.push(`EKS needs subnets in at least 2 zones, got ${zones}`);
     }
-    if (args.natStrategy === "none" && !args.privateEndpoints) {
-        problems.push(`natStrategy "none" needs privateEndpoints`);
+    if (args.natStrategy === "none") {
+        // Endpoints reach AWS APIs, not the internet: the tool VMs' first boot installs from public
+        // package repositories (Ubuntu mirrors; HashiCorp, Jenkins and Wazuh repositories), and
+        // cloud-init runs it once, so without NAT it fails for good.
+        problems.push(`natStrategy "none" is not supported on AWS: the tool VMs install their packages from public repositories at first boot; use "single" or "perZone"`);
     }
     if (problems.length > 0) {
         throw new Error(`platform:aws:Network: ${problems.join("; ")}`);
@@ -156,7 +174,7 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
         { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: withName(n("public-rt")) },
         opts,
     );
-    publicSubnets.forEach((s, z) => new aws.ec2.RouteTableAssociation(child("public-rta", z), { subnetId: s.id, routeTableId: publicRoutes.id }, opts));
+    const publicAssociations = publicSubnets.map((s, z) => new aws.ec2.RouteTableAssociation(child("public-rta", z), { subnetId: s.id, routeTableId: publicRoutes.id }, opts));
 
     const natCount = natGatewayCount(args.natStrategy, zones.length);
     const natEips = Array.from({ length: natCount }, (_v, i) =>
@@ -185,10 +203,11 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
             opts,
         );
     });
-    zones.forEach((z) => {
-        new aws.ec2.RouteTableAssociation(child("nodes-rta", z), { subnetId: nodeSubnets[z].id, routeTableId: privateRouteTables[z].id }, opts);
-        new aws.ec2.RouteTableAssociation(child("tools-rta", z), { subnetId: toolSubnets[z].id, routeTableId: privateRouteTables[z].id }, opts);
-    });
+    const privateAssociations = zones.flatMap((z) => [
+        new aws.ec2.RouteTableAssociation(child("nodes-rta", z), { subnetId: nodeSubnets[z].id, routeTableId: privateRouteTables[z].id }, opts),
+        new aws.ec2.RouteTableAssociation(child("tools-rta", z), { subnetId: toolSubnets[z].id, routeTableId: privateRouteTables[z].id }, opts),
+    ]);
+    const endpoints: aws.ec2.VpcEndpoint[] = [];
 
     // One key for log encryption (flow logs here; the cluster's control-plane logs reuse it).
     const logsKey = new aws.kms.Key(
@@ -213,23 +232,14 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
         );
         const role = new aws.iam.Role(
             child("flow-logs-role"),
-            { name: n("flow-logs"), assumeRolePolicy: JSON.stringify(serviceTrustPolicy(args.account, "vpc-flow-logs.amazonaws.com")), tags: withName(n("flow-logs")) },
+            { name: n("flow-logs"), assumeRolePolicy: JSON.stringify(flowLogsTrustPolicy(args.account)), tags: withName(n("flow-logs")) },
             opts,
         );
-        new aws.iam.RolePolicy(
+        const deliveryPolicy = new aws.iam.RolePolicy(
             child("flow-logs-policy"),
             {
                 role: role.name,
-                // Only this log group: the delivery role cannot write anywhere else.
-                policy: flowLogGroup.arn.apply((arn) =>
-                    JSON.stringify(
-                        policyDocument({
-                            Effect: "Allow",
-                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            Resource: [arn, `${arn}:*`],
-                        }),
-                    ),
-                ),
+                policy: flowLogGroup.arn.apply((arn) => JSON.stringify(policyDocument(...flowLogsDeliveryStatements(args.account, arn)))),
             },
             opts,
         );
@@ -244,12 +254,14 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
                 maxAggregationInterval: 60,
                 tags: withName(n("flow-log")),
             },
-            opts,
+            // After the role may deliver (grant before consumer: IAM is eventually consistent,
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html).
+            { parent, dependsOn: [deliveryPolicy] },
         );
     }
 
     if (args.privateEndpoints) {
-        new aws.ec2.VpcEndpoint(
+        const s3Endpoint = new aws.ec2.VpcEndpoint(
             child("s3-endpoint"),
             {
                 vpcId: vpc.id,
@@ -260,9 +272,10 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
             },
             opts,
         );
+        endpoints.push(s3Endpoint);
         const endpointSg = new aws.ec2.SecurityGroup(
             child("endpoints-sg"),
-            { vpcId: vpc.id, name: n("endpoints"), description: "Interface endpoints: HTTPS from inside the VPC only", tags: withName(n("endpoints")) },
+            { vpcId: vpc.id, namePrefix: `${n("endpoints")}-`, description: "Interface endpoints: HTTPS from inside the VPC only", tags: withName(n("endpoints")) },
             opts,
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -271,7 +284,8 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
             opts,
         );
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
-            new aws.ec2.VpcEndpoint(
+            const policy = interfaceEndpointPolicy(args.account, service);
+            const endpoint = new aws.ec2.VpcEndpoint(
                 child(`${service.replace(".", "-")}-endpoint`),
                 {
                     vpcId: vpc.id,
@@ -280,12 +294,79 @@ function buildNetwork(name: string, args: AwsNetworkArgs, parent: pulumi.Resourc
                     privateDnsEnabled: true,
                     subnetIds: toolSubnets.map((s) => s.id),
                     securityGroupIds: [endpointSg.id],
+                    ...(policy ? { policy: JSON.stringify(policy) } : {}),
                     tags: withName(n(`${service.replace(".", "-")}-endpoint`)),
                 },
                 opts,
             );
+            endpoints.push(endpoint);
         }
     }
 
-    return { vpc, publicSubnets, nodeSubnets, toolSubnets, natEips, logsKey, flowLogGroup };
+    const privateEgress: pulumi.Resource[] = [...nats, ...privateRouteTables, ...privateAssociations, ...endpoints];
+    const publicEgress: pulumi.Resource[] = [igw, publicRoutes, ...publicAssociations];
+    return { vpc, publicSubnets, nodeSubnets, toolSubnets, natEips, logsKey, flowLogGroup, privateEgress, publicEgress };
+}
+
+/**
+ * An interface endpoint's policy: the service, for principals of THIS account only. Without a
+ * policy an endpoint takes the default one, full access for any principal
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html), so credentials
+ * of another account used inside the VPC could move data to that account's secrets, keys or logs
+ * through it. `aws:PrincipalAccount` is the calling principal's account
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount).
+ * No policy for STS: IRSA's AssumeRoleWithWebIdentity is an unauthenticated call (no principal,
+ * so no principal account), and a condition on it would cut every pod's cloud identity. The S3
+ * gateway endpoint keeps the default too: anonymous package downloads and AWS-owned buckets (ECR
+ * layers, SSM agent) go through it, and a narrower policy denies them instead of falling back to NAT.
+ */
+export function interfaceEndpointPolicy(account: AwsAccount, service: (typeof INTERFACE_ENDPOINT_SERVICES)[number]): PolicyDocument | undefined {
+    if (service === "sts") {
+        return undefined;
+    }
+    return policyDocument({
+        Sid: "ThisAccountsPrincipalsOnly",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "*",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": account.accountId } },
+    });
+}
+
+/**
+ * Trust of the flow-log delivery role, as the VPC guide recommends against the confused deputy:
+ * the service, for flow logs of this account only (`aws:SourceAccount`) and of this account's
+ * flow-log resources (`aws:SourceArn`, the flow-log id wildcarded: it does not exist yet)
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+ */
+export function flowLogsTrustPolicy(account: AwsAccount): PolicyDocument {
+    return policyDocument({
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+            StringEquals: { "aws:SourceAccount": account.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${account.partition}:ec2:${account.region}:${account.accountId}:vpc-flow-log/*` },
+        },
+    });
+}
+
+/**
+ * What the delivery role may do: the permissions the VPC guide lists as the minimum
+ * (CreateLogGroup, CreateLogStream, PutLogEvents, DescribeLogGroups, DescribeLogStreams;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html), narrowed to this
+ * log group wherever the action takes a resource; DescribeLogGroups lists the account's groups
+ * of the region (the guide gives `*`).
+ */
+export function flowLogsDeliveryStatements(account: AwsAccount, logGroupArn: string): PolicyStatement[] {
+    return [
+        {
+            Sid: "DeliverToThisLogGroupOnly",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: [logGroupArn, `${logGroupArn}:*`],
+        },
+        { Sid: "FindTheLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:*` },
+    ];
 }

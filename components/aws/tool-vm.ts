@@ -6,6 +6,9 @@
  *
  * The VM's security group is created here WITHOUT rules: every rule between tiers is declared in
  * one place (firewall.ts), so the whole matrix can be read, reviewed and tested at once.
+ *
+ * No SSH key pair: operators reach a tool VM through Session Manager (the role has SSM core;
+ * IAM-authorised, logged, no inbound port), so no long-lived key for these hosts exists anywhere.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +21,7 @@ import { withName } from "../tags";
 import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
 import { ubuntuLtsAmi } from "./bastion";
 import { toolVmInternetEgress } from "./firewall";
-import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement } from "./iam";
+import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement, secretReadStatements, SSM_PARAMETER_READ_DENY } from "./iam";
 import { platformKey } from "./kms";
 
 /** Data volume size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
@@ -84,8 +87,13 @@ export type AwsToolVmArgs = ToolVmRoleArgs & {
     readonly enrollmentSecretArn: pulumi.Input<string>;
     /** The platform CA: it issues this VM's certificate (delivered through its own TLS secret). */
     readonly ca: InternalCa;
-    /** Key pair for SSH through the bastion (the bastion's own key; SSM needs none). */
-    readonly keyName?: pulumi.Input<string>;
+    /** The CMK the platform's Secrets Manager secrets are encrypted with (the role may decrypt its secrets only). */
+    readonly secretsKeyArn: pulumi.Input<string>;
+    /**
+     * What gives the VM's subnet its egress (the network's `privateEgress`): cloud-init installs
+     * packages and reads its secrets at first boot, once; the instance is created after its route out.
+     */
+    readonly egressReady?: readonly pulumi.Resource[];
     /** Prod: protect the instance, its data volume and the Vault key; termination protection on. */
     readonly protect: boolean;
 };
@@ -146,13 +154,14 @@ export function validateToolVmArgs(args: AwsToolVmArgs): void {
 /** The instance role's inline statements beyond SSM core: exactly what the role's bootstrap uses. */
 export function toolVmRoleStatements(
     role: ToolVmRole,
-    refs: { enrollmentSecretArn: string; tlsSecretArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
+    refs: { enrollmentSecretArn: string; tlsSecretArn: string; secretsKeyArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
 ): PolicyStatement[] {
     const statements: PolicyStatement[] = [
         // Every VM reads the Wazuh enrollment password at boot (agents enroll; the manager
-        // enforces it), and its own TLS bundle at boot and daily. These two secrets, nothing else.
-        { Sid: "ReadWazuhEnrollmentPassword", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.enrollmentSecretArn },
-        { Sid: "ReadItsTlsBundle", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.tlsSecretArn },
+        // enforces it), and its own TLS bundle at boot and daily. These two secrets, nothing else
+        // in Secrets Manager, and the secrets key only for them.
+        ...secretReadStatements("WazuhEnrollmentPassword", [refs.enrollmentSecretArn], refs.secretsKeyArn, refs.region),
+        ...secretReadStatements("ItsTlsBundle", [refs.tlsSecretArn], refs.secretsKeyArn, refs.region),
     ];
     if (role === "vault") {
         if (!refs.unsealKeyArn || !refs.bucketArn || !refs.snapshotKeyArn) {
@@ -206,10 +215,10 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
 
     const sg = new aws.ec2.SecurityGroup(
         child("sg"),
-        { vpcId: args.vpcId, name: hostname, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
+        { vpcId: args.vpcId, namePrefix: `${hostname}-`, description: `${role}: ingress only from the tiers firewall.ts allows`, tags: withName(hostname, { tier: role }) },
         opts,
     );
-    toolVmInternetEgress(child("sg"), hostname, sg.id, parent);
+    const internetEgress = toolVmInternetEgress(child("sg"), hostname, sg.id, parent);
 
     const iamRole = new aws.iam.Role(
         child("role"),
@@ -218,6 +227,8 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
     );
     // Session Manager: audited shell access with no inbound port (break-glass besides the bastion).
     new aws.iam.RolePolicyAttachment(child("ssm-core"), { role: iamRole.name, policyArn: managedPolicyArn(args.account, "AmazonSSMManagedInstanceCore") }, opts);
+    // ...without the account-wide SSM parameter read that policy carries (SSM_PARAMETER_READ_DENY).
+    new aws.iam.RolePolicy(child("no-ssm-parameters"), { role: iamRole.name, policy: JSON.stringify(policyDocument(SSM_PARAMETER_READ_DENY)) }, opts);
 
     let unsealKey: aws.kms.Key | undefined;
     if (args.role === "vault") {
@@ -237,18 +248,18 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
     }
     const snapshots = args.role === "vault" ? args.snapshots : args.role === "jenkins" ? args.homeBackups : undefined;
     // This VM's certificate from the platform CA, in a secret only its role reads.
-    const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, protect: args.protect }, { parent });
+    const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, protect: args.protect, kmsKeyArn: args.secretsKeyArn }, { parent });
     const tlsVersion = tls.issue({ ca: args.ca, hostname, privateIp: args.privateIp, region: args.account.region });
     new aws.iam.RolePolicy(
         child("policy"),
         {
             role: iamRole.name,
             policy: pulumi
-                .all([args.enrollmentSecretArn, tls.secretArn, iamRole.arn, unsealKey?.arn, snapshots?.bucketArn, snapshots?.keyArn])
-                .apply(([enrollmentSecretArn, tlsSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
+                .all([args.enrollmentSecretArn, tls.secretArn, args.secretsKeyArn, iamRole.arn, unsealKey?.arn, snapshots?.bucketArn, snapshots?.keyArn])
+                .apply(([enrollmentSecretArn, tlsSecretArn, secretsKeyArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
                     JSON.stringify(
                         policyDocument(
-                            ...toolVmRoleStatements(role, { enrollmentSecretArn, tlsSecretArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region }),
+                            ...toolVmRoleStatements(role, { enrollmentSecretArn, tlsSecretArn, secretsKeyArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region }),
                         ),
                     ),
                 ),
@@ -316,7 +327,6 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             associatePublicIpAddress: false,
             vpcSecurityGroupIds: [sg.id],
             iamInstanceProfile: profile.name,
-            ...(args.keyName ? { keyName: args.keyName } : {}),
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
             rootBlockDevice: {
                 encrypted: true,
@@ -344,8 +354,10 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
             // The replacement takes over the fixed private address and the data volume: the old
             // instance goes first (two instances cannot hold one address or attach one volume).
             deleteBeforeReplace: true,
-            // Its certificate is in the secret before the first boot reads it.
-            dependsOn: [tlsVersion],
+            // Its certificate is in the secret before the first boot reads it, and first boot
+            // installs packages and reads secrets once: never before its route out (NAT, route
+            // table, endpoints) nor its own group's internet egress rules either.
+            dependsOn: [tlsVersion, ...internetEgress, ...(args.egressReady ?? [])],
         },
     );
     new aws.ec2.VolumeAttachment(
@@ -377,13 +389,19 @@ export class TlsSecret extends pulumi.ComponentResource {
     readonly secretArn: pulumi.Output<string>;
     private readonly secret: aws.secretsmanager.Secret;
 
-    constructor(name: string, private readonly args: { readonly prefix: string; readonly role: string; readonly protect: boolean }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        private readonly args: { readonly prefix: string; readonly role: string; readonly protect: boolean; readonly kmsKeyArn: pulumi.Input<string> },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("platform:aws:TlsSecret", name, {}, opts);
         this.secret = new aws.secretsmanager.Secret(
             `${name}-secret`,
             {
                 name: `${args.prefix}/tls/${args.role}`,
                 description: `TLS certificate and key of the ${args.role} VM, issued by the platform CA; read by its instance role only`,
+                // The platform's secrets key (as the enrollment secret): decryptable by its reader only.
+                kmsKeyId: args.kmsKeyArn,
                 // As the enrollment secret: prod keeps a recovery window, ephemeral envs reuse names.
                 recoveryWindowInDays: args.protect ? 30 : 0,
                 tags: withName(resourceName(args.prefix, args.role, "tls")),
@@ -419,7 +437,7 @@ export class TlsSecret extends pulumi.ComponentResource {
 export class EnrollmentSecret extends pulumi.ComponentResource {
     readonly secretArn: pulumi.Output<string>;
 
-    constructor(name: string, args: { readonly prefix: string; readonly protect: boolean }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: { readonly prefix: string; readonly protect: boolean; readonly kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:EnrollmentSecret", name, {}, opts);
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
         const secret = new aws.secretsmanager.Secret(
@@ -427,6 +445,9 @@ export class EnrollmentSecret extends pulumi.ComponentResource {
             {
                 name: `${args.prefix}/wazuh/enrollment-password`,
                 description: "Wazuh agent enrollment password (authd use_password); read by every VM's instance role",
+                // The platform's secrets key, not the account-wide aws/secretsmanager key: its key
+                // policy is ours, its use is logged per secret, and readers need an explicit grant.
+                kmsKeyId: args.kmsKeyArn,
                 // Prod keeps a 30-day recovery window; elsewhere an ephemeral env must be able to
                 // re-create the same name right after a destroy.
                 recoveryWindowInDays: args.protect ? 30 : 0,

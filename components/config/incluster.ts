@@ -233,6 +233,17 @@ export const clusterHintsSchema = z.strictObject({
     workloadTolerations: z.array(tolerationSchema).optional(),
     prEnvironments: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
     clusterwideDeny: z.strictObject({ engine: z.enum(["cilium"]), denyCidrs: z.array(z.string()) }).optional(),
+    clusterAutoscaler: z
+        .strictObject({
+            cloudProvider: z.enum(["aws"]),
+            clusterName: z.string().min(1),
+            region: z.string().min(1),
+            kubernetesVersion: z.string().regex(/^1\.\d{2}$/),
+            serviceAccount: z.strictObject({ namespace: z.string().min(1), name: z.string().min(1), annotations: z.record(z.string(), z.string()) }),
+            placement: z.strictObject({ nodeSelector: z.record(z.string(), z.string()), tolerations: z.array(tolerationSchema) }),
+            cloudApiEgress: z.array(z.strictObject({ cidr: z.string().min(1), port: z.number().int().min(1).max(65535) })),
+        })
+        .optional(),
 });
 
 // Compile-time proof that what the schema accepts is a ClusterHints (a hint added there must be added here).

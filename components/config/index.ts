@@ -88,6 +88,11 @@ export interface AwsPlatformConfig extends CommonPlatformConfig {
     readonly aws: {
         /** Extra cluster-admin principals (IAM role/user ARNs); the deploying principal is always one. */
         readonly adminPrincipalArns: readonly string[];
+        /**
+         * The configured deployer (`cluster.deployerPrincipalArn`); absent: the builder falls back
+         * to the identity running `pulumi up`, with a warning.
+         */
+        readonly deployerPrincipalArn?: string;
     };
 }
 
@@ -407,6 +412,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
     const networkRaw: { zoneNames?: unknown } = (typeof input.network === "object" && input.network) || {};
     const onlyFor: { cloud: Cloud; key: PropertyKey[]; present: boolean }[] = [
         { cloud: "aws", key: ["cluster", "adminPrincipalArns"], present: clusterRaw.adminPrincipalArns !== undefined },
+        { cloud: "aws", key: ["cluster", "deployerPrincipalArn"], present: (clusterRaw as { deployerPrincipalArn?: unknown }).deployerPrincipalArn !== undefined },
         { cloud: "azure", key: ["cluster", "adminGroupObjectIds"], present: clusterRaw.adminGroupObjectIds !== undefined },
         { cloud: "azure", key: ["azureNetworkWatcher"], present: !!input.azureNetworkWatcher },
         { cloud: "gcp", key: ["cluster", "controlPlaneCidr"], present: clusterRaw.controlPlaneCidr !== undefined },
@@ -440,6 +446,8 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
             problems.push(`${at("cluster", "prAutomationPrincipal")}: "${prPrincipal}" is not ${form.what} (this stack's cloud is ${input.cloud})`);
         } else if (input.cloud === "aws" && Array.isArray(clusterRaw.adminPrincipalArns) && clusterRaw.adminPrincipalArns.includes(prPrincipal)) {
             problems.push(`${at("cluster", "prAutomationPrincipal")}: "${prPrincipal}" is also in cluster.adminPrincipalArns; EKS allows one access entry per principal, and the PR automation must not be an admin: use a separate role`);
+        } else if (input.cloud === "aws" && (clusterRaw as { deployerPrincipalArn?: unknown }).deployerPrincipalArn === prPrincipal) {
+            problems.push(`${at("cluster", "prAutomationPrincipal")}: "${prPrincipal}" is also cluster.deployerPrincipalArn; EKS allows one access entry per principal, and the PR automation must not be an admin: use a separate role`);
         }
     }
 
@@ -663,7 +671,14 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
 function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, gcpZones: readonly string[]): PlatformConfig {
     switch (cfg.cloud) {
         case "aws":
-            return { ...common, cloud: "aws", aws: { adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])] } };
+            return {
+                ...common,
+                cloud: "aws",
+                aws: {
+                    adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])],
+                    ...(cfg.cluster?.deployerPrincipalArn ? { deployerPrincipalArn: cfg.cluster.deployerPrincipalArn } : {}),
+                },
+            };
         case "azure": {
             const [resourceGroup, name] = cfg.azureNetworkWatcher ? cfg.azureNetworkWatcher.split("/") : ["NetworkWatcherRG", `NetworkWatcher_${cfg.region}`];
             return { ...common, cloud: "azure", azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])] } };

@@ -52,10 +52,18 @@ const allowlistCidr = cidr.superRefine((value, ctx) => {
 
 const positiveInt = z.number().int();
 
-/** An IAM role or user ARN (access entries take these, never an STS session ARN). */
-const iamPrincipalArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]{1,512}$/, {
-    message: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins (not an assumed-role session ARN)",
-});
+/**
+ * An IAM role or user ARN, as an EKS access entry takes it: never an STS session ARN, and never a
+ * service-linked role (`role/aws-service-role/...`), which access entries do not support
+ * (docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). A role ARN may
+ * include a path (same page).
+ */
+const iamPrincipalArn = z
+    .string()
+    .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]{1,512}$/, {
+        message: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins (not an assumed-role session ARN)",
+    })
+    .refine((arn) => !/:role\/aws-service-role\//.test(arn), { message: "is a service-linked role, which EKS access entries do not support; name an ordinary IAM role" });
 
 const nodePool = z.strictObject({
     /** Instance / VM size; default from the environment profile. */
@@ -181,6 +189,14 @@ export const clusterSchema = z.strictObject({
      * the principal running `pulumi up`. Default none: break-glass admins are a deliberate list.
      */
     adminPrincipalArns: z.array(iamPrincipalArn).optional(),
+    /**
+     * AWS only: the IAM role (or user) that runs `pulumi up` for this stack (a CI role, a
+     * platform-admins role): it gets the cluster-admin access entry the deployment itself needs.
+     * Stable on purpose: whoever runs the update, the entry stays the same, so a person and CI
+     * taking turns never replace (and for a moment remove) the admin entry. Default: the
+     * identity running the first `pulumi up`, with a warning to set it.
+     */
+    deployerPrincipalArn: iamPrincipalArn.optional(),
     /** Azure only: Entra ID group object ids that get cluster-admin through Azure RBAC. */
     adminGroupObjectIds: z
         .array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be an Entra ID object id (a lowercase GUID)" }))

@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, argoCdProblems, GitOpsSource } from "./argocd";
+import { ClusterAutoscaler, clusterAutoscalerProblems } from "./autoscaler";
 import { Baseline, baselineProblems, DEFAULT_WORKLOAD_NAMESPACES, ToolVmGrants } from "./baseline";
 import { COMMON_LABELS, Environment, PLATFORM_NAMESPACES, SERVING_NAMESPACE, throwIfProblems } from "./common";
 import { ClusterHints, tolerationList } from "./hints";
@@ -89,6 +90,7 @@ export function addonsProblems(args: AddonsArgs): string[] {
         ...argoCdProblems({ ...args, namespace: placeholder, workloadNamespaces: workload, servingNamespaces: [SERVING_NAMESPACE] }),
         ...monitoringProblems({ ...args, namespace: placeholder }),
         ...modelServingProblems({ ...args, ...args.modelServing, namespace: placeholder }),
+        ...(args.hints.clusterAutoscaler ? clusterAutoscalerProblems(args.hints.clusterAutoscaler) : []),
     ].filter((p, i, all) => all.indexOf(p) === i);
 }
 
@@ -167,6 +169,15 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
         },
         { parent, dependsOn: storageClass ? [storageClass] : [] },
     );
+    if (args.hints.clusterAutoscaler) {
+        // EKS: the pools scale only with an autoscaler in the cluster (AKS and GKE scale their own).
+        // After monitoring: its ServiceMonitor needs the Prometheus operator's CRDs.
+        new ClusterAutoscaler(
+            `${name}-cluster-autoscaler`,
+            { provider: args.provider, environment: args.environment, hint: args.hints.clusterAutoscaler, hints: args.hints, dependsOn: [monitoring] },
+            childOpts,
+        );
+    }
     if (args.hints.prEnvironments) {
         new PrEnvironments(
             `${name}-pr-environments`,

@@ -109,6 +109,14 @@ export interface ClusterHints {
      * Absent (EKS: the VPC CNI policy agent enforces standard NetworkPolicy only): no such policy.
      */
     readonly clusterwideDeny?: ClusterwideDenyHint;
+    /**
+     * The node autoscaler the in-cluster layer installs for this cluster, and everything it needs
+     * to know (components/kubernetes/autoscaler.ts). EKS: the Cluster Autoscaler with its IRSA
+     * role (created by the platform layer, scoped to this cluster's node groups). Absent: the
+     * cloud scales node pools itself (the AKS and GKE cluster autoscalers are part of the managed
+     * service and configured on the pools), and nothing is installed.
+     */
+    readonly clusterAutoscaler?: ClusterAutoscalerHint;
 }
 
 /** See {@link ClusterHints.clusterwideDeny}. */
@@ -123,6 +131,29 @@ export interface ClusterwideDenyHint {
      * Identity only).
      */
     readonly denyCidrs: readonly string[];
+}
+
+
+/** See {@link ClusterHints.clusterAutoscaler}. */
+export interface ClusterAutoscalerHint {
+    /** The Cluster Autoscaler's cloud provider (its `--cloud-provider`). */
+    readonly cloudProvider: "aws";
+    /** The cluster's name: node groups are auto-discovered by its tags. */
+    readonly clusterName: pulumi.Input<string>;
+    /** The cloud region the autoscaler calls (AWS_REGION). */
+    readonly region: string;
+    /** Kubernetes minor version of the cluster: the autoscaler's minor must match it. */
+    readonly kubernetesVersion: string;
+    /** The ServiceAccount the platform layer bound a cloud identity to, with the annotations that bind it. */
+    readonly serviceAccount: {
+        readonly namespace: string;
+        readonly name: string;
+        readonly annotations: Readonly<Record<string, pulumi.Input<string>>>;
+    };
+    /** Where it runs: the system pool (node selector and the pool's taint). */
+    readonly placement: { readonly nodeSelector: Readonly<Record<string, string>>; readonly tolerations: readonly Toleration[] };
+    /** Egress its pod needs to the cloud's APIs (and, for IRSA, STS), as NetworkPolicy peers. */
+    readonly cloudApiEgress: readonly { readonly cidr: string; readonly port: number }[];
 }
 
 /** See {@link ClusterHints.prEnvironments}. */

@@ -1,6 +1,7 @@
 /** In-cluster platform: cloud-agnostic addons installed through a `k8s.Provider`. */
 export * from "./addons";
 export * from "./argocd";
+export * from "./autoscaler";
 export * from "./baseline";
 export * from "./common";
 export * from "./hints";

@@ -41,6 +41,16 @@ export const CHARTS = {
         chart: "seldon-core-operator",
         version: "1.18.2",
     },
+    /**
+     * Cluster Autoscaler (EKS only: AKS and GKE scale their pools themselves). kubernetes/autoscaler
+     * tag cluster-autoscaler-chart-9.59.0 (2026-07-21), cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml,
+     * appVersion 1.35.0; the image is set per cluster minor below (CLUSTER_AUTOSCALER_IMAGE_TAGS).
+     */
+    clusterAutoscaler: {
+        repo: "https://kubernetes.github.io/autoscaler",
+        chart: "cluster-autoscaler",
+        version: "9.59.0",
+    },
 } as const satisfies Record<string, ChartVersion>;
 
 /** A container image the platform runs, pinned by tag and, where verified, by digest. */
@@ -61,6 +71,21 @@ export interface PinnedImage {
     /** The release that deploys it. */
     readonly chart: keyof typeof CHARTS;
 }
+
+/**
+ * The Cluster Autoscaler image per Kubernetes minor: its minor must equal the cluster's ("We
+ * recommend using Cluster Autoscaler with the Kubernetes control plane version for which it was
+ * meant", kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"). Each is the newest
+ * patch tag of that minor in kubernetes/autoscaler (git tags cluster-autoscaler-<version>, read
+ * 2026-11-30): registry.k8s.io/autoscaling/cluster-autoscaler:<tag>. A cluster minor missing here
+ * is refused before anything is created.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+    "1.32": "v1.32.7",
+    "1.33": "v1.33.6",
+    "1.34": "v1.34.5",
+    "1.35": "v1.35.2",
+};
 
 /**
  * Every image the three pinned charts deploy with the values the platform gives them, found by

@@ -6,7 +6,9 @@
 import type { CapturedResource } from "../graph";
 import { AWS_REGIONS } from "../../components/config/regions";
 import { input, lengthAndCharset, nameRule, offending, showChars, str } from "./helpers";
+import { AWS_INSTANCE_TYPES, EKS_AMI_TYPE_ARCHITECTURE, EKS_AMI_TYPE_SOURCE } from "./tables/aws-instance-types";
 import { AWS_MANAGED_POLICIES, EKS_ACCESS_POLICIES, EKS_ACCESS_POLICY_SOURCE, managedPolicyPath } from "./tables/aws-managed-policies";
+import { TRUST_SOURCE_CONDITION_SERVICES } from "./tables/aws-service-trust";
 import type { CheckContext, Constraint, FixtureResource } from "./types";
 
 const BOTOCORE = "https://github.com/boto/botocore/tree/develop/botocore/data";
@@ -100,6 +102,7 @@ function sgText(value: unknown, what: string): string[] {
 
 const RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
 const SG_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 /** Decoded bytes of a user-data input (raw text, or base64 for `userDataBase64` / launch templates). */
 function userDataBytes(r: CapturedResource): number | undefined {
@@ -147,6 +150,69 @@ const role = (name: string, extra: Record<string, unknown> = {}): FixtureResourc
 });
 const attach = (name: string, roleName: string, policyArn: string): FixtureResource => ({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, inputs: { role: roleName, policyArn } });
 const padPolicy = (chars: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "P".repeat(Math.max(1, chars - 96)), Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+
+/** A resource's provider-assigned id (fixtures carry it in their inputs). */
+function idOf(r: CapturedResource): string | undefined {
+    return r.id ?? (typeof r.state.id === "string" ? r.state.id : undefined);
+}
+
+interface PolicyStmt {
+    readonly Sid?: string;
+    readonly Effect?: string;
+    readonly Principal?: unknown;
+    readonly Action?: string | string[];
+    readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+function statementsOf(doc: unknown): PolicyStmt[] {
+    const parsed = typeof doc === "string" ? (() => {
+        try {
+            return JSON.parse(doc) as unknown;
+        } catch {
+            return undefined;
+        }
+    })() : doc;
+    const st = (parsed as { Statement?: unknown } | undefined)?.Statement;
+    return Array.isArray(st) ? (st as PolicyStmt[]) : st && typeof st === "object" ? [st as PolicyStmt] : [];
+}
+
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+const SSE_KEY = /^s3:x-amz-server-side-encryption/i;
+
+/**
+ * Whether a Deny's condition block holds for a PUT that carries NO server-side-encryption header
+ * (an UploadPart, or a PUT relying on default encryption) over TLS, by IAM's rules: an absent key
+ * makes a negated operator and any `...IfExists` operator true, a positive one false, and `Null`
+ * "true" true (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ * `undefined` when the block reads a key this check cannot know (it then judges nothing).
+ */
+function holdsWithoutSseHeaders(condition: Record<string, Record<string, unknown>> | undefined): boolean | undefined {
+    let holds = true;
+    for (const [operator, keys] of Object.entries(condition ?? {})) {
+        for (const [key, value] of Object.entries(keys)) {
+            if (/^aws:SecureTransport$/i.test(key) && /^Bool/.test(operator)) {
+                holds &&= arr(value).some((v) => String(v).toLowerCase() === "true");
+                continue;
+            }
+            if (!SSE_KEY.test(key)) {
+                return undefined;
+            }
+            if (operator === "Null") {
+                holds &&= arr(value).some((v) => String(v).toLowerCase() === "true");
+            } else if (/IfExists$/.test(operator) || /^(StringNot|ArnNot)/.test(operator)) {
+                holds &&= true;
+            } else {
+                holds = false;
+            }
+        }
+    }
+    return holds;
+}
+
+/** Does a statement's Action cover s3:PutObject? */
+function coversPutObject(action: unknown): boolean {
+    return arr(action).some((a) => typeof a === "string" && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test("s3:PutObject"));
+}
 
 export const AWS_CONSTRAINTS: readonly Constraint[] = [
     {
@@ -227,8 +293,8 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
         alsoSource: `${BOTOCORE}/ec2/2016-11-15/service-2.json (CreateSecurityGroupRequest)`,
         check: (r) => {
-            const out = [...sgText(input(r, "name"), "name"), ...sgText(input(r, "description"), "description")];
-            const name = str(r, "name");
+            const out = [...sgText(input(r, "name"), "name"), ...sgText(input(r, "namePrefix"), "namePrefix"), ...sgText(input(r, "description"), "description")];
+            const name = str(r, "name") ?? str(r, "namePrefix");
             if (name !== undefined && /^sg-/i.test(name)) {
                 out.push(`name ${JSON.stringify(name)} starts with sg-`);
             }
@@ -239,6 +305,32 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
             fail: [
                 { title: "a description with an apostrophe", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "tools", description: "Jenkins' agents" } }] },
                 { title: "a name starting with sg-", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "sg-tools", description: "tools" } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-fixed-name-create-before-delete",
+        kind: "resource",
+        cloud: "aws",
+        service: "EC2 / EKS",
+        types: [SG_TYPES[0], "aws:eks/nodeGroup:NodeGroup"],
+        rule: "A security group's name is unique in its VPC and a managed node group's in its cluster, and both are replaced (not updated) when a replace-only input changes (a group's name, description or VPC; a node group's instance types, capacity type, AMI type, subnets, node role or launch template id). Pulumi creates the replacement before deleting the old one, so under a fixed name the create fails (InvalidGroup.Duplicate, ResourceInUseException): name them by prefix (namePrefix, nodeGroupNamePrefix), the provider appends a unique suffix.",
+        source: "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/",
+        alsoSource:
+            "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (InvalidGroup.Duplicate), https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (ResourceInUseException), hashicorp/terraform-provider-aws internal/service/ec2/vpc_security_group.go and internal/service/eks/node_group.go (ForceNew inputs)",
+        check: (r) => {
+            const field = r.type === "aws:eks/nodeGroup:NodeGroup" ? "nodeGroupName" : "name";
+            const name = str(r, field);
+            return name === undefined ? [] : [`${field} ${JSON.stringify(name)} is fixed: a replacement would be created under the same name before this one is deleted; set ${field === "name" ? "namePrefix" : "nodeGroupNamePrefix"} instead`];
+        },
+        examples: {
+            pass: [
+                { title: "a group named by prefix", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { namePrefix: "platform-dev-aws-eks-nodes-", description: "EKS nodes" } }] },
+                { title: "a node group named by prefix", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { clusterName: "c", nodeGroupNamePrefix: "platform-dev-aws-workload-a-", instanceTypes: ["m6i.large"] } }] },
+            ],
+            fail: [
+                { title: "a group with a fixed name", resources: [{ type: SG_TYPES[0], name: "sg", inputs: { name: "platform-dev-aws-eks-nodes", description: "EKS nodes" } }] },
+                { title: "a node group with a fixed name", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { clusterName: "c", nodeGroupName: "platform-dev-aws-workload-a", instanceTypes: ["m6i.large"] } }] },
             ],
         },
     },
@@ -733,4 +825,394 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
         pass: "platform-dev-aws-backup",
         fail: ["platform.dev.aws.backup", "platform-dev-aws-" + "x".repeat(40)],
     }),
+    {
+        id: "aws-s3-bucket-policy-deny-needs-sse-header",
+        kind: "resource",
+        cloud: "aws",
+        service: "S3 (bucket policy evaluation)",
+        types: ["aws:s3/bucketPolicy:BucketPolicy"],
+        rule: "S3 evaluates the bucket policy before default encryption, and authorizes every UploadPart of a multipart upload as s3:PutObject with no server-side-encryption header; IAM evaluates a negated operator (StringNotEquals) and any ...IfExists operator as true when the key is absent. So a Deny on s3:PutObject whose condition holds when no x-amz-server-side-encryption* header is sent denies every multipart upload and every PUT that relies on default encryption: guard each such Deny with Null false on the header it judges.",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
+        alsoSource: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions (UploadPart needs s3:PutObject; aws/aws-cli#4251: AccessDenied on UploadPart under such a policy)",
+        check: (r) =>
+            statementsOf(input(r, "policy"))
+                .filter((st) => st.Effect === "Deny" && coversPutObject(st.Action) && Object.values(st.Condition ?? {}).some((keys) => Object.keys(keys).some((k) => SSE_KEY.test(k))))
+                .filter((st) => holdsWithoutSseHeaders(st.Condition) === true)
+                .map((st, i) => `statement ${st.Sid ?? i} denies s3:PutObject when no server-side-encryption header is sent (UploadPart, default encryption): guard it with Null "false" on the header it judges`),
+        examples: {
+            pass: [
+                {
+                    title: "Denies only a header that names another key",
+                    resources: [
+                        {
+                            type: "aws:s3/bucketPolicy:BucketPolicy",
+                            name: "p",
+                            inputs: {
+                                bucket: "b",
+                                policy: JSON.stringify({
+                                    Version: "2012-10-17",
+                                    Statement: [
+                                        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": false } } },
+                                        {
+                                            Sid: "DenyOtherKeys",
+                                            Effect: "Deny",
+                                            Principal: { AWS: "*" },
+                                            Action: "s3:PutObject",
+                                            Resource: "arn:aws:s3:::b/*",
+                                            Condition: { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:123456789012:key/k" } },
+                                        },
+                                    ],
+                                }),
+                            },
+                        },
+                    ],
+                },
+            ],
+            fail: [
+                {
+                    title: "StringNotEqualsIfExists on the SSE header (every UploadPart and header-less PUT denied)",
+                    resources: [
+                        {
+                            type: "aws:s3/bucketPolicy:BucketPolicy",
+                            name: "p",
+                            inputs: {
+                                bucket: "b",
+                                policy: JSON.stringify({
+                                    Version: "2012-10-17",
+                                    Statement: [{ Sid: "DenyNotKms", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*", Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } } }],
+                                }),
+                            },
+                        },
+                    ],
+                },
+                {
+                    title: "Null true on the key id (the AWS example that breaks multipart uploads)",
+                    resources: [
+                        {
+                            type: "aws:s3/bucketPolicy:BucketPolicy",
+                            name: "p",
+                            inputs: {
+                                bucket: "b",
+                                policy: JSON.stringify({
+                                    Version: "2012-10-17",
+                                    Statement: [{ Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::b/*", Condition: { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } } }],
+                                }),
+                            },
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        id: "aws-s3-logging-target-sse-s3",
+        kind: "graph",
+        cloud: "aws",
+        service: "S3 (server access log delivery)",
+        types: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
+        rule: "A server access log target bucket may use default encryption only with SSE-S3 (AES256); SSE-KMS default encryption is not supported there, and logs are not delivered.",
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const sses = ctx.graph.resources.filter((x) => x.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+            for (const logging of ctx.graph.resources.filter((x) => x.type === "aws:s3/bucketLogging:BucketLogging")) {
+                const target = str(logging, "targetBucket");
+                for (const sse of sses.filter((x) => x.inputs.bucket === target || x.state.bucket === target)) {
+                    for (const rule of arr(input(sse, "rules")) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[]) {
+                        const algorithm = rule.applyServerSideEncryptionByDefault?.sseAlgorithm;
+                        if (algorithm !== undefined && algorithm !== "AES256") {
+                            out.push({ resource: sse, detail: `log target ${String(target)} of ${logging.name} has default encryption ${algorithm} (only AES256 is supported on a log target)` });
+                        }
+                    }
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                {
+                    title: "log target with SSE-S3",
+                    resources: [
+                        { type: "aws:s3/bucketLogging:BucketLogging", name: "l", inputs: { bucket: "data", targetBucket: "logs", targetPrefix: "data/" } },
+                        { type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name: "sse", inputs: { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } },
+                    ],
+                },
+            ],
+            fail: [
+                {
+                    title: "log target with SSE-KMS",
+                    resources: [
+                        { type: "aws:s3/bucketLogging:BucketLogging", name: "l", inputs: { bucket: "data", targetBucket: "logs", targetPrefix: "data/" } },
+                        { type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name: "sse", inputs: { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" } }] } },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        id: "aws-iam-trust-source-condition-documented",
+        kind: "resource",
+        cloud: "aws",
+        service: "STS (AssumeRole by an AWS service)",
+        types: ["aws:iam/role:Role"],
+        rule: "A condition on aws:SourceAccount or aws:SourceArn in a role's trust for an AWS service principal holds only if that service sends the key when it assumes the role; a service that does not cannot assume the role at all, and its jobs fail. Use such a condition only for services whose documentation gives it for the role they assume (offline/constraints/tables/aws-service-trust.ts).",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        alsoSource: "offline/constraints/tables/aws-service-trust.ts (one documented source per service)",
+        check: (r) => {
+            const out: string[] = [];
+            for (const st of statementsOf(input(r, "assumeRolePolicy"))) {
+                const services = arr((st.Principal as { Service?: unknown } | undefined)?.Service).map(String);
+                const keys = Object.values(st.Condition ?? {}).flatMap((k) => Object.keys(k));
+                const source = keys.filter((k) => /^aws:Source(Account|Arn)$/i.test(k));
+                for (const service of services) {
+                    if (source.length > 0 && !TRUST_SOURCE_CONDITION_SERVICES.some((t) => t.service === service)) {
+                        out.push(`trust for ${service} requires ${source.join(" and ")}, which ${service} is not documented to send when it assumes a role`);
+                    }
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                {
+                    title: "VPC Flow Logs with its documented source conditions",
+                    resources: [
+                        role("flow-logs", {
+                            assumeRolePolicy: JSON.stringify({
+                                Version: "2012-10-17",
+                                Statement: [
+                                    {
+                                        Effect: "Allow",
+                                        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                                        Action: "sts:AssumeRole",
+                                        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" } },
+                                    },
+                                ],
+                            }),
+                        }),
+                    ],
+                },
+                { title: "AWS Backup with its documented plain trust", resources: [role("backup", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })] },
+            ],
+            fail: [
+                {
+                    title: "AWS Backup required to send aws:SourceAccount",
+                    resources: [
+                        role("backup", {
+                            assumeRolePolicy: JSON.stringify({
+                                Version: "2012-10-17",
+                                Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }],
+                            }),
+                        }),
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        id: "aws-ec2-boot-after-egress",
+        kind: "graph",
+        cloud: "aws",
+        service: "EC2 (first boot)",
+        types: ["aws:ec2/instance:Instance", "aws:eks/nodeGroup:NodeGroup"],
+        rule: "EC2 starts an instance, and cloud-init runs its first-boot installs once, as soon as RunInstances returns, whether or not its subnet's route table association and the NAT or internet gateway it routes through exist yet (a NAT gateway is only usable once available); EKS nodes that cannot reach the cluster API, ECR and STS never join. An instance or node group must be created after its subnets' association and the gateways their default route uses; an instance also after its own security groups' egress rules to address ranges (a group the provider creates has no egress until they exist).",
+        source: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html",
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html (nodes need outbound access to the cluster endpoint, ECR and STS) and https://cloudinit.readthedocs.io/en/latest/reference/modules.html (package installs run once per instance); https://www.pulumi.com/registry/packages/aws/api-docs/ec2/securitygroup/ (its NOTE on Egress rules: the default allow-all egress rule is removed)",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const byId = new Map(ctx.graph.resources.filter((x) => idOf(x) !== undefined).map((x) => [idOf(x)!, x]));
+            const associations = ctx.graph.resources.filter((x) => x.type === "aws:ec2/routeTableAssociation:RouteTableAssociation");
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:ec2/instance:Instance" || x.type === "aws:eks/nodeGroup:NodeGroup")) {
+                const subnets = (r.type === "aws:ec2/instance:Instance" ? [input(r, "subnetId")] : arr(input(r, "subnetIds"))).filter((v): v is string => typeof v === "string");
+                for (const subnet of subnets) {
+                    const assoc = associations.find((a) => a.inputs.subnetId === subnet);
+                    if (!assoc) {
+                        continue; // the subnet's routes are not this stack's
+                    }
+                    const table = byId.get(String(assoc.inputs.routeTableId));
+                    const gateways = (arr(table?.inputs.routes) as Record<string, unknown>[])
+                        .flatMap((route) => [route.natGatewayId, route.gatewayId])
+                        .map((g) => (typeof g === "string" ? byId.get(g) : undefined))
+                        .filter((g): g is CapturedResource => g !== undefined);
+                    for (const needed of [assoc, ...gateways]) {
+                        if (!ctx.dependsOn(r, needed)) {
+                            out.push({ resource: r, detail: `is created without waiting for ${needed.name} (${needed.type.split(":").pop()}), the egress of subnet ${subnet}` });
+                        }
+                    }
+                }
+                // Its own groups' rules out to an address range (the internet, the VPC): the
+                // provider creates a group without EC2's default allow-all egress, so a separate
+                // rule is the only way out of the instance.
+                if (r.type === "aws:ec2/instance:Instance") {
+                    const groups = new Set(arr(input(r, "vpcSecurityGroupIds")).filter((g): g is string => typeof g === "string"));
+                    for (const rule of ctx.graph.resources.filter((x) => x.type === EGRESS_RULE && groups.has(String(x.inputs.securityGroupId)))) {
+                        if ((rule.inputs.cidrIpv4 !== undefined || rule.inputs.cidrIpv6 !== undefined) && !ctx.dependsOn(r, rule)) {
+                            out.push({ resource: r, detail: `is created without waiting for ${rule.name} (egress to ${String(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6)} port ${String(rule.inputs.fromPort)}) of its security group` });
+                        }
+                    }
+                }
+            }
+            return out;
+        },
+        examples: (() => {
+            const net: FixtureResource[] = [
+                { type: "aws:ec2/subnet:Subnet", name: "tools", inputs: { id: "subnet-1", cidrBlock: "10.0.0.0/24" } },
+                { type: "aws:ec2/natGateway:NatGateway", name: "nat", inputs: { id: "nat-1" } },
+                { type: "aws:ec2/routeTable:RouteTable", name: "rt", inputs: { id: "rtb-1", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] }, dependsOn: ["nat"] },
+                { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: "rta", inputs: { subnetId: "subnet-1", routeTableId: "rtb-1" }, dependsOn: ["rt", "tools"] },
+            ];
+            const vm = (dependsOn?: string[]): FixtureResource => ({ type: "aws:ec2/instance:Instance", name: "jenkins", inputs: { subnetId: "subnet-1", instanceType: "t3.large", vpcSecurityGroupIds: ["sg-1"] }, ...(dependsOn ? { dependsOn } : {}) });
+            const sg: FixtureResource[] = [
+                { type: "aws:ec2/securityGroup:SecurityGroup", name: "jenkins-sg", inputs: { id: "sg-1", description: "jenkins" } },
+                { type: EGRESS_RULE, name: "jenkins-https-out", inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS" }, dependsOn: ["jenkins-sg"] },
+                // Group-to-group rules are the firewall table's (created after both tiers): not egress to the internet.
+                { type: EGRESS_RULE, name: "jenkins-to-wazuh", inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1514, toPort: 1514, referencedSecurityGroupId: "sg-2", description: "agent" } },
+            ];
+            return {
+                pass: [{ title: "the VM waits for its association, the NAT and its group's internet egress", resources: [...net, ...sg, vm(["rta", "jenkins-https-out"])] }],
+                fail: [
+                    { title: "the VM only waits for its subnet", resources: [...net, vm(["tools"])] },
+                    { title: "the VM races its group's internet egress rule", resources: [...net, ...sg, vm(["rta"])] },
+                    { title: "a node group racing its NAT", resources: [...net, { type: "aws:eks/nodeGroup:NodeGroup", name: "workload", inputs: { subnetIds: ["subnet-1"], instanceTypes: ["m6i.large"] } }] },
+                ],
+            };
+        })(),
+    },
+    {
+        id: "aws-eks-addon-after-role-grants",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/addon:Addon", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy"],
+        rule: "An add-on given a serviceAccountRoleArn runs as that role from its first pod, and the role must already hold the permissions the add-on needs; IAM changes are eventually consistent. The add-on must be created after every policy attached to (or inlined in) its role, or vpc-cni leaves new nodes NotReady and the EBS CSI controller fails its first volume calls.",
+        source: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html",
+        alsoSource: "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html (IAM changes are eventually consistent)",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const roles = ctx.graph.resources.filter((x) => x.type === "aws:iam/role:Role");
+            const grants = ctx.graph.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" || x.type === "aws:iam/rolePolicy:RolePolicy");
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/addon:Addon" && typeof x.inputs.serviceAccountRoleArn === "string")) {
+                const role = roles.find((x) => x.state.arn === r.inputs.serviceAccountRoleArn);
+                if (!role) {
+                    continue; // a role of another stack: its grants are not ordered here
+                }
+                for (const grant of grants.filter((x) => x.inputs.role === role.state.name || x.inputs.role === role.state.id)) {
+                    if (!ctx.dependsOn(r, grant)) {
+                        out.push({ resource: r, detail: `is created without waiting for ${grant.name}, a policy of its role ${role.name}` });
+                    }
+                }
+            }
+            return out;
+        },
+        examples: (() => {
+            const iam: FixtureResource[] = [
+                { type: "aws:iam/role:Role", name: "cni-role", inputs: { name: "platform-dev-aws-eks-vpc-cni", arn: "arn:aws:iam::123456789012:role/platform-dev-aws-eks-vpc-cni" } },
+                { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "cni-policy", inputs: { role: "platform-dev-aws-eks-vpc-cni", policyArn: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" }, dependsOn: ["cni-role"] },
+            ];
+            const addon = (dependsOn: string[]): FixtureResource => ({
+                type: "aws:eks/addon:Addon",
+                name: "vpc-cni",
+                inputs: { clusterName: "c", addonName: "vpc-cni", serviceAccountRoleArn: "arn:aws:iam::123456789012:role/platform-dev-aws-eks-vpc-cni" },
+                dependsOn,
+            });
+            return {
+                pass: [{ title: "vpc-cni after its role's policy", resources: [...iam, addon(["cni-role", "cni-policy"])] }],
+                fail: [{ title: "vpc-cni as soon as its role exists, racing the policy attachment", resources: [...iam, addon(["cni-role"])] }],
+            };
+        })(),
+    },
+    {
+        id: "aws-eks-control-plane-log-group-first",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup"],
+        rule: "EKS sends the enabled control-plane log types to the log group /aws/eks/<cluster name>/cluster and creates that group itself when it is missing, with no KMS key and no retention (kept forever). A cluster with logging must depend on a log group of exactly that name that the stack creates first, encrypted with a key and with a retention.",
+        source: "https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
+        alsoSource: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html (retention: never expire by default) and terraform-aws-modules/terraform-aws-eks#2486 (EKS re-creates the group after a destroy)",
+        checkGraph: (ctx) => {
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            const groups = ctx.graph.resources.filter((x) => x.type === "aws:cloudwatch/logGroup:LogGroup");
+            for (const r of ctx.graph.resources.filter((x) => x.type === "aws:eks/cluster:Cluster" && arr(x.inputs.enabledClusterLogTypes).length > 0)) {
+                const name = `/aws/eks/${String(r.inputs.name)}/cluster`;
+                const group = groups.find((g) => g.inputs.name === name);
+                if (!group) {
+                    out.push({ resource: r, detail: `ships control-plane logs but the stack creates no log group ${name}: EKS would create it unencrypted and never expiring` });
+                    continue;
+                }
+                if (!ctx.dependsOn(r, group)) {
+                    out.push({ resource: r, detail: `does not wait for ${group.name} (${name}): EKS may create the group first, and the stack's create then fails with ResourceAlreadyExistsException` });
+                }
+                if (group.inputs.kmsKeyId === undefined || group.inputs.retentionInDays === undefined) {
+                    out.push({ resource: r, detail: `its log group ${group.name} has ${group.inputs.kmsKeyId === undefined ? "no KMS key" : "no retention"}` });
+                }
+            }
+            return out;
+        },
+        examples: (() => {
+            const cluster = (dependsOn: string[]): FixtureResource => ({ type: "aws:eks/cluster:Cluster", name: "eks", inputs: { name: "platform-dev-aws-eks", enabledClusterLogTypes: ["api", "audit"] }, dependsOn });
+            const group = (inputs: Record<string, unknown>): FixtureResource => ({ type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", inputs: { name: "/aws/eks/platform-dev-aws-eks/cluster", ...inputs } });
+            const good = { kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1", retentionInDays: 30 };
+            return {
+                pass: [{ title: "the cluster after its encrypted, expiring log group", resources: [group(good), cluster(["logs"])] }],
+                fail: [
+                    { title: "logging with no log group of the stack", resources: [cluster([])] },
+                    { title: "the cluster racing its log group", resources: [group(good), cluster([])] },
+                    { title: "a log group without a key", resources: [group({ retentionInDays: 30 }), cluster(["logs"])] },
+                ],
+            };
+        })(),
+    },
+    {
+        id: "aws-eks-nodegroup-instance-architecture",
+        kind: "resource",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/nodeGroup:NodeGroup"],
+        rule: "A managed node group's instance types must all be of its AMI type's CPU architecture (x86_64 for the *_x86_64_* AMI types, arm64 for *_ARM_64_*); a mismatch is refused.",
+        source: EKS_AMI_TYPE_SOURCE,
+        alsoSource: "offline/constraints/tables/aws-instance-types.ts (architecture per type, from the EC2 instance type specifications)",
+        check: (r) => {
+            const ami = str(r, "amiType");
+            const want = ami === undefined ? undefined : EKS_AMI_TYPE_ARCHITECTURE[ami];
+            if (!want) {
+                return [];
+            }
+            return (arr(input(r, "instanceTypes")) as string[])
+                .map((t) => ({ t, spec: AWS_INSTANCE_TYPES.find((x) => x.name === t) }))
+                .filter(({ spec }) => spec !== undefined && spec.architecture !== want)
+                .map(({ t, spec }) => `instance type ${t} is ${spec!.architecture}, the AMI type ${ami} is ${want}`);
+        },
+        examples: {
+            pass: [{ title: "x86_64 AMI, Intel and AMD types", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large", "m6a.large"] } }] }],
+            fail: [{ title: "x86_64 AMI with a Graviton type", resources: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", inputs: { amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large", "m6g.large"] } }] }],
+        },
+    },
+    {
+        id: "aws-eks-access-entry-principal-kind",
+        kind: "resource",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/accessEntry:AccessEntry"],
+        rule: "An access entry's principal is an IAM role or user ARN (a role ARN may include a path); an STS session ARN is not a principal, and service-linked roles (role/aws-service-role/...) are not supported.",
+        source: "https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html",
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html",
+        check: (r) => {
+            const arn = str(r, "principalArn");
+            if (arn === undefined) {
+                return [];
+            }
+            if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
+                return [`principalArn ${JSON.stringify(arn)} is not an IAM role or user ARN${/:sts::/.test(arn) ? " (an STS session: resolve its role with aws.iam.getSessionContext)" : ""}`];
+            }
+            return /:role\/aws-service-role\//.test(arn) ? [`principalArn ${JSON.stringify(arn)} is a service-linked role`] : [];
+        },
+        examples: {
+            pass: [{ title: "a role with a path (SSO)", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef" } }] }],
+            fail: [
+                { title: "an assumed-role session", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:sts::123456789012:assumed-role/deployer/ci-run-42" } }] },
+                { title: "a service-linked role", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" } }] },
+            ],
+        },
+    },
 ];

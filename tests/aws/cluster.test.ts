@@ -99,6 +99,10 @@ describe("aws cluster (EKS)", () => {
                     assert.deepEqual(Object.values(cond).sort(), [`system:serviceaccount:kube-system:${sa}`, "sts.amazonaws.com"].sort());
                     const attached = ofType(g, T.attachPolicy).filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn);
                     assert.deepEqual(attached, [`arn:aws:iam::aws:policy/${policy}`]);
+                    // The add-on that runs as this role waits for the role's policy (grant before consumer).
+                    const addon = ofType(g, T.addon).find((a) => a.inputs.serviceAccountRoleArn === role.state.arn)!;
+                    const grant = ofType(g, T.attachPolicy).find((a) => a.inputs.role === role.state.name)!;
+                    assert.ok(addon.dependencies.includes(grant.urn), `${String(addon.inputs.addonName)} waits for ${grant.name}`);
                 }
                 // The node role does NOT carry the CNI policy.
                 const nodeRole = byName(g, T.role, "cluster-node-role");
@@ -127,9 +131,17 @@ describe("aws cluster (EKS)", () => {
                 }
             });
 
-            it("runs both node groups in the private node subnets with IMDSv2-only, CMK-encrypted launch templates", () => {
-                for (const pool of ["system", "workload"]) {
-                    const ng = byName(g, T.nodeGroup, `cluster-${pool}`);
+            it("runs every node group in the private node subnets with its pool's IMDSv2-only, CMK-encrypted launch template", () => {
+                const zones = (eks(g).inputs.vpcConfig as { subnetIds: string[] }).subnetIds;
+                // The system pool: one group over every zone; the workload pool: one group per zone, in
+                // zone order (zonal EBS volumes and the Cluster Autoscaler, EKS managed-node-groups guide).
+                assert.deepEqual(
+                    ofType(g, T.nodeGroup).map((ng) => [ng.name, ng.inputs.subnetIds]).sort(),
+                    [["cluster-system", zones], ...zones.map((z, i) => [`cluster-workload-${i}`, [z]])].sort(),
+                );
+                for (const ng of ofType(g, T.nodeGroup)) {
+                    const pool = (ng.inputs.labels as Record<string, string>)["platform/pool"];
+                    assert.ok(pool === "system" || pool === "workload", ng.name);
                     assert.ok((ng.inputs.subnetIds as string[]).every((id) => subnetTier(g, id) === "nodes"));
                     assert.equal(ng.inputs.amiType, "AL2023_x86_64_STANDARD");
                     assert.equal(ng.inputs.diskSize, undefined, "size comes from the launch template");
@@ -146,7 +158,17 @@ describe("aws cluster (EKS)", () => {
                 const system = byName(g, T.nodeGroup, "cluster-system");
                 assert.equal(system.inputs.capacityType, "ON_DEMAND");
                 assert.deepEqual(system.inputs.taints, [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
-                assert.deepEqual(byName(g, T.nodeGroup, "cluster-workload").inputs.taints, []);
+                for (const ng of ofType(g, T.nodeGroup).filter((x) => x.name.startsWith("cluster-workload-"))) {
+                    assert.deepEqual(ng.inputs.taints, [], ng.name);
+                    // Named by prefix (a replacement is created before the old group goes), within
+                    // EKS's 63 characters once the provider's 26-character suffix is appended.
+                    assert.equal(ng.inputs.nodeGroupName, undefined);
+                    assert.match(String(ng.inputs.nodeGroupNamePrefix), /^platform-(dev|prod)-aws-workload-[abc]-$/);
+                    assert.match(String((ng.inputs.tags as Record<string, string>).Name), /^platform-(dev|prod)-aws-workload-eu-west-1[abc]$/);
+                }
+                for (const ng of ofType(g, T.nodeGroup)) {
+                    assert.ok(String(ng.inputs.nodeGroupNamePrefix).length + 26 <= 63, `${ng.name}: ${String(ng.inputs.nodeGroupNamePrefix)}`);
+                }
             });
 
             it("exports a secret, exec-based kubeconfig and the cluster ARN as its identity", () => {

@@ -137,6 +137,23 @@ describe("aws firewall between tiers", () => {
         });
     }
 
+    for (const stack of ["dev-aws", "staging-aws", "prod-aws"]) {
+        it(`${stack}: every security group and every rule says what it is for, in characters EC2 accepts`, async () => {
+            const graph = await graphOf(stack);
+            // EC2's set for group and rule descriptions, at most 255 characters
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html): written out here.
+            const ec2Text = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+            const described = [...ofType(graph, T.sg), ...ofType(graph, T.ingress), ...ofType(graph, T.egress)];
+            assert.ok(described.length > 40, `${described.length} groups and rules`);
+            for (const r of described) {
+                const d = r.inputs.description;
+                assert.equal(typeof d, "string", `${r.name} has no description`);
+                assert.match(String(d), ec2Text, r.name);
+                assert.ok(String(d).trim().length >= 10, `${r.name}: ${String(d)} says too little`);
+            }
+        });
+    }
+
     it("derives the matrix from the bootstrap ports table (a port added there shows up here)", () => {
         const derived = tierRules()
             .map((r) => `${r.target}:${r.port} <- ${r.source}`)

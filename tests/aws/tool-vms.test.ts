@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
-import { byArn, graphOf, gunzipUserData, nameOfId, policyOf, ROLES, subnetTier, T } from "./fixtures";
+import { byArn, byId, graphOf, gunzipUserData, nameOfId, policyOf, ROLES, subnetTier, T } from "./fixtures";
 
 describe("aws tool VMs", () => {
     for (const stack of ["dev-aws", "prod-aws"]) {
@@ -101,12 +101,15 @@ describe("aws tool VMs", () => {
                     assert.deepEqual(policyOf(iamRole, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
                     const managed = ofType(g, T.attachPolicy).filter((a) => a.inputs.role === iamRole.state.name).map((a) => a.inputs.policyArn);
                     assert.deepEqual(managed, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-                    const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name);
+                    const inline = ofType(g, T.rolePolicy).filter((p) => p.inputs.role === iamRole.state.name && p.name !== `${role}-no-ssm-parameters`);
                     assert.equal(inline.length, 1);
                     const grants = policyOf(inline[0]).Statement.map((s) => `${[s.Action].flat().sort().join("+")} on ${String(s.Resource)}`);
+                    const secretsKey = String(byName(g, T.key, "keys-secrets").state.arn);
                     const expected = [
                         `secretsmanager:GetSecretValue on ${String(secretArn)}`,
                         `secretsmanager:GetSecretValue on ${String(byName(g, T.secret, `${role}-tls-secret`).state.arn)}`,
+                        `kms:Decrypt on ${secretsKey}`,
+                        `kms:Decrypt on ${secretsKey}`,
                     ];
                     if (role === "vault") {
                         const bucketArn = byName(g, T.bucket, "backup-vault-snapshots").state.arn;
@@ -131,6 +134,68 @@ describe("aws tool VMs", () => {
                 const vaultPolicy = policyOf(ofType(g, T.rolePolicy).find((p) => p.name === "vault-policy")!);
                 const kmsViaS3 = vaultPolicy.Statement.find((s) => s.Sid === "EncryptSnapshotsThroughS3");
                 assert.deepEqual(kmsViaS3.Condition, { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+                // The secrets key: through Secrets Manager, for the enrollment secret only (its encryption context).
+                for (const role of ROLES) {
+                    const decrypt = policyOf(ofType(g, T.rolePolicy).find((p) => p.name === `${role}-policy`)!).Statement.find((s) => s.Sid === "DecryptWazuhEnrollmentPassword");
+                    assert.deepEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com", "kms:EncryptionContext:SecretARN": secretArn } }, role);
+                }
+            });
+
+            it("encrypts the enrollment secret with the platform's secrets key, not the account-wide aws/secretsmanager key", () => {
+                const secret = byName(g, T.secret, "wazuh-enrollment-secret");
+                assert.equal(byArn(g, secret.inputs.kmsKeyId)!.name, "keys-secrets");
+            });
+
+            it("boots every VM only after its route out exists (NAT gateway, route table and association; public route for the bastion)", () => {
+                const nats = ofType(g, "aws:ec2/natGateway:NatGateway");
+                assert.ok(nats.length > 0);
+                for (const role of ROLES) {
+                    const instance = vm(role);
+                    const subnetId = instance.inputs.subnetId;
+                    const assoc = ofType(g, "aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.inputs.subnetId === subnetId)!;
+                    const table = byId(g, assoc.inputs.routeTableId)!;
+                    const nat = byId(g, (table.inputs.routes as { natGatewayId: string }[])[0].natGatewayId)!;
+                    for (const needed of [assoc, table, nat]) {
+                        assert.ok(instance.dependencies.includes(needed.urn), `${role} waits for ${needed.name}`);
+                    }
+                }
+                const bastion = byName(g, T.instance, "bastion-instance");
+                for (const name of ["network-igw", "network-public-rt", "network-public-rta-0"]) {
+                    assert.ok(bastion.dependencies.some((d) => d.endsWith(`::${name}`)), `bastion waits for ${name}`);
+                }
+                if (stack === "prod-aws") {
+                    for (const e of ofType(g, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+                        assert.ok(vm("vault").dependencies.includes(e.urn), `vault waits for ${e.name}`);
+                    }
+                }
+            });
+
+            it("boots every VM (tool VMs and the bastion) only after its own security group's egress rules to address ranges: the group starts with none", () => {
+                for (const instance of [...ROLES.map(vm), byName(g, T.instance, "bastion-instance")]) {
+                    const groups = instance.inputs.vpcSecurityGroupIds as string[];
+                    const rules = ofType(g, T.egress).filter((r) => groups.includes(r.inputs.securityGroupId as string) && r.inputs.cidrIpv4 !== undefined);
+                    // Tool VMs: HTTPS and HTTP out; the bastion: those and SSH into the VPC.
+                    assert.deepEqual(
+                        rules.map((r) => r.inputs.fromPort as number).sort((a, b) => a - b),
+                        instance.name === "bastion-instance" ? [22, 80, 443] : [80, 443],
+                        `${instance.name}'s internet egress rules`,
+                    );
+                    for (const rule of rules) {
+                        assert.ok(instance.dependencies.includes(rule.urn), `${instance.name} waits for ${rule.name}`);
+                    }
+                }
+            });
+
+            it("denies every VM role (tool VMs and the bastion) the SSM parameter reads AmazonSSMManagedInstanceCore grants on every resource", () => {
+                for (const [roleName, policyName] of [...ROLES.map((r) => [`${r}-role`, `${r}-no-ssm-parameters`]), ["bastion-role", "bastion-no-ssm-parameters"]]) {
+                    const iamRole = byName(g, T.role, roleName);
+                    const deny = byName(g, T.rolePolicy, policyName);
+                    assert.equal(deny.inputs.role, iamRole.state.name);
+                    // Independent of the implementation's constant: the parameter-read actions of the SSM service authorization reference.
+                    assert.deepEqual(policyOf(deny).Statement, [
+                        { Sid: "NoSsmParameterReads", Effect: "Deny", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"], Resource: "*" },
+                    ]);
+                }
             });
 
             it("lets only the Vault role use the unseal key", () => {
@@ -141,14 +206,23 @@ describe("aws tool VMs", () => {
                 assert.deepEqual([...users[0].Action].sort(), ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]);
             });
 
-            it("lets the bastion read the enrollment secret and its TLS secret, nothing else beyond SSM core; tool VMs reuse its key pair", () => {
+            it("lets the bastion read the enrollment secret and its TLS secret, nothing else beyond SSM core; only the bastion has an SSH key pair", () => {
+                const secretsKey = byName(g, T.key, "keys-secrets").state.arn;
                 const p = policyOf(byName(g, T.rolePolicy, "bastion-read-enrollment-secret"));
-                assert.deepEqual(p.Statement.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", g.outputs.wazuhEnrollmentSecretArn]]);
+                assert.deepEqual(p.Statement.map((s) => [s.Action, s.Resource]), [
+                    ["secretsmanager:GetSecretValue", g.outputs.wazuhEnrollmentSecretArn],
+                    ["kms:Decrypt", secretsKey],
+                ]);
                 const tls = policyOf(byName(g, T.rolePolicy, "bastion-read-tls-secret"));
-                assert.deepEqual(tls.Statement.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", byName(g, T.secret, "bastion-tls-secret").state.arn]]);
-                const keyName = byName(g, "aws:ec2/keyPair:KeyPair", "bastion-key-pair").inputs.keyName;
+                assert.deepEqual(tls.Statement.map((s) => [s.Action, s.Resource]), [
+                    ["secretsmanager:GetSecretValue", byName(g, T.secret, "bastion-tls-secret").state.arn],
+                    ["kms:Decrypt", secretsKey],
+                ]);
+                // Tool VMs have no key pair at all (Session Manager is their way in): no key for them exists.
+                assert.deepEqual(ofType(g, "aws:ec2/keyPair:KeyPair").map((k) => k.name), ["bastion-key-pair"]);
+                assert.equal(byName(g, T.instance, "bastion-instance").inputs.keyName, byName(g, "aws:ec2/keyPair:KeyPair", "bastion-key-pair").inputs.keyName);
                 for (const role of ROLES) {
-                    assert.equal(vm(role).inputs.keyName, keyName);
+                    assert.equal(vm(role).inputs.keyName, undefined, role);
                 }
                 assert.equal(byArn(g, (byName(g, T.instance, "bastion-instance").inputs.rootBlockDevice as Record<string, unknown>).kmsKeyId)!.name, "keys-volumes");
             });

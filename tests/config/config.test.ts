@@ -362,6 +362,37 @@ describe("config: cloud-specific keys", () => {
         ]);
     });
 
+    it("aws: the deployer is one stable IAM role or user, read through to the AWS section", () => {
+        const cfg = parsePlatformConfig(mutate((c) => (c.cluster.deployerPrincipalArn = "arn:aws:iam::123456789012:role/ci/platform-deployer")), CTX) as Extract<PlatformConfig, { cloud: "aws" }>;
+        assert.equal(cfg.aws.deployerPrincipalArn, "arn:aws:iam::123456789012:role/ci/platform-deployer");
+        assert.equal((parsePlatformConfig(valid(), CTX) as Extract<PlatformConfig, { cloud: "aws" }>).aws.deployerPrincipalArn, undefined, "unset: the builder falls back to the caller, with a warning");
+        assert.deepEqual(problemsOf(mutate((c) => (c.cluster.deployerPrincipalArn = "arn:aws:sts::123456789012:assumed-role/platform-deployer/ci"))), [
+            'platform:cluster.deployerPrincipalArn: "arn:aws:sts::123456789012:assumed-role/platform-deployer/ci" must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins (not an assumed-role session ARN)',
+        ]);
+        // EKS access entries do not support service-linked roles (creating-access-entries.html).
+        assert.deepEqual(problemsOf(mutate((c) => (c.cluster.adminPrincipalArns = ["arn:aws:iam::123456789012:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"]))), [
+            'platform:cluster.adminPrincipalArns[0]: "arn:aws:iam::123456789012:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS" is a service-linked role, which EKS access entries do not support; name an ordinary IAM role',
+        ]);
+        assert.deepEqual(
+            problemsOf(
+                mutate((c) => {
+                    c.cluster.deployerPrincipalArn = "arn:aws:iam::123456789012:role/platform-ci";
+                    c.cluster.prAutomationPrincipal = "arn:aws:iam::123456789012:role/platform-ci";
+                }),
+            ),
+            [
+                'platform:cluster.prAutomationPrincipal: "arn:aws:iam::123456789012:role/platform-ci" is also cluster.deployerPrincipalArn; EKS allows one access entry per principal, and the PR automation must not be an admin: use a separate role',
+            ],
+        );
+        const onGcp = mutate((c) => {
+            c.cloud = "gcp";
+            c.region = "europe-west1";
+            c.gcpProject = "platform-dev-123456";
+            c.cluster.deployerPrincipalArn = "arn:aws:iam::123456789012:role/platform-ci";
+        });
+        assert.ok(problemsOf(onGcp).includes("platform:cluster.deployerPrincipalArn: applies to aws stacks only, and this stack's cloud is gcp; remove it"));
+    });
+
     const gcp = (patch: (c: Record<string, any>) => void = () => undefined) =>
         mutate((c) => {
             c.cloud = "gcp";

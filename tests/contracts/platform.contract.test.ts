@@ -121,9 +121,15 @@ for (const { cloud, stacks } of CLOUDS) {
                 for (const cidr of deny) {
                     assert.ok(cidrContains("169.254.0.0/16", cidr) || cidr === "168.63.129.16/32", `cluster-wide deny ${cidr}`);
                 }
+                // The autoscaler hint names its cloud-API egress as a policy destination (HTTPS
+                // anywhere: AWS publishes no per-service range), never a machine's address.
+                const autoscaler = (out.clusterHints as { clusterAutoscaler?: { cloudApiEgress: { cidr: string }[] } }).clusterAutoscaler;
+                for (const e of autoscaler?.cloudApiEgress ?? []) {
+                    assert.equal(e.cidr, "0.0.0.0/0", `autoscaler egress ${e.cidr}`);
+                }
                 const text = JSON.stringify({
                     ...out,
-                    clusterHints: { ...out.clusterHints, workloadIdentity: { ...hints.workloadIdentity, tokenEgress: [] }, clusterwideDeny: undefined },
+                    clusterHints: { ...out.clusterHints, workloadIdentity: { ...hints.workloadIdentity, tokenEgress: [] }, clusterwideDeny: undefined, clusterAutoscaler: autoscaler ? { ...autoscaler, cloudApiEgress: [] } : undefined },
                 });
                 const ips = text.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? [];
                 for (const ip of ips.filter((i) => isIPv4(i) && !isPrivate(i))) {

@@ -169,7 +169,8 @@ describe("kubernetes Addons (offline graph)", function () {
 
     it("charts are installed by helm.v3.Release with pinned versions into the hardened namespaces", () => {
         const releases = Object.fromEntries(ofType(dev, T.release).map((r) => [r.inputs.chart as string, r]));
-        for (const c of Object.values(CHARTS)) {
+        // The Cluster Autoscaler is installed only where the cluster's hints ask for it (EKS): below.
+        for (const c of Object.values(CHARTS).filter((x) => x.chart !== CHARTS.clusterAutoscaler.chart)) {
             const r = releases[c.chart];
             assert.ok(r, `no release for ${c.chart}`);
             assert.equal(r.inputs.version, c.version);
@@ -186,6 +187,39 @@ describe("kubernetes Addons (offline graph)", function () {
         // kube-prometheus-stack's CRDs are Helm's: no CRD is ever declared by the program.
         assert.equal(dev.resources.filter((r) => r.type.includes("CustomResourceDefinition")).length, 0);
         assert.equal(values(releases["kube-prometheus-stack"]).crds.enabled, true);
+    });
+
+    it("installs the Cluster Autoscaler only where the hints ask for it (EKS), pinned, after monitoring (its ServiceMonitor CRD)", async () => {
+        assert.ok(!ofType(dev, T.release).some((r) => r.inputs.chart === CHARTS.clusterAutoscaler.chart), "no hint, no autoscaler (AKS, GKE)");
+        const eks = await addonsGraph("dev", () => ({
+            hints: {
+                ...baseArgs("dev").hints,
+                clusterAutoscaler: {
+                    cloudProvider: "aws",
+                    clusterName: "platform-dev-aws-eks",
+                    region: "eu-west-1",
+                    kubernetesVersion: "1.35",
+                    serviceAccount: { namespace: "kube-system", name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/ca" } },
+                    placement: { nodeSelector: { "platform/pool": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] },
+                    cloudApiEgress: [{ cidr: "0.0.0.0/0", port: 443 }],
+                },
+            },
+        }));
+        const release = ofType(eks, T.release).find((r) => r.inputs.chart === CHARTS.clusterAutoscaler.chart)!;
+        assert.deepEqual([release.inputs.version, (release.inputs.repositoryOpts as { repo: string }).repo, release.inputs.namespace, release.inputs.name, release.inputs.atomic], [
+            CHARTS.clusterAutoscaler.version,
+            CHARTS.clusterAutoscaler.repo,
+            "kube-system",
+            "cluster-autoscaler",
+            true,
+        ]);
+        const kps = ofType(eks, T.release).find((r) => r.inputs.chart === "kube-prometheus-stack")!;
+        assert.ok(release.dependencies.includes(kps.urn), "after kube-prometheus-stack");
+        assert.equal(values(release).serviceMonitor.enabled, true);
+        await assert.rejects(
+            addonsGraph("dev", () => ({ hints: { ...baseArgs("dev").hints, clusterAutoscaler: { cloudProvider: "aws", clusterName: "c", region: "eu-west-1", kubernetesVersion: "1.29", serviceAccount: { namespace: "kube-system", name: "cluster-autoscaler", annotations: {} }, placement: { nodeSelector: {}, tolerations: [] }, cloudApiEgress: [] } } })),
+            /clusterAutoscaler.kubernetesVersion = "1.29" has no pinned Cluster Autoscaler image/,
+        );
     });
 
     it("releases wait for their namespace's policies (dependency on every NetworkPolicy of it)", () => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { CHART_IMAGES, CHARTS, DEMO_MODEL_HTTPS, DEMO_MODEL_URI } from "../../components/kubernetes";
+import { CHART_IMAGES, CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, DEMO_MODEL_HTTPS, DEMO_MODEL_URI } from "../../components/kubernetes";
 
 const DIR = path.resolve(__dirname, "../../components/kubernetes");
 const EXACT_SEMVER = /^v?\d+\.\d+\.\d+$/;
@@ -18,6 +18,7 @@ describe("kubernetes versions", () => {
                 ["argo-cd", "https://argoproj.github.io/argo-helm"],
                 ["kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts"],
                 ["seldon-core-operator", "https://storage.googleapis.com/seldon-charts"],
+                ["cluster-autoscaler", "https://kubernetes.github.io/autoscaler"],
             ],
         );
         for (const c of Object.values(CHARTS)) {
@@ -35,6 +36,16 @@ describe("kubernetes versions", () => {
         }
         assert.ok(DEMO_MODEL_URI.includes(`/v${CHARTS.seldonCoreOperator.version}/`));
         assert.equal(DEMO_MODEL_HTTPS, DEMO_MODEL_URI.replace("gs://", "https://storage.googleapis.com/") + "/model.joblib");
+    });
+
+    it("the Cluster Autoscaler image of each cluster minor is an exact tag of that minor", () => {
+        for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
+            assert.match(tag, EXACT_SEMVER);
+            assert.ok(tag.startsWith(`v${minor}.`), `${minor}: ${tag}`);
+        }
+        // The chart's own default image is the 1.35 minor (Chart.yaml appVersion 1.35.0 at 9.59.0).
+        assert.equal(CHARTS.clusterAutoscaler.version, "9.59.0");
+        assert.ok("1.35" in CLUSTER_AUTOSCALER_IMAGE_TAGS);
     });
 
     it("no source file under components/kubernetes says `latest` or uses a version range", () => {

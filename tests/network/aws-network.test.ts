@@ -111,6 +111,8 @@ describe("platform:aws:Network", () => {
             assert.equal(group.inputs.kmsKeyId, key.state.arn);
             assert.equal(flow.inputs.trafficType, "ALL");
             assert.equal(flow.inputs.logDestination, group.state.arn);
+            // Delivery starts only once its role holds the delivery policy.
+            assert.ok(flow.dependencies.includes(byName(g, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs-policy").urn), "flow log after its delivery policy");
             assert.equal(key.inputs.enableKeyRotation, true);
         }
     });
@@ -121,11 +123,19 @@ describe("platform:aws:Network", () => {
         const logs = policy.Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchLogsEncryptsThisAccountsLogGroups");
         assert.deepEqual(logs.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
         assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*" } });
+        // The VPC guide's trust, with the confused-deputy conditions it recommends (flow-logs-iam-role.html).
         const role = byName(dev, "aws:iam/role:Role", "network-flow-logs-role");
-        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition, {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" },
+        });
+        // Every permission the guide lists as the minimum, each narrowed to this group where it can be.
         const rolePolicy = JSON.parse(byName(dev, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs-policy").inputs.policy as string);
         const group = byName(dev, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs");
+        const granted = rolePolicy.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat()).sort();
+        assert.deepEqual(granted, ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"]);
         assert.deepEqual(rolePolicy.Statement[0].Resource, [group.state.arn, `${group.state.arn}:*`]);
+        assert.equal(rolePolicy.Statement[1].Resource, "arn:aws:logs:eu-west-1:123456789012:log-group:*");
     });
 
     it("prod: interface endpoints for SSM, ECR, STS, KMS and logs, HTTPS from the VPC only", () => {
@@ -133,10 +143,24 @@ describe("platform:aws:Network", () => {
         // Registration order follows input resolution, so compare as sets.
         assert.deepEqual(
             endpoints.map((e) => `${String(e.inputs.serviceName).replace("com.amazonaws.eu-west-1.", "")}:${e.inputs.vpcEndpointType}`).sort(),
-            ["s3:Gateway", ...INTERFACE_ENDPOINT_SERVICES.map((s) => `${s}:Interface`)].sort(),
+            // Written out, not read from the implementation: what the tool VMs and nodes call at boot.
+            ["s3:Gateway", ...["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "kms", "logs", "secretsmanager"].map((s) => `${s}:Interface`)].sort(),
         );
         for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === "Interface")) {
             assert.equal(e.inputs.privateDnsEnabled, true, e.name);
+        }
+        // Endpoint policies: this account's principals only, except STS (IRSA's
+        // AssumeRoleWithWebIdentity carries no principal) and the S3 gateway (anonymous downloads
+        // and AWS-owned buckets pass through it).
+        for (const e of endpoints) {
+            const service = String(e.inputs.serviceName).replace("com.amazonaws.eu-west-1.", "");
+            if (service === "sts" || service === "s3") {
+                assert.equal(e.inputs.policy, undefined, service);
+                continue;
+            }
+            assert.deepEqual(JSON.parse(String(e.inputs.policy)).Statement, [
+                { Sid: "ThisAccountsPrincipalsOnly", Effect: "Allow", Principal: { AWS: "*" }, Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } },
+            ], service);
         }
         const rule = networkChildren(prod).find((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")!;
         assert.deepEqual([rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4], [443, 443, "10.40.0.0/16"]);
@@ -149,6 +173,13 @@ describe("platform:aws:Network", () => {
 
     it("counts NAT gateways per strategy", () => {
         assert.deepEqual([natGatewayCount("none", 3), natGatewayCount("single", 3), natGatewayCount("perZone", 3)], [0, 1, 3]);
+    });
+
+    it("refuses natStrategy none: the tool VMs' first boot installs from public repositories, which endpoints do not reach", async () => {
+        await assert.rejects(
+            runStack("prod-aws", { configOverrides: { "platform:network": { cidr: "10.40.0.0/16", natStrategy: "none", privateEndpoints: true } } }),
+            /natStrategy "none" is not supported on AWS: the tool VMs install their packages from public repositories at first boot; use "single" or "perZone"/,
+        );
     });
 
     it("honours a stack that turns flow logs off (the policy pack flags it)", async () => {

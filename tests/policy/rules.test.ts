@@ -393,14 +393,58 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
         {
             mode: "single node",
             edit: (s) => (spec(s, "workers").inputs.scalingConfig.minSize = 1),
-            expected: ["workers: scalingConfig.minSize is 1; at least 2 nodes keep workloads running through a node failure. Raise minSize to 2 or more."],
+            expected: [
+                "workers: aws:eks/nodeGroup:NodeGroup \"workers\": its pool plat-cluster/workers keeps at least 1 node(s) (scalingConfig.minSize over its node groups); at least 2 keep workloads running through a node failure. Raise minSize to 2 or more across the pool.",
+            ],
+        },
+        {
+            mode: "a pool of one group per zone whose floors add up to one node",
+            edit: (s) => {
+                const workers = spec(s, "workers");
+                workers.inputs.labels = { "platform/pool": "workload" };
+                workers.inputs.scalingConfig.minSize = 1;
+                replace(s, "workers", { deps: ["plat-cluster", "private-a", "workers-lt"] });
+                spec(s, "workers").inputs.subnetIds = ["private-a-id"];
+                s.push({
+                    type: "aws:eks/nodeGroup:NodeGroup",
+                    name: "workers-b",
+                    deps: ["plat-cluster", "private-b", "workers-lt"],
+                    inputs: { clusterName: "plat-cluster", subnetIds: ["private-b-id"], instanceTypes: ["m6i.large"], labels: { "platform/pool": "workload" }, scalingConfig: { minSize: 0, maxSize: 2, desiredSize: 1 }, tags: { ...COMMON_TAGS } },
+                });
+            },
+            expected: [
+                "workers: aws:eks/nodeGroup:NodeGroup \"workers\": its pool plat-cluster/workload keeps at least 1 node(s) (scalingConfig.minSize over its node groups); at least 2 keep workloads running through a node failure. Raise minSize to 2 or more across the pool.",
+                "workers-b: aws:eks/nodeGroup:NodeGroup \"workers-b\": its pool plat-cluster/workload keeps at least 1 node(s) (scalingConfig.minSize over its node groups); at least 2 keep workloads running through a node failure. Raise minSize to 2 or more across the pool.",
+            ],
         },
     ],
     "aws-eks-nodegroup-require-multi-az": [
         {
             mode: "one subnet",
-            edit: (s) => (spec(s, "workers").inputs.subnetIds = ["private-a-id"]),
-            expected: ["workers: subnetIds lists 1 subnet(s); a zone outage would take every node. Give the node group a private subnet in at least two zones."],
+            edit: (s) => {
+                replace(s, "workers", { deps: ["plat-cluster", "private-a", "workers-lt"] });
+                spec(s, "workers").inputs.subnetIds = ["private-a-id"];
+            },
+            expected: [
+                'workers: aws:eks/nodeGroup:NodeGroup "workers" (pool plat-cluster/workers) is in 1 availability zone(s) with the rest of its pool; a zone outage would take every node of the pool. Give the pool private subnets in at least two zones (one node group per zone, or a group over several).',
+            ],
+        },
+        {
+            mode: "a pool of per-zone groups that all sit in one zone",
+            edit: (s) => {
+                replace(s, "workers", { deps: ["plat-cluster", "private-a", "workers-lt"] });
+                Object.assign(spec(s, "workers").inputs, { subnetIds: ["private-a-id"], labels: { "platform/pool": "workload" } });
+                s.push({
+                    type: "aws:eks/nodeGroup:NodeGroup",
+                    name: "workers-b",
+                    deps: ["plat-cluster", "private-a", "workers-lt"],
+                    inputs: { clusterName: "plat-cluster", subnetIds: ["private-a-id"], instanceTypes: ["m6i.large"], labels: { "platform/pool": "workload" }, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 }, tags: { ...COMMON_TAGS } },
+                });
+            },
+            expected: [
+                'workers: aws:eks/nodeGroup:NodeGroup "workers" (pool plat-cluster/workload) is in 1 availability zone(s) with the rest of its pool; a zone outage would take every node of the pool. Give the pool private subnets in at least two zones (one node group per zone, or a group over several).',
+                'workers-b: aws:eks/nodeGroup:NodeGroup "workers-b" (pool plat-cluster/workload) is in 1 availability zone(s) with the rest of its pool; a zone outage would take every node of the pool. Give the pool private subnets in at least two zones (one node group per zone, or a group over several).',
+            ],
         },
     ],
     "aws-kms-key-require-rotation": [
@@ -897,6 +941,25 @@ const CASES: Readonly<Record<string, readonly FailureMode[]>> = {
 };
 
 describe("policy rules: compliant fixture and one mutation per failure mode", () => {
+    it("a node pool of one group per zone (the EKS layout for zonal volumes) passes the pool rules", () => {
+        const perZone = stackWith((s) => {
+            replace(s, "workers", { deps: ["plat-cluster", "private-a", "workers-lt"] });
+            Object.assign(spec(s, "workers").inputs, { subnetIds: ["private-a-id"], labels: { "platform/pool": "workload" } });
+            spec(s, "workers").inputs.scalingConfig.minSize = 1;
+            s.push({
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "workers-b",
+                deps: ["plat-cluster", "private-b", "workers-lt"],
+                inputs: { clusterName: "plat-cluster", subnetIds: ["private-b-id"], instanceTypes: ["m6i.large"], labels: { "platform/pool": "workload" }, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 }, tags: { ...COMMON_TAGS } },
+            });
+        });
+        for (const name of ["aws-eks-nodegroup-require-multi-az", "aws-eks-nodegroup-require-minimum-size"]) {
+            const report = runRule(perZone, name);
+            assert.deepEqual(messages(report), [], name);
+            assert.equal(report.rules[0]?.status, "pass", name);
+        }
+    });
+
     it("every rule of the pack has failure-mode cases here", () => {
         assert.deepEqual(Object.keys(CASES).sort(), policies.map((p) => p.name).sort());
     });

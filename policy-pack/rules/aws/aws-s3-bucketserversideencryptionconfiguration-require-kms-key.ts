@@ -8,6 +8,21 @@ export const SSE_TYPES = [
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 /**
+ * The platform's component for S3 server access log targets (components/aws/backup.ts). S3
+ * supports only SSE-S3 (AES256) as the default encryption of a log target bucket: "Default
+ * server-side encryption with AWS Key Management Service (AWS KMS) keys (SSE-KMS) is not
+ * supported" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+ * An encryption configuration inside that component may say AES256, and nothing else may.
+ */
+export const ACCESS_LOG_BUCKET_COMPONENT = "platform:aws:AccessLogBucket";
+
+/** Whether a URN's type chain (`parent$...$child`) passes through the access-log component. */
+function insideAccessLogBucket(urn: string | undefined): boolean {
+    const typeChain = urn?.split("::")[2] ?? "";
+    return typeChain.split("$").includes(ACCESS_LOG_BUCKET_COMPONENT);
+}
+
+/**
  * The content of a bucket's default encryption. A resource rule on purpose: `kmsMasterKeyId`
  * is provider-computed, so a stack rule (which sees outputs) gets it unknown on every first
  * preview and could never tell the AWS-managed key from ours; the inputs can, before `up`.
@@ -20,7 +35,7 @@ export const awsS3BucketserversideencryptionconfigurationRequireKmsKey = resourc
     topics: ["encryption", "data-protection"],
     enforcementLevel: "mandatory",
     remediationSteps: 'Set rules[0].applyServerSideEncryptionByDefault to { sseAlgorithm: "aws:kms", kmsMasterKeyId: <the platform key ARN> }.',
-    validateResource: validateTokens(SSE_TYPES, (props, _args, report) => {
+    validateResource: validateTokens(SSE_TYPES, (props, args, report) => {
         if (isUnknown(props.rules)) {
             return;
         }
@@ -38,6 +53,9 @@ export const awsS3BucketserversideencryptionconfigurationRequireKmsKey = resourc
             const key = field(byDefault, "kmsMasterKeyId");
             if (isUnknown(algorithm)) {
                 return;
+            }
+            if (algorithm === "AES256" && insideAccessLogBucket(args.urn)) {
+                return; // SSE-S3 is the only default encryption S3 allows on a log target (above).
             }
             if (typeof algorithm !== "string" || !KMS_ALGORITHMS.includes(algorithm)) {
                 report(`${where}.sseAlgorithm is ${JSON.stringify(algorithm ?? "unset")}, not KMS. Set sseAlgorithm "aws:kms" and kmsMasterKeyId to the platform's key.`);
