@@ -177,6 +177,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
                     retainOnDelete: req.getRetainondelete() === true,
+                    ...(req.getIgnorechangesList?.().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
                     ...(id ? { id } : {}),
                     state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });

@@ -37,6 +37,8 @@ export interface CapturedResource {
     readonly protect: boolean;
     /** `retainOnDelete` resource option. */
     readonly retainOnDelete: boolean;
+    /** `ignoreChanges` resource option (property paths), when any. */
+    readonly ignoreChanges?: readonly string[];
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

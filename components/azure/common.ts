@@ -50,8 +50,20 @@ export const BUILT_IN_ROLES = {
     keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     /** "Storage Blob Data Contributor" (built-in-roles/storage#storage-blob-data-contributor): read/write/delete blobs: Vault's snapshot container only. */
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    /** "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the subnet: AKS's cluster identity on the nodes subnet. */
+    /**
+     * "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the
+     * subnet (AKS's cluster identity on the nodes and API server subnets), and join NICs to the
+     * nodes' application security group: among built-in roles only Owner, Contributor and this one
+     * carry Microsoft.Network/applicationSecurityGroups/joinIpConfiguration/action, so it is the
+     * least built-in role for that, scoped to the one ASG (offline/constraints/tables/azure-role-permissions.ts).
+     */
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /**
+     * "Reader" (built-in-roles/general#reader): read access; the AKS cluster identity on the disk
+     * encryption set ("the AKS cluster identity has read access to the DiskEncryptionSet",
+     * learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+     */
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     /** "Azure Kubernetes Service RBAC Cluster Admin" (built-in-roles/containers#azure-kubernetes-service-rbac-cluster-admin): cluster-admin through Azure RBAC for Kubernetes. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     /**
@@ -70,6 +82,7 @@ export const BUILT_IN_ROLE_NAMES: Readonly<Record<keyof typeof BUILT_IN_ROLES, s
     keyVaultAdministrator: "Key Vault Administrator",
     storageBlobDataContributor: "Storage Blob Data Contributor",
     networkContributor: "Network Contributor",
+    reader: "Reader",
     aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
     aksClusterUser: "Azure Kubernetes Service Cluster User Role",
 };

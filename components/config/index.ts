@@ -12,6 +12,7 @@ import { cidrContains, cidrProblem, cidrsOverlap, NETWORK_PREFIX_RANGE, parseCid
 import { EndpointAccess, NatStrategy, NodePoolProfile, profileFor } from "./profiles";
 import { MAX_EXTRA_TAGS, prefixProblems, tagProblems } from "./cloud-names";
 import { isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regions";
+import { hostEncryptionProblem } from "./azure-vm-sizes";
 import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, StackConfigInput, stackConfigSchema } from "./schema";
 
 export { CLOUDS, ENVIRONMENTS } from "./schema";
@@ -92,6 +93,15 @@ export interface AzurePlatformConfig extends CommonPlatformConfig {
         readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
         /** Entra ID groups with cluster-admin through Azure RBAC. */
         readonly adminGroupObjectIds: readonly string[];
+        /**
+         * Destroyable and re-creatable the same day (dev, and the ephemeral environments built on
+         * dev's config): names Azure holds after a delete (Key Vault with purge protection for
+         * its soft-delete retention, Log Analytics workspaces for 14 days) get a per-creation
+         * generation, and backups are deleted with the stack (Recovery Services soft delete off,
+         * which would otherwise block deleting the vault for 14 days). Other environments keep
+         * deterministic names and recoverable backups.
+         */
+        readonly sameDayRecreate: boolean;
     };
 }
 
@@ -489,6 +499,22 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         }
     }
 
+    // Azure: every VM and node pool runs with encryption at host, which needs a supporting size.
+    if (input.cloud === "azure" && profile) {
+        const bastionSize = (input.bastion as { instanceType?: unknown } | undefined)?.instanceType ?? profile.bastionInstanceType;
+        const sized: { path: PropertyKey[]; size: unknown }[] = [
+            { path: ["bastion", "instanceType"], size: bastionSize },
+            { path: ["cluster", "nodePools", "system", "instanceType"], size: pools.system?.instanceType },
+            { path: ["cluster", "nodePools", "workload", "instanceType"], size: pools.workload?.instanceType },
+        ];
+        for (const { path, size } of sized) {
+            const problem = typeof size === "string" ? hostEncryptionProblem(size) : undefined;
+            if (problem) {
+                problems.push(`${at(...path)}: ${problem}`);
+            }
+        }
+    }
+
     if (problems.length > 0) {
         throw new ConfigError(stack, problems);
     }
@@ -555,7 +581,11 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): 
             return { ...common, cloud: "aws", aws: { adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])] } };
         case "azure": {
             const [resourceGroup, name] = cfg.azureNetworkWatcher ? cfg.azureNetworkWatcher.split("/") : ["NetworkWatcherRG", `NetworkWatcher_${cfg.region}`];
-            return { ...common, cloud: "azure", azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])] } };
+            return {
+                ...common,
+                cloud: "azure",
+                azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])], sameDayRecreate: cfg.environment === "dev" },
+            };
         }
         case "gcp":
             return {

@@ -9,9 +9,6 @@
  * fix the violation, or, if the entry is wrong, fix the entry with its source.
  */
 export const PENDING: Readonly<Record<string, readonly string[]>> = {
-    // Issue 14 item 3: the disk encryption set takes the versionless key URL; the fix is the
-    // versioned URL with rotationToLatestKeyVersionEnabled and no perpetual diff.
-    "azure-compute-des-key-url-versioned": ["prod-azure"],
     // Issue 15 item 1: getZones / getImage / getProject run before any API is enabled, and
     // cloudresourcemanager.googleapis.com (project IAM grants, getProject) is never enabled.
     "gcp-service-enabled-before-use": ["dev-gcp", "prod-gcp", "staging-gcp"],

@@ -17,6 +17,10 @@ export interface FixtureResource {
     /** Name of the parent fixture resource. */
     readonly parent?: string;
     readonly custom?: boolean;
+    /** The `ignoreChanges` resource option. */
+    readonly ignoreChanges?: readonly string[];
+    /** The cloud id (ARM id, ...) when an entry relates resources by id; its state is its inputs. */
+    readonly id?: string;
 }
 
 /** A small graph for an entry's examples; invokes are listed with where they happened. */

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_SUBSCRIPTION } from "../../offline/mocks-azure";
 import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+import { partialGraphOf } from "../../offline/engine";
 
 const ASG_TIER: Record<string, string> = {
     "network-asg-bastion": "bastion",
@@ -153,6 +154,10 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.equal(subnet("public").natGateway, undefined);
             assert.equal(subnet("endpoints").natGateway, undefined);
             assert.deepEqual(subnet("tools").serviceEndpoints, [{ service: "Microsoft.KeyVault" }, { service: "Microsoft.Storage" }]);
+            // The bastion reads its enrollment secret through the vault's firewall (dev has no private endpoint).
+            assert.deepEqual(subnet("public").serviceEndpoints, [{ service: "Microsoft.KeyVault" }]);
+            assert.equal(subnet("endpoints").serviceEndpoints, undefined);
+            assert.equal(subnet("apiServer").serviceEndpoints, undefined);
             assert.equal(subnet("endpoints").privateEndpointNetworkPolicies, "Enabled");
         });
 
@@ -244,11 +249,33 @@ describe("azure network: private endpoints (where the profile turns them on)", (
     });
 });
 
-describe("azure network: the Network Watcher is referenced", () => {
-    it("a stack naming a watcher the subscription does not have fails at the lookup (nothing creates one)", async () => {
-        await assert.rejects(
-            variantOf("dev-azure", { configOverrides: { "platform:azureNetworkWatcher": "ops-rg/watcher-we" } }),
-            /network watcher ops-rg\/watcher-we does not exist in the mock subscription/,
+describe("azure network: the Network Watcher is referenced, and checked before anything is created", () => {
+    it("a subscription without the watcher (a fresh one, before its first VNet in the region) fails in preview, before the first resource, naming the one-time fix", async () => {
+        let failure: unknown;
+        await variantOf("dev-azure", { preview: true, configOverrides: { "platform:azureNetworkWatcher": "NetworkWatcherRG/NetworkWatcher_northeurope" } }).catch((err) => {
+            failure = err;
+        });
+        assert.ok(failure instanceof Error);
+        assert.equal(
+            failure.message,
+            "platform:azureNetworkWatcher: the subscription has no readable Network Watcher NetworkWatcherRG/NetworkWatcher_northeurope for westeurope (ResourceNotFound: The Resource 'Microsoft.Network/networkWatchers/NetworkWatcher_northeurope' under resource group 'NetworkWatcherRG' was not found (the mock subscription has NetworkWatcherRG/NetworkWatcher_westeurope only)). " +
+                "The platform's flow logs belong to the region's existing watcher and never create one. Azure creates NetworkWatcherRG/NetworkWatcher_westeurope with the first virtual network of a region, so a fresh subscription (or one that opted out of automatic enablement) has none yet: " +
+                "create it once with az group create --name NetworkWatcherRG --location westeurope && az network watcher configure --resource-group NetworkWatcherRG --locations westeurope --enabled true, " +
+                "or set platform:azureNetworkWatcher to <resourceGroup>/<name> of the watcher the subscription has for westeurope. See https://learn.microsoft.com/azure/network-watcher/network-watcher-create",
         );
+        // Nothing but the stack, its provider and its component were registered.
+        const partial = partialGraphOf(failure);
+        assert.ok(partial);
+        assert.deepEqual(partial.resources.filter((r) => r.type.startsWith("azure-native:")), []);
+    });
+
+    it("the lookup runs before any resource, and only with flow logs on (without them no watcher is needed)", async () => {
+        const g = await graphOf("dev-azure");
+        const lookup = g.invokes.find((i) => i.token === "azure-native:network:getNetworkWatcher");
+        assert.ok(lookup);
+        assert.equal(g.resources.slice(0, lookup.resourcesBefore).filter((r) => r.type.startsWith("azure-native:")).length, 0);
+        const off = await variantOf("dev-azure", { configOverrides: { "platform:network": { cidr: "10.50.0.0/16", flowLogs: { enabled: false } } } });
+        assert.deepEqual(off.invokes.filter((i) => i.token === "azure-native:network:getNetworkWatcher"), []);
+        assert.deepEqual(ofType(off, T.flowLog), []);
     });
 });
