@@ -575,6 +575,12 @@ function clusterPools(ctx: CheckContext, cluster: CapturedResource): { where: st
     ];
 }
 
+/** The VMs and clusters that run as the user-assigned identity with this principal. */
+function runningAs(ctx: CheckContext, principalId: unknown): CapturedResource[] {
+    const uamis = ctx.graph.resources.filter((r) => r.type === UAMI && lower(r.state.principalId) === lower(principalId)).map((r) => lower(r.id));
+    return ctx.graph.resources.filter((r) => (r.type === VM || r.type === MANAGED_CLUSTER) && userIdentities(r).some((id) => uamis.includes(lower(id))));
+}
+
 /** Who consumes a role assignment's rights, and whether the consumer is a resource or the stack's users. */
 function consumersOf(ctx: CheckContext, a: CapturedResource): CapturedResource[] {
     const principal = lower(input(a, "principalId"));
@@ -866,7 +872,7 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
                     const admitted = disabled ? [] : ((input(vault, "properties.networkAcls.virtualNetworkRules") as { id?: string }[] | undefined) ?? []).map((r) => lower(r.id));
                     const readers = assignments(ctx).filter((a) => covers(vault.id, input(a, "scope")) || covers(input(a, "scope"), vault.id));
                     return readers.flatMap((a) =>
-                        consumersOf(ctx, a)
+                        runningAs(ctx, input(a, "principalId"))
                             .filter((c) => c.type === VM)
                             .flatMap((vm) => {
                                 const nics = ((input(vm, "networkProfile.networkInterfaces") as { id?: string }[] | undefined) ?? []).map((n) => byId(ctx, n.id)).filter((n): n is CapturedResource => n !== undefined);
