@@ -124,8 +124,10 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     monitoring.diagnostics("backup-vault", backup.vaultId, BACKUP_LOGS);
     monitoring.diagnostics("backup-snapshots-blob", backup.snapshotBlobServiceId, BLOB_LOGS);
 
-    if (config.network.privateEndpoints) {
-        new PrivateEndpoints(
+    // Where the vault and the snapshot store take private traffic only, the VMs reach them through
+    // these endpoints (and their DNS zones): the VMs boot only once the path exists.
+    const endpoints = config.network.privateEndpoints
+        ? new PrivateEndpoints(
             "private-endpoints",
             {
                 ctx,
@@ -137,8 +139,9 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
                 ],
             },
             childOpts,
-        );
-    }
+        )
+        : undefined;
+    const vmPrerequisites: pulumi.Resource[] = [...keys.diskEncryptionReady, ...(endpoints ? [endpoints] : [])];
 
     const toolsCidr = network.subnetCidrs.tools;
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, azurePlacement(role, toolsCidr, zones)])) as Record<ToolVmRole, ReturnType<typeof azurePlacement>>;
@@ -175,7 +178,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
                 { name: "tls-secret", secretId: bastionTls.secretId },
             ],
             ...des,
-            dependsOn: keys.diskEncryptionReady,
+            dependsOn: vmPrerequisites,
         },
         childOpts,
     );
@@ -191,7 +194,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         enrollment,
         tls,
         ...des,
-        dependsOn: keys.diskEncryptionReady,
+        dependsOn: vmPrerequisites,
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),

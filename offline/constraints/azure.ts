@@ -853,7 +853,7 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
         cloud: "azure",
         service: "Azure Key Vault",
         types: [KV, ROLE_ASSIGNMENT, VM, NIC, PRIVATE_ENDPOINT],
-        rule: "With the vault firewall on (default action Deny) or public network access disabled, data-plane requests succeed only from the virtual network subnets the firewall lists (through their service endpoint) or through a private endpoint: every VM granted a key or secret of the vault must sit in such a subnet, or the vault must have a private endpoint.",
+        rule: "With the vault firewall on (default action Deny) or public network access disabled, data-plane requests succeed only from the virtual network subnets the firewall lists (through their service endpoint) or through a private endpoint: every VM granted a key or secret of the vault sits in such a subnet, or reaches the vault through its private endpoint, which then exists before the VM boots.",
         source: `${KV_NETWORK}#key-vault-firewall-enabled-virtual-networks---dynamic-ips`,
         alsoSource: "https://learn.microsoft.com/azure/key-vault/general/private-link-service",
         checkGraph: (ctx) =>
@@ -865,10 +865,7 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
                     if (!disabled && !deny) {
                         return [];
                     }
-                    const hasEndpoint = ctx.graph.resources.some((pe) => pe.type === PRIVATE_ENDPOINT && ((input(pe, "privateLinkServiceConnections") as { privateLinkServiceId?: string }[] | undefined) ?? []).some((c) => lower(c.privateLinkServiceId) === lower(vault.id)));
-                    if (hasEndpoint) {
-                        return [];
-                    }
+                    const endpoints = ctx.graph.resources.filter((pe) => pe.type === PRIVATE_ENDPOINT && ((input(pe, "privateLinkServiceConnections") as { privateLinkServiceId?: string }[] | undefined) ?? []).some((c) => lower(c.privateLinkServiceId) === lower(vault.id)));
                     const admitted = disabled ? [] : ((input(vault, "properties.networkAcls.virtualNetworkRules") as { id?: string }[] | undefined) ?? []).map((r) => lower(r.id));
                     const readers = assignments(ctx).filter((a) => covers(vault.id, input(a, "scope")) || covers(input(a, "scope"), vault.id));
                     return readers.flatMap((a) =>
@@ -879,7 +876,13 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
                                 const subnets = nics.flatMap((n) => ((input(n, "ipConfigurations") as { subnet?: { id?: string } }[] | undefined) ?? []).map((c) => c.subnet?.id));
                                 return subnets
                                     .filter((s) => !admitted.includes(lower(s)))
-                                    .map((s) => ({ resource: vm, detail: `reads vault ${String(input(vault, "vaultName"))} (role assignment ${a.name}) from subnet ${String(s)}, which its firewall does not admit${disabled ? " (public network access disabled)" : ""}, and the vault has no private endpoint` }));
+                                    .flatMap((s) =>
+                                        endpoints.length === 0
+                                            ? [{ resource: vm, detail: `reads vault ${String(input(vault, "vaultName"))} (role assignment ${a.name}) from subnet ${String(s)}, which its firewall does not admit${disabled ? " (public network access disabled)" : ""}, and the vault has no private endpoint` }]
+                                            : endpoints.some((pe) => ctx.dependsOn(vm, pe))
+                                              ? []
+                                              : [{ resource: vm, detail: `reads vault ${String(input(vault, "vaultName"))} (role assignment ${a.name}) only through private endpoint ${endpoints[0].name}, but may boot before it exists` }],
+                                    );
                             }),
                     );
                 }),
@@ -897,6 +900,17 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
                 },
             ],
             fail: [
+                {
+                    title: "a VM reading a private-only vault that may boot before the vault's private endpoint exists",
+                    resources: [
+                        { type: KV, name: "kv", id: `${RG_ID}/Microsoft.KeyVault/vaults/kv`, inputs: { vaultName: "kv", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } } },
+                        { type: PRIVATE_ENDPOINT, name: "pe", inputs: { privateEndpointName: "pe", privateLinkServiceConnections: [{ privateLinkServiceId: `${RG_ID}/Microsoft.KeyVault/vaults/kv`, groupIds: ["vault"] }] } },
+                        uamiFixture("vm-id", "p5"),
+                        grantFixture(ROLE.secretsUser, SECRET_ID, "p5"),
+                        { type: NIC, name: "nic", id: `${RG_ID}/Microsoft.Network/networkInterfaces/nic`, inputs: { ipConfigurations: [{ subnet: { id: NODES_SUBNET } }] } },
+                        vmFixture("vm-id", [], { networkProfile: { networkInterfaces: [{ id: `${RG_ID}/Microsoft.Network/networkInterfaces/nic` }] } }),
+                    ],
+                },
                 {
                     title: "a bastion in a subnet the firewall does not list, no private endpoint",
                     resources: [

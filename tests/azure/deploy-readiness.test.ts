@@ -153,6 +153,18 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.deepEqual(found.sort(), (prod ? ["bastion-vm", "jenkins-vm", "vault-vm", "vault-vm", "wazuh-vm"] : ["bastion-vm"]).map((vm) => `${vm}: reads vault ${vaultName}`));
         });
 
+        if (prod) {
+            it("a VM that may boot before the vault's private endpoint exists (its only path to the vault)", () => {
+                // dependsOn a component reaches the engine as its resources' URNs: drop them all.
+                const endpointUrns = new Set(g.resources.filter((r) => r.name.startsWith("private-endpoints")).map((r) => r.urn));
+                // (the VM and its data disk, which carries the same prerequisites)
+                const early = mutate(g, (r) => (["wazuh-vm", "wazuh-data"].includes(r.name) ? { ...r, dependencies: r.dependencies.filter((d) => !endpointUrns.has(d)) } : r));
+                assert.deepEqual(fired(early, "azure-keyvault-firewall-admits-readers").map((v) => v.split(" (role assignment")[0] + v.split(")")[1]), [
+                    `wazuh-vm: reads vault ${String(byName(g, T.keyVault, "keys-vault").inputs.vaultName)} only through private endpoint private-endpoints-keyvault, but may boot before it exists`,
+                ]);
+            });
+        }
+
         if (!prod) {
             it("a vault firewall rule naming the public subnet without its Key Vault service endpoint", () => {
                 const noEndpoint = mutate(g, (r) => (r.name === "network-subnet-public" ? { ...r, inputs: { ...r.inputs, serviceEndpoints: undefined } } : r));
