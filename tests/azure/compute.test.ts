@@ -44,7 +44,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             // propagated before the VM boots.
             assert.deepEqual(vm.identity, { type: "UserAssigned", userAssignedIdentities: [byName(g, T.uami, "bastion-identity").id] });
             const wait = byName(g, T.sleep, "bastion-grants-propagation");
-            assert.deepEqual([wait.inputs.createDuration, wait.dependencies], ["600s", [byName(g, T.role, "bastion-read-enrollment-secret").urn]]);
+            assert.deepEqual([wait.inputs.createDuration, [...wait.dependencies].sort()], ["600s", [byName(g, T.role, "bastion-read-enrollment-secret").urn, byName(g, T.role, "bastion-read-tls-secret").urn].sort()]);
             assert.ok(byName(g, T.vm, "bastion-vm").dependencies.includes(wait.urn));
             assert.ok(decode(vm.osProfile.customData).includes(String(byName(g, T.uami, "bastion-identity").state.clientId)), "the boot scripts ask IMDS for that identity");
             assert.match(decode(vm.osProfile.customData), /^#cloud-config\n/);
@@ -71,7 +71,10 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 // wait (10 minutes), and the VM waits for it.
                 const wait = byName(g, T.sleep, `${role}-grants-propagation`);
                 const grants = ofType(g, T.role).filter((r) => r.inputs.principalId === byName(g, T.uami, `${role}-identity`).state.principalId);
-                assert.deepEqual(grants.map((r) => r.name).sort(), role === "vault" ? ["vault-read-enrollment-secret", "vault-snapshot-write", "vault-unseal-key"] : [`${role}-read-enrollment-secret`]);
+                assert.deepEqual(
+                    grants.map((r) => r.name).sort(),
+                    role === "vault" ? ["vault-read-enrollment-secret", "vault-read-tls-secret", "vault-snapshot-write", "vault-unseal-key"] : [`${role}-read-enrollment-secret`, `${role}-read-tls-secret`],
+                );
                 assert.equal(wait.inputs.createDuration, "600s");
                 assert.deepEqual([...wait.dependencies].sort(), grants.map((r) => r.urn).sort());
                 assert.ok(byName(g, T.vm, `${role}-vm`).dependencies.includes(wait.urn));
@@ -105,7 +108,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             });
         }
 
-        it("TLS: one CA; each VM's certificate names its host and fixed address, in the platform Key Vault, written after the deployer's data-plane role", () => {
+        it("TLS: one CA; each VM's certificate names its host and fixed address, in the platform Key Vault, written once the deployer's data-plane role has propagated", () => {
             const caCert = byName(g, "tls:index/selfSignedCert:SelfSignedCert", "internal-ca-cert");
             assert.equal(g.outputs.internalCaCertPem, caCert.state.certPem);
             const vault = byName(g, T.keyVault, "keys-vault");
@@ -114,7 +117,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 assert.equal(secret.inputs.secretName, `tls-${role}`);
                 assert.equal(secret.inputs.vaultName, vault.state.name);
                 assert.ok(secret.secretPaths.some((p) => p.startsWith("properties")), "the bundle (with the key) is a Pulumi secret");
-                assert.ok(secret.dependencies.includes(byName(g, T.role, "keys-deployer-admin").urn));
+                assert.ok(secret.dependencies.includes(byName(g, T.sleep, "keys-deployer-admin-propagation").urn));
                 const nic = byName(g, T.nic, `${role}-nic`).inputs as Record<string, any>;
                 const ip = nic.ipConfigurations[0].privateIPAddress;
                 const csr = byName(g, "tls:index/certRequest:CertRequest", `${role === "bastion" ? "bastion-tls" : `${role}-tls`}-cert-csr`);

@@ -64,6 +64,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             const wait = byName(g, T.sleep, "vault-grants-propagation");
             assert.deepEqual(fired(withoutDependency(g, "vault-vm", wait.urn), "azure-rbac-grant-propagated-before-use").map((v) => v.split(" (")[0]).sort(), [
                 "vault-vm: uses role assignment vault-read-enrollment-secret",
+                "vault-vm: uses role assignment vault-read-tls-secret",
                 "vault-vm: uses role assignment vault-snapshot-write",
                 "vault-vm: uses role assignment vault-unseal-key",
             ]);
@@ -149,8 +150,11 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                   });
             const vaultName = String(byName(g, T.keyVault, "keys-vault").inputs.vaultName);
             const found = fired(broken, "azure-keyvault-firewall-admits-readers").map((v) => v.split(" (role assignment")[0]);
-            // Prod: every VM reading the vault (Vault twice: its secret and its unseal key); dev: the bastion only.
-            assert.deepEqual(found.sort(), (prod ? ["bastion-vm", "jenkins-vm", "vault-vm", "vault-vm", "wazuh-vm"] : ["bastion-vm"]).map((vm) => `${vm}: reads vault ${vaultName}`));
+            // Prod: every VM reading the vault (the enrollment secret and its TLS bundle; Vault its unseal key too); dev: the bastion only.
+            assert.deepEqual(
+                found.sort(),
+                (prod ? ["bastion-vm", "bastion-vm", "jenkins-vm", "jenkins-vm", "vault-vm", "vault-vm", "vault-vm", "wazuh-vm", "wazuh-vm"] : ["bastion-vm", "bastion-vm"]).map((vm) => `${vm}: reads vault ${vaultName}`),
+            );
         });
 
         if (prod) {
@@ -159,9 +163,8 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 const endpointUrns = new Set(g.resources.filter((r) => r.name.startsWith("private-endpoints")).map((r) => r.urn));
                 // (the VM and its data disk, which carries the same prerequisites)
                 const early = mutate(g, (r) => (["wazuh-vm", "wazuh-data"].includes(r.name) ? { ...r, dependencies: r.dependencies.filter((d) => !endpointUrns.has(d)) } : r));
-                assert.deepEqual(fired(early, "azure-keyvault-firewall-admits-readers").map((v) => v.split(" (role assignment")[0] + v.split(")")[1]), [
-                    `wazuh-vm: reads vault ${String(byName(g, T.keyVault, "keys-vault").inputs.vaultName)} only through private endpoint private-endpoints-keyvault, but may boot before it exists`,
-                ]);
+                const message = `wazuh-vm: reads vault ${String(byName(g, T.keyVault, "keys-vault").inputs.vaultName)} only through private endpoint private-endpoints-keyvault, but may boot before it exists`;
+                assert.deepEqual(fired(early, "azure-keyvault-firewall-admits-readers").map((v) => v.split(" (role assignment")[0] + v.split(")")[1]), [message, message], "its two secrets");
             });
         }
 
