@@ -123,13 +123,12 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
         { name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: { prefixes: [inputs.nodesCidr] }, description: "Azure load balancer health probes (internal Services)" },
     );
     // The API server subnet (API Server VNet Integration): the API's internal load balancer.
-    // The cluster must reach the API (443, and 4443 for the API server's node tunnel) and the
-    // load balancer must probe the API server instances (our deny-all overrides Azure's
-    // AllowAzureLoadBalancerInBound). CAVEAT: ports 443/4443 and the probe rule follow AKS's
-    // API Server VNet Integration page as remembered; its NSG section could not be retrieved
-    // offline here, so check it before the first real deploy. The rest is the platform's
-    // access model: the bastion tunnel (tier table) and, for a public endpoint, the authorized
-    // ranges. Pods reach it SNATed to their node (the nodes' ASG).
+    // AKS's page lists what an NSG must admit there: TCP 443 and 4443 from the cluster subnet,
+    // and TCP 9988 from the Azure Load Balancer ("You can also enable all communications between
+    // the Azure Load Balancer and the API Server Subnet CIDR"), our deny-all overriding Azure's
+    // AllowAzureLoadBalancerInBound (learn.microsoft.com/azure/aks/api-server-vnet-integration#nsg-security-rules).
+    // The rest is the platform's access model: the bastion tunnel (tier table) and, for a public
+    // endpoint, the authorized ranges. Pods reach it SNATed to their node (the nodes' ASG).
     const api = { prefixes: [inputs.apiServerCidr] };
     table.apiServer.push(
         { name: "kube-api-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "443", source: { asg: "clusterNodes" }, destination: api, description: "Nodes and pods (SNATed to their node) to the Kubernetes API" },
