@@ -26,11 +26,12 @@
  * - The deployer's and admin groups' cluster-admin grants are waited for (AKS RBAC: up to five
  *   minutes) before the kubeconfig output resolves, so the in-cluster layer never starts early.
  * - Nodes: encryption at host, SSH disabled (no SSH daemon on nodes:
- *   learn.microsoft.com/azure/aks/manage-ssh-node-access#disable-ssh), Azure Linux.
+ *   learn.microsoft.com/azure/aks/manage-ssh-node-access), Azure Linux.
  * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades.
  * - A system pool (on-demand, CriticalAddonsOnly taint) and a workload pool (Spot with eviction
  *   Delete where the environment allows, on-demand in prod), both autoscaling, in the nodes
- *   subnet, carrying the nodes' application security group.
+ *   subnet, carrying the nodes' application security group (with the allowed host port AKS needs to
+ *   attach it at all).
  *
  * kubelogin must be installed where `pulumi up` runs: the kubeconfig's exec plugin gets Entra
  * tokens from it (`--login azurecli`; set AAD_LOGIN_METHOD=workloadidentity in CI).
@@ -57,6 +58,12 @@ export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
  * (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, set by AKS itself, not by us).
  */
 export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
+/**
+ * The host ports a pool declares (`networkProfile.allowedHostPorts`): what makes AKS attach the
+ * pool's application security groups at all (see the pool's networkProfile). node-exporter's
+ * port only (prometheus-node-exporter listens on the host network, 9100/TCP).
+ */
+export const AKS_POOL_HOST_PORTS = [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] as const;
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -276,8 +283,17 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             // rejects surge settings on them (learn.microsoft.com/azure/aks/spot-node-pool#upgrade-a-spot-node-pool;
             // catalogue entry azure-aks-spot-pool-no-surge).
             ...(p.capacity === "spot" ? {} : { upgradeSettings: { maxSurge: "33%" } }),
-            // The nodes' firewall identity: tool VMs' NSG rules name it.
-            networkProfile: { applicationSecurityGroups: [args.nodesAsgId] },
+            // The nodes' firewall identity: the API server subnet's and the tool VMs' NSG rules
+            // name it. AKS attaches a pool's custom ASGs only together with allowed host ports
+            // (one feature: learn.microsoft.com/azure/aks/use-node-public-ips#allow-host-port-connections-and-add-node-pools-to-application-security-groups);
+            // ASG ids alone are silently dropped ("did nothing at all", github.com/Azure/azure-cli/pull/30768;
+            // github.com/hashicorp/terraform-provider-azurerm/pull/28789, github.com/Azure/AKS/issues/5325),
+            // and the nodes would then match no rule and never reach the API server. The one
+            // host port named is node-exporter's (hostNetwork, scraped in-cluster): the allow
+            // rule AKS adds for it in its NIC-level NSG is still behind the nodes subnet's NSG,
+            // which admits only cluster-internal traffic (firewall.ts). Catalogue entry
+            // azure-aks-pool-asg-needs-host-ports.
+            networkProfile: { applicationSecurityGroups: [args.nodesAsgId], allowedHostPorts: [...AKS_POOL_HOST_PORTS] },
             tags: tagsFor(ctx, n("aks", poolName), { "platform-pool": poolName }),
             ...priorityOf(p),
         });

@@ -178,6 +178,33 @@ export const AZURE_CONSTRAINTS: readonly Constraint[] = [
         },
     },
     {
+        id: "azure-aks-pool-asg-needs-host-ports",
+        kind: "resource",
+        cloud: "azure",
+        service: "AKS",
+        types: [MANAGED_CLUSTER, AGENT_POOL],
+        rule: "A node pool's networkProfile.applicationSecurityGroups take effect only together with networkProfile.allowedHostPorts (one feature: host port NSG control); ASG ids alone are accepted and silently not attached, so NSG rules naming the ASG never match the nodes.",
+        source: "https://learn.microsoft.com/azure/aks/use-node-public-ips#allow-host-port-connections-and-add-node-pools-to-application-security-groups",
+        alsoSource: "https://github.com/Azure/azure-cli/pull/30768 (--asg-ids without --allowed-host-ports \"did nothing at all\"); https://github.com/hashicorp/terraform-provider-azurerm/pull/28789; https://github.com/Azure/AKS/issues/5325",
+        check: (r) =>
+            poolsOf(r)
+                .filter((p) => {
+                    const profile = p.pool.networkProfile as { applicationSecurityGroups?: unknown[]; allowedHostPorts?: unknown[] } | undefined;
+                    return (profile?.applicationSecurityGroups?.length ?? 0) > 0 && (profile?.allowedHostPorts?.length ?? 0) === 0;
+                })
+                .map((p) => `${p.where} (${String(poolName(p))}) lists application security groups without allowedHostPorts: AKS would not attach them`),
+        examples: {
+            pass: [
+                { title: "ASG with an allowed host port", resources: [cluster([{ ...systemPool, networkProfile: { applicationSecurityGroups: ["asg"], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] } }])] },
+                { title: "no ASG at all", resources: [cluster([systemPool]), spotPool()] },
+            ],
+            fail: [
+                { title: "a system pool with ASG ids only", resources: [cluster([{ ...systemPool, networkProfile: { applicationSecurityGroups: ["asg"] } }])] },
+                { title: "an agent pool with ASG ids and an empty host-port list", resources: [cluster([systemPool]), spotPool({ networkProfile: { applicationSecurityGroups: ["asg"], allowedHostPorts: [] } })] },
+            ],
+        },
+    },
+    {
         id: "azure-aks-spot-pool-settings",
         kind: "resource",
         cloud: "azure",
@@ -640,7 +667,7 @@ const aksWithIdentity = (pools: Record<string, unknown>[], extra: Record<string,
     id: `${RG_ID}/Microsoft.ContainerService/managedClusters/aks`,
     inputs: { resourceName: "aks", identity: { type: "UserAssigned", userAssignedIdentities: [`${RG_ID}/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id`] }, agentPoolProfiles: pools, ...extra },
 });
-const nodesPool = { name: "system", mode: "System", vnetSubnetID: NODES_SUBNET, networkProfile: { applicationSecurityGroups: [ASG_ID] } };
+const nodesPool = { name: "system", mode: "System", vnetSubnetID: NODES_SUBNET, networkProfile: { applicationSecurityGroups: [ASG_ID], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] } };
 
 export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
     {

@@ -145,7 +145,8 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             assert.equal(p.enableEncryptionAtHost, true);
             assert.deepEqual(p.securityProfile, { sshAccess: "Disabled" });
             assert.equal(p.vnetSubnetID, nodesSubnet);
-            assert.deepEqual(p.networkProfile, { applicationSecurityGroups: [asg] });
+            // The ASG with a host port: AKS attaches a pool's ASGs only then (catalogue entry azure-aks-pool-asg-needs-host-ports).
+            assert.deepEqual(p.networkProfile, { applicationSecurityGroups: [asg], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] });
             assert.equal(p.enableNodePublicIP, false);
             assert.deepEqual(p.availabilityZones, ["1", "2"]);
         }

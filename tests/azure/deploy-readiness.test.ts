@@ -52,6 +52,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             "azure-compute-encryption-at-host-size",
             "azure-compute-des-key-url-versioned",
             "azure-aks-spot-pool-no-surge",
+            "azure-aks-pool-asg-needs-host-ports",
             "azure-role-definition-builtin",
         ];
         it("the shipped graph passes every one of them", () => {
@@ -105,6 +106,30 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.deepEqual(fired(noAsgGrant, "azure-aks-identity-network-rights"), [
                 `cluster-aks: agentPoolProfiles[0] joins application security group ${asg}, and the cluster identity holds no role carrying applicationSecurityGroups/joinIpConfiguration/action on it`,
                 `cluster-aks: agent pool cluster-workload joins application security group ${asg}, and the cluster identity holds no role carrying applicationSecurityGroups/joinIpConfiguration/action on it`,
+            ]);
+        });
+
+        it("both pools carry the nodes' ASG with node-exporter's host port (AKS attaches the ASG only then); without it the entry names both pools", () => {
+            const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
+            const aks = byName(g, T.aks, "cluster-aks");
+            const workload = byName(g, T.agentPool, "cluster-workload");
+            const expected = { applicationSecurityGroups: [asg], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] };
+            assert.deepEqual((aks.inputs.agentPoolProfiles as { networkProfile?: unknown }[])[0].networkProfile, expected);
+            assert.deepEqual(workload.inputs.networkProfile, expected);
+            const dropPorts = (np: unknown) => ({ applicationSecurityGroups: (np as { applicationSecurityGroups: unknown }).applicationSecurityGroups });
+            const asgOnly = mutate(g, (r) => {
+                if (r.name === "cluster-workload") {
+                    return { ...r, inputs: { ...r.inputs, networkProfile: dropPorts(r.inputs.networkProfile) } };
+                }
+                if (r.name === "cluster-aks") {
+                    const pools = (r.inputs.agentPoolProfiles as Record<string, unknown>[]).map((p) => ({ ...p, networkProfile: dropPorts(p.networkProfile) }));
+                    return { ...r, inputs: { ...r.inputs, agentPoolProfiles: pools } };
+                }
+                return r;
+            });
+            assert.deepEqual(fired(asgOnly, "azure-aks-pool-asg-needs-host-ports"), [
+                "cluster-aks: agentPoolProfiles[0] (system) lists application security groups without allowedHostPorts: AKS would not attach them",
+                "cluster-workload: agent pool (workload) lists application security groups without allowedHostPorts: AKS would not attach them",
             ]);
         });
 
