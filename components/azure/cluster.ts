@@ -17,9 +17,7 @@
  * - etcd secrets encrypted with a Key Vault key (KMS v2) through a user-assigned identity. Every
  *   right that identity needs is granted BEFORE the cluster and bridged by the documented
  *   propagation wait (propagation.ts): Key Vault Crypto User on the KMS vault (as AKS's KMS page
- *   grants it), Network Contributor on the nodes subnet, the API server subnet and the nodes'
- *   application security group (joining NICs to an ASG needs
- *   Microsoft.Network/applicationSecurityGroups/joinIpConfiguration/action on it), and, with a
+ *   grants it), Network Contributor on the nodes subnet and the API server subnet, and, with a
  *   disk encryption set, Reader on the set (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys:
  *   "the AKS cluster identity has read access to the DiskEncryptionSet"). The KMS key id is the
  *   cluster's from creation on: rotation is a procedure, never a silent `up` (keyvault.ts).
@@ -30,8 +28,8 @@
  * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades.
  * - A system pool (on-demand, CriticalAddonsOnly taint) and a workload pool (Spot with eviction
  *   Delete where the environment allows, on-demand in prod), both autoscaling, in the nodes
- *   subnet, carrying the nodes' application security group (with the allowed host port AKS needs to
- *   attach it at all).
+ *   subnet. No application security group on them (AKS would drop it, see the pools): the NSG
+ *   rules name the nodes subnet (firewall.ts sourceOf).
  *
  * kubelogin must be installed where `pulumi up` runs: the kubeconfig's exec plugin gets Entra
  * tokens from it (`--login azurecli`; set AAD_LOGIN_METHOD=workloadidentity in CI).
@@ -58,12 +56,6 @@ export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
  * (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, set by AKS itself, not by us).
  */
 export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
-/**
- * The host ports a pool declares (`networkProfile.allowedHostPorts`): what makes AKS attach the
- * pool's application security groups at all (see the pool's networkProfile). node-exporter's
- * port only (prometheus-node-exporter listens on the host network, 9100/TCP).
- */
-export const AKS_POOL_HOST_PORTS = [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] as const;
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -252,8 +244,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             // API Server VNet Integration: "The cluster identity needs permissions to both the API
             // server subnet and the node subnet" (learn.microsoft.com/azure/aks/api-server-vnet-integration).
             grant(`${name}-api-server-subnet`, ctx, { scope: args.apiServerSubnetId, role: "networkContributor", ...sp }, { parent: this }),
-            // The pools' NICs join the nodes' ASG: joinIpConfiguration on that ASG only.
-            grant(`${name}-nodes-asg`, ctx, { scope: args.nodesAsgId, role: "networkContributor", ...sp }, { parent: this }),
             ...(args.diskEncryptionSetId ? [grant(`${name}-des-read`, ctx, { scope: args.diskEncryptionSetId, role: "reader", ...sp }, { parent: this })] : []),
         ];
         const identityReady = waitForGrants(`${name}-identity-grants-propagation`, identityGrants, { parent: this });
@@ -283,17 +273,9 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             // rejects surge settings on them (learn.microsoft.com/azure/aks/spot-node-pool#upgrade-a-spot-node-pool;
             // catalogue entry azure-aks-spot-pool-no-surge).
             ...(p.capacity === "spot" ? {} : { upgradeSettings: { maxSurge: "33%" } }),
-            // The nodes' firewall identity: the API server subnet's and the tool VMs' NSG rules
-            // name it. AKS attaches a pool's custom ASGs only together with allowed host ports
-            // (one feature: learn.microsoft.com/azure/aks/use-node-public-ips#allow-host-port-connections-and-add-node-pools-to-application-security-groups);
-            // ASG ids alone are silently dropped ("did nothing at all", github.com/Azure/azure-cli/pull/30768;
-            // github.com/hashicorp/terraform-provider-azurerm/pull/28789, github.com/Azure/AKS/issues/5325),
-            // and the nodes would then match no rule and never reach the API server. The one
-            // host port named is node-exporter's (hostNetwork, scraped in-cluster): the allow
-            // rule AKS adds for it in its NIC-level NSG is still behind the nodes subnet's NSG,
-            // which admits only cluster-internal traffic (firewall.ts). Catalogue entry
-            // azure-aks-pool-asg-needs-host-ports.
-            networkProfile: { applicationSecurityGroups: [args.nodesAsgId], allowedHostPorts: [...AKS_POOL_HOST_PORTS] },
+            // No application security group on the pools: AKS attaches a pool's ASGs only with
+            // allowed host ports and drops them silently otherwise, so the NSG rules name the
+            // nodes subnet instead (firewall.ts sourceOf; catalogue entry azure-aks-pool-asg-needs-host-ports).
             tags: tagsFor(ctx, n("aks", poolName), { "platform-pool": poolName }),
             ...priorityOf(p),
         });
@@ -403,6 +385,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         });
         // Azure has no separate OIDC provider resource: federated credentials name the issuer.
         this.workloadIdentity = { issuerUrl, providerId: issuerUrl };
+        // The contract's node identity stays the nodes' ASG, but no NIC carries it (AKS attaches
+        // pool ASGs only with allowed host ports): every Azure NSG rule for the nodes names the
+        // nodes subnet instead (firewall.ts sourceOf), and the catalogue refuses a rule naming an
+        // ASG nothing joins (azure-nsg-asg-has-members).
         this.nodeIdentity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.nodesAsgId) };
         // The API server's load balancer lives in the API server subnet, whose NICs AKS owns (no
         // ASG can be attached): the bastion's access to it is a rule of that subnet's NSG

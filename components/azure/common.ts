@@ -52,10 +52,11 @@ export const BUILT_IN_ROLES = {
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     /**
      * "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the
-     * subnet (AKS's cluster identity on the nodes and API server subnets), and join NICs to the
-     * nodes' application security group: among built-in roles only Owner, Contributor and this one
-     * carry Microsoft.Network/applicationSecurityGroups/joinIpConfiguration/action, so it is the
-     * least built-in role for that, scoped to the one ASG (offline/constraints/tables/azure-role-permissions.ts).
+     * subnet (AKS's cluster identity on the nodes and API server subnets, as AKS's pages grant it).
+     * It is also the least built-in role carrying
+     * Microsoft.Network/applicationSecurityGroups/joinIpConfiguration/action
+     * (offline/constraints/tables/azure-role-permissions.ts), but no pool joins an ASG: AKS would not
+     * attach it (firewall.ts sourceOf), so the cluster identity holds nothing on any ASG.
      */
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     /**

@@ -745,6 +745,61 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
         },
     },
     {
+        id: "azure-nsg-asg-has-members",
+        kind: "graph",
+        cloud: "azure",
+        service: "Virtual Network (NSG)",
+        types: [NSG, "azure-native:network:NetworkInterface", MANAGED_CLUSTER, AGENT_POOL],
+        rule: "Every application security group an NSG rule names is carried by something: a network interface's IP configuration, or an AKS node pool that lists it WITH allowedHostPorts (AKS drops pool ASGs given alone). A rule naming an ASG nothing carries matches no traffic, and the flow it was written for hits the deny-all.",
+        source: "https://learn.microsoft.com/azure/virtual-network/application-security-groups",
+        alsoSource: "https://learn.microsoft.com/azure/aks/use-node-public-ips#allow-host-port-connections-and-add-node-pools-to-application-security-groups; https://github.com/Azure/azure-cli/pull/30768",
+        checkGraph: (ctx) => {
+            const ids = (v: unknown) => ((v as { id?: unknown }[] | undefined) ?? []).map((x) => lower(x?.id ?? x));
+            const carried = new Set<string>();
+            for (const r of ctx.graph.resources) {
+                if (r.type === "azure-native:network:NetworkInterface") {
+                    for (const ip of (input(r, "ipConfigurations") as { applicationSecurityGroups?: unknown }[] | undefined) ?? []) {
+                        ids(ip.applicationSecurityGroups).forEach((a) => carried.add(a));
+                    }
+                }
+                for (const p of poolsOf(r)) {
+                    const np = p.pool.networkProfile as { applicationSecurityGroups?: unknown[]; allowedHostPorts?: unknown[] } | undefined;
+                    if ((np?.allowedHostPorts?.length ?? 0) > 0) {
+                        (np?.applicationSecurityGroups ?? []).forEach((a) => carried.add(lower(a)));
+                    }
+                }
+            }
+            return ctx.graph.resources
+                .filter((r) => r.type === NSG)
+                .flatMap((nsg) =>
+                    ((input(nsg, "securityRules") as Record<string, unknown>[] | undefined) ?? []).flatMap((rule) =>
+                        [...ids(rule.sourceApplicationSecurityGroups), ...ids(rule.destinationApplicationSecurityGroups)]
+                            .filter((a) => !carried.has(a))
+                            .map((a) => ({ resource: nsg, detail: `rule ${String(rule.name)} names application security group ${a}, which no network interface or host-port node pool carries` })),
+                    ),
+                );
+        },
+        examples: {
+            pass: [
+                {
+                    title: "a rule from an ASG a NIC carries",
+                    resources: [
+                        { type: NSG, name: "nsg", inputs: { securityRules: [{ name: "r", sourceApplicationSecurityGroups: [{ id: ASG_ID }] }] } },
+                        { type: "azure-native:network:NetworkInterface", name: "nic", inputs: { ipConfigurations: [{ name: "primary", applicationSecurityGroups: [{ id: ASG_ID }] }] } },
+                    ],
+                },
+                { title: "a rule from an ASG a host-port pool carries", resources: [{ type: NSG, name: "nsg", inputs: { securityRules: [{ name: "r", sourceApplicationSecurityGroups: [{ id: ASG_ID }] }] } }, aksWithIdentity([nodesPool])] },
+            ],
+            fail: [
+                { title: "a rule from an ASG nothing carries", resources: [{ type: NSG, name: "nsg", inputs: { securityRules: [{ name: "r", sourceApplicationSecurityGroups: [{ id: ASG_ID }] }] } }] },
+                {
+                    title: "a rule from an ASG only an AKS pool lists, without host ports (AKS drops it)",
+                    resources: [{ type: NSG, name: "nsg", inputs: { securityRules: [{ name: "r", sourceApplicationSecurityGroups: [{ id: ASG_ID }] }] } }, aksWithIdentity([{ ...nodesPool, networkProfile: { applicationSecurityGroups: [ASG_ID] } }])],
+                },
+            ],
+        },
+    },
+    {
         id: "azure-aks-des-read-rights",
         kind: "graph",
         cloud: "azure",

@@ -22,13 +22,12 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         k = await inClusterGraphOf("dev-azure");
     });
 
-    it("children: identity, its four grants and their wait, the cluster, the workload pool, the deployer's admin role and its wait (no Kubernetes provider: that is the in-cluster layer's)", () => {
+    it("children: identity, its three grants and their wait, the cluster, the workload pool, the deployer's admin role and its wait (no Kubernetes provider: that is the in-cluster layer's)", () => {
         const cluster = ofType(g, "platform:azure:Cluster")[0];
         assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
             "azure-native:authorization:RoleAssignment cluster-admin-deployer",
             "azure-native:authorization:RoleAssignment cluster-api-server-subnet",
             "azure-native:authorization:RoleAssignment cluster-kms-key",
-            "azure-native:authorization:RoleAssignment cluster-nodes-asg",
             "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
             "azure-native:containerservice:AgentPool cluster-workload",
             "azure-native:containerservice:ManagedCluster cluster-aks",
@@ -87,7 +86,7 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
         const wait = byName(g, T.sleep, "cluster-identity-grants-propagation");
         assert.equal(wait.inputs.createDuration, "600s");
-        for (const g2 of ["cluster-kms-key", "cluster-nodes-subnet", "cluster-api-server-subnet", "cluster-nodes-asg"]) {
+        for (const g2 of ["cluster-kms-key", "cluster-nodes-subnet", "cluster-api-server-subnet"]) {
             assert.ok(wait.dependencies.includes(byName(g, T.role, g2).urn), `the wait follows ${g2}`);
         }
         assert.ok(aks.dependencies.includes(wait.urn), "the cluster waits for the propagation");
@@ -96,10 +95,12 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.equal((byName(g, T.key, "keys-aks-kms").inputs.properties as Record<string, unknown>).rotationPolicy, undefined);
     });
 
-    it("API server subnet and the nodes' ASG: Network Contributor for the cluster identity on exactly each, granted BEFORE the cluster", () => {
+    it("API server subnet: Network Contributor for the cluster identity, granted BEFORE the cluster; nothing on the nodes' ASG (no pool carries it)", () => {
         const aks = byName(g, T.aks, "cluster-aks");
         const wait = byName(g, T.sleep, "cluster-identity-grants-propagation");
-        for (const [grantName, scope] of [["cluster-api-server-subnet", "network-subnet-api-server"], ["cluster-nodes-asg", "network-asg-cluster-nodes"]]) {
+        const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
+        assert.deepEqual(ofType(g, T.role).filter((r) => r.inputs.scope === asg).map((r) => r.name), [], "no grant on an ASG AKS would not attach");
+        for (const [grantName, scope] of [["cluster-api-server-subnet", "network-subnet-api-server"]]) {
             const grant = byName(g, T.role, grantName);
             assert.equal(nameOfId(g, grant.inputs.scope), scope);
             assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
@@ -127,11 +128,10 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.match(String(g.outputs.clusterOidcIssuerUrl), /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
     });
 
-    it("pools: system (on-demand, CriticalAddonsOnly) and workload (Spot, eviction Delete), autoscaling from config, nodes subnet and ASG", () => {
+    it("pools: system (on-demand, CriticalAddonsOnly) and workload (Spot, eviction Delete), autoscaling from config, nodes subnet, no ASG (AKS would drop it)", () => {
         const system = aksOf(g).agentPoolProfiles[0];
         const workload = poolOf(g);
         const nodesSubnet = byName(g, T.subnet, "network-subnet-nodes").id;
-        const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
         assert.deepEqual(
             [system.name, system.mode, system.scaleSetPriority, system.nodeTaints, system.vmSize, system.minCount, system.maxCount, system.count, system.enableAutoScaling],
             ["system", "System", "Regular", ["CriticalAddonsOnly=true:NoSchedule"], "Standard_D4ds_v5", 2, 3, 2, true],
@@ -145,8 +145,8 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             assert.equal(p.enableEncryptionAtHost, true);
             assert.deepEqual(p.securityProfile, { sshAccess: "Disabled" });
             assert.equal(p.vnetSubnetID, nodesSubnet);
-            // The ASG with a host port: AKS attaches a pool's ASGs only then (catalogue entry azure-aks-pool-asg-needs-host-ports).
-            assert.deepEqual(p.networkProfile, { applicationSecurityGroups: [asg], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] });
+            // No ASG (AKS would drop it without host ports): the NSG rules name the nodes subnet.
+            assert.equal(p.networkProfile, undefined);
             assert.equal(p.enableNodePublicIP, false);
             assert.deepEqual(p.availabilityZones, ["1", "2"]);
         }

@@ -143,7 +143,6 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "Key Vault Secrets User on keys-enrollment-secret to wazuh-identity",
                 "Key Vault Secrets User on vault-tls-secret to vault-identity",
                 "Key Vault Secrets User on wazuh-tls-secret to wazuh-identity",
-                "Network Contributor on network-asg-cluster-nodes to cluster-identity",
                 "Network Contributor on network-subnet-api-server to cluster-identity",
                 "Network Contributor on network-subnet-nodes to cluster-identity",
                 ...(prod ? ["Reader on keys-des to cluster-identity"] : []),

@@ -53,6 +53,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             "azure-compute-des-key-url-versioned",
             "azure-aks-spot-pool-no-surge",
             "azure-aks-pool-asg-needs-host-ports",
+            "azure-nsg-asg-has-members",
             "azure-role-definition-builtin",
         ];
         it("the shipped graph passes every one of them", () => {
@@ -81,7 +82,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
         it("a wait shorter than the documented delay", () => {
             const short = mutate(g, (r) => (r.name === "cluster-identity-grants-propagation" ? { ...r, inputs: { ...r.inputs, createDuration: "60s" } } : r));
             const found = fired(short, "azure-rbac-grant-propagated-before-use");
-            assert.ok(found.length >= 4 && found.every((v) => v.startsWith("cluster-aks: uses role assignment cluster-")), found.join("\n"));
+            assert.ok(found.length >= 3 && found.every((v) => v.startsWith("cluster-aks: uses role assignment cluster-")), found.join("\n"));
         });
 
         it("the cluster created right after its identity's grants, and an AKS RBAC grant with no wait", () => {
@@ -91,7 +92,6 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "cluster-aks: uses role assignment cluster-api-server-subnet",
                 ...(prod ? ["cluster-aks: uses role assignment cluster-des-read"] : []),
                 "cluster-aks: uses role assignment cluster-kms-key",
-                "cluster-aks: uses role assignment cluster-nodes-asg",
                 "cluster-aks: uses role assignment cluster-nodes-subnet",
             ]);
             const noAccessWait = mutate(g, (r) => (r.name === "cluster-access-grants-propagation" ? undefined : r));
@@ -100,36 +100,16 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             ]);
         });
 
-        it("node pools joining the ASG without the identity's join right on it", () => {
-            const noAsgGrant = mutate(g, (r) => (r.name === "cluster-nodes-asg" ? undefined : r));
+        it("no NSG rule names an ASG nothing carries; a rule naming the nodes' ASG (which AKS would not attach) is named", () => {
             const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
-            assert.deepEqual(fired(noAsgGrant, "azure-aks-identity-network-rights"), [
-                `cluster-aks: agentPoolProfiles[0] joins application security group ${asg}, and the cluster identity holds no role carrying applicationSecurityGroups/joinIpConfiguration/action on it`,
-                `cluster-aks: agent pool cluster-workload joins application security group ${asg}, and the cluster identity holds no role carrying applicationSecurityGroups/joinIpConfiguration/action on it`,
-            ]);
-        });
-
-        it("both pools carry the nodes' ASG with node-exporter's host port (AKS attaches the ASG only then); without it the entry names both pools", () => {
-            const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
-            const aks = byName(g, T.aks, "cluster-aks");
-            const workload = byName(g, T.agentPool, "cluster-workload");
-            const expected = { applicationSecurityGroups: [asg], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] };
-            assert.deepEqual((aks.inputs.agentPoolProfiles as { networkProfile?: unknown }[])[0].networkProfile, expected);
-            assert.deepEqual(workload.inputs.networkProfile, expected);
-            const dropPorts = (np: unknown) => ({ applicationSecurityGroups: (np as { applicationSecurityGroups: unknown }).applicationSecurityGroups });
-            const asgOnly = mutate(g, (r) => {
-                if (r.name === "cluster-workload") {
-                    return { ...r, inputs: { ...r.inputs, networkProfile: dropPorts(r.inputs.networkProfile) } };
-                }
-                if (r.name === "cluster-aks") {
-                    const pools = (r.inputs.agentPoolProfiles as Record<string, unknown>[]).map((p) => ({ ...p, networkProfile: dropPorts(p.networkProfile) }));
-                    return { ...r, inputs: { ...r.inputs, agentPoolProfiles: pools } };
-                }
-                return r;
-            });
-            assert.deepEqual(fired(asgOnly, "azure-aks-pool-asg-needs-host-ports"), [
-                "cluster-aks: agentPoolProfiles[0] (system) lists application security groups without allowedHostPorts: AKS would not attach them",
-                "cluster-workload: agent pool (workload) lists application security groups without allowedHostPorts: AKS would not attach them",
+            const api = byName(g, T.nsg, "network-nsg-api-server");
+            const planted = mutate(g, (r) =>
+                r.urn === api.urn
+                    ? { ...r, inputs: { ...r.inputs, securityRules: (r.inputs.securityRules as Record<string, unknown>[]).map((rule) => (rule.name === "kube-api-from-cluster-nodes" ? { ...rule, sourceAddressPrefixes: undefined, sourceApplicationSecurityGroups: [{ id: asg }] } : rule)) } }
+                    : r,
+            );
+            assert.deepEqual(fired(planted, "azure-nsg-asg-has-members"), [
+                `network-nsg-api-server: rule kube-api-from-cluster-nodes names application security group ${asg.toLowerCase()}, which no network interface or host-port node pool carries`,
             ]);
         });
 

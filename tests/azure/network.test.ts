@@ -26,30 +26,30 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
     return {
         "network-nsg-public": [
             "100 Allow Tcp/22: 203.0.113.0/24 -> bastion",
-            "110 Allow Tcp/9100: nodes -> bastion",
+            `110 Allow Tcp/9100: ${cidrs.nodes} -> bastion`,
             "4096 Deny */*: * -> *",
         ],
         "network-nsg-tools": [
             "100 Allow Tcp/22: bastion -> jenkins",
-            "110 Allow Tcp/9100: nodes -> jenkins",
+            `110 Allow Tcp/9100: ${cidrs.nodes} -> jenkins`,
             "120 Allow Tcp/8443: bastion -> jenkins",
-            "130 Allow Tcp/8443: nodes -> jenkins",
+            `130 Allow Tcp/8443: ${cidrs.nodes} -> jenkins`,
             "140 Allow Tcp/22: bastion -> vault",
-            "150 Allow Tcp/9100: nodes -> vault",
+            `150 Allow Tcp/9100: ${cidrs.nodes} -> vault`,
             "160 Allow Tcp/8200: bastion -> vault",
-            "170 Allow Tcp/8200: nodes -> vault",
+            `170 Allow Tcp/8200: ${cidrs.nodes} -> vault`,
             "180 Allow Tcp/8200: jenkins -> vault",
             "190 Allow Tcp/8201: vault -> vault",
             "200 Allow Tcp/22: bastion -> wazuh",
-            "210 Allow Tcp/9100: nodes -> wazuh",
+            `210 Allow Tcp/9100: ${cidrs.nodes} -> wazuh`,
             "220 Allow Tcp/1514: bastion -> wazuh",
             "230 Allow Tcp/1514: jenkins -> wazuh",
             "240 Allow Tcp/1514: vault -> wazuh",
-            "250 Allow Tcp/1514: nodes -> wazuh",
+            `250 Allow Tcp/1514: ${cidrs.nodes} -> wazuh`,
             "260 Allow Tcp/1515: bastion -> wazuh",
             "270 Allow Tcp/1515: jenkins -> wazuh",
             "280 Allow Tcp/1515: vault -> wazuh",
-            "290 Allow Tcp/1515: nodes -> wazuh",
+            `290 Allow Tcp/1515: ${cidrs.nodes} -> wazuh`,
             "300 Allow Tcp/55000: bastion -> wazuh",
             "310 Allow Tcp/443: bastion -> wazuh",
             "4096 Deny */*: * -> *",
@@ -64,8 +64,8 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
         // The API server subnet: the cluster, the bastion tunnel, the public endpoint's
         // authorized ranges (restricted access only) and the API load balancer's probes.
         "network-nsg-api-server": [
-            `100 Allow Tcp/443: nodes -> ${cidrs.apiServer}`,
-            `110 Allow Tcp/4443: nodes -> ${cidrs.apiServer}`,
+            `100 Allow Tcp/443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
+            `110 Allow Tcp/4443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
             `120 Allow Tcp/443: bastion -> ${cidrs.apiServer}`,
             ...(publicApi
                 ? [`130 Allow Tcp/443: 203.0.113.0/24 -> ${cidrs.apiServer}`, `140 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]
