@@ -341,7 +341,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups;
         // the kubeconfig output resolves only once these have propagated.
         const accessGrants = [
-            grant(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId }, { parent: this }),
+            grant(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this }),
             ...args.adminGroupObjectIds.map((g) => grant(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this })),
             // The PR-namespace automation: its kubeconfig only; its Kubernetes rights are RBAC, confined by admission.
             ...(args.prAutomationPrincipal

@@ -18,6 +18,8 @@ export interface AzureContext {
     readonly tenantId: string;
     /** Object id of the principal running `pulumi up` (data-plane and cluster admin rights). */
     readonly deployerObjectId: string;
+    /** Its kind (config `azureDeployerPrincipalType`): every grant to it names it. */
+    readonly deployerPrincipalType: "User" | "ServicePrincipal";
     readonly location: string;
     /** The platform's resource group. */
     readonly resourceGroupName: pulumi.Input<string>;
@@ -96,12 +98,15 @@ export function roleDefinitionId(subscriptionId: string, role: BuiltInRole): str
 
 /**
  * A role assignment with a deterministic GUID name (from the logical name: re-runs never add a
- * second one). `principalType` is given so Azure does not wait on directory replication.
+ * second one). `principalType` is required: it lets Azure skip waiting on directory replication
+ * (learn.microsoft.com/azure/role-based-access-control/role-assignments-template),
+ * and when absent azure-native sends "User", which ARM refuses for a service principal
+ * (UnmatchedPrincipalType): the deployer's grants name `ctx.deployerPrincipalType`.
  */
 export function roleAssignment(
     name: string,
     ctx: Pick<AzureContext, "subscriptionId" | "prefix">,
-    args: { readonly scope: pulumi.Input<string>; readonly role: BuiltInRole; readonly principalId: pulumi.Input<string>; /** Absent for the deployer: a user locally, a service principal in CI. */ readonly principalType?: "ServicePrincipal" | "User" | "Group" },
+    args: { readonly scope: pulumi.Input<string>; readonly role: BuiltInRole; readonly principalId: pulumi.Input<string>; readonly principalType: "ServicePrincipal" | "User" | "Group" },
     opts: pulumi.CustomResourceOptions,
 ): authorization.RoleAssignment {
     return new authorization.RoleAssignment(
@@ -111,7 +116,7 @@ export function roleAssignment(
             scope: args.scope,
             roleDefinitionId: roleDefinitionId(ctx.subscriptionId, args.role),
             principalId: args.principalId,
-            ...(args.principalType ? { principalType: args.principalType } : {}),
+            principalType: args.principalType,
         },
         opts,
     );

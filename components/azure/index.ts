@@ -69,6 +69,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         subscriptionId: client.subscriptionId,
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
+        deployerPrincipalType: config.azure.deployerPrincipalType,
         location: config.region,
         resourceGroupName: rg.name,
         tags: config.tags,

@@ -145,12 +145,12 @@ export class Keys extends pulumi.ComponentResource {
         // and nothing is written before they have propagated.
         const deployerAccess = waitForGrants(
             `${name}-deployer-admin-propagation`,
-            [grant(`${name}-deployer-admin`, ctx, { scope: vault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this })],
+            [grant(`${name}-deployer-admin`, ctx, { scope: vault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this })],
             { parent: this },
         );
         const deployerKmsAccess = waitForGrants(
             `${name}-deployer-kms-admin-propagation`,
-            [grant(`${name}-deployer-kms-admin`, ctx, { scope: kmsVault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this })],
+            [grant(`${name}-deployer-kms-admin`, ctx, { scope: kmsVault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this })],
             { parent: this },
         );
 

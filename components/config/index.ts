@@ -93,6 +93,8 @@ export interface AzurePlatformConfig extends CommonPlatformConfig {
         readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
         /** Entra ID groups with cluster-admin through Azure RBAC. */
         readonly adminGroupObjectIds: readonly string[];
+        /** What runs `pulumi up` (config `azureDeployerPrincipalType`, see {@link azureDeployerPrincipalType}): named on its role assignments. */
+        readonly deployerPrincipalType: "User" | "ServicePrincipal";
         /**
          * Destroyable and re-creatable the same day (dev, and the ephemeral environments built on
          * dev's config): names Azure holds after a delete (Key Vault with purge protection for
@@ -164,6 +166,22 @@ export interface ConfigContext {
     readonly stack: string;
     /** Full keys (`platform:slackWebhookUrl`) the stack stores encrypted. */
     readonly secretKeys?: readonly string[];
+    /** The environment the program runs in (default process.env): only how the Azure provider signs in is read. */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The kind of principal running `pulumi up` on Azure: the config value, or what the provider's
+ * sign-in implies. azure-native signs in as a service principal (or managed identity) when
+ * ARM_CLIENT_ID / ARM_USE_MSI are set (CI's OIDC login: .github/actions/cloud-login), and as the
+ * Azure CLI's user otherwise (https://www.pulumi.com/registry/packages/azure-native/installation-configuration/).
+ * A service principal signed in through `az login --service-principal` sets neither: set the key.
+ */
+export function azureDeployerPrincipalType(configured: string | undefined, env: Readonly<Record<string, string | undefined>>): "User" | "ServicePrincipal" {
+    if (configured === "User" || configured === "ServicePrincipal") {
+        return configured;
+    }
+    return env.ARM_CLIENT_ID || env.ARM_USE_MSI === "true" ? "ServicePrincipal" : "User";
 }
 
 /** Top-level keys whose values are secrets (never echoed, must be stored encrypted). */
@@ -353,6 +371,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         { cloud: "aws", key: ["cluster", "adminPrincipalArns"], present: clusterRaw.adminPrincipalArns !== undefined },
         { cloud: "azure", key: ["cluster", "adminGroupObjectIds"], present: clusterRaw.adminGroupObjectIds !== undefined },
         { cloud: "azure", key: ["azureNetworkWatcher"], present: !!input.azureNetworkWatcher },
+        { cloud: "azure", key: ["azureDeployerPrincipalType"], present: !!input.azureDeployerPrincipalType },
         { cloud: "gcp", key: ["cluster", "controlPlaneCidr"], present: clusterRaw.controlPlaneCidr !== undefined },
         { cloud: "gcp", key: ["bastion", "iapSshAccess"], present: bastionRaw.iapSshAccess !== undefined },
         { cloud: "gcp", key: ["gcpProject"], present: !!input.gcpProject },
@@ -571,11 +590,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
-    return deepFreeze(withCloudSection(common, cfg));
+    return deepFreeze(withCloudSection(common, cfg, ctx.env ?? process.env));
 }
 
 /** The cloud-specific part of the resolved configuration. */
-function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): PlatformConfig {
+function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, env: Readonly<Record<string, string | undefined>>): PlatformConfig {
     switch (cfg.cloud) {
         case "aws":
             return { ...common, cloud: "aws", aws: { adminPrincipalArns: [...new Set(cfg.cluster?.adminPrincipalArns ?? [])] } };
@@ -584,7 +603,10 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput): 
             return {
                 ...common,
                 cloud: "azure",
-                azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])], sameDayRecreate: cfg.environment === "dev" },
+                azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])],
+                    sameDayRecreate: cfg.environment === "dev",
+                    deployerPrincipalType: azureDeployerPrincipalType(cfg.azureDeployerPrincipalType, env),
+                },
             };
         }
         case "gcp":
@@ -609,7 +631,7 @@ export function rawFromPulumiConfig(
     all: Readonly<Record<string, string>>,
     project: string,
     keys: Readonly<Record<string, { readonly pulumiType: string }>> = CONFIG_KEYS,
-    emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher"],
+    emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher", "azureDeployerPrincipalType"],
 ): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(all)) {

@@ -9,13 +9,14 @@ import * as assert from "node:assert/strict";
 import { BUILT_IN_ROLE_NAMES, BUILT_IN_ROLES } from "../../components/azure/common";
 import { keyVaultName } from "../../components/azure/naming";
 import { PROPAGATION_SECONDS, ROLE_PLANE } from "../../components/azure/propagation";
+import { azureDeployerPrincipalType } from "../../components/config";
 import { HOST_ENCRYPTION_FAMILIES, hostEncryptionFamily } from "../../components/config/azure-vm-sizes";
 import { checkConstraints, CONSTRAINTS } from "../../offline/constraints";
 import { builtInRoleByName } from "../../offline/constraints/tables/azure-builtin-roles";
 import { AZURE_RBAC_PROPAGATION, durationSeconds, planeOfRole } from "../../offline/constraints/tables/azure-rbac-propagation";
 import { AZURE_ROLE_PERMISSIONS, roleGrants } from "../../offline/constraints/tables/azure-role-permissions";
 import { CapturedResource, ResourceGraph } from "../../offline/graph";
-import { MOCK_AZURE_SUBSCRIPTION } from "../../offline/mocks-azure";
+import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_SUBSCRIPTION } from "../../offline/mocks-azure";
 import { byName, graphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 /** A copy of a graph with some resources changed (the shared graphs stay untouched). */
@@ -109,7 +110,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                     : r,
             );
             assert.deepEqual(fired(planted, "azure-nsg-asg-has-members"), [
-                `network-nsg-api-server: rule kube-api-from-cluster-nodes names application security group ${asg.toLowerCase()}, which no network interface or host-port node pool carries`,
+                `network-nsg-api-server: rule kube-api-from-cluster-nodes names application security group ${String(asg).toLowerCase()}, which no network interface or host-port node pool carries`,
             ]);
         });
 
@@ -300,5 +301,43 @@ describe("azure deploy-readiness: encryption at host needs a supporting size (co
                 return true;
             },
         );
+    });
+});
+
+describe("azure deploy-readiness: the deployer's role assignments name its principal type (review finding 3)", () => {
+    it("derived from how azure-native signs in: a service principal or managed identity with ARM_CLIENT_ID / ARM_USE_MSI, the CLI's user otherwise; the config key wins", () => {
+        // Independent table of sign-in situations (Pulumi azure-native configuration page: ARM_CLIENT_ID
+        // with a secret, OIDC or MSI; ARM_USE_MSI for a system-assigned identity; az login otherwise).
+        const cases: [string | undefined, Record<string, string | undefined>, "User" | "ServicePrincipal"][] = [
+            [undefined, {}, "User"],
+            ["", { ARM_USE_OIDC: "true" }, "User"],
+            [undefined, { ARM_CLIENT_ID: "11111111-1111-4111-8111-111111111111", ARM_USE_OIDC: "true" }, "ServicePrincipal"],
+            [undefined, { ARM_USE_MSI: "true" }, "ServicePrincipal"],
+            ["User", { ARM_CLIENT_ID: "11111111-1111-4111-8111-111111111111" }, "User"],
+            ["ServicePrincipal", {}, "ServicePrincipal"],
+        ];
+        for (const [configured, env, expected] of cases) {
+            assert.equal(azureDeployerPrincipalType(configured, env), expected, `${String(configured)} ${JSON.stringify(env)}`);
+        }
+    });
+
+    it("every grant to the deployer carries it (azure-native would send User otherwise), and the config key reaches the graph", async () => {
+        const deployerGrants = (g: ResourceGraph) => ofType(g, T.role).filter((r) => r.inputs.principalId === MOCK_AZURE_DEPLOYER_OBJECT_ID);
+        const g = await graphOf("dev-azure");
+        assert.deepEqual(deployerGrants(g).map((r) => r.name).sort(), ["cluster-admin-deployer", "keys-deployer-admin", "keys-deployer-kms-admin"]);
+        for (const r of deployerGrants(g)) {
+            assert.equal(r.inputs.principalType, azureDeployerPrincipalType(undefined, process.env), r.name);
+        }
+        const ci = await variantOf("dev-azure", { configOverrides: { "platform:azureDeployerPrincipalType": "ServicePrincipal" } });
+        assert.deepEqual(deployerGrants(ci).map((r) => r.inputs.principalType), ["ServicePrincipal", "ServicePrincipal", "ServicePrincipal"]);
+        // Every role assignment names a type explicitly (none left to the SDK's "User" default).
+        for (const r of ofType(g, T.role)) {
+            assert.ok(["User", "ServicePrincipal", "Group"].includes(String(r.inputs.principalType)), r.name);
+        }
+    });
+
+    it("a wrong value, or the key on another cloud, is refused at the config edge naming the key", async () => {
+        await assert.rejects(variantOf("dev-azure", { configOverrides: { "platform:azureDeployerPrincipalType": "Application" } }), /platform:azureDeployerPrincipalType: "Application" must be User or ServicePrincipal/);
+        await assert.rejects(variantOf("dev-aws", { configOverrides: { "platform:azureDeployerPrincipalType": "User" } }), /platform:azureDeployerPrincipalType: applies to azure stacks only/);
     });
 });
