@@ -97,8 +97,19 @@ export function roleDefinitionId(subscriptionId: string, role: BuiltInRole): str
 }
 
 /**
- * A role assignment with a deterministic GUID name (from the logical name: re-runs never add a
- * second one). `principalType` is required: it lets Azure skip waiting on directory replication
+ * A role assignment's name: a GUID derived from what identifies the assignment, its scope,
+ * principal and role definition ("a GUID that uses the scope, principal ID, and role ID
+ * together", learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac). Re-runs
+ * keep it; a change of any of the three (another deployer, a replaced identity or scope) gives
+ * a NEW name, so Pulumi's create-before-delete replacement never asks ARM for a second assignment
+ * under the old name (RoleAssignmentUpdateNotPermitted / RoleAssignmentExists).
+ */
+export function roleAssignmentGuid(scope: string, principalId: string, roleDefinitionId: string): string {
+    return stableGuid(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionId.toLowerCase()}`);
+}
+
+/**
+ * A role assignment named by {@link roleAssignmentGuid}. `principalType` is required: it lets Azure skip waiting on directory replication
  * (learn.microsoft.com/azure/role-based-access-control/role-assignments-template),
  * and when absent azure-native sends "User", which ARM refuses for a service principal
  * (UnmatchedPrincipalType): the deployer's grants name `ctx.deployerPrincipalType`.
@@ -112,7 +123,7 @@ export function roleAssignment(
     return new authorization.RoleAssignment(
         name,
         {
-            roleAssignmentName: stableGuid(`${ctx.subscriptionId}/${ctx.prefix}/${name}`),
+            roleAssignmentName: pulumi.all([args.scope, args.principalId]).apply(([scope, principal]) => roleAssignmentGuid(scope, principal, roleDefinitionId(ctx.subscriptionId, args.role))),
             scope: args.scope,
             roleDefinitionId: roleDefinitionId(ctx.subscriptionId, args.role),
             principalId: args.principalId,

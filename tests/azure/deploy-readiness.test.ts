@@ -6,7 +6,7 @@
  * on them, the diagnostic settings, dev's same-day re-creation, the config edge's size check.
  */
 import * as assert from "node:assert/strict";
-import { BUILT_IN_ROLE_NAMES, BUILT_IN_ROLES } from "../../components/azure/common";
+import { BUILT_IN_ROLE_NAMES, BUILT_IN_ROLES, roleAssignmentGuid } from "../../components/azure/common";
 import { keyVaultName } from "../../components/azure/naming";
 import { PROPAGATION_SECONDS, ROLE_PLANE } from "../../components/azure/propagation";
 import { azureDeployerPrincipalType } from "../../components/config";
@@ -340,4 +340,27 @@ describe("azure deploy-readiness: the deployer's role assignments name its princ
         await assert.rejects(variantOf("dev-azure", { configOverrides: { "platform:azureDeployerPrincipalType": "Application" } }), /platform:azureDeployerPrincipalType: "Application" must be User or ServicePrincipal/);
         await assert.rejects(variantOf("dev-aws", { configOverrides: { "platform:azureDeployerPrincipalType": "User" } }), /platform:azureDeployerPrincipalType: applies to azure stacks only/);
     });
+});
+
+describe("azure deploy-readiness: role-assignment names follow what they grant (review finding 10)", () => {
+    const scope = `/subscriptions/${MOCK_AZURE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`;
+    const role = `/subscriptions/${MOCK_AZURE_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.keyVaultAdministrator}`;
+    const laptop = "11111111-1111-4111-8111-111111111111";
+    const ci = "22222222-2222-4222-8222-222222222222";
+
+    it("a new deployer, scope or role gives a new name (create-before-delete never reuses the old one); the same triple, in any case, the same name; a GUID", () => {
+        const base = roleAssignmentGuid(scope, laptop, role);
+        assert.match(base, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.notEqual(roleAssignmentGuid(scope, ci, role), base, "another principal (laptop -> CI)");
+        assert.notEqual(roleAssignmentGuid(`${scope}2`, laptop, role), base, "another scope");
+        assert.notEqual(roleAssignmentGuid(scope, laptop, role.replace(BUILT_IN_ROLES.keyVaultAdministrator, BUILT_IN_ROLES.keyVaultSecretsUser)), base, "another role");
+        assert.equal(roleAssignmentGuid(scope.toUpperCase(), laptop.toUpperCase(), role), base, "ARM ids are case-insensitive");
+    });
+
+    for (const stack of ["dev-azure", "prod-azure"]) {
+        it(`${stack}: every role assignment has its own name`, async () => {
+            const names = ofType(await graphOf(stack), T.role).map((r) => String(r.inputs.roleAssignmentName));
+            assert.equal(new Set(names).size, names.length);
+        });
+    }
 });
