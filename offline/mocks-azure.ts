@@ -79,6 +79,10 @@ const IDS: Readonly<Record<string, (i: Inputs, t: string) => [string, string]>> 
         `${rgPath(i)}/providers/Microsoft.ContainerService/managedClusters/${need(i, "resourceName", t)}/agentPools/${need(i, "agentPoolName", t)}`,
         i.agentPoolName,
     ],
+    "azure-native:containerservice:MaintenanceConfiguration": (i, t) => [
+        `${rgPath(i)}/providers/Microsoft.ContainerService/managedClusters/${need(i, "resourceName", t)}/maintenanceConfigurations/${need(i, "configName", t)}`,
+        i.configName,
+    ],
     "azure-native:operationalinsights:Workspace": (i, t) => [`${rgPath(i)}/providers/Microsoft.OperationalInsights/workspaces/${need(i, "workspaceName", t)}`, i.workspaceName],
     // An extension resource: its id hangs under the resource it configures.
     "azure-native:monitor:DiagnosticSetting": (i, t) => [`${need(i, "resourceUri", t)}/providers/Microsoft.Insights/diagnosticSettings/${need(i, "name", t)}`, i.name],

@@ -25,7 +25,8 @@
  *   minutes) before the kubeconfig output resolves, so the in-cluster layer never starts early.
  * - Nodes: encryption at host, SSH disabled (no SSH daemon on nodes:
  *   learn.microsoft.com/azure/aks/manage-ssh-node-access), Azure Linux.
- * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades.
+ * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades,
+ *   both inside a weekly planned-maintenance window.
  * - A system pool (on-demand, CriticalAddonsOnly taint) and a workload pool (Spot with eviction
  *   Delete where the environment allows, on-demand in prod), both autoscaling, in the nodes
  *   subnet. No application security group on them (AKS would drop it, see the pools): the NSG
@@ -56,6 +57,10 @@ export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
  * (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, set by AKS itself, not by us).
  */
 export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
+/** The planned-maintenance configurations AKS reads for its auto-upgrade channels (fixed names, learn.microsoft.com/azure/aks/planned-maintenance). */
+export const AKS_MAINTENANCE_CONFIGS = ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"] as const;
+/** Weekly, Sunday 00:00 UTC, 4 hours (the minimum window). */
+export const AKS_MAINTENANCE_WINDOW = { schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, durationHours: 4, startTime: "00:00", utcOffset: "+00:00" } as const;
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -337,6 +342,18 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             { resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, agentPoolName: "workload", mode: "User", ...pool(args.nodePools.workload, "workload") },
             { parent: this, ignoreChanges: ["count"] },
         );
+
+        // Planned maintenance: the patch and node-image auto-upgrades run only in this window
+        // (without one AKS applies them whenever they roll out,
+        // learn.microsoft.com/azure/aks/planned-maintenance). Sunday 00:00-04:00 UTC; 4 hours is the
+        // shortest window AKS takes (the API's durationHours range, 4-24).
+        for (const configName of AKS_MAINTENANCE_CONFIGS) {
+            new containerservice.MaintenanceConfiguration(
+                `${name}-${configName}`,
+                { resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, configName, maintenanceWindow: { ...AKS_MAINTENANCE_WINDOW, schedule: { weekly: { ...AKS_MAINTENANCE_WINDOW.schedule.weekly } } } },
+                { parent: this },
+            );
+        }
 
         // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups;
         // the kubeconfig output resolves only once these have propagated.

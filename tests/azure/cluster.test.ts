@@ -30,6 +30,8 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             "azure-native:authorization:RoleAssignment cluster-kms-key",
             "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
             "azure-native:containerservice:AgentPool cluster-workload",
+            "azure-native:containerservice:MaintenanceConfiguration cluster-aksManagedAutoUpgradeSchedule",
+            "azure-native:containerservice:MaintenanceConfiguration cluster-aksManagedNodeOSUpgradeSchedule",
             "azure-native:containerservice:ManagedCluster cluster-aks",
             "azure-native:managedidentity:UserAssignedIdentity cluster-identity",
             "time:index/sleep:Sleep cluster-access-grants-propagation",
@@ -108,6 +110,17 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             assert.ok(wait.dependencies.includes(grant.urn));
         }
         assert.ok(aks.dependencies.includes(wait.urn));
+    });
+
+    it("planned maintenance: both auto-upgrade channels (patch, node image) only in a weekly 4-hour window on the cluster", () => {
+        const aks = byName(g, T.aks, "cluster-aks");
+        const configs = ofType(g, "azure-native:containerservice:MaintenanceConfiguration");
+        // AKS's fixed configuration names for the two channels (learn.microsoft.com/azure/aks/planned-maintenance).
+        assert.deepEqual(configs.map((c) => c.inputs.configName).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+        for (const c of configs) {
+            assert.equal(c.inputs.resourceName, aks.inputs.resourceName);
+            assert.deepEqual(c.inputs.maintenanceWindow, { schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, durationHours: 4, startTime: "00:00", utcOffset: "+00:00" });
+        }
     });
 
     it("cluster-admin for the deployer: its wait (AKS RBAC, 5 minutes) gates the kubeconfig output the in-cluster layer uses", () => {
