@@ -4,7 +4,7 @@
  * in a fixed, obviously fake subscription and tenant.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CloudMocks, InvokeHandler, mockPem, stableHex, StateHandler } from "./mocks-core";
+import { CloudError, CloudMocks, InvokeHandler, mockPem, stableHex, StateHandler } from "./mocks-core";
 
 /** The mock subscription, tenant and deployer (fixed GUIDs, recognisably not real). */
 export const MOCK_AZURE_SUBSCRIPTION = "00000000-0000-4000-8000-00000000a2e1";
@@ -79,6 +79,13 @@ const IDS: Readonly<Record<string, (i: Inputs, t: string) => [string, string]>> 
         `${rgPath(i)}/providers/Microsoft.ContainerService/managedClusters/${need(i, "resourceName", t)}/agentPools/${need(i, "agentPoolName", t)}`,
         i.agentPoolName,
     ],
+    "azure-native:containerservice:MaintenanceConfiguration": (i, t) => [
+        `${rgPath(i)}/providers/Microsoft.ContainerService/managedClusters/${need(i, "resourceName", t)}/maintenanceConfigurations/${need(i, "configName", t)}`,
+        i.configName,
+    ],
+    "azure-native:operationalinsights:Workspace": (i, t) => [`${rgPath(i)}/providers/Microsoft.OperationalInsights/workspaces/${need(i, "workspaceName", t)}`, i.workspaceName],
+    // An extension resource: its id hangs under the resource it configures.
+    "azure-native:monitor:DiagnosticSetting": (i, t) => [`${need(i, "resourceUri", t)}/providers/Microsoft.Insights/diagnosticSettings/${need(i, "name", t)}`, i.name],
     "azure-native:recoveryservices:Vault": (i, t) => [`${rgPath(i)}/providers/Microsoft.RecoveryServices/vaults/${need(i, "vaultName", t)}`, i.vaultName],
     "azure-native:recoveryservices:ProtectionPolicy": (i, t) => [`${rgPath(i)}/providers/Microsoft.RecoveryServices/vaults/${need(i, "vaultName", t)}/backupPolicies/${need(i, "policyName", t)}`, i.policyName],
     "azure-native:recoveryservices:ProtectedItem": (i, t) => [
@@ -88,6 +95,26 @@ const IDS: Readonly<Record<string, (i: Inputs, t: string) => [string, string]>> 
 };
 
 const systemIdentity = (key: string) => ({ type: "SystemAssigned", principalId: mockGuid(`principal-${key}`), tenantId: MOCK_AZURE_TENANT });
+
+/** The identity block ARM returns for a VM: system-assigned, or the user-assigned identities it was given. */
+function vmIdentityState(key: string, identity: Inputs | undefined, stateById: (id: string) => Record<string, any> | undefined): Record<string, unknown> {
+    if (identity?.type === "UserAssigned") {
+        const ids = (identity.userAssignedIdentities as string[] | undefined) ?? [];
+        return {
+            type: "UserAssigned",
+            userAssignedIdentities: Object.fromEntries(
+                ids.map((id) => {
+                    const uami = stateById(id);
+                    if (!uami) {
+                        throw new Error(`offline mocks (azure): VM ${key} names user-assigned identity ${id}, which was not created before it`);
+                    }
+                    return [id, { principalId: uami.principalId, clientId: uami.clientId }];
+                }),
+            ),
+        };
+    }
+    return systemIdentity(key);
+}
 
 const STATES: Record<string, StateHandler> = {
     "azure-native:network:PublicIPAddress": (_a, ctx) => ({ ipAddress: ctx.nextPublicAddress(), provisioningState: "Succeeded" }),
@@ -118,7 +145,13 @@ const STATES: Record<string, StateHandler> = {
     },
     "azure-native:keyvault:Secret": (a) => ({ properties: { ...(a.inputs.properties as Inputs), secretUri: `https://${String(a.inputs.vaultName)}.vault.azure.net/secrets/${String(a.inputs.secretName)}` } }),
     "azure-native:compute:DiskEncryptionSet": (a) => ({ identity: systemIdentity(a.name) }),
-    "azure-native:compute:VirtualMachine": (a) => ({ identity: systemIdentity(a.name), vmId: mockGuid(`vm-${a.name}`), provisioningState: "Succeeded" }),
+    "azure-native:operationalinsights:Workspace": (a) => ({ customerId: mockGuid(`workspace-${a.name}`), provisioningState: "Succeeded" }),
+    // A VM with user-assigned identities reports them as a map keyed by id (no principal of its own).
+    "azure-native:compute:VirtualMachine": (a, ctx) => ({
+        identity: vmIdentityState(a.name, a.inputs.identity as Inputs | undefined, ctx.stateById),
+        vmId: mockGuid(`vm-${a.name}`),
+        provisioningState: "Succeeded",
+    }),
     "azure-native:managedidentity:UserAssignedIdentity": (a) => ({ principalId: mockGuid(`principal-${a.name}`), clientId: mockGuid(`client-${a.name}`), tenantId: MOCK_AZURE_TENANT }),
     "azure-native:containerservice:ManagedCluster": (a, ctx) => {
         const prefix = String(a.inputs.dnsPrefix ?? a.inputs.resourceName);
@@ -149,7 +182,10 @@ const INVOKES: Record<string, InvokeHandler> = {
         const rg = String(inputs.resourceGroupName);
         const name = String(inputs.networkWatcherName);
         if (rg !== "NetworkWatcherRG" || name !== `NetworkWatcher_${region}`) {
-            throw new Error(`offline mocks (azure): ResourceNotFound: network watcher ${rg}/${name} does not exist in the mock subscription (it has NetworkWatcherRG/NetworkWatcher_${region})`);
+            // ARM's answer for a missing resource, as the provider reports it.
+            throw new CloudError(
+                `ResourceNotFound: The Resource 'Microsoft.Network/networkWatchers/${name}' under resource group '${rg}' was not found (the mock subscription has NetworkWatcherRG/NetworkWatcher_${region} only)`,
+            );
         }
         return { id: `${SUB}/resourceGroups/${rg}/providers/Microsoft.Network/networkWatchers/${name}`, name, location: region, type: "Microsoft.Network/networkWatchers", provisioningState: "Succeeded", etag: `W/"${stableHex(name, 8)}"` };
     },

@@ -36,6 +36,21 @@ export interface StateContext {
     nextPublicAddress(): string;
 }
 
+/**
+ * The cloud's own error answer to an invoke (a lookup of something that does not exist): the
+ * program receives it as the real provider's failure and may handle it. Any other error a mock
+ * throws is a gap in the mocks and fails the run as such.
+ */
+export class CloudError extends Error {
+    readonly cloudError = true;
+    /** The runtime reads a failed invoke's message from the gRPC error's `details`, as the engine sends it. */
+    readonly details: string;
+    constructor(message: string) {
+        super(message);
+        this.details = message;
+    }
+}
+
 /** Stable short hex for a key: ids must not change between runs, or a plan diff would lie. */
 export function stableHex(key: string, length: number): string {
     return crypto.createHash("sha256").update(key).digest("hex").slice(0, length);

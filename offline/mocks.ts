@@ -14,7 +14,7 @@ import { Address4 } from "ip-address";
 import { AWS_MOCKS } from "./mocks-aws";
 import { AZURE_MOCKS } from "./mocks-azure";
 import { GCP_MOCKS } from "./mocks-gcp";
-import { CloudMocks, mockPem, stableHex, StateContext } from "./mocks-core";
+import { CloudError, CloudMocks, mockPem, stableHex, StateContext } from "./mocks-core";
 
 export * from "./mocks-core";
 
@@ -42,6 +42,8 @@ const COMMON_MOCKS: CloudMocks = {
     "tls:index/locallySignedCert:LocallySignedCert": (a) => ({ certPem: mockPem("CERTIFICATE", a.name), validityEndTime: "2027-11-30T00:00:00Z", readyForRenewal: false }),
     // @pulumiverse/time: a Sleep has no outputs beyond its inputs (the engine records them).
     "time:index/sleep:Sleep": () => ({}),
+    // A random string's result: the requested length of [a-z0-9] (the platform asks for no upper case and no specials).
+    "random:index/randomString:RandomString": (a) => ({ result: stableHex(`random-string-${a.name}`, Number(a.inputs.length ?? 8)) }),
     "random:index/randomPassword:RandomPassword": (a) => ({
         result: `mock-${stableHex(a.name, Math.max(8, Number(a.inputs.length ?? 24) - 5))}`,
         bcryptHash: `$2a$10$${stableHex(`bcrypt-${a.name}`, 53)}`,
@@ -115,6 +117,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const fail = (err: unknown): never => {
+            if (err instanceof CloudError) {
+                // The cloud's answer (not found, ...): the program sees it as the provider's error.
+                throw err;
+            }
             const error = err instanceof Error ? err : new Error(String(err));
             this.errors.push(error);
             this.onError(error);

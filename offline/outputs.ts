@@ -53,6 +53,7 @@ const PACKAGES: Readonly<Record<string, { readonly module: string; readonly mode
     gcp: { module: "@pulumi/gcp", model: "terraform" },
     random: { module: "@pulumi/random", model: "terraform" },
     tls: { module: "@pulumi/tls", model: "terraform" },
+    // The propagation waits (components/azure/propagation.ts): a bridged Terraform provider.
     time: { module: "@pulumiverse/time", model: "terraform" },
     "azure-native": { module: "@pulumi/azure-native", model: "azure-native" },
     kubernetes: { module: "@pulumi/kubernetes", model: "inputs" },

@@ -24,8 +24,26 @@ export interface AzureBackupArgs {
     readonly ctx: AzureContext;
     /** Days recovery points and snapshot versions are kept (dev 7, prod 35; Azure's minimum is 7). */
     readonly retentionDays: number;
-    /** The tools subnet: the only network the snapshot account admits. */
+    /** The tools subnet: the only network the snapshot account admits (while it keeps public network access). */
     readonly toolsSubnetId: pulumi.Input<string>;
+    /** A private endpoint reaches the snapshot account (staging, prod): its public network access is disabled. */
+    readonly privateEndpoint: boolean;
+    /**
+     * Destroyable and re-creatable the same day (config `sameDayRecreate`, dev): backup soft
+     * delete off, so deleting the protected items deletes their data and the vault can go with
+     * the stack ("you can't delete a vault that has ... backup items in soft deleted state",
+     * learn.microsoft.com/azure/backup/backup-azure-delete-vault).
+     */
+    readonly sameDayRecreate: boolean;
+}
+
+/**
+ * The vault's soft-delete state (learn.microsoft.com/azure/backup/backup-azure-enhanced-soft-delete-about):
+ * prod `AlwaysON` (cannot be turned off again), dev `Disabled` (the stack must go the same day),
+ * otherwise `Enabled` (deleted backups recoverable for 14 days; the vault can only be deleted after).
+ */
+export function softDeleteState(protect: boolean, sameDayRecreate: boolean): "AlwaysON" | "Enabled" | "Disabled" {
+    return protect ? "AlwaysON" : sameDayRecreate ? "Disabled" : "Enabled";
 }
 
 export class Backup extends pulumi.ComponentResource {
@@ -39,6 +57,10 @@ export class Backup extends pulumi.ComponentResource {
     /** The JENKINS_HOME archives' container (same account, same versioning and soft delete). */
     readonly jenkinsHomeContainerName: pulumi.Output<string>;
     readonly jenkinsHomeContainerId: pulumi.Output<string>;
+    /** The Recovery Services vault (diagnostic settings name it). */
+    readonly vaultId: pulumi.Output<string>;
+    /** The snapshot account's blob service (its diagnostic setting names it). */
+    readonly snapshotBlobServiceId: pulumi.Output<string>;
     private readonly args: AzureBackupArgs;
     private readonly vault: recoveryservices.Vault;
     private readonly policy: recoveryservices.ProtectionPolicy;
@@ -60,8 +82,17 @@ export class Backup extends pulumi.ComponentResource {
                 sku: { name: "RS0", tier: "Standard" },
                 properties: {
                     publicNetworkAccess: "Disabled",
-                    // Deleted backups stay recoverable 14 days; prod cannot switch that off.
-                    securitySettings: { softDeleteSettings: { softDeleteState: ctx.protect ? "AlwaysON" : "Enabled", softDeleteRetentionPeriodInDays: 14 } },
+                    securitySettings: {
+                        softDeleteSettings:
+                            softDeleteState(ctx.protect, args.sameDayRecreate) === "Disabled"
+                                ? { softDeleteState: "Disabled" }
+                                : // Deleted backups stay recoverable 14 days; prod cannot switch that off.
+                                  { softDeleteState: softDeleteState(ctx.protect, args.sameDayRecreate), softDeleteRetentionPeriodInDays: 14 },
+                        // Prod: an immutable vault, locked (irreversible): no operation may delete
+                        // recovery points before they expire, not even an administrator's
+                        // (learn.microsoft.com/azure/backup/backup-azure-immutable-vault-concept).
+                        ...(ctx.protect ? { immutabilitySettings: { state: "Locked" } } : {}),
+                    },
                     redundancySettings: { standardTierStorageRedundancy: ctx.protect ? "ZoneRedundant" : "LocallyRedundant", crossRegionRestore: "Disabled" },
                 },
                 tags: tagsFor(ctx, n("backup")),
@@ -104,12 +135,17 @@ export class Backup extends pulumi.ComponentResource {
                 allowSharedKeyAccess: false,
                 minimumTlsVersion: "TLS1_2",
                 enableHttpsTrafficOnly: true,
-                networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: [{ virtualNetworkResourceId: args.toolsSubnetId, action: "Allow" }] },
+                // With a private endpoint (staging, prod) the account takes no public traffic at
+                // all; otherwise (dev) only the tools subnet's service endpoint.
+                publicNetworkAccess: args.privateEndpoint ? "Disabled" : "Enabled",
+                networkRuleSet: args.privateEndpoint
+                    ? { defaultAction: "Deny", bypass: "AzureServices" }
+                    : { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: [{ virtualNetworkResourceId: args.toolsSubnetId, action: "Allow" }] },
                 tags: tagsFor(ctx, n("vault-snapshots")),
             },
             stateful,
         );
-        new storage.BlobServiceProperties(
+        const blobService = new storage.BlobServiceProperties(
             `${name}-snapshots-blob`,
             {
                 resourceGroupName: ctx.resourceGroupName,
@@ -133,6 +169,8 @@ export class Backup extends pulumi.ComponentResource {
             stateful,
         );
         this.vaultName = this.vault.name;
+        this.vaultId = this.vault.id;
+        this.snapshotBlobServiceId = blobService.id;
         this.policyId = this.policy.id;
         this.snapshotAccountName = account.name;
         this.snapshotAccountId = account.id;

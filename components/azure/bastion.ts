@@ -1,7 +1,8 @@
 /**
  * `platform:azure:Bastion`: the only VM with a public address, reachable on SSH from the stack's
  * allowlist only (the public subnet's NSG), with the generated ED25519 key (a secret) and the
- * bootstrap hardening as custom data. Trusted launch like every VM here.
+ * bootstrap hardening as custom data. Trusted launch and encryption at host like every VM here;
+ * a user-assigned identity whose secret reads are granted and propagated before it boots (vm.ts).
  */
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,8 @@ import type { BastionOutputs, FirewallIdentity } from "../contracts";
 import { resourceName } from "../naming";
 import { AzureContext, tagsFor } from "./common";
 import { azureHostAddress } from "./naming";
-import { AZURE_SSH_USER, linuxVm } from "./vm";
+import { grant } from "./propagation";
+import { AZURE_SSH_USER, bootGrantsReady, linuxVm, vmIdentity } from "./vm";
 
 /** Host offset of the bastion's fixed address in the public subnet. */
 export const BASTION_HOST_OFFSET = 10;
@@ -29,8 +31,10 @@ export interface AzureBastionArgs {
     readonly zone: string;
     /** The bastion tier's application security group. */
     readonly asgId: pulumi.Input<string>;
-    /** cloud-config (hardening, node_exporter, Wazuh agent). */
-    readonly customData: pulumi.Input<string>;
+    /** cloud-config (hardening, node_exporter, Wazuh agent), rendered with the client id of the bastion's identity. */
+    readonly customData: (identity: { readonly clientId: pulumi.Output<string> }) => pulumi.Input<string>;
+    /** Key Vault secrets the bastion reads at boot, by short name (`enrollment-secret`): each granted to its identity alone, before it boots. */
+    readonly readSecrets: readonly { readonly name: string; readonly secretId: pulumi.Input<string> }[];
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     readonly dependsOn?: pulumi.Resource[];
 }
@@ -45,7 +49,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
     readonly vmId: pulumi.Output<string>;
     readonly tunnelTarget: pulumi.Output<string>;
     readonly hostKeyFingerprint: pulumi.Output<string>;
-    /** The VM's system-assigned identity (reads the Wazuh enrollment secret). */
+    /** The VM's user-assigned identity (reads the Wazuh enrollment secret). */
     readonly principalId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureBastionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -70,6 +74,14 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
             { parent: this },
         );
         const privateIp = azureHostAddress(args.subnetCidr, BASTION_HOST_OFFSET);
+        const identity = vmIdentity(name, ctx, vmName, "bastion", this);
+        const ready = bootGrantsReady(
+            name,
+            args.readSecrets.map((r) =>
+                grant(`${name}-read-${r.name}`, ctx, { scope: r.secretId, role: "keyVaultSecretsUser", principalId: identity.principalId, principalType: "ServicePrincipal" }, { parent: this }),
+            ),
+            this,
+        );
         const { vm } = linuxVm(
             name,
             {
@@ -83,9 +95,10 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
                 asgIds: [args.asgId],
                 publicIpId: pip.id,
                 sshPublicKey: key.publicKeyOpenssh,
-                customData: args.customData,
+                customData: args.customData({ clientId: identity.clientId }),
+                identityId: identity.id,
                 ...(args.diskEncryptionSetId ? { diskEncryptionSetId: args.diskEncryptionSetId } : {}),
-                ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+                dependsOn: [...ready, ...(args.dependsOn ?? [])],
             },
             this,
         );
@@ -97,7 +110,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         this.vmId = vm.id;
         this.hostKeyFingerprint = pulumi.output(args.hostKeyFingerprint);
         this.tunnelTarget = vm.id;
-        this.principalId = vm.identity.apply((i) => i?.principalId ?? "");
+        this.principalId = identity.principalId;
         this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp, privateKeyPem: this.privateKeyPem });
     }
 }

@@ -2,21 +2,35 @@
  * `platform:azure:Cluster`: AKS with the platform's defaults reviewed as security controls.
  *
  * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges
- *   (plus the NAT gateway's address); `private` = private cluster (no public FQDN), reached
- *   through the bastion. Both with API Server VNet Integration: the API server's internal load
- *   balancer lives in a delegated subnet of the VNet, so nodes and pods reach the API at a
- *   private address the NetworkPolicies can name, in either mode.
+ *   (the operators' only: with API Server VNet Integration "the agent nodes always communicate
+ *   directly with the private IP address of the API server internal load balancer",
+ *   learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity, so the NAT
+ *   gateway's address has no business in the list); `private` = private cluster (no public
+ *   FQDN), reached through the bastion. Both with API Server VNet Integration: the API server's
+ *   internal load balancer lives in a delegated subnet of the VNet, so nodes and pods reach the
+ *   API at a private address the NetworkPolicies can name, in either mode.
  * - Azure CNI overlay with the Cilium dataplane enforcing NetworkPolicies (the baseline's
  *   default-deny relies on it); egress through the user-assigned NAT gateway.
  * - Entra ID integration with Azure RBAC for Kubernetes, local accounts disabled: no static
  *   admin credential exists. The deployer and the configured admin groups get cluster-admin
  *   through role assignments created before anything is applied in the cluster.
- * - etcd secrets encrypted with a Key Vault key (KMS v2) through a user-assigned identity whose
- *   rights on the key are granted BEFORE the cluster (DESIGN.md pitfalls).
- * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades.
+ * - etcd secrets encrypted with a Key Vault key (KMS v2) through a user-assigned identity. Every
+ *   right that identity needs is granted BEFORE the cluster and bridged by the documented
+ *   propagation wait (propagation.ts): Key Vault Crypto User on the KMS vault (as AKS's KMS page
+ *   grants it), Network Contributor on the nodes subnet and the API server subnet, and, with a
+ *   disk encryption set, Reader on the set (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys:
+ *   "the AKS cluster identity has read access to the DiskEncryptionSet"). The KMS key id is the
+ *   cluster's from creation on: rotation is a procedure, never a silent `up` (keyvault.ts).
+ * - The deployer's and admin groups' cluster-admin grants are waited for (AKS RBAC: up to five
+ *   minutes) before the kubeconfig output resolves, so the in-cluster layer never starts early.
+ * - Nodes: encryption at host, SSH disabled (no SSH daemon on nodes:
+ *   learn.microsoft.com/azure/aks/manage-ssh-node-access), Azure Linux.
+ * - OIDC issuer + workload identity; patch-level automatic upgrades and node-image OS upgrades,
+ *   both inside a weekly planned-maintenance window.
  * - A system pool (on-demand, CriticalAddonsOnly taint) and a workload pool (Spot with eviction
  *   Delete where the environment allows, on-demand in prod), both autoscaling, in the nodes
- *   subnet, carrying the nodes' application security group.
+ *   subnet. No application security group on them (AKS would drop it, see the pools): the NSG
+ *   rules name the nodes subnet (firewall.ts sourceOf).
  *
  * kubelogin must be installed where `pulumi up` runs: the kubeconfig's exec plugin gets Entra
  * tokens from it (`--login azurecli`; set AAD_LOGIN_METHOD=workloadidentity in CI).
@@ -30,8 +44,9 @@ import type { EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
 import { resourceName } from "../naming";
-import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { AzureContext, tagsFor } from "./common";
 import { dnsServiceIp } from "./naming";
+import { grant, waitForGrants } from "./propagation";
 
 /** Taint keeping the system pool for critical add-ons (AKS's documented key). */
 export const SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
@@ -42,6 +57,10 @@ export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
  * (`kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, set by AKS itself, not by us).
  */
 export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
+/** The planned-maintenance configurations AKS reads for its auto-upgrade channels (fixed names, learn.microsoft.com/azure/aks/planned-maintenance). */
+export const AKS_MAINTENANCE_CONFIGS = ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"] as const;
+/** Weekly, Sunday 00:00 UTC, 4 hours (the minimum window). */
+export const AKS_MAINTENANCE_WINDOW = { schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, durationHours: 4, startTime: "00:00", utcOffset: "+00:00" } as const;
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -52,8 +71,6 @@ export interface AzureClusterArgs {
     readonly version: string;
     readonly endpointAccess: EndpointAccess;
     readonly authorizedCidrs: readonly string[];
-    /** Extra /32s for the public endpoint: the NAT gateway's address (nodes reach the API from it). */
-    readonly egressIps: pulumi.Input<string>[];
     readonly zones: readonly string[];
     readonly nodesSubnetId: pulumi.Input<string>;
     /**
@@ -68,9 +85,11 @@ export interface AzureClusterArgs {
     readonly serviceCidr: string;
     readonly nodesAsgId: pulumi.Input<string>;
     readonly nodePools: { readonly system: NodePoolConfig; readonly workload: NodePoolConfig };
-    /** The KMS key (ARM id, for the grant) and its versioned URI (what AKS takes). */
-    readonly kmsKey: { readonly id: pulumi.Input<string>; readonly uriWithVersion: pulumi.Input<string> };
+    /** The KMS key's vault (ARM id, the grant's scope, as AKS documents it) and the key's versioned URI (what AKS takes). */
+    readonly kmsKey: { readonly vaultId: pulumi.Input<string>; readonly uriWithVersion: pulumi.Input<string> };
     readonly diskEncryptionSetId?: pulumi.Input<string>;
+    /** With a disk encryption set: the set's own key grant, propagated (node OS disks use it at creation). */
+    readonly diskEncryptionReady?: readonly pulumi.Resource[];
     /** Entra groups with cluster-admin (besides the deployer). */
     readonly adminGroupObjectIds: readonly string[];
     /** The PR-namespace automation's service principal object id (config `cluster.prAutomationPrincipal`). */
@@ -238,18 +257,20 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // --- Identity and the grants it needs BEFORE the cluster -------------------------------
         const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { ...common, resourceName: n("aks-identity"), tags: tagsFor(ctx, n("aks-identity")) }, { parent: this });
         const sp = { principalId: identity.principalId, principalType: "ServicePrincipal" as const };
-        const grants = [
-            // KMS v2: encrypt/decrypt with the etcd key.
-            roleAssignment(`${name}-kms-key`, ctx, { scope: args.kmsKey.id, role: "keyVaultCryptoUser", ...sp }, { parent: this }),
+        const identityGrants = [
+            // KMS v2: encrypt/decrypt with the etcd key; scoped to its dedicated vault, as AKS's KMS
+            // page assigns it (learn.microsoft.com/azure/aks/use-kms-etcd-encryption#assign-permissions-for-an-rbac-public-key-vault).
+            grant(`${name}-kms-key`, ctx, { scope: args.kmsKey.vaultId, role: "keyVaultCryptoUser", ...sp }, { parent: this }),
             // Bring-your-own subnet and NAT gateway: AKS joins the nodes subnet.
-            roleAssignment(`${name}-nodes-subnet`, ctx, { scope: args.nodesSubnetId, role: "networkContributor", ...sp }, { parent: this }),
-            // API Server VNet Integration: AKS places the API server's load balancer in this
-            // subnet with the cluster identity (Network Contributor on the subnet, documented
-            // for a bring-your-own API server subnet).
-            roleAssignment(`${name}-api-server-subnet`, ctx, { scope: args.apiServerSubnetId, role: "networkContributor", ...sp }, { parent: this }),
+            grant(`${name}-nodes-subnet`, ctx, { scope: args.nodesSubnetId, role: "networkContributor", ...sp }, { parent: this }),
+            // API Server VNet Integration: "The cluster identity needs permissions to both the API
+            // server subnet and the node subnet" (learn.microsoft.com/azure/aks/api-server-vnet-integration).
+            grant(`${name}-api-server-subnet`, ctx, { scope: args.apiServerSubnetId, role: "networkContributor", ...sp }, { parent: this }),
+            ...(args.diskEncryptionSetId ? [grant(`${name}-des-read`, ctx, { scope: args.diskEncryptionSetId, role: "reader", ...sp }, { parent: this })] : []),
         ];
+        const identityReady = waitForGrants(`${name}-identity-grants-propagation`, identityGrants, { parent: this });
 
-        const authorized = [...args.authorizedCidrs, ...args.egressIps.map((ip) => pulumi.interpolate`${ip}/32`)];
+        const authorized = [...args.authorizedCidrs];
         const pool = (p: NodePoolConfig, poolName: "system" | "workload") => ({
             vmSize: p.instanceType,
             osDiskSizeGB: p.diskSizeGb,
@@ -264,13 +285,19 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             vnetSubnetID: args.nodesSubnetId,
             availabilityZones: [...args.zones],
             enableNodePublicIP: false,
+            // Host-based encryption (temp disk and caches); only settable when a pool is created
+            // (learn.microsoft.com/azure/aks/enable-host-encryption#limitations).
+            enableEncryptionAtHost: true,
+            // No SSH daemon on the nodes: node access goes through `kubectl debug` under Kubernetes RBAC.
+            securityProfile: { sshAccess: "Disabled" },
             nodeLabels: { "platform/pool": poolName },
             // Surge a third of the pool during upgrades; Spot pools have no surge nodes and ARM
             // rejects surge settings on them (learn.microsoft.com/azure/aks/spot-node-pool#upgrade-a-spot-node-pool;
             // catalogue entry azure-aks-spot-pool-no-surge).
             ...(p.capacity === "spot" ? {} : { upgradeSettings: { maxSurge: "33%" } }),
-            // The nodes' firewall identity: tool VMs' NSG rules name it.
-            networkProfile: { applicationSecurityGroups: [args.nodesAsgId] },
+            // No application security group on the pools: AKS attaches a pool's ASGs only with
+            // allowed host ports and drops them silently otherwise, so the NSG rules name the
+            // nodes subnet instead (firewall.ts sourceOf; catalogue entry azure-aks-pool-asg-needs-host-ports).
             tags: tagsFor(ctx, n("aks", poolName), { "platform-pool": poolName }),
             ...priorityOf(p),
         });
@@ -318,9 +345,12 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             {
                 parent: this,
                 protect: ctx.protect,
-                dependsOn: grants,
-                // The autoscaler owns the current size; config owns the bounds.
-                ignoreChanges: ["agentPoolProfiles[0].count"],
+                dependsOn: [identityReady, ...(args.diskEncryptionReady ?? [])],
+                // The autoscaler owns the current size; config owns the bounds. The KMS key id is
+                // set at creation and changed only by the rotation procedure (keyvault.ts): a
+                // refresh after a manual rotation must not make `up` switch versions without
+                // the re-encryption step.
+                ignoreChanges: ["agentPoolProfiles[0].count", "securityProfile.azureKeyVaultKms.keyId"],
             },
         );
 
@@ -330,15 +360,29 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             { parent: this, ignoreChanges: ["count"] },
         );
 
-        // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups.
-        roleAssignment(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId }, { parent: this });
-        for (const g of args.adminGroupObjectIds) {
-            roleAssignment(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this });
+        // Planned maintenance: the patch and node-image auto-upgrades run only in this window
+        // (without one AKS applies them whenever they roll out,
+        // learn.microsoft.com/azure/aks/planned-maintenance). Sunday 00:00-04:00 UTC; 4 hours is the
+        // shortest window AKS takes (the API's durationHours range, 4-24).
+        for (const configName of AKS_MAINTENANCE_CONFIGS) {
+            new containerservice.MaintenanceConfiguration(
+                `${name}-${configName}`,
+                { resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, configName, maintenanceWindow: { ...AKS_MAINTENANCE_WINDOW, schedule: { weekly: { ...AKS_MAINTENANCE_WINDOW.schedule.weekly } } } },
+                { parent: this },
+            );
         }
-        // The PR-namespace automation: its kubeconfig only; its Kubernetes rights are RBAC, confined by admission.
-        if (args.prAutomationPrincipal) {
-            roleAssignment(`${name}-pr-automation`, ctx, { scope: cluster.id, role: "aksClusterUser", principalId: args.prAutomationPrincipal, principalType: "ServicePrincipal" }, { parent: this });
-        }
+
+        // Cluster-admin through Azure RBAC: the deployer (applies the addons) and the admin groups;
+        // the kubeconfig output resolves only once these have propagated.
+        const accessGrants = [
+            grant(`${name}-admin-deployer`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this }),
+            ...args.adminGroupObjectIds.map((g) => grant(`${name}-admin-${g.slice(0, 8)}`, ctx, { scope: cluster.id, role: "aksRbacClusterAdmin", principalId: g, principalType: "Group" }, { parent: this })),
+            // The PR-namespace automation: its kubeconfig only; its Kubernetes rights are RBAC, confined by admission.
+            ...(args.prAutomationPrincipal
+                ? [grant(`${name}-pr-automation`, ctx, { scope: cluster.id, role: "aksClusterUser", principalId: args.prAutomationPrincipal, principalType: "ServicePrincipal" }, { parent: this })]
+                : []),
+        ];
+        const accessReady = waitForGrants(`${name}-access-grants-propagation`, accessGrants, { parent: this });
 
         const endpoint = pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => {
             const host = args.endpointAccess === "private" ? privateFqdn : fqdn;
@@ -349,7 +393,8 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         });
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName: ctx.resourceGroupName, resourceName: cluster.name, format: "exec" }, { parent: this });
         const kubeconfig = pulumi.secret(
-            pulumi.all([cluster.name, endpoint, credentials]).apply(([nm, server, creds]) => {
+            // accessReady.id: known only once the cluster-admin grants have propagated.
+            pulumi.all([cluster.name, endpoint, credentials, accessReady.id]).apply(([nm, server, creds]) => {
                 const value = creds.kubeconfigs?.[0]?.value;
                 if (!value) {
                     throw new Error(`platform:azure:Cluster: AKS returned no user kubeconfig for ${nm}`);
@@ -374,6 +419,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         });
         // Azure has no separate OIDC provider resource: federated credentials name the issuer.
         this.workloadIdentity = { issuerUrl, providerId: issuerUrl };
+        // The contract's node identity stays the nodes' ASG, but no NIC carries it (AKS attaches
+        // pool ASGs only with allowed host ports): every Azure NSG rule for the nodes names the
+        // nodes subnet instead (firewall.ts sourceOf), and the catalogue refuses a rule naming an
+        // ASG nothing joins (azure-nsg-asg-has-members).
         this.nodeIdentity = { kind: "azureApplicationSecurityGroup", id: pulumi.output(args.nodesAsgId) };
         // The API server's load balancer lives in the API server subnet, whose NICs AKS owns (no
         // ASG can be attached): the bastion's access to it is a rule of that subnet's NSG

@@ -18,6 +18,8 @@ export interface AzureContext {
     readonly tenantId: string;
     /** Object id of the principal running `pulumi up` (data-plane and cluster admin rights). */
     readonly deployerObjectId: string;
+    /** Its kind (config `azureDeployerPrincipalType`): every grant to it names it. */
+    readonly deployerPrincipalType: "User" | "ServicePrincipal";
     readonly location: string;
     /** The platform's resource group. */
     readonly resourceGroupName: pulumi.Input<string>;
@@ -50,8 +52,21 @@ export const BUILT_IN_ROLES = {
     keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     /** "Storage Blob Data Contributor" (built-in-roles/storage#storage-blob-data-contributor): read/write/delete blobs: Vault's snapshot container only. */
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    /** "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the subnet: AKS's cluster identity on the nodes subnet. */
+    /**
+     * "Network Contributor" (built-in-roles/networking#network-contributor): join and manage the
+     * subnet (AKS's cluster identity on the nodes and API server subnets, as AKS's pages grant it).
+     * It is also the least built-in role carrying
+     * Microsoft.Network/applicationSecurityGroups/joinIpConfiguration/action
+     * (offline/constraints/tables/azure-role-permissions.ts), but no pool joins an ASG: AKS would not
+     * attach it (firewall.ts sourceOf), so the cluster identity holds nothing on any ASG.
+     */
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /**
+     * "Reader" (built-in-roles/general#reader): read access; the AKS cluster identity on the disk
+     * encryption set ("the AKS cluster identity has read access to the DiskEncryptionSet",
+     * learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+     */
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     /** "Azure Kubernetes Service RBAC Cluster Admin" (built-in-roles/containers#azure-kubernetes-service-rbac-cluster-admin): cluster-admin through Azure RBAC for Kubernetes. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     /**
@@ -70,6 +85,7 @@ export const BUILT_IN_ROLE_NAMES: Readonly<Record<keyof typeof BUILT_IN_ROLES, s
     keyVaultAdministrator: "Key Vault Administrator",
     storageBlobDataContributor: "Storage Blob Data Contributor",
     networkContributor: "Network Contributor",
+    reader: "Reader",
     aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
     aksClusterUser: "Azure Kubernetes Service Cluster User Role",
 };
@@ -81,23 +97,37 @@ export function roleDefinitionId(subscriptionId: string, role: BuiltInRole): str
 }
 
 /**
- * A role assignment with a deterministic GUID name (from the logical name: re-runs never add a
- * second one). `principalType` is given so Azure does not wait on directory replication.
+ * A role assignment's name: a GUID derived from what identifies the assignment, its scope,
+ * principal and role definition ("a GUID that uses the scope, principal ID, and role ID
+ * together", learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac). Re-runs
+ * keep it; a change of any of the three (another deployer, a replaced identity or scope) gives
+ * a NEW name, so Pulumi's create-before-delete replacement never asks ARM for a second assignment
+ * under the old name (RoleAssignmentUpdateNotPermitted / RoleAssignmentExists).
+ */
+export function roleAssignmentGuid(scope: string, principalId: string, roleDefinitionId: string): string {
+    return stableGuid(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionId.toLowerCase()}`);
+}
+
+/**
+ * A role assignment named by {@link roleAssignmentGuid}. `principalType` is required: it lets Azure skip waiting on directory replication
+ * (learn.microsoft.com/azure/role-based-access-control/role-assignments-template),
+ * and when absent azure-native sends "User", which ARM refuses for a service principal
+ * (UnmatchedPrincipalType): the deployer's grants name `ctx.deployerPrincipalType`.
  */
 export function roleAssignment(
     name: string,
     ctx: Pick<AzureContext, "subscriptionId" | "prefix">,
-    args: { readonly scope: pulumi.Input<string>; readonly role: BuiltInRole; readonly principalId: pulumi.Input<string>; /** Absent for the deployer: a user locally, a service principal in CI. */ readonly principalType?: "ServicePrincipal" | "User" | "Group" },
+    args: { readonly scope: pulumi.Input<string>; readonly role: BuiltInRole; readonly principalId: pulumi.Input<string>; readonly principalType: "ServicePrincipal" | "User" | "Group" },
     opts: pulumi.CustomResourceOptions,
 ): authorization.RoleAssignment {
     return new authorization.RoleAssignment(
         name,
         {
-            roleAssignmentName: stableGuid(`${ctx.subscriptionId}/${ctx.prefix}/${name}`),
+            roleAssignmentName: pulumi.all([args.scope, args.principalId]).apply(([scope, principal]) => roleAssignmentGuid(scope, principal, roleDefinitionId(ctx.subscriptionId, args.role))),
             scope: args.scope,
             roleDefinitionId: roleDefinitionId(ctx.subscriptionId, args.role),
             principalId: args.principalId,
-            ...(args.principalType ? { principalType: args.principalType } : {}),
+            principalType: args.principalType,
         },
         opts,
     );

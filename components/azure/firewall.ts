@@ -2,7 +2,8 @@
  * The Azure tier firewall as data: every inbound NSG rule of every subnet, in one table, read
  * from components/bootstrap/ports.ts (what listens) and decided here (who may connect). Rules
  * name application security groups (ASGs), never address ranges, except where Azure has no
- * identity to name (the operators' allowlist, the AKS pod range, the load balancer's probes).
+ * identity to name (the operators' allowlist, the AKS pod range, the load balancer's probes) or
+ * where Azure would not attach one: the AKS nodes (see {@link sourceOf}).
  *
  * Every NSG ends with an explicit deny of all inbound traffic at priority 4096: Azure's default
  * rules would otherwise allow the whole VNet in (AllowVnetInBound, 65000). Outbound stays on
@@ -88,6 +89,23 @@ export interface NsgTableInputs {
 const kebab = (t: AzureTier) => t.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
+ * How a rule names a tier as its source. Every VM tier by its ASG (the NICs carry it, vm.ts);
+ * the AKS nodes by the nodes subnet's block: AKS attaches a node pool's application security
+ * groups only together with allowed host ports (one feature,
+ * learn.microsoft.com/azure/aks/use-node-public-ips#allow-host-port-connections-and-add-node-pools-to-application-security-groups)
+ * and drops ASG ids given alone without an error ("did nothing at all",
+ * github.com/Azure/azure-cli/pull/30768; github.com/hashicorp/terraform-provider-azurerm/pull/28789;
+ * github.com/Azure/AKS/issues/5325), so a rule naming a nodes ASG would match no node. The
+ * subnet is as narrow: only AKS nodes live in it, and overlay pods reach anything outside the
+ * pod range SNATed to their node's address (learn.microsoft.com/azure/aks/azure-cni-overlay).
+ * AKS's own NSG table for the API server subnet names "the cluster subnet" the same way
+ * (learn.microsoft.com/azure/aks/api-server-vnet-integration#nsg-security-rules).
+ */
+export function sourceOf(tier: AzureTier, inputs: Pick<NsgTableInputs, "nodesCidr">): RuleSource {
+    return tier === "clusterNodes" ? { prefixes: [inputs.nodesCidr] } : { asg: tier };
+}
+
+/**
  * Every inbound rule of every NSG, in priority order. Pure: tests compare it with the graph,
  * and the whole matrix can be reviewed here at once.
  */
@@ -108,7 +126,7 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
             access: "Allow",
             protocol: "Tcp",
             port: String(rule.port),
-            source: { asg: rule.source },
+            source: sourceOf(rule.source, inputs),
             destination: { asg: rule.target },
             description: rule.description,
         });
@@ -127,23 +145,22 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
         { name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: { prefixes: [inputs.nodesCidr] }, description: "Azure load balancer health probes (internal Services)" },
     );
     // The API server subnet (API Server VNet Integration): the API's internal load balancer.
-    // The cluster must reach the API (443, and 4443 for the API server's node tunnel) and the
-    // load balancer must probe the API server instances (our deny-all overrides Azure's
-    // AllowAzureLoadBalancerInBound). CAVEAT: ports 443/4443 and the probe rule follow AKS's
-    // API Server VNet Integration page as remembered; its NSG section could not be retrieved
-    // offline here, so check it before the first real deploy. The rest is the platform's
-    // access model: the bastion tunnel (tier table) and, for a public endpoint, the authorized
-    // ranges. Pods reach it SNATed to their node (the nodes' ASG).
+    // AKS's page lists what an NSG must admit there: TCP 443 and 4443 from the cluster subnet,
+    // and TCP 9988 from the Azure Load Balancer ("You can also enable all communications between
+    // the Azure Load Balancer and the API Server Subnet CIDR"), our deny-all overriding Azure's
+    // AllowAzureLoadBalancerInBound (learn.microsoft.com/azure/aks/api-server-vnet-integration#nsg-security-rules).
+    // The rest is the platform's access model: the bastion tunnel (tier table) and, for a public
+    // endpoint, the authorized ranges. Pods reach it SNATed to their node (the nodes subnet).
     const api = { prefixes: [inputs.apiServerCidr] };
     table.apiServer.push(
-        { name: "kube-api-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "443", source: { asg: "clusterNodes" }, destination: api, description: "Nodes and pods (SNATed to their node) to the Kubernetes API" },
-        { name: "kube-api-tunnel-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "4443", source: { asg: "clusterNodes" }, destination: api, description: "Nodes to the API server's tunnel port (AKS requirement for the API server subnet)" },
+        { name: "kube-api-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "443", source: sourceOf("clusterNodes", inputs), destination: api, description: "Nodes and pods (SNATed to their node) to the Kubernetes API" },
+        { name: "kube-api-tunnel-from-cluster-nodes", access: "Allow", protocol: "Tcp", port: "4443", source: sourceOf("clusterNodes", inputs), destination: api, description: "Nodes to the API server's tunnel port (AKS requirement for the API server subnet)" },
     );
     for (const rule of tierRules().filter((r) => r.target === "clusterApi")) {
         if (rule.source === "clusterApi") {
             throw new Error("firewall: a clusterApi -> clusterApi rule has no meaning");
         }
-        table.apiServer.push({ name: `cluster-api-${rule.service}-from-${kebab(rule.source)}`, access: "Allow", protocol: "Tcp", port: String(rule.port), source: { asg: rule.source }, destination: api, description: rule.description });
+        table.apiServer.push({ name: `cluster-api-${rule.service}-from-${kebab(rule.source)}`, access: "Allow", protocol: "Tcp", port: String(rule.port), source: sourceOf(rule.source, inputs), destination: api, description: rule.description });
     }
     if (inputs.apiAuthorizedCidrs.length > 0) {
         table.apiServer.push({ name: "kube-api-from-authorized", access: "Allow", protocol: "Tcp", port: "443", source: { prefixes: [...inputs.apiAuthorizedCidrs] }, destination: api, description: "Public API endpoint: the authorized ranges only (AKS enforces the same list)" });

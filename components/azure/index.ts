@@ -1,13 +1,16 @@
 /**
  * The Azure platform builder: explicit azure-native provider (location from config), the
- * deployer's identity (tenant, subscription, object id), the resource group (locked in prod),
- * then network -> keys -> backup -> bastion -> tool VMs (+ backup items) -> AKS.
+ * deployer's identity (tenant, subscription, object id), the subscription's preconditions
+ * (preflight.ts, before anything is created), the resource group (locked in prod), then
+ * network -> keys -> monitoring -> backup -> bastion -> tool VMs (+ backup items) -> AKS.
+ * Every grant precedes its consumer with the documented propagation wait (propagation.ts).
  * Loaded only for Azure stacks, and azure-native per module (never the top-level package).
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { InternalCa, renderBootstrap, SshHostKey } from "../bootstrap";
 import type { AzurePlatformConfig } from "../config";
 import type { ToolVmRole } from "../contracts";
@@ -17,11 +20,13 @@ import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, BASTION_HOST_OFFSET } from "./bastion";
 import { Cluster } from "./cluster";
-import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { AzureContext, tagsFor } from "./common";
 import { PrivateEndpoints } from "./endpoints";
 import { Keys } from "./keyvault";
+import { AKS_CONTROL_PLANE_LOGS, BACKUP_LOGS, BLOB_LOGS, KEY_VAULT_LOGS, Monitoring } from "./monitoring";
 import { azureHostAddress } from "./naming";
 import { azureZones, Network } from "./network";
+import { requireNetworkWatcher } from "./preflight";
 import { azurePlacement, TlsSecret, ToolVm } from "./tool-vm";
 
 /** Key Vault soft-delete retention: the longest in prod (recovery window), the shortest elsewhere. */
@@ -35,6 +40,11 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const protect = config.deletionProtection;
     const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
     const zones = azureZones(config.network.zones);
+    // Before anything is created (in preview too): the region's Network Watcher the flow logs
+    // belong to must exist (preflight.ts).
+    if (config.network.flowLogs.enabled) {
+        await requireNetworkWatcher(config.azure.networkWatcher, config.region, { parent, provider });
+    }
 
     // Deterministic name from the prefix: one resource group holds the whole platform (AKS
     // keeps its nodes in its own `<prefix>-aks-nodes`).
@@ -59,11 +69,20 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         subscriptionId: client.subscriptionId,
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
+        deployerPrincipalType: config.azure.deployerPrincipalType,
         location: config.region,
         resourceGroupName: rg.name,
         tags: config.tags,
         protect,
     };
+
+    // Dev (and the ephemeral environments built on it) must be destroyable and re-creatable the
+    // same day: names Azure holds after a delete carry this per-creation generation, kept in the
+    // stack's state (a destroyed stack's next creation draws a new one). Other environments keep
+    // deterministic names.
+    const nameGeneration = config.azure.sameDayRecreate
+        ? new random.RandomString("name-generation", { length: 4, upper: false, special: false, numeric: true }, { parent }).result
+        : undefined;
 
     const network = new Network(
         "network",
@@ -86,16 +105,30 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         "keys",
         {
             ctx,
-            allowedSubnetIds: [network.privateSubnetIds.nodes[0], network.privateSubnetIds.tools[0]],
+            // Every subnet a VM reading the vault lives in: nodes, tools, and the bastion's.
+            allowedSubnetIds: [network.privateSubnetIds.nodes[0], network.privateSubnetIds.tools[0], network.publicSubnetIds[0]],
+            privateEndpoint: config.network.privateEndpoints,
             softDeleteRetentionDays: softDeleteRetentionDays(protect),
             customerManagedDiskKey: protect,
+            ...(nameGeneration ? { nameGeneration } : {}),
         },
         childOpts,
     );
-    const backup = new Backup("backup", { ctx, retentionDays: config.backup.retentionDays, toolsSubnetId: network.privateSubnetIds.tools[0] }, childOpts);
+    const monitoring = new Monitoring("monitoring", { ctx, retentionDays: config.cluster.logRetentionDays, ...(nameGeneration ? { nameGeneration } : {}) }, childOpts);
+    monitoring.diagnostics("keys-vault", keys.vaultId, KEY_VAULT_LOGS);
+    monitoring.diagnostics("keys-kms-vault", keys.kmsVaultId, KEY_VAULT_LOGS);
+    const backup = new Backup(
+        "backup",
+        { ctx, retentionDays: config.backup.retentionDays, toolsSubnetId: network.privateSubnetIds.tools[0], privateEndpoint: config.network.privateEndpoints, sameDayRecreate: config.azure.sameDayRecreate },
+        childOpts,
+    );
+    monitoring.diagnostics("backup-vault", backup.vaultId, BACKUP_LOGS);
+    monitoring.diagnostics("backup-snapshots-blob", backup.snapshotBlobServiceId, BLOB_LOGS);
 
-    if (config.network.privateEndpoints) {
-        new PrivateEndpoints(
+    // Where the vault and the snapshot store take private traffic only, the VMs reach them through
+    // these endpoints (and their DNS zones): the VMs boot only once the path exists.
+    const endpoints = config.network.privateEndpoints
+        ? new PrivateEndpoints(
             "private-endpoints",
             {
                 ctx,
@@ -107,8 +140,9 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
                 ],
             },
             childOpts,
-        );
-    }
+        )
+        : undefined;
+    const vmPrerequisites: pulumi.Resource[] = [...keys.diskEncryptionReady, ...(endpoints ? [endpoints] : [])];
 
     const toolsCidr = network.subnetCidrs.tools;
     const where = Object.fromEntries(TOOL_VM_ROLES.map((role) => [role, azurePlacement(role, toolsCidr, zones)])) as Record<ToolVmRole, ReturnType<typeof azurePlacement>>;
@@ -138,21 +172,24 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             size: config.bastion.instanceType,
             zone: zones[0],
             asgId: network.asgIds.bastion,
-            customData: renderBootstrap("bastion", {
-                cloud: "azure",
-                hostname: bastionHostname,
-                wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: keys.enrollmentSecretName },
-                tlsSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: bastionTls.secretName },
-                wazuhManagerAddress,
-            }),
+            customData: (identity) =>
+                renderBootstrap("bastion", {
+                    cloud: "azure",
+                    hostname: bastionHostname,
+                    wazuhEnrollmentSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: keys.enrollmentSecretName, clientId: identity.clientId },
+                    tlsSecret: { type: "azure-keyvault", vaultName: keys.vaultName, secretName: bastionTls.secretName, clientId: identity.clientId },
+                    wazuhManagerAddress,
+                }),
+            // The bastion reads the enrollment password (its Wazuh agent) and its own TLS bundle: those secrets, nothing else.
+            readSecrets: [
+                { name: "enrollment-secret", secretId: keys.enrollmentSecretId },
+                { name: "tls-secret", secretId: bastionTls.secretId },
+            ],
             ...des,
-            dependsOn: keys.diskEncryptionReady,
+            dependsOn: vmPrerequisites,
         },
         childOpts,
     );
-    // The bastion's agent reads the enrollment password too: that secret, nothing else.
-    roleAssignment("bastion-read-enrollment-secret", ctx, { scope: keys.enrollmentSecretId, role: "keyVaultSecretsUser", principalId: bastion.principalId, principalType: "ServicePrincipal" }, { parent: bastion });
-    roleAssignment("bastion-read-tls-secret", ctx, { scope: bastionTls.secretId, role: "keyVaultSecretsUser", principalId: bastion.principalId, principalType: "ServicePrincipal" }, { parent: bastion });
 
     const vmCommon = (role: ToolVmRole) => ({
         ctx,
@@ -165,7 +202,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         enrollment,
         tls,
         ...des,
-        dependsOn: keys.diskEncryptionReady,
+        dependsOn: vmPrerequisites,
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
@@ -202,7 +239,6 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             version: config.cluster.version,
             endpointAccess: config.cluster.endpointAccess,
             authorizedCidrs: config.cluster.authorizedCidrs,
-            egressIps: network.natPublicIps,
             zones,
             nodesSubnetId: network.privateSubnetIds.nodes[0],
             apiServerSubnetId: network.apiServerSubnetId,
@@ -212,13 +248,16 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             serviceCidr: config.cluster.serviceCidr,
             nodesAsgId: network.asgIds.clusterNodes,
             nodePools: config.cluster.nodePools,
-            kmsKey: { id: keys.aksKmsKeyId, uriWithVersion: keys.aksKmsKeyUriWithVersion },
+            kmsKey: { vaultId: keys.kmsVaultId, uriWithVersion: keys.aksKmsKeyUriWithVersion },
             ...des,
+            diskEncryptionReady: keys.diskEncryptionReady,
             adminGroupObjectIds: config.azure.adminGroupObjectIds,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
         },
         childOpts,
     );
+
+    monitoring.diagnostics("cluster-aks", cluster.clusterId, AKS_CONTROL_PLANE_LOGS);
 
     const vms = TOOL_VM_ROLES.map((role) => toolVms[role]);
     return {

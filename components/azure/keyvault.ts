@@ -1,41 +1,82 @@
 /**
  * `platform:azure:Keys`: the platform's Key Vaults and what lives in them. Both use RBAC
- * authorization (no access policies: every right is a scoped role assignment) and purge protection.
+ * authorization (no access policies: every right is a scoped role assignment) and purge
+ * protection, in every environment.
  *
  * - The platform vault: Vault's unseal key, the disk encryption key and set (prod), the Wazuh
- *   enrollment password. Firewall closed except to the platform's private subnets (service
- *   endpoints; private endpoints where the profile enables them) and trusted Azure services.
- * - The AKS KMS vault: only the etcd encryption key. AKS's KMS plugin (public key vault mode,
- *   reached through Konnectivity) does not support a key vault firewall that admits selected
- *   networks (learn.microsoft.com/azure/aks/use-kms-etcd-encryption, limitations), so this vault
+ *   enrollment password. Where a private endpoint reaches it (staging, prod) its public network
+ *   access is disabled; otherwise (dev) its firewall admits only the subnets the platform's VMs
+ *   live in (nodes, tools and the bastion's public subnet, through their Microsoft.KeyVault
+ *   service endpoints) and trusted Azure services. Keys and secrets are created through Azure
+ *   Resource Manager, whose writes the vault's network rules do not apply to (observed:
+ *   github.com/MicrosoftDocs/azure-docs/issues/68668).
+ * - The AKS KMS vault: only the etcd encryption key. AKS's KMS plugin in public key vault mode
+ *   does not support a key vault firewall that admits selected networks or disables public
+ *   access (learn.microsoft.com/azure/aks/use-kms-etcd-encryption#limitations), so this vault
  *   keeps public network access and holds nothing but that key; only the cluster identity may use
- *   it. Closing it needs API Server VNet Integration and the private key vault mode.
+ *   it. The private key vault mode would need the key to be created and rotated through a
+ *   private endpoint ("Creating or updating keys in a private key vault that doesn't have a
+ *   private endpoint isn't supported", same page), which the rotation runbook below could not
+ *   do from outside the VNet.
+ *
+ * Data-plane rights take up to 10 minutes to apply (propagation.ts): the deployer's grants are
+ * bridged by a wait before any key or secret is written, and the disk encryption set's grant
+ * by a wait before any disk uses the set.
+ *
+ * Key rotation:
+ * - Vault's unseal key and the disk key rotate yearly (Key Vault rotation policy). The disk
+ *   encryption set names a versioned key URL with rotationToLatestKeyVersionEnabled: Azure moves
+ *   the set to each new version itself, and the program ignores the set's key URL after
+ *   creation, so a rotated version is never reverted by the next `up`.
+ * - The AKS KMS key does NOT rotate automatically: AKS stays on the version it was given, and
+ *   switching versions is a procedure (`az aks update --azure-keyvault-kms-key-id <new version>`,
+ *   then re-encrypt every secret: `kubectl get secrets -A -o json | kubectl replace -f -`; keep
+ *   both versions valid until the next rotation), learn.microsoft.com/azure/aks/use-kms-etcd-encryption#rotate-existing-keys-in-a-public-key-vault.
+ *   It has no expiry either ("If the key is expired, the KMS plugin will fail to decrypt the
+ *   existing secrets", same page). The cluster ignores its KMS key id after creation
+ *   (cluster.ts), so a refresh after a manual rotation never makes `up` switch silently.
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import type * as inputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { resourceName } from "../naming";
-import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { AzureContext, tagsFor } from "./common";
 import { keyVaultName } from "./naming";
+import { grant, waitForGrants } from "./propagation";
 
 /** Keys this stack creates: RSA 3072 (AKS KMS and Vault accept RSA; 3072 outlives 2048). */
 export const KEY_SIZE = 3072;
 export const ENROLLMENT_SECRET_NAME = "wazuh-enrollment-password";
+/** Yearly new version for the keys that may rotate on their own; old versions stay usable for what they encrypted. */
+export function autoRotationPolicy(): inputs.keyvault.RotationPolicyArgs {
+    return { attributes: { expiryTime: "P2Y" }, lifetimeActions: [{ action: { type: "rotate" }, trigger: { timeAfterCreate: "P1Y" } }] };
+}
 
 export interface AzureKeysArgs {
     readonly ctx: AzureContext;
-    /** Subnets whose service endpoint the vault firewall admits (nodes, tools). */
+    /**
+     * Subnets whose Microsoft.KeyVault service endpoint the platform vault's firewall admits
+     * while it keeps public network access (no private endpoint): every subnet a VM that reads a
+     * secret or key lives in (nodes, tools, the bastion's public subnet).
+     */
     readonly allowedSubnetIds: pulumi.Input<string>[];
+    /** A private endpoint reaches the platform vault (staging, prod): public network access off. */
+    readonly privateEndpoint: boolean;
     /** Days a deleted vault/key stays recoverable (7-90). Prod 90. */
     readonly softDeleteRetentionDays: number;
     /** Create a customer-managed key and a disk encryption set for every managed disk (prod). */
     readonly customerManagedDiskKey: boolean;
+    /** A per-creation generation in the vault names (config `sameDayRecreate`), see naming.ts keyVaultName. */
+    readonly nameGeneration?: pulumi.Input<string>;
 }
 
 export class Keys extends pulumi.ComponentResource {
     readonly vaultId: pulumi.Output<string>;
     readonly vaultName: pulumi.Output<string>;
+    /** The AKS KMS vault (the cluster identity's key rights are scoped to it, as AKS documents). */
+    readonly kmsVaultId: pulumi.Output<string>;
     readonly aksKmsKeyId: pulumi.Output<string>;
     /** Key with version: what AKS's KMS setting takes. */
     readonly aksKmsKeyUriWithVersion: pulumi.Output<string>;
@@ -44,9 +85,12 @@ export class Keys extends pulumi.ComponentResource {
     readonly enrollmentSecretId: pulumi.Output<string>;
     readonly enrollmentSecretName: pulumi.Output<string>;
     readonly diskEncryptionSetId?: pulumi.Output<string>;
-    /** Disks wait for these (the set's identity must hold its key role first). */
+    /** Disks (and the cluster) wait for these: the set's identity holds its key role, and the role has propagated. */
     readonly diskEncryptionReady: pulumi.Resource[];
-    /** Everything that must exist before keys are used through the data plane. */
+    /**
+     * Everything that writes keys or secrets into the platform vault waits for this: the
+     * deployer's data-plane role on it, created and propagated.
+     */
     readonly deployerAccess: pulumi.Resource;
 
     constructor(name: string, args: AzureKeysArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -55,7 +99,9 @@ export class Keys extends pulumi.ComponentResource {
         const { ctx } = args;
         const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect: ctx.protect };
-        const makeVault = (logical: string, vaultName: string, networkAcls: Record<string, unknown>, purpose: string) =>
+        const vaultNameOf = (purpose: string): pulumi.Input<string> =>
+            args.nameGeneration === undefined ? keyVaultName(ctx.prefix, purpose, ctx.subscriptionId) : pulumi.output(args.nameGeneration).apply((g) => keyVaultName(ctx.prefix, purpose, ctx.subscriptionId, g));
+        const makeVault = (logical: string, vaultName: pulumi.Input<string>, network: { publicNetworkAccess: "Enabled" | "Disabled"; networkAcls: Record<string, unknown> }, purpose: string) =>
             new keyvault.Vault(
                 `${name}-${logical}`,
                 {
@@ -73,26 +119,50 @@ export class Keys extends pulumi.ComponentResource {
                         enabledForDeployment: false,
                         enabledForTemplateDeployment: false,
                         enabledForDiskEncryption: false,
-                        publicNetworkAccess: "Enabled",
-                        networkAcls,
+                        ...network,
                     },
-                    tags: tagsFor(ctx, vaultName, { purpose }),
+                    tags: pulumi.output(vaultName).apply((n) => tagsFor(ctx, n, { purpose })),
                 },
                 stateful,
             );
         const vault = makeVault(
             "vault",
-            keyVaultName(ctx.prefix, "kv", ctx.subscriptionId),
-            { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: args.allowedSubnetIds.map((id) => ({ id, ignoreMissingVnetServiceEndpoint: false })) },
+            vaultNameOf("kv"),
+            args.privateEndpoint
+                ? // Reached through its private endpoint only; trusted Azure services (the disk
+                  // encryption set) keep their bypass.
+                  { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } }
+                : {
+                      publicNetworkAccess: "Enabled",
+                      networkAcls: { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: args.allowedSubnetIds.map((id) => ({ id, ignoreMissingVnetServiceEndpoint: false })) },
+                  },
             "platform-secrets",
         );
         // AKS KMS (public key vault mode) cannot pass a selected-networks firewall: see above.
-        const kmsVault = makeVault("kms-vault", keyVaultName(ctx.prefix, "kms", ctx.subscriptionId), { defaultAction: "Allow", bypass: "AzureServices" }, "aks-kms");
-        // The deployer creates keys and the secret value: data-plane rights on these vaults only.
-        const deployerAccess = roleAssignment(`${name}-deployer-admin`, ctx, { scope: vault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this });
-        const deployerKmsAccess = roleAssignment(`${name}-deployer-kms-admin`, ctx, { scope: kmsVault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId }, { parent: this });
+        const kmsVault = makeVault("kms-vault", vaultNameOf("kms"), { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow", bypass: "AzureServices" } }, "aks-kms");
 
-        const rsaKey = (key: string, purpose: string, keyOps: string[], inVault: keyvault.Vault = vault, access: pulumi.Resource = deployerAccess) =>
+        // The deployer creates keys and the secret value: data-plane rights on these vaults only,
+        // and nothing is written before they have propagated.
+        const deployerAccess = waitForGrants(
+            `${name}-deployer-admin-propagation`,
+            [grant(`${name}-deployer-admin`, ctx, { scope: vault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this })],
+            { parent: this },
+        );
+        const deployerKmsAccess = waitForGrants(
+            `${name}-deployer-kms-admin-propagation`,
+            [grant(`${name}-deployer-kms-admin`, ctx, { scope: kmsVault.id, role: "keyVaultAdministrator", principalId: ctx.deployerObjectId, principalType: ctx.deployerPrincipalType }, { parent: this })],
+            { parent: this },
+        );
+
+        const rsaKey = (
+            key: string,
+            purpose: string,
+            keyOps: string[],
+            rotation: "auto" | "manual",
+            inVault: keyvault.Vault = vault,
+            access: pulumi.Resource = deployerAccess,
+            extraOpts: pulumi.CustomResourceOptions = {},
+        ) =>
             new keyvault.Key(
                 `${name}-${key}`,
                 {
@@ -104,18 +174,15 @@ export class Keys extends pulumi.ComponentResource {
                         keySize: KEY_SIZE,
                         keyOps,
                         attributes: { enabled: true, exportable: false },
-                        // Yearly new version; old versions stay usable for what they encrypted.
-                        rotationPolicy: {
-                            attributes: { expiryTime: "P2Y" },
-                            lifetimeActions: [{ action: { type: "rotate" }, trigger: { timeAfterCreate: "P1Y" } }],
-                        },
+                        ...(rotation === "auto" ? { rotationPolicy: autoRotationPolicy() } : {}),
                     },
-                    tags: tagsFor(ctx, resourceName(ctx.prefix, key), { purpose }),
+                    tags: tagsFor(ctx, resourceName(ctx.prefix, key), { purpose, rotation }),
                 },
-                { ...stateful, dependsOn: [access] },
+                { ...stateful, ...extraOpts, dependsOn: [access] },
             );
-        const aksKey = rsaKey("aks-kms", "aks-etcd-encryption", ["encrypt", "decrypt"], kmsVault, deployerKmsAccess);
-        const unsealKey = rsaKey("vault-unseal", "vault-auto-unseal", ["wrapKey", "unwrapKey"]);
+        // Rotated by procedure only (see the header): no rotation policy, no expiry.
+        const aksKey = rsaKey("aks-kms", "aks-etcd-encryption", ["encrypt", "decrypt"], "manual", kmsVault, deployerKmsAccess);
+        const unsealKey = rsaKey("vault-unseal", "vault-auto-unseal", ["wrapKey", "unwrapKey"], "auto");
 
         const password = new random.RandomPassword(`${name}-enrollment-password`, { length: 32, special: false }, { parent: this });
         const secret = new keyvault.Secret(
@@ -132,7 +199,7 @@ export class Keys extends pulumi.ComponentResource {
 
         this.diskEncryptionReady = [];
         if (args.customerManagedDiskKey) {
-            const diskKey = rsaKey("disks", "disk-encryption", ["wrapKey", "unwrapKey"]);
+            const diskKey = rsaKey("disks", "disk-encryption", ["wrapKey", "unwrapKey"], "auto");
             const des = new compute.DiskEncryptionSet(
                 `${name}-des`,
                 {
@@ -140,25 +207,54 @@ export class Keys extends pulumi.ComponentResource {
                     diskEncryptionSetName: resourceName(ctx.prefix, "des"),
                     identity: { type: "SystemAssigned" },
                     encryptionType: "EncryptionAtRestWithCustomerKey",
-                    // Versionless key URL + auto-rotation: disks follow the key's yearly rotation.
-                    activeKey: { keyUrl: diskKey.keyUri, sourceVault: { id: vault.id } },
+                    // The API takes a versioned key URL only (learn.microsoft.com/rest/api/compute/disk-encryption-sets/create-or-update#keyfordiskencryptionset);
+                    // with rotationToLatestKeyVersionEnabled Azure moves the set to each new
+                    // version of the key on its own, within an hour
+                    // (learn.microsoft.com/azure/virtual-machines/disk-encryption#automatic-key-rotation-of-customer-managed-keys).
+                    activeKey: { keyUrl: diskKey.keyUriWithVersion, sourceVault: { id: vault.id } },
                     rotationToLatestKeyVersionEnabled: true,
                     tags: tagsFor(ctx, resourceName(ctx.prefix, "des")),
                 },
-                stateful,
+                {
+                    ...stateful,
+                    // After creation the key version is Azure's to move: the URL this program
+                    // computed is the version at creation, and a refresh would otherwise turn
+                    // every rotation into a diff whose `up` points the set back at the old
+                    // version. (A lookup of the key's current version would follow Key Vault,
+                    // not the set, and could still race the set's own move.) Replacing the key
+                    // itself is a deliberate change: `pulumi up --replace` on the set.
+                    ignoreChanges: ["activeKey.keyUrl"],
+                },
             );
-            const desGrant = roleAssignment(
-                `${name}-des-key`,
-                ctx,
-                { scope: diskKey.id, role: "keyVaultCryptoServiceEncryptionUser", principalId: des.identity.apply((i) => i?.principalId ?? ""), principalType: "ServicePrincipal" },
+            const desReady = waitForGrants(
+                `${name}-des-key-propagation`,
+                [
+                    grant(
+                        `${name}-des-key`,
+                        ctx,
+                        {
+                            scope: diskKey.id,
+                            role: "keyVaultCryptoServiceEncryptionUser",
+                            principalId: des.identity.apply((i) => {
+                                if (!i?.principalId) {
+                                    throw new Error("platform:azure:Keys: Azure returned no identity for the disk encryption set");
+                                }
+                                return i.principalId;
+                            }),
+                            principalType: "ServicePrincipal",
+                        },
+                        { parent: this },
+                    ),
+                ],
                 { parent: this },
             );
             this.diskEncryptionSetId = des.id;
-            this.diskEncryptionReady.push(desGrant);
+            this.diskEncryptionReady.push(desReady);
         }
 
         this.vaultId = vault.id;
         this.vaultName = vault.name;
+        this.kmsVaultId = kmsVault.id;
         this.aksKmsKeyId = aksKey.id;
         this.aksKmsKeyUriWithVersion = aksKey.keyUriWithVersion;
         this.unsealKeyId = unsealKey.id;

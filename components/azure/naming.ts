@@ -33,13 +33,16 @@ export function storageAccountName(prefix: string, purpose: string, subscription
 
 /**
  * A Key Vault name: `<prefix, shortened>-<purpose>-<6 hex>`, 3-24 characters of letters, digits
- * and single hyphens, starting with a letter (Key Vault's rule).
+ * and single hyphens, starting with a letter (Key Vault's rule). With a `generation` (a
+ * per-creation value kept in the stack's state, components/azure/index.ts), the hash changes
+ * with it: a re-created stack gets a new name while the deleted vault still holds the old one
+ * (purge protection keeps it for the whole soft-delete retention).
  */
-export function keyVaultName(prefix: string, purpose: string, subscriptionId: string): string {
+export function keyVaultName(prefix: string, purpose: string, subscriptionId: string, generation?: string): string {
     if (!/^[a-z0-9]{1,4}$/.test(purpose)) {
         throw new Error(`key vault purpose ${JSON.stringify(purpose)} must be 1-4 lowercase letters or digits`);
     }
-    const hash = shortHash(`${subscriptionId}/${prefix}/${purpose}`, 6);
+    const hash = shortHash(`${subscriptionId}/${prefix}/${purpose}${generation ? `/${generation}` : ""}`, 6);
     const room = AZURE_NAME_LIMITS.keyVault - purpose.length - hash.length - 2;
     const head = prefix
         .toLowerCase()

@@ -47,7 +47,7 @@ export interface AzureNetworkArgs {
     readonly apiAuthorizedCidrs: readonly string[];
     /** VNet flow logs (all traffic) to a storage account, kept `retentionDays`. */
     readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
-    /** The subscription's Network Watcher for the region (config.azure.networkWatcher). */
+    /** The subscription's Network Watcher for the region (config.azure.networkWatcher), verified to exist by preflight.ts. */
     readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
 }
 
@@ -59,6 +59,8 @@ export const API_SERVER_DELEGATION = "Microsoft.ContainerService/managedClusters
 
 /** Service endpoints on the private subnets: Key Vault and Storage firewalls admit these subnets. */
 export const SERVICE_ENDPOINTS = ["Microsoft.KeyVault", "Microsoft.Storage"] as const;
+/** Service endpoints on the public subnet: the bastion reads its Key Vault secrets through the vault's firewall. */
+export const PUBLIC_SERVICE_ENDPOINTS = ["Microsoft.KeyVault"] as const;
 
 export class Network extends pulumi.ComponentResource implements NetworkOutputs {
     readonly networkId: pulumi.Output<string>;
@@ -248,6 +250,9 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
     let previous: pulumi.Resource | undefined;
     for (const subnet of AZURE_SUBNETS) {
         const privateTier = subnet === "nodes" || subnet === "tools";
+        // The bastion reads its enrollment secret from the platform Key Vault: without a private
+        // endpoint (dev) the vault's firewall admits it through this service endpoint.
+        const serviceEndpoints: readonly string[] = privateTier ? SERVICE_ENDPOINTS : subnet === "public" ? PUBLIC_SERVICE_ENDPOINTS : [];
         const s = new network.Subnet(
             child("subnet", subnetSlug(subnet)),
             {
@@ -256,7 +261,8 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
                 subnetName: n(subnetSlug(subnet)),
                 addressPrefix: cidrs[subnet],
                 networkSecurityGroup: { id: nsgs[subnet].id },
-                ...(privateTier ? { natGateway: { id: nat.id }, serviceEndpoints: SERVICE_ENDPOINTS.map((service) => ({ service })) } : {}),
+                ...(privateTier ? { natGateway: { id: nat.id } } : {}),
+                ...(serviceEndpoints.length > 0 ? { serviceEndpoints: serviceEndpoints.map((service) => ({ service })) } : {}),
                 // No implicit outbound address for anything in the VNet: egress is the NAT
                 // gateway (or the bastion's own public IP), never Azure's default outbound access.
                 defaultOutboundAccess: false,
@@ -271,10 +277,6 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
         subnets[subnet] = s;
         previous = s;
     }
-
-    // The existing Network Watcher: looked up (the deployment fails early if it is missing),
-    // never created (one per subscription and region).
-    const watcher = network.getNetworkWatcherOutput({ resourceGroupName: args.networkWatcher.resourceGroup, networkWatcherName: args.networkWatcher.name }, { parent });
 
     let flowStorage: storage.StorageAccount | undefined;
     if (args.flowLogs.enabled) {
@@ -299,7 +301,9 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
             {
                 // Flow logs are children of the Network Watcher, in its resource group.
                 resourceGroupName: args.networkWatcher.resourceGroup,
-                networkWatcherName: watcher.name.apply((w) => w ?? args.networkWatcher.name),
+                // The subscription's existing watcher, checked before anything was created
+                // (preflight.ts): referenced, never created (one per subscription and region).
+                networkWatcherName: args.networkWatcher.name,
                 flowLogName: n("vnet-flow-log"),
                 location: ctx.location,
                 targetResourceId: vnet.id,

@@ -1,9 +1,10 @@
 /**
  * `platform:azure:ToolVm`: one tool VM (Jenkins, Vault or Wazuh). Tools subnet, fixed private
- * address, NO public IP, trusted launch, a separate managed data disk (customer key in prod),
- * a system-assigned identity with exactly what its role needs (every VM: read the Wazuh
- * enrollment secret; Vault: crypto on its own unseal key and blob write on its snapshot
- * container), the bootstrap module's cloud-config as custom data.
+ * address, NO public IP, trusted launch, encryption at host, a separate managed data disk
+ * (customer key in prod), a user-assigned identity with exactly what its role needs (every VM:
+ * read the Wazuh enrollment secret; Vault: crypto on its own unseal key and blob write on its
+ * snapshot container), granted and propagated BEFORE the VM boots (vm.ts), the bootstrap
+ * module's cloud-config as custom data (naming that identity's client id).
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -11,9 +12,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { resourceName } from "../naming";
-import { AzureContext, roleAssignment, tagsFor } from "./common";
+import { AzureContext, tagsFor } from "./common";
 import { azureHostAddress } from "./naming";
-import { DATA_DISK_LUN, linuxVm } from "./vm";
+import { grant, Grant } from "./propagation";
+import { bootGrantsReady, DATA_DISK_LUN, linuxVm, vmIdentity } from "./vm";
 import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 
 /** Data disk size per role (GiB): JENKINS_HOME, Vault raft, Wazuh indexer. */
@@ -100,11 +102,31 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
 
         // This VM's certificate from the platform CA, in a Key Vault secret only its identity reads.
         const tls = new TlsSecret(`${name}-tls`, { ctx, role, hostname, privateIp: args.privateIp, ...args.tls }, { parent: this });
+        // The identity first: its grants (each scoped to the one object it needs) and their
+        // propagation come before the VM, whose boot reads the secrets and uses the keys.
+        const identity = vmIdentity(name, ctx, hostname, role, this);
+        const principal = { principalId: identity.principalId, principalType: "ServicePrincipal" as const };
+        const grants: Grant[] = [
+            grant(`${name}-read-enrollment-secret`, ctx, { scope: args.enrollment.secretId, role: "keyVaultSecretsUser", ...principal }, { parent: this }),
+            grant(`${name}-read-tls-secret`, ctx, { scope: tls.secretId, role: "keyVaultSecretsUser", ...principal }, { parent: this }),
+        ];
+        if (args.role === "vault") {
+            grants.push(
+                grant(`${name}-unseal-key`, ctx, { scope: args.unseal.keyId, role: "keyVaultCryptoUser", ...principal }, { parent: this }),
+                grant(`${name}-snapshot-write`, ctx, { scope: args.snapshots.containerId, role: "storageBlobDataContributor", ...principal }, { parent: this }),
+            );
+        }
+        if (args.role === "jenkins") {
+            // The JENKINS_HOME archive (issue 22): Jenkins' own container, never Vault's snapshots.
+            grants.push(grant(`${name}-home-archive-write`, ctx, { scope: args.homeBackups.containerId, role: "storageBlobDataContributor", ...principal }, { parent: this }));
+        }
+        const ready = bootGrantsReady(name, grants, this);
+
         const common = {
             cloud: "azure" as const,
             hostname,
-            wazuhEnrollmentSecret: { type: "azure-keyvault" as const, vaultName: args.enrollment.vaultName, secretName: args.enrollment.secretName },
-            tlsSecret: { type: "azure-keyvault" as const, vaultName: args.tls.vaultName, secretName: tls.secretName },
+            wazuhEnrollmentSecret: { type: "azure-keyvault" as const, vaultName: args.enrollment.vaultName, secretName: args.enrollment.secretName, clientId: identity.clientId },
+            tlsSecret: { type: "azure-keyvault" as const, vaultName: args.tls.vaultName, secretName: tls.secretName, clientId: identity.clientId },
             dataDisk: { type: "azure-lun" as const, lun: DATA_DISK_LUN },
         };
         let customData: pulumi.Output<string>;
@@ -113,15 +135,15 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
                 customData = renderBootstrap("jenkins", {
                     ...common,
                     wazuhManagerAddress: args.wazuhManagerAddress,
-                    backup: { type: "azureblob", accountName: args.homeBackups.accountName, container: args.homeBackups.containerName, prefix: JENKINS_HOME_PREFIX },
+                    backup: { type: "azureblob", accountName: args.homeBackups.accountName, container: args.homeBackups.containerName, prefix: JENKINS_HOME_PREFIX, clientId: identity.clientId },
                 });
                 break;
             case "vault":
                 customData = renderBootstrap("vault", {
                     ...common,
                     wazuhManagerAddress: args.wazuhManagerAddress,
-                    seal: { type: "azurekeyvault", tenantId: ctx.tenantId, vaultName: args.unseal.vaultName, keyName: args.unseal.keyName },
-                    backup: { type: "azureblob", accountName: args.snapshots.accountName, container: args.snapshots.containerName, prefix: VAULT_SNAPSHOT_PREFIX },
+                    seal: { type: "azurekeyvault", tenantId: ctx.tenantId, vaultName: args.unseal.vaultName, keyName: args.unseal.keyName, clientId: identity.clientId },
+                    backup: { type: "azureblob", accountName: args.snapshots.accountName, container: args.snapshots.containerName, prefix: VAULT_SNAPSHOT_PREFIX, clientId: identity.clientId },
                 });
                 break;
             case "wazuh":
@@ -146,29 +168,14 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
                 asgIds: [args.asgId],
                 sshPublicKey: args.sshPublicKey,
                 customData,
+                identityId: identity.id,
                 dataDiskId: disk.id,
                 ...(args.diskEncryptionSetId ? { diskEncryptionSetId: args.diskEncryptionSetId } : {}),
-                ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+                dependsOn: [...ready, ...(args.dependsOn ?? [])],
             },
             this,
         );
-        const principalId = vm.identity.apply((i) => {
-            if (!i?.principalId) {
-                throw new Error(`platform:azure:ToolVm: Azure returned no system-assigned identity for ${hostname}`);
-            }
-            return i.principalId;
-        });
-
-        // Least privilege, each scoped to the one object it needs.
-        const grant = (what: string, scope: pulumi.Input<string>, azureRole: Parameters<typeof roleAssignment>[2]["role"]) =>
-            roleAssignment(`${name}-${what}`, ctx, { scope, role: azureRole, principalId, principalType: "ServicePrincipal" }, { parent: this });
-        grant("read-enrollment-secret", args.enrollment.secretId, "keyVaultSecretsUser");
-        grant("read-tls-secret", tls.secretId, "keyVaultSecretsUser");
-        if (args.role === "vault") {
-            grant("unseal-key", args.unseal.keyId, "keyVaultCryptoUser");
-            grant("snapshot-write", args.snapshots.containerId, "storageBlobDataContributor");
-        }
-        if (args.role === "jenkins") grant("home-archive-write", args.homeBackups.containerId, "storageBlobDataContributor");
+        const principalId = identity.principalId;
 
         this.role = role;
         this.hostname = hostname;

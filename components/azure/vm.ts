@@ -1,14 +1,22 @@
 /**
  * The one way this stack builds a Linux VM on Azure (bastion and tool VMs): Ubuntu LTS from
- * Canonical's marketplace listing, trusted launch (secure boot + vTPM), SSH keys only, the
- * bootstrap document as custom data, platform-managed patching, boot diagnostics, and the OS
- * disk encrypted with the stack's disk encryption set when it has one (prod).
+ * Canonical's marketplace listing, trusted launch (secure boot + vTPM), encryption at host (temp
+ * disk and disk caches encrypted on the host; the size is checked at the config edge,
+ * components/config/azure-vm-sizes.ts), SSH keys only, the bootstrap document as custom data,
+ * platform-managed patching, boot diagnostics, and the OS disk encrypted with the stack's disk
+ * encryption set when it has one (prod).
+ *
+ * Identity: a USER-assigned managed identity per VM, created (and granted what the VM reads at
+ * boot, with the documented propagation wait) BEFORE the VM: a system-assigned identity exists
+ * only once the VM does, so its grants would be created while cloud-init already runs.
  */
 import * as compute from "@pulumi/azure-native/compute";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { compressUserData, USER_DATA_LIMITS } from "../bootstrap";
 import { AzureContext, tagsFor } from "./common";
+import { Grant, waitForGrants } from "./propagation";
 
 /**
  * Ubuntu 24.04 LTS, Gen2 (trusted launch needs a Gen2 image), from Canonical. `latest` is a
@@ -53,6 +61,8 @@ export interface LinuxVmArgs {
     readonly sshPublicKey: pulumi.Input<string>;
     /** The bootstrap document (cloud-config), encoded here. */
     readonly customData: pulumi.Input<string>;
+    /** The VM's user-assigned identity (vmIdentity): the only identity it carries. */
+    readonly identityId: pulumi.Input<string>;
     /** Disk encryption set (customer-managed key) for the OS and data disks; absent: platform keys. */
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     /** A data disk to attach at LUN 0. */
@@ -118,7 +128,9 @@ export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource
                 },
                 allowExtensionOperations: true,
             },
-            securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+            // Encryption at host: the temp disk and the OS/data disk caches are encrypted on the host too
+            // (learn.microsoft.com/azure/virtual-machines/disk-encryption#encryption-at-host---end-to-end-encryption-for-your-vm-data).
+            securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: true },
             storageProfile: {
                 imageReference: { ...UBUNTU_IMAGE },
                 osDisk: {
@@ -143,7 +155,7 @@ export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource
                     : [],
             },
             networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Detach" }] },
-            identity: { type: "SystemAssigned" },
+            identity: { type: "UserAssigned", userAssignedIdentities: [args.identityId] },
             diagnosticsProfile: { bootDiagnostics: { enabled: true } },
             tags: tagsFor(ctx, args.vmName, { role: args.role, ...(args.extraTags ?? {}) }),
         },
@@ -164,4 +176,31 @@ export function linuxVm(name: string, args: LinuxVmArgs, parent: pulumi.Resource
         },
     );
     return { nic, vm };
+}
+
+/** A VM's user-assigned identity: principal (for grants) and client id (what its boot scripts ask IMDS for). */
+export interface VmIdentity {
+    readonly id: pulumi.Output<string>;
+    readonly principalId: pulumi.Output<string>;
+    readonly clientId: pulumi.Output<string>;
+}
+
+/** The identity a VM will carry, created before the VM so its grants can be. */
+export function vmIdentity(name: string, ctx: AzureContext, vmName: string, role: string, parent: pulumi.Resource): VmIdentity {
+    const identityName = `${vmName}-identity`;
+    const uami = new managedidentity.UserAssignedIdentity(
+        `${name}-identity`,
+        { resourceGroupName: ctx.resourceGroupName, location: ctx.location, resourceName: identityName, tags: tagsFor(ctx, identityName, { role }) },
+        // Protected with its VM (prod): the identity is what holds the VM's rights (Vault's unseal key).
+        { parent, protect: ctx.protect },
+    );
+    return { id: uami.id, principalId: uami.principalId, clientId: uami.clientId };
+}
+
+/**
+ * The wait a VM's boot needs: its identity's grants (secrets it reads, keys it uses) created and
+ * propagated before the VM exists. Returns the resources the VM depends on.
+ */
+export function bootGrantsReady(name: string, grants: readonly Grant[], parent: pulumi.Resource): pulumi.Resource[] {
+    return grants.length === 0 ? [] : [waitForGrants(`${name}-grants-propagation`, grants, { parent })];
 }

@@ -15,6 +15,7 @@ import { gcpZonesOf, isKnownRegion, nearestRegions, AZURE_REGIONS } from "./regi
 import { allowedKeysAt, Cloud, CLOUDS, CONFIG_KEYS, Environment, SSH_PUBLIC_KEY_LINE, StackConfigInput, stackConfigSchema } from "./schema";
 import { RESERVED_LOGIN_NAMES, sshKeyProblems } from "./operators";
 import type { BootstrapOperations } from "../bootstrap/types";
+import { hostEncryptionProblem } from "./azure-vm-sizes";
 
 export { CLOUDS, ENVIRONMENTS } from "./schema";
 export type { Cloud, Environment } from "./schema";
@@ -104,6 +105,17 @@ export interface AzurePlatformConfig extends CommonPlatformConfig {
         readonly networkWatcher: { readonly resourceGroup: string; readonly name: string };
         /** Entra ID groups with cluster-admin through Azure RBAC. */
         readonly adminGroupObjectIds: readonly string[];
+        /** What runs `pulumi up` (config `azureDeployerPrincipalType`, see {@link azureDeployerPrincipalType}): named on its role assignments. */
+        readonly deployerPrincipalType: "User" | "ServicePrincipal";
+        /**
+         * Destroyable and re-creatable the same day (dev, and the ephemeral environments built on
+         * dev's config): names Azure holds after a delete (Key Vault with purge protection for
+         * its soft-delete retention, Log Analytics workspaces for 14 days) get a per-creation
+         * generation, and backups are deleted with the stack (Recovery Services soft delete off,
+         * which would otherwise block deleting the vault for 14 days). Other environments keep
+         * deterministic names and recoverable backups.
+         */
+        readonly sameDayRecreate: boolean;
     };
 }
 
@@ -175,6 +187,22 @@ export interface ConfigContext {
     readonly stack: string;
     /** Full keys (`platform:slackWebhookUrl`) the stack stores encrypted. */
     readonly secretKeys?: readonly string[];
+    /** The environment the program runs in (default process.env): only how the Azure provider signs in is read. */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The kind of principal running `pulumi up` on Azure: the config value, or what the provider's
+ * sign-in implies. azure-native signs in as a service principal (or managed identity) when
+ * ARM_CLIENT_ID / ARM_USE_MSI are set (CI's OIDC login: .github/actions/cloud-login), and as the
+ * Azure CLI's user otherwise (https://www.pulumi.com/registry/packages/azure-native/installation-configuration/).
+ * A service principal signed in through `az login --service-principal` sets neither: set the key.
+ */
+export function azureDeployerPrincipalType(configured: string | undefined, env: Readonly<Record<string, string | undefined>>): "User" | "ServicePrincipal" {
+    if (configured === "User" || configured === "ServicePrincipal") {
+        return configured;
+    }
+    return env.ARM_CLIENT_ID || env.ARM_USE_MSI === "true" ? "ServicePrincipal" : "User";
 }
 
 /** Top-level keys whose values are secrets (never echoed, must be stored encrypted). */
@@ -415,6 +443,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         { cloud: "aws", key: ["cluster", "deployerPrincipalArn"], present: (clusterRaw as { deployerPrincipalArn?: unknown }).deployerPrincipalArn !== undefined },
         { cloud: "azure", key: ["cluster", "adminGroupObjectIds"], present: clusterRaw.adminGroupObjectIds !== undefined },
         { cloud: "azure", key: ["azureNetworkWatcher"], present: !!input.azureNetworkWatcher },
+        { cloud: "azure", key: ["azureDeployerPrincipalType"], present: !!input.azureDeployerPrincipalType },
         { cloud: "gcp", key: ["cluster", "controlPlaneCidr"], present: clusterRaw.controlPlaneCidr !== undefined },
         { cloud: "gcp", key: ["bastion", "iapSshAccess"], present: bastionRaw.iapSshAccess !== undefined },
         { cloud: "gcp", key: ["bastion", "osLoginUser"], present: bastionRaw.osLoginUser !== undefined },
@@ -595,6 +624,22 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         }
     }
 
+    // Azure: every VM and node pool runs with encryption at host, which needs a supporting size.
+    if (input.cloud === "azure" && profile) {
+        const bastionSize = (input.bastion as { instanceType?: unknown } | undefined)?.instanceType ?? profile.bastionInstanceType;
+        const sized: { path: PropertyKey[]; size: unknown }[] = [
+            { path: ["bastion", "instanceType"], size: bastionSize },
+            { path: ["cluster", "nodePools", "system", "instanceType"], size: pools.system?.instanceType },
+            { path: ["cluster", "nodePools", "workload", "instanceType"], size: pools.workload?.instanceType },
+        ];
+        for (const { path, size } of sized) {
+            const problem = typeof size === "string" ? hostEncryptionProblem(size) : undefined;
+            if (problem) {
+                problems.push(`${at(...path)}: ${problem}`);
+            }
+        }
+    }
+
     if (problems.length > 0) {
         throw new ConfigError(stack, problems);
     }
@@ -664,11 +709,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, ctx:
         deletionProtection: p.deletionProtection,
         backup: { retentionDays: p.backupRetentionDays },
     };
-    return deepFreeze(withCloudSection(common, cfg, gcpZones));
+    return deepFreeze(withCloudSection(common, cfg, gcpZones, ctx.env ?? process.env));
 }
 
 /** The cloud-specific part of the resolved configuration. */
-function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, gcpZones: readonly string[]): PlatformConfig {
+function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, gcpZones: readonly string[], env: Readonly<Record<string, string | undefined>>): PlatformConfig {
     switch (cfg.cloud) {
         case "aws":
             return {
@@ -681,7 +726,14 @@ function withCloudSection(common: CommonPlatformConfig, cfg: StackConfigInput, g
             };
         case "azure": {
             const [resourceGroup, name] = cfg.azureNetworkWatcher ? cfg.azureNetworkWatcher.split("/") : ["NetworkWatcherRG", `NetworkWatcher_${cfg.region}`];
-            return { ...common, cloud: "azure", azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])] } };
+            return {
+                ...common,
+                cloud: "azure",
+                azure: { networkWatcher: { resourceGroup, name }, adminGroupObjectIds: [...new Set(cfg.cluster?.adminGroupObjectIds ?? [])],
+                    sameDayRecreate: cfg.environment === "dev",
+                    deployerPrincipalType: azureDeployerPrincipalType(cfg.azureDeployerPrincipalType, env),
+                },
+            };
         }
         case "gcp":
             return {
@@ -712,7 +764,7 @@ export function rawFromPulumiConfig(
     all: Readonly<Record<string, string>>,
     project: string,
     keys: Readonly<Record<string, { readonly pulumiType: string }>> = CONFIG_KEYS,
-    emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher"],
+    emptyMeansUnset: readonly string[] = ["namePrefix", "gcpProject", "azureNetworkWatcher", "azureDeployerPrincipalType"],
 ): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(all)) {

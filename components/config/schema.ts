@@ -287,6 +287,13 @@ export const stackConfigSchema = z.strictObject({
      * There is one per subscription and region: the platform references it and never creates one.
      */
     azureNetworkWatcher: z.string().regex(/^$|^[A-Za-z0-9._()-]{1,90}\/[A-Za-z0-9._-]{1,80}$/, { message: "must be <resourceGroup>/<name>, e.g. NetworkWatcherRG/NetworkWatcher_westeurope" }).optional(),
+    /**
+     * Azure only: what kind of Entra principal runs `pulumi up` (its role assignments must name
+     * the type: ARM refuses a mismatch with UnmatchedPrincipalType, and azure-native sends "User"
+     * when none is given). Empty: "ServicePrincipal" when the provider signs in as one (ARM_CLIENT_ID
+     * or ARM_USE_MSI in the environment, as CI's OIDC login sets), otherwise "User" (az login).
+     */
+    azureDeployerPrincipalType: z.string().regex(/^$|^(User|ServicePrincipal)$/, { message: "must be User or ServicePrincipal (or empty: derived from ARM_CLIENT_ID / ARM_USE_MSI)" }).optional(),
     network: networkSchema.optional(),
     bastion: bastionSchema,
     cluster: clusterSchema.optional(),
@@ -317,6 +324,7 @@ export const CONFIG_KEYS: Readonly<Record<keyof StackConfigInput, ConfigKeyInfo>
     namePrefix: { pulumiType: "string", hasDefault: true },
     gcpProject: { pulumiType: "string", hasDefault: true },
     azureNetworkWatcher: { pulumiType: "string", hasDefault: true },
+    azureDeployerPrincipalType: { pulumiType: "string", hasDefault: true },
     network: { pulumiType: "object", hasDefault: true },
     bastion: { pulumiType: "object", hasDefault: false },
     cluster: { pulumiType: "object", hasDefault: true },

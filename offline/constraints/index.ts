@@ -23,7 +23,7 @@ import type { CapturedInvoke, CapturedResource, ResourceGraph } from "../graph";
 import type { CheckContext, Constraint, ConstraintCloud, FixtureGraph, FixtureResource } from "./types";
 import { COMMON_CONSTRAINTS } from "./common";
 import { AWS_CONSTRAINTS } from "./aws";
-import { AZURE_CONSTRAINTS } from "./azure";
+import { AZURE_CONSTRAINTS, AZURE_GRANT_CONSTRAINTS } from "./azure";
 import { GCP_CONSTRAINTS } from "./gcp";
 import { PENDING } from "./pending";
 
@@ -43,7 +43,7 @@ export interface ConstraintViolation {
 }
 
 /** Every entry, cross-cloud first. */
-export const CONSTRAINTS: readonly Constraint[] = [...COMMON_CONSTRAINTS, ...AWS_CONSTRAINTS, ...AZURE_CONSTRAINTS, ...GCP_CONSTRAINTS];
+export const CONSTRAINTS: readonly Constraint[] = [...COMMON_CONSTRAINTS, ...AWS_CONSTRAINTS, ...AZURE_CONSTRAINTS, ...AZURE_GRANT_CONSTRAINTS, ...GCP_CONSTRAINTS];
 
 /** One violation's message, the cloud's wording first. */
 export function formatViolation(entry: Constraint, resource: Pick<CapturedResource, "type" | "name">, detail: string): string {
@@ -258,6 +258,8 @@ export function fixtureGraph(fixture: FixtureGraph, stack = "fixture"): Resource
         protect: false,
         retainOnDelete: false,
         ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(r.ignoreChanges ? { ignoreChanges: [...r.ignoreChanges] } : {}),
+        ...(r.id ? { id: r.id } : {}),
         state: r.inputs ?? {},
     }));
     const completed = (names: readonly string[] | undefined) => Math.max(0, ...(names ?? []).map((n) => fixture.resources.findIndex((r) => r.name === n) + 1));

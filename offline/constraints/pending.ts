@@ -9,7 +9,4 @@
  * fix the violation, or, if the entry is wrong, fix the entry with its source.
  */
 export const PENDING: Readonly<Record<string, readonly string[]>> = {
-    // Issue 14 item 3: the disk encryption set takes the versionless key URL; the fix is the
-    // versioned URL with rotationToLatestKeyVersionEnabled and no perpetual diff.
-    "azure-compute-des-key-url-versioned": ["prod-azure"],
 };

@@ -19,6 +19,10 @@ export interface FixtureResource {
     readonly custom?: boolean;
     /** The `deleteBeforeReplace` resource option. */
     readonly deleteBeforeReplace?: boolean;
+    /** The `ignoreChanges` resource option. */
+    readonly ignoreChanges?: readonly string[];
+    /** The cloud id (ARM id, ...) when an entry relates resources by id; its state is its inputs. */
+    readonly id?: string;
 }
 
 /** A small graph for an entry's examples; invokes are listed with where they happened. */

@@ -212,5 +212,7 @@ export const AZURE_TAGGABLE: readonly string[] = [
     "azure-native:managedidentity:UserAssignedIdentity",
     "azure-native:network:PrivateEndpoint",
     "azure-native:privatedns:PrivateZone",
+    // The platform Log Analytics workspace (components/azure/monitoring.ts).
+    "azure-native:operationalinsights:Workspace",
     "azure-native:privatedns:VirtualNetworkLink",
 ];

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { at, childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
-import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
 const poolOf = (g: ResourceGraph) => byName(g, T.agentPool, "cluster-workload").inputs as Record<string, any>;
@@ -22,7 +22,7 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         k = await inClusterGraphOf("dev-azure");
     });
 
-    it("children: identity, its three grants, the cluster, the workload pool, the deployer's admin role (no Kubernetes provider: that is the in-cluster layer's)", () => {
+    it("children: identity, its three grants and their wait, the cluster, the workload pool, the deployer's admin role and its wait (no Kubernetes provider: that is the in-cluster layer's)", () => {
         const cluster = ofType(g, "platform:azure:Cluster")[0];
         assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
             "azure-native:authorization:RoleAssignment cluster-admin-deployer",
@@ -30,18 +30,23 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             "azure-native:authorization:RoleAssignment cluster-kms-key",
             "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
             "azure-native:containerservice:AgentPool cluster-workload",
+            "azure-native:containerservice:MaintenanceConfiguration cluster-aksManagedAutoUpgradeSchedule",
+            "azure-native:containerservice:MaintenanceConfiguration cluster-aksManagedNodeOSUpgradeSchedule",
             "azure-native:containerservice:ManagedCluster cluster-aks",
             "azure-native:managedidentity:UserAssignedIdentity cluster-identity",
+            "time:index/sleep:Sleep cluster-access-grants-propagation",
+            "time:index/sleep:Sleep cluster-identity-grants-propagation",
         ]);
     });
 
-    it("API: public only to the authorized ranges plus the NAT gateway's address, VNet-integrated in the delegated API server subnet", () => {
+    it("API: public only to the authorized ranges (not the NAT gateway's address: nodes reach the API's internal address), VNet-integrated in the delegated API server subnet", () => {
         const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
         const access = aksOf(g).apiServerAccessProfile;
         assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
+        assert.ok(!JSON.stringify(access).includes(natIp));
         assert.deepEqual(access, {
             enablePrivateCluster: false,
-            authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`],
+            authorizedIPRanges: ["203.0.113.0/24"],
             enableVnetIntegration: true,
             subnetId: access.subnetId,
         });
@@ -74,24 +79,55 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         });
     });
 
-    it("etcd encryption: KMS with the versioned Key Vault key, its grant created BEFORE the cluster", () => {
+    it("etcd encryption: KMS with the versioned Key Vault key; Crypto User on its vault granted and propagated (10 minutes) BEFORE the cluster; the key id is the cluster's from creation on", () => {
         const aks = byName(g, T.aks, "cluster-aks");
         const kms = (aks.inputs.securityProfile as Record<string, any>).azureKeyVaultKms;
         assert.deepEqual(kms, { enabled: true, keyId: byName(g, T.key, "keys-aks-kms").state.keyUriWithVersion, keyVaultNetworkAccess: "Public" });
         const grant = byName(g, T.role, "cluster-kms-key");
-        assert.equal(nameOfId(g, grant.inputs.scope), "keys-aks-kms");
+        assert.equal(nameOfId(g, grant.inputs.scope), "keys-kms-vault", "the dedicated KMS vault, as AKS's KMS page scopes it");
         assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
-        assert.ok(aks.dependencies.includes(grant.urn), "the cluster waits for the key grant");
-        assert.ok(aks.dependencies.includes(byName(g, T.role, "cluster-nodes-subnet").urn), "and for the subnet grant");
+        const wait = byName(g, T.sleep, "cluster-identity-grants-propagation");
+        assert.equal(wait.inputs.createDuration, "600s");
+        for (const g2 of ["cluster-kms-key", "cluster-nodes-subnet", "cluster-api-server-subnet"]) {
+            assert.ok(wait.dependencies.includes(byName(g, T.role, g2).urn), `the wait follows ${g2}`);
+        }
+        assert.ok(aks.dependencies.includes(wait.urn), "the cluster waits for the propagation");
+        assert.deepEqual(aks.ignoreChanges, ["agentPoolProfiles[0].count", "securityProfile.azureKeyVaultKms.keyId"]);
+        // The key rotates by procedure only: no rotation policy, no expiry.
+        assert.equal((byName(g, T.key, "keys-aks-kms").inputs.properties as Record<string, unknown>).rotationPolicy, undefined);
     });
 
-    it("API server subnet: Network Contributor for the cluster identity on exactly that subnet, granted BEFORE the cluster", () => {
+    it("API server subnet: Network Contributor for the cluster identity, granted BEFORE the cluster; nothing on the nodes' ASG (no pool carries it)", () => {
         const aks = byName(g, T.aks, "cluster-aks");
-        const grant = byName(g, T.role, "cluster-api-server-subnet");
-        assert.equal(nameOfId(g, grant.inputs.scope), "network-subnet-api-server");
-        assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
-        assert.match(String(grant.inputs.roleDefinitionId), /\/roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/, "Network Contributor");
-        assert.ok(aks.dependencies.includes(grant.urn));
+        const wait = byName(g, T.sleep, "cluster-identity-grants-propagation");
+        const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
+        assert.deepEqual(ofType(g, T.role).filter((r) => r.inputs.scope === asg).map((r) => r.name), [], "no grant on an ASG AKS would not attach");
+        for (const [grantName, scope] of [["cluster-api-server-subnet", "network-subnet-api-server"]]) {
+            const grant = byName(g, T.role, grantName);
+            assert.equal(nameOfId(g, grant.inputs.scope), scope);
+            assert.equal(grant.inputs.principalId, byName(g, T.uami, "cluster-identity").state.principalId);
+            assert.equal(String(grant.inputs.roleDefinitionId).split("/").pop(), ROLE_ID["Network Contributor"]);
+            assert.ok(wait.dependencies.includes(grant.urn));
+        }
+        assert.ok(aks.dependencies.includes(wait.urn));
+    });
+
+    it("planned maintenance: both auto-upgrade channels (patch, node image) only in a weekly 4-hour window on the cluster", () => {
+        const aks = byName(g, T.aks, "cluster-aks");
+        const configs = ofType(g, "azure-native:containerservice:MaintenanceConfiguration");
+        // AKS's fixed configuration names for the two channels (learn.microsoft.com/azure/aks/planned-maintenance).
+        assert.deepEqual(configs.map((c) => c.inputs.configName).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+        for (const c of configs) {
+            assert.equal(c.inputs.resourceName, aks.inputs.resourceName);
+            assert.deepEqual(c.inputs.maintenanceWindow, { schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, durationHours: 4, startTime: "00:00", utcOffset: "+00:00" });
+        }
+    });
+
+    it("cluster-admin for the deployer: its wait (AKS RBAC, 5 minutes) gates the kubeconfig output the in-cluster layer uses", () => {
+        const wait = byName(g, T.sleep, "cluster-access-grants-propagation");
+        assert.equal(wait.inputs.createDuration, "300s");
+        assert.deepEqual(wait.dependencies, [byName(g, T.role, "cluster-admin-deployer").urn]);
+        assert.ok(g.secretOutputs.includes("clusterKubeconfig"));
     });
 
     it("OIDC issuer, workload identity, image cleaner, automatic upgrades, read-only node resource group", () => {
@@ -105,11 +141,10 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.match(String(g.outputs.clusterOidcIssuerUrl), /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
     });
 
-    it("pools: system (on-demand, CriticalAddonsOnly) and workload (Spot, eviction Delete), autoscaling from config, nodes subnet and ASG", () => {
+    it("pools: system (on-demand, CriticalAddonsOnly) and workload (Spot, eviction Delete), autoscaling from config, nodes subnet, no ASG (AKS would drop it)", () => {
         const system = aksOf(g).agentPoolProfiles[0];
         const workload = poolOf(g);
         const nodesSubnet = byName(g, T.subnet, "network-subnet-nodes").id;
-        const asg = byName(g, T.asg, "network-asg-cluster-nodes").id;
         assert.deepEqual(
             [system.name, system.mode, system.scaleSetPriority, system.nodeTaints, system.vmSize, system.minCount, system.maxCount, system.count, system.enableAutoScaling],
             ["system", "System", "Regular", ["CriticalAddonsOnly=true:NoSchedule"], "Standard_D4ds_v5", 2, 3, 2, true],
@@ -119,8 +154,12 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             ["workload", "User", "Spot", "Delete", -1, "Standard_D4ds_v5", 1, 4, true],
         );
         for (const p of [system, workload]) {
+            // Host encryption on, no SSH daemon on the nodes.
+            assert.equal(p.enableEncryptionAtHost, true);
+            assert.deepEqual(p.securityProfile, { sshAccess: "Disabled" });
             assert.equal(p.vnetSubnetID, nodesSubnet);
-            assert.deepEqual(p.networkProfile, { applicationSecurityGroups: [asg] });
+            // No ASG (AKS would drop it without host ports): the NSG rules name the nodes subnet.
+            assert.equal(p.networkProfile, undefined);
             assert.equal(p.enableNodePublicIP, false);
             assert.deepEqual(p.availabilityZones, ["1", "2"]);
         }
@@ -220,6 +259,14 @@ describe("azure cluster: prod (private API, on-demand pools, customer keys)", ()
         assert.deepEqual(aks.agentPoolProfiles[0].availabilityZones, ["1", "2", "3"]);
         assert.deepEqual(aks.sku, { name: "Base", tier: "Standard" });
         assert.equal(aks.diskEncryptionSetID, byName(g, T.des, "keys-des").id);
+        // The cluster identity reads the set (AKS's CMK page), and the set's own key grant has
+        // propagated, before the cluster (its node OS disks use the set at creation).
+        const reader = byName(g, T.role, "cluster-des-read");
+        assert.equal(nameOfId(g, reader.inputs.scope), "keys-des");
+        assert.equal(String(reader.inputs.roleDefinitionId).split("/").pop(), ROLE_ID.Reader);
+        const cluster = byName(g, T.aks, "cluster-aks");
+        assert.ok(byName(g, T.sleep, "cluster-identity-grants-propagation").dependencies.includes(reader.urn));
+        assert.ok(cluster.dependencies.includes(byName(g, T.sleep, "keys-des-key-propagation").urn));
     });
 
     it("hints: a Premium ZRS class with the stack's disk encryption set (the addons create it)", () => {

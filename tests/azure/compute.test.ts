@@ -39,14 +39,21 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             const key = byName(g, "tls:index/privateKey:PrivateKey", "bastion-ssh-key");
             assert.equal(key.inputs.algorithm, "ED25519");
             assert.deepEqual(vm.osProfile.linuxConfiguration.ssh.publicKeys, [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: key.state.publicKeyOpenssh }]);
-            assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+            assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: true });
+            // Its own user-assigned identity, which reads the enrollment secret only, granted and
+            // propagated before the VM boots.
+            assert.deepEqual(vm.identity, { type: "UserAssigned", userAssignedIdentities: [byName(g, T.uami, "bastion-identity").id] });
+            const wait = byName(g, T.sleep, "bastion-grants-propagation");
+            assert.deepEqual([wait.inputs.createDuration, [...wait.dependencies].sort()], ["600s", [byName(g, T.role, "bastion-read-enrollment-secret").urn, byName(g, T.role, "bastion-read-tls-secret").urn].sort()]);
+            assert.ok(byName(g, T.vm, "bastion-vm").dependencies.includes(wait.urn));
+            assert.ok(decode(vm.osProfile.customData).includes(String(byName(g, T.uami, "bastion-identity").state.clientId)), "the boot scripts ask IMDS for that identity");
             assert.match(decode(vm.osProfile.customData), /^#cloud-config\n/);
             assert.equal(g.outputs.bastionPublicIp, ip.state.ipAddress);
             assert.ok(g.secretOutputs.includes("bastionPrivateKeyPem"));
         });
 
         for (const role of TOOL_VM_ROLES) {
-            it(`${role}: private (no public IP), fixed address, trusted launch, separate data disk at LUN 0, system identity, zone`, () => {
+            it(`${role}: private (no public IP), fixed address, trusted launch, encryption at host, separate data disk at LUN 0, its own user-assigned identity granted BEFORE it boots, zone`, () => {
                 const vm = byName(g, T.vm, `${role}-vm`).inputs as Record<string, any>;
                 const nic = byName(g, T.nic, `${role}-nic`).inputs as Record<string, any>;
                 const disk = byName(g, T.disk, `${role}-data`).inputs as Record<string, any>;
@@ -58,8 +65,19 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 assert.equal(nic.ipConfigurations[0].privateIPAddress, `10.${prod ? 70 : 50}.128.${offsets[role]}`);
                 assert.equal(nameOfId(g, nic.ipConfigurations[0].subnet.id), "network-subnet-tools");
                 assert.equal(nameOfId(g, nic.ipConfigurations[0].applicationSecurityGroups[0].id), `network-asg-${role}`);
-                assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
-                assert.deepEqual(vm.identity, { type: "SystemAssigned" });
+                assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: true });
+                assert.deepEqual(vm.identity, { type: "UserAssigned", userAssignedIdentities: [byName(g, T.uami, `${role}-identity`).id] });
+                // Every grant of that identity is followed by the Key Vault / storage propagation
+                // wait (10 minutes), and the VM waits for it.
+                const wait = byName(g, T.sleep, `${role}-grants-propagation`);
+                const grants = ofType(g, T.role).filter((r) => r.inputs.principalId === byName(g, T.uami, `${role}-identity`).state.principalId);
+                assert.deepEqual(
+                    grants.map((r) => r.name).sort(),
+                    role === "vault" ? ["vault-read-enrollment-secret", "vault-read-tls-secret", "vault-snapshot-write", "vault-unseal-key"] : [`${role}-read-enrollment-secret`, `${role}-read-tls-secret`],
+                );
+                assert.equal(wait.inputs.createDuration, "600s");
+                assert.deepEqual([...wait.dependencies].sort(), grants.map((r) => r.urn).sort());
+                assert.ok(byName(g, T.vm, `${role}-vm`).dependencies.includes(wait.urn));
                 assert.deepEqual(vm.zones, [zones[role]]);
                 assert.deepEqual(disk.zones, [zones[role]], "the data disk lives in the VM's zone");
                 assert.deepEqual(vm.storageProfile.dataDisks, [{ lun: 0, createOption: "Attach", caching: "None", deleteOption: "Detach", managedDisk: { id: byName(g, T.disk, `${role}-data`).id } }]);
@@ -85,11 +103,12 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                     assert.ok(data.includes(`tenant_id  = "${MOCK_AZURE_TENANT}"`) || data.includes(MOCK_AZURE_TENANT), "tenant");
                     assert.ok(data.includes(kv) && data.includes("vault-unseal"), "its vault and key");
                     assert.ok(!/client_secret/.test(data), "managed identity, no client secret");
+                    assert.ok(data.includes(`client_id  = "${String(byName(g, T.uami, "vault-identity").state.clientId)}"`), "the seal names the VM's user-assigned identity");
                 }
             });
         }
 
-        it("TLS: one CA; each VM's certificate names its host and fixed address, in the platform Key Vault, written after the deployer's data-plane role", () => {
+        it("TLS: one CA; each VM's certificate names its host and fixed address, in the platform Key Vault, written once the deployer's data-plane role has propagated", () => {
             const caCert = byName(g, "tls:index/selfSignedCert:SelfSignedCert", "internal-ca-cert");
             assert.equal(g.outputs.internalCaCertPem, caCert.state.certPem);
             const vault = byName(g, T.keyVault, "keys-vault");
@@ -98,7 +117,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 assert.equal(secret.inputs.secretName, `tls-${role}`);
                 assert.equal(secret.inputs.vaultName, vault.state.name);
                 assert.ok(secret.secretPaths.some((p) => p.startsWith("properties")), "the bundle (with the key) is a Pulumi secret");
-                assert.ok(secret.dependencies.includes(byName(g, T.role, "keys-deployer-admin").urn));
+                assert.ok(secret.dependencies.includes(byName(g, T.sleep, "keys-deployer-admin-propagation").urn));
                 const nic = byName(g, T.nic, `${role}-nic`).inputs as Record<string, any>;
                 const ip = nic.ipConfigurations[0].privateIPAddress;
                 const csr = byName(g, "tls:index/certRequest:CertRequest", `${role === "bastion" ? "bastion-tls" : `${role}-tls`}-cert-csr`);
@@ -113,29 +132,30 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "Key Vault Administrator on keys-kms-vault to deployer",
                 "Key Vault Administrator on keys-vault to deployer",
                 ...(prod ? ["Key Vault Crypto Service Encryption User on keys-disks to keys-des"] : []),
-                "Key Vault Crypto User on keys-aks-kms to cluster-identity",
-                "Key Vault Crypto User on keys-vault-unseal to vault-vm",
+                "Key Vault Crypto User on keys-kms-vault to cluster-identity",
+                "Key Vault Crypto User on keys-vault-unseal to vault-identity",
                 // Each VM reads its own TLS bundle (certificate of the platform CA) and nothing else's.
-                "Key Vault Secrets User on bastion-tls-secret to bastion-vm",
-                "Key Vault Secrets User on jenkins-tls-secret to jenkins-vm",
-                "Key Vault Secrets User on keys-enrollment-secret to bastion-vm",
-                "Key Vault Secrets User on keys-enrollment-secret to jenkins-vm",
-                "Key Vault Secrets User on keys-enrollment-secret to vault-vm",
-                "Key Vault Secrets User on keys-enrollment-secret to wazuh-vm",
-                "Key Vault Secrets User on vault-tls-secret to vault-vm",
-                "Key Vault Secrets User on wazuh-tls-secret to wazuh-vm",
+                "Key Vault Secrets User on bastion-tls-secret to bastion-identity",
+                "Key Vault Secrets User on jenkins-tls-secret to jenkins-identity",
+                "Key Vault Secrets User on keys-enrollment-secret to bastion-identity",
+                "Key Vault Secrets User on keys-enrollment-secret to jenkins-identity",
+                "Key Vault Secrets User on keys-enrollment-secret to vault-identity",
+                "Key Vault Secrets User on keys-enrollment-secret to wazuh-identity",
+                "Key Vault Secrets User on vault-tls-secret to vault-identity",
+                "Key Vault Secrets User on wazuh-tls-secret to wazuh-identity",
                 "Network Contributor on network-subnet-api-server to cluster-identity",
                 "Network Contributor on network-subnet-nodes to cluster-identity",
+                ...(prod ? ["Reader on keys-des to cluster-identity"] : []),
                 // The JENKINS_HOME archive (issue 22): Jenkins' own container, never Vault's snapshots.
-                "Storage Blob Data Contributor on backup-jenkins-home-container to jenkins-vm",
-                "Storage Blob Data Contributor on backup-snapshots-container to vault-vm",
+                "Storage Blob Data Contributor on backup-jenkins-home-container to jenkins-identity",
+                "Storage Blob Data Contributor on backup-snapshots-container to vault-identity",
             ]);
             for (const r of ofType(g, T.role)) {
                 assert.match(String(r.inputs.roleAssignmentName), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, r.name);
             }
         });
 
-        it("Key Vault: RBAC authorization, purge protection, soft delete by env, firewall closed but for the private subnets", () => {
+        it(`Key Vault: RBAC authorization, purge protection, soft delete by env, ${prod ? "public network access disabled (private endpoint)" : "firewall closed but for the subnets its readers live in (bastion included)"}`, () => {
             const kv = byName(g, T.keyVault, "keys-vault");
             const p = kv.inputs.properties as Record<string, any>;
             assert.equal(p.enableRbacAuthorization, true);
@@ -145,20 +165,30 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.equal(p.tenantId, MOCK_AZURE_TENANT);
             assert.equal(p.networkAcls.defaultAction, "Deny");
             assert.equal(p.networkAcls.bypass, "AzureServices");
-            assert.deepEqual(
-                p.networkAcls.virtualNetworkRules.map((r: { id: string }) => nameOfId(g, r.id)),
-                ["network-subnet-nodes", "network-subnet-tools"],
-            );
+            if (prod) {
+                assert.equal(p.publicNetworkAccess, "Disabled");
+                assert.equal(p.networkAcls.virtualNetworkRules, undefined);
+            } else {
+                assert.equal(p.publicNetworkAccess, "Enabled");
+                assert.deepEqual(
+                    p.networkAcls.virtualNetworkRules.map((r: { id: string; ignoreMissingVnetServiceEndpoint: boolean }) => [nameOfId(g, r.id), r.ignoreMissingVnetServiceEndpoint]),
+                    [["network-subnet-nodes", false], ["network-subnet-tools", false], ["network-subnet-public", false]],
+                );
+            }
             assert.match(String(kv.inputs.vaultName), /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/);
             const keys = ofType(g, T.key).map((k) => [k.inputs.keyName, (k.inputs.properties as Record<string, unknown>).kty, (k.inputs.properties as Record<string, unknown>).keySize]);
             assert.deepEqual(keys, [["aks-kms", "RSA", 3072], ["vault-unseal", "RSA", 3072], ...(prod ? [["disks", "RSA", 3072]] : [])]);
             const inVault = (k: string) => nameOfId(g, `${String(byName(g, T.key, `keys-${k}`).id).split("/keys/")[0]}`);
             assert.deepEqual([inVault("aks-kms"), inVault("vault-unseal")], ["keys-kms-vault", "keys-vault"]);
-            // Keys and the secret are written after the deployer holds data-plane rights on their vault.
-            const admin = byName(g, T.role, "keys-deployer-admin").urn;
-            const kmsAdmin = byName(g, T.role, "keys-deployer-kms-admin").urn;
+            // Keys and the secret are written once the deployer's data-plane role on their vault has
+            // propagated (Key Vault: up to 10 minutes).
+            for (const [vaultGrant, wait] of [["keys-deployer-admin", "keys-deployer-admin-propagation"], ["keys-deployer-kms-admin", "keys-deployer-kms-admin-propagation"]]) {
+                const sleep = byName(g, T.sleep, wait);
+                assert.deepEqual([sleep.inputs.createDuration, sleep.dependencies], ["600s", [byName(g, T.role, vaultGrant).urn]]);
+            }
             for (const r of [...ofType(g, T.key), ...ofType(g, T.secret)]) {
-                assert.ok(r.dependencies.includes(r.name === "keys-aks-kms" ? kmsAdmin : admin), `${r.name} waits for the deployer's role`);
+                const wait = byName(g, T.sleep, r.name === "keys-aks-kms" ? "keys-deployer-kms-admin-propagation" : "keys-deployer-admin-propagation");
+                assert.ok(r.dependencies.includes(wait.urn), `${r.name} waits for the deployer's role to propagate`);
             }
         });
 
@@ -171,7 +201,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.deepEqual(keysIn.map((k) => k.name), ["keys-aks-kms"]);
             // Only the cluster identity may use it (and the deployer administers it).
             const onKms = roleAssignments(g).filter((l) => l.includes(" on keys-aks-kms ") || l.includes(" on keys-kms-vault "));
-            assert.deepEqual(onKms, ["Key Vault Administrator on keys-kms-vault to deployer", "Key Vault Crypto User on keys-aks-kms to cluster-identity"]);
+            assert.deepEqual(onKms, ["Key Vault Administrator on keys-kms-vault to deployer", "Key Vault Crypto User on keys-kms-vault to cluster-identity"]);
         });
 
         it("snapshot store: public access off, Entra-only, TLS 1.2+, versioning and soft delete for the retention, tools subnet only", () => {
@@ -179,7 +209,13 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.match(st.accountName, /^[a-z0-9]{3,24}$/);
             assert.deepEqual([st.allowBlobPublicAccess, st.allowSharedKeyAccess, st.minimumTlsVersion, st.enableHttpsTrafficOnly], [false, false, "TLS1_2", true]);
             assert.equal(st.networkRuleSet.defaultAction, "Deny");
-            assert.deepEqual(st.networkRuleSet.virtualNetworkRules.map((r: { virtualNetworkResourceId: string }) => nameOfId(g, r.virtualNetworkResourceId)), ["network-subnet-tools"]);
+            if (prod) {
+                // Reached through its private endpoint only.
+                assert.deepEqual([st.publicNetworkAccess, st.networkRuleSet.virtualNetworkRules], ["Disabled", undefined]);
+            } else {
+                assert.equal(st.publicNetworkAccess, "Enabled");
+                assert.deepEqual(st.networkRuleSet.virtualNetworkRules.map((r: { virtualNetworkResourceId: string }) => nameOfId(g, r.virtualNetworkResourceId)), ["network-subnet-tools"]);
+            }
             assert.deepEqual(st.sku, { name: prod ? "Standard_ZRS" : "Standard_LRS" });
             const days = prod ? 35 : 7;
             const blob = byName(g, T.blobService, "backup-snapshots-blob").inputs;
@@ -201,7 +237,14 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "wazuh-backup",
             ]);
             const vault = byName(g, T.rsv, "backup-vault").inputs as Record<string, any>;
-            assert.equal(vault.properties.securitySettings.softDeleteSettings.softDeleteState, prod ? "AlwaysON" : "Enabled");
+            // Prod: soft delete always on and a locked immutable vault; dev: soft delete off, so
+            // the vault can be deleted with the stack the same day.
+            assert.deepEqual(
+                vault.properties.securitySettings,
+                prod
+                    ? { softDeleteSettings: { softDeleteState: "AlwaysON", softDeleteRetentionPeriodInDays: 14 }, immutabilitySettings: { state: "Locked" } }
+                    : { softDeleteSettings: { softDeleteState: "Disabled" } },
+            );
             const policy = byName(g, T.policy, "backup-daily").inputs.properties as Record<string, any>;
             assert.equal(policy.policyType, "V2", "trusted launch VMs need the enhanced policy");
             assert.equal(policy.schedulePolicy.scheduleRunFrequency, "Daily");
@@ -229,6 +272,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "backup-snapshots-container",
                 "backup-vault",
                 "bastion-host-key-key",
+                "bastion-identity",
                 "bastion-nic",
                 "bastion-tls-secret",
                 "bastion-vm",
@@ -236,6 +280,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "internal-ca-key",
                 "jenkins-backup",
                 "jenkins-data",
+                "jenkins-identity",
                 "jenkins-nic",
                 "jenkins-tls-secret",
                 "jenkins-vm",
@@ -246,16 +291,19 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 "keys-kms-vault",
                 "keys-vault",
                 "keys-vault-unseal",
+                "monitoring-workspace",
                 "network-flow-logs-storage",
                 "resource-group",
                 "resource-group-lock",
                 "vault-backup",
                 "vault-data",
+                "vault-identity",
                 "vault-nic",
                 "vault-tls-secret",
                 "vault-vm",
                 "wazuh-backup",
                 "wazuh-data",
+                "wazuh-identity",
                 "wazuh-nic",
                 "wazuh-tls-secret",
                 "wazuh-vm",
@@ -264,7 +312,7 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.deepEqual(lock.map((l) => [l.inputs.level, l.inputs.resourceGroupName, l.inputs.lockName]), [["CanNotDelete", "platform-prod-azure-rg", "platform-prod-azure-no-delete"]]);
         });
 
-        it("disk encryption set: prod only, customer key, auto-rotating, granted before any disk uses it", () => {
+        it("disk encryption set: prod only, customer key, versioned key URL auto-rotating and never reverted, its grant propagated before any disk or the cluster uses it", () => {
             const des = ofType(g, T.des);
             if (!prod) {
                 assert.deepEqual(des, []);
@@ -273,10 +321,16 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             const d = des[0].inputs as Record<string, any>;
             assert.equal(d.encryptionType, "EncryptionAtRestWithCustomerKey");
             assert.equal(d.rotationToLatestKeyVersionEnabled, true);
-            assert.equal(d.activeKey.keyUrl, byName(g, T.key, "keys-disks").state.keyUri);
-            const grant = byName(g, T.role, "keys-des-key").urn;
-            for (const r of [...ofType(g, T.disk), ...ofType(g, T.vm)]) {
-                assert.ok(r.dependencies.includes(grant), `${r.name} waits for the set's key grant`);
+            // The versioned URL (the API requires the version segment) ...
+            assert.equal(d.activeKey.keyUrl, byName(g, T.key, "keys-disks").state.keyUriWithVersion);
+            assert.match(d.activeKey.keyUrl, /\/keys\/disks\/[0-9a-f]{32}$/);
+            // ... which Azure moves on rotation: the program never sets it back.
+            assert.deepEqual(des[0].ignoreChanges, ["activeKey.keyUrl"]);
+            assert.ok(((byName(g, T.key, "keys-disks").inputs.properties as Record<string, any>).rotationPolicy.lifetimeActions as unknown[]).length === 1, "the disk key rotates yearly");
+            const wait = byName(g, T.sleep, "keys-des-key-propagation");
+            assert.deepEqual([wait.inputs.createDuration, wait.dependencies], ["600s", [byName(g, T.role, "keys-des-key").urn]]);
+            for (const r of [...ofType(g, T.disk), ...ofType(g, T.vm), byName(g, T.aks, "cluster-aks")]) {
+                assert.ok(r.dependencies.includes(wait.urn), `${r.name} waits for the set's key grant to propagate`);
             }
         });
     });

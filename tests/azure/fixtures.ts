@@ -36,6 +36,9 @@ export const T = {
     rsv: "azure-native:recoveryservices:Vault",
     policy: "azure-native:recoveryservices:ProtectionPolicy",
     item: "azure-native:recoveryservices:ProtectedItem",
+    workspace: "azure-native:operationalinsights:Workspace",
+    diagnostics: "azure-native:monitor:DiagnosticSetting",
+    sleep: "time:index/sleep:Sleep",
 } as const;
 
 export { byName, ofType };
@@ -63,6 +66,9 @@ export function nameOfId(graph: ResourceGraph, id: unknown): string {
 export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
     AZURE_BUILTIN_ROLES.filter((r) => (Object.values(BUILT_IN_ROLE_NAMES) as string[]).includes(r.name)).map((r) => [r.id, r.name]),
 );
+
+/** Built-in role name -> id, from the catalogue's independent table (never the components' copy). */
+export const ROLE_ID: Readonly<Record<string, string>> = Object.fromEntries(AZURE_BUILTIN_ROLES.map((r) => [r.name, r.id]));
 
 /** Every role assignment as `<role> on <scope resource name> to <principal>`. */
 export function roleAssignments(graph: ResourceGraph): string[] {

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_SUBSCRIPTION } from "../../offline/mocks-azure";
 import { byName, graphOf, nameOfId, ofType, T, variantOf } from "./fixtures";
+import { partialGraphOf } from "../../offline/engine";
 
 const ASG_TIER: Record<string, string> = {
     "network-asg-bastion": "bastion",
@@ -25,30 +26,30 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
     return {
         "network-nsg-public": [
             "100 Allow Tcp/22: 203.0.113.0/24 -> bastion",
-            "110 Allow Tcp/9100: nodes -> bastion",
+            `110 Allow Tcp/9100: ${cidrs.nodes} -> bastion`,
             "4096 Deny */*: * -> *",
         ],
         "network-nsg-tools": [
             "100 Allow Tcp/22: bastion -> jenkins",
-            "110 Allow Tcp/9100: nodes -> jenkins",
+            `110 Allow Tcp/9100: ${cidrs.nodes} -> jenkins`,
             "120 Allow Tcp/8443: bastion -> jenkins",
-            "130 Allow Tcp/8443: nodes -> jenkins",
+            `130 Allow Tcp/8443: ${cidrs.nodes} -> jenkins`,
             "140 Allow Tcp/22: bastion -> vault",
-            "150 Allow Tcp/9100: nodes -> vault",
+            `150 Allow Tcp/9100: ${cidrs.nodes} -> vault`,
             "160 Allow Tcp/8200: bastion -> vault",
-            "170 Allow Tcp/8200: nodes -> vault",
+            `170 Allow Tcp/8200: ${cidrs.nodes} -> vault`,
             "180 Allow Tcp/8200: jenkins -> vault",
             "190 Allow Tcp/8201: vault -> vault",
             "200 Allow Tcp/22: bastion -> wazuh",
-            "210 Allow Tcp/9100: nodes -> wazuh",
+            `210 Allow Tcp/9100: ${cidrs.nodes} -> wazuh`,
             "220 Allow Tcp/1514: bastion -> wazuh",
             "230 Allow Tcp/1514: jenkins -> wazuh",
             "240 Allow Tcp/1514: vault -> wazuh",
-            "250 Allow Tcp/1514: nodes -> wazuh",
+            `250 Allow Tcp/1514: ${cidrs.nodes} -> wazuh`,
             "260 Allow Tcp/1515: bastion -> wazuh",
             "270 Allow Tcp/1515: jenkins -> wazuh",
             "280 Allow Tcp/1515: vault -> wazuh",
-            "290 Allow Tcp/1515: nodes -> wazuh",
+            `290 Allow Tcp/1515: ${cidrs.nodes} -> wazuh`,
             "300 Allow Tcp/55000: bastion -> wazuh",
             "310 Allow Tcp/443: bastion -> wazuh",
             "4096 Deny */*: * -> *",
@@ -65,8 +66,8 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
         // The API server subnet: the cluster, the bastion tunnel, the public endpoint's
         // authorized ranges (restricted access only) and the API load balancer's probes.
         "network-nsg-api-server": [
-            `100 Allow Tcp/443: nodes -> ${cidrs.apiServer}`,
-            `110 Allow Tcp/4443: nodes -> ${cidrs.apiServer}`,
+            `100 Allow Tcp/443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
+            `110 Allow Tcp/4443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
             `120 Allow Tcp/443: bastion -> ${cidrs.apiServer}`,
             ...(publicApi
                 ? [`130 Allow Tcp/443: 203.0.113.0/24 -> ${cidrs.apiServer}`, `140 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]
@@ -155,6 +156,10 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             assert.equal(subnet("public").natGateway, undefined);
             assert.equal(subnet("endpoints").natGateway, undefined);
             assert.deepEqual(subnet("tools").serviceEndpoints, [{ service: "Microsoft.KeyVault" }, { service: "Microsoft.Storage" }]);
+            // The bastion reads its enrollment secret through the vault's firewall (dev has no private endpoint).
+            assert.deepEqual(subnet("public").serviceEndpoints, [{ service: "Microsoft.KeyVault" }]);
+            assert.equal(subnet("endpoints").serviceEndpoints, undefined);
+            assert.equal(subnet("apiServer").serviceEndpoints, undefined);
             assert.equal(subnet("endpoints").privateEndpointNetworkPolicies, "Enabled");
         });
 
@@ -246,11 +251,33 @@ describe("azure network: private endpoints (where the profile turns them on)", (
     });
 });
 
-describe("azure network: the Network Watcher is referenced", () => {
-    it("a stack naming a watcher the subscription does not have fails at the lookup (nothing creates one)", async () => {
-        await assert.rejects(
-            variantOf("dev-azure", { configOverrides: { "platform:azureNetworkWatcher": "ops-rg/watcher-we" } }),
-            /network watcher ops-rg\/watcher-we does not exist in the mock subscription/,
+describe("azure network: the Network Watcher is referenced, and checked before anything is created", () => {
+    it("a subscription without the watcher (a fresh one, before its first VNet in the region) fails in preview, before the first resource, naming the one-time fix", async () => {
+        let failure: unknown;
+        await variantOf("dev-azure", { preview: true, configOverrides: { "platform:azureNetworkWatcher": "NetworkWatcherRG/NetworkWatcher_northeurope" } }).catch((err) => {
+            failure = err;
+        });
+        assert.ok(failure instanceof Error);
+        assert.equal(
+            failure.message,
+            "platform:azureNetworkWatcher: the subscription has no readable Network Watcher NetworkWatcherRG/NetworkWatcher_northeurope for westeurope (ResourceNotFound: The Resource 'Microsoft.Network/networkWatchers/NetworkWatcher_northeurope' under resource group 'NetworkWatcherRG' was not found (the mock subscription has NetworkWatcherRG/NetworkWatcher_westeurope only)). " +
+                "The platform's flow logs belong to the region's existing watcher and never create one. Azure creates NetworkWatcherRG/NetworkWatcher_westeurope with the first virtual network of a region, so a fresh subscription (or one that opted out of automatic enablement) has none yet: " +
+                "create it once with az group create --name NetworkWatcherRG --location westeurope && az network watcher configure --resource-group NetworkWatcherRG --locations westeurope --enabled true, " +
+                "or set platform:azureNetworkWatcher to <resourceGroup>/<name> of the watcher the subscription has for westeurope. See https://learn.microsoft.com/azure/network-watcher/network-watcher-create",
         );
+        // Nothing but the stack, its provider and its component were registered.
+        const partial = partialGraphOf(failure);
+        assert.ok(partial);
+        assert.deepEqual(partial.resources.filter((r) => r.type.startsWith("azure-native:")), []);
+    });
+
+    it("the lookup runs before any resource, and only with flow logs on (without them no watcher is needed)", async () => {
+        const g = await graphOf("dev-azure");
+        const lookup = g.invokes.find((i) => i.token === "azure-native:network:getNetworkWatcher");
+        assert.ok(lookup);
+        assert.equal(g.resources.slice(0, lookup.resourcesBefore).filter((r) => r.type.startsWith("azure-native:")).length, 0);
+        const off = await variantOf("dev-azure", { configOverrides: { "platform:network": { cidr: "10.50.0.0/16", flowLogs: { enabled: false } } } });
+        assert.deepEqual(off.invokes.filter((i) => i.token === "azure-native:network:getNetworkWatcher"), []);
+        assert.deepEqual(ofType(off, T.flowLog), []);
     });
 });

@@ -83,7 +83,7 @@ const BAD_INPUTS: { name: string; raw: Record<string, any>; problem: string }[] 
             delete c.network;
         }),
         problem:
-            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, gcpProject, azureNetworkWatcher, network, bastion, cluster, operations, tags',
+            'platform:netwrok: unknown key (did you mean "network"?); allowed keys here: cloud, environment, region, owner, costCenter, namePrefix, gcpProject, azureNetworkWatcher, azureDeployerPrincipalType, network, bastion, cluster, operations, tags',
     },
     {
         name: "typo in a nested key",

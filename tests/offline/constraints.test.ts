@@ -10,6 +10,7 @@ import {
     checkConstraints,
     Constraint,
     constraintReport,
+    constraintsFail,
     CONSTRAINTS,
     constraintVerdict,
     fixtureGraph,
@@ -169,11 +170,21 @@ describe("constraint catalogue: shipped stacks", () => {
     });
 
     it("prints PENDING entries as KNOWN, NOT YET FIXED and does not fail on them", async () => {
+        // A copy of prod-azure with the disk encryption set's key URL versionless again (issue 14
+        // item 3, once PENDING and since fixed), listed as pending for this check only.
         const g = await graphOf("prod-azure");
-        const layers = { platform: g, incluster: await inClusterGraphOf("prod-azure") };
-        const text = formatConstraintReport(constraintReport([layers.platform, layers.incluster]));
-        assert.match(text, /KNOWN, NOT YET FIXED {2}\[azure-compute-des-key-url-versioned\] 1 violation, first: Azure Compute \(disk encryption sets\) would reject azure-native:compute:DiskEncryptionSet keys-des: activeKey\.keyUrl "https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/disks" has no version segment\./);
-        assert.equal(planOutput(layers).code, 0);
+        const planted: ResourceGraph = {
+            ...g,
+            resources: g.resources.map((r) =>
+                r.type === "azure-native:compute:DiskEncryptionSet" ? { ...r, inputs: { ...r.inputs, activeKey: { ...(r.inputs.activeKey as object), keyUrl: "https://platform-prod-kv-b0665a.vault.azure.net/keys/disks" } } } : r,
+            ),
+        };
+        const report = constraintReport([planted, await inClusterGraphOf("prod-azure")], { pending: { "azure-compute-des-key-url-versioned": ["prod-azure"] } });
+        assert.match(
+            formatConstraintReport(report),
+            /KNOWN, NOT YET FIXED {2}\[azure-compute-des-key-url-versioned\] 1 violation, first: Azure Compute \(disk encryption sets\) would reject azure-native:compute:DiskEncryptionSet keys-des: activeKey\.keyUrl "https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/disks" has no version segment\./,
+        );
+        assert.equal(constraintsFail(report), false);
     });
 
     it("fails a stack whose PENDING entry no longer fires (the list must shrink)", async () => {

@@ -29,6 +29,7 @@ const SDK_DIRS: Record<string, string> = {
     "azure-native": "@pulumi/azure-native",
     random: "@pulumi/random",
     tls: "@pulumi/tls",
+    time: "@pulumiverse/time",
 };
 
 /** The properties a generated class's constructor marks output-only, read from its .js file. */
