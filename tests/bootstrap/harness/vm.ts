@@ -184,6 +184,9 @@ function sharedAssets(): Assets {
 
 /** A TLS bundle (the JSON of components/bootstrap/pki.ts) for a host and address, signed by the harness CA. */
 export function tlsBundle(hostname: string, ip: string, opts: { days?: number; otherKey?: boolean; sshHostKey?: boolean; operations?: BootstrapOperations } = {}): string {
+    // The bastion's bundle carries its SSH host key, as the program issues it (pki.ts); a
+    // scenario that wants it missing says sshHostKey: false.
+    opts = { ...opts, sshHostKey: opts.sshHostKey ?? /-bastion$/.test(hostname) };
     const a = sharedAssets();
     const ops = opts.operations ?? OPERATIONS;
     const opsTag = createHash("sha256").update(JSON.stringify(ops)).digest("hex").slice(0, 8);
