@@ -288,8 +288,23 @@ export function isNoCharge(type: string): boolean {
 }
 
 function isEphemeral(graph: ResourceGraph): boolean {
-    return graph.resources.some((r) =>
-        ["tags.ephemeral", "labels.ephemeral", "defaultTags.tags.ephemeral", "defaultLabels.ephemeral"].some((p) => at(r.inputs, p) === "true"),
+    // Provider inputs carry nested objects JSON-encoded (defaultTags on the aws provider).
+    const decoded = (v: unknown): unknown => {
+        if (typeof v !== "string") {
+            return v;
+        }
+        try {
+            return JSON.parse(v) as unknown;
+        } catch {
+            return v;
+        }
+    };
+    return graph.resources.some(
+        (r) =>
+            at(r.inputs, "tags.ephemeral") === "true" ||
+            at(r.inputs, "labels.ephemeral") === "true" ||
+            at(decoded(r.inputs.defaultTags), "tags.ephemeral") === "true" ||
+            at(decoded(r.inputs.defaultLabels), "ephemeral") === "true",
     );
 }
 

@@ -118,7 +118,8 @@ export function mermaidDiagram(layers: LayeredGraphs, flows: readonly Flow[] = p
             }
         }
         if (tier === "nodes" && cluster) {
-            lines.push(`      subgraph cluster["${mermaidText(`${cluster.type.split(":").pop()} ${cluster.name} ${str(cluster.inputs.version ?? cluster.inputs.kubernetesVersion ?? cluster.inputs.minMasterVersion)}`)}"]`);
+            const product = cluster.type.startsWith("aws:") ? "EKS" : cluster.type.startsWith("azure") ? "AKS" : "GKE";
+            lines.push(`      subgraph cluster["${mermaidText(`${product} ${cluster.name} ${str(cluster.inputs.version ?? cluster.inputs.kubernetesVersion ?? cluster.inputs.minMasterVersion)}`)}"]`);
             emitted.add("cluster");
             const pools = g.filter((r) => POOL_TYPES.includes(r.type));
             for (const p of pools) {

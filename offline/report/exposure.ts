@@ -53,7 +53,7 @@ export function isInternetSource(cidr: string): boolean {
 }
 
 function label(cidr: string): string {
-    if (isWorldCidr(cidr) || cidr === "*" || cidr === "Internet") {
+    if (cidr === "*" || cidr === "Internet" || isWorldCidr(cidr)) {
         return `${cidr} (THE WHOLE INTERNET)`;
     }
     return cidr === IAP_SSH_RANGE ? `${cidr} (Google IAP TCP forwarding)` : cidr;
