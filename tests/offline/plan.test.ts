@@ -46,8 +46,8 @@ describe("npm run plan", () => {
     it("prints the policy report of each layer for the stack's environment and exits 0 when no mandatory rule fails", async () => {
         const { code, out } = await plan(["--stack", "prod-aws"]);
         assert.equal(code, 0);
-        assert.match(out, /Policy report for platform\/prod-aws \(environment prod\): \d+ rules/);
-        assert.match(out, /Policy report for platform-incluster\/prod-aws \(environment prod\): \d+ rules/);
+        assert.match(out, /Policy report for platform\/prod-aws \(environment prod, enforcement from policy-pack\/config\/prod\.json\): \d+ rules/);
+        assert.match(out, /Policy report for platform-incluster\/prod-aws \(environment prod, enforcement from policy-pack\/config\/prod\.json\): \d+ rules/);
         assert.equal((out.match(/Result: OK \(no mandatory violations\)\./g) ?? []).length, 2);
     });
 
