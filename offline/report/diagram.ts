@@ -8,7 +8,9 @@
  *
  * The emitted grammar is deliberately small (flowchart LR; subgraph id["label"] ... end;
  * node id["label"] or id(("label")); edge a -->|"label"| b) and tests/offline/report.test.ts
- * checks every line against it.
+ * checks every line against it. Mermaid's own parser needs a DOM, so it is not a dependency:
+ * the nine stacks' diagrams were checked with mermaid 11.17.2's `mermaid.parse` under jsdom
+ * 31.0.1 (all `flowchart-v2`, a malformed control rejected) when this module was written.
  */
 import type { LayeredGraphs } from "../engine";
 import { at, CapturedResource } from "../graph";
@@ -34,8 +36,8 @@ function tierOf(r: CapturedResource): string {
     if (tag) {
         return tag;
     }
-    const n = str(r.inputs.name ?? r.inputs.subnetName ?? r.name);
-    return n.split("-").pop() ?? n;
+    // network-public (GCP), network-subnet-api-server (Azure): the tier is what follows the component's prefix.
+    return r.name.replace(/^network-(subnet-)?/, "");
 }
 
 function cidrOf(r: CapturedResource): string {
@@ -117,6 +119,16 @@ export function mermaidDiagram(layers: LayeredGraphs, flows: readonly Flow[] = p
                 emitted.add(`vm_${id(vmRole(vm))}`);
             }
         }
+        if (tier === "endpoints") {
+            const pes = g.filter((r) => r.type === "azure-native:network:PrivateEndpoint" || (r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface"));
+            if (pes.length > 0) {
+                lines.push(`      endpoints["${mermaidText(`private endpoints x${pes.length}`)}"]`);
+            }
+        }
+        if (tier === "api-server" && cluster) {
+            lines.push(`      api["${mermaidText(`Kubernetes API (${str(layers.platform.outputs.clusterEndpointAccess) || "endpoint"}, VNet-integrated)`)}"]`);
+            emitted.add("api");
+        }
         if (tier === "nodes" && cluster) {
             const product = cluster.type.startsWith("aws:") ? "EKS" : cluster.type.startsWith("azure") ? "AKS" : "GKE";
             lines.push(`      subgraph cluster["${mermaidText(`${product} ${cluster.name} ${str(cluster.inputs.version ?? cluster.inputs.kubernetesVersion ?? cluster.inputs.minMasterVersion)}`)}"]`);
@@ -141,7 +153,7 @@ export function mermaidDiagram(layers: LayeredGraphs, flows: readonly Flow[] = p
         lines.push("    end");
     }
     lines.push("  end");
-    if (cluster) {
+    if (cluster && !emitted.has("api")) {
         lines.push(`  api["${mermaidText(`Kubernetes API (${str(layers.platform.outputs.clusterEndpointAccess) || "endpoint"})`)}"]`);
         emitted.add("api");
     }
