@@ -381,6 +381,10 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Unknown stack "${stack}". Available stacks: ${availableStacks().join(", ")}\n`);
         return 2;
     }
+    if (values.ephemeral !== undefined && (!/^dev-(aws|azure|gcp)$/.test(stack) || !/^[1-9]\d{0,6}$/.test(values.ephemeral))) {
+        process.stderr.write(`--ephemeral takes a pull-request number (got ${JSON.stringify(values.ephemeral)}) with a dev stack (got "${stack}"): pull-request environments are made from dev-<cloud>. Example: npm run plan -- --stack dev-aws --ephemeral 42\n`);
+        return 2;
+    }
     let layers: LayeredGraphs;
     try {
         layers = await runLayers(stack, values.ephemeral !== undefined ? { platform: { configOverrides: ephemeralPlanOverrides(stack, values.ephemeral) } } : {});

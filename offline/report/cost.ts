@@ -237,7 +237,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     },
     "gcp:storage/bucket:Bucket": () => [item("gcp/storage/standard", ASSUMPTIONS.bucketGb, `${ASSUMPTIONS.bucketGb} GB (assumed)`, { assumed: true })],
     "gcp:compute/subnetwork:Subnetwork": (r) =>
-        r.inputs.logConfig ? [item("gcp/logging/ingestion", ASSUMPTIONS.logGbPerMonth.flowLogs, `${ASSUMPTIONS.logGbPerMonth.flowLogs} GB/month of flow logs (assumed)`, { assumed: true })] : [],
+        r.inputs.logConfig ? [item("gcp/logging/vended-network", ASSUMPTIONS.logGbPerMonth.flowLogs, `${ASSUMPTIONS.logGbPerMonth.flowLogs} GB/month of flow logs (assumed)`, { assumed: true })] : [],
 };
 
 function agentPool(p: Record<string, unknown>): (CostItem | string)[] {

@@ -88,6 +88,14 @@ describe("npm run plan", () => {
         assert.equal(err, `Unknown stack "qa-aws". Available stacks: ${availableStacks().join(", ")}\n`);
     });
 
+    it("--ephemeral needs a dev stack and a pull-request number, and exits 2 otherwise", async () => {
+        for (const args of [["--stack", "prod-aws", "--ephemeral", "42"], ["--stack", "dev-aws", "--ephemeral", "pr-42"]]) {
+            const { code, err } = await plan(args);
+            assert.equal(code, 2);
+            assert.match(err, /^--ephemeral takes a pull-request number .* Example: npm run plan -- --stack dev-aws --ephemeral 42\n$/);
+        }
+    });
+
     it("rejects unknown flags with the usage", async () => {
         const { code, err } = await plan(["--stak", "dev-aws"]);
         assert.equal(code, 2);
