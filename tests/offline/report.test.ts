@@ -87,6 +87,18 @@ describe("plan report: cost", function () {
         assert.match(formatCostReport(report), /Estimated cost: \$[\d.]+\/month \(\d+ resources priced, 1 unpriced\)$/);
     });
 
+    it("the README's cost table matches the price table and the graphs (regenerate it when either changes)", async () => {
+        const { ephemeralPlanOverrides } = await import("../../offline/plan");
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.ok(readme.includes(`price table of ${PRICE_TABLE_DATE}`), "the README names the table's date");
+        for (const cloud of ["aws", "azure", "gcp"]) {
+            const monthly = async (env: string) => costReport(await layersOf(`${env}-${cloud}`)).monthly.toFixed(2);
+            const eph = costReport(await runLayers(`dev-${cloud}`, { platform: { configOverrides: ephemeralPlanOverrides(`dev-${cloud}`, "42") } }));
+            const row = `| ${cloud} | $${await monthly("dev")} | $${await monthly("staging")} | $${await monthly("prod")} | $${eph.monthly.toFixed(2)}/month ($${(eph.monthly / 730).toFixed(2)}/hour) |`;
+            assert.ok(readme.includes(row), `README row for ${cloud} is stale; expected it to start with:\n${row}`);
+        }
+    });
+
     it("an ephemeral (PR) environment is priced per hour too", async () => {
         const { ephemeralPlanOverrides } = await import("../../offline/plan");
         const layers = await runLayers("dev-aws", { platform: { configOverrides: ephemeralPlanOverrides("dev-aws", "42") } });
