@@ -46,8 +46,8 @@ describe("npm run plan", () => {
     it("prints the policy report of each layer for the stack's environment and exits 0 when no mandatory rule fails", async () => {
         const { code, out } = await plan(["--stack", "prod-aws"]);
         assert.equal(code, 0);
-        assert.match(out, /Policy report for platform\/prod-aws \(environment prod\): \d+ rules/);
-        assert.match(out, /Policy report for platform-incluster\/prod-aws \(environment prod\): \d+ rules/);
+        assert.match(out, /Policy report for platform\/prod-aws \(environment prod, enforcement from policy-pack\/config\/prod\.json\): \d+ rules/);
+        assert.match(out, /Policy report for platform-incluster\/prod-aws \(environment prod, enforcement from policy-pack\/config\/prod\.json\): \d+ rules/);
         assert.equal((out.match(/Result: OK \(no mandatory violations\)\./g) ?? []).length, 2);
     });
 
@@ -86,6 +86,14 @@ describe("npm run plan", () => {
         const { code, err } = await plan(["--stack", "qa-aws"]);
         assert.equal(code, 2);
         assert.equal(err, `Unknown stack "qa-aws". Available stacks: ${availableStacks().join(", ")}\n`);
+    });
+
+    it("--ephemeral needs a dev stack and a pull-request number, and exits 2 otherwise", async () => {
+        for (const args of [["--stack", "prod-aws", "--ephemeral", "42"], ["--stack", "dev-aws", "--ephemeral", "pr-42"]]) {
+            const { code, err } = await plan(args);
+            assert.equal(code, 2);
+            assert.match(err, /^--ephemeral takes a pull-request number .* Example: npm run plan -- --stack dev-aws --ephemeral 42\n$/);
+        }
     });
 
     it("rejects unknown flags with the usage", async () => {
