@@ -183,6 +183,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
         return [item("azure/backup/storage-lrs", held, `${held} GB of recovery points of ${gb} GB of data disks (assumed)`, { assumed: true })];
     },
     "azure-native:storage:StorageAccount": () => [item("azure/storage/blob-hot", ASSUMPTIONS.bucketGb, `${ASSUMPTIONS.bucketGb} GB (assumed)`, { assumed: true })],
+    // The workspace the diagnostic settings (AKS audit, Key Vault, backup, blob) send to.
+    "azure-native:operationalinsights:Workspace": () => [item("azure/log-analytics/ingestion", ASSUMPTIONS.logGbPerMonth.controlPlane, `${ASSUMPTIONS.logGbPerMonth.controlPlane} GB/month (assumed)`, { assumed: true })],
     "azure-native:network:FlowLog": () => [item("azure/network-watcher/flow-logs", ASSUMPTIONS.logGbPerMonth.flowLogs, `${ASSUMPTIONS.logGbPerMonth.flowLogs} GB/month (assumed)`, { assumed: true })],
 
     // ---- GCP ----
@@ -235,6 +237,12 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
         const held = gb * ASSUMPTIONS.snapshotFractionOfDisk;
         return [item("gcp/disk/snapshot", held, `${held} GB of snapshots of ${gb} GB of scheduled disks (assumed)`, { assumed: true })];
     },
+    // The _Default bucket kept beyond 30 days: the control plane's logs, retained for the extra days.
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": (r) => {
+        const extraDays = Math.max(0, num(r.inputs.retentionDays, 30) - 30);
+        const gb = (ASSUMPTIONS.logGbPerMonth.controlPlane * extraDays) / 30;
+        return extraDays === 0 ? [] : [item("gcp/logging/retention", gb, `${round2(gb)} GB retained beyond 30 days (assumed)`, { assumed: true })];
+    },
     "gcp:storage/bucket:Bucket": () => [item("gcp/storage/standard", ASSUMPTIONS.bucketGb, `${ASSUMPTIONS.bucketGb} GB (assumed)`, { assumed: true })],
     "gcp:compute/subnetwork:Subnetwork": (r) =>
         r.inputs.logConfig ? [item("gcp/logging/vended-network", ASSUMPTIONS.logGbPerMonth.flowLogs, `${ASSUMPTIONS.logGbPerMonth.flowLogs} GB/month of flow logs (assumed)`, { assumed: true })] : [],
@@ -271,6 +279,14 @@ const NO_CHARGE: readonly [RegExp, string][] = [
     [/^gcp:compute\/(network|router|firewall):/, "VPC configuration (firewall logging is part of the flow-log assumption)"],
     [/^gcp:kms\/keyRing:/, "key ring"],
     [/^gcp:secretmanager\/secret:/, "billed per active version (priced on the SecretVersion)"],
+    [/^time:/, "a timer in the provider (the propagation waits, rotation schedules): no cloud resource"],
+    [/^aws:backup\/vaultLockConfiguration:/, "Backup Vault Lock (a vault setting; storage priced on the vault)"],
+    [/^aws:s3\/bucketLogging:/, "S3 server access logging (its log objects are priced on the log bucket)"],
+    [/^azure-native:monitor:DiagnosticSetting$/, "diagnostic setting (its logs are priced as the workspace's ingestion)"],
+    [/^azure-native:containerservice:MaintenanceConfiguration$/, "AKS maintenance window"],
+    [/^gcp:binaryauthorization\/policy:/, "Binary Authorization for GKE has no charge of its own"],
+    [/^gcp:dns\/policy:/, "DNS server policy (its query logs fall under the logging assumption)"],
+    [/^gcp:pubsub\/(topic|subscription):/, "Pub/Sub is billed by throughput: a few security bulletins a month, inside the free 10 GiB"],
 ];
 
 function noChargeReason(type: string): string | undefined {

@@ -120,6 +120,8 @@ export const PRICES: readonly PriceRow[] = [
     azure("backup/protected-instance", "Azure Backup VM protected instance (50-500 GB)", 10, "month", "https://azure.microsoft.com/en-us/pricing/details/backup/"),
     azure("backup/storage-lrs", "Azure Backup storage (LRS)", 0.0224, "GB-month", "https://azure.microsoft.com/en-us/pricing/details/backup/"),
     azure("storage/blob-hot", "Blob storage, hot tier (LRS/ZRS averaged)", 0.021, "GB-month", "https://azure.microsoft.com/en-us/pricing/details/storage/blobs/"),
+    azure("log-analytics/ingestion", "Log Analytics Analytics Logs ingestion, pay-as-you-go (first 5 GB/workspace/month free; not deducted)", 2.3, "GB", "https://azure.microsoft.com/en-us/pricing/details/monitor/",
+        undefined, "the US list price; regional prices differ"),
     azure("network-watcher/flow-logs", "Network Watcher flow logs collected", 0.5, "GB", "https://azure.microsoft.com/en-us/pricing/details/network-watcher/"),
 
     // ---- GCP, europe-west1 ----
@@ -143,6 +145,7 @@ export const PRICES: readonly PriceRow[] = [
     gcp("storage/standard", "Cloud Storage Standard (regional)", 0.02, "GB-month", "https://cloud.google.com/storage/pricing"),
     gcp("logging/ingestion", "Cloud Logging storage of non-vended logs (first 50 GiB/project/month free; not deducted)", 0.5, "GB", "https://cloud.google.com/stackdriver/pricing",
         "https://cloud.google.com/stackdriver/pricing"),
+    gcp("logging/retention", "Cloud Logging retention beyond the default 30 days", 0.01, "GB-month", "https://cloud.google.com/stackdriver/pricing"),
     gcp("logging/vended-network", "Cloud Logging vended network logs (VPC flow, firewall, Cloud NAT logs; no free allotment)", 0.25, "GB", "https://cloud.google.com/stackdriver/pricing",
         "https://cloud.google.com/stackdriver/pricing", "since 2024-10-01"),
 ];
