@@ -73,7 +73,11 @@ for (const stack of ["dev-azure", "prod-azure"]) {
                 const grants = ofType(g, T.role).filter((r) => r.inputs.principalId === byName(g, T.uami, `${role}-identity`).state.principalId);
                 assert.deepEqual(
                     grants.map((r) => r.name).sort(),
-                    role === "vault" ? ["vault-read-enrollment-secret", "vault-read-tls-secret", "vault-snapshot-write", "vault-unseal-key"] : [`${role}-read-enrollment-secret`, `${role}-read-tls-secret`],
+                    role === "vault"
+                        ? ["vault-read-enrollment-secret", "vault-read-tls-secret", "vault-snapshot-write", "vault-unseal-key"]
+                        : role === "jenkins"
+                          ? ["jenkins-home-archive-write", "jenkins-read-enrollment-secret", "jenkins-read-tls-secret"]
+                          : [`${role}-read-enrollment-secret`, `${role}-read-tls-secret`],
                 );
                 assert.equal(wait.inputs.createDuration, "600s");
                 assert.deepEqual([...wait.dependencies].sort(), grants.map((r) => r.urn).sort());

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { availableStacks, INCLUSTER_PROJECT, runLayers, runStack } from "../../offline/engine";
+import { availableStacks, INCLUSTER_PROJECT, readStackFile, runLayers, runStack } from "../../offline/engine";
 import { hasMandatoryViolations } from "../../offline/policy";
 import { layersToJson, main, maskSecrets, policyReportFor, renderPlan, SECRET_MASK } from "../../offline/plan";
 
@@ -63,7 +63,12 @@ describe("npm run plan", () => {
     });
 
     it("takes the policy environment from the platform stack's config, not from the stack's name", async () => {
-        const g = await runStack("dev-aws", { configOverrides: { "platform:environment": "staging" } });
+        // dev-aws's file with the environment set to staging (and what staging requires: named
+        // operators and one recovery PGP fingerprint per share, taken from staging-aws's file).
+        const staging = readStackFile("staging-aws");
+        const g = await runStack("dev-aws", {
+            configOverrides: { "platform:environment": "staging", "platform:bastion": staging["platform:bastion"], "platform:operations": staging["platform:operations"] },
+        });
         assert.equal(policyReportFor(g).environment, "staging");
     });
 
