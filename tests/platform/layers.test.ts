@@ -66,9 +66,11 @@ describe("layers: the in-cluster stack of every environment", () => {
                 }
             });
 
-            it("installs the three pinned releases and the bootstrap Application; passwords only as secrets", () => {
+            it("installs the three pinned releases (and, on EKS, the Cluster Autoscaler) and the bootstrap Application; passwords only as secrets", () => {
                 const releases = ofType(g, "kubernetes:helm.sh/v3:Release").map((r) => [r.inputs.chart, r.inputs.version]);
-                assert.deepEqual(releases.sort(), [["argo-cd", "10.1.1"], ["kube-prometheus-stack", "88.5.3"], ["seldon-core-operator", "1.18.2"]]);
+                // AKS and GKE scale their pools themselves; EKS managed node groups need the autoscaler.
+                const autoscaler = stack.endsWith("-aws") ? [["cluster-autoscaler", "9.59.0"]] : [];
+                assert.deepEqual(releases.sort(), [["argo-cd", "10.1.1"], ...autoscaler, ["kube-prometheus-stack", "88.5.3"], ["seldon-core-operator", "1.18.2"]]);
                 assert.equal(ofType(g, "kubernetes:argoproj.io/v1alpha1:Application").length, 1);
                 for (const key of ["argocdAdminPassword", "grafanaAdminPassword"]) {
                     assert.ok(g.secretOutputs.includes(key), key);
