@@ -16,6 +16,7 @@ import { graphOf } from "../support/graphs";
 
 type Engine = {
     runStack(stack: string, options?: { configOverrides?: Record<string, unknown>; preview?: boolean }): Promise<ResourceGraph>;
+    readStackFile(stack: string): Record<string, unknown>;
 };
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -128,7 +129,10 @@ describe("policy pack over broken stack variants", function () {
         if (!STACKS.includes("prod-aws")) {
             this.skip();
         }
-        const graph = await (await engine()).runStack("prod-aws", { configOverrides: { "platform:bastion": { allowedCidrs: ["203.0.113.0/24"], instanceType: "c7i.48xlarge" } } });
+        const e = await engine();
+        // prod-aws's own bastion settings (its named operators included), with an oversized instance.
+        const bastion = e.readStackFile("prod-aws")["platform:bastion"] as Record<string, unknown>;
+        const graph = await e.runStack("prod-aws", { configOverrides: { "platform:bastion": { ...bastion, instanceType: "c7i.48xlarge" } } });
         const report = runPolicies(graph, { environment: "prod" });
         const cost = report.violations.filter((v) => v.policyName === "all-compute-instance-restrict-types");
         assert.equal(cost.length, 1);
