@@ -1,5 +1,5 @@
 import { resourcePolicy, validateTokens } from "../../lib/policy";
-import { isUnknown, list } from "../../lib/values";
+import { containsUnknown, isUnknown, list } from "../../lib/values";
 
 const POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
 const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
@@ -30,7 +30,7 @@ export const kubernetesAdmissionregistrationPolicyRequireEnforcement = resourceP
             return;
         }
         const actions = spec.validationActions;
-        if (!isUnknown(actions) && !list(actions).includes("Deny")) {
+        if (!containsUnknown(actions) && !list(actions).includes("Deny")) {
             report(`spec.validationActions is ${JSON.stringify(actions ?? [])}: violations are only reported. Include Deny.`);
         }
     }),

@@ -1,5 +1,5 @@
 import { resourcePolicy, validateTokens } from "../../lib/policy";
-import { field, isUnknown, list } from "../../lib/values";
+import { containsUnknown, field, isUnknown, list } from "../../lib/values";
 
 /** AppProjects and the patches that lock Argo CD's built-in `default` project. */
 const PROJECT_TYPES = ["kubernetes:argoproj.io/v1alpha1:AppProject", "kubernetes:argoproj.io/v1alpha1:AppProjectPatch"];
@@ -50,7 +50,8 @@ export const kubernetesArgoprojAppprojectDisallowWildcards = resourcePolicy({
             });
         }
         const locked = list(s.namespaceResourceBlacklist).some((k) => field(k, "group") === "*" && field(k, "kind") === "*");
-        if (!locked && !isUnknown(s.namespaceResourceWhitelist) && list(s.namespaceResourceWhitelist).length === 0) {
+        // A blacklist not known yet (preview) may be the lock: judged again at the update.
+        if (!locked && !containsUnknown(s.namespaceResourceBlacklist) && !isUnknown(s.namespaceResourceWhitelist) && list(s.namespaceResourceWhitelist).length === 0) {
             report("spec.namespaceResourceWhitelist is empty, which permits every namespaced kind (NetworkPolicies, Roles, quotas). List the kinds the project may ship.");
         }
     }),

@@ -1,5 +1,5 @@
 import { resourcePolicy, validateTokens } from "../../lib/policy";
-import { field, isUnknown, list } from "../../lib/values";
+import { containsUnknown, field, isUnknown, list } from "../../lib/values";
 import { HELM_TYPES } from "../../lib/workloads";
 
 /** A value path of a release's values; `undefined` when absent, "unknown" when not known yet. */
@@ -24,8 +24,14 @@ interface Check {
     readonly fix: string;
 }
 
-const ksmWithoutSecrets = (prefix: string) => (value: unknown, values: unknown) =>
-    (Array.isArray(value) && !value.includes("secrets")) || list(get(values, `${prefix}collectorsExclude`)).includes("secrets");
+const ksmWithoutSecrets = (prefix: string) => (value: unknown, values: unknown) => {
+    const exclude = get(values, `${prefix}collectorsExclude`);
+    // Not known yet (preview): judged again at the update, with the values known.
+    if (exclude === "unknown" || containsUnknown(exclude) || containsUnknown(value)) {
+        return true;
+    }
+    return (Array.isArray(value) && !value.includes("secrets")) || list(exclude).includes("secrets");
+};
 
 /**
  * Chart values whose defaults render a ClusterRole that reads the cluster's Secrets, by chart
