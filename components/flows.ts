@@ -45,6 +45,11 @@ export const POD_LABELS = {
     grafana: { "app.kubernetes.io/name": "grafana" },
     /** seldon-core-operator 1.18.2 deployment_seldon-controller-manager.yaml: `control-plane: seldon-controller-manager`. */
     seldonManager: { "control-plane": "seldon-controller-manager", app: "seldon" },
+    /**
+     * kubernetes/autoscaler charts/cluster-autoscaler 9.59.0 `_helpers.tpl`: `app.kubernetes.io/instance`
+     * is the release (`cluster-autoscaler`), `app.kubernetes.io/name` is `<cloudProvider>-cluster-autoscaler`.
+     */
+    clusterAutoscaler: { "app.kubernetes.io/instance": "cluster-autoscaler", "app.kubernetes.io/name": "aws-cluster-autoscaler" },
     /** Seldon v1 labels a SeldonDeployment's pods `seldon-deployment-id: <name>`. */
     irisModel: { "seldon-deployment-id": "iris" },
     /** CoreDNS (EKS, AKS) and kube-dns (GKE) pods in kube-system. */
@@ -132,7 +137,7 @@ export interface Flow {
      * When the flow exists: only where the VM exists, the demo model is deployed, the cluster
      * has a public endpoint. Absent: always.
      */
-    readonly when?: "servingDemo" | "publicApiEndpoint";
+    readonly when?: "servingDemo" | "publicApiEndpoint" | "clusterAutoscaler";
 }
 
 const TCP = "tcp" as const;
@@ -187,6 +192,8 @@ export function platformFlows(): Flow[] {
         { id: "prometheus-to-api", kind: "required", from: pod({ name: ns.monitoring }, POD_LABELS.prometheus, "prometheus"), to: api, port: 443, protocol: TCP, why: "Kubernetes service discovery and the apiserver scrape job" },
         { id: "kube-state-metrics-to-api", kind: "required", from: pod({ name: ns.monitoring }, POD_LABELS.kubeStateMetrics, "kube-state-metrics"), to: api, port: 443, protocol: TCP, why: "kube-state-metrics lists and watches every object it reports" },
         { id: "seldon-operator-to-api", kind: "required", from: pod({ name: SERVING_NAMESPACE }, POD_LABELS.seldonManager, "seldon-controller-manager"), to: api, port: 443, protocol: TCP, why: "the Seldon operator reconciles SeldonDeployments" },
+        { id: "cluster-autoscaler-to-api", kind: "required", when: "clusterAutoscaler", from: pod({ name: "kube-system" }, POD_LABELS.clusterAutoscaler, "cluster-autoscaler"), to: api, port: 443, protocol: TCP, why: "the autoscaler watches unschedulable pods and nodes (EKS: managed node groups do not scale themselves)" },
+        { id: "cluster-autoscaler-to-cloud-apis", kind: "required", when: "clusterAutoscaler", from: pod({ name: "kube-system" }, POD_LABELS.clusterAutoscaler, "cluster-autoscaler"), to: { kind: "internet", allowlisted: false, what: "the EC2, Auto Scaling, EKS and STS APIs" }, port: 443, protocol: TCP, why: "it resizes the node groups' Auto Scaling groups (IRSA token exchange at STS first)" },
         { id: "training-runner-to-api", kind: "required", from: pod({ role: "workload" }, { [API_ACCESS_LABEL]: "true" }, "training runner"), to: api, port: 443, protocol: TCP, why: "the model-training runner manages pods through its Role" },
         // --- The control plane -> webhooks and kubelets -----------------------------------
         { id: "control-plane-to-prometheus-operator-webhook", kind: "required", from: { kind: "controlPlane" }, to: pod({ name: WEBHOOKS.prometheusOperator.namespace }, WEBHOOKS.prometheusOperator.pod, "prometheus-operator webhook"), port: WEBHOOKS.prometheusOperator.port, protocol: TCP, why: "validates PrometheusRules (failurePolicy Fail: the platform's alerts are refused without it)" },

@@ -120,8 +120,10 @@ export function clusterAutoscalerValues(environment: Environment, hint: ClusterA
  * namespace-wide default-deny (system add-ons live there), so this policy selects the
  * autoscaler's pods alone, which makes everything else default-deny for them.
  */
-export function clusterAutoscalerNetworkPolicy(hint: ClusterAutoscalerHint, hints: Pick<ClusterHints, "apiServerCidrs">): NetworkPolicySpec {
-    const apiCidrs = hints.apiServerCidrs ?? PRIVATE_RANGES;
+export function clusterAutoscalerNetworkPolicy(hint: ClusterAutoscalerHint, hints: Pick<ClusterHints, "apiServerCidrs" | "apiEgressCidrs">): NetworkPolicySpec {
+    // Pods' API egress names what the CNI's policy engine sees (ClusterHints.apiEgressCidrs): on
+    // EKS the `kubernetes` Service ClusterIP, judged before kube-proxy's DNAT, never the ENIs.
+    const apiCidrs = hints.apiEgressCidrs ?? hints.apiServerCidrs ?? PRIVATE_RANGES;
     return {
         podSelector: { matchLabels: { ...CLUSTER_AUTOSCALER_POD_LABELS } },
         policyTypes: ["Ingress", "Egress"],

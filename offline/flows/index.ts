@@ -84,6 +84,10 @@ export function analyseFlows(layers: LayeredGraphs, options: FlowOptions): FlowR
     };
 
     for (const flow of options.flows ?? platformFlows()) {
+        if (flow.when === "clusterAutoscaler" && !layers.incluster.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "cluster-autoscaler")) {
+            skipped.push(`${flow.id}: no Cluster Autoscaler on this cluster (the cloud scales its pools)`);
+            continue;
+        }
         if (flow.when === "servingDemo" && serving.length === 0) {
             skipped.push(`${flow.id}: no serving namespace (modelServing.demo is off)`);
             continue;

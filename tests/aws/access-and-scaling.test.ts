@@ -130,6 +130,10 @@ describe("aws node groups that scale", () => {
                 assert.deepEqual(spec.ingress.map((r: any) => r.ports), [[{ protocol: "TCP", port: 8085 }]]);
                 const egressPorts = spec.egress.map((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`).join(","));
                 assert.deepEqual(egressPorts, ["UDP/53,TCP/53", "TCP/443,TCP/6443", "TCP/443"]);
+                // The API by the `kubernetes` Service ClusterIP (the first address of the service
+                // CIDR): the VPC CNI's policy agent judges pod egress before kube-proxy's DNAT, so a
+                // rule naming the control plane's ENIs (the node subnets) never matches.
+                assert.deepEqual(spec.egress[1].to, [{ ipBlock: { cidr: "172.20.0.1/32" } }]);
                 assert.ok(release.dependencies.includes(policy.urn), "the pod never runs before its policy");
             });
 

@@ -80,6 +80,26 @@ describe("flows: a planted broken layer is reported as exactly the flow it break
         assert.ok(hasFlowFailures(report));
     });
 
+    it("AWS, the Cluster Autoscaler: its API egress by the ClusterIP carries the API flow; by the node subnets (the control plane's ENIs) it carries nothing", async () => {
+        const layers = await layersOf("dev-aws");
+        const named = (r: CapturedResource) => r.name === "addons-cluster-autoscaler-network-policy";
+        const np = ofType(layers.incluster, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(named)!;
+        assert.deepEqual((np.inputs as any).spec.egress[1].to, [{ ipBlock: { cidr: "172.20.0.1/32" } }]);
+        assert.equal(result(analyseFlows(layers, operators), "cluster-autoscaler-to-api").open, true);
+        // Its HTTPS-anywhere rule for the cloud APIs also admits the ClusterIP; without it, the API
+        // rule alone carries the API flow...
+        const apiRuleOnly = planted(layers.incluster, named, (r) => {
+            r.inputs.spec.egress = r.inputs.spec.egress.slice(0, 2);
+        });
+        assert.deepEqual(failing(analyseFlows({ platform: layers.platform, incluster: apiRuleOnly }, operators)), ["cluster-autoscaler-to-cloud-apis"]);
+        // ...and an API rule naming the node subnets (the ENIs) carries nothing.
+        const broken = planted(layers.incluster, named, (r) => {
+            r.inputs.spec.egress = r.inputs.spec.egress.slice(0, 2);
+            r.inputs.spec.egress[1].to = [{ ipBlock: { cidr: "10.20.0.0/19" } }, { ipBlock: { cidr: "10.20.32.0/19" } }];
+        });
+        assert.deepEqual(failing(analyseFlows({ platform: layers.platform, incluster: broken }, operators)), ["cluster-autoscaler-to-api", "cluster-autoscaler-to-cloud-apis"]);
+    });
+
     it("GCP, a firewall rule: without the control-plane rule the Seldon webhook (4443) is blocked by the VPC deny-all", async () => {
         const layers = await layersOf("dev-gcp");
         const rule = ofType(layers.platform, "gcp:compute/firewall:Firewall").find((f) => (f.inputs as any).name === "platform-dev-gcp-in-webhooks-from-control-plane")!;
