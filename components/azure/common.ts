@@ -62,7 +62,7 @@ export const BUILT_IN_ROLES = {
      */
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     /**
-     * "Reader" (built-in-roles/general#reader): read access; the AKS cluster identity on the disk
+     * "Reader" (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/general#reader): read access; the AKS cluster identity on the disk
      * encryption set ("the AKS cluster identity has read access to the DiskEncryptionSet",
      * learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
      */

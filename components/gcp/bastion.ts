@@ -15,7 +15,7 @@ import * as tls from "@pulumi/tls";
 import * as time from "@pulumiverse/time";
 import { parseCidr } from "../config/cidr";
 import type { BastionOutputs, FirewallIdentity } from "../contracts";
-import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { memberOf, SECRET_ACCESSOR_ROLE, tierServiceAccount, VM_BASE_ROLES } from "./iam";
 import { gcpName, nameLabels } from "./labels";
 
 /** Canonical's image project and the supported Ubuntu LTS family (24.04, standard support to 2029). */
@@ -134,9 +134,9 @@ function buildBastion(name: string, args: GcpBastionArgs, parent: pulumi.Resourc
     const sa = tierServiceAccount(child(), { project: args.project, prefix: args.prefix, tier: "bastion", displayName: "Bastion", roles: VM_BASE_ROLES }, opts);
     // The bastion's agent reads the enrollment password at boot: that secret, nothing else, and
     // granted BEFORE the VM boots (its bootstrap retries while the grant propagates).
-    const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecretId, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecretId, role: SECRET_ACCESSOR_ROLE, member: sa.member }, { parent });
     // Its TLS bundle likewise (the certificate itself follows the VM: it names the VM's address).
-    const tlsGrant = new gcp.secretmanager.SecretIamMember(child("read-tls"), { secretId: args.tlsSecretId, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const tlsGrant = new gcp.secretmanager.SecretIamMember(child("read-tls"), { secretId: args.tlsSecretId, role: SECRET_ACCESSOR_ROLE, member: sa.member }, { parent });
 
     // ED25519: short keys, no weak-parameter choices. The private half exists only in state, as a
     // secret; a new pair every SSH_KEY_ROTATION_DAYS (the Rotating resource rolls over, and the

@@ -30,7 +30,7 @@ import type { Environment, EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
 import { METADATA_SERVER } from "../flows";
-import { GKE_NODE_ROLES, tierServiceAccount } from "./iam";
+import { GKE_NODE_ROLES, PUBSUB_PUBLISHER_ROLE, tierServiceAccount } from "./iam";
 import { gcpName, nameLabels, serviceAccountId, toLabels } from "./labels";
 import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
 
@@ -366,7 +366,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
         { ...opts, deleteBeforeReplace: true },
     );
     // GKE publishes as its service agent: publisher on this topic, nothing else.
-    const publisher = new gcp.pubsub.TopicIAMMember(child("notifications-publisher"), { topic: topic.id, role: "roles/pubsub.publisher", member: pulumi.interpolate`serviceAccount:${args.serviceAgentEmail}` }, opts);
+    const publisher = new gcp.pubsub.TopicIAMMember(child("notifications-publisher"), { topic: topic.id, role: PUBSUB_PUBLISHER_ROLE, member: pulumi.interpolate`serviceAccount:${args.serviceAgentEmail}` }, opts);
     new gcp.pubsub.Subscription(
         child("notifications-sub"),
         { name: topicName, topic: topic.id, messageRetentionDuration: NOTIFICATION_RETENTION, ackDeadlineSeconds: 60, expirationPolicy: { ttl: "" }, labels: nameLabels(topicName, { role: "gke-notifications" }) },

@@ -13,6 +13,23 @@ import { serviceAccountId } from "./labels";
  * entry gcp-iam-role-exists, tests/offline/constraints-components.test.ts): a misspelt role fails
  * only at `pulumi up`.
  */
+/**
+ * Secret Manager Secret Accessor: read one secret's payload, granted on that secret only
+ * (https://cloud.google.com/iam/docs/roles-permissions/secretmanager#secretmanager.secretAccessor).
+ */
+export const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
+/**
+ * Storage Object Creator: create objects, never read, overwrite or delete them, granted on one
+ * bucket (https://cloud.google.com/iam/docs/roles-permissions/storage#storage.objectCreator).
+ */
+export const OBJECT_CREATOR_ROLE = "roles/storage.objectCreator";
+/**
+ * Pub/Sub Publisher: publish to one topic (https://cloud.google.com/iam/docs/roles-permissions/pubsub#pubsub.publisher);
+ * GKE's service agent publishes the cluster notifications with it
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-notifications#pubsub).
+ */
+export const PUBSUB_PUBLISHER_ROLE = "roles/pubsub.publisher";
+
 /** Roles a VM needs to ship its own logs and metrics (Ops Agent), nothing more. */
 export const VM_BASE_ROLES = ["roles/logging.logWriter", "roles/monitoring.metricWriter"] as const;
 

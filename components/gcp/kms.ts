@@ -40,7 +40,11 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, string>> = {
  * which a re-run of `pulumi up` covers).
  */
 export const IAM_PROPAGATION_WAIT = "120s";
-/** The role a service agent needs to encrypt and decrypt with a key. */
+/**
+ * The role a service agent needs to encrypt and decrypt with a key
+ * (https://cloud.google.com/iam/docs/roles-permissions/cloudkms#cloudkms.cryptoKeyEncrypterDecrypter;
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/using-cmek#grant_permission).
+ */
 export const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
 
 /**

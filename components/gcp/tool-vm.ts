@@ -15,7 +15,8 @@ import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 import { SHIELDED_VM, VM_METADATA } from "./bastion";
-import { memberOf, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { memberOf, OBJECT_CREATOR_ROLE, SECRET_ACCESSOR_ROLE, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { KEY_USER_ROLE } from "./kms";
 import { gcpName, nameLabels } from "./labels";
 
 /** Data disk size per role (GB): JENKINS_HOME, Vault raft, Wazuh indexer. */
@@ -27,8 +28,12 @@ export const DATA_DEVICE_NAME = "data";
 export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, vault: 11, wazuh: 12 };
 /** Zone index per role (modulo the zone count): the three VMs spread over the zones. */
 export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
-/** What Vault's gcpckms seal needs on its key: encrypt/decrypt, and cloudkms.cryptoKeys.get (viewer). */
-export const VAULT_KEY_ROLES = ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] as const;
+/**
+ * What Vault's gcpckms seal needs on its key: encrypt/decrypt, and cloudkms.cryptoKeys.get (viewer)
+ * (https://developer.hashicorp.com/vault/docs/configuration/seal/gcpckms#authentication-permissions;
+ * https://cloud.google.com/iam/docs/roles-permissions/cloudkms#cloudkms.viewer).
+ */
+export const VAULT_KEY_ROLES = [KEY_USER_ROLE, "roles/cloudkms.viewer"] as const;
 /**
  * What the Vault SERVER needs for its `gcp` auth method's `gce`-type login, which the snapshot job
  * uses (components/bootstrap: the instance identity token): Vault calls `compute.instances.get`
@@ -36,7 +41,10 @@ export const VAULT_KEY_ROLES = ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "r
  * (developer.hashicorp.com/vault/docs/auth/gcp#required-gcp-permissions; hashicorp/vault-plugin-auth-gcp#65).
  * Granted on exactly those two resources, to Vault's own account: the only instance that logs in
  * is Vault's own VM. `compute.instanceGroups.list` (bound_instance_groups) and
- * `iam.serviceAccountKeys.get` (`iam`-type roles) are not used.
+ * `iam.serviceAccountKeys.get` (`iam`-type roles) are not used. Roles:
+ * https://cloud.google.com/iam/docs/roles-permissions/compute#compute.viewer and
+ * https://cloud.google.com/iam/docs/roles-permissions/iam#iam.serviceAccountViewer (whether
+ * compute.viewer is grantable on a single instance is not confirmed from a source here).
  */
 export const VAULT_GCE_AUTH_ROLES = { instance: "roles/compute.viewer", serviceAccount: "roles/iam.serviceAccountViewer" } as const;
 
@@ -148,11 +156,11 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
 
     const sa = tierServiceAccount(child(), { project: args.project, prefix: args.prefix, tier: role, displayName: `${role} tool VM`, roles: VM_BASE_ROLES }, opts);
     // Every VM reads the Wazuh enrollment password at boot: this one secret, nothing else.
-    const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecret.id, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const secretGrant = new gcp.secretmanager.SecretIamMember(child("read-enrollment"), { secretId: args.enrollmentSecret.id, role: SECRET_ACCESSOR_ROLE, member: sa.member }, { parent });
     // This VM's certificate from the platform CA, in a secret only its service account reads.
     const tls = new TlsSecret(child("tls"), { prefix: args.prefix, role, region: args.region, protect: args.protect, dependsOn: args.dependsOn }, { parent });
     const tlsVersion = tls.issue({ ca: args.ca, hostname, privateIp: args.privateIp, zone: args.zone, project: args.project });
-    const tlsGrant = new gcp.secretmanager.SecretIamMember(child("read-tls"), { secretId: tls.id, role: "roles/secretmanager.secretAccessor", member: sa.member }, { parent });
+    const tlsGrant = new gcp.secretmanager.SecretIamMember(child("read-tls"), { secretId: tls.id, role: SECRET_ACCESSOR_ROLE, member: sa.member }, { parent });
     const grants: pulumi.Resource[] = [...sa.grants, secretGrant, tlsGrant, tlsVersion];
     if (args.role === "vault") {
         // Auto-unseal: only Vault's service account may use the unseal key.
@@ -162,7 +170,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
             );
         }
         // Create-only: a compromised Vault cannot read or delete older snapshots (retention or versioning keeps them).
-        grants.push(new gcp.storage.BucketIAMMember(child("snapshot-writer"), { bucket: args.snapshotBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+        grants.push(new gcp.storage.BucketIAMMember(child("snapshot-writer"), { bucket: args.snapshotBucket, role: OBJECT_CREATOR_ROLE, member: sa.member }, { parent }));
         // The gce-type login verifies the service account (iam.serviceAccounts.get) on Vault's own account.
         grants.push(
             new gcp.serviceaccount.IAMMember(child("gce-auth-sa-viewer"), { serviceAccountId: sa.account.name, role: VAULT_GCE_AUTH_ROLES.serviceAccount, member: sa.member }, { parent }),
@@ -170,7 +178,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     }
     if (args.role === "jenkins") {
         // The JENKINS_HOME archive, create-only as Vault's snapshots (the upload sends ifGenerationMatch=0).
-        grants.push(new gcp.storage.BucketIAMMember(child("home-archive-writer"), { bucket: args.homeBackupBucket, role: "roles/storage.objectCreator", member: sa.member }, { parent }));
+        grants.push(new gcp.storage.BucketIAMMember(child("home-archive-writer"), { bucket: args.homeBackupBucket, role: OBJECT_CREATOR_ROLE, member: sa.member }, { parent }));
     }
 
     const labels = nameLabels(hostname, { role });

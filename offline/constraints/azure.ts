@@ -648,6 +648,11 @@ const grantFixture = (role: string, scope: string, principal: string, name = "gr
     inputs: { roleAssignmentName: "3f2b7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", principalId: principal, scope, roleDefinitionId: `/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${role}` },
 });
 const RG_ID = "/subscriptions/s/resourceGroups/rg/providers";
+/**
+ * Built-in role ids for the fixtures, as Microsoft lists them
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles); each is also a
+ * row, with its own source, of the independent table tables/azure-builtin-roles.ts.
+ */
 const ROLE = { secretsUser: "4633458b-17de-408a-b874-0445c86b69e6", cryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424", network: "4d97b98b-1d4f-4787-a291-c67834d212e7", reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7", kvAdmin: "00482a5a-887f-4fb3-b363-3b7fe8e74483", vmContributor: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c" };
 const uamiFixture = (name: string, principal: string): FixtureResource => ({ type: UAMI, name, id: `${RG_ID}/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`, inputs: { resourceName: name, principalId: principal } });
 const vmFixture = (identity: string, dependsOn: string[] = [], extra: Record<string, unknown> = {}): FixtureResource => ({
