@@ -406,47 +406,56 @@ export function hasMandatoryViolations(report: PolicyReport): boolean {
 
 const MARK: Record<RuleStatus, string> = { pass: "PASS", violations: "FAIL", "not-applicable": "N/A ", disabled: "OFF " };
 
-/** The policy report as `npm run plan` prints it: per rule pass / N violations / not applicable. */
-export function formatPolicyReport(report: PolicyReport): string {
-    const lines: string[] = [];
-    lines.push(`Policy report for ${report.project}/${report.stack} (environment ${report.environment}): ${report.rules.length} rules`);
-    for (const rule of report.rules) {
-        const level = rule.status === "disabled" ? "disabled" : rule.enforcementLevel;
-        let detail: string;
-        switch (rule.status) {
-            case "pass":
-                detail = rule.kind === "resource" ? `pass (${rule.evaluated} resource${rule.evaluated === 1 ? "" : "s"} checked)` : "pass";
-                break;
-            case "violations":
-                detail = `${rule.violations.length} violation${rule.violations.length === 1 ? "" : "s"}`;
-                break;
-            case "not-applicable":
-                detail = `not applicable${rule.kind === "stack" && rule.notApplicable[0] ? ` (${rule.notApplicable[0]})` : ""}`;
-                break;
-            case "disabled":
-                detail = "disabled in this environment";
-                break;
-            default: {
-                const impossible: never = rule.status;
-                throw new Error(`unknown rule status ${String(impossible)}`);
-            }
-        }
-        lines.push(`  ${MARK[rule.status]}  ${rule.name} [${level}${rule.severity ? `, ${rule.severity}` : ""}]: ${detail}`);
-        for (const v of rule.violations) {
-            const who = v.resourceType ? `${v.resourceType} "${v.resourceName}"` : (v.urn ?? "stack");
-            lines.push(`        - ${v.enforcementLevel.toUpperCase()} ${who}: ${v.message}`);
-        }
-        for (const s of rule.previewSkips) {
-            lines.push(`        ~ ${s.message}`);
+/** One rule's line of the report: its mark, name, level, severity and verdict. */
+export function formatRuleLine(rule: RuleResult): string {
+    const level = rule.status === "disabled" ? "disabled" : rule.enforcementLevel;
+    let detail: string;
+    switch (rule.status) {
+        case "pass":
+            detail = rule.kind === "resource" ? `pass (${rule.evaluated} resource${rule.evaluated === 1 ? "" : "s"} checked)` : "pass";
+            break;
+        case "violations":
+            detail = `${rule.violations.length} violation${rule.violations.length === 1 ? "" : "s"}`;
+            break;
+        case "not-applicable":
+            detail = `not applicable${rule.kind === "stack" && rule.notApplicable[0] ? ` (${rule.notApplicable[0]})` : ""}`;
+            break;
+        case "disabled":
+            detail = "disabled in this environment";
+            break;
+        default: {
+            const impossible: never = rule.status;
+            throw new Error(`unknown rule status ${String(impossible)}`);
         }
     }
+    return `  ${MARK[rule.status]}  ${rule.name} [${level}${rule.severity ? `, ${rule.severity}` : ""}]: ${detail}`;
+}
+
+/** A rule's violations and preview skips, one line each, under its rule line. */
+export function formatRuleFindings(rule: RuleResult): string[] {
+    return [
+        ...rule.violations.map((v) => `        - ${v.enforcementLevel.toUpperCase()} ${v.resourceType ? `${v.resourceType} "${v.resourceName}"` : (v.urn ?? "stack")}: ${v.message}`),
+        ...rule.previewSkips.map((s) => `        ~ ${s.message}`),
+    ];
+}
+
+/** The report's closing lines: counts per status, then the verdict. */
+export function formatPolicySummary(report: PolicyReport): string[] {
     const count = (s: RuleStatus) => report.rules.filter((r) => r.status === s).length;
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = report.violations.length - mandatory;
-    lines.push(
+    return [
         `Summary: ${count("pass")} pass, ${count("violations")} with violations (${mandatory} mandatory, ${advisory} advisory), ` +
             `${count("not-applicable")} not applicable, ${count("disabled")} disabled.`,
-    );
-    lines.push(mandatory > 0 ? "Result: FAILED (mandatory policy violations)." : "Result: OK (no mandatory violations).");
-    return lines.join("\n");
+        mandatory > 0 ? "Result: FAILED (mandatory policy violations)." : "Result: OK (no mandatory violations).",
+    ];
+}
+
+/** The policy report as `npm run plan` prints it: per rule pass / N violations / not applicable. */
+export function formatPolicyReport(report: PolicyReport): string {
+    return [
+        `Policy report for ${report.project}/${report.stack} (environment ${report.environment}): ${report.rules.length} rules`,
+        ...report.rules.flatMap((rule) => [formatRuleLine(rule), ...formatRuleFindings(rule)]),
+        ...formatPolicySummary(report),
+    ].join("\n");
 }

@@ -9,7 +9,7 @@
  * The header names the enforcement file the report used.
  */
 import * as path from "path";
-import { formatPolicyReport, POLICY_CONFIG_DIR, PolicyReport, RuleResult } from "../policy";
+import { formatPolicyReport, formatPolicySummary, formatRuleFindings, formatRuleLine, POLICY_CONFIG_DIR, PolicyReport } from "../policy";
 import { profileFor } from "../../components/config/profiles";
 import type { Cloud } from "../../components/config/schema";
 
@@ -45,8 +45,6 @@ export interface QuietOptions {
     readonly cloud?: Cloud;
 }
 
-const MARK: Record<RuleResult["status"], string> = { pass: "PASS", violations: "FAIL", "not-applicable": "N/A ", disabled: "OFF " };
-
 /** The default (quiet) policy report; `verbose` gives the full one. */
 export function formatPolicyReportQuiet(report: PolicyReport, options: QuietOptions = {}): string {
     const header = `(environment ${report.environment}, enforcement from ${policyConfigFile(report)})`;
@@ -59,42 +57,18 @@ export function formatPolicyReportQuiet(report: PolicyReport, options: QuietOpti
         if (rule.status === "not-applicable") {
             continue;
         }
-        const level = rule.status === "disabled" ? "disabled" : rule.enforcementLevel;
+        lines.push(formatRuleLine(rule));
         const expected = EXPECTED.find((e) => e.rule === rule.name && rule.status === "violations" && rule.violations.every((v) => v.enforcementLevel === "advisory") && e.expected(report, options.cloud));
-        let detail: string;
-        switch (rule.status) {
-            case "pass":
-                detail = rule.kind === "resource" ? `pass (${rule.evaluated} resource${rule.evaluated === 1 ? "" : "s"} checked)` : "pass";
-                break;
-            case "violations":
-                detail = `${rule.violations.length} violation${rule.violations.length === 1 ? "" : "s"}`;
-                break;
-            default:
-                detail = "disabled in this environment";
-        }
-        lines.push(`  ${MARK[rule.status]}  ${rule.name} [${level}${rule.severity ? `, ${rule.severity}` : ""}]: ${detail}`);
         if (expected) {
             lines.push(`        ${rule.violations.length} advisories ${expected.why(report)}`);
             lines.push(`        (${rule.violations.map((v) => v.resourceName ?? v.urn ?? "stack").join(", ")})`);
             continue;
         }
-        for (const v of rule.violations) {
-            const who = v.resourceType ? `${v.resourceType} "${v.resourceName}"` : (v.urn ?? "stack");
-            lines.push(`        - ${v.enforcementLevel.toUpperCase()} ${who}: ${v.message}`);
-        }
-        for (const s of rule.previewSkips) {
-            lines.push(`        ~ ${s.message}`);
-        }
+        lines.push(...formatRuleFindings(rule));
     }
     if (notApplicable.length > 0) {
         lines.push(`  ${notApplicable.length} rules not applicable to this stack (other clouds' or absent resource types); --verbose lists them`);
     }
-    const count = (s: RuleResult["status"]) => report.rules.filter((r) => r.status === s).length;
-    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    lines.push(
-        `Summary: ${count("pass")} pass, ${count("violations")} with violations (${mandatory} mandatory, ${report.violations.length - mandatory} advisory), ` +
-            `${count("not-applicable")} not applicable, ${count("disabled")} disabled.`,
-    );
-    lines.push(mandatory > 0 ? "Result: FAILED (mandatory policy violations)." : "Result: OK (no mandatory violations).");
+    lines.push(...formatPolicySummary(report));
     return lines.join("\n");
 }
