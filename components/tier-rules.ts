@@ -82,6 +82,13 @@ export function tierRules(): TierRule[] {
         service: "kube-api",
         description: "kube-api from bastion: kubectl / Pulumi through the bastion tunnel",
     });
+    rules.push({
+        target: "clusterApi",
+        source: "jenkins",
+        port: KUBERNETES_API_PORT,
+        service: "kube-api",
+        description: "kube-api from jenkins: the Kubernetes plugin starts build agents in jenkins-agents",
+    });
     for (const rule of rules) {
         const problem = firewallDescriptionProblem(rule.description);
         if (problem) {

@@ -250,6 +250,52 @@ export interface AgentParams<C extends Cloud> extends CommonParams<C> {
 /** The bastion: common hardening, node_exporter and the Wazuh agent; SSH forwarding allowed. */
 export type BastionParams<C extends Cloud> = AgentParams<C>;
 
+// ---------------------------------------------------------------------------------------------
+// Jenkins -> the cluster: where it is and how the VM identity authenticates (issue 22)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * EKS: `aws eks describe-cluster` (endpoint, CA; the VM role has eks:DescribeCluster on this
+ * cluster only) and `aws eks get-token` (a presigned STS GetCallerIdentity, valid 15 minutes:
+ * https://docs.aws.amazon.com/eks/latest/userguide/cluster-auth.html). The role's access entry
+ * maps it to the group of ClusterHints.jenkinsAgents.
+ */
+export interface EksKubernetesCloud {
+    readonly type: "eks";
+    readonly clusterName: string;
+    readonly region: string;
+}
+
+/**
+ * AKS: `listClusterUserCredential` (server and CA; "Azure Kubernetes Service Cluster User Role" on
+ * this cluster) with an ARM token, and an Entra token for the AKS server application from IMDS,
+ * both for the VM's user-assigned identity (`clientId`).
+ */
+export interface AksKubernetesCloud {
+    readonly type: "aks";
+    readonly subscriptionId: string;
+    readonly resourceGroup: string;
+    readonly clusterName: string;
+    /** Client id of the Jenkins VM's user-assigned identity. An identifier, not a credential. */
+    readonly clientId: string;
+}
+
+/**
+ * GKE: `projects.locations.clusters.get` (private endpoint and CA; roles/container.clusterViewer)
+ * and the VM service account's access token from the metadata server, which GKE accepts as the
+ * service account's e-mail (ClusterHints.jenkinsAgents).
+ */
+export interface GkeKubernetesCloud {
+    readonly type: "gke";
+    readonly project: string;
+    /** The cluster's location (a region for regional clusters, a zone for zonal ones). */
+    readonly location: string;
+    readonly clusterName: string;
+}
+
+export type KubernetesCloud = EksKubernetesCloud | AksKubernetesCloud | GkeKubernetesCloud;
+export type KubernetesCloudFor<C extends Cloud> = C extends "aws" ? EksKubernetesCloud : C extends "azure" ? AksKubernetesCloud : GkeKubernetesCloud;
+
 export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
     /** Separate data disk for JENKINS_HOME (/var/lib/jenkins). */
     readonly dataDisk: DataDiskFor<C>;
@@ -262,6 +308,12 @@ export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
     readonly backup: BackupTargetFor<C>;
     /** Archive schedule as a systemd OnCalendar expression. Default `*-*-* 01:30:00 UTC`. */
     readonly backupSchedule?: string;
+    /**
+     * The cluster the controller starts build agents in (Kubernetes plugin, namespace
+     * `jenkins-agents`), reached with the VM's identity. Names only: the endpoint and CA are
+     * looked up on the VM, so the VM never waits for, or is replaced with, the cluster.
+     */
+    readonly kubernetes?: KubernetesCloudFor<C>;
 }
 
 export interface VaultParams<C extends Cloud> extends AgentParams<C> {

@@ -232,6 +232,7 @@ export const clusterHintsSchema = z.strictObject({
     clusterMetrics: z.strictObject({ kubeProxy: z.boolean(), clusterDns: z.enum(["coreDns", "kubeDns"]) }).optional(),
     workloadTolerations: z.array(tolerationSchema).optional(),
     prEnvironments: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
+    jenkinsAgents: z.strictObject({ subject: z.strictObject({ kind: z.enum(["Group", "User"]), name: z.string().min(1) }) }).optional(),
     clusterwideDeny: z.strictObject({ engine: z.enum(["cilium"]), denyCidrs: z.array(z.string()) }).optional(),
     clusterAutoscaler: z
         .strictObject({

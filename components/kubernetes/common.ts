@@ -20,6 +20,16 @@ export const PLATFORM_NAMESPACES = {
 } as const;
 
 /**
+ * Jenkins' build agents: pods the controller (the Jenkins VM, Kubernetes plugin) creates and
+ * deletes, with its cloud identity mapped to a Role in this namespace only
+ * (ClusterHints.jenkinsAgents). Pod Security `restricted`; agents never talk to the API.
+ */
+export const JENKINS_AGENTS_NAMESPACE = "jenkins-agents";
+
+/** The ServiceAccount Jenkins agent pods run as (no API token mounted: agents never call the API). */
+export const JENKINS_AGENT_SERVICE_ACCOUNT = "jenkins-agent";
+
+/**
  * The serving namespace: the model-serving engine's operator runs here in single-namespace mode
  * (Seldon Core v1 `singleNamespace: true`: it watches and is granted only this namespace) next
  * to every SeldonDeployment. A namespace of its own because the engine's injected containers

@@ -99,6 +99,15 @@ export interface ClusterHints {
      */
     readonly prEnvironments?: PrEnvironmentsHint;
     /**
+     * The Kubernetes subject the cloud maps the Jenkins VM's own identity to (no stored
+     * credential: the VM mints short-lived tokens with it): EKS an access entry's group
+     * `platform:jenkins-agents`, AKS the VM's user-assigned identity's Entra object id, GKE the
+     * VM's service account e-mail. The in-cluster layer binds it to a Role in the
+     * `jenkins-agents` namespace only (pods, pods/exec, pods/log, events: the Kubernetes plugin's
+     * documented needs). Absent: no Jenkins VM, nothing is granted.
+     */
+    readonly jenkinsAgents?: JenkinsAgentsHint;
+    /**
      * Cluster-wide deny policies for what a NetworkPolicy cannot hold: a NetworkPolicy only ever
      * adds allows, so one permissive policy in a tenant namespace (or a chart's `ingress: [{}]`)
      * cancels default-deny for the pods it selects. Where the cluster's dataplane is Cilium
@@ -159,6 +168,11 @@ export interface ClusterAutoscalerHint {
 /** See {@link ClusterHints.prEnvironments}. */
 export interface PrEnvironmentsHint {
     readonly subject: { readonly kind: "Group" | "User"; readonly name: string };
+}
+
+/** See {@link ClusterHints.jenkinsAgents}. */
+export interface JenkinsAgentsHint {
+    readonly subject: { readonly kind: "Group" | "User"; readonly name: pulumi.Input<string> };
 }
 
 /**
