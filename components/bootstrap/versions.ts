@@ -123,3 +123,41 @@ export function wazuhTemplateUrl(version: string = PINNED_VERSIONS.wazuh): strin
 export function nodeExporterUrl(arch: "amd64", version: string = PINNED_VERSIONS.nodeExporter): string {
     return `https://github.com/prometheus/node_exporter/releases/download/v${version}/node_exporter-${version}.linux-${arch}.tar.gz`;
 }
+
+/**
+ * The Jenkins controller's plugin set (Kubernetes agents, configuration as code, Pipeline, Git),
+ * exact versions. The set and versions are those jenkinsci/helm-charts pins together in
+ * charts/jenkins/values.yaml `controller.installPlugins` (chart 5.9.53, commit 22055414,
+ * 2026-08-07: https://github.com/jenkinsci/helm-charts/blob/main/charts/jenkins/values.yaml),
+ * all built for Jenkins cores older than the pinned LTS. Installed by the plugin installation
+ * manager with `--latest false` (dependencies at the minimum version these require, never
+ * "latest"), which verifies every download against the sha256 the update center publishes for
+ * that version (plugin-management-library PluginManager.calculateChecksum / verifyChecksum,
+ * https://github.com/jenkinsci/plugin-installation-manager-tool). Bumping one is a reviewed
+ * change here.
+ */
+export const JENKINS_PLUGINS: Readonly<Record<string, string>> = {
+    kubernetes: "4540.v612369217f87",
+    "workflow-aggregator": "608.v67378e9d3db_1",
+    git: "5.10.1",
+    "configuration-as-code": "2115.vf6de120eef70",
+};
+
+/**
+ * The plugin installation manager (jenkins-plugin-cli) release, the one the official
+ * jenkins/jenkins image pins (jenkinsci/docker debian/Dockerfile `PLUGIN_CLI_VERSION=2.15.0`),
+ * checked on the VM against the release's own `.sha256` asset as that Dockerfile does.
+ */
+export const JENKINS_PLUGIN_MANAGER = {
+    version: "2.15.0",
+    url: "https://github.com/jenkinsci/plugin-installation-manager-tool/releases/download/2.15.0/jenkins-plugin-manager-2.15.0.jar",
+} as const;
+
+/**
+ * The agent image the controller's pod template runs (`jnlp` container, WebSocket to the
+ * controller): jenkins/inbound-agent at the tag jenkinsci/helm-charts pins beside the plugins
+ * above (values.yaml `agent.image.tag`, same commit). Pinned by tag: its digest cannot be read
+ * from this machine (no registry access), as for the in-cluster images in DIGEST_PENDING
+ * (components/kubernetes/versions.ts).
+ */
+export const JENKINS_AGENT_IMAGE = { repository: "docker.io/jenkins/inbound-agent", tag: "3385.vf1123fb_515da_-1" } as const;
