@@ -23,6 +23,19 @@ import {
     shq,
     uploadCommand,
 } from "./shell";
+import {
+    JENKINS_ADMIN_PASSWORD_FILE,
+    JENKINS_ADMIN_USER,
+    JENKINS_CASC_DIR,
+    JENKINS_JAVA_OPTS,
+    JENKINS_KUBE_UNITS,
+    JENKINS_PLATFORM_ENV,
+    jenkinsCascPlatform,
+    jenkinsCloudTemplate,
+    jenkinsKubeRefreshScript,
+    jenkinsPluginsAndCascCommands,
+    pluginsTxt,
+} from "./jenkins-agents";
 import { DATA_DISK_WAIT, RETRY_POLICIES, STEP_BUDGET_SECONDS, STEP_KILL_AFTER_SECONDS, WAZUH_AGENT_CHECK } from "./timing";
 import {
     AgentParams,
@@ -225,7 +238,8 @@ export const BASE_PACKAGES = ["auditd", "ca-certificates", "chrony", "curl", "gn
 export const ROLE_PACKAGES: { readonly [R in BootstrapRole]: readonly string[] } = {
     bastion: [],
     // Jenkins' Java and fonts, and nginx: the TLS listener in front of Jenkins.
-    jenkins: ["fontconfig", PINNED_VERSIONS.jenkinsJavaPackage, "nginx"],
+    // unzip: the plugin step reads each plugin's manifest to check its pinned version.
+    jenkins: ["fontconfig", PINNED_VERSIONS.jenkinsJavaPackage, "nginx", "unzip"],
     vault: [],
     wazuh: [],
 };
@@ -694,6 +708,10 @@ RequiresMountsFor=${MOUNT_POINTS.jenkins}
 Environment="JENKINS_HOME=${MOUNT_POINTS.jenkins}"
 Environment="JENKINS_LISTEN_ADDRESS=127.0.0.1"
 Environment="JENKINS_PORT=${JENKINS_LOOPBACK_PORT}"
+# Configuration as code (components/bootstrap/jenkins-agents.ts); the agents' URL and the reload token.
+Environment="CASC_JENKINS_CONFIG=${JENKINS_CASC_DIR}"
+Environment="JAVA_OPTS=${JENKINS_JAVA_OPTS}"
+EnvironmentFile=-${JENKINS_PLATFORM_ENV}
 `;
 
 /**
@@ -780,7 +798,7 @@ if (authz == AuthorizationStrategy.UNSECURED || (authz instanceof FullControlOnc
 j.save()
 `;
 
-function jenkinsStep(): string {
+function jenkinsStep(kubernetes: boolean): string {
     const c = TLS_CONSUMERS.nginx;
     return `${scriptHeader(`Jenkins LTS ${PINNED_VERSIONS.jenkins} on 127.0.0.1:${JENKINS_LOOPBACK_PORT} behind nginx TLS on :${PORTS.jenkinsHttps}; JENKINS_HOME on the data disk.`)}
 readonly JENKINS_VERSION=${shq(PINNED_VERSIONS.jenkins)}
@@ -788,16 +806,16 @@ readonly JENKINS_VERSION=${shq(PINNED_VERSIONS.jenkins)}
 # Fixed uid/gid before the package: JENKINS_HOME on the data disk stays Jenkins' after a replacement.
 ${ensureAccountCommand(SERVICE_ACCOUNTS.jenkins)}
 ${addRepoCommand(APT_REPOSITORIES.jenkins)}
-apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx
+apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx unzip
 apt_pin jenkins "$JENKINS_VERSION"
 
 ensure_tree_owner ${MOUNT_POINTS.jenkins} jenkins
 chmod 0750 ${MOUNT_POINTS.jenkins}
-# Controller policy, enforced at every start by Jenkins itself (init.groovy.d runs on each boot).
+${jenkinsPluginsAndCascCommands()}# Controller policy, enforced at every start by Jenkins itself (init.groovy.d runs on each boot).
 install -d -m 0755 -o jenkins -g jenkins ${MOUNT_POINTS.jenkins}/init.groovy.d
 policy="$(install_changed ${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy ${MOUNT_POINTS.jenkins}/init.groovy.d/10-platform-controller-policy.groovy 0644 root root)"
 systemctl daemon-reload
-service_converge jenkins.service "\${policy}$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
+service_converge jenkins.service "\${policy}\${plugins_changed}\${casc_changed}$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
 
 # nginx: the only listener other hosts reach; nothing on :80 (the package's default site goes).
 install -d -m 0700 /etc/nginx/platform-tls
@@ -813,7 +831,7 @@ fi
 nginx -t -q
 service_converge nginx.service "\${tls_changed}\${site}\${default_site}" reload
 systemctl enable --now jenkins-home-backup.timer
-log "jenkins \${JENKINS_VERSION} behind https://:${PORTS.jenkinsHttps}; unlock with ${MOUNT_POINTS.jenkins}/secrets/initialAdminPassword"
+${kubernetes ? "# Builds run in the cluster: the token and the cluster's settings, refreshed every few minutes.\nsystemctl enable --now platform-jenkins-kube.timer\n" : ""}log "jenkins \${JENKINS_VERSION} behind https://:${PORTS.jenkinsHttps}; log in as ${JENKINS_ADMIN_USER} (password: sudo cat ${JENKINS_ADMIN_PASSWORD_FILE})"
 `;
 }
 
@@ -843,22 +861,7 @@ readonly PROM=${shq(JENKINS_BACKUP_PROM)}
 # Every run leaves its outcome for Prometheus (JenkinsBackupFailed, JenkinsBackupStale): the last
 # run's result, and the time of the last success (kept from the previous file on failure). The
 # cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
-report() {
-  local rc="\${1:-$?}" last
-  last="$(awk '$1 == "platform_jenkins_backup_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
-  if [ "$rc" -eq 0 ] && [ -n "\${BACKUP_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
-  {
-    echo '# HELP platform_jenkins_backup_last_run_success 1 when the last JENKINS_HOME archive run succeeded (or had nothing to do yet).'
-    echo '# TYPE platform_jenkins_backup_last_run_success gauge'
-    echo "platform_jenkins_backup_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
-    if [ -n "$last" ]; then
-      echo '# HELP platform_jenkins_backup_last_success_timestamp_seconds When the last JENKINS_HOME archive reached object storage.'
-      echo '# TYPE platform_jenkins_backup_last_success_timestamp_seconds gauge'
-      echo "platform_jenkins_backup_last_success_timestamp_seconds \${last}"
-    fi
-  } >"\${PROM}.tmp" && mv -f "\${PROM}.tmp" "$PROM"
-  return "$rc"
-}
+report() { report_outcome "$PROM" platform_jenkins_backup 'JENKINS_HOME archive to object storage' "\${BACKUP_DONE:-}" "\${1:-$?}"; }
 trap report EXIT
 
 # Jenkins writes config.xml on its first start: before that there is nothing to keep.
@@ -1056,22 +1059,7 @@ readonly PROM=${shq(VAULT_SNAPSHOT_PROM)}
 # Every run leaves its outcome for Prometheus (VaultSnapshotFailed, VaultSnapshotStale): the
 # last run's result, and the time of the last success (kept from the previous file on failure).
 # The cleanup trap passes the exit status (a "(exit rc)" to restore \$? would end the trap under set -e).
-report() {
-  local rc="\${1:-$?}" last
-  last="$(awk '$1 == "platform_vault_snapshot_last_success_timestamp_seconds" { print $2 }' "$PROM" 2>/dev/null || true)"
-  if [ "$rc" -eq 0 ] && [ -n "\${SNAPSHOT_DONE:-}" ]; then printf -v last '%(%s)T' -1; fi
-  {
-    echo '# HELP platform_vault_snapshot_last_run_success 1 when the last snapshot run succeeded (or had nothing to do yet).'
-    echo '# TYPE platform_vault_snapshot_last_run_success gauge'
-    echo "platform_vault_snapshot_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
-    if [ -n "$last" ]; then
-      echo '# HELP platform_vault_snapshot_last_success_timestamp_seconds When the last snapshot reached object storage.'
-      echo '# TYPE platform_vault_snapshot_last_success_timestamp_seconds gauge'
-      echo "platform_vault_snapshot_last_success_timestamp_seconds \${last}"
-    fi
-  } >"\${PROM}.tmp" && mv -f "\${PROM}.tmp" "$PROM"
-  return "$rc"
-}
+report() { report_outcome "$PROM" platform_vault_snapshot 'Vault snapshot to object storage' "\${SNAPSHOT_DONE:-}" "\${1:-$?}"; }
 trap report EXIT
 
 # vault status exits 0 (unsealed), 2 (sealed or not initialised) or 1 (error: Vault is down or
@@ -1513,13 +1501,23 @@ export function jenkinsPlan(params: JenkinsParams<Cloud>): RolePlan {
             file("/etc/systemd/system/jenkins.service.d/10-platform.conf", JENKINS_DROPIN),
             file(`${BOOTSTRAP_STAGING_DIR}/jenkins-nginx.conf`, jenkinsNginxSite()),
             file(`${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy`, JENKINS_CONTROLLER_POLICY),
+            file(`${BOOTSTRAP_STAGING_DIR}/jenkins-plugins.txt`, pluginsTxt()),
+            file(`${BOOTSTRAP_STAGING_DIR}/jenkins-casc.yaml`, jenkinsCascPlatform()),
             executable("/usr/local/sbin/jenkins-home-backup", jenkinsBackupScript(params)),
             file("/etc/systemd/system/jenkins-home-backup.service", backupUnits.service),
             file("/etc/systemd/system/jenkins-home-backup.timer", backupUnits.timer),
+            ...(params.kubernetes
+                ? [
+                      file(`${BOOTSTRAP_STAGING_DIR}/jenkins-kubernetes-cloud.json`, jenkinsCloudTemplate()),
+                      executable("/usr/local/sbin/platform-jenkins-kube", jenkinsKubeRefreshScript(params.kubernetes)),
+                      file("/etc/systemd/system/platform-jenkins-kube.service", JENKINS_KUBE_UNITS.service),
+                      file("/etc/systemd/system/platform-jenkins-kube.timer", JENKINS_KUBE_UNITS.timer),
+                  ]
+                : []),
         ],
         steps: [
             { name: STEP.dataDisk, script: dataDiskStep(params.dataDisk, MOUNT_POINTS.jenkins, "jenkins-data"), budgetSeconds: STEP_BUDGET_SECONDS.dataDisk, needs: [] },
-            { name: "50-jenkins", script: jenkinsStep(), budgetSeconds: STEP_BUDGET_SECONDS.jenkins, needs: mainNeeds },
+            { name: "50-jenkins", script: jenkinsStep(params.kubernetes !== undefined), budgetSeconds: STEP_BUDGET_SECONDS.jenkins, needs: mainNeeds },
         ],
     };
 }

@@ -257,6 +257,29 @@ ensure_service_account() {
   fi
 }
 
+#@section outcome
+# report_outcome PROM METRIC WHAT DONE RC: a timer job's outcome for Prometheus (textfile
+# collector): METRIC_last_run_success is 1 when RC is 0 (also when there was nothing to do yet);
+# METRIC_last_success_timestamp_seconds is now when DONE is set, else kept from the last file.
+# Returns RC.
+report_outcome() {
+  local prom="$1" m="$2" what="$3" done="$4" rc="$5" last
+  last="$(awk -v k="\${m}_last_success_timestamp_seconds" '$1 == k { print $2 }' "$prom" 2>/dev/null || true)"
+  if [ "$rc" -eq 0 ] && [ -n "$done" ]; then printf -v last '%(%s)T' -1; fi
+  {
+    echo "# HELP \${m}_last_run_success 1 when the last \${what} run succeeded (or had nothing to do yet)."
+    echo "# TYPE \${m}_last_run_success gauge"
+    echo "\${m}_last_run_success $([ "$rc" -eq 0 ] && echo 1 || echo 0)"
+    if [ -n "$last" ]; then
+      echo "# HELP \${m}_last_success_timestamp_seconds When the last \${what} succeeded."
+      echo "# TYPE \${m}_last_success_timestamp_seconds gauge"
+      echo "\${m}_last_success_timestamp_seconds \${last}"
+    fi
+  } >"\${prom}.tmp" && mv -f "\${prom}.tmp" "$prom"
+  return "$rc"
+}
+#@end
+
 #@section owner
 # ensure_tree_owner DIR USER: everything under DIR (a data disk) belongs to USER. A marker on the
 # disk remembers the owner it was set for, so the recursive chown runs once per owner change (a
@@ -519,7 +542,7 @@ vault_bind_snapshot_role() {
 const CLOUD_LIB: { readonly [C in Cloud]: string } = { aws: AWS_LIB, azure: AZURE_LIB, gcp: GCP_LIB };
 
 /** Which roles need the lib's fenced sections (`#@section NAME` ... `#@end`): user data is size-limited. */
-const LIB_SECTIONS: { readonly [name: string]: readonly BootstrapRole[] } = { vault: ["vault"], owner: ["jenkins", "vault"], upload: ["jenkins", "vault"] };
+const LIB_SECTIONS: { readonly [name: string]: readonly BootstrapRole[] } = { vault: ["vault"], owner: ["jenkins", "vault"], upload: ["jenkins", "vault"], outcome: ["jenkins", "vault"] };
 
 /** The lib without the sections `role` does not use (all of them without a role). */
 function librarySections(text: string, role: BootstrapRole | undefined): string {

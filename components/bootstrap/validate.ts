@@ -15,6 +15,7 @@ import {
     CLOUDS,
     DataDisk,
     BackupTarget,
+    KubernetesCloud,
     SecretRef,
     VaultSeal,
 } from "./types";
@@ -218,6 +219,10 @@ export function validateBootstrapParams(role: BootstrapRole, params: AnyBootstra
         if (disk === undefined) problems.push(`dataDisk: missing; role '${role}' keeps its state on a separate data disk.`);
         else checkDisk(problems, cloud, "dataDisk", disk);
     }
+    if (role === "jenkins") {
+        const k = (params as { kubernetes?: KubernetesCloud }).kubernetes;
+        if (k !== undefined) checkKubernetes(problems, cloud, "kubernetes", k);
+    }
     if (role === "vault") {
         const v = params as { seal?: VaultSeal; backup?: BackupTarget; snapshotSchedule?: unknown; snapshotAuthRole?: unknown; snapshotAuthMount?: unknown };
         if (v.seal === undefined) problems.push("seal: missing; Vault auto-unseals with the cloud KMS.");
@@ -234,6 +239,43 @@ export function validateBootstrapParams(role: BootstrapRole, params: AnyBootstra
         }
     }
     return problems;
+}
+
+// Cluster names, as each API accepts them: EKS CreateCluster (1-100, letters, digits, - and _,
+// starting with a letter or digit: docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html),
+// AKS (1-63, letters, digits, - and _, alphanumeric at both ends: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice),
+// GKE (1-40 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen:
+// cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters#Cluster.FIELDS.name).
+const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const AKS_CLUSTER = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const GKE_CLUSTER = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const AZ_RESOURCE_GROUP = /^[-\w._()]{0,89}[-\w_()]$/;
+const GKE_LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
+
+function checkKubernetes(problems: Problems, cloud: Cloud, field: string, k: KubernetesCloud): void {
+    const want = { aws: "eks", azure: "aks", gcp: "gke" }[cloud];
+    if (k.type !== want) {
+        problems.push(`${field}.type: ${JSON.stringify(k.type)} is not valid on ${cloud}; expected "${want}". Pass the stack's own cluster.`);
+        return;
+    }
+    const fix = "Pass the name the cluster component computes (the same function names the cluster).";
+    switch (k.type) {
+        case "eks":
+            check(problems, matches(EKS_CLUSTER, k.clusterName), `${field}.clusterName`, k.clusterName, "an EKS cluster name (1-100 letters, digits, - and _)", fix);
+            check(problems, matches(AWS_REGION, k.region), `${field}.region`, k.region, "an AWS region such as 'eu-west-1'", "Use the cluster's region.");
+            break;
+        case "aks":
+            check(problems, matches(UUID, k.subscriptionId), `${field}.subscriptionId`, k.subscriptionId, "a subscription id (UUID)", "Use the cluster's subscription.");
+            check(problems, matches(AZ_RESOURCE_GROUP, k.resourceGroup), `${field}.resourceGroup`, k.resourceGroup, "a resource group name (1-90 letters, digits, - _ . ( ), not ending in '.')", fix);
+            check(problems, matches(AKS_CLUSTER, k.clusterName), `${field}.clusterName`, k.clusterName, "an AKS cluster name (1-63 letters, digits, - and _)", fix);
+            check(problems, matches(UUID, k.clientId), `${field}.clientId`, k.clientId, "the client id (UUID) of the Jenkins VM's user-assigned identity", "Pass the identity's clientId output.");
+            break;
+        case "gke":
+            check(problems, matches(GCP_PROJECT, k.project), `${field}.project`, k.project, "a GCP project id", "Use the cluster's project.");
+            check(problems, matches(GKE_LOCATION, k.location), `${field}.location`, k.location, "a GCP region or zone such as 'europe-west1'", "Use the cluster's location.");
+            check(problems, matches(GKE_CLUSTER, k.clusterName), `${field}.clusterName`, k.clusterName, "a GKE cluster name (1-40 lowercase letters, digits, hyphens)", fix);
+            break;
+    }
 }
 
 /** Throws a BootstrapParamsError listing every problem. */

@@ -8,6 +8,7 @@ import {
     Cloud,
     CLOUDS,
     JenkinsParams,
+    KubernetesCloudFor,
     VaultParams,
     WazuhParams,
     AgentParams,
@@ -80,12 +81,19 @@ export function bastionParams(cloud: Cloud): BootstrapParams<"bastion"> {
     return agentFor(cloud, "bastion") as BootstrapParams<"bastion">;
 }
 
+/** The cluster each cloud's Jenkins starts agents in (names only: the VM looks up the rest). */
+export const KUBERNETES: { readonly [C in Cloud]: KubernetesCloudFor<C> } = {
+    aws: { type: "eks", clusterName: "plat-dev-eks", region: "eu-west-1" },
+    azure: { type: "aks", subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "plat-dev-rg", clusterName: "plat-dev-aks", clientId: "66666666-7777-8888-9999-aaaaaaaaaaaa" },
+    gcp: { type: "gke", project: "plat-dev-123456", location: "europe-west1", clusterName: "plat-dev-gke" },
+};
+
 export function jenkinsParams(cloud: Cloud): BootstrapParams<"jenkins"> {
     const c = { aws, azure, gcp }[cloud];
     // The JENKINS_HOME archive: the stack's backup bucket under the default prefix, with Jenkins' own identity.
     const { prefix: _vaultPrefix, ...bucket } = c.backup as typeof c.backup & { prefix?: string };
     const backup = bucket.type === "azureblob" ? { ...bucket, clientId: "66666666-7777-8888-9999-aaaaaaaaaaaa" } : bucket;
-    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk, backup } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
+    return { ...agentFor(cloud, "jenkins"), dataDisk: c.disk, backup, kubernetes: KUBERNETES[cloud] } as JenkinsParams<Cloud> as BootstrapParams<"jenkins">;
 }
 
 export function vaultParams(cloud: Cloud): BootstrapParams<"vault"> {

@@ -148,12 +148,14 @@ describe("bootstrap: real validators (cloud-init schema, shellcheck)", function 
             const names = new Set(scripts.map((s) => path.basename(s.vmPath)));
             // Per rendering: lib.sh, the runner, platform-tls-refresh, platform-health,
             // platform-maintenance-reboot and the steps (bastion 6, Jenkins and Vault 8, Wazuh 7),
-            // plus each role's own jobs (Jenkins: jenkins-home-backup; Vault: vault-raft-snapshot,
-            // platform-vault; Wazuh: platform-wazuh-retention): (11 + 14 + 15 + 13) x 3 clouds.
-            assert.equal(scripts.length, 159, "scripts across the 12 renderings");
+            // plus each role's own jobs (Jenkins: jenkins-home-backup, platform-jenkins-kube; Vault:
+            // vault-raft-snapshot, platform-vault; Wazuh: platform-wazuh-retention):
+            // (11 + 15 + 15 + 13) x 3 clouds.
+            assert.equal(scripts.length, 162, "scripts across the 12 renderings");
             for (const n of [
                 "lib.sh",
                 "platform-bootstrap",
+                "platform-jenkins-kube",
                 "platform-tls-refresh",
                 "10-packages.sh",
                 "20-hardening.sh",

@@ -579,8 +579,49 @@ case "$cmd" in
         cp "$src" "$H/objects/s3/$bucket/$key"
         printf 'sse=%s\nkms=%s\nregion=%s\n' "${opt[sse]}" "${opt[sse-kms-key-id]}" "$region" >"$H/objects/s3/$bucket/$key.meta"
         ;;
+      "eks describe-cluster")
+        [ "${opt[output]:-}" = json ] || { echo "aws stub: expected --output json" >&2; exit 252; }
+        jq -n --arg n "${opt[name]}" --arg r "$region" --arg ca "$(base64 -w0 <"$H/cluster/ca.crt")" \
+          '{cluster: {name: $n, endpoint: ("https://0123456789ABCDEF." + $r + ".eks.amazonaws.com"), certificateAuthority: {data: $ca}}}' >"$H/cluster/describe.json"
+        cat "$H/cluster/describe.json"
+        ;;
+      "eks get-token")
+        echo "{\"kind\": \"ExecCredential\", \"apiVersion\": \"client.authentication.k8s.io/v1beta1\", \"status\": {\"token\": \"k8s-aws-v1.aHR0cHM6Ly9zdHMuJHtyZWdpb259LmFtYXpvbmF3cy5jb20v$(date +%s)\"}}"
+        ;;
       *) echo "aws stub: unsupported ${service} ${op}" >&2; exit 252 ;;
     esac
+    ;;
+
+  java)
+    # The plugin installation manager (java -jar jenkins-plugin-manager.jar ...): each requested
+    # plugin.jpi at its requested version (a stand-in "jpi" is its manifest), plus a dependency.
+    fault java "$*"
+    declare -A opt=()
+    while [ "$#" -gt 0 ]; do
+      case "$1" in
+        -jar) opt[jar]="$2"; shift 2 ;;
+        --*) if [ "$#" -gt 1 ] && [[ "$2" != --* ]]; then opt[${1#--}]="$2"; shift 2; else opt[${1#--}]=true; shift; fi ;;
+        *) shift ;;
+      esac
+    done
+    [ -s "${opt[jar]:-}" ] || { echo "Error: Unable to access jarfile ${opt[jar]:-}" >&2; exit 1; }
+    [ "${opt[latest]:-}" = false ] || { echo "java stub: the platform pins versions: --latest false expected" >&2; exit 2; }
+    [ "${opt[war]:-}" = /usr/share/java/jenkins.war ] || { echo "java stub: --war expected" >&2; exit 2; }
+    d="${opt[plugin-download-directory]:?}"
+    rm -rf "$d"
+    mkdir -p "$d"
+    echo "Done" # the manager prints its progress on stdout
+    while IFS=: read -r name version; do
+      [ -n "$name" ] || continue
+      override="$(awk -v n="$name" '$1 == n { print $2 }' "$H/plugin-overrides" 2>/dev/null)"
+      printf 'Manifest-Version: 1.0\r\nShort-Name: %s\r\nPlugin-Version: %s\r\n' "$name" "${override:-$version}" >"$d/${name}.jpi"
+    done <"${opt[plugin-file]:?}"
+    printf 'Manifest-Version: 1.0\r\nShort-Name: kubernetes-client-api\r\nPlugin-Version: 7.3.1-256.v788a_0b_787114\r\n' >"$d/kubernetes-client-api.jpi"
+    ;;
+  unzip)
+    [ "$1" = -p ] && [ -f "$2" ] || { echo "unzip stub: unzip -p FILE MEMBER only" >&2; exit 9; }
+    [ "$3" = META-INF/MANIFEST.MF ] || exit 11
+    cat "$2"
     ;;
 
   vault)
@@ -703,6 +744,7 @@ case "$cmd" in
     method=""
     upload=""
     data_binary=""
+    data_file=""
     cacert=""
 
     headers=()
@@ -722,6 +764,7 @@ case "$cmd" in
         --proto) [ "$2" = "=https" ] || { echo "curl stub: --proto must be =https" >&2; exit 2; }; shift 2 ;;
         -k | --insecure) echo "curl stub: certificate verification must never be disabled" >&2; exit 2 ;;
         -G) shift ;;
+        -d) data_file="${2#@}"; shift 2 ;;
         -*) shift ;;
         *) url="$1"; shift ;;
       esac
@@ -837,6 +880,24 @@ case "$cmd" in
       http://metadata.google.internal/computeMetadata/v1/project/project-id)
         [ "$(header Metadata-Flavor)" = Google ] || http_error 403
         printf 'plat-dev-123456'
+        ;;
+      https://management.azure.com/subscriptions/*/providers/Microsoft.ContainerService/managedClusters/*/listClusterUserCredential\?api-version=*)
+        [ "$method" = POST ] || http_error 405
+        case "$(header Authorization)" in "Bearer eyJ"*) ;; *) http_error 401 ;; esac
+        cluster="${url%%/listClusterUserCredential*}"
+        cluster="${cluster##*/}"
+        kubeconfig="$(printf 'apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: %s\n    server: https://%s-dns-0a1b2c3d.0a1b2c3d-priv.privatelink.westeurope.azmk8s.io:443\n  name: %s\nusers:\n- name: clusterUser\n  user:\n    exec:\n      command: kubelogin\n' "$(base64 -w0 <"$H/cluster/ca.crt")" "$cluster" "$cluster")"
+        jq -n --arg v "$(printf '%s\n' "$kubeconfig" | base64 -w0)" '{kubeconfigs: [{name: "clusterUser", value: $v}]}'
+        ;;
+      https://container.googleapis.com/v1/projects/*/locations/*/clusters/*)
+        [ "$(header Authorization)" = "Bearer gcp-token" ] || http_error 401
+        jq -n --arg ca "$(base64 -w0 <"$H/cluster/ca.crt")" '{name: "cluster", endpoint: "172.16.0.2", privateClusterConfig: {enablePrivateEndpoint: true, privateEndpoint: "172.16.0.2"}, masterAuth: {clusterCaCertificate: $ca}}'
+        ;;
+      http://127.0.0.1:8080/reload-configuration-as-code/)
+        [ "$method" = POST ] || http_error 405
+        want="$(sed -n 's/^CASC_RELOAD_TOKEN=//p' "$R/etc/default/platform-jenkins")"
+        [ -n "$data_file" ] && [ "$(cat "$data_file")" = "casc-reload-token=${want}" ] || http_error 401
+        echo reload >>"$H/casc-reloads"
         ;;
       https://127.0.0.1:9200/*)
         # The Wazuh indexer: TLS verified with the install's root CA, basic auth from curl's config on stdin.

@@ -34,7 +34,7 @@ import { promisify } from "node:util";
 import { parse } from "yaml";
 import { APT_REPOSITORIES, BootstrapRole, Cloud, PINNED_VERSIONS, renderBootstrapDocument, SecretRef } from "../../../components/bootstrap";
 import { dataDiskCandidates } from "../../../components/bootstrap/scripts";
-import { nodeExporterUrl, NODE_EXPORTER_SHA256, wazuhInstallerUrl } from "../../../components/bootstrap/versions";
+import { JENKINS_PLUGIN_MANAGER, nodeExporterUrl, NODE_EXPORTER_SHA256, wazuhInstallerUrl } from "../../../components/bootstrap/versions";
 import { OPERATIONS, paramsFor } from "../fixtures";
 import type { BootstrapOperations } from "../../../components/bootstrap";
 
@@ -47,6 +47,7 @@ export const STUBBED_COMMANDS = [
     "apt-get", "apt-mark", "augenrules", "blkid", "chown", "curl", "dpkg", "dpkg-query", "filebeat", "findmnt", "free", "getent", "gpg",
     "groupadd", "hostname", "id", "install", "logger", "lsblk", "mkfs.ext4", "mount", "mountpoint", "nginx", "sleep", "snap", "sshd",
     "sysctl", "systemctl", "udevadm", "update-ca-certificates", "useradd", "usermod", "vault", "visudo", "wazuh-install-fault",
+    "java", "unzip",
 ] as const;
 
 /** Real tools the scripts may use: they only read and write the paths they are given. */
@@ -174,6 +175,13 @@ function sharedAssets(): Assets {
     sh("tar", ["-czf", tarball, "-C", dir, path.basename(ne)]);
     mirror[nodeExporterUrl("amd64")] = tarball;
     mirror[wazuhInstallerUrl()] = path.join(HERE, "wazuh-install.sh");
+    // The plugin manager's jar and the sha256 its release publishes beside it (the jar here is
+    // a stand-in: the java stub plays the manager).
+    const pm = path.join(dir, "jenkins-plugin-manager.jar");
+    fs.writeFileSync(pm, "stand-in for jenkins-plugin-manager\n");
+    fs.writeFileSync(`${pm}.sha256`, `${createHash("sha256").update(fs.readFileSync(pm)).digest("hex")}\n`);
+    mirror[JENKINS_PLUGIN_MANAGER.url] = pm;
+    mirror[`${JENKINS_PLUGIN_MANAGER.url}.sha256`] = `${pm}.sha256`;
     // The platform CA (the program issues it with @pulumi/tls; here openssl plays that part).
     const caKey = path.join(dir, "ca.key");
     const caCert = path.join(dir, "ca.crt");
@@ -288,6 +296,9 @@ export class HarnessVm {
         // The Wazuh manager this VM's agent talks to (the stub refuses an agent newer than it, as remoted does).
         fs.writeFileSync(path.join(this.state, "wazuh-manager-version"), `${PINNED_VERSIONS.wazuh}\n`);
         fs.writeFileSync(path.join(this.state, "vault/tokens"), "");
+        // The cluster Jenkins reaches (its CA: any certificate does; the harness CA's).
+        fs.mkdirSync(path.join(this.state, "cluster"));
+        fs.copyFileSync(a.caCert, path.join(this.state, "cluster/ca.crt"));
         fs.writeFileSync(path.join(this.state, "mirror.tsv"), Object.entries(a.mirror).map(([u, f]) => `${u}\t${f}\n`).join(""));
         fs.writeFileSync(path.join(this.state, "apt/available"), this.aptAvailable());
         // The cloud around the VM: its secrets, its bucket's policy, its data disk.
@@ -301,7 +312,7 @@ export class HarnessVm {
 
     /** Packages the VM's repositories serve: the distribution's, and each vendor's pinned one. */
     private aptAvailable(): string {
-        const distro = ["auditd", "ca-certificates", "chrony", "curl", "gnupg", "jq", "openssl", "unattended-upgrades", "fontconfig", PINNED_VERSIONS.jenkinsJavaPackage, "nginx"];
+        const distro = ["auditd", "ca-certificates", "chrony", "curl", "gnupg", "jq", "openssl", "unattended-upgrades", "fontconfig", PINNED_VERSIONS.jenkinsJavaPackage, "nginx", "unzip"];
         return [
             ...distro.map((p) => `${p}\tdistro\t`),
             `jenkins\t${PINNED_VERSIONS.jenkins}\tjenkins.list`,
