@@ -17,7 +17,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { BootstrapOperations, BootstrapRole, Cloud, CLOUDS, PINNED_VERSIONS, renderBootstrapDocument } from "../../components/bootstrap";
-import { wazuhInstallerUrl, wazuhTemplateUrl } from "../../components/bootstrap/versions";
+import { JENKINS_AGENT_IMAGE, JENKINS_PLUGIN_MANAGER, JENKINS_PLUGINS, wazuhInstallerUrl, wazuhTemplateUrl } from "../../components/bootstrap/versions";
+import { parse as parseYaml } from "yaml";
 import { OPERATIONS, paramsFor } from "./fixtures";
 import { Call, CLOUD_DEFAULT_KEY, ENROLLMENT_PASSWORD, HarnessVm, RunResult, tlsBundle } from "./harness/vm";
 
@@ -81,7 +82,7 @@ const JENKINS_ARCHIVE_KEY: Record<Cloud, RegExp> = {
  * the harness boots each VM for real under bash, and the machine is shared. The cloud-specific
  * ones (secret reads, identities, default users, disks, upgrades, replacement) run on all three.
  */
-const ONE = { agent: "gcp", preFixedIds: "azure", orphan: "aws", heap: "azure", health: "gcp" } as const satisfies Record<string, Cloud>;
+const ONE = { agent: "gcp", preFixedIds: "azure", orphan: "aws", heap: "azure", health: "gcp", plugins: "aws" } as const satisfies Record<string, Cloud>;
 
 const describeRun = (vm: HarnessVm, r: RunResult) => `exit ${r.exitCode}\n${vm.unroot(r.stderr).split("\n").slice(-40).join("\n")}`;
 const cmdline = (vm: HarnessVm, c: Call) => `${c.cmd} ${vm.unroot(c.args.join(" "))}`;
@@ -278,6 +279,37 @@ for (const cloud of CLOUDS) {
         const failing = await vm.run("/usr/local/sbin/jenkins-home-backup");
         return { boot, early, archived, failing };
     });
+
+    // Jenkins on Kubernetes: pinned plugins and JCasC at boot; the refresh timer's token from the
+    // VM identity, the cluster in JCasC and a reload only on change; a failing lookup fails the
+    // unit, keeps the last token and the last success.
+    scenario("jenkins-kube", "jenkins", cloud, async (vm, see) => {
+        const boot = await vm.boot();
+        see("timer", JSON.stringify(vm.unitState("platform-jenkins-kube.timer")));
+        const first = await vm.run("/usr/local/sbin/platform-jenkins-kube");
+        see("token-1", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
+        see("prom-ok", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
+        see("reloads-1", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        const again = await vm.run("/usr/local/sbin/platform-jenkins-kube");
+        see("reloads-2", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        see("token-2", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
+        see("prom-again", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
+        vm.fault(cloud === "aws" ? { cmd: "aws", match: "^eks ", times: "always", exit: 254, message: "An error occurred (AccessDeniedException) when calling the DescribeCluster operation" } : { cmd: "curl", match: cloud === "azure" ? "listClusterUserCredential" : "container.googleapis.com", times: "always", exit: 22, message: "curl: (22) The requested URL returned error: 403" });
+        const failing = await vm.run("/usr/local/sbin/platform-jenkins-kube");
+        return { boot, first, again, failing };
+    });
+    // A plugin that is not its pinned version, and a plugin manager that is not its release's:
+    // the step stops, naming what, and Jenkins keeps what it had.
+    if (cloud === ONE.plugins) {
+        scenario("jenkins-plugin-pinned", "jenkins", cloud, async (vm) => {
+            fs.writeFileSync(`${vm.state}/plugin-overrides`, "kubernetes 4541.vdeadbeef0000\n");
+            return { boot: await vm.boot() };
+        });
+        scenario("jenkins-plugin-manager", "jenkins", cloud, async (vm) => {
+            vm.serve(`${JENKINS_PLUGIN_MANAGER.url}.sha256`, `${"0".repeat(64)}  jenkins-plugin-manager-${JENKINS_PLUGIN_MANAGER.version}.jar\n`);
+            return { boot: await vm.boot() };
+        });
+    }
 
     // Health metrics and the reboot window.
     if (cloud === ONE.health) scenario("health", "jenkins", cloud, async (vm, see) => {
@@ -674,6 +706,78 @@ install_secret /root/out/bundle.json root:root 0600 json read_json`,
                 assert.deepEqual(fs.readdirSync(`${vm.root}/var/tmp`).filter((n) => n.startsWith("jenkins-backup.")), [], "no archive left behind");
             });
         }
+    });
+
+    describe("Jenkins: builds on Kubernetes with the VM identity, configured as code, pinned plugins", () => {
+        for (const cloud of CLOUDS) {
+            it(`jenkins-${cloud}: pinned plugins and JCasC at boot; a token from the VM identity, the cluster in JCasC, one reload per change; a failing lookup keeps the last token and success`, () => {
+                const { vm, runs, seen } = outcome(`jenkins-kube:jenkins-${cloud}`);
+                assert.equal(runs.boot.exitCode, 0, describeRun(vm, runs.boot));
+                assert.deepEqual(JSON.parse(seen.timer), { known: true, enabled: true, active: true });
+                // Plugins: exactly the pinned versions, read back from their manifests.
+                for (const [name, version] of Object.entries(JENKINS_PLUGINS)) {
+                    assert.match(vm.file(`/var/lib/jenkins/plugins/${name}.jpi`), new RegExp(`^Plugin-Version: ${version.replace(/\./g, "\\.")}\r?$`, "m"), name);
+                }
+                const pm = vm.allCalls().filter((c) => c.cmd === "java");
+                assert.equal(pm.length, 1, "the plugin manager ran once");
+                assert.ok(pm[0].args.includes("--latest") && pm[0].args[pm[0].args.indexOf("--latest") + 1] === "false");
+                // JCasC: the controller as code.
+                const casc = parseYaml(vm.file("/var/lib/jenkins/casc/10-platform.yaml")) as { jenkins: Record<string, any>; unclassified: Record<string, any> };
+                assert.equal(casc.jenkins.numExecutors, 0);
+                assert.equal(casc.jenkins.slaveAgentPort, -1);
+                assert.equal(casc.jenkins.securityRealm.local.allowsSignup, false);
+                assert.deepEqual(casc.jenkins.securityRealm.local.users, [{ id: "platform-admin", password: "${readFile:" + vm.root + "/var/lib/jenkins/secrets/platform-admin-password}" }]);
+                assert.deepEqual(casc.jenkins.authorizationStrategy, { loggedInUsersCanDoAnything: { allowAnonymousRead: false } });
+                assert.equal(casc.unclassified.location.url, "${PLATFORM_JENKINS_URL}");
+                assert.equal(fs.statSync(`${vm.root}/var/lib/jenkins/secrets/platform-admin-password`).mode & 0o777, 0o600);
+                assert.match(vm.file("/var/lib/jenkins/secrets/platform-admin-password"), /^[A-Za-z0-9+/=]{32}$/);
+                const env = vm.file("/etc/default/platform-jenkins");
+                assert.equal(fs.statSync(`${vm.root}/etc/default/platform-jenkins`).mode & 0o777, 0o600);
+                assert.match(env, new RegExp(`^PLATFORM_JENKINS_URL=https://${vm.ip.replace(/\./g, "\\.")}:8443/$`, "m"));
+                const reloadToken = /^CASC_RELOAD_TOKEN=([0-9a-f]{64})$/m.exec(env)?.[1];
+                assert.ok(reloadToken, env);
+                // The refresh: a token from the identity, readable by Jenkins only; the cluster in JCasC.
+                assert.equal(runs.first.exitCode, 0, describeRun(vm, runs.first));
+                assert.match(seen["token-1"], cloud === "aws" ? /^k8s-aws-v1\./ : cloud === "azure" ? /^az:6dae42f8-4368-4054-ad3b-0ff63b4c3b5a$/ : /^gcp-token$/);
+                assert.equal(fs.statSync(`${vm.root}/run/secrets/kubernetes.io/serviceaccount/token`).mode & 0o777, 0o440);
+                assert.ok(vm.allCalls().some((c) => c.cmd === "chown" && c.args.join(" ").startsWith("root:jenkins ") && c.args.join(" ").includes("/run/secrets/kubernetes.io/serviceaccount/token.")), "root:jenkins");
+                const cloudCasc = JSON.parse(vm.file("/var/lib/jenkins/casc/20-kubernetes-cloud.yaml")) as { jenkins: { clouds: { kubernetes: Record<string, any> }[] }; credentials: unknown };
+                const k = cloudCasc.jenkins.clouds[0].kubernetes;
+                assert.match(k.serverUrl, { aws: /^https:\/\/[0-9A-F]+\.eu-west-1\.eks\.amazonaws\.com$/, azure: /^https:\/\/plat-dev-aks-dns-[0-9a-f]+\.[0-9a-f]+-priv\.privatelink\.westeurope\.azmk8s\.io:443$/, gcp: /^https:\/\/172\.16\.0\.2$/ }[cloud]);
+                assert.equal(k.serverCertificate, fs.readFileSync(`${vm.state}/cluster/ca.crt`, "utf8"));
+                assert.equal(k.jenkinsUrl, `https://${vm.ip}:8443/`);
+                assert.equal(k.namespace, "jenkins-agents");
+                assert.equal(k.webSocket, true);
+                assert.equal(k.templates[0].serviceAccount, "jenkins-agent");
+                assert.equal(k.templates[0].containers[0].image, `${JENKINS_AGENT_IMAGE.repository}:${JENKINS_AGENT_IMAGE.tag}`);
+                assert.deepEqual(cloudCasc.credentials, { system: { domainCredentials: [{ credentials: [{ fileSystemServiceAccountCredential: { id: k.credentialsId, scope: "SYSTEM", description: "The VM identity's token (platform-jenkins-kube)" } }] }] } });
+                assert.equal(fs.statSync(`${vm.root}/var/lib/jenkins/casc/20-kubernetes-cloud.yaml`).mode & 0o777, 0o640);
+                assert.equal(seen["reloads-1"], "reload\n", "reloaded once, with the token from the file");
+                assert.ok(!vm.allCalls().some((c) => c.args.some((a) => a.includes(reloadToken!))), "the reload token is on no command line");
+                assert.match(seen["prom-ok"], /^platform_jenkins_kubernetes_last_run_success 1$/m);
+                // Unchanged cluster: a new token, no reload.
+                assert.equal(runs.again.exitCode, 0, describeRun(vm, runs.again));
+                assert.equal(seen["reloads-2"], "reload\n");
+                // A failing lookup: the unit fails, the metric says so, the last token and success stay.
+                assert.notEqual(runs.failing.exitCode, 0);
+                const prom = vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom");
+                assert.match(prom, /^platform_jenkins_kubernetes_last_run_success 0$/m);
+                const ts = (p: string) => /^platform_jenkins_kubernetes_last_success_timestamp_seconds (\d+)$/m.exec(p)?.[1];
+                assert.ok(ts(seen["prom-ok"]));
+                assert.equal(ts(prom), ts(seen["prom-again"]), "the last success is still reported");
+                assert.equal(vm.file("/run/secrets/kubernetes.io/serviceaccount/token"), seen["token-2"], "the last token stays");
+            });
+        }
+        it(`jenkins-${ONE.plugins}: a plugin that is not its pinned version stops the step, naming it; a plugin manager that does not match its published sha256 is never run`, () => {
+            const pinned = outcome(`jenkins-plugin-pinned:jenkins-${ONE.plugins}`);
+            assert.notEqual(pinned.runs.boot.exitCode, 0);
+            assert.match(pinned.runs.boot.stderr, new RegExp(`plugin kubernetes: downloaded 4541\\.vdeadbeef0000, pinned ${JENKINS_PLUGINS.kubernetes.replace(/\./g, "\\.")}`));
+            assert.ok(!pinned.vm.exists("/var/lib/jenkins/plugins/kubernetes.jpi"), "nothing installed");
+            const manager = outcome(`jenkins-plugin-manager:jenkins-${ONE.plugins}`);
+            assert.notEqual(manager.runs.boot.exitCode, 0);
+            assert.match(manager.runs.boot.stderr, /the plugin manager download does not match its published sha256/);
+            assert.equal(manager.vm.allCalls().filter((c) => c.cmd === "java").length, 0, "never run");
+        });
     });
 
     describe("health for the operator, and the reboot window", () => {
