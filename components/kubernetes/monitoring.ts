@@ -678,6 +678,28 @@ export function toolVmOperationsRules(vaultScraped: boolean): AlertRule[] {
             },
         },
         {
+            // platform-jenkins-kube runs every 4 minutes (components/bootstrap/jenkins-agents.ts):
+            // three failures in a row, and agents cannot start once the last token expires.
+            alert: "JenkinsKubernetesAccessFailing",
+            expr: `platform_jenkins_kubernetes_last_run_success{${vm}} == 0`,
+            for: "10m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "Jenkins on {{ $labels.instance }} cannot get a cluster token or look up the cluster",
+                description: "journalctl -u platform-jenkins-kube on the VM says why (identity grant, cluster lookup, JCasC reload). Builds cannot start agents once the last token expires (15 minutes on EKS).",
+            },
+        },
+        {
+            alert: "JenkinsKubernetesTokenStale",
+            expr: `platform_jenkins_kubernetes_last_run_success{${vm}} unless on (instance) (time() - platform_jenkins_kubernetes_last_success_timestamp_seconds{${vm}} < 15 * 60)`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "Jenkins on {{ $labels.instance }} has had no fresh cluster token for 15 minutes",
+                description: "The refresh timer is not running (systemctl list-timers platform-jenkins-kube.timer) or keeps failing: agent pods cannot be started.",
+            },
+        },
+        {
             alert: "WazuhAgentDisconnected",
             expr: `platform_wazuh_agent_connected{${vm}} == 0`,
             for: "30m",

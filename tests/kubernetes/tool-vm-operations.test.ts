@@ -20,7 +20,15 @@ function writtenMetrics(): Set<string> {
     const names = new Set<string>();
     for (const role of ["bastion", "jenkins", "vault", "wazuh"] as const) {
         const doc = parse(renderBootstrapDocument(role, paramsFor(role, "aws"))) as { write_files: { content: string }[] };
-        for (const f of doc.write_files) for (const m of f.content.matchAll(/\b(platform_[a-z_]+)\b/g)) names.add(m[1]);
+        for (const f of doc.write_files) {
+            for (const m of f.content.matchAll(/\b(platform_[a-z_]+)\b/g)) names.add(m[1]);
+            // The timer jobs' shared writer (lib.sh report_outcome PROM METRIC ...) writes two
+            // series per job; the executed harness reads them back from the job's .prom file.
+            for (const m of f.content.matchAll(/\breport_outcome "\$PROM" (platform_[a-z_]+) /g)) {
+                names.add(`${m[1]}_last_run_success`);
+                names.add(`${m[1]}_last_success_timestamp_seconds`);
+            }
+        }
     }
     return names;
 }
