@@ -70,7 +70,11 @@ const JENKINS_HOME_FILES: Record<string, string> = {
     "logs/tasks/x.log": "log\n",
 };
 // Plus what the bootstrap itself put there: the fixed-ids marker and the controller policy.
-const JENKINS_HOME_KEPT = [".platform-owner", "config.xml", "credentials.xml", "init.groovy.d/10-platform-controller-policy.groovy", "jobs/app/config.xml", "jobs/app/nextBuildNumber", "jobs/team/jobs/svc/config.xml", "plugins/kubernetes.jpi", "secrets/hudson.util.Secret", "secrets/master.key", "users/alice_123/config.xml"];
+const JENKINS_HOME_KEPT = [
+    ".platform-owner", "casc/10-platform.yaml", "config.xml", "credentials.xml", "init.groovy.d/10-platform-controller-policy.groovy", "jobs/app/config.xml", "jobs/app/nextBuildNumber",
+    "jobs/team/jobs/svc/config.xml", "plugins/.platform-plugins.sha256", "plugins/configuration-as-code.jpi", "plugins/git.jpi", "plugins/kubernetes-client-api.jpi", "plugins/kubernetes.jpi",
+    "plugins/workflow-aggregator.jpi", "secrets/hudson.util.Secret", "secrets/master.key", "secrets/platform-admin-password", "users/alice_123/config.xml",
+];
 /** Where the archive lands: the stack's backup bucket, Jenkins' prefix, this VM, a UTC timestamp. */
 const JENKINS_ARCHIVE_KEY: Record<Cloud, RegExp> = {
     aws: /^s3\/plat-dev-vault-backups\/jenkins-home\/plat-dev-aws-jenkins\/\d{8}T\d{6}Z\.tar\.gz$/,
