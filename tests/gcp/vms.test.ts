@@ -152,6 +152,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             // Only Jenkins among the VMs holds a Kubernetes Engine role (the PR automation is not configured here).
             const gkeRoles = ofType(g, G.projectIam).filter((m) => String(m.inputs.role).startsWith("roles/container."));
             assert.deepEqual(gkeRoles.map((m) => [m.name, m.inputs.member]), [["jenkins-cluster-viewer", sa]]);
+            // container.googleapis.com (the look-up) from a VM with no external address: Private Google
+            // Access on its subnet, and HTTPS egress for its account.
+            const subnet = ofType(g, G.subnet).find((n) => n.id === (vm.inputs as Record<string, any>).networkInterfaces[0].subnetwork)!;
+            assert.deepEqual([subnet.inputs.name, subnet.inputs.privateIpGoogleAccess], [`platform-${env}-gcp-tools`, true]);
+            const https = ofType(g, G.firewall).find((f) => f.inputs.name === `platform-${env}-gcp-out-vms-internet`)!.inputs as Record<string, any>;
+            assert.ok(https.allows[0].ports.includes("443") && https.destinationRanges.includes("0.0.0.0/0") && https.targetServiceAccounts.includes(sa.replace(/^serviceAccount:/, "")));
             const entry = CONSTRAINTS.filter((c) => c.id === "gcp-gke-vm-token-email-scope");
             assert.equal(entry.length, 1);
             assert.deepEqual(checkConstraints(g, { entries: entry }), []);
