@@ -221,6 +221,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const names = gkeKubernetesCloud(project, "europe-west1", `platform-${env}-gcp`);
             assert.deepEqual(names, { type: "gke", project, location: "europe-west1", clusterName: `platform-${env}-gcp-gke` });
             assert.deepEqual([c.name, c.location], [names.clusterName, names.location]);
+            // What the Jenkins VM's refresh calls (components/bootstrap/jenkins-agents.ts), in its user data.
+            const ud = String((byName(g, G.instance, "jenkins-instance").inputs as Record<string, any>).metadata["user-data"]);
+            assert.ok(ud.includes(`https://container.googleapis.com/v1/projects/${project}/locations/europe-west1/clusters/platform-${env}-gcp-gke`));
         });
 
         it("in-cluster layer: the addons through the GKE provider (both environments: no phase flag), volumes on the platform's disks key", async () => {
