@@ -4,7 +4,8 @@
  * Every image is denied unless it comes from a registry path the platform uses: Google's own
  * system images (the Google-maintained global policy,
  * cloud.google.com/binary-authorization/docs/policy-yaml-reference#globalpolicyevaluationmode),
- * the repositories of the pinned in-cluster charts (components/kubernetes/versions.ts), and the
+ * the repositories of the pinned in-cluster charts (components/kubernetes/versions.ts), the
+ * Jenkins agent image, and the
  * project's own Artifact Registry in the stack's region (where Jenkins pushes). Prod and
  * staging ENFORCE it (a pod with another image is refused); dev runs it as a dry run that only
  * writes audit log entries (cloudaudit.googleapis.com, "binaryauthorization"): an image the list
@@ -18,6 +19,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { JENKINS_AGENT_IMAGE } from "../bootstrap/versions";
 import type { Environment } from "../config";
 
 /** How the default rule is enforced per environment (Binary Authorization `enforcementMode`). */
@@ -61,9 +63,19 @@ export const CHART_IMAGE_PATTERNS = [
     "seldonio/**",
 ] as const;
 
-/** The allowlist: the charts' registries and the project's own Artifact Registry in the region. */
+/**
+ * The Jenkins agent image the controller's pod template runs in jenkins-agents
+ * (components/bootstrap/versions.ts JENKINS_AGENT_IMAGE, docker.io/jenkins/inbound-agent), any tag:
+ * the repository name with a trailing `*`, which matches no `/`, so not the jenkins organisation's
+ * other images (only names the Jenkins project publishes that start with `inbound-agent`), in the
+ * full and the short Docker Hub form, as for seldonio above. Build steps' own container images
+ * come from the project's Artifact Registry.
+ */
+export const JENKINS_AGENT_IMAGE_PATTERNS: readonly string[] = [`${JENKINS_AGENT_IMAGE.repository}*`, `${JENKINS_AGENT_IMAGE.repository.replace(/^docker\.io\//, "")}*`];
+
+/** The allowlist: the charts' registries, the Jenkins agent, and the project's own Artifact Registry in the region. */
 export function admissionPatterns(project: string, region: string): string[] {
-    return [...CHART_IMAGE_PATTERNS, `${region}-docker.pkg.dev/${project}/**`];
+    return [...CHART_IMAGE_PATTERNS, ...JENKINS_AGENT_IMAGE_PATTERNS, `${region}-docker.pkg.dev/${project}/**`];
 }
 
 export interface GcpBinaryAuthorizationArgs {

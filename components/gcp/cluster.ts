@@ -26,11 +26,12 @@
 import * as crypto from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import type { GkeKubernetesCloud } from "../bootstrap/types";
 import type { Environment, EndpointAccess, NodePoolConfig } from "../config";
 import type { ClusterOutputs, FirewallIdentity } from "../contracts";
 import type { ClusterHints } from "../kubernetes/hints";
 import { METADATA_SERVER } from "../flows";
-import { GKE_NODE_ROLES, PUBSUB_PUBLISHER_ROLE, tierServiceAccount } from "./iam";
+import { CLUSTER_VIEWER_ROLE, GKE_NODE_ROLES, PUBSUB_PUBLISHER_ROLE, tierServiceAccount } from "./iam";
 import { gcpName, nameLabels, serviceAccountId, toLabels } from "./labels";
 import { POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./network";
 
@@ -121,14 +122,39 @@ export function nodePoolName(pool: string, immutable: { readonly spot: boolean; 
     return `${pool}-${crypto.createHash("sha256").update(canonical).digest("hex").slice(0, 6)}`;
 }
 
+/** The cluster's name: one function, so the Jenkins VM can name the cluster without its outputs. */
+export function gkeClusterName(prefix: string): string {
+    return gcpName(prefix, "gke");
+}
+
+/**
+ * What the Jenkins VM's token timer looks the cluster up by (`projects.locations.clusters.get`):
+ * names only, the same the cluster is created with (a regional cluster: its location is the
+ * region), so the VM never depends on the cluster resource.
+ */
+export function gkeKubernetesCloud(project: string, region: string, prefix: string): GkeKubernetesCloud {
+    return { type: "gke", project, location: region, clusterName: gkeClusterName(prefix) };
+}
+
 /** The hints the cloud-agnostic addons get from GKE. */
-export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disksKeyId: pulumi.Input<string>, workloadSpot: boolean, prAutomationPrincipal?: string): ClusterHints {
+export function gkeHints(
+    controlPlaneCidr: string,
+    nodeSubnetCidr: string,
+    disksKeyId: pulumi.Input<string>,
+    workloadSpot: boolean,
+    prAutomationPrincipal?: string,
+    jenkinsServiceAccount?: pulumi.Input<string>,
+): ClusterHints {
     return {
         // The workload pool carries GKE's Spot taint when it is Spot: the platform's pods tolerate it
         // (they survive a preemption), so the pool runs them instead of idling.
         ...(workloadSpot ? { workloadTolerations: [{ ...GKE_SPOT_TOLERATION }] } : {}),
         // Google identities are Kubernetes RBAC subjects by e-mail (cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control).
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "User" as const, name: prAutomationPrincipal } } } : {}),
+        // The Jenkins VM's service account, by e-mail as its metadata-server token (with the
+        // userinfo.email scope: tool-vm.ts JENKINS_OAUTH_SCOPES) authenticates; bound to a Role in
+        // jenkins-agents only by the in-cluster layer.
+        ...(jenkinsServiceAccount !== undefined ? { jenkinsAgents: { subject: { kind: "User" as const, name: jenkinsServiceAccount } } } : {}),
         // GKE's built-in standard-rwo encrypts with Google's keys: the addons create this class on
         // the platform's disks key (PD CSI; the Compute Engine agent holds the grant).
         storageClass: CMEK_STORAGE_CLASS,
@@ -163,22 +189,43 @@ export function gkeHints(controlPlaneCidr: string, nodeSubnetCidr: string, disks
  * from that address, which authorized networks do not admit unless it is listed
  * (cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks: Compute Engine VMs' public
  * addresses are not authorized by default; `gcpPublicCidrsAccessEnabled` stays off here).
+ *
+ * The Jenkins VM's fixed internal address (/32), in both modes: its Kubernetes plugin reaches the
+ * PRIVATE endpoint from the tools subnet, which is neither the cluster's node subnet nor the
+ * bastion's, and only those two and the authorized networks reach it
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). The /32, not the
+ * tools subnet: Vault and Wazuh live there too and have no business with the API; the address is
+ * fixed (tool-vm.ts placement), so a VM replacement keeps it. It has no external address, so the
+ * public endpoint (restricted) would see Cloud NAT's address, which is not authorized: the VM uses
+ * the private endpoint (`privateClusterConfig.privateEndpoint` of clusters.get).
  */
-export function authorizedNetworks(access: EndpointAccess, authorizedCidrs: readonly string[], bastionSubnetCidr: string, bastionAddress?: string): { cidrBlock: string; displayName: string }[] {
+export function authorizedNetworks(
+    access: EndpointAccess,
+    authorizedCidrs: readonly string[],
+    bastionSubnetCidr: string,
+    bastionAddress?: string,
+    jenkinsAddress?: string,
+): { cidrBlock: string; displayName: string }[] {
+    const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+    if (jenkinsAddress !== undefined && !ipv4.test(jenkinsAddress)) {
+        throw new Error(`authorizedNetworks: the Jenkins VM's address ${JSON.stringify(jenkinsAddress)} is not an IPv4 address`);
+    }
     const bastion = { cidrBlock: bastionSubnetCidr, displayName: "bastion subnet" };
+    const jenkins = jenkinsAddress !== undefined ? [{ cidrBlock: `${jenkinsAddress}/32`, displayName: "jenkins VM" }] : [];
     switch (access) {
         case "restricted": {
-            if (bastionAddress !== undefined && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(bastionAddress)) {
+            if (bastionAddress !== undefined && !ipv4.test(bastionAddress)) {
                 throw new Error(`authorizedNetworks: the bastion's address ${JSON.stringify(bastionAddress)} is not an IPv4 address`);
             }
             return [
                 ...authorizedCidrs.map((c, i) => ({ cidrBlock: c, displayName: `authorized-${i}` })),
                 bastion,
                 ...(bastionAddress !== undefined ? [{ cidrBlock: `${bastionAddress}/32`, displayName: "bastion address" }] : []),
+                ...jenkins,
             ];
         }
         case "private":
-            return [bastion];
+            return [bastion, ...jenkins];
         default: {
             const impossible: never = access;
             throw new Error(`unknown endpointAccess ${String(impossible)}`);
@@ -263,6 +310,12 @@ export interface GcpClusterArgs {
     readonly protect: boolean;
     /** The PR-namespace automation's service account e-mail (config `cluster.prAutomationPrincipal`). */
     readonly prAutomationPrincipal?: string;
+    /**
+     * The Jenkins VM, whose Kubernetes plugin starts build agents here: its fixed internal address
+     * (authorized on the private endpoint, /32) and its service account's e-mail (the RBAC subject
+     * of `hints.jenkinsAgents`). Absent: no Jenkins VM, nothing authorized or granted.
+     */
+    readonly jenkins?: { readonly privateIp: string; readonly serviceAccountEmail: pulumi.Input<string> };
     readonly dependsOn?: readonly pulumi.Resource[];
 }
 
@@ -303,7 +356,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.apiIdentity = { kind: "gcpServiceAccount", id: this.serviceAgent };
         this.endpointAccess = args.endpointAccess;
         this.notificationTopic = built.topic.id;
-        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id, args.nodePools.workload.capacity === "spot", args.prAutomationPrincipal);
+        this.hints = gkeHints(args.controlPlaneCidr, args.nodeSubnetCidr, args.disksKey.id, args.nodePools.workload.capacity === "spot", args.prAutomationPrincipal, args.jenkins?.serviceAccountEmail);
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, nodeServiceAccountEmail: this.nodeServiceAccountEmail });
     }
 }
@@ -345,7 +398,7 @@ export function initialNodesPerZone(desired: number, zones: number): number {
 function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resource) {
     const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [...(args.dependsOn ?? [])] };
     const child = (...parts: string[]) => [name, ...parts].join("-");
-    const clusterName = gcpName(args.prefix, "gke");
+    const clusterName = gkeClusterName(args.prefix);
     const nodeSaId = serviceAccountId(args.prefix, "gke-nodes");
 
     const nodeSa = tierServiceAccount(child("nodes"), { project: args.project, prefix: args.prefix, tier: "gke-nodes", displayName: "GKE nodes", roles: GKE_NODE_ROLES }, opts);
@@ -354,7 +407,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
     // cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined); its Kubernetes rights are RBAC on its
     // e-mail, confined by admission (the in-cluster layer's pr-environments).
     if (args.prAutomationPrincipal) {
-        new gcp.projects.IAMMember(child("pr-automation-cluster-viewer"), { project: args.project, role: "roles/container.clusterViewer", member: `serviceAccount:${args.prAutomationPrincipal}` }, opts);
+        new gcp.projects.IAMMember(child("pr-automation-cluster-viewer"), { project: args.project, role: CLUSTER_VIEWER_ROLE, member: `serviceAccount:${args.prAutomationPrincipal}` }, opts);
     }
 
     // Security bulletins and upgrade notices (cloud.google.com/kubernetes-engine/docs/concepts/cluster-notifications):
@@ -413,7 +466,7 @@ function buildCluster(name: string, args: GcpClusterArgs, parent: pulumi.Resourc
                 masterGlobalAccessConfig: { enabled: false },
             },
             masterAuthorizedNetworksConfig: {
-                cidrBlocks: pulumi.output(args.bastionPublicIp).apply((ip) => authorizedNetworks(args.endpointAccess, args.authorizedCidrs, args.bastionSubnetCidr, ip)),
+                cidrBlocks: pulumi.output(args.bastionPublicIp).apply((ip) => authorizedNetworks(args.endpointAccess, args.authorizedCidrs, args.bastionSubnetCidr, ip, args.jenkins?.privateIp)),
                 // Google Cloud's own public ranges are NOT implicitly trusted.
                 gcpPublicCidrsAccessEnabled: false,
             },

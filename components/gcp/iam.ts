@@ -30,6 +30,21 @@ export const OBJECT_CREATOR_ROLE = "roles/storage.objectCreator";
  */
 export const PUBSUB_PUBLISHER_ROLE = "roles/pubsub.publisher";
 
+/**
+ * Kubernetes Engine Cluster Viewer: `container.clusters.get` and `.list`, the minimum GKE documents
+ * for a principal to reach a cluster's API with kubectl (endpoint and CA from `clusters.get`);
+ * every right INSIDE the cluster comes from Kubernetes RBAC on the principal's e-mail
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined;
+ * https://cloud.google.com/iam/docs/roles-permissions/container#container.clusterViewer). It holds
+ * no `container.pods.*` or other in-cluster permission, so IAM adds nothing to what RBAC grants.
+ * Granted on the project: GKE has no cluster-level IAM policy ("IAM controls access at the project
+ * level, RBAC at the cluster and namespace level": https://cloud.google.com/kubernetes-engine/docs/how-to/iam,
+ * "Use IAM with Kubernetes RBAC"),
+ * so the principal may also read the other clusters' endpoints and CAs of the project, which are
+ * not secrets (one environment per project: README, "GCP").
+ */
+export const CLUSTER_VIEWER_ROLE = "roles/container.clusterViewer";
+
 /** Roles a VM needs to ship its own logs and metrics (Ops Agent), nothing more. */
 export const VM_BASE_ROLES = ["roles/logging.logWriter", "roles/monitoring.metricWriter"] as const;
 

@@ -27,7 +27,7 @@ import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, imageFamilyUrl } from "./bastion";
 import { binaryAuthorizationPolicy } from "./binauthz";
-import { Cluster, gkeServiceAgent } from "./cluster";
+import { Cluster, gkeKubernetesCloud, gkeServiceAgent } from "./cluster";
 import { Firewall, Tier } from "./firewall";
 import { deployerEmail, osLoginUser } from "./iam";
 import { computeServiceAgent, Keys } from "./kms";
@@ -250,7 +250,13 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
     });
     const toolVms: Record<ToolVmRole, ToolVm> = {
         wazuh: new ToolVm("wazuh", { ...vmCommon("wazuh"), role: "wazuh" }, childOpts),
-        jenkins: new ToolVm("jenkins", { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket }, childOpts),
+        // The cluster by name only (the VM looks up endpoint and CA itself): the VM never waits for,
+        // or is replaced with, the cluster, which is created after it.
+        jenkins: new ToolVm(
+            "jenkins",
+            { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket, kubernetes: gkeKubernetesCloud(project, config.region, config.prefix) },
+            childOpts,
+        ),
         vault: new ToolVm(
             "vault",
             {
@@ -292,6 +298,8 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
             protect,
             ...(config.gcp.rbacSecurityGroup ? { rbacSecurityGroup: config.gcp.rbacSecurityGroup } : {}),
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
+            // Jenkins' Kubernetes plugin: its fixed address on the private endpoint, its account in RBAC.
+            jenkins: { privateIp: where.jenkins.privateIp, serviceAccountEmail: toolVms.jenkins.serviceAccountEmail },
             dependsOn: [apisPropagated, binauthz],
         },
         childOpts,

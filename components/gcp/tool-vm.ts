@@ -12,10 +12,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
 import { InternalCa, renderBootstrap, ServiceCertificate } from "../bootstrap";
+import type { GkeKubernetesCloud } from "../bootstrap/types";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX } from "./backup";
 import { SHIELDED_VM, VM_METADATA } from "./bastion";
-import { memberOf, OBJECT_CREATOR_ROLE, SECRET_ACCESSOR_ROLE, tierServiceAccount, VM_BASE_ROLES } from "./iam";
+import { CLUSTER_VIEWER_ROLE, memberOf, OBJECT_CREATOR_ROLE, SECRET_ACCESSOR_ROLE, tierServiceAccount, VM_BASE_ROLES } from "./iam";
 import { KEY_USER_ROLE } from "./kms";
 import { gcpName, nameLabels } from "./labels";
 
@@ -48,6 +49,27 @@ export const VAULT_KEY_ROLES = [KEY_USER_ROLE, "roles/cloudkms.viewer"] as const
  */
 export const VAULT_GCE_AUTH_ROLES = { instance: "roles/compute.viewer", serviceAccount: "roles/iam.serviceAccountViewer" } as const;
 
+/**
+ * A tool VM's OAuth scopes: cloud-platform, so the service account's IAM roles alone decide what
+ * it may do (https://cloud.google.com/compute/docs/access/service-accounts#scopes_best_practice).
+ */
+export const VM_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"] as const;
+/**
+ * The OAuth scope that lets a token name its account's e-mail (and nothing else:
+ * https://developers.google.com/identity/protocols/oauth2/scopes#oauth2).
+ */
+export const USERINFO_EMAIL_SCOPE = "https://www.googleapis.com/auth/userinfo.email";
+/**
+ * Jenkins' scopes add userinfo.email: its metadata-server token authenticates the Kubernetes
+ * plugin to GKE, and GKE takes a service account token's user to be the account's e-mail only
+ * when the token carries that scope; without it the user is the account's numeric unique id, so
+ * RBAC bound to the e-mail (ClusterHints.jenkinsAgents) never matches and every call is refused
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control#forbidden_error_for_service_accounts_on_vm_instances;
+ * client-go's former gcp auth provider requested it for this reason). Catalogue entry
+ * `gcp-gke-vm-token-email-scope`.
+ */
+export const JENKINS_OAUTH_SCOPES = [...VM_OAUTH_SCOPES, USERINFO_EMAIL_SCOPE] as const;
+
 /** The `index`-th host address of a block: fixed addresses survive a VM replacement. */
 export function hostAddress(cidr: string, index: number): string {
     const block = new Address4(cidr);
@@ -69,6 +91,12 @@ export type ToolVmRoleArgs =
           readonly wazuhManagerAddress: pulumi.Input<string>;
           /** The bucket the daily JENKINS_HOME archive goes to (the snapshot bucket, its own prefix). */
           readonly homeBackupBucket: pulumi.Input<string>;
+          /**
+           * The GKE cluster the Kubernetes plugin starts build agents in, by NAME (cluster.ts
+           * gkeKubernetesCloud): the VM looks up the endpoint and CA itself, so it never waits for,
+           * or is replaced with, the cluster. Its service account gets CLUSTER_VIEWER_ROLE for that.
+           */
+          readonly kubernetes: GkeKubernetesCloud;
       }
     | {
           readonly role: "vault";
@@ -179,6 +207,12 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     if (args.role === "jenkins") {
         // The JENKINS_HOME archive, create-only as Vault's snapshots (the upload sends ifGenerationMatch=0).
         grants.push(new gcp.storage.BucketIAMMember(child("home-archive-writer"), { bucket: args.homeBackupBucket, role: OBJECT_CREATOR_ROLE, member: sa.member }, { parent }));
+        // The cluster look-up (clusters.get: private endpoint and CA) its token timer makes; in the
+        // cluster, RBAC on this account's e-mail grants pods in jenkins-agents only (the in-cluster
+        // layer). Project level: GKE has no cluster-level IAM (see CLUSTER_VIEWER_ROLE). Before the
+        // VM, as every grant here; the cluster itself comes later, and the timer retries until both
+        // the cluster and the grant's propagation are there.
+        grants.push(new gcp.projects.IAMMember(child("cluster-viewer"), { project: args.project, role: CLUSTER_VIEWER_ROLE, member: sa.member }, { parent }));
     }
 
     const labels = nameLabels(hostname, { role });
@@ -208,7 +242,12 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
     let userData: pulumi.Output<string>;
     switch (args.role) {
         case "jenkins":
-            userData = renderBootstrap("jenkins", { ...common, wazuhManagerAddress: args.wazuhManagerAddress, backup: { type: "gcs", bucket: args.homeBackupBucket, prefix: JENKINS_HOME_PREFIX } });
+            userData = renderBootstrap("jenkins", {
+                ...common,
+                wazuhManagerAddress: args.wazuhManagerAddress,
+                backup: { type: "gcs", bucket: args.homeBackupBucket, prefix: JENKINS_HOME_PREFIX },
+                kubernetes: args.kubernetes,
+            });
             break;
         case "vault":
             userData = renderBootstrap("vault", {
@@ -238,7 +277,7 @@ function buildToolVm(name: string, args: GcpToolVmArgs, parent: pulumi.Resource)
             attachedDisks: [{ source: dataDisk.selfLink, deviceName: DATA_DEVICE_NAME, mode: "READ_WRITE" }],
             // No accessConfigs: no external address; egress goes through Cloud NAT.
             networkInterfaces: [{ subnetwork: args.subnetId, networkIp: args.privateIp }],
-            serviceAccount: { email: sa.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+            serviceAccount: { email: sa.email, scopes: [...(role === "jenkins" ? JENKINS_OAUTH_SCOPES : VM_OAUTH_SCOPES)] },
             shieldedInstanceConfig: { ...SHIELDED_VM },
             metadata: { ...VM_METADATA, "user-data": userData },
             canIpForward: false,

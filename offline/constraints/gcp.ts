@@ -168,6 +168,20 @@ const IAM_MEMBER_TYPES = [
 const gke = (inputs: Record<string, unknown>, opts: Partial<FixtureResource> = {}): FixtureResource => ({ type: "gcp:container/cluster:Cluster", name: "c", inputs: { name: "c", ...inputs }, ...opts });
 const AGENT = "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com";
 
+/**
+ * Kubernetes Engine predefined roles that include `container.clusters.get`, what a principal needs
+ * to reach a cluster's API at all (https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined).
+ */
+const GKE_API_ROLES = ["roles/container.admin", "roles/container.clusterAdmin", "roles/container.clusterViewer", "roles/container.developer", "roles/container.viewer"];
+/** The userinfo.email scope as an instance lists it: the URL, or the alias the provider expands. */
+const EMAIL_SCOPES = ["https://www.googleapis.com/auth/userinfo.email", "userinfo-email"];
+const vm = (scopes: string[]): FixtureResource => ({
+    type: "gcp:compute/instance:Instance",
+    name: "vm",
+    inputs: { name: "vm", zone: "europe-west1-b", machineType: "e2-small", serviceAccount: { email: "ci@p.iam.gserviceaccount.com", scopes } },
+});
+const ciMember = (role: string): FixtureResource => ({ type: "gcp:projects/iAMMember:IAMMember", name: "ci-role", inputs: { project: "p", member: "serviceAccount:ci@p.iam.gserviceaccount.com", role } });
+
 const nat = (inputs: Record<string, unknown>): FixtureResource => ({ type: "gcp:compute/routerNat:RouterNat", name: "nat", inputs: { name: "nat", router: "r", natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", ...inputs } });
 const powerOfTwo = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 
@@ -672,6 +686,43 @@ export const GCP_CONSTRAINTS: readonly Constraint[] = [
                 { title: "100 ports minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 100, maxPortsPerVm: 4096 })] },
                 { title: "a maximum below the minimum", resources: [nat({ enableDynamicPortAllocation: true, minPortsPerVm: 1024, maxPortsPerVm: 512 })] },
                 { title: "with endpoint-independent mapping", resources: [nat({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: true })] },
+            ],
+        },
+    },
+    {
+        id: "gcp-gke-vm-token-email-scope",
+        kind: "graph",
+        cloud: "gcp",
+        service: "GKE",
+        types: ["gcp:compute/instance:Instance", "gcp:projects/iAMMember:IAMMember"],
+        rule: "GKE takes the user of a service account's OAuth access token to be the account's e-mail only when the token carries the userinfo.email scope, otherwise its numeric unique id: a VM whose service account holds a Kubernetes Engine role (it calls the cluster's API with its metadata-server token) needs that scope among its instance's scopes, or Kubernetes RBAC bound to its e-mail never matches and the API answers 403.",
+        source: "https://cloud.google.com/kubernetes-engine/docs/how-to/role-based-access-control#forbidden_error_for_service_accounts_on_vm_instances",
+        alsoSource: "https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined",
+        checkGraph: (ctx) => {
+            const gkeMembers = new Set(
+                ctx.graph.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember" && GKE_API_ROLES.includes(String(input(r, "role")))).map((r) => String(input(r, "member"))),
+            );
+            const out: { resource: CapturedResource; detail: string }[] = [];
+            for (const r of ctx.graph.resources) {
+                if (r.type !== "gcp:compute/instance:Instance") continue;
+                const email = str(r, "serviceAccount.email");
+                if (!email || !gkeMembers.has(`serviceAccount:${email}`)) continue;
+                const scopes = input(r, "serviceAccount.scopes");
+                const list = Array.isArray(scopes) ? scopes.map(String) : [];
+                if (!list.some((sc) => EMAIL_SCOPES.includes(sc))) {
+                    out.push({ resource: r, detail: `runs as ${email}, which holds a Kubernetes Engine role, with scopes ${JSON.stringify(list)}: no userinfo.email, so GKE sees its numeric id, not its e-mail` });
+                }
+            }
+            return out;
+        },
+        examples: {
+            pass: [
+                { title: "a cluster viewer VM with cloud-platform and userinfo.email", resources: [ciMember("roles/container.clusterViewer"), vm(["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/userinfo.email"])] },
+                { title: "a VM without a Kubernetes Engine role, cloud-platform only", resources: [ciMember("roles/logging.logWriter"), vm(["https://www.googleapis.com/auth/cloud-platform"])] },
+            ],
+            fail: [
+                { title: "a cluster viewer VM with cloud-platform only", resources: [ciMember("roles/container.clusterViewer"), vm(["https://www.googleapis.com/auth/cloud-platform"])] },
+                { title: "a developer VM with no scopes", resources: [ciMember("roles/container.developer"), vm([])] },
             ],
         },
     },

@@ -7,7 +7,9 @@
  */
 import * as assert from "node:assert/strict";
 import { TAGGING } from "../../policy-pack/lib/stack";
-import { gkeServiceAgent, MAINTENANCE_WINDOWS, nodePoolName, RELEASE_CHANNEL } from "../../components/gcp/cluster";
+import { Address4 } from "ip-address";
+import { authorizedNetworks, gkeKubernetesCloud, gkeServiceAgent, MAINTENANCE_WINDOWS, nodePoolName, RELEASE_CHANNEL } from "../../components/gcp/cluster";
+import { analyseFlows } from "../../offline/flows";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { mockProjectNumber } from "../../offline/mocks-gcp";
 import { childList, G, graphOf, inClusterGraphOf, labelsKeyOf, variantOf } from "./fixtures";
@@ -44,6 +46,9 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
             assert.deepEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: prod, masterIpv4CidrBlock: controlPlane, masterGlobalAccessConfig: { enabled: false } });
             const bastionSubnet = prod ? "10.70.144.0/24" : "10.50.144.0/24";
+            // The Jenkins VM's fixed address (tools subnet, host 10), its Kubernetes plugin's source
+            // on the private endpoint.
+            const jenkins = { cidrBlock: prod ? "10.70.128.10/32" : "10.50.128.10/32", displayName: "jenkins VM" };
             // With a public endpoint the tunnel (iap / ssh route) reaches it from the bastion's
             // external address: that /32 is authorized too (authorized networks never admit a VM's
             // public address by itself). The private endpoint is reached from the bastion's subnet.
@@ -51,11 +56,12 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
             assert.match(bastionAddress, /^\d+\.\d+\.\d+\.\d+$/);
             assert.deepEqual(c.masterAuthorizedNetworksConfig, {
                 cidrBlocks: prod
-                    ? [{ cidrBlock: bastionSubnet, displayName: "bastion subnet" }]
+                    ? [{ cidrBlock: bastionSubnet, displayName: "bastion subnet" }, jenkins]
                     : [
                           { cidrBlock: "203.0.113.0/24", displayName: "authorized-0" },
                           { cidrBlock: bastionSubnet, displayName: "bastion subnet" },
                           { cidrBlock: `${bastionAddress}/32`, displayName: "bastion address" },
+                          jenkins,
                       ],
                 gcpPublicCidrsAccessEnabled: false,
             });
@@ -181,7 +187,43 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 // (independent copy of cloud.google.com/kubernetes-engine/docs/how-to/spot-vms's taint);
                 // prod's on-demand pool has no taint, so no toleration.
                 ...(prod ? {} : { workloadTolerations: [{ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" }] }),
+                // The Jenkins VM's service account by e-mail: GKE's user for its token.
+                jenkinsAgents: { subject: { kind: "User", name: `platform-${env}-gcp-jenkins@${project}.iam.gserviceaccount.com` } },
             });
+        });
+
+        it("Jenkins -> API: only the Jenkins VM's /32 of the tools subnet is authorized (Vault and Wazuh are not); without it jenkins-to-api, and only it, is blocked by authorized networks", async () => {
+            const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
+            const blocks: string[] = c.masterAuthorizedNetworksConfig.cidrBlocks.map((b: { cidrBlock: string }) => b.cidrBlock);
+            const inAny = (ip: string) => blocks.some((b) => new Address4(ip).isInSubnet(new Address4(b)));
+            const tools = prod ? "10.70.128" : "10.50.128";
+            for (const [role, host] of [["jenkins", 10], ["vault", 11], ["wazuh", 12]] as const) {
+                const ip = String((byName(g, G.instance, `${role}-instance`).inputs as Record<string, any>).networkInterfaces[0].networkIp);
+                assert.equal(ip, `${tools}.${host}`);
+                assert.equal(inAny(ip), role === "jenkins", `${role} ${ip}`);
+            }
+            const layers = { platform: g, incluster: await inClusterGraphOf(stack) };
+            const ops = { operatorCidrs: ["203.0.113.0/24"] };
+            assert.deepEqual(analyseFlows(layers, ops).results.filter((r) => !r.ok).map((r) => r.id), []);
+            const copy = structuredClone(g) as ResourceGraph;
+            const cluster = copy.resources.find((r) => r.type === G.cluster && r.name === "cluster-gke")!;
+            const mac = (cluster.inputs as Record<string, any>).masterAuthorizedNetworksConfig;
+            mac.cidrBlocks = mac.cidrBlocks.filter((b: { displayName: string }) => b.displayName !== "jenkins VM");
+            const report = analyseFlows({ platform: copy, incluster: layers.incluster }, ops);
+            assert.deepEqual(report.results.filter((r) => !r.ok).map((r) => r.id), ["jenkins-to-api"]);
+            const blocked = report.results.find((r) => r.id === "jenkins-to-api")!.layers.find((l) => !l.allowed)!;
+            assert.equal(blocked.layer, "GKE authorized networks");
+            assert.match(blocked.reason, new RegExp(`^${tools.replace(/\./g, "\\.")}\\.10 is in no authorized network`));
+        });
+
+        it("Jenkins' bootstrap names the cluster the program creates (project, region, name), never its outputs", () => {
+            const c = byName(g, G.cluster, "cluster-gke").inputs as Record<string, any>;
+            const names = gkeKubernetesCloud(project, "europe-west1", `platform-${env}-gcp`);
+            assert.deepEqual(names, { type: "gke", project, location: "europe-west1", clusterName: `platform-${env}-gcp-gke` });
+            assert.deepEqual([c.name, c.location], [names.clusterName, names.location]);
+            // What the Jenkins VM's refresh calls (components/bootstrap/jenkins-agents.ts), in its user data.
+            const ud = String((byName(g, G.instance, "jenkins-instance").inputs as Record<string, any>).metadata["user-data"]);
+            assert.ok(ud.includes(`https://container.googleapis.com/v1/projects/${project}/locations/europe-west1/clusters/platform-${env}-gcp-gke`));
         });
 
         it("in-cluster layer: the addons through the GKE provider (both environments: no phase flag), volumes on the platform's disks key", async () => {
@@ -205,6 +247,16 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
 }
 
 describe("gcp cluster variants", () => {
+    it("authorized networks: the Jenkins VM's /32 in both access modes; an address that is not IPv4 is refused", () => {
+        assert.deepEqual(authorizedNetworks("private", [], "10.0.144.0/24", undefined, "10.0.128.10"), [
+            { cidrBlock: "10.0.144.0/24", displayName: "bastion subnet" },
+            { cidrBlock: "10.0.128.10/32", displayName: "jenkins VM" },
+        ]);
+        assert.deepEqual(authorizedNetworks("restricted", ["203.0.113.0/24"], "10.0.144.0/24", "198.51.100.4", "10.0.128.10").at(-1), { cidrBlock: "10.0.128.10/32", displayName: "jenkins VM" });
+        assert.deepEqual(authorizedNetworks("private", [], "10.0.144.0/24"), [{ cidrBlock: "10.0.144.0/24", displayName: "bastion subnet" }], "no Jenkins VM, nothing authorized for it");
+        assert.throws(() => authorizedNetworks("private", [], "10.0.144.0/24", undefined, "10.0.128.0/22"), /the Jenkins VM's address "10\.0\.128\.0\/22" is not an IPv4 address/);
+    });
+
     it("node pool names change with the fields GKE cannot change in place, and only with those", () => {
         const base = { spot: true, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"], metadata: { "disable-legacy-endpoints": "true" }, serviceAccountId: "platform-dev-gcp-gke-nodes", shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true }, bootDiskKmsKey: "k1" };
         const name = nodePoolName("workload", base);

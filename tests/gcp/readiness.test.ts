@@ -5,13 +5,14 @@
  */
 import * as assert from "node:assert/strict";
 import { admissionPatterns, BINAUTHZ_ENFORCEMENT } from "../../components/gcp/binauthz";
+import { JENKINS_AGENT_IMAGE } from "../../components/bootstrap/versions";
 import { sshKeyExpiryUsec } from "../../components/gcp/bastion";
 import { deployerEmail, osLoginUser } from "../../components/gcp/iam";
 import { keyRingName } from "../../components/gcp/kms";
 import { defaultBucketRetention } from "../../components/gcp/logging";
 import { ConfigError, parsePlatformConfig, PlatformConfig } from "../../components/config";
 import { gcpZonesOf } from "../../components/config/regions";
-import { checkConstraints, CONSTRAINTS } from "../../offline/constraints";
+import { checkConstraints, CONSTRAINTS, fixtureGraph } from "../../offline/constraints";
 import { channelOffers, GKE_CHANNEL_MINORS } from "../../offline/constraints/tables/gke-versions";
 import { readStackFile } from "../../offline/engine";
 import { byName, ofType } from "../../offline/graph";
@@ -148,9 +149,42 @@ describe("gcp readiness: Binary Authorization", () => {
             const patterns = (policy.inputs.admissionWhitelistPatterns as { namePattern: string }[]).map((p) => p.namePattern);
             assert.deepEqual(patterns, admissionPatterns(project, "europe-west1"));
             assert.ok(patterns.includes(`europe-west1-docker.pkg.dev/${project}/**`), "the project's own Artifact Registry");
+            // The Jenkins agent (jenkins/inbound-agent), full and short Docker Hub form, nothing else of
+            // the jenkins organisation.
+            assert.deepEqual(
+                patterns.filter((p) => p.includes("jenkins")),
+                ["docker.io/jenkins/inbound-agent*", "jenkins/inbound-agent*"],
+            );
             assert.ok(byName(g, G.cluster, "cluster-gke").dependencies.includes(policy.urn), "the policy exists before the cluster evaluates it");
         });
     }
+});
+
+describe("gcp readiness: Binary Authorization admits the Jenkins agent image and not its neighbours", () => {
+    /**
+     * The allowlist's documented matching, written here independently: a trailing `*` matches any
+     * characters but `/`, a trailing `**` any characters, otherwise the name as written
+     * (https://cloud.google.com/binary-authorization/docs/reference/rest/v1/Policy#admissionwhitelistpattern).
+     */
+    const admits = (pattern: string, image: string): boolean =>
+        pattern.endsWith("**")
+            ? image.startsWith(pattern.slice(0, -2))
+            : pattern.endsWith("*")
+              ? image.startsWith(pattern.slice(0, -1)) && !image.slice(pattern.length - 1).includes("/")
+              : image === pattern;
+    it("the pinned inbound-agent in both forms; not jenkins/jenkins, not a nested path", () => {
+        const patterns = admissionPatterns("platform-dev-123456", "europe-west1");
+        const allowed = (image: string) => patterns.some((p) => admits(p, image));
+        const tag = JENKINS_AGENT_IMAGE.tag;
+        assert.equal(JENKINS_AGENT_IMAGE.repository, "docker.io/jenkins/inbound-agent");
+        assert.ok(allowed(`docker.io/jenkins/inbound-agent:${tag}`));
+        assert.ok(allowed(`jenkins/inbound-agent:${tag}`));
+        assert.ok(!allowed("docker.io/jenkins/jenkins:lts"));
+        assert.ok(!allowed("docker.io/jenkins/inbound-agent/evil:1"));
+        assert.ok(!allowed("docker.io/library/alpine:3"));
+        const policy = fixtureGraph({ title: "the shipped allowlist", resources: [{ type: "gcp:binaryauthorization/policy:Policy", name: "p", inputs: { admissionWhitelistPatterns: patterns.map((namePattern) => ({ namePattern })) } }] });
+        assert.deepEqual(checkConstraints(policy, { entries: CONSTRAINTS.filter((c) => c.id === "gcp-binauthz-allowlist-pattern") }), []);
+    });
 });
 
 describe("gcp readiness: GKE versions per release channel (dated table)", () => {

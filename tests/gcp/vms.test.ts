@@ -9,6 +9,7 @@ import { KEY_ROTATION_PERIOD } from "../../components/gcp/kms";
 import { REQUIRED_SERVICES } from "../../components/gcp/index";
 import { labelValue, serviceAccountId, snapshotBucketName, toLabels } from "../../components/gcp/labels";
 import { hostAddress } from "../../components/gcp/tool-vm";
+import { checkConstraints, checkContext, CONSTRAINTS } from "../../offline/constraints";
 import { byName, ofType, ResourceGraph } from "../../offline/graph";
 import { MOCK_GCP_DEPLOYER, mockProjectNumber } from "../../offline/mocks-gcp";
 import { byId, childList, G, graphOf } from "./fixtures";
@@ -90,7 +91,7 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                               "storage/bucketIAMMember:BucketIAMMember vault-snapshot-writer",
                           ]
                         : role === "jenkins"
-                          ? ["storage/bucketIAMMember:BucketIAMMember jenkins-home-archive-writer"]
+                          ? ["projects/iAMMember:IAMMember jenkins-cluster-viewer", "storage/bucketIAMMember:BucketIAMMember jenkins-home-archive-writer"]
                           : [];
                 assert.deepEqual(
                     childList(g, "platform:gcp:ToolVm", role),
@@ -125,12 +126,47 @@ for (const stack of ["dev-gcp", "prod-gcp"]) {
                 assert.ok(!ud.includes("mock-"), "no secret value in user data");
                 assert.deepEqual(i.attachedDisks, [{ source: byName(g, G.disk, `${role}-data`).state.selfLink, deviceName: "data", mode: "READ_WRITE" }]);
                 assert.equal(i.bootDisk.source, byName(g, G.disk, `${role}-boot`).state.selfLink);
-                // Minimal project roles: log and metric writing only.
+                // Minimal project roles: log and metric writing only; Jenkins also looks up the cluster.
                 const roles = ofType(g, G.projectIam).filter((m) => m.inputs.member === `serviceAccount:${i.serviceAccount.email}`).map((m) => m.inputs.role).sort();
-                assert.deepEqual(roles, [...VM_BASE_ROLES].sort(), role);
+                assert.deepEqual(roles, [...VM_BASE_ROLES, ...(role === "jenkins" ? ["roles/container.clusterViewer"] : [])].sort(), role);
+                // cloud-platform (IAM decides); Jenkins' token also names its e-mail, for GKE's RBAC.
+                assert.deepEqual(
+                    i.serviceAccount.scopes,
+                    ["https://www.googleapis.com/auth/cloud-platform", ...(role === "jenkins" ? ["https://www.googleapis.com/auth/userinfo.email"] : [])],
+                    role,
+                );
             }
             const vault = String(byName(g, G.instance, "vault-instance").inputs.metadata && (byName(g, G.instance, "vault-instance").inputs.metadata as Record<string, string>)["user-data"]);
             assert.match(vault, /seal "gcpckms"/);
+        });
+
+        it("Jenkins -> GKE: clusters.get for its account (project level), granted before the VM; the VM never waits for the cluster; its token names its e-mail (catalogue: a mutation without userinfo.email fails)", () => {
+            const sa = `serviceAccount:platform-${env}-gcp-jenkins@${project}.iam.gserviceaccount.com`;
+            const viewer = byName(g, G.projectIam, "jenkins-cluster-viewer");
+            assert.deepEqual(viewer.inputs, { project, role: "roles/container.clusterViewer", member: sa });
+            const vm = byName(g, G.instance, "jenkins-instance");
+            const cluster = byName(g, G.cluster, "cluster-gke");
+            const ctx = checkContext(g);
+            assert.ok(vm.dependencies.includes(viewer.urn), "the VM boots after the grant");
+            assert.equal(ctx.dependsOn(vm, cluster), false, "names only: the VM never waits for the cluster");
+            // Only Jenkins among the VMs holds a Kubernetes Engine role (the PR automation is not configured here).
+            const gkeRoles = ofType(g, G.projectIam).filter((m) => String(m.inputs.role).startsWith("roles/container."));
+            assert.deepEqual(gkeRoles.map((m) => [m.name, m.inputs.member]), [["jenkins-cluster-viewer", sa]]);
+            // container.googleapis.com (the look-up) from a VM with no external address: Private Google
+            // Access on its subnet, and HTTPS egress for its account.
+            const subnet = ofType(g, G.subnet).find((n) => n.id === (vm.inputs as Record<string, any>).networkInterfaces[0].subnetwork)!;
+            assert.deepEqual([subnet.inputs.name, subnet.inputs.privateIpGoogleAccess], [`platform-${env}-gcp-tools`, true]);
+            const https = ofType(g, G.firewall).find((f) => f.inputs.name === `platform-${env}-gcp-out-vms-internet`)!.inputs as Record<string, any>;
+            assert.ok(https.allows[0].ports.includes("443") && https.destinationRanges.includes("0.0.0.0/0") && https.targetServiceAccounts.includes(sa.replace(/^serviceAccount:/, "")));
+            const entry = CONSTRAINTS.filter((c) => c.id === "gcp-gke-vm-token-email-scope");
+            assert.equal(entry.length, 1);
+            assert.deepEqual(checkConstraints(g, { entries: entry }), []);
+            const copy = structuredClone(g) as ResourceGraph;
+            const mutated = copy.resources.find((r) => r.type === G.instance && r.name === "jenkins-instance")!;
+            (mutated.inputs as Record<string, any>).serviceAccount.scopes = ["https://www.googleapis.com/auth/cloud-platform"];
+            const found = checkConstraints(copy, { entries: entry });
+            assert.deepEqual(found.map((v) => v.name), ["jenkins-instance"]);
+            assert.match(found[0].message, /^GKE would reject gcp:compute\/instance:Instance jenkins-instance: runs as platform-\w+-gcp-jenkins@.* no userinfo\.email/);
         });
 
         it("disks: both disks of every tool VM on the daily snapshot schedule; protected in prod only", () => {

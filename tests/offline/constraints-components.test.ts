@@ -13,7 +13,7 @@ import { BOOTSTRAP_PORTS } from "../../components/bootstrap/ports";
 import { AWS_REGIONS, AZURE_REGIONS, GCP_REGIONS } from "../../components/config/regions";
 import { LOG_RETENTION_DAYS } from "../../components/config/schema";
 import { gkeServiceAgent } from "../../components/gcp/cluster";
-import { GKE_NODE_ROLES, VM_BASE_ROLES } from "../../components/gcp/iam";
+import { CLUSTER_VIEWER_ROLE, GKE_NODE_ROLES, VM_BASE_ROLES } from "../../components/gcp/iam";
 import { computeServiceAgent, KEY_USER_ROLE } from "../../components/gcp/kms";
 import { VAULT_GCE_AUTH_ROLES, VAULT_KEY_ROLES } from "../../components/gcp/tool-vm";
 import { firewallDescriptionProblem, tierRules } from "../../components/tier-rules";
@@ -71,7 +71,7 @@ describe("component constants against the catalogue's independent tables", () =>
     });
 
     it("every GCP role the components name is a predefined role in the table", () => {
-        for (const role of [...VM_BASE_ROLES, ...GKE_NODE_ROLES, ...VAULT_KEY_ROLES, ...Object.values(VAULT_GCE_AUTH_ROLES), KEY_USER_ROLE]) {
+        for (const role of [...VM_BASE_ROLES, ...GKE_NODE_ROLES, ...VAULT_KEY_ROLES, ...Object.values(VAULT_GCE_AUTH_ROLES), KEY_USER_ROLE, CLUSTER_VIEWER_ROLE]) {
             assert.ok(gcpRole(role), `${role} is in offline/constraints/tables/gcp-roles.ts`);
         }
         assert.equal(new Set(GCP_ROLES.map((r) => r.name)).size, GCP_ROLES.length);
