@@ -77,6 +77,61 @@ export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
  * The in-cluster layer binds it (components/kubernetes/pr-environments.ts).
  */
 export const PR_ENVIRONMENTS_GROUP = "platform:pr-environments";
+/**
+ * The Kubernetes group the Jenkins VM's access entry maps its instance role to (same rule: no
+ * `system:` prefix, catalogue entry aws-eks-access-entry-group-name). The in-cluster layer binds
+ * it to a Role in `jenkins-agents` only (ClusterHints.jenkinsAgents).
+ */
+export const JENKINS_AGENTS_GROUP = "platform:jenkins-agents";
+
+/**
+ * The EKS cluster's name: fixed by the prefix, so components that must not depend on the
+ * cluster resource (the Jenkins VM's bootstrap and its IAM grant) name it without its outputs.
+ */
+export function eksClusterName(prefix: string): string {
+    return limitedName(NAME_LIMITS.awsEksCluster, prefix, "eks");
+}
+
+/**
+ * Refuses a configured cluster principal that is the Jenkins VM's role (its ARN as the role is
+ * named, known before anything exists): EKS takes one access entry per principal (a second one
+ * fails the deployment), and as the deployer or an admin Jenkins would hold cluster-admin.
+ */
+export function assertNotJenkinsRole(jenkinsRoleArn: string, configured: { readonly deployerPrincipalArn: string; readonly adminPrincipalArns: readonly string[]; readonly prAutomationPrincipal?: string }): void {
+    const keys: [string, string | undefined][] = [
+        ["platform:cluster.deployerPrincipalArn (or the caller running `pulumi up`)", configured.deployerPrincipalArn],
+        ...configured.adminPrincipalArns.map((a): [string, string] => ["platform:cluster.adminPrincipalArns", a]),
+        ["platform:cluster.prAutomationPrincipal", configured.prAutomationPrincipal],
+    ];
+    const hits = keys.filter(([, v]) => v === jenkinsRoleArn).map(([k]) => k);
+    if (hits.length > 0) {
+        throw new Error(
+            `${hits.join(" and ")}: ${jenkinsRoleArn} is the Jenkins VM's own role, which EKS maps to ${JENKINS_AGENTS_GROUP} only (one access entry per principal; Jenkins must never be a cluster admin); use a different role there`,
+        );
+    }
+}
+
+/**
+ * An EKS cluster's ARN, the `cluster` resource type of the Service Authorization Reference
+ * (`arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}`,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html#amazonelastickubernetesservice-resources-for-iam-policies).
+ */
+export function eksClusterArn(account: AwsAccount, clusterName: string): string {
+    return `arn:${account.partition}:eks:${account.region}:${account.accountId}:cluster/${clusterName}`;
+}
+
+/**
+ * What the Jenkins VM's role may do on EKS: DescribeCluster on this one cluster (endpoint and CA
+ * for the controller's Kubernetes cloud; an action on the `cluster` resource type, so it can be
+ * scoped, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html).
+ * Its token needs no IAM permission: `aws eks get-token` presigns sts:GetCallerIdentity, which
+ * any principal may call (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html,
+ * "No permissions are required"). What it may do INSIDE the cluster is only its access entry's
+ * group's RBAC (no access policy).
+ */
+export function jenkinsClusterLookupStatement(account: AwsAccount, clusterName: string): PolicyStatement {
+    return { Sid: "LookUpItsClusterEndpointAndCa", Effect: "Allow", Action: "eks:DescribeCluster", Resource: eksClusterArn(account, clusterName) };
+}
 
 /** Where the in-cluster layer installs the Cluster Autoscaler, and the ServiceAccount its IRSA role trusts. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "cluster-autoscaler" } as const;
@@ -103,11 +158,17 @@ export function eksHints(
     serviceCidr: string,
     nodeSubnetCidrs: readonly string[],
     volumesKeyArn: pulumi.Input<string>,
-    prAutomationPrincipal?: string,
-    clusterAutoscaler?: ClusterHints["clusterAutoscaler"],
+    options: {
+        readonly prAutomationPrincipal?: string;
+        readonly clusterAutoscaler?: ClusterHints["clusterAutoscaler"];
+        /** The Jenkins VM's role has an access entry (its group is bound in jenkins-agents). */
+        readonly jenkinsAgents?: boolean;
+    } = {},
 ): ClusterHints {
+    const { prAutomationPrincipal, clusterAutoscaler } = options;
     return {
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "Group" as const, name: PR_ENVIRONMENTS_GROUP } } } : {}),
+        ...(options.jenkinsAgents ? { jenkinsAgents: { subject: { kind: "Group" as const, name: JENKINS_AGENTS_GROUP } } } : {}),
         ...(clusterAutoscaler ? { clusterAutoscaler } : {}),
         // EKS ships no encrypted gp3 class: the addons create it (EBS CSI driver, the volumes key).
         storageClass: "gp3",
@@ -177,6 +238,14 @@ export interface AwsClusterArgs {
     readonly adminPrincipalArns: readonly string[];
     /** The PR-namespace automation role (config `cluster.prAutomationPrincipal`): no access policy, only the group the in-cluster layer confines. */
     readonly prAutomationPrincipal?: string;
+    /**
+     * The Jenkins VM's instance ROLE ARN (never its instance profile, nor the assumed-role
+     * session ARN its credentials carry: an access entry takes the IAM role,
+     * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html). Its entry
+     * maps it to JENKINS_AGENTS_GROUP, with no access policy: the controller creates agent pods
+     * in `jenkins-agents` and nothing else.
+     */
+    readonly jenkinsRoleArn: pulumi.Input<string>;
     /**
      * What gives the node subnets their egress (NAT gateways, route-table associations, VPC
      * endpoints): node groups wait for it, since a node that cannot reach the EKS API, ECR and
@@ -253,7 +322,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.secretsKeyArn = built.secretsKey.arn;
         this.nodeRoleArn = built.nodeRole.arn;
         this.clusterAutoscalerRoleArn = built.autoscalerRole.arn;
-        this.hints = eksHints(args.serviceCidr, args.nodeSubnetCidrs, args.volumesKeyArn, args.prAutomationPrincipal, {
+        this.hints = eksHints(args.serviceCidr, args.nodeSubnetCidrs, args.volumesKeyArn, {
+            ...(args.prAutomationPrincipal ? { prAutomationPrincipal: args.prAutomationPrincipal } : {}),
+            jenkinsAgents: true,
+            clusterAutoscaler: {
             cloudProvider: "aws",
             clusterName: built.cluster.name,
             region: args.account.region,
@@ -265,6 +337,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             // publishes no per-service address list to narrow this to (its ip-ranges.json groups
             // whole services by region and changes weekly), so the port is the limit.
             cloudApiEgress: [{ cidr: "0.0.0.0/0", port: 443 }],
+            },
         });
         this.registerOutputs({
             name: this.name,
@@ -509,7 +582,7 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     const opts: pulumi.CustomResourceOptions = { parent };
     const n = (...parts: string[]) => resourceName(args.prefix, ...parts);
     const child = (...parts: string[]) => [name, ...parts].join("-");
-    const clusterName = limitedName(NAME_LIMITS.awsEksCluster, args.prefix, "eks");
+    const clusterName = eksClusterName(args.prefix);
     const roleName = (...parts: string[]) => limitedName(NAME_LIMITS.awsIamRole, args.prefix, ...parts);
 
     // --- Control-plane role and the secrets key that names it ---------------------------------
@@ -600,17 +673,20 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     // --- Access entries: the deployer and the configured admins, nothing implicit --------------
     const admins = adminAccessEntries(args.deployerPrincipalArn, args.adminPrincipalArns);
     const adminPolicyArn = `arn:${args.account.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
+    // Group-only entries (no access policy): their only rights are the RBAC the in-cluster layer
+    // binds to the group, in one namespace set.
+    const groupEntry = (key: string, principalArn: pulumi.Input<string>, group: string) =>
+        new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", kubernetesGroups: [group], tags: withName(n("eks", key)) }, opts);
     if (args.prAutomationPrincipal) {
         if (admins.some((a) => a.principalArn === args.prAutomationPrincipal)) {
             throw new Error(`platform:aws:Cluster: cluster.prAutomationPrincipal ${args.prAutomationPrincipal} is also a cluster admin (the deployer or adminPrincipalArns); EKS allows one access entry per principal: use a separate role`);
         }
-        // No access policy: its only rights are the RBAC of the group, confined by admission.
-        new aws.eks.AccessEntry(
-            child("access", "pr-automation"),
-            { clusterName: cluster.name, principalArn: args.prAutomationPrincipal, type: "STANDARD", kubernetesGroups: [PR_ENVIRONMENTS_GROUP], tags: withName(n("eks", "pr-automation")) },
-            opts,
-        );
+        // Confined further by admission (components/kubernetes/pr-environments.ts).
+        groupEntry("pr-automation", args.prAutomationPrincipal, PR_ENVIRONMENTS_GROUP);
     }
+    // The Jenkins VM's role: agent pods in jenkins-agents only (configured principals never are
+    // this role: assertNotJenkinsRole, before anything is built).
+    const jenkinsEntry = groupEntry("jenkins", args.jenkinsRoleArn, JENKINS_AGENTS_GROUP);
     const accessPolicies = admins.map(({ principalArn, key }) => {
         const entry = new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", key)) }, opts);
         return new aws.eks.AccessPolicyAssociation(
@@ -835,5 +911,6 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
         autoscalerRole,
         autoscalerPolicy,
         grantsPropagated,
+        jenkinsEntry,
     };
 }

@@ -33,6 +33,11 @@ export function ec2TrustPolicy(): PolicyDocument {
     return policyDocument({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
 }
 
+/** The ARN of a role of this account with the default path `/` (the platform's roles). */
+export function iamRoleArn(account: AwsAccount, roleName: string): string {
+    return `arn:${account.partition}:iam::${account.accountId}:role/${roleName}`;
+}
+
 export function accountRootArn(account: AwsAccount): string {
     return `arn:${account.partition}:iam::${account.accountId}:root`;
 }

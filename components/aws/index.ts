@@ -14,12 +14,12 @@ import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup, snapshotBucketName } from "./backup";
 import { Bastion } from "./bastion";
-import { Cluster, upgradeSupportFor } from "./cluster";
+import { assertNotJenkinsRole, Cluster, eksClusterName, upgradeSupportFor } from "./cluster";
 import { Firewall, Tier } from "./firewall";
-import { AwsAccount, policyDocument, secretReadStatements } from "./iam";
+import { AwsAccount, iamRoleArn, policyDocument, secretReadStatements } from "./iam";
 import { Keys } from "./kms";
 import { Network } from "./network";
-import { EnrollmentSecret, placement, TlsSecret, ToolVm } from "./tool-vm";
+import { EnrollmentSecret, placement, TlsSecret, ToolVm, toolVmRoleName } from "./tool-vm";
 
 /**
  * Availability zones usable for the network: standard zones only (Local and Wavelength zones
@@ -85,6 +85,12 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
     const account: AwsAccount = { accountId: identity.accountId, partition: partition.partition, region: config.region };
     const childOpts: pulumi.ComponentResourceOptions = { parent, providers: [provider] };
     const protect = config.deletionProtection;
+    // The Jenkins VM's role gets its own group-only access entry: no configured principal may be it.
+    assertNotJenkinsRole(iamRoleArn(account, toolVmRoleName(config.prefix, "jenkins")), {
+        deployerPrincipalArn,
+        adminPrincipalArns: config.aws.adminPrincipalArns,
+        ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
+    });
 
     const network = new Network(
         "network",
@@ -204,6 +210,8 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
                 role: "jenkins",
                 wazuhManagerAddress,
                 homeBackups: { bucket: backup.snapshotBucket, bucketArn: backup.snapshotBucketArn, keyArn: keys.backupKeyArn },
+                // Names only (the cluster below is built after the VM and never gates it).
+                kubernetes: { type: "eks", clusterName: eksClusterName(config.prefix), region: account.region },
             },
             childOpts,
         ),
@@ -240,6 +248,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             deployerPrincipalArn,
             adminPrincipalArns: config.aws.adminPrincipalArns,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
+            jenkinsRoleArn: toolVms.jenkins.roleArn,
             egressReady: network.privateEgress,
             protect,
             upgradeSupport: upgradeSupportFor(config.environment),

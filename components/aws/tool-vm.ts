@@ -14,12 +14,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Address4 } from "ip-address";
-import { InternalCa, renderBootstrapGzipBase64, ServiceCertificate } from "../bootstrap";
+import { EksKubernetesCloud, InternalCa, renderBootstrapGzipBase64, ServiceCertificate } from "../bootstrap";
 import type { CloudIdentity, FirewallIdentity, ToolVmOutputs, ToolVmRole } from "../contracts";
 import { limitedName, NAME_LIMITS, resourceName } from "../naming";
 import { withName } from "../tags";
 import { JENKINS_HOME_PREFIX, VAULT_SNAPSHOT_PREFIX, backupTags } from "./backup";
 import { ubuntuLtsAmi } from "./bastion";
+import { jenkinsClusterLookupStatement } from "./cluster";
 import { toolVmInternetEgress } from "./firewall";
 import { AwsAccount, ec2TrustPolicy, kmsKeyPolicy, kmsPrincipalUseStatement, managedPolicyArn, policyDocument, PolicyStatement, secretReadStatements, SSM_PARAMETER_READ_DENY } from "./iam";
 import { platformKey } from "./kms";
@@ -36,6 +37,11 @@ export const HOST_OFFSET: Readonly<Record<ToolVmRole, number>> = { jenkins: 10, 
 export const ZONE_INDEX: Readonly<Record<ToolVmRole, number>> = { jenkins: 0, vault: 1, wazuh: 2 };
 /** Actions Vault's awskms seal needs on its key (components/bootstrap/types.ts). */
 export const VAULT_SEAL_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** A tool VM's IAM role (and instance profile) name: fixed by the prefix, so its ARN is known before it exists. */
+export function toolVmRoleName(prefix: string, role: ToolVmRole): string {
+    return limitedName(NAME_LIMITS.awsIamRole, prefix, role);
+}
 
 /** The `index`-th host address of a block: fixed addresses survive a VM replacement. */
 export function hostAddress(cidr: string, index: number): string {
@@ -60,6 +66,12 @@ export type ToolVmRoleArgs =
           readonly wazuhManagerAddress: pulumi.Input<string>;
           /** Where the daily JENKINS_HOME archive goes: the snapshot bucket (its own prefix) and its key. */
           readonly homeBackups: { readonly bucket: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+          /**
+           * The EKS cluster the controller starts build agents in, by NAME (eksClusterName): the
+           * VM looks up its endpoint and CA itself (eks:DescribeCluster on that cluster only), so
+           * it never waits for, or is replaced with, the cluster.
+           */
+          readonly kubernetes: EksKubernetesCloud;
       }
     | {
           readonly role: "vault";
@@ -154,7 +166,18 @@ export function validateToolVmArgs(args: AwsToolVmArgs): void {
 /** The instance role's inline statements beyond SSM core: exactly what the role's bootstrap uses. */
 export function toolVmRoleStatements(
     role: ToolVmRole,
-    refs: { enrollmentSecretArn: string; tlsSecretArn: string; secretsKeyArn: string; roleArn: string; unsealKeyArn?: string; bucketArn?: string; snapshotKeyArn?: string; region: string },
+    refs: {
+        enrollmentSecretArn: string;
+        tlsSecretArn: string;
+        secretsKeyArn: string;
+        roleArn: string;
+        unsealKeyArn?: string;
+        bucketArn?: string;
+        snapshotKeyArn?: string;
+        region: string;
+        /** Jenkins: the account and the name of the cluster it starts agents in. */
+        cluster?: { readonly account: AwsAccount; readonly name: string };
+    },
 ): PolicyStatement[] {
     const statements: PolicyStatement[] = [
         // Every VM reads the Wazuh enrollment password at boot (agents enroll; the manager
@@ -189,6 +212,9 @@ export function toolVmRoleStatements(
         if (!refs.bucketArn || !refs.snapshotKeyArn) {
             throw new Error("toolVmRoleStatements(jenkins): the backup bucket and its key are required (the JENKINS_HOME archive)");
         }
+        if (!refs.cluster) {
+            throw new Error("toolVmRoleStatements(jenkins): the cluster (account and name) is required (the Kubernetes agents' endpoint look-up)");
+        }
         statements.push(
             // Write-only to its own prefix, as Vault's snapshots: a compromised Jenkins cannot read
             // or delete older archives, nor touch Vault's snapshots.
@@ -200,6 +226,8 @@ export function toolVmRoleStatements(
                 Resource: refs.snapshotKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `s3.${refs.region}.amazonaws.com` } },
             },
+            // The agents' cluster: its endpoint and CA, nothing else of EKS.
+            jenkinsClusterLookupStatement(refs.cluster.account, refs.cluster.name),
         );
     }
     return statements;
@@ -222,7 +250,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
 
     const iamRole = new aws.iam.Role(
         child("role"),
-        { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, role), assumeRolePolicy: JSON.stringify(ec2TrustPolicy()), tags: withName(hostname) },
+        { name: toolVmRoleName(args.prefix, role), assumeRolePolicy: JSON.stringify(ec2TrustPolicy()), tags: withName(hostname) },
         opts,
     );
     // Session Manager: audited shell access with no inbound port (break-glass besides the bastion).
@@ -259,14 +287,24 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
                 .apply(([enrollmentSecretArn, tlsSecretArn, secretsKeyArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn]) =>
                     JSON.stringify(
                         policyDocument(
-                            ...toolVmRoleStatements(role, { enrollmentSecretArn, tlsSecretArn, secretsKeyArn, roleArn, unsealKeyArn, bucketArn, snapshotKeyArn, region: args.account.region }),
+                            ...toolVmRoleStatements(role, {
+                                enrollmentSecretArn,
+                                tlsSecretArn,
+                                secretsKeyArn,
+                                roleArn,
+                                unsealKeyArn,
+                                bucketArn,
+                                snapshotKeyArn,
+                                region: args.account.region,
+                                ...(args.role === "jenkins" ? { cluster: { account: args.account, name: args.kubernetes.clusterName } } : {}),
+                            }),
                         ),
                     ),
                 ),
         },
         opts,
     );
-    const profile = new aws.iam.InstanceProfile(child("profile"), { name: limitedName(NAME_LIMITS.awsIamRole, args.prefix, role), role: iamRole.name, tags: withName(hostname) }, opts);
+    const profile = new aws.iam.InstanceProfile(child("profile"), { name: toolVmRoleName(args.prefix, role), role: iamRole.name, tags: withName(hostname) }, opts);
 
     const volume = new aws.ebs.Volume(
         child("data"),
@@ -297,6 +335,7 @@ function buildToolVm(name: string, args: AwsToolVmArgs, parent: pulumi.Resource)
                 ...common,
                 wazuhManagerAddress: args.wazuhManagerAddress,
                 backup: { type: "s3", bucket: args.homeBackups.bucket, region: args.account.region, prefix: JENKINS_HOME_PREFIX, kmsKeyArn: args.homeBackups.keyArn },
+                kubernetes: args.kubernetes,
             });
             break;
         case "vault":

@@ -214,6 +214,44 @@ function coversPutObject(action: unknown): boolean {
     return arr(action).some((a) => typeof a === "string" && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test("s3:PutObject"));
 }
 
+/**
+ * Why an EKS cluster's PRIVATE endpoint would not resolve inside its VPC (empty when it does, or
+ * when the graph cannot tell: no private endpoint, or a VPC from outside the stack). EKS answers
+ * the endpoint's name from a Route 53 private hosted zone it associates with the VPC, which
+ * needs `enableDnsHostnames` and `enableDnsSupport` true and DHCP options whose name servers
+ * include AmazonProvidedDNS (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html,
+ * "Cluster private endpoint"). The provider defaults `enableDnsHostnames` to false, EC2 defaults
+ * `enableDnsSupport` to true (https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html).
+ * Shared with the flow analyser's "EKS endpoint" layer (offline/flows/clouds.ts).
+ */
+export function eksPrivateEndpointDnsProblems(resources: readonly CapturedResource[], cluster: CapturedResource): string[] {
+    if (input(cluster, "vpcConfig.endpointPrivateAccess") !== true) {
+        return [];
+    }
+    const subnetIds = input(cluster, "vpcConfig.subnetIds");
+    const firstSubnet = Array.isArray(subnetIds) ? resources.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.id === subnetIds[0]) : undefined;
+    const vpcId = firstSubnet ? input(firstSubnet, "vpcId") : undefined;
+    const vpc = resources.find((r) => r.type === "aws:ec2/vpc:Vpc" && r.id !== undefined && r.id === vpcId);
+    if (!vpc) {
+        return [];
+    }
+    const out: string[] = [];
+    if (input(vpc, "enableDnsSupport") === false) {
+        out.push(`VPC ${vpc.name} has enableDnsSupport=false`);
+    }
+    if (input(vpc, "enableDnsHostnames") !== true) {
+        out.push(`VPC ${vpc.name} has enableDnsHostnames=${JSON.stringify(input(vpc, "enableDnsHostnames") ?? "unset (provider default false)")}`);
+    }
+    for (const assoc of resources.filter((r) => r.type === "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation" && input(r, "vpcId") === vpc.id)) {
+        const options = resources.find((r) => r.type === "aws:ec2/vpcDhcpOptions:VpcDhcpOptions" && r.id !== undefined && r.id === input(assoc, "dhcpOptionsId"));
+        const servers = options ? input(options, "domainNameServers") : undefined;
+        if (Array.isArray(servers) && !servers.includes("AmazonProvidedDNS")) {
+            out.push(`VPC ${vpc.name}'s DHCP options ${options!.name} list name servers ${servers.join(", ")} without AmazonProvidedDNS`);
+        }
+    }
+    return out;
+}
+
 export const AWS_CONSTRAINTS: readonly Constraint[] = [
     {
         id: "aws-region-known",
@@ -1212,6 +1250,68 @@ export const AWS_CONSTRAINTS: readonly Constraint[] = [
             fail: [
                 { title: "an assumed-role session", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:sts::123456789012:assumed-role/deployer/ci-run-42" } }] },
                 { title: "a service-linked role", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" } }] },
+            ],
+        },
+    },
+    {
+        id: "aws-eks-access-entry-group-name",
+        kind: "resource",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/accessEntry:AccessEntry"],
+        rule: "An access entry's kubernetesGroups may not start with `system:` (CreateAccessEntry fails with InvalidParameterException: \"The kubernetes group name system:masters is invalid, it cannot start with system:\").",
+        source: "https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2915",
+        alsoSource: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html",
+        check: (r) => {
+            const groups = input(r, "kubernetesGroups");
+            return (Array.isArray(groups) ? groups : []).filter((g) => typeof g === "string" && g.startsWith("system:")).map((g) => `kubernetesGroups has ${JSON.stringify(g)}`);
+        },
+        examples: {
+            pass: [{ title: "a platform group", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/jenkins", type: "STANDARD", kubernetesGroups: ["platform:jenkins-agents"] } }] }],
+            fail: [{ title: "system:masters", resources: [{ type: "aws:eks/accessEntry:AccessEntry", name: "e", inputs: { clusterName: "c", principalArn: "arn:aws:iam::123456789012:role/jenkins", type: "STANDARD", kubernetesGroups: ["platform:jenkins-agents", "system:masters"] } }] }],
+        },
+    },
+    {
+        id: "aws-eks-private-endpoint-vpc-dns",
+        kind: "graph",
+        cloud: "aws",
+        service: "EKS",
+        types: ["aws:eks/cluster:Cluster", "aws:ec2/vpc:Vpc", "aws:ec2/vpcDhcpOptions:VpcDhcpOptions", "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation"],
+        rule: "A cluster's private endpoint resolves inside its VPC only when the VPC has enableDnsHostnames and enableDnsSupport true and DHCP options that include AmazonProvidedDNS (otherwise nodes, the bastion and the Jenkins VM resolve the public endpoint or nothing, and managed nodes never join).",
+        source: "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
+        alsoSource: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+        checkGraph: (ctx) =>
+            ctx.graph.resources.filter((r) => r.type === "aws:eks/cluster:Cluster").flatMap((c) => eksPrivateEndpointDnsProblems(ctx.graph.resources, c).map((detail) => ({ resource: c, detail: `private endpoint: ${detail}` }))),
+        examples: {
+            pass: [
+                {
+                    title: "a VPC with both DNS attributes on",
+                    resources: [
+                        { type: "aws:ec2/vpc:Vpc", name: "vpc", id: "vpc-1", inputs: { cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true } },
+                        { type: "aws:ec2/subnet:Subnet", name: "s", id: "subnet-1", inputs: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" } },
+                        { type: "aws:eks/cluster:Cluster", name: "c", inputs: { name: "c", vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false } } },
+                    ],
+                },
+            ],
+            fail: [
+                {
+                    title: "enableDnsHostnames left at the provider default",
+                    resources: [
+                        { type: "aws:ec2/vpc:Vpc", name: "vpc", id: "vpc-1", inputs: { cidrBlock: "10.0.0.0/16" } },
+                        { type: "aws:ec2/subnet:Subnet", name: "s", id: "subnet-1", inputs: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" } },
+                        { type: "aws:eks/cluster:Cluster", name: "c", inputs: { name: "c", vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false } } },
+                    ],
+                },
+                {
+                    title: "DHCP options with only a corporate resolver",
+                    resources: [
+                        { type: "aws:ec2/vpc:Vpc", name: "vpc", id: "vpc-1", inputs: { cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true } },
+                        { type: "aws:ec2/vpcDhcpOptions:VpcDhcpOptions", name: "dhcp", id: "dopt-1", inputs: { domainNameServers: ["10.10.0.2"] } },
+                        { type: "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation", name: "dhcp-assoc", inputs: { vpcId: "vpc-1", dhcpOptionsId: "dopt-1" } },
+                        { type: "aws:ec2/subnet:Subnet", name: "s", id: "subnet-1", inputs: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" } },
+                        { type: "aws:eks/cluster:Cluster", name: "c", inputs: { name: "c", vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false } } },
+                    ],
+                },
             ],
         },
     },

@@ -6,6 +6,7 @@
  */
 import { cidrContains, ipInCidr, ipv4At, kubernetesServiceIp } from "../../components/config/cidr";
 import { METADATA_SERVER } from "../../components/flows";
+import { eksPrivateEndpointDnsProblems } from "../constraints/aws";
 import { CapturedResource, ofType, ResourceGraph } from "../graph";
 import { Cni, CILIUM_IPBLOCK_SOURCE, VPC_CNI_SOURCE } from "./netpol";
 
@@ -203,7 +204,16 @@ function awsNetwork(platform: ResourceGraph): CloudNetwork {
                 }
             }
             if (dst.kind === "apiEndpoint" && src.kind !== "internet") {
-                layers.push(ok("EKS endpoint", endpoint.endpointPrivateAccess ? "private endpoint enabled: reachable from the VPC" : "NO private endpoint"));
+                // In the VPC the endpoint's name resolves to its private addresses only through
+                // EKS's private hosted zone (VPC DNS attributes, AmazonProvidedDNS).
+                const dns = endpoint.endpointPrivateAccess ? eksPrivateEndpointDnsProblems(platform.resources, eks) : [];
+                layers.push(
+                    !endpoint.endpointPrivateAccess
+                        ? no("EKS endpoint", "NO private endpoint: in-VPC clients would leave through NAT for the public endpoint (not modelled)")
+                        : dns.length > 0
+                          ? no("EKS endpoint", `private endpoint does not resolve in the VPC: ${dns.join("; ")} (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)`)
+                          : ok("EKS endpoint", "private endpoint enabled and resolvable in the VPC (DNS support and hostnames on, AmazonProvidedDNS)"),
+                );
             }
             const srcGroups = groupsOf(src);
             const dstGroups = groupsOf(dst);

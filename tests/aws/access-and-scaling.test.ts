@@ -18,7 +18,11 @@ const DEPLOYER = "arn:aws:iam::123456789012:role/platform-ci-deployer";
 const ADMINS = "arn:aws:iam::123456789012:role/platform-admins";
 const restricted = { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"] };
 
-const entries = (g: ResourceGraph) => ofType(g, T.accessEntry).map((e) => [e.name, e.inputs.principalArn]);
+/** The cluster-admin entries (the Jenkins VM's group-only entry: tests/aws/jenkins-agents.test.ts). */
+const entries = (g: ResourceGraph) =>
+    ofType(g, T.accessEntry)
+        .filter((e) => e.name !== "cluster-access-jenkins")
+        .map((e) => [e.name, e.inputs.principalArn]);
 
 describe("aws cluster-admin access entries", () => {
     it("a configured deployer gets the frozen `deployer` entry whoever runs `pulumi up` (no caller look-up at all)", async () => {

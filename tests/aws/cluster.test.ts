@@ -53,8 +53,15 @@ describe("aws cluster (EKS)", () => {
                 const c = eks(g);
                 assert.deepEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
                 assert.equal(c.inputs.bootstrapSelfManagedAddons, false);
+                // The deployer's (cluster admin) and the Jenkins VM's (group only, tests/aws/jenkins-agents.test.ts).
                 const entries = ofType(g, T.accessEntry);
-                assert.deepEqual(entries.map((e) => e.inputs.principalArn), [MOCK_CALLER_ARN]);
+                assert.deepEqual(
+                    entries.map((e) => [e.name, e.inputs.principalArn]),
+                    [
+                        ["cluster-access-deployer", MOCK_CALLER_ARN],
+                        ["cluster-access-jenkins", byName(g, T.role, "jenkins-role").state.arn],
+                    ],
+                );
                 const assoc = ofType(g, T.accessPolicy);
                 assert.equal(assoc.length, 1);
                 assert.equal(assoc[0].inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
@@ -189,7 +196,8 @@ describe("aws cluster (EKS)", () => {
         const g = await variantOf("dev-aws", {
             configOverrides: { "platform:cluster": { endpointAccess: "restricted", authorizedCidrs: ["203.0.113.0/24"], adminPrincipalArns: [admin, MOCK_CALLER_ARN] } },
         });
-        assert.deepEqual(ofType(g, T.accessEntry).map((e) => e.inputs.principalArn).sort(), [admin, MOCK_CALLER_ARN].sort());
+        const jenkins = byName(g, T.role, "jenkins-role").state.arn;
+        assert.deepEqual(ofType(g, T.accessEntry).map((e) => e.inputs.principalArn).sort(), [admin, MOCK_CALLER_ARN, jenkins].sort());
         assert.equal(ofType(g, T.accessPolicy).length, 2);
     });
 });

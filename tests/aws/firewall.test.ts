@@ -55,6 +55,8 @@ const EXPECTED_TIER_RULES = [
     "bastion:9100 <- nodes",
     // The private Kubernetes API through the bastion tunnel (DESIGN.md access model).
     "kube-api:443 <- bastion",
+    // ...and from the Jenkins VM: its Kubernetes plugin starts build agents in jenkins-agents (issue 22).
+    "kube-api:443 <- jenkins",
 ];
 
 /** Every ingress in the graph as `target:port <- source` (CIDR sources as `cidr:<block>`). */

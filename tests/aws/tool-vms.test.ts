@@ -123,7 +123,12 @@ describe("aws tool VMs", () => {
                     if (role === "jenkins") {
                         // The daily JENKINS_HOME archive (issue 22): write-only, its own prefix.
                         const bucketArn = byName(g, T.bucket, "backup-vault-snapshots").state.arn;
-                        expected.push(`s3:PutObject on ${String(bucketArn)}/jenkins-home/*`, `kms:Decrypt+kms:GenerateDataKey on ${String(byName(g, T.key, "keys-backup").state.arn)}`);
+                        expected.push(
+                            `s3:PutObject on ${String(bucketArn)}/jenkins-home/*`,
+                            `kms:Decrypt+kms:GenerateDataKey on ${String(byName(g, T.key, "keys-backup").state.arn)}`,
+                            // Its agents' cluster: endpoint and CA (tests/aws/jenkins-agents.test.ts).
+                            `eks:DescribeCluster on ${String(byName(g, T.cluster, "cluster-eks").state.arn)}`,
+                        );
                     }
                     assert.deepEqual(grants.sort(), expected.sort());
                     for (const s of policyOf(inline[0]).Statement) {
