@@ -143,6 +143,37 @@ describe("flows: a planted broken layer is reported as exactly the flow it break
         assert.match(result(report, "pods-to-dns:argocd").layers.find((l) => !l.allowed)!.reason, /deny-all-inbound \(priority 4096\)/);
     });
 
+    it("Azure, a public (restricted) API: the Jenkins VM arrives from the NAT gateway's address, which AKS's authorized ranges and the API server subnet's NSG must both admit", async () => {
+        const layers = await layersOf("dev-azure");
+        const pip = (r: CapturedResource) => r.type === "azure-native:network:PublicIPAddress" && r.name === "network-nat-ip";
+        const natIp = String(layers.platform.resources.find(pip)!.state.ipAddress);
+        const ELSEWHERE = "192.0.2.50";
+        // The NAT gateway's address moves outside every authorized range: only the API flow of the
+        // NAT-egressing VM breaks (the bastion has its own public IP).
+        const moved = planted(layers.platform, pip, (r) => {
+            r.state.ipAddress = ELSEWHERE;
+        });
+        const report = analyseFlows({ platform: moved, incluster: layers.incluster }, operators);
+        assert.deepEqual(failing(report), ["jenkins-to-api"]);
+        assert.match(result(report, "jenkins-to-api").layers.find((l) => !l.allowed)!.reason, /api-server-vnet-integration#api-server-connectivity\): SNAT to the NAT gateway's 192\.0\.2\.50 is outside authorizedIPRanges/);
+        // AKS authorizes it, the API server subnet's NSG does not: its deny-all stops it.
+        const aksOnly = planted(moved, (r) => r.type === "azure-native:containerservice:ManagedCluster", (r) => {
+            r.inputs.apiServerAccessProfile.authorizedIPRanges = [...r.inputs.apiServerAccessProfile.authorizedIPRanges, `${ELSEWHERE}/32`];
+        });
+        const nsgStops = analyseFlows({ platform: aksOnly, incluster: layers.incluster }, operators);
+        assert.deepEqual(failing(nsgStops), ["jenkins-to-api"]);
+        assert.match(result(nsgStops, "jenkins-to-api").layers.find((l) => !l.allowed)!.reason, /deny-all-inbound \(priority 4096\)/);
+        // Both admit it (the shipped rule, renamed to the moved address): open again.
+        const both = planted(aksOnly, (r) => r.type === "azure-native:network:NetworkSecurityGroup" && r.name === "network-nsg-api-server", (r) => {
+            for (const rule of r.inputs.securityRules) {
+                if (rule.sourceAddressPrefix === `${natIp}/32`) {
+                    rule.sourceAddressPrefix = `${ELSEWHERE}/32`;
+                }
+            }
+        });
+        assert.deepEqual(failing(analyseFlows({ platform: both, incluster: layers.incluster }, operators)), []);
+    });
+
     it("a forbidden flow opens when the default namespace loses its default-deny: a pod there reaches Vault", async () => {
         const layers = await layersOf("dev-gcp");
         const broken = without(layers.incluster, npNamed("default", "default-deny"));
