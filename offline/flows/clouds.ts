@@ -461,6 +461,16 @@ function azureNetwork(platform: ResourceGraph): CloudNetwork {
                 }
                 return layers;
             }
+            if (src.kind === "vm" && dst.kind === "internet") {
+                // The subnets set defaultOutboundAccess false: a VM reaches the internet (ARM,
+                // Entra ID, package mirrors) only through its own public IP or its subnet's NAT
+                // gateway (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
+                const egress = publicEgressOf(src.role);
+                if (!egress) {
+                    return [no("routing", `${src.label} has no public egress: no public IP, no NAT gateway on its subnet, and no default outbound access`)];
+                }
+                layers.push(ok("routing", `${egress.how}`));
+            }
             const from = placeOf(src, dst.ip, "source");
             const to = placeOf(dst, src.ip, "destination");
             if (from.nsg) {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { availableStacks, LayeredGraphs } from "../../offline/engine";
 import { CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { analyseFlows, flowReportFor, FlowReport, flowSummary, formatFlowReport, hasFlowFailures } from "../../offline/flows";
-import { platformFlows } from "../../components/flows";
+import { Flow, platformFlows } from "../../components/flows";
 import { main } from "../../offline/plan";
 import { graphOf, inClusterGraphOf } from "../support/graphs";
 
@@ -172,6 +172,23 @@ describe("flows: a planted broken layer is reported as exactly the flow it break
             }
         });
         assert.deepEqual(failing(analyseFlows({ platform: both, incluster: layers.incluster }, operators)), []);
+    });
+
+    it("Azure, the Jenkins VM's cluster look-up (ARM listClusterUserCredential, 443) leaves through the tools subnet's NAT gateway on every env; without it there is no way out", async () => {
+        const arm: Flow = { id: "jenkins-to-arm", kind: "required", from: { kind: "vm", role: "jenkins" }, to: { kind: "internet", allowlisted: false, what: "Azure Resource Manager (management.azure.com)" }, port: 443, protocol: "tcp", why: "listClusterUserCredential: the API server and CA" };
+        for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
+            const layers = await layersOf(stack);
+            const report = analyseFlows(layers, { ...operators, flows: [arm] });
+            assert.deepEqual(failing(report), [], `${stack}: ${formatFlowReport(report, true)}`);
+            assert.match(result(report, "jenkins-to-arm").layers.map((l) => l.reason).join(" | "), /SNAT to the NAT gateway's \d+\.\d+\.\d+\.\d+ \| .*AllowInternetOutBound \(priority 65001\)/);
+        }
+        const layers = await layersOf("dev-azure");
+        const noNat = planted(layers.platform, (r) => r.type === "azure-native:network:Subnet" && r.name === "network-subnet-tools", (r) => {
+            delete r.inputs.natGateway;
+        });
+        const report = analyseFlows({ platform: noNat, incluster: layers.incluster }, { ...operators, flows: [arm] });
+        assert.deepEqual(failing(report), ["jenkins-to-arm"]);
+        assert.match(result(report, "jenkins-to-arm").layers[0].reason, /no public egress/);
     });
 
     it("a forbidden flow opens when the default namespace loses its default-deny: a pod there reaches Vault", async () => {
