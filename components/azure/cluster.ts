@@ -1,12 +1,15 @@
 /**
  * `platform:azure:Cluster`: AKS with the platform's defaults reviewed as security controls.
  *
- * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges
- *   (the operators' only: with API Server VNet Integration "the agent nodes always communicate
- *   directly with the private IP address of the API server internal load balancer",
- *   learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity, so the NAT
- *   gateway's address has no business in the list); `private` = private cluster (no public
- *   FQDN), reached through the bastion. Both with API Server VNet Integration: the API server's
+ * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges:
+ *   the operators' and the NAT gateway's address. The nodes never need the latter (with API
+ *   Server VNet Integration "the agent nodes always communicate directly with the private IP
+ *   address of the API server internal load balancer",
+ *   learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity), but every
+ *   other client resolves the public FQDN, the Jenkins VM included (its Kubernetes plugin starts
+ *   build agents), and it egresses through the NAT gateway; `private` = private cluster (no
+ *   public FQDN), reached through the bastion, its FQDN resolved in the VNet through the
+ *   AKS-managed private DNS zone. Both with API Server VNet Integration: the API server's
  *   internal load balancer lives in a delegated subnet of the VNet, so nodes and pods reach the
  *   API at a private address the NetworkPolicies can name, in either mode.
  * - Azure CNI overlay with the Cilium dataplane enforcing NetworkPolicies (the baseline's
@@ -61,6 +64,15 @@ export const AKS_SPOT_TOLERATION = { key: "kubernetes.azure.com/scalesetpriority
 export const AKS_MAINTENANCE_CONFIGS = ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"] as const;
 /** Weekly, Sunday 00:00 UTC, 4 hours (the minimum window). */
 export const AKS_MAINTENANCE_WINDOW = { schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, durationHours: 4, startTime: "00:00", utcOffset: "+00:00" } as const;
+/**
+ * The AKS cluster's name in a stack: one function, so the Jenkins VM's bootstrap names the same
+ * cluster (components/bootstrap AksKubernetesCloud) without depending on the cluster resource
+ * (the VM must never wait for, nor be replaced with, the cluster).
+ */
+export function aksClusterName(prefix: string): string {
+    return resourceName(prefix, "aks");
+}
+
 /** AKS's built-in encrypted (platform key) Premium SSD class. */
 export const AKS_BUILTIN_STORAGE_CLASS = "managed-csi-premium";
 /** The class the addons create in prod: Premium ZRS disks with the stack's customer key. */
@@ -94,6 +106,22 @@ export interface AzureClusterArgs {
     readonly adminGroupObjectIds: readonly string[];
     /** The PR-namespace automation's service principal object id (config `cluster.prAutomationPrincipal`). */
     readonly prAutomationPrincipal?: string;
+    /**
+     * The Jenkins VM's user-assigned identity (its principal, i.e. Entra object id): it gets the
+     * AKS Cluster User Role on this cluster (listClusterUserCredential: server and CA, no
+     * Kubernetes right) and becomes the hints' `jenkinsAgents` subject, which the in-cluster layer
+     * binds to a Role in `jenkins-agents` only. Given whenever the Jenkins VM exists.
+     */
+    readonly jenkinsPrincipalId?: pulumi.Input<string>;
+    /**
+     * Restricted access only: the platform's own public egress addresses (the NAT gateway's),
+     * added to the API's authorized ranges as /32s. With API Server VNet Integration a client
+     * outside the cluster (the Jenkins VM) resolves the public FQDN to the public endpoint,
+     * reached through the NAT gateway (learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity:
+     * "Out-of-cluster clients that need to talk to the API server can do so normally if public
+     * network access is enabled"); only the nodes use the internal address.
+     */
+    readonly platformEgressIps?: readonly pulumi.Input<string>[];
 }
 
 /**
@@ -193,11 +221,21 @@ export function aksHints(
     workloadCapacity: NodePoolConfig["capacity"],
     diskEncryptionSetId?: pulumi.Input<string>,
     prAutomationPrincipal?: string,
+    jenkinsPrincipalId?: pulumi.Input<string>,
 ): ClusterHints {
     return {
         // Entra principals are Kubernetes RBAC subjects by object id (AKS managed Entra integration:
         // learn.microsoft.com/azure/aks/azure-ad-rbac), alongside Azure RBAC for Kubernetes.
         ...(prAutomationPrincipal ? { prEnvironments: { subject: { kind: "User" as const, name: prAutomationPrincipal } } } : {}),
+        // The Jenkins VM's managed identity, by its object id: an app-only Entra token (IMDS) has
+        // no `upn` claim, and AKS's authenticator (Guard) names such a caller by its `oid`
+        // (github.com/kubeguard/guard auth/providers/azure/azure.go: username = upn, else oid).
+        // Kubernetes RBAC holds next to Azure RBAC for Kubernetes ("You can use both models on
+        // the same cluster ... reserve Kubernetes RBAC for fine-grained intra-cluster,
+        // per-namespace access control", learn.microsoft.com/azure/aks/concepts-cluster-authorization),
+        // so a Role in jenkins-agents bound to this subject is all it gets: no Azure RBAC data
+        // role (the narrowest built-in, RBAC Writer, would add Secrets and every ServiceAccount).
+        ...(jenkinsPrincipalId !== undefined ? { jenkinsAgents: { subject: { kind: "User" as const, name: jenkinsPrincipalId } } } : {}),
         storageClass: diskEncryptionSetId ? CMK_STORAGE_CLASS : AKS_BUILTIN_STORAGE_CLASS,
         ...(diskEncryptionSetId
             ? { storageClassSpec: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_ZRS", kind: "managed", diskEncryptionSetID: diskEncryptionSetId, cachingMode: "ReadOnly" } } }
@@ -252,7 +290,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         const { ctx } = args;
         const common = { resourceGroupName: ctx.resourceGroupName, location: ctx.location };
         const n = (...parts: string[]) => resourceName(ctx.prefix, ...parts);
-        const clusterName = n("aks");
+        const clusterName = aksClusterName(ctx.prefix);
 
         // --- Identity and the grants it needs BEFORE the cluster -------------------------------
         const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { ...common, resourceName: n("aks-identity"), tags: tagsFor(ctx, n("aks-identity")) }, { parent: this });
@@ -270,7 +308,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         ];
         const identityReady = waitForGrants(`${name}-identity-grants-propagation`, identityGrants, { parent: this });
 
-        const authorized = [...args.authorizedCidrs];
+        // Restricted access: the operators' ranges and the platform's own egress address (the
+        // Jenkins VM's path to the public endpoint); private: no public endpoint at all.
+        const authorized: pulumi.Input<string>[] =
+            args.endpointAccess === "restricted" ? [...args.authorizedCidrs, ...(args.platformEgressIps ?? []).map((ip) => pulumi.output(ip).apply((a) => egressRange(a)))] : [...args.authorizedCidrs];
         const pool = (p: NodePoolConfig, poolName: "system" | "workload") => ({
             vmSize: p.instanceType,
             osDiskSizeGB: p.diskSizeGb,
@@ -383,6 +424,16 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 : []),
         ];
         const accessReady = waitForGrants(`${name}-access-grants-propagation`, accessGrants, { parent: this });
+        // The Jenkins VM looks the cluster up (listClusterUserCredential: server and CA) with its
+        // own identity: "Azure Kubernetes Service Cluster User Role" on this cluster only
+        // (learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#azure-kubernetes-service-cluster-user-role:
+        // listClusterUserCredential/action and managedClusters/read, no Kubernetes right). Not in
+        // the wait above: nothing in this stack consumes it, and the VM never waits for the
+        // cluster; its credential timer retries until the grant applies (catalogue
+        // azure-rbac-grant-propagated-before-use).
+        if (args.jenkinsPrincipalId !== undefined) {
+            grant(`${name}-jenkins-cluster-user`, ctx, { scope: cluster.id, role: "aksClusterUser", principalId: args.jenkinsPrincipalId, principalType: "ServicePrincipal" }, { parent: this });
+        }
 
         const endpoint = pulumi.all([cluster.fqdn, cluster.privateFQDN]).apply(([fqdn, privateFqdn]) => {
             const host = args.endpointAccess === "private" ? privateFqdn : fqdn;
@@ -429,10 +480,18 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // (firewall.ts). The contract's identity stays the nodes' ASG; nothing grants by it.
         this.apiIdentity = this.nodeIdentity;
         this.endpointAccess = args.endpointAccess;
-        this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId, args.prAutomationPrincipal);
+        this.hints = aksHints(args.apiServerCidr, args.nodesCidr, args.nodePools.workload.capacity, args.diskEncryptionSetId, args.prAutomationPrincipal, args.jenkinsPrincipalId);
         this.identityPrincipalId = identity.principalId;
         this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
     }
+}
+
+/** A platform egress address as an authorized range (a /32); refuses an address the NAT's public IP did not get. */
+export function egressRange(ip: string): string {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
+        throw new Error(`platform:azure:Cluster: platform egress address ${JSON.stringify(ip)} is not an IPv4 address (the NAT gateway's public IP has none yet?)`);
+    }
+    return `${ip}/32`;
 }
 
 export function validateClusterArgs(args: AzureClusterArgs): void {

@@ -8,6 +8,7 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import { resourceName } from "../naming";
 import { stableGuid } from "./naming";
 
 export interface AzureContext {
@@ -27,6 +28,14 @@ export interface AzureContext {
     readonly tags: Readonly<Record<string, string>>;
     /** Prod: protect stateful resources. */
     readonly protect: boolean;
+}
+
+/**
+ * The platform's resource group name: one function, so what names the group and what only refers
+ * to it by name (the Jenkins VM's cluster look-up) never drift apart.
+ */
+export function platformResourceGroupName(prefix: string): string {
+    return resourceName(prefix, "rg");
 }
 
 /** The common tags plus the console `Name` (and identifying extras such as `role`). */

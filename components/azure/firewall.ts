@@ -45,8 +45,15 @@ export function azureTierRules(): AzureTierRule[] {
         .map((r) => ({ target: r.target, source: r.source, port: r.port, service: r.service, description: r.description }));
 }
 
-/** Where a rule's traffic comes from: an ASG, address prefixes, or a service tag. */
-export type RuleSource = { readonly asg: AzureTier } | { readonly prefixes: readonly string[] } | { readonly serviceTag: "AzureLoadBalancer" | "VirtualNetwork" };
+/**
+ * Where a rule's traffic comes from: an ASG, address prefixes, a service tag, or the platform's
+ * own public egress address (the NAT gateway's, known once it exists: network.ts renders it).
+ */
+export type RuleSource =
+    | { readonly asg: AzureTier }
+    | { readonly prefixes: readonly string[] }
+    | { readonly serviceTag: "AzureLoadBalancer" | "VirtualNetwork" }
+    | { readonly platformEgress: "natGateway" };
 /** Where it goes: an ASG, or the whole subnet. */
 export type RuleDestination = { readonly asg: AzureTier } | { readonly prefixes: readonly string[] };
 
@@ -164,6 +171,22 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
     }
     if (inputs.apiAuthorizedCidrs.length > 0) {
         table.apiServer.push({ name: "kube-api-from-authorized", access: "Allow", protocol: "Tcp", port: "443", source: { prefixes: [...inputs.apiAuthorizedCidrs] }, destination: api, description: "Public API endpoint: the authorized ranges only (AKS enforces the same list)" });
+        // A public endpoint is also what the platform's own VMs reach: an out-of-cluster client
+        // resolves the public FQDN (only the nodes use the internal address), so the Jenkins VM's
+        // kube-api rule above never matches there; its traffic arrives from the NAT gateway's
+        // address, which the cluster authorizes too (cluster.ts platformEgressIps).
+        const viaNat = tierRules().filter((r) => r.target === "clusterApi" && (r.source === "jenkins" || r.source === "vault" || r.source === "wazuh"));
+        if (viaNat.length > 0) {
+            table.apiServer.push({
+                name: "kube-api-from-platform-egress",
+                access: "Allow",
+                protocol: "Tcp",
+                port: "443",
+                source: { platformEgress: "natGateway" },
+                destination: api,
+                description: `Public API endpoint from the NAT gateway address: ${viaNat.map((r) => r.source).join(", ")} (restricted access)`,
+            });
+        }
     }
     table.apiServer.push({ name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: api, description: "Health probes of the API server's load balancer" });
     table.endpoints.push({

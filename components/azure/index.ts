@@ -19,8 +19,8 @@ import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, BASTION_HOST_OFFSET } from "./bastion";
-import { Cluster } from "./cluster";
-import { AzureContext, tagsFor } from "./common";
+import { aksClusterName, Cluster } from "./cluster";
+import { AzureContext, platformResourceGroupName, tagsFor } from "./common";
 import { PrivateEndpoints } from "./endpoints";
 import { Keys } from "./keyvault";
 import { AKS_CONTROL_PLANE_LOGS, BACKUP_LOGS, BLOB_LOGS, KEY_VAULT_LOGS, Monitoring } from "./monitoring";
@@ -48,7 +48,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
 
     // Deterministic name from the prefix: one resource group holds the whole platform (AKS
     // keeps its nodes in its own `<prefix>-aks-nodes`).
-    const rgName = resourceName(config.prefix, "rg");
+    const rgName = platformResourceGroupName(config.prefix);
     const rg = new resources.ResourceGroup(
         "resource-group",
         { resourceGroupName: rgName, location: config.region, tags: { ...config.tags, Name: rgName } },
@@ -213,6 +213,8 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
                 role: "jenkins",
                 wazuhManagerAddress,
                 homeBackups: { accountName: backup.snapshotAccountName, containerName: backup.jenkinsHomeContainerName, containerId: backup.jenkinsHomeContainerId },
+                // Names only, the same functions the resource group and the cluster are named by.
+                cluster: { subscriptionId: client.subscriptionId, resourceGroup: rgName, clusterName: aksClusterName(config.prefix) },
             },
             childOpts,
         ),
@@ -253,6 +255,9 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             diskEncryptionReady: keys.diskEncryptionReady,
             adminGroupObjectIds: config.azure.adminGroupObjectIds,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
+            jenkinsPrincipalId: toolVms.jenkins.principalId,
+            // Restricted access: the Jenkins VM reaches the public endpoint through the NAT gateway.
+            platformEgressIps: network.natPublicIps,
         },
         childOpts,
     );

@@ -128,14 +128,29 @@ export function subnetSlug(subnet: AzureSubnet): string {
     return subnet.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** The NAT gateway's address as a /32 prefix (a rule naming it needs the address). */
+function natPrefix(ruleName: string, natIp: pulumi.Input<string> | undefined): pulumi.Output<string> {
+    if (natIp === undefined) {
+        throw new Error(`platform:azure:Network: NSG rule ${ruleName} names the NAT gateway's address, but none was given`);
+    }
+    return pulumi.output(natIp).apply((ip) => {
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip ?? "")) {
+            throw new Error(`platform:azure:Network: NSG rule ${ruleName}: the NAT gateway's public IP has no address (${String(ip)})`);
+        }
+        return `${ip}/32`;
+    });
+}
+
 /** An NSG rule as azure-native's inline `securityRules` entry. */
-export function securityRuleArgs(rule: NsgRule, asgIds: Readonly<Record<AzureTier, pulumi.Input<string>>>): inputs.network.SecurityRuleArgs {
+export function securityRuleArgs(rule: NsgRule, asgIds: Readonly<Record<AzureTier, pulumi.Input<string>>>, natIp?: pulumi.Input<string>): inputs.network.SecurityRuleArgs {
     const source =
         "asg" in rule.source
             ? { sourceApplicationSecurityGroups: [{ id: asgIds[rule.source.asg] }] }
             : "serviceTag" in rule.source
               ? { sourceAddressPrefix: rule.source.serviceTag }
-              : rule.source.prefixes.length === 1
+              : "platformEgress" in rule.source
+                ? { sourceAddressPrefix: natPrefix(rule.name, natIp) }
+                : rule.source.prefixes.length === 1
                 ? { sourceAddressPrefix: rule.source.prefixes[0] }
                 : { sourceAddressPrefixes: [...rule.source.prefixes] };
     const destination =
@@ -181,6 +196,19 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
     ) as Record<AzureTier, network.ApplicationSecurityGroup>;
     const asgIds = Object.fromEntries(AZURE_TIERS.map((t) => [t, asgs[t].id])) as Record<AzureTier, pulumi.Output<string>>;
 
+    // Before the NSGs: the API server subnet's rule for the platform's egress names its address.
+    const natIp = new network.PublicIPAddress(
+        child("nat-ip"),
+        {
+            ...common,
+            publicIpAddressName: n("nat-ip"),
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            tags: tagsFor(ctx, n("nat-ip"), { role: "nat" }),
+        },
+        opts,
+    );
     const table = nsgRuleTable({
         operatorCidrs: args.operatorCidrs,
         nodesCidr: cidrs.nodes,
@@ -199,7 +227,7 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
                     networkSecurityGroupName: n("nsg", subnetSlug(subnet)),
                     // Inline rules: the NSG owns its whole rule set, so a rule added by hand is
                     // removed on the next `pulumi up` (no drift survives).
-                    securityRules: table[subnet].map((r) => securityRuleArgs(r, asgIds)),
+                    securityRules: table[subnet].map((r) => securityRuleArgs(r, asgIds, natIp.ipAddress.apply((ip) => ip ?? ""))),
                     tags: tagsFor(ctx, n("nsg", subnetSlug(subnet)), { tier: subnetSlug(subnet) }),
                 },
                 opts,
@@ -219,18 +247,6 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
         { parent, ignoreChanges: ["subnets"] },
     );
 
-    const natIp = new network.PublicIPAddress(
-        child("nat-ip"),
-        {
-            ...common,
-            publicIpAddressName: n("nat-ip"),
-            sku: { name: "Standard", tier: "Regional" },
-            publicIPAllocationMethod: "Static",
-            publicIPAddressVersion: "IPv4",
-            tags: tagsFor(ctx, n("nat-ip"), { role: "nat" }),
-        },
-        opts,
-    );
     const nat = new network.NatGateway(
         child("nat"),
         {

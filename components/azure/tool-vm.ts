@@ -36,6 +36,12 @@ export type AzureToolVmRoleArgs =
           readonly wazuhManagerAddress: pulumi.Input<string>;
           /** The daily JENKINS_HOME archive's container (the snapshot account). */
           readonly homeBackups: { readonly accountName: pulumi.Input<string>; readonly containerName: pulumi.Input<string>; readonly containerId: pulumi.Input<string> };
+          /**
+           * The AKS cluster the controller starts build agents in, by NAMES only (the VM looks up
+           * server and CA with its own identity: it never waits for, nor is replaced with, the
+           * cluster). The identity's client id is added here.
+           */
+          readonly cluster: { readonly subscriptionId: string; readonly resourceGroup: string; readonly clusterName: string };
       }
     | {
           readonly role: "vault";
@@ -136,6 +142,10 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
                     ...common,
                     wazuhManagerAddress: args.wazuhManagerAddress,
                     backup: { type: "azureblob", accountName: args.homeBackups.accountName, container: args.homeBackups.containerName, prefix: JENKINS_HOME_PREFIX, clientId: identity.clientId },
+                    // listClusterUserCredential (ARM) and the AKS server application's token, both
+                    // from IMDS for this identity; its rights: the cluster's Cluster User Role
+                    // (cluster.ts) and a Role in jenkins-agents (ClusterHints.jenkinsAgents).
+                    kubernetes: { type: "aks", subscriptionId: args.cluster.subscriptionId, resourceGroup: args.cluster.resourceGroup, clusterName: args.cluster.clusterName, clientId: identity.clientId },
                 });
                 break;
             case "vault":

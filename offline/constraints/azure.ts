@@ -653,7 +653,7 @@ const RG_ID = "/subscriptions/s/resourceGroups/rg/providers";
  * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles); each is also a
  * row, with its own source, of the independent table tables/azure-builtin-roles.ts.
  */
-const ROLE = { secretsUser: "4633458b-17de-408a-b874-0445c86b69e6", cryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424", network: "4d97b98b-1d4f-4787-a291-c67834d212e7", reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7", kvAdmin: "00482a5a-887f-4fb3-b363-3b7fe8e74483", vmContributor: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c" };
+const ROLE = { aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f", secretsUser: "4633458b-17de-408a-b874-0445c86b69e6", cryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424", network: "4d97b98b-1d4f-4787-a291-c67834d212e7", reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7", kvAdmin: "00482a5a-887f-4fb3-b363-3b7fe8e74483", vmContributor: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c" };
 const uamiFixture = (name: string, principal: string): FixtureResource => ({ type: UAMI, name, id: `${RG_ID}/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`, inputs: { resourceName: name, principalId: principal } });
 const vmFixture = (identity: string, dependsOn: string[] = [], extra: Record<string, unknown> = {}): FixtureResource => ({
     type: VM,
@@ -672,6 +672,7 @@ const aksWithIdentity = (pools: Record<string, unknown>[], extra: Record<string,
     id: `${RG_ID}/Microsoft.ContainerService/managedClusters/aks`,
     inputs: { resourceName: "aks", identity: { type: "UserAssigned", userAssignedIdentities: [`${RG_ID}/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id`] }, agentPoolProfiles: pools, ...extra },
 });
+const AKS_ID = `${RG_ID}/Microsoft.ContainerService/managedClusters/aks`;
 const nodesPool = { name: "system", mode: "System", vnetSubnetID: NODES_SUBNET, networkProfile: { applicationSecurityGroups: [ASG_ID], allowedHostPorts: [{ portStart: 9100, portEnd: 9100, protocol: "TCP" }] } };
 
 export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
@@ -696,17 +697,32 @@ export const AZURE_GRANT_CONSTRAINTS: readonly Constraint[] = [
                 if (plane === "aksKubernetes") {
                     return waits.length > 0 ? [] : [{ resource: a, detail: `no time.Sleep of at least ${seconds}s follows this AKS RBAC grant, so the in-cluster layer may use it before it propagates` }];
                 }
+                // A VM that never waits for the AKS cluster a grant is scoped to cannot use it at
+                // boot (the cluster may not exist yet): it looks the cluster up on a timer that
+                // retries (the Jenkins VM: names only, never replaced with the cluster). A VM
+                // that does wait for the cluster uses it at once and must wait for the grant too.
+                const scope = byId(ctx, input(a, "scope"));
+                const lookedUpLater = (c: CapturedResource) => c.type === VM && scope?.type === MANAGED_CLUSTER && !ctx.dependsOn(c, scope);
                 return consumersOf(ctx, a)
+                    .filter((c) => !lookedUpLater(c))
                     .filter((c) => !waits.some((w) => ctx.dependsOn(c, w)))
                     .map((c) => ({ resource: c, detail: `uses role assignment ${a.name} (${plane}, up to ${seconds}s to apply) without waiting for a time.Sleep of at least ${seconds}s after it` }));
             }),
         examples: {
             pass: [
                 { title: "a VM that waits 600s after its identity's secret grant", resources: [uamiFixture("vm-id", "p1"), grantFixture(ROLE.secretsUser, SECRET_ID, "p1"), sleepFixture("grant", 600), vmFixture("vm-id", ["wait"])] },
+                {
+                    title: "a VM that never waits for the cluster it looks up on a timer (Cluster User Role on the cluster)",
+                    resources: [uamiFixture("vm-id", "p1"), aksWithIdentity([]), { ...grantFixture(ROLE.aksClusterUser, AKS_ID, "p1"), dependsOn: ["aks"] }, vmFixture("vm-id")],
+                },
             ],
             fail: [
                 { title: "a VM created right after its identity's grant", resources: [uamiFixture("vm-id", "p1"), grantFixture(ROLE.secretsUser, SECRET_ID, "p1"), vmFixture("vm-id", ["grant"])] },
                 { title: "a wait shorter than Key Vault's 10 minutes", resources: [uamiFixture("vm-id", "p1"), grantFixture(ROLE.secretsUser, SECRET_ID, "p1"), sleepFixture("grant", 60), vmFixture("vm-id", ["wait"])] },
+                {
+                    title: "a VM that waits for the cluster but not for its Cluster User grant on it",
+                    resources: [uamiFixture("vm-id", "p1"), aksWithIdentity([]), { ...grantFixture(ROLE.aksClusterUser, AKS_ID, "p1"), dependsOn: ["aks"] }, vmFixture("vm-id", ["aks"])],
+                },
                 {
                     title: "a key written right after the deployer's Key Vault Administrator grant",
                     resources: [grantFixture(ROLE.kvAdmin, `${RG_ID}/Microsoft.KeyVault/vaults/kv`, "deployer"), { type: KV_KEY, name: "key", id: `${RG_ID}/Microsoft.KeyVault/vaults/kv/keys/disks`, inputs: { keyName: "disks" }, dependsOn: ["grant"] }],

@@ -271,6 +271,14 @@ function sgRule(r: CapturedResource, direction: "in" | "out"): SgRule {
 
 const AZURE_NSG_DEFAULTS_SOURCE = "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules";
 const AZURE_OVERLAY_SOURCE = "https://learn.microsoft.com/azure/aks/azure-cni-overlay#network-security-groups";
+/**
+ * API Server VNet Integration with a public endpoint: only the nodes use the internal address;
+ * "Out-of-cluster clients that need to talk to the API server can do so normally if public
+ * network access is enabled", i.e. through the public FQDN, from their public egress address.
+ */
+const AKS_VNET_PUBLIC_SOURCE = "https://learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity";
+/** Stands for the public endpoint's address (outside the VNet: NSGs see it as Internet). */
+const AKS_PUBLIC_ENDPOINT_IP = "192.0.2.200";
 
 interface NsgRuleView {
     readonly name: string;
@@ -320,6 +328,24 @@ function azureNetwork(platform: ResourceGraph): CloudNetwork {
     });
     const vmIp = vmIpFrom(platform);
     const nodeIp = ipv4At(nodesSubnet.cidr, 10);
+    // Public egress: a NIC's own public IP, else its subnet's NAT gateway's first address.
+    const pipAddress = (id: unknown) => {
+        const pip = ofType(platform, "azure-native:network:PublicIPAddress").find((r) => String(r.id ?? state(r).id) === String(id));
+        return pip ? String(state(pip).ipAddress ?? "") : "";
+    };
+    const publicEgressOf = (role: string | undefined): { ip: string; how: string } | undefined => {
+        const nic = ofType(platform, "azure-native:network:NetworkInterface").find((n) => n.name.replace(/-nic$/, "") === role);
+        const ipc = (inputs(nic ?? ({ inputs: {} } as unknown as CapturedResource)).ipConfigurations ?? [])[0] ?? {};
+        if (ipc.publicIPAddress?.id) {
+            const ip = pipAddress(ipc.publicIPAddress.id);
+            return ip ? { ip, how: `its public IP ${ip}` } : undefined;
+        }
+        const subnet = ofType(platform, "azure-native:network:Subnet").find((sn) => String(sn.id ?? state(sn).id) === String(ipc.subnet?.id ?? ""));
+        const natId = subnet ? inputs(subnet).natGateway?.id : undefined;
+        const nat = ofType(platform, "azure-native:network:NatGateway").find((r) => String(r.id ?? state(r).id) === String(natId ?? ""));
+        const ip = nat ? pipAddress((inputs(nat).publicIpAddresses ?? [])[0]?.id) : "";
+        return ip ? { ip, how: `SNAT to the NAT gateway's ${ip}` } : undefined;
+    };
     const cni: Cni = {
         name: "cilium (AKS)",
         enforced: np.networkPolicy === "cilium" && np.networkDataplane === "cilium",
@@ -418,6 +444,42 @@ function azureNetwork(platform: ResourceGraph): CloudNetwork {
                 } else {
                     layers.push(ok("routing", `${dst.label} has a public address`));
                 }
+            }
+            if (src.kind === "vm" && dst.kind === "apiEndpoint" && !access.enablePrivateCluster) {
+                // A public endpoint: the VM resolves the public FQDN (only nodes use the internal
+                // address), leaves through its subnet's NSG to the internet, arrives from its
+                // public egress address, which AKS's authorized ranges and the API server
+                // subnet's NSG must both admit.
+                const egress = publicEgressOf(src.role);
+                const from = placeOf(src, AKS_PUBLIC_ENDPOINT_IP, "source");
+                if (from.nsg) {
+                    layers.push(evalNsg(from.nsg, "Outbound", from, { ip: AKS_PUBLIC_ENDPOINT_IP, asgs: [] }, port, protocol));
+                }
+                if (!egress) {
+                    return [...layers, no("routing", `${src.label} has no public egress (no public IP, no NAT gateway) to the public API endpoint (${AKS_VNET_PUBLIC_SOURCE})`)];
+                }
+                const ranges: string[] = (access.authorizedIPRanges ?? []) as string[];
+                const hit = ranges.find((c) => ipInCidr(egress.ip, c));
+                layers.push(
+                    ranges.length > 0 && hit
+                        ? ok("AKS endpoint", `public endpoint (${AKS_VNET_PUBLIC_SOURCE}): ${egress.how} in authorizedIPRanges ${hit}`)
+                        : no("AKS endpoint", `public endpoint (${AKS_VNET_PUBLIC_SOURCE}): ${egress.how} is outside authorizedIPRanges (${ranges.join(", ") || "none: open to all"})`),
+                );
+                const to = placeOf(dst, egress.ip, "destination");
+                if (to.nsg) {
+                    layers.push(evalNsg(to.nsg, "Inbound", { ip: egress.ip, asgs: [], note: egress.how }, to, port, protocol));
+                }
+                return layers;
+            }
+            if (src.kind === "vm" && dst.kind === "internet") {
+                // The subnets set defaultOutboundAccess false: a VM reaches the internet (ARM,
+                // Entra ID, package mirrors) only through its own public IP or its subnet's NAT
+                // gateway (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
+                const egress = publicEgressOf(src.role);
+                if (!egress) {
+                    return [no("routing", `${src.label} has no public egress: no public IP, no NAT gateway on its subnet, and no default outbound access`)];
+                }
+                layers.push(ok("routing", `${egress.how}`));
             }
             const from = placeOf(src, dst.ip, "source");
             const to = placeOf(dst, src.ip, "destination");

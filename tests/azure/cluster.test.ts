@@ -8,6 +8,8 @@ import * as assert from "node:assert/strict";
 import { at, childrenOf, ResourceGraph } from "../../offline/graph";
 import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
+import { aksClusterName } from "../../components/azure/cluster";
+import { platformResourceGroupName } from "../../components/azure/common";
 import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
@@ -22,11 +24,12 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         k = await inClusterGraphOf("dev-azure");
     });
 
-    it("children: identity, its three grants and their wait, the cluster, the workload pool, the deployer's admin role and its wait (no Kubernetes provider: that is the in-cluster layer's)", () => {
+    it("children: identity, its three grants and their wait, the cluster, the workload pool, the deployer's admin role and its wait, the Jenkins VM's Cluster User grant (no Kubernetes provider: that is the in-cluster layer's)", () => {
         const cluster = ofType(g, "platform:azure:Cluster")[0];
         assert.deepEqual(childrenOf(g, cluster.urn).map((r) => `${r.type} ${r.name}`).sort(), [
             "azure-native:authorization:RoleAssignment cluster-admin-deployer",
             "azure-native:authorization:RoleAssignment cluster-api-server-subnet",
+            "azure-native:authorization:RoleAssignment cluster-jenkins-cluster-user",
             "azure-native:authorization:RoleAssignment cluster-kms-key",
             "azure-native:authorization:RoleAssignment cluster-nodes-subnet",
             "azure-native:containerservice:AgentPool cluster-workload",
@@ -39,14 +42,14 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         ]);
     });
 
-    it("API: public only to the authorized ranges (not the NAT gateway's address: nodes reach the API's internal address), VNet-integrated in the delegated API server subnet", () => {
+    it("API: public only to the authorized ranges and the NAT gateway's address (the Jenkins VM, an out-of-cluster client, resolves the public FQDN; nodes use the internal address), VNet-integrated in the delegated API server subnet", () => {
         const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
+        assert.match(natIp, /^\d+\.\d+\.\d+\.\d+$/);
         const access = aksOf(g).apiServerAccessProfile;
         assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
-        assert.ok(!JSON.stringify(access).includes(natIp));
         assert.deepEqual(access, {
             enablePrivateCluster: false,
-            authorizedIPRanges: ["203.0.113.0/24"],
+            authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`],
             enableVnetIntegration: true,
             subnetId: access.subnetId,
         });
@@ -195,6 +198,8 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
             // Cilium's cluster-wide deny: tenant pods never reach the node's IMDS or the Azure host endpoint.
             clusterwideDeny: { engine: "cilium", denyCidrs: ["169.254.169.254/32", "168.63.129.16/32"] },
             workloadTolerations: [SPOT],
+            // The Jenkins VM's managed identity by its Entra object id (Guard names app-only callers by oid).
+            jenkinsAgents: { subject: { kind: "User", name: byName(g, T.uami, "jenkins-identity").state.principalId } },
         });
     });
 
@@ -236,6 +241,78 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         assert.ok(JSON.stringify(monitoring.inputs.values).includes('"storageClassName":"managed-csi-premium"'));
     });
 });
+
+for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
+    describe(`azure cluster: the Jenkins VM's access for build agents (${stack}, issue 22)`, () => {
+        let g: ResourceGraph;
+        before(async () => {
+            g = await graphOf(stack);
+        });
+        const jenkinsPrincipal = () => byName(g, T.uami, "jenkins-identity").state.principalId as string;
+
+        it("its identity holds the AKS Cluster User Role (listClusterUserCredential, no Kubernetes right) on this cluster only, as a service principal, under a GUID name", () => {
+            const grants = ofType(g, T.role).filter((r) => r.inputs.principalId === jenkinsPrincipal() && nameOfId(g, r.inputs.scope).startsWith("cluster-"));
+            assert.deepEqual(grants.map((r) => r.name), ["cluster-jenkins-cluster-user"]);
+            const grant = grants[0].inputs;
+            // The id as Microsoft's built-in roles page lists the role (independent table).
+            assert.equal(String(grant.roleDefinitionId).split("/").pop(), ROLE_ID["Azure Kubernetes Service Cluster User Role"]);
+            assert.equal(nameOfId(g, grant.scope), "cluster-aks");
+            assert.equal(grant.principalType, "ServicePrincipal");
+            assert.match(String(grant.roleAssignmentName), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+            // No Azure RBAC data-plane role on the cluster for it: its Kubernetes rights are the
+            // in-cluster layer's Role in jenkins-agents (hints.jenkinsAgents), nothing cluster-wide.
+            const onCluster = ofType(g, T.role).filter((r) => r.inputs.principalId === jenkinsPrincipal() && String(r.inputs.scope).includes("/managedClusters/"));
+            assert.deepEqual(onCluster.map((r) => r.name), ["cluster-jenkins-cluster-user"]);
+        });
+
+        it("the VM never waits for the cluster (names only; never replaced with it): neither the cluster nor the grant is among its dependencies", () => {
+            const vm = byName(g, T.vm, "jenkins-vm");
+            const cluster = ofType(g, "platform:azure:Cluster")[0];
+            const seen = new Set<string>();
+            const stack = [...vm.dependencies];
+            while (stack.length > 0) {
+                const urn = stack.pop() as string;
+                if (seen.has(urn)) {
+                    continue;
+                }
+                seen.add(urn);
+                const r = g.resources.find((x) => x.urn === urn);
+                stack.push(...(r?.dependencies ?? []));
+            }
+            const clusterTree = g.resources.filter((r) => r.urn === cluster.urn || r.parent === cluster.urn).map((r) => r.urn);
+            assert.deepEqual([...seen].filter((u) => clusterTree.includes(u)), []);
+        });
+
+        it("hints: jenkinsAgents names the VM identity's object id as a Kubernetes User", () => {
+            assert.deepEqual((g.outputs.clusterHints as Record<string, unknown>).jenkinsAgents, { subject: { kind: "User", name: jenkinsPrincipal() } });
+        });
+
+        it("names: the cluster and resource group the VM is told about are exactly those the stack creates", () => {
+            const prefix = `platform-${stack.split("-")[0]}-azure`;
+            assert.equal(byName(g, T.aks, "cluster-aks").inputs.resourceName, aksClusterName(prefix));
+            assert.equal(byName(g, T.rg, "resource-group").inputs.resourceGroupName, platformResourceGroupName(prefix));
+        });
+
+        it(`API path: ${stack === "prod-azure" ? "private cluster: the NAT gateway's address is authorized nowhere" : "the NAT gateway's address is authorized by AKS and admitted on 443 by the API server subnet's NSG, and only there"}`, () => {
+            const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
+            const access = aksOf(g).apiServerAccessProfile;
+            const apiNsg = (byName(g, T.nsg, "network-nsg-api-server").inputs.securityRules as Record<string, any>[]).filter((r) => r.sourceAddressPrefix === `${natIp}/32`);
+            if (stack === "prod-azure") {
+                assert.equal(access.authorizedIPRanges, undefined);
+                assert.deepEqual(apiNsg, []);
+                return;
+            }
+            assert.deepEqual(access.authorizedIPRanges.filter((c: string) => c === `${natIp}/32`), [`${natIp}/32`]);
+            assert.deepEqual(
+                apiNsg.map((r) => [r.name, r.access, r.protocol, r.destinationPortRange, r.destinationAddressPrefix]),
+                [["kube-api-from-platform-egress", "Allow", "Tcp", "443", byName(g, T.subnet, "network-subnet-api-server").inputs.addressPrefix]],
+            );
+            for (const nsg of ofType(g, T.nsg).filter((n) => n.name !== "network-nsg-api-server")) {
+                assert.ok(!JSON.stringify(nsg.inputs.securityRules).includes(natIp), nsg.name);
+            }
+        });
+    });
+}
 
 describe("azure cluster: prod (private API, on-demand pools, customer keys)", () => {
     let g: ResourceGraph;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { availableStacks, LayeredGraphs } from "../../offline/engine";
 import { CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { analyseFlows, flowReportFor, FlowReport, flowSummary, formatFlowReport, hasFlowFailures } from "../../offline/flows";
-import { platformFlows } from "../../components/flows";
+import { Flow, platformFlows } from "../../components/flows";
 import { main } from "../../offline/plan";
 import { graphOf, inClusterGraphOf } from "../support/graphs";
 
@@ -141,6 +141,54 @@ describe("flows: a planted broken layer is reported as exactly the flow it break
         const ids = failing(report);
         assert.ok(ids.includes("pods-to-dns:argocd") && ids.includes("prometheus-to-kube-state-metrics") && ids.includes("control-plane-to-seldon-webhook"), ids.join(", "));
         assert.match(result(report, "pods-to-dns:argocd").layers.find((l) => !l.allowed)!.reason, /deny-all-inbound \(priority 4096\)/);
+    });
+
+    it("Azure, a public (restricted) API: the Jenkins VM arrives from the NAT gateway's address, which AKS's authorized ranges and the API server subnet's NSG must both admit", async () => {
+        const layers = await layersOf("dev-azure");
+        const pip = (r: CapturedResource) => r.type === "azure-native:network:PublicIPAddress" && r.name === "network-nat-ip";
+        const natIp = String(layers.platform.resources.find(pip)!.state.ipAddress);
+        const ELSEWHERE = "192.0.2.50";
+        // The NAT gateway's address moves outside every authorized range: only the API flow of the
+        // NAT-egressing VM breaks (the bastion has its own public IP).
+        const moved = planted(layers.platform, pip, (r) => {
+            r.state.ipAddress = ELSEWHERE;
+        });
+        const report = analyseFlows({ platform: moved, incluster: layers.incluster }, operators);
+        assert.deepEqual(failing(report), ["jenkins-to-api"]);
+        assert.match(result(report, "jenkins-to-api").layers.find((l) => !l.allowed)!.reason, /api-server-vnet-integration#api-server-connectivity\): SNAT to the NAT gateway's 192\.0\.2\.50 is outside authorizedIPRanges/);
+        // AKS authorizes it, the API server subnet's NSG does not: its deny-all stops it.
+        const aksOnly = planted(moved, (r) => r.type === "azure-native:containerservice:ManagedCluster", (r) => {
+            r.inputs.apiServerAccessProfile.authorizedIPRanges = [...r.inputs.apiServerAccessProfile.authorizedIPRanges, `${ELSEWHERE}/32`];
+        });
+        const nsgStops = analyseFlows({ platform: aksOnly, incluster: layers.incluster }, operators);
+        assert.deepEqual(failing(nsgStops), ["jenkins-to-api"]);
+        assert.match(result(nsgStops, "jenkins-to-api").layers.find((l) => !l.allowed)!.reason, /deny-all-inbound \(priority 4096\)/);
+        // Both admit it (the shipped rule, renamed to the moved address): open again.
+        const both = planted(aksOnly, (r) => r.type === "azure-native:network:NetworkSecurityGroup" && r.name === "network-nsg-api-server", (r) => {
+            for (const rule of r.inputs.securityRules) {
+                if (rule.sourceAddressPrefix === `${natIp}/32`) {
+                    rule.sourceAddressPrefix = `${ELSEWHERE}/32`;
+                }
+            }
+        });
+        assert.deepEqual(failing(analyseFlows({ platform: both, incluster: layers.incluster }, operators)), []);
+    });
+
+    it("Azure, the Jenkins VM's cluster look-up (ARM listClusterUserCredential, 443) leaves through the tools subnet's NAT gateway on every env; without it there is no way out", async () => {
+        const arm: Flow = { id: "jenkins-to-arm", kind: "required", from: { kind: "vm", role: "jenkins" }, to: { kind: "internet", allowlisted: false, what: "Azure Resource Manager (management.azure.com)" }, port: 443, protocol: "tcp", why: "listClusterUserCredential: the API server and CA" };
+        for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
+            const layers = await layersOf(stack);
+            const report = analyseFlows(layers, { ...operators, flows: [arm] });
+            assert.deepEqual(failing(report), [], `${stack}: ${formatFlowReport(report, true)}`);
+            assert.match(result(report, "jenkins-to-arm").layers.map((l) => l.reason).join(" | "), /SNAT to the NAT gateway's \d+\.\d+\.\d+\.\d+ \| .*AllowInternetOutBound \(priority 65001\)/);
+        }
+        const layers = await layersOf("dev-azure");
+        const noNat = planted(layers.platform, (r) => r.type === "azure-native:network:Subnet" && r.name === "network-subnet-tools", (r) => {
+            delete r.inputs.natGateway;
+        });
+        const report = analyseFlows({ platform: noNat, incluster: layers.incluster }, { ...operators, flows: [arm] });
+        assert.deepEqual(failing(report), ["jenkins-to-arm"]);
+        assert.match(result(report, "jenkins-to-arm").layers[0].reason, /no public egress/);
     });
 
     it("a forbidden flow opens when the default namespace loses its default-deny: a pod there reaches Vault", async () => {
