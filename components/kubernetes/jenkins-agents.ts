@@ -13,7 +13,7 @@
  *   refuses any change of that subject other than pods in this namespace, and any pod that is not
  *   an agent as the platform renders it: the `jenkins-agent` ServiceAccount with no token, the
  *   agent label, only emptyDir / ConfigMap / projected (ConfigMap, downward API) volumes, no
- *   Secret by reference, no host namespace, no nodeName.
+ *   Secret by reference, no host namespace, no nodeName, no toleration beyond the workload pool's.
  * The agents themselves get no API credential (the ServiceAccount and the namespace's `default`
  * one mount no token, and admission refuses a pod that asks for one), Pod Security `restricted`,
  * a quota and limit range sized per environment, the platform CA (ConfigMap `platform-ca`, so the
@@ -150,8 +150,31 @@ export const JENKINS_POLICY_VARIABLES: readonly { name: string; expression: stri
     },
 ];
 
-/** The policy's validations: each says what it refuses. */
-export function jenkinsAgentsValidations(): { expression: string; message: string }[] {
+/**
+ * Taint keys every pod tolerates without asking: the DefaultTolerationSeconds admission plugin
+ * adds `node.kubernetes.io/not-ready` and `node.kubernetes.io/unreachable` (NoExecute, 300 s) to
+ * each pod before validation runs
+ * (https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#defaulttolerationseconds).
+ */
+export const DEFAULT_TOLERATION_KEYS: readonly string[] = ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"];
+
+/** The taint keys agent pods may tolerate: the defaults and the workload pool's (`hints.workloadTolerations`, e.g. Spot). */
+export function agentTolerationKeys(hints: Pick<ClusterHints, "workloadTolerations">): string[] {
+    const keys = [...DEFAULT_TOLERATION_KEYS];
+    for (const t of hints.workloadTolerations ?? []) {
+        if (t.key && !keys.includes(t.key)) {
+            keys.push(t.key);
+        }
+    }
+    return keys;
+}
+
+/**
+ * The policy's validations: each says what it refuses. `tolerationKeys`: the taints agents may
+ * tolerate ({@link agentTolerationKeys}): never the system pool's (`CriticalAddonsOnly`) nor all
+ * of them (a toleration without a key), so a build never lands beside CoreDNS and the platform.
+ */
+export function jenkinsAgentsValidations(tolerationKeys: readonly string[] = DEFAULT_TOLERATION_KEYS): { expression: string; message: string }[] {
     const pod = (rule: string) => `!variables.isPodWrite || (${rule})`;
     const off = (field: string) => `!(has(object.spec.${field}) && object.spec.${field} == true)`;
     return [
@@ -196,6 +219,10 @@ export function jenkinsAgentsValidations(): { expression: string; message: strin
             // update (labels) carries that nodeName.
             expression: pod("request.operation != 'CREATE' || !has(object.spec.nodeName) || object.spec.nodeName == ''"),
             message: "Jenkins agent pods may not name a node (the scheduler places them)",
+        },
+        {
+            expression: pod(`!has(object.spec.tolerations) || object.spec.tolerations.all(t, has(t.key) && t.key in [${tolerationKeys.map((k) => `'${k}'`).join(", ")}])`),
+            message: `Jenkins agent pods tolerate only the workload pool's taints and the defaults (${tolerationKeys.join(", ")}): never the system pool's, nor every taint`,
         },
     ];
 }
@@ -268,7 +295,7 @@ export function buildJenkinsAgents(parent: pulumi.Resource, name: string, args: 
                 matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: ["*/*"] }] },
                 matchConditions: [{ name: "jenkins-identity", expression: pulumi.output(subject.name).apply((n) => jenkinsSubjectCondition({ kind: subject.kind, name: n })) }],
                 variables: JENKINS_POLICY_VARIABLES.map((v) => ({ ...v })),
-                validations: jenkinsAgentsValidations(),
+                validations: jenkinsAgentsValidations(agentTolerationKeys(args.hints)),
             },
         },
         opts(),

@@ -13,6 +13,7 @@ import { ipInCidr } from "../../components/config/cidr";
 import {
     addonsProblems,
     AddonsArgs,
+    agentTolerationKeys,
     ciEgressExcept,
     JENKINS_POLICY_VARIABLES,
     jenkinsAgentsValidations,
@@ -21,7 +22,7 @@ import {
     JENKINS_AGENTS_NAMESPACE_PLAN,
 } from "../../components/kubernetes";
 import { at, byName, childrenOf, ofType, ResourceGraph } from "../../offline/graph";
-import { addonsGraph, baseArgs, TEST_CA_PEM } from "./fixtures";
+import { addonsGraph, baseArgs, SPOT_TOLERATION, TEST_CA_PEM } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -151,7 +152,7 @@ describe("jenkins-agents: the namespace and its guards, as declared", function (
         assert.equal(vap.spec.failurePolicy, "Fail");
         assert.deepEqual(vap.spec.matchConstraints, { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: ["*/*"] }] });
         assert.deepEqual(vap.spec.matchConditions, [{ name: "jenkins-identity", expression: 'has(request.userInfo.groups) && "platform:jenkins-agents" in request.userInfo.groups' }]);
-        assert.deepEqual(vap.spec.validations, jenkinsAgentsValidations());
+        assert.deepEqual(vap.spec.validations, jenkinsAgentsValidations(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]));
         assert.deepEqual(vap.spec.variables, JENKINS_POLICY_VARIABLES);
         const binding = named("dev", T.vapb, "policy-binding").inputs as any;
         assert.deepEqual(binding.spec, { policyName: "platform-jenkins-agents", validationActions: ["Deny"] });
@@ -267,6 +268,14 @@ describe("jenkins-agents: absent unless both the hint and the Jenkins VM exist",
             'has(request.userInfo.username) && request.userInfo.username == "jenkins@p.iam.gserviceaccount.com"',
         );
     });
+    it("the declared policy admits the workload pool's taint where the hints carry it (AKS Spot)", async () => {
+        const graph = await addonsGraph("dev", () => ({
+            hints: { ...baseArgs("dev").hints, workloadTolerations: [SPOT_TOLERATION], jenkinsAgents: { subject: SUBJECT } },
+            toolVmGrants: { jenkins: JENKINS },
+        }));
+        const validations = at(byName(graph, T.vap, "platform-jenkins-agents-policy").inputs, "spec.validations") as { expression: string }[];
+        assert.match(validations[8].expression, /t\.key in \['node\.kubernetes\.io\/not-ready', 'node\.kubernetes\.io\/unreachable', 'kubernetes\.azure\.com\/scalesetpriority'\]/);
+    });
     it("hint and VM without the platform CA: one clear problem", () => {
         const args = { ...baseArgs("dev"), internalCaCertPem: undefined, hints: { ...baseArgs("dev").hints, jenkinsAgents: { subject: SUBJECT } }, toolVmGrants: { jenkins: JENKINS } };
         // addonsProblems reads no provider: validation runs before anything is created.
@@ -324,7 +333,7 @@ function req(resource: string, namespace: string | undefined, operation: Request
 }
 
 /** The messages of every validation that refuses (an error refuses too); [] when the policy does not match. */
-function denials(request: Request, object: unknown, subject: { kind: "Group" | "User"; name: string } = SUBJECT): string[] {
+function denials(request: Request, object: unknown, subject: { kind: "Group" | "User"; name: string } = SUBJECT, validations = jenkinsAgentsValidations()): string[] {
     if (cel.evaluate(jenkinsSubjectCondition(subject), { request, object, oldObject: null }) !== true) {
         return [];
     }
@@ -336,7 +345,7 @@ function denials(request: Request, object: unknown, subject: { kind: "Group" | "
             // lazily evaluated by the API server: only a validation reading it fails
         }
     }
-    return jenkinsAgentsValidations()
+    return validations
         .filter((v) => {
             try {
                 return cel.evaluate(v.expression, { request, object, oldObject: null, variables }) !== true;
@@ -365,6 +374,11 @@ function agentPod(edit: (p: any) => void = () => undefined): any {
             automountServiceAccountToken: false,
             hostNetwork: false,
             restartPolicy: "Never",
+            // Added by the DefaultTolerationSeconds admission plugin before validation.
+            tolerations: [
+                { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+                { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+            ],
             nodeSelector: { "kubernetes.io/os": "linux" },
             securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
             containers: [
@@ -448,10 +462,20 @@ describe("jenkins-agents: admission (executed CEL)", () => {
         ["hostPID", (p) => (p.spec.hostPID = true), 6],
         ["hostIPC", (p) => (p.spec.hostIPC = true), 6],
         ["a node named at creation", (p) => (p.spec.nodeName = "ip-10-20-32-10.ec2.internal"), 7],
+        ["a toleration of the system pool's taint", (p) => p.spec.tolerations.push({ key: "CriticalAddonsOnly", operator: "Exists" }), 8],
+        ["a toleration of every taint (no key)", (p) => p.spec.tolerations.push({ operator: "Exists" }), 8],
     ];
     for (const [what, edit, index] of refusedPods) {
         it(`refuses an agent pod with ${what}`, () => assert.deepEqual(denials(req("pods", "jenkins-agents"), agentPod(edit)), [M[index]]));
     }
+
+    it("the workload pool's own taint (AKS Spot) is tolerable where the hints name it, and only there", () => {
+        const spot = agentPod((p) => p.spec.tolerations.push({ ...SPOT_TOLERATION }));
+        const keys = agentTolerationKeys({ workloadTolerations: [SPOT_TOLERATION] });
+        assert.deepEqual(keys, ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "kubernetes.azure.com/scalesetpriority"]);
+        assert.deepEqual(denials(req("pods", "jenkins-agents"), spot, SUBJECT, jenkinsAgentsValidations(keys)), []);
+        assert.deepEqual(denials(req("pods", "jenkins-agents"), spot), [M[8]]);
+    });
 
     it("every validation has a refusal above (no rule without its failing case)", () => {
         const covered = new Set([0, ...refusedPods.map(([, , i]) => i)]);
