@@ -15,13 +15,17 @@
  */
 import { portsFor, PORTS } from "./bootstrap";
 import type { ToolVmRole } from "./contracts";
-import { API_ACCESS_LABEL, PLATFORM_NAMESPACES, SERVING_NAMESPACE } from "./kubernetes/common";
+import { API_ACCESS_LABEL, JENKINS_AGENTS_NAMESPACE, PLATFORM_NAMESPACES, SERVING_NAMESPACE } from "./kubernetes/common";
 
 /** Pods that may reach the Kubernetes API in a workload namespace (the training runner). */
 export { API_ACCESS_LABEL };
 /** Pods in a workload namespace carrying this label may reach Vault's API (the grant for Vault clients). */
 export const VAULT_ACCESS_LABEL = "platform.io/vault-access";
-/** Pods in a workload namespace carrying this label are Jenkins inbound agents (WebSocket to the controller). */
+/**
+ * Jenkins inbound agents (WebSocket to the controller): pods in the jenkins-agents namespace carry
+ * it (admission forces it on every pod the Jenkins identity creates) and its policies select it.
+ * It grants nothing anywhere else: a workload namespace has no Jenkins egress, whatever the label.
+ */
 export const JENKINS_AGENT_LABEL = "platform.io/jenkins-agent";
 /** Pods in a workload namespace carrying this label use a cloud identity (IRSA / Entra workload identity / GKE WI) and need its token endpoint. */
 export const CLOUD_IDENTITY_LABEL = "platform.io/cloud-identity";
@@ -93,7 +97,7 @@ export type NamespaceRef =
     | { readonly name: string }
     /** Every namespace the baseline gives this role (one flow per namespace). */
     | { readonly role: "platform" | "workload" | "serving" }
-    /** Every namespace the baseline manages (one flow per namespace). */
+    /** Every namespace the platform manages, jenkins-agents included where it exists (one flow per namespace). */
     | { readonly role: "any" }
     /** The first / second workload namespace (tenant isolation needs two distinct ones). */
     | { readonly workload: 0 | 1 };
@@ -135,9 +139,10 @@ export interface Flow {
     readonly why: string;
     /**
      * When the flow exists: only where the VM exists, the demo model is deployed, the cluster
-     * has a public endpoint. Absent: always.
+     * has a public endpoint, the cluster runs the Cluster Autoscaler, the jenkins-agents namespace
+     * exists (a Jenkins VM whose identity the cloud maps to the cluster). Absent: always.
      */
-    readonly when?: "servingDemo" | "publicApiEndpoint" | "clusterAutoscaler";
+    readonly when?: "servingDemo" | "publicApiEndpoint" | "clusterAutoscaler" | "jenkinsAgents";
 }
 
 const TCP = "tcp" as const;
@@ -185,6 +190,7 @@ export function platformFlows(): Flow[] {
     const vaultApi = vmPort("vault", "vault-api");
     const jenkinsHttp = vmPort("jenkins", "jenkins-https");
     const api = { kind: "kubernetesApi" } as const;
+    const agent = pod({ name: JENKINS_AGENTS_NAMESPACE }, { [JENKINS_AGENT_LABEL]: "true" }, "Jenkins agent");
     const flows: Flow[] = [
         // --- Platform pods -> the Kubernetes API -------------------------------------------
         { id: "argocd-controller-to-api", kind: "required", from: pod({ name: ns.argocd }, POD_LABELS.argocdController, "argocd-application-controller"), to: api, port: 443, protocol: TCP, why: "Argo CD applies and watches every Application's manifests" },
@@ -216,7 +222,9 @@ export function platformFlows(): Flow[] {
         { id: "identity-pods-to-token-endpoint", kind: "required", from: pod({ role: "workload" }, { [CLOUD_IDENTITY_LABEL]: "true" }, "pod with a cloud identity"), to: { kind: "identityToken" }, port: "endpoint", protocol: TCP, why: "workload identity: the pod exchanges its ServiceAccount token for cloud credentials" },
         // --- Tool VMs and agents ---------------------------------------------------------
         { id: "vault-clients-to-vault", kind: "required", from: pod({ role: "workload" }, { [VAULT_ACCESS_LABEL]: "true" }, "granted Vault client"), to: { kind: "vm", role: "vault" }, port: vaultApi, protocol: TCP, why: "workloads read their secrets from Vault (explicit grant label)" },
-        { id: "jenkins-agents-to-jenkins", kind: "required", from: pod({ role: "workload" }, { [JENKINS_AGENT_LABEL]: "true" }, "Jenkins agent"), to: { kind: "vm", role: "jenkins" }, port: jenkinsHttp, protocol: TCP, why: "inbound agents connect to the controller over WebSocket" },
+        { id: "jenkins-agents-to-jenkins", kind: "required", when: "jenkinsAgents", from: agent, to: { kind: "vm", role: "jenkins" }, port: jenkinsHttp, protocol: TCP, why: "inbound agents connect to the controller over WebSocket" },
+        { id: "jenkins-agents-to-internet-https", kind: "required", when: "jenkinsAgents", from: agent, to: { kind: "internet", allowlisted: false, what: "a Git host or package registry" }, port: 443, protocol: TCP, why: "builds clone Git and pull dependencies over HTTPS" },
+        { id: "jenkins-agents-to-dns-tcp", kind: "required", when: "jenkinsAgents", from: agent, to: { kind: "clusterDns" }, port: 53, protocol: TCP, why: "DNS answers too large for UDP (registries' many addresses) fall back to TCP" },
         { id: "jenkins-to-api", kind: "required", from: { kind: "vm", role: "jenkins" }, to: { kind: "apiEndpoint" }, port: 443, protocol: TCP, why: "the Kubernetes plugin creates and watches agent pods in jenkins-agents" },
         { id: "jenkins-to-vault", kind: "required", from: { kind: "vm", role: "jenkins" }, to: { kind: "vm", role: "vault" }, port: PORTS.vaultApi, protocol: TCP, why: "pipelines read secrets from Vault" },
         ...(["bastion", "jenkins", "vault"] as const).flatMap((role): Flow[] =>
@@ -246,6 +254,16 @@ export function platformFlows(): Flow[] {
         { id: "tenant-to-instance-metadata", kind: "forbidden", from: pod({ workload: 0 }, POD_LABELS.tenantApp, "team app"), to: { kind: "instanceMetadata" }, port: 80, protocol: TCP, why: "the node's metadata service (its identity) is never a workload's" },
         { id: "tenant-to-kubelet", kind: "forbidden", from: pod({ workload: 0 }, POD_LABELS.tenantApp, "team app"), to: { kind: "node" }, port: NODE_PORTS.kubelet, protocol: TCP, why: "workloads never talk to the kubelet" },
         { id: "jenkins-to-kubelet", kind: "forbidden", from: { kind: "vm", role: "jenkins" }, to: { kind: "node" }, port: NODE_PORTS.kubelet, protocol: TCP, why: "tool VMs never reach the nodes directly" },
+        { id: "tenant-with-agent-label-to-jenkins", kind: "forbidden", from: pod({ workload: 0 }, { [JENKINS_AGENT_LABEL]: "true" }, "team app labelled as a Jenkins agent"), to: { kind: "vm", role: "jenkins" }, port: jenkinsHttp, protocol: TCP, why: "Jenkins agents run in jenkins-agents only: the label is self-settable and grants nothing in a workload namespace" },
+        { id: "jenkins-agents-to-api", kind: "forbidden", when: "jenkinsAgents", from: agent, to: api, port: 443, protocol: TCP, why: "agents hold no token and never talk to the API (the controller does, with its own identity)" },
+        { id: "jenkins-agents-to-api-endpoint", kind: "forbidden", when: "jenkinsAgents", from: agent, to: { kind: "apiEndpoint" }, port: 443, protocol: TCP, why: "not even by the API server's own address instead of the Service" },
+        { id: "jenkins-agents-to-instance-metadata", kind: "forbidden", when: "jenkinsAgents", from: agent, to: { kind: "instanceMetadata" }, port: 80, protocol: TCP, why: "the node's identity is never a build's" },
+        { id: "jenkins-agents-to-vault", kind: "forbidden", when: "jenkinsAgents", from: agent, to: { kind: "vm", role: "vault" }, port: vaultApi, protocol: TCP, why: "pipelines get secrets through the controller, never from the agent pod" },
+        { id: "jenkins-agents-to-wazuh", kind: "forbidden", when: "jenkinsAgents", from: agent, to: { kind: "vm", role: "wazuh" }, port: PORTS.wazuhAgentEnrollment, protocol: TCP, why: "Wazuh is for agents on VMs and nodes" },
+        { id: "jenkins-agents-to-kubelet", kind: "forbidden", when: "jenkinsAgents", from: agent, to: { kind: "node" }, port: NODE_PORTS.kubelet, protocol: TCP, why: "builds never talk to the kubelet" },
+        { id: "jenkins-agents-to-tenant", kind: "forbidden", when: "jenkinsAgents", from: agent, to: pod({ workload: 0 }, POD_LABELS.tenantApp, "team app"), port: 8080, protocol: TCP, why: "a build never reaches a team's pods" },
+        { id: "jenkins-agents-to-argocd", kind: "forbidden", when: "jenkinsAgents", from: agent, to: pod({ name: ns.argocd }, POD_LABELS.argocdServer, "argocd-server"), port: 8080, protocol: TCP, why: "a build never reaches the platform's pods" },
+        { id: "tenant-to-jenkins-agents", kind: "forbidden", when: "jenkinsAgents", from: pod({ workload: 0 }, POD_LABELS.tenantApp, "team app"), to: agent, port: 8080, protocol: TCP, why: "agents take no ingress" },
         { id: "vault-to-jenkins", kind: "forbidden", from: { kind: "vm", role: "vault" }, to: { kind: "vm", role: "jenkins" }, port: jenkinsHttp, protocol: TCP, why: "only the tier table's flows between VMs" },
     ];
     return flows;

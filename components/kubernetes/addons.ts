@@ -15,6 +15,7 @@ import { ClusterHints, tolerationList } from "./hints";
 import { ModelServing, ModelServingChoice, modelServingProblems, SELDON_OPERATOR, seldonNamespaceLabels } from "./model-serving";
 import { TenantGuardrails } from "./admission";
 import { PrEnvironments } from "./pr-environments";
+import { JenkinsAgents } from "./jenkins-agents";
 import { AlertingArgs, Monitoring, monitoringProblems, ScrapeTarget } from "./monitoring";
 
 export interface AddonsArgs {
@@ -40,7 +41,11 @@ export interface AddonsArgs {
     readonly modelServing: ModelServingChoice;
     /** Cloud identity for the `model-training-runner` ServiceAccount, per workload namespace. Default none. */
     readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
-    /** Tool VMs pods may be granted by label (Vault clients, Jenkins agents). Default none. */
+    /**
+     * Tool VMs pods may be granted by label (Vault clients, Jenkins agents). Default none. With
+     * `jenkins` and `hints.jenkinsAgents` both present, the jenkins-agents namespace is created
+     * (jenkins-agents.ts); with either absent, nothing of it exists.
+     */
     readonly toolVmGrants?: ToolVmGrants;
 }
 
@@ -91,6 +96,9 @@ export function addonsProblems(args: AddonsArgs): string[] {
         ...monitoringProblems({ ...args, namespace: placeholder }),
         ...modelServingProblems({ ...args, ...args.modelServing, namespace: placeholder }),
         ...(args.hints.clusterAutoscaler ? clusterAutoscalerProblems(args.hints.clusterAutoscaler) : []),
+        ...(args.hints.jenkinsAgents && args.toolVmGrants?.jenkins && args.internalCaCertPem === undefined
+            ? ["internalCaCertPem is absent but the cluster hosts Jenkins agents (hints.jenkinsAgents and a Jenkins VM): agents verify the controller's certificate with the platform CA; pass the platform stack's internalCaCertPem"]
+            : []),
     ].filter((p, i, all) => all.indexOf(p) === i);
 }
 
@@ -183,6 +191,23 @@ export function buildAddons(parent: pulumi.Resource, name: string, args: AddonsA
             `${name}-pr-environments`,
             { provider: args.provider, hint: args.hints.prEnvironments, argocdNamespace: ns[PLATFORM_NAMESPACES.argocd], argocdNamespaceName: PLATFORM_NAMESPACES.argocd },
             childOpts,
+        );
+    }
+    if (args.hints.jenkinsAgents && args.toolVmGrants?.jenkins && args.internalCaCertPem !== undefined) {
+        // Only where a Jenkins VM exists AND the cloud maps its identity to a subject: either
+        // alone grants nothing and creates nothing.
+        new JenkinsAgents(
+            `${name}-jenkins-agents`,
+            {
+                provider: args.provider,
+                environment: args.environment,
+                hints: args.hints,
+                hint: args.hints.jenkinsAgents,
+                jenkins: args.toolVmGrants.jenkins,
+                internalCaCertPem: args.internalCaCertPem,
+            },
+            // After the guard rails: the cluster-wide deny covers the namespace before any agent runs.
+            { parent, dependsOn: [baseline, guardrails] },
         );
     }
     const serving$ = new ModelServing(

@@ -340,12 +340,15 @@ const nsLabel = (key: string) => `k8s:io.cilium.k8s.namespace.labels.${key}`;
 /**
  * The cluster-wide deny policies (cilium.io/v2 CiliumClusterwideNetworkPolicy), L3/L4 only, which
  * AKS and GKE Dataplane V2 support:
- * - tenant pods (workload and serving) never reach the nodes (`host`, `remote-node`: kubelet,
- *   node-exporter, anything on the host network), the platform's pods, or the addresses the
- *   cloud lists (instance metadata, host endpoints);
+ * - tenant pods (workload and serving) and build agents (`ci`: jenkins-agents) never reach the
+ *   nodes (`host`, `remote-node`: kubelet, node-exporter, anything on the host network), the
+ *   platform's pods, or the addresses the cloud lists (instance metadata, host endpoints);
  * - workload pods without the API-access label never reach the API server (admission binds that
  *   label to the training runner's ServiceAccount). Serving pods are left out: the serving
- *   operator runs among them and reaches the API.
+ *   operator runs among them and reaches the API;
+ * - build agents never reach the API server, with or without any label (they hold no token, and
+ *   their HTTPS-to-the-internet rule must never become a path to it: on Cilium the API server's
+ *   address carries the `kube-apiserver` entity, which this deny names wherever it lives).
  */
 export function clusterwideDenyPolicies(denyCidrs: readonly string[]): Record<string, unknown>[] {
     const meta = (name: string) => ({ name, labels: { ...COMMON_LABELS } });
@@ -355,8 +358,8 @@ export function clusterwideDenyPolicies(denyCidrs: readonly string[]): Record<st
             kind: "CiliumClusterwideNetworkPolicy",
             metadata: meta("platform-tenant-egress-deny"),
             spec: {
-                description: "Tenant pods never reach the nodes, the platform's pods or the cloud's metadata endpoints, whatever a NetworkPolicy allows",
-                endpointSelector: { matchExpressions: [{ key: nsLabel(ROLE_LABEL), operator: "In", values: ["workload", "serving"] }] },
+                description: "Tenant pods and build agents never reach the nodes, the platform's pods or the cloud's metadata endpoints, whatever a NetworkPolicy allows",
+                endpointSelector: { matchExpressions: [{ key: nsLabel(ROLE_LABEL), operator: "In", values: ["workload", "serving", "ci"] }] },
                 egressDeny: [
                     { toEntities: ["host", "remote-node"] },
                     { toEndpoints: [{ matchExpressions: [{ key: nsLabel(ROLE_LABEL), operator: "In", values: ["platform"] }] }] },
@@ -376,6 +379,16 @@ export function clusterwideDenyPolicies(denyCidrs: readonly string[]): Record<st
                         { key: `k8s:${API_ACCESS_LABEL}`, operator: "DoesNotExist" },
                     ],
                 },
+                egressDeny: [{ toEntities: ["kube-apiserver"] }],
+            },
+        },
+        {
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumClusterwideNetworkPolicy",
+            metadata: meta("platform-ci-api-deny"),
+            spec: {
+                description: "Build agents never reach the Kubernetes API, whatever a NetworkPolicy allows",
+                endpointSelector: { matchExpressions: [{ key: nsLabel(ROLE_LABEL), operator: "In", values: ["ci"] }] },
                 egressDeny: [{ toEntities: ["kube-apiserver"] }],
             },
         },

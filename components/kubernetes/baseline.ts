@@ -27,6 +27,7 @@ import {
     SYSTEM_NAMESPACES,
     throwIfProblems,
 } from "./common";
+import { cidrContains } from "../config/cidr";
 import { CLOUD_IDENTITY_LABEL, JENKINS_AGENT_LABEL, NODE_PORTS, POD_LABELS, VAULT_ACCESS_LABEL, WEBHOOKS } from "../flows";
 import { ClusterHints, PRIVATE_RANGES } from "./hints";
 
@@ -68,8 +69,9 @@ export interface BaselineArgs {
     readonly trainingRunnerIdentities?: Readonly<Record<string, pulumi.Input<string>>>;
     /**
      * The tool VMs pods may be granted (private IPv4 and the port the flow contract names):
-     * pods labelled `platform.io/vault-access` reach Vault, `platform.io/jenkins-agent` reach
-     * Jenkins, each to exactly that address and port. Absent VM: no grant.
+     * pods labelled `platform.io/vault-access` in a workload namespace reach Vault; Jenkins
+     * agents (`platform.io/jenkins-agent` in the `ci` namespace jenkins-agents, jenkins-agents.ts)
+     * reach Jenkins; each to exactly that address and port. Absent VM: no grant.
      */
     readonly toolVmGrants?: ToolVmGrants;
 }
@@ -410,6 +412,8 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
                 },
                 ...servingOperatorPolicies(apiEgressCidrs, apiCidrs, servingOperator),
             ];
+        case "ci":
+            return ciNetworkPolicies(hints, grants);
         default: {
             const impossible: never = plan.role;
             throw new Error(`unknown namespace role ${String(impossible)}`);
@@ -418,9 +422,71 @@ export function networkPolicies(plan: NamespacePlan, hints: ClusterHints, hasSer
 }
 
 /**
- * The explicit grants of a workload namespace, each to one label: Vault's API and Jenkins'
- * agent port on exactly their VM, and the cloud's token endpoint for pods with a cloud identity.
- * A pod without the label keeps default-deny; a namespace without the baseline gets none.
+ * Where build agents' HTTPS egress never goes, whatever the address: every private range (the
+ * VPC / VNet: Vault, Wazuh, the nodes, the API server's private endpoint, every pod and Service),
+ * the shared address space 100.64.0.0/10 (RFC 6598: some clouds number pods or Services there),
+ * link-local 169.254.0.0/16 (RFC 3927: the instance metadata service 169.254.169.254 and the other
+ * node-local endpoints), and whatever the cluster's own hints name that these do not cover (the
+ * API server's and nodes' ranges, the cloud's host endpoints such as Azure's 168.63.129.16 in
+ * `clusterwideDeny.denyCidrs`).
+ */
+export const CI_EGRESS_NEVER: readonly string[] = [...PRIVATE_RANGES, "100.64.0.0/10", "169.254.0.0/16"];
+
+/** {@link CI_EGRESS_NEVER} plus the hints' ranges not already inside it, in order, without duplicates. */
+export function ciEgressExcept(hints: ClusterHints): string[] {
+    const out = [...CI_EGRESS_NEVER];
+    const extra = [...(hints.apiServerCidrs ?? []), ...(hints.apiEgressCidrs ?? []), ...(hints.nodeCidrs ?? []), ...(hints.clusterwideDeny?.denyCidrs ?? [])];
+    for (const cidr of extra) {
+        if (!out.some((known) => cidrContains(known, cidr))) {
+            out.push(cidr);
+        }
+    }
+    return out;
+}
+
+/**
+ * The NetworkPolicies of the `ci` namespace (jenkins-agents): build agents run pipeline code, so
+ * they get the least a build needs and nothing of a tenant's grants.
+ * - default-deny, both directions; no ingress at all (inbound agents dial the controller; the
+ *   controller's `container` steps go through the API server's exec, never to the pod);
+ * - DNS;
+ * - agents (the label admission forces on every pod the Jenkins identity creates) to the Jenkins
+ *   VM, exactly its address and the agent port (WebSocket over HTTPS);
+ * - agents to HTTPS anywhere EXCEPT {@link ciEgressExcept}: builds clone Git and pull
+ *   dependencies from the internet; the except list keeps them off the API server, Vault, Wazuh,
+ *   the nodes, every pod and the metadata service. One ipBlock rule holds 0.0.0.0/0: the EKS VPC
+ *   CNI's policy agent keys its eBPF map by CIDR, so two rules on the same CIDR lose one rule's
+ *   ports (aws/aws-network-policy-agent#180); it honours `except` since agent v1.0.4 / VPC CNI
+ *   v1.15.1 (aws/aws-network-policy-agent#58, #92). Cilium (AKS, GKE Dataplane V2) honours
+ *   `except` natively and its ipBlocks never select cluster addresses anyway.
+ * No Prometheus scrape ingress: agents serve no metrics.
+ */
+function ciNetworkPolicies(hints: ClusterHints, grants: ToolVmGrants): PolicyPlan[] {
+    const agents = { matchLabels: { [JENKINS_AGENT_LABEL]: "true" } };
+    return [
+        DEFAULT_DENY,
+        ALLOW_DNS,
+        ...(grants.jenkins
+            ? [
+                  {
+                      name: "allow-jenkins-controller-egress",
+                      spec: { podSelector: agents, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: `${grants.jenkins.address}/32` } }], ports: [TCP(grants.jenkins.port)] }] },
+                  },
+              ]
+            : []),
+        {
+            name: "allow-public-https-egress",
+            spec: { podSelector: agents, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ciEgressExcept(hints) } }], ports: [TCP(443)] }] },
+        },
+    ];
+}
+
+/**
+ * The explicit grants of a workload namespace, each to one label: Vault's API on exactly its VM,
+ * and the cloud's token endpoint for pods with a cloud identity. A pod without the label keeps
+ * default-deny; a namespace without the baseline gets none. Jenkins is not among them: its agents
+ * run in the `ci` namespace only (a tenant could put the agent label on any pod; admission binds
+ * it to nothing in a workload namespace).
  */
 function workloadGrants(hints: ClusterHints, grants: ToolVmGrants): PolicyPlan[] {
     const grant = (name: string, label: string, to: { cidr: string; port: number }[]): PolicyPlan => ({
@@ -434,9 +500,6 @@ function workloadGrants(hints: ClusterHints, grants: ToolVmGrants): PolicyPlan[]
     const out: PolicyPlan[] = [];
     if (grants.vault) {
         out.push(grant("allow-vault-egress", VAULT_ACCESS_LABEL, [{ cidr: `${grants.vault.address}/32`, port: grants.vault.port }]));
-    }
-    if (grants.jenkins) {
-        out.push(grant("allow-jenkins-agent-egress", JENKINS_AGENT_LABEL, [{ cidr: `${grants.jenkins.address}/32`, port: grants.jenkins.port }]));
     }
     const tokens = hints.workloadIdentity?.tokenEgress ?? [];
     if (tokens.length > 0) {

@@ -26,7 +26,10 @@ export const PLATFORM_NAMESPACES = {
  */
 export const JENKINS_AGENTS_NAMESPACE = "jenkins-agents";
 
-/** The ServiceAccount Jenkins agent pods run as (no API token mounted: agents never call the API). */
+/**
+ * The ServiceAccount Jenkins agent pods run as (no API token mounted: agents never call the API).
+ * Admission (jenkins-agents.ts) refuses any pod of the Jenkins identity that names another one.
+ */
 export const JENKINS_AGENT_SERVICE_ACCOUNT = "jenkins-agent";
 
 /**
@@ -38,8 +41,16 @@ export const JENKINS_AGENT_SERVICE_ACCOUNT = "jenkins-agent";
  */
 export const SERVING_NAMESPACE = "models";
 
-/** What a namespace is for; drives its Pod Security level, policies and quotas. */
-export type NamespaceRole = "platform" | "workload" | "serving";
+/**
+ * What a namespace is for; drives its Pod Security level, policies and quotas.
+ * - `platform`: the platform's own components (trusted charts, API access where they need it);
+ * - `workload`: teams' workloads (Argo CD syncs into them);
+ * - `serving`: the model-serving engine and its models;
+ * - `ci`: build agents that run pipeline code ({@link JENKINS_AGENTS_NAMESPACE}): untrusted like a
+ *   tenant (the clusterwide deny, no platform priority, no API), but nobody ships into it through
+ *   Argo CD and it gets none of a workload namespace's grants (Vault, the models, the runner).
+ */
+export type NamespaceRole = "platform" | "workload" | "serving" | "ci";
 
 /** Label on every namespace the platform manages, so NetworkPolicies can select by role. */
 export const ROLE_LABEL = "platform.io/namespace-role";
@@ -129,8 +140,11 @@ export function namespaceProblems(field: string, names: readonly string[], reser
 /** The platform's and the cluster's own namespaces: never a tenant's. */
 export const SYSTEM_NAMESPACES: readonly string[] = [...Object.values(PLATFORM_NAMESPACES), "default", "kube-system", "kube-public", "kube-node-lease"];
 
-/** Namespaces nobody may claim as a workload namespace (the serving namespace is the serving engine's). */
-export const RESERVED_NAMESPACES: readonly string[] = [...SYSTEM_NAMESPACES, SERVING_NAMESPACE];
+/**
+ * Namespaces nobody may claim as a workload namespace (the serving namespace is the serving
+ * engine's, jenkins-agents the build agents', created only where a Jenkins VM is bound to the cluster).
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [...SYSTEM_NAMESPACES, SERVING_NAMESPACE, JENKINS_AGENTS_NAMESPACE];
 
 /** Throws one error listing every problem, naming the component, so a caller fixes them all at once. */
 export function throwIfProblems(component: string, problems: readonly string[]): void {

@@ -10,3 +10,4 @@ export * from "./monitoring";
 export * from "./versions";
 export * from "./kubeconfig";
 export * from "./admission";
+export * from "./jenkins-agents";

@@ -15,7 +15,7 @@
  */
 import { ipv4At, kubernetesServiceIp } from "../../components/config/cidr";
 import { Flow, FlowPeer, NamespaceRef, platformFlows, POD_LABELS } from "../../components/flows";
-import { PLATFORM_NAMESPACES, ROLE_LABEL } from "../../components/kubernetes/common";
+import { JENKINS_AGENTS_NAMESPACE, PLATFORM_NAMESPACES, ROLE_LABEL } from "../../components/kubernetes/common";
 import { LayeredGraphs, loadStackConfig } from "../engine";
 import { cloudNetwork, Host, LayerVerdict, UNLISTED_INTERNET_IP } from "./clouds";
 import { labelText, Peer, PodRef, PolicySet } from "./netpol";
@@ -60,6 +60,8 @@ export function analyseFlows(layers: LayeredGraphs, options: FlowOptions): FlowR
     const workload = policies.namespacesWith(ROLE_LABEL, "workload");
     const serving = policies.namespacesWith(ROLE_LABEL, "serving");
     const platformNs = policies.namespacesWith(ROLE_LABEL, "platform");
+    // Build agents (jenkins-agents, role `ci`): only where the in-cluster layer created it.
+    const ci = policies.namespacesWith(ROLE_LABEL, "ci");
     const results: FlowResult[] = [];
     const skipped: string[] = [];
     let podCount = 0;
@@ -79,7 +81,7 @@ export function analyseFlows(layers: LayeredGraphs, options: FlowOptions): FlowR
             case "serving":
                 return serving;
             case "any":
-                return [...platformNs, ...workload, ...serving];
+                return [...platformNs, ...workload, ...serving, ...ci];
         }
     };
 
@@ -90,6 +92,10 @@ export function analyseFlows(layers: LayeredGraphs, options: FlowOptions): FlowR
         }
         if (flow.when === "servingDemo" && serving.length === 0) {
             skipped.push(`${flow.id}: no serving namespace (modelServing.demo is off)`);
+            continue;
+        }
+        if (flow.when === "jenkinsAgents" && !ci.includes(JENKINS_AGENTS_NAMESPACE)) {
+            skipped.push(`${flow.id}: no ${JENKINS_AGENTS_NAMESPACE} namespace (the cluster hints name no Jenkins subject, or the platform has no Jenkins VM)`);
             continue;
         }
         const froms = expand(flow.from, "from");

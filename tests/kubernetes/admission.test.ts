@@ -399,22 +399,29 @@ describe("admission guard rails: as declared on the cluster", function () {
         const ccnp = "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy";
         assert.deepEqual(ofType(dev, ccnp), []);
         const declared = ofType(cilium, ccnp);
-        assert.deepEqual(declared.map((c) => at(c.inputs, "metadata.name")).sort(), ["platform-tenant-egress-deny", "platform-workload-api-deny"]);
+        assert.deepEqual(declared.map((c) => at(c.inputs, "metadata.name")).sort(), ["platform-ci-api-deny", "platform-tenant-egress-deny", "platform-workload-api-deny"]);
         const validators = await loadValidators();
         for (const c of declared) {
             validateObject(validators, c.inputs as Record<string, unknown>);
         }
         const spec = (n: string) => declared.find((c) => at(c.inputs, "metadata.name") === n)!.inputs.spec as any;
-        const [egress, api] = [spec("platform-tenant-egress-deny"), spec("platform-workload-api-deny")];
+        const [egress, api, ciApi] = [spec("platform-tenant-egress-deny"), spec("platform-workload-api-deny"), spec("platform-ci-api-deny")];
         assert.deepEqual(egress.egressDeny, [
             { toEntities: ["host", "remote-node"] },
             { toEndpoints: [{ matchExpressions: [{ key: "k8s:io.cilium.k8s.namespace.labels.platform.io/namespace-role", operator: "In", values: ["platform"] }] }] },
             { toCIDR: ["169.254.169.254/32", "168.63.129.16/32"] },
         ]);
-        // Tenant endpoints only (workload and serving), by their namespace's role label.
+        // Tenant endpoints (workload and serving) and build agents (ci), by their namespace's role label.
         const tenantPod = { "k8s:io.cilium.k8s.namespace.labels.platform.io/namespace-role": "workload", "k8s:app": "web" };
         const platformPod = { "k8s:io.cilium.k8s.namespace.labels.platform.io/namespace-role": "platform" };
-        assert.deepEqual([selects(egress.endpointSelector, tenantPod), selects(egress.endpointSelector, platformPod)], [true, false]);
+        const agentPod = { "k8s:io.cilium.k8s.namespace.labels.platform.io/namespace-role": "ci", "k8s:platform.io/jenkins-agent": "true" };
+        assert.deepEqual([selects(egress.endpointSelector, tenantPod), selects(egress.endpointSelector, platformPod), selects(egress.endpointSelector, agentPod)], [true, false, true]);
+        // Build agents never reach the API, whatever label they carry (the runner's included).
+        assert.deepEqual(ciApi.egressDeny, [{ toEntities: ["kube-apiserver"] }]);
+        assert.deepEqual(
+            [selects(ciApi.endpointSelector, agentPod), selects(ciApi.endpointSelector, { ...agentPod, "k8s:platform.io/api-access": "true" }), selects(ciApi.endpointSelector, tenantPod), selects(ciApi.endpointSelector, platformPod)],
+            [true, true, false, false],
+        );
         // The API deny spares the runner (its label) and the serving namespace (the operator).
         assert.deepEqual(api.egressDeny, [{ toEntities: ["kube-apiserver"] }]);
         assert.deepEqual(
