@@ -313,7 +313,7 @@ export interface JenkinsParams<C extends Cloud> extends AgentParams<C> {
      * `jenkins-agents`), reached with the VM's identity. Names only: the endpoint and CA are
      * looked up on the VM, so the VM never waits for, or is replaced with, the cluster.
      */
-    readonly kubernetes?: KubernetesCloudFor<C>;
+    readonly kubernetes: KubernetesCloudFor<C>;
 }
 
 export interface VaultParams<C extends Cloud> extends AgentParams<C> {
