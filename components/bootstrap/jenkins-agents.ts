@@ -14,13 +14,16 @@
  *   asks JCasC to reload when it changes (`/reload-configuration-as-code/` with the reload token,
  *   docs/features/configurationReload.md of jenkinsci/configuration-as-code-plugin).
  *
- * The cluster credential is the VM's own identity: every 4 minutes the timer mints a short-lived
- * token (EKS presigned STS, valid 15 minutes; Entra and Google access tokens, about an hour)
- * into /run/secrets/kubernetes.io/serviceaccount/token, the path the kubernetes-credentials
- * plugin's "Kubernetes Service Account" credential (FileSystemServiceAccountCredential) reads on
- * every use; the Kubernetes plugin builds a new client from the credential when its cached one
- * expires (KubernetesClientProvider, `...clients.cacheExpiration`, set to 5 minutes here), so a
- * client never holds a token older than 4 + 5 minutes. No token is stored in JENKINS_HOME.
+ * The cluster credential is the VM's own identity: every 2 minutes the timer mints a short-lived
+ * token (EKS presigned STS, valid 15 minutes; Entra and Google access tokens, handed out by the
+ * metadata services from a cache with at least 5 minutes left) into
+ * /run/secrets/kubernetes.io/serviceaccount/token, the path the kubernetes-credentials plugin's
+ * "Kubernetes Service Account" credential (FileSystemServiceAccountCredential) reads on every
+ * use; the Kubernetes plugin builds a new client from the credential when its cached one expires
+ * (KubernetesClientProvider, `...clients.cacheExpiration`, set to 2 minutes here), so a client
+ * never holds a token older than 2 + 2 minutes, less than any token's remaining life when it was
+ * read. No token is stored in JENKINS_HOME. The credential itself is added by the init.groovy.d
+ * floor (scripts.ts JENKINS_CONTROLLER_POLICY), not by JCasC.
  */
 import { stringify } from "yaml";
 import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../kubernetes/common";
@@ -59,10 +62,17 @@ export const JENKINS_AGENT_CA_CONFIGMAP = "platform-ca";
  * upstream for EKS's 15-minute tokens). With a token at most {@link KUBE_REFRESH_MINUTES} old
  * when a client is built, a client never outlives its token.
  */
-export const KUBE_CLIENT_CACHE_SECONDS = 300;
-export const KUBE_REFRESH_MINUTES = 4;
-/** The shortest token lifetime among the three clouds (EKS: 15 minutes, docs.aws.amazon.com/eks/latest/userguide/cluster-auth.html). */
-export const SHORTEST_TOKEN_MINUTES = 15;
+export const KUBE_CLIENT_CACHE_SECONDS = 120;
+export const KUBE_REFRESH_MINUTES = 2;
+/**
+ * The least life a token has left when the VM reads it: the GCE metadata server hands out a
+ * cached access token until it has 5 minutes left ("caches access tokens until they have 5
+ * minutes of remaining time before they expire":
+ * https://cloud.google.com/compute/docs/access/authenticate-workloads#applications); EKS tokens
+ * live 15 minutes from signing (docs.aws.amazon.com/eks/latest/userguide/cluster-auth.html);
+ * Azure's IMDS serves managed-identity tokens from a cache as well, taken to be the same bound.
+ */
+export const SHORTEST_TOKEN_MINUTES = 5;
 /** The AKS server application every AKS cluster with Entra integration accepts tokens for (learn.microsoft.com/azure/aks/kubelogin-authentication). */
 export const AKS_SERVER_APP_ID = "6dae42f8-4368-4054-ad3b-0ff63b4c3b5a";
 /** ARM API version of listClusterUserCredential: the version @pulumi/azure-native's containerservice module uses (2025-09-01). */
@@ -131,6 +141,9 @@ export function jenkinsCloudTemplate(): string {
                         podLabels: [{ key: AGENT_POD_LABEL, value: "true" }],
                         templates: [
                             {
+                                // A fixed id: an agent that outlives a controller restart finds
+                                // its template again (PodTemplate makes a random UUID otherwise).
+                                id: "platform-default",
                                 name: "default",
                                 label: "kubernetes",
                                 namespace: JENKINS_AGENTS_NAMESPACE,
@@ -142,8 +155,14 @@ export function jenkinsCloudTemplate(): string {
                                     {
                                         name: "jnlp",
                                         image: `${JENKINS_AGENT_IMAGE.repository}:${JENKINS_AGENT_IMAGE.tag}`,
-                                        // remoting's -cert: extra PEM certificates to trust for the controller's URL (WebSocket too).
-                                        envVars: [{ envVar: { key: "REMOTING_OPTS", value: `-cert @${JENKINS_AGENT_CA_DIR}/ca.crt` } }],
+                                        // The image's user is the name `jenkins` (uid 1000): runAsNonRoot
+                                        // needs a numeric user or the kubelet refuses the container.
+                                        runAsUser: "1000",
+                                        runAsGroup: "1000",
+                                        // remoting's -cert: a PEM certificate to trust for the controller's URL
+                                        // (WebSocket too); this replaces the plugin's own REMOTING_OPTS, so its
+                                        // -noReconnectAfter is kept.
+                                        envVars: [{ envVar: { key: "REMOTING_OPTS", value: `-noReconnectAfter 1d -cert @${JENKINS_AGENT_CA_DIR}/ca.crt` } }],
                                         resourceRequestCpu: "500m",
                                         resourceRequestMemory: "512Mi",
                                         resourceLimitCpu: "2",
@@ -158,23 +177,6 @@ export function jenkinsCloudTemplate(): string {
                     },
                 },
             ],
-        },
-        credentials: {
-            system: {
-                domainCredentials: [
-                    {
-                        credentials: [
-                            {
-                                fileSystemServiceAccountCredential: {
-                                    id: JENKINS_KUBE_CREDENTIAL_ID,
-                                    scope: "SYSTEM",
-                                    description: "The VM identity's token (platform-jenkins-kube)",
-                                },
-                            },
-                        ],
-                    },
-                ],
-            },
         },
     };
     return `${JSON.stringify(doc)}\n`;
@@ -225,6 +227,7 @@ export function jenkinsKubeRefreshScript(k: KubernetesCloud): string {
 readonly TOKEN_FILE=${shq(KUBE_TOKEN_FILE)}
 readonly CLOUD_FILE=${shq(`${JENKINS_CASC_DIR}/20-kubernetes-cloud.yaml`)}
 readonly PROM=${shq(JENKINS_KUBE_PROM)}
+readonly APPLIED=/run/platform-jenkins-kube.applied
 
 report() { report_outcome "$PROM" platform_jenkins_kubernetes 'cluster token and settings refresh' "\${KUBE_DONE:-}" "\${1:-$?}"; }
 work="$(umask 077 && mktemp -d)"
@@ -252,13 +255,19 @@ jq --arg server "$server" --rawfile ca "\${work}/ca.crt" --arg url "$PLATFORM_JE
   ${shq(`${BOOTSTRAP_STAGING_DIR}/jenkins-kubernetes-cloud.json`)} >"\${work}/cloud.yaml"
 if ! cmp -s "\${work}/cloud.yaml" "$CLOUD_FILE"; then
   install -m 0640 -o root -g jenkins "\${work}/cloud.yaml" "$CLOUD_FILE"
-  if systemctl is-active --quiet jenkins.service; then
-    # The reload token in a file (-d @file), never on a command line.
-    sed -n 's/^CASC_RELOAD_TOKEN=/casc-reload-token=/p' ${shq(JENKINS_PLATFORM_ENV)} >"\${work}/reload"
-    curl -fsS -X POST -G -d "@\${work}/reload" 'http://127.0.0.1:8080/reload-configuration-as-code/' >/dev/null ||
-      die "Jenkins refused the configuration reload (see its log)"
+fi
+# Reload until Jenkins has taken this content: a refused or skipped reload is retried next run.
+want="$(sha256sum <"$CLOUD_FILE" | cut -d' ' -f1)"
+if [ "$(cat "$APPLIED" 2>/dev/null)" != "$want" ]; then
+  systemctl is-active --quiet jenkins.service || die "Jenkins is not running: the cluster settings apply when it does"
+  sed -n 's/^CASC_RELOAD_TOKEN=/casc-reload-token=/p' ${shq(JENKINS_PLATFORM_ENV)} >"\${work}/reload"
+  # JCasC answers a refused configuration with 200 and an error body: only an empty body is success.
+  if ! curl -fsS -o "\${work}/reload.out" -X POST -G -d "@\${work}/reload" 'http://127.0.0.1:8080/reload-configuration-as-code/' ||
+    [ -s "\${work}/reload.out" ]; then
+    die "Jenkins refused the configuration reload: $(head -c 300 "\${work}/reload.out" 2>/dev/null)"
   fi
-  log "cluster \${server} in \${CLOUD_FILE}"
+  echo "$want" >"$APPLIED"
+  log "cluster \${server} in \${CLOUD_FILE}, reloaded"
 fi
 KUBE_DONE=1
 `;
@@ -277,7 +286,7 @@ UMask=0077
 ExecStart=/usr/local/sbin/platform-jenkins-kube
 `,
     timer: `[Unit]
-Description=Jenkins cluster token refresh (every ${KUBE_REFRESH_MINUTES} minutes; tokens live ${SHORTEST_TOKEN_MINUTES} minutes at the shortest)
+Description=Jenkins cluster token refresh (every ${KUBE_REFRESH_MINUTES} minutes; a token has ${SHORTEST_TOKEN_MINUTES} minutes left at least)
 
 [Timer]
 OnBootSec=1min
@@ -298,8 +307,10 @@ WantedBy=timers.target
 export function jenkinsPluginsAndCascCommands(): string {
     const jar = `/opt/jenkins-plugin-manager/jenkins-plugin-manager-${JENKINS_PLUGIN_MANAGER.version}.jar`;
     // Pinned versions through the plugin manager, which checks each download's sha256 against the
-    // update center's; the manager itself against its release's published sha256. The manager
-    // empties its download directory first: never point it at JENKINS_HOME/plugins.
+    // update center's (a version the update center publishes no checksum for is accepted: upstream
+    // PluginManager); the manager itself against its release's published sha256. It downloads to
+    // a fresh directory; the files are then copied over JENKINS_HOME/plugins (a plugin dropped
+    // from the set stays until removed by hand: README).
     return `readonly PLUGIN_MANAGER=${shq(jar)}
 if [ ! -s "$PLUGIN_MANAGER" ]; then
   pm_dir="$(mktemp -d)"

@@ -28,6 +28,7 @@ import {
     JENKINS_ADMIN_USER,
     JENKINS_CASC_DIR,
     JENKINS_JAVA_OPTS,
+    JENKINS_KUBE_CREDENTIAL_ID,
     JENKINS_KUBE_UNITS,
     JENKINS_PLATFORM_ENV,
     jenkinsCascPlatform,
@@ -712,6 +713,8 @@ Environment="JENKINS_PORT=${JENKINS_LOOPBACK_PORT}"
 Environment="CASC_JENKINS_CONFIG=${JENKINS_CASC_DIR}"
 Environment="JAVA_OPTS=${JENKINS_JAVA_OPTS}"
 EnvironmentFile=-${JENKINS_PLATFORM_ENV}
+# A first start unpacks the plugins: more than the unit's default 90 s (Type=notify).
+TimeoutStartSec=10min
 `;
 
 /**
@@ -766,14 +769,20 @@ server {
 }
 
 /**
- * The controller's policy, applied by Jenkins itself at every start (Groovy hook scripts in
- * $JENKINS_HOME/init.groovy.d run on each boot: www.jenkins.io/doc/book/managing/groovy-hook-scripts/),
- * so a change in the UI never survives a restart:
+ * The controller's policy floor, applied by Jenkins itself at every start (Groovy hook scripts in
+ * $JENKINS_HOME/init.groovy.d run on each boot, after configuration as code:
+ * www.jenkins.io/doc/book/managing/groovy-hook-scripts/). JCasC (jenkins-agents.ts) sets the same
+ * and more; this holds if the JCasC plugin is missing or fails to load, and during the very first
+ * start, before the plugins are installed:
  * - no builds on the controller (0 executors): a build there runs as the jenkins user next to
  *   JENKINS_HOME's secrets and with the VM's cloud identity; builds run on agents;
  * - no inbound TCP agent port: agents connect over WebSocket through nginx's TLS (8443);
- * - Jenkins' own user database without sign-up, and no anonymous read; an operator's other realm
- *   (SSO) or authorization strategy is left alone, only the insecure ones are replaced.
+ * - no unauthenticated or sign-up realm, no anonymous read (JCasC then sets the local realm with
+ *   its one administrator; a realm chosen in the UI is reset by JCasC at the next start);
+ * - the cluster credential (the Kubernetes Service Account credential, which reads the token
+ *   file platform-jenkins-kube writes) is added when missing. It is not in JCasC: a JCasC
+ *   `credentials:` block owns the whole system store and would delete, at every restart and
+ *   reload, the Git and registry credentials operators add (configuration-as-code-plugin#556).
  */
 export const JENKINS_CONTROLLER_POLICY = `// Managed by the platform bootstrap (components/bootstrap/scripts.ts JENKINS_CONTROLLER_POLICY).
 import hudson.security.AuthorizationStrategy
@@ -796,6 +805,15 @@ if (authz == AuthorizationStrategy.UNSECURED || (authz instanceof FullControlOnc
   j.setAuthorizationStrategy(strategy)
 }
 j.save()
+try {
+  def c = j.pluginManager.uberClassLoader.loadClass('org.jenkinsci.plugins.kubernetes.credentials.FileSystemServiceAccountCredential')
+  def p = com.cloudbees.plugins.credentials.SystemCredentialsProvider.getInstance()
+  if (!p.credentials.any { it.id == '${JENKINS_KUBE_CREDENTIAL_ID}' }) {
+    p.store.addCredentials(com.cloudbees.plugins.credentials.domains.Domain.global(), c.newInstance(com.cloudbees.plugins.credentials.CredentialsScope.SYSTEM, '${JENKINS_KUBE_CREDENTIAL_ID}', 'The VM identity token (platform-jenkins-kube)'))
+  }
+} catch (ClassNotFoundException e) {
+  println('platform: no kubernetes-credentials plugin yet: ' + e.message)
+}
 `;
 
 function jenkinsStep(kubernetes: boolean): string {
@@ -807,14 +825,15 @@ readonly JENKINS_VERSION=${shq(PINNED_VERSIONS.jenkins)}
 ${ensureAccountCommand(SERVICE_ACCOUNTS.jenkins)}
 ${addRepoCommand(APT_REPOSITORIES.jenkins)}
 apt_ensure fontconfig ${shq(PINNED_VERSIONS.jenkinsJavaPackage)} nginx unzip
+# The policy floor before the package: its postinst starts Jenkins (no plugins, no JCasC yet).
+install -d -m 0750 -o jenkins -g jenkins ${MOUNT_POINTS.jenkins}
+install -d -m 0755 -o jenkins -g jenkins ${MOUNT_POINTS.jenkins}/init.groovy.d
+policy="$(install_changed ${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy ${MOUNT_POINTS.jenkins}/init.groovy.d/10-platform-controller-policy.groovy 0644 root root)"
 apt_pin jenkins "$JENKINS_VERSION"
 
 ensure_tree_owner ${MOUNT_POINTS.jenkins} jenkins
 chmod 0750 ${MOUNT_POINTS.jenkins}
-${jenkinsPluginsAndCascCommands()}# Controller policy, enforced at every start by Jenkins itself (init.groovy.d runs on each boot).
-install -d -m 0755 -o jenkins -g jenkins ${MOUNT_POINTS.jenkins}/init.groovy.d
-policy="$(install_changed ${BOOTSTRAP_STAGING_DIR}/jenkins-controller-policy.groovy ${MOUNT_POINTS.jenkins}/init.groovy.d/10-platform-controller-policy.groovy 0644 root root)"
-systemctl daemon-reload
+${jenkinsPluginsAndCascCommands()}systemctl daemon-reload
 service_converge jenkins.service "\${policy}\${plugins_changed}\${casc_changed}$(config_changed jenkins /etc/systemd/system/jenkins.service.d/10-platform.conf)"
 
 # nginx: the only listener other hosts reach; nothing on :80 (the package's default site goes).

@@ -294,13 +294,22 @@ for (const cloud of CLOUDS) {
         see("token-1", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
         see("prom-ok", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
         see("reloads-1", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        // A reload JCasC refuses (200 with an error body) fails the run and is retried on the next.
+        fs.rmSync(`${vm.root}/run/platform-jenkins-kube.applied`);
+        vm.writeFile("/var/lib/jenkins/casc/20-kubernetes-cloud.yaml", "{}\n");
+        fs.writeFileSync(`${vm.state}/casc-reload-error`, '{"status":"error","message":"No configurator for the following root elements: clouds"}');
+        const refused = await vm.run("/usr/local/sbin/platform-jenkins-kube");
+        see("applied-after-refusal", String(vm.exists("/run/platform-jenkins-kube.applied")));
+        fs.rmSync(`${vm.state}/casc-reload-error`);
+        const retried = await vm.run("/usr/local/sbin/platform-jenkins-kube");
+        see("reloads-retried", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
         const again = await vm.run("/usr/local/sbin/platform-jenkins-kube");
         see("reloads-2", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
         see("token-2", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
         see("prom-again", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
         vm.fault(cloud === "aws" ? { cmd: "aws", match: "^eks ", times: "always", exit: 254, message: "An error occurred (AccessDeniedException) when calling the DescribeCluster operation" } : { cmd: "curl", match: cloud === "azure" ? "listClusterUserCredential" : "container.googleapis.com", times: "always", exit: 22, message: "curl: (22) The requested URL returned error: 403" });
         const failing = await vm.run("/usr/local/sbin/platform-jenkins-kube");
-        return { boot, first, again, failing };
+        return { boot, first, refused, retried, again, failing };
     });
     // A plugin that is not its pinned version, and a plugin manager that is not its release's:
     // the step stops, naming what, and Jenkins keeps what it had.
@@ -754,14 +763,23 @@ install_secret /root/out/bundle.json root:root 0600 json read_json`,
                 assert.equal(k.webSocket, true);
                 assert.equal(k.templates[0].serviceAccount, "jenkins-agent");
                 assert.equal(k.templates[0].containers[0].image, `${JENKINS_AGENT_IMAGE.repository}:${JENKINS_AGENT_IMAGE.tag}`);
-                assert.deepEqual(cloudCasc.credentials, { system: { domainCredentials: [{ credentials: [{ fileSystemServiceAccountCredential: { id: k.credentialsId, scope: "SYSTEM", description: "The VM identity's token (platform-jenkins-kube)" } }] }] } });
+                // No JCasC credentials block: it would own the whole system store (UI-added credentials deleted at every start).
+                assert.equal(cloudCasc.credentials, undefined);
+                assert.match(vm.file("/var/lib/jenkins/init.groovy.d/10-platform-controller-policy.groovy"), new RegExp(`FileSystemServiceAccountCredential[\\s\\S]*'${k.credentialsId}'`));
+                assert.equal(k.templates[0].containers[0].runAsUser, "1000", "the image's user is a name: runAsNonRoot needs a number");
                 assert.equal(fs.statSync(`${vm.root}/var/lib/jenkins/casc/20-kubernetes-cloud.yaml`).mode & 0o777, 0o640);
                 assert.equal(seen["reloads-1"], "reload\n", "reloaded once, with the token from the file");
                 assert.ok(!vm.allCalls().some((c) => c.args.some((a) => a.includes(reloadToken!))), "the reload token is on no command line");
                 assert.match(seen["prom-ok"], /^platform_jenkins_kubernetes_last_run_success 1$/m);
+                // A refused reload fails the run, names the refusal, and is retried by the next run.
+                assert.notEqual(runs.refused.exitCode, 0);
+                assert.match(runs.refused.stderr, /Jenkins refused the configuration reload: \{"status":"error"/);
+                assert.equal(seen["applied-after-refusal"], "false");
+                assert.equal(runs.retried.exitCode, 0, describeRun(vm, runs.retried));
+                assert.equal(seen["reloads-retried"], "reload\nreload\n", "retried once the refusal is gone");
                 // Unchanged cluster: a new token, no reload.
                 assert.equal(runs.again.exitCode, 0, describeRun(vm, runs.again));
-                assert.equal(seen["reloads-2"], "reload\n");
+                assert.equal(seen["reloads-2"], "reload\nreload\n");
                 // A failing lookup: the unit fails, the metric says so, the last token and success stay.
                 assert.notEqual(runs.failing.exitCode, 0);
                 const prom = vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom");

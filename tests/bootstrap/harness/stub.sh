@@ -897,6 +897,11 @@ case "$cmd" in
         [ "$method" = POST ] || http_error 405
         want="$(sed -n 's/^CASC_RELOAD_TOKEN=//p' "$R/etc/default/platform-jenkins")"
         [ -n "$data_file" ] && [ "$(cat "$data_file")" = "casc-reload-token=${want}" ] || http_error 401
+        if [ -s "$H/casc-reload-error" ]; then
+          # JCasC 2115 (TokenReloadAction): a ConfiguratorException is 200 with a JSON error body.
+          if [ -n "$out" ]; then cp "$H/casc-reload-error" "$out"; else cat "$H/casc-reload-error"; fi
+          exit 0
+        fi
         echo reload >>"$H/casc-reloads"
         ;;
       https://127.0.0.1:9200/*)
