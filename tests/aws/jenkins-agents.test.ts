@@ -40,6 +40,11 @@ describe("aws Jenkins agents: the Jenkins VM's identity in EKS", () => {
                 // Waits for the role (its ARN is the role's output) and the cluster.
                 const ctx = checkContext(g);
                 assert.ok(ctx.dependsOn(entry, jenkinsRole()) && ctx.dependsOn(entry, eks()));
+                // EKS binds the role's unique id: a re-created role (same ARN) replaces the entry,
+                // deleting the old one first (one entry per principal ARN).
+                assert.equal(entry.replacementTrigger, jenkinsRole().state.uniqueId);
+                assert.match(String(entry.replacementTrigger), /^AROA[0-9A-F]{16}$/);
+                assert.equal(entry.deleteBeforeReplace, true);
             });
 
             it("grants the entry no EKS access policy: only the group's RBAC, which the in-cluster layer confines to jenkins-agents", () => {
