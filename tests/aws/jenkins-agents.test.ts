@@ -14,7 +14,7 @@ import { AWS_IAM_ACTIONS, iamActionByName, scopedResourceProblems } from "../../
 import { analyseFlows } from "../../offline/flows";
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { inClusterGraphOf } from "../support/graphs";
-import { graphOf, policyOf, T, variantOf } from "./fixtures";
+import { graphOf, gunzipUserData, policyOf, T, variantOf } from "./fixtures";
 
 const STACKS = ["dev-aws", "staging-aws", "prod-aws"] as const;
 const ACCOUNT = { accountId: "123456789012", partition: "aws", region: "eu-west-1" };
@@ -79,6 +79,12 @@ describe("aws Jenkins agents: the Jenkins VM's identity in EKS", () => {
             it("names the cluster for the VM without depending on it: the grant and the instance never wait for (or follow) the cluster", () => {
                 // One function names it for both (the stack's prefix is `platform-<env>-aws`).
                 assert.equal(eks().inputs.name, eksClusterName(stack.startsWith("dev") ? "platform-dev-aws" : stack.startsWith("staging") ? "platform-staging-aws" : "platform-prod-aws"));
+                // What the VM's refresh timer runs (components/bootstrap/jenkins-agents.ts), in its user
+                // data: exactly this cluster, in the stack's region.
+                const ud = gunzipUserData(byName(g, T.instance, "jenkins-instance").inputs.userDataBase64);
+                const clusterName = String(eks().inputs.name);
+                assert.ok(ud.includes(`aws eks describe-cluster --region 'eu-west-1' --name '${clusterName}' --output json`), "describe-cluster on the cluster");
+                assert.ok(ud.includes(`aws eks get-token --region 'eu-west-1' --cluster-name '${clusterName}' --output json`), "get-token for the cluster");
                 const ctx = checkContext(g);
                 for (const name of ["jenkins-policy", "jenkins-instance"]) {
                     const r = g.resources.find((x) => x.name === name && x.custom)!;
