@@ -181,6 +181,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     ...(req.getIgnorechangesList?.().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
                     ...(req.getReplaceonchangesList?.().length ? { replaceOnChanges: [...req.getReplaceonchangesList()] } : {}),
                     ...(req.getDeletebeforereplace?.() ? { deleteBeforeReplace: true } : {}),
+                    ...(req.hasReplacementTrigger?.() ? { replacementTrigger: unwrapWire(req.getReplacementTrigger().toJavaScript()) } : {}),
                     ...(id ? { id } : {}),
                     state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });

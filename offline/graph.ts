@@ -46,6 +46,8 @@ export interface CapturedResource {
      * replacement that creates the new resource first collides with the old one's name.
      */
     readonly deleteBeforeReplace?: boolean;
+    /** `replacementTrigger` resource option (absent when unset): a change of this value replaces the resource. */
+    readonly replacementTrigger?: unknown;
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

@@ -247,6 +247,13 @@ export interface AwsClusterArgs {
      */
     readonly jenkinsRoleArn: pulumi.Input<string>;
     /**
+     * That role's unique id: EKS stores it with the entry, so a role deleted and re-created under
+     * the same ARN is NOT matched by the old entry ("the access entry won't work",
+     * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html); a new id
+     * replaces the entry (replacementTrigger), and the next `pulumi up` restores Jenkins' access.
+     */
+    readonly jenkinsRoleUniqueId: pulumi.Input<string>;
+    /**
      * What gives the node subnets their egress (NAT gateways, route-table associations, VPC
      * endpoints): node groups wait for it, since a node that cannot reach the EKS API, ECR and
      * STS never joins and the group fails with NodeCreationFailure.
@@ -675,8 +682,8 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     const adminPolicyArn = `arn:${args.account.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
     // Group-only entries (no access policy): their only rights are the RBAC the in-cluster layer
     // binds to the group, in one namespace set.
-    const groupEntry = (key: string, principalArn: pulumi.Input<string>, group: string) =>
-        new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", kubernetesGroups: [group], tags: withName(n("eks", key)) }, opts);
+    const groupEntry = (key: string, principalArn: pulumi.Input<string>, group: string, entryOpts: pulumi.CustomResourceOptions = opts) =>
+        new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", kubernetesGroups: [group], tags: withName(n("eks", key)) }, entryOpts);
     if (args.prAutomationPrincipal) {
         if (admins.some((a) => a.principalArn === args.prAutomationPrincipal)) {
             throw new Error(`platform:aws:Cluster: cluster.prAutomationPrincipal ${args.prAutomationPrincipal} is also a cluster admin (the deployer or adminPrincipalArns); EKS allows one access entry per principal: use a separate role`);
@@ -686,7 +693,9 @@ function buildCluster(name: string, args: AwsClusterArgs, parent: pulumi.Resourc
     }
     // The Jenkins VM's role: agent pods in jenkins-agents only (configured principals never are
     // this role: assertNotJenkinsRole, before anything is built).
-    const jenkinsEntry = groupEntry("jenkins", args.jenkinsRoleArn, JENKINS_AGENTS_GROUP);
+    // A re-created role (same ARN, new unique id) replaces the entry; the old entry goes first, as
+    // EKS keeps one entry per principal ARN (a create-first replacement would be refused).
+    const jenkinsEntry = groupEntry("jenkins", args.jenkinsRoleArn, JENKINS_AGENTS_GROUP, { parent, replacementTrigger: args.jenkinsRoleUniqueId, deleteBeforeReplace: true });
     const accessPolicies = admins.map(({ principalArn, key }) => {
         const entry = new aws.eks.AccessEntry(child("access", key), { clusterName: cluster.name, principalArn, type: "STANDARD", tags: withName(n("eks", key)) }, opts);
         return new aws.eks.AccessPolicyAssociation(

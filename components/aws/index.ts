@@ -249,6 +249,7 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
             adminPrincipalArns: config.aws.adminPrincipalArns,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
             jenkinsRoleArn: toolVms.jenkins.roleArn,
+            jenkinsRoleUniqueId: toolVms.jenkins.roleUniqueId,
             egressReady: network.privateEgress,
             protect,
             upgradeSupport: upgradeSupportFor(config.environment),

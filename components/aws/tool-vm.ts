@@ -120,6 +120,8 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
     readonly instanceId: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
+    /** The role's unique id (AROA...): what EKS binds an access entry to, beside the ARN. */
+    readonly roleUniqueId: pulumi.Output<string>;
     /** Vault only: the unseal key. */
     readonly unsealKeyArn?: pulumi.Output<string>;
 
@@ -131,6 +133,7 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
         this.hostname = built.hostname;
         this.privateIp = built.instance.privateIp;
         this.roleArn = built.role.arn;
+        this.roleUniqueId = built.role.uniqueId;
         this.identity = { kind: "awsIamRole", id: built.role.arn };
         this.securityGroupId = built.sg.id;
         this.firewallIdentity = { kind: "awsSecurityGroup", id: built.sg.id };

@@ -203,6 +203,16 @@ function awsNetwork(platform: ResourceGraph): CloudNetwork {
                     return layers;
                 }
             }
+            if (src.kind === "vm" && dst.kind === "internet") {
+                // A VM reaches the internet (the AWS regional APIs, package mirrors) only through
+                // its subnet's default route: a NAT gateway, or the internet gateway with a public
+                // address (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html).
+                const route = vmDefaultRoute(src.role ?? "");
+                if (!route.ok) {
+                    return [no("routing", `${src.label}: ${route.why}`)];
+                }
+                layers.push(ok("routing", route.why));
+            }
             if (dst.kind === "apiEndpoint" && src.kind !== "internet") {
                 // In the VPC the endpoint's name resolves to its private addresses only through
                 // EKS's private hosted zone (VPC DNS attributes, AmazonProvidedDNS).
@@ -232,6 +242,33 @@ function awsNetwork(platform: ResourceGraph): CloudNetwork {
             return layers;
         },
     };
+    /** The default route of a VM's subnet: its route table (explicit association) and 0.0.0.0/0's target. */
+    function vmDefaultRoute(role: string): { ok: boolean; why: string } {
+        const inst = instances.find((i) => inputs(i).tags?.role === role);
+        if (!inst) {
+            return { ok: false, why: "no instance" };
+        }
+        const assoc = ofType(platform, "aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => inputs(a).subnetId === inputs(inst).subnetId);
+        const table = assoc ? ofType(platform, "aws:ec2/routeTable:RouteTable").find((t) => t.id === inputs(assoc).routeTableId) : undefined;
+        if (!table) {
+            return { ok: false, why: "its subnet has no route table of its own (the VPC's main table has no default route)" };
+        }
+        const routes: { cidrBlock?: string; destinationCidrBlock?: string; natGatewayId?: string; gatewayId?: string }[] = [
+            ...((inputs(table).routes ?? []) as { cidrBlock?: string; natGatewayId?: string; gatewayId?: string }[]),
+            ...ofType(platform, "aws:ec2/route:Route")
+                .filter((r) => inputs(r).routeTableId === table.id)
+                .map((r) => inputs(r)),
+        ];
+        const def = routes.find((r) => (r.cidrBlock ?? r.destinationCidrBlock) === "0.0.0.0/0");
+        const nat = def?.natGatewayId ? ofType(platform, "aws:ec2/natGateway:NatGateway").find((n) => n.id === def.natGatewayId) : undefined;
+        if (nat) {
+            return { ok: true, why: `default route of ${table.name} through NAT gateway ${nat.name}` };
+        }
+        if (def?.gatewayId && ofType(platform, "aws:ec2/internetGateway:InternetGateway").some((g) => g.id === def.gatewayId)) {
+            return hasPublicIp(role) ? { ok: true, why: `default route of ${table.name} through the internet gateway, from its public address` } : { ok: false, why: `${table.name} routes to the internet gateway but the VM has no public address` };
+        }
+        return { ok: false, why: `${table.name} has no default route to a NAT gateway or the internet gateway` };
+    }
     function awsInternetReach(src: Host, dst: Host): LayerVerdict {
         if (dst.kind === "apiEndpoint") {
             if (!endpoint.endpointPublicAccess) {

@@ -11,12 +11,23 @@ import { iamRoleArn } from "../../components/aws/iam";
 import { toolVmRoleName, toolVmRoleStatements } from "../../components/aws/tool-vm";
 import { checkConstraints, checkContext, CONSTRAINTS } from "../../offline/constraints";
 import { AWS_IAM_ACTIONS, iamActionByName, scopedResourceProblems } from "../../offline/constraints/tables/aws-iam-actions";
+import type { Flow } from "../../components/flows";
 import { analyseFlows } from "../../offline/flows";
 import { byName, CapturedResource, ofType, ResourceGraph } from "../../offline/graph";
 import { inClusterGraphOf } from "../support/graphs";
-import { graphOf, policyOf, T, variantOf } from "./fixtures";
+import { graphOf, gunzipUserData, policyOf, T, variantOf } from "./fixtures";
 
 const STACKS = ["dev-aws", "staging-aws", "prod-aws"] as const;
+/** The look-up the refresh timer makes before every token: not in the shared contract, planted here. */
+const EKS_API_FLOW: Flow = {
+    id: "jenkins-to-eks-api",
+    kind: "required",
+    from: { kind: "vm", role: "jenkins" },
+    to: { kind: "internet", allowlisted: false, what: "the EKS regional API (eks.eu-west-1.amazonaws.com)" },
+    port: 443,
+    protocol: "tcp",
+    why: "eks:DescribeCluster: the endpoint and CA",
+};
 const ACCOUNT = { accountId: "123456789012", partition: "aws", region: "eu-west-1" };
 
 describe("aws Jenkins agents: the Jenkins VM's identity in EKS", () => {
@@ -40,6 +51,11 @@ describe("aws Jenkins agents: the Jenkins VM's identity in EKS", () => {
                 // Waits for the role (its ARN is the role's output) and the cluster.
                 const ctx = checkContext(g);
                 assert.ok(ctx.dependsOn(entry, jenkinsRole()) && ctx.dependsOn(entry, eks()));
+                // EKS binds the role's unique id: a re-created role (same ARN) replaces the entry,
+                // deleting the old one first (one entry per principal ARN).
+                assert.equal(entry.replacementTrigger, jenkinsRole().state.uniqueId);
+                assert.match(String(entry.replacementTrigger), /^AROA[0-9A-F]{16}$/);
+                assert.equal(entry.deleteBeforeReplace, true);
             });
 
             it("grants the entry no EKS access policy: only the group's RBAC, which the in-cluster layer confines to jenkins-agents", () => {
@@ -74,6 +90,12 @@ describe("aws Jenkins agents: the Jenkins VM's identity in EKS", () => {
             it("names the cluster for the VM without depending on it: the grant and the instance never wait for (or follow) the cluster", () => {
                 // One function names it for both (the stack's prefix is `platform-<env>-aws`).
                 assert.equal(eks().inputs.name, eksClusterName(stack.startsWith("dev") ? "platform-dev-aws" : stack.startsWith("staging") ? "platform-staging-aws" : "platform-prod-aws"));
+                // What the VM's refresh timer runs (components/bootstrap/jenkins-agents.ts), in its user
+                // data: exactly this cluster, in the stack's region.
+                const ud = gunzipUserData(byName(g, T.instance, "jenkins-instance").inputs.userDataBase64);
+                const clusterName = String(eks().inputs.name);
+                assert.ok(ud.includes(`aws eks describe-cluster --region 'eu-west-1' --name '${clusterName}' --output json`), "describe-cluster on the cluster");
+                assert.ok(ud.includes(`aws eks get-token --region 'eu-west-1' --cluster-name '${clusterName}' --output json`), "get-token for the cluster");
                 const ctx = checkContext(g);
                 for (const name of ["jenkins-policy", "jenkins-instance"]) {
                     const r = g.resources.find((x) => x.name === name && x.custom)!;
@@ -162,6 +184,25 @@ describe("aws Jenkins agents: the network path from the Jenkins VM", () => {
                 // leaves through NAT, so no endpoint policy stands between the role and the API.
                 const endpoints = ofType(g, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName));
                 assert.ok(!endpoints.includes("com.amazonaws.eu-west-1.eks"), endpoints.join(", "));
+            });
+
+            it("the flow analyser agrees: the Jenkins VM's DescribeCluster (the EKS regional API, 443) leaves through its subnet's NAT gateway and its HTTPS egress; without the default route there is no way out", async () => {
+                const layers = { platform: g, incluster: await inClusterGraphOf(stack) };
+                const opts = { operatorCidrs: ["203.0.113.0/24"], flows: [EKS_API_FLOW] };
+                const open = analyseFlows(layers, opts).results.find((r) => r.id === EKS_API_FLOW.id)!;
+                assert.ok(open.ok, JSON.stringify(open));
+                assert.deepEqual(
+                    open.layers.map((l) => l.layer),
+                    ["routing", "security group egress"],
+                );
+                assert.match(open.layers[0].reason, /^default route of network-private-rt-\d through NAT gateway network-nat-\d$/);
+                const copy = structuredClone(g) as ResourceGraph;
+                for (const t of copy.resources.filter((r) => r.type === "aws:ec2/routeTable:RouteTable" && r.name.startsWith("network-private-rt"))) {
+                    (t as unknown as { inputs: Record<string, unknown> }).inputs.routes = [];
+                }
+                const blocked = analyseFlows({ ...layers, platform: copy }, opts).results.find((r) => r.id === EKS_API_FLOW.id)!;
+                assert.ok(!blocked.ok);
+                assert.match(blocked.layers[0].reason, /jenkins VM: network-private-rt-\d has no default route to a NAT gateway or the internet gateway/);
             });
 
             it("opens jenkins-to-api through the private endpoint and the tier rule, and a VPC without DNS hostnames blocks it at the EKS endpoint", async () => {

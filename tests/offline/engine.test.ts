@@ -19,7 +19,7 @@ describe("offline engine", () => {
                 const provider = new aws.Provider("aws", { region: "eu-central-1" }, { parent: holder });
                 const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }, { parent: holder, provider, protect: true });
                 const subnet = new aws.ec2.Subnet("subnet", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24" }, { parent: holder, provider, retainOnDelete: true });
-                new aws.ec2.Instance("vm", { subnetId: subnet.id, ami: "ami-1", instanceType: "t3.micro", userData: pulumi.secret("hush") }, { parent: holder, provider, dependsOn: [vpc], deleteBeforeReplace: true });
+                new aws.ec2.Instance("vm", { subnetId: subnet.id, ami: "ami-1", instanceType: "t3.micro", userData: pulumi.secret("hush") }, { parent: holder, provider, dependsOn: [vpc], deleteBeforeReplace: true, replacementTrigger: vpc.id });
                 return { vpcId: vpc.id, hidden: pulumi.secret("s3cr3t") };
             },
             { stack: "engine-test" },
@@ -36,6 +36,8 @@ describe("offline engine", () => {
         assert.equal(subnet.retainOnDelete, true);
         assert.equal(vm.deleteBeforeReplace, true, "deleteBeforeReplace travels in the registration request");
         assert.equal(subnet.deleteBeforeReplace, undefined);
+        assert.equal(vm.replacementTrigger, vpc.id, "replacementTrigger travels in the registration request, resolved");
+        assert.equal(subnet.replacementTrigger, undefined);
         assert.match(vpc.provider ?? "", /pulumi:providers:aws::aws::/);
         assert.match(vpc.id ?? "", /^vpc-[0-9a-f]{17}$/);
         assert.deepEqual(subnet.dependencies, [vpc.urn]);
