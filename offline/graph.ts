@@ -46,6 +46,8 @@ export interface CapturedResource {
      * replacement that creates the new resource first collides with the old one's name.
      */
     readonly deleteBeforeReplace?: boolean;
+    /** `aliases` resource option as the engine receives them (absent when none): the URNs a moved resource was known by. */
+    readonly aliases?: readonly string[];
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

@@ -42,14 +42,16 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         ]);
     });
 
-    it("API: public only to the authorized ranges and the NAT gateway's address (the Jenkins VM, an out-of-cluster client, resolves the public FQDN; nodes use the internal address), VNet-integrated in the delegated API server subnet", () => {
+    it("API: public only to the authorized ranges, the bastion's public IP and the NAT gateway's address (out-of-cluster clients, the bastion's tunnel and the Jenkins VM, resolve the public FQDN; nodes use the internal address), VNet-integrated in the delegated API server subnet", () => {
         const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
+        const bastionIp = byName(g, T.pip, "bastion-ip").state.ipAddress as string;
         assert.match(natIp, /^\d+\.\d+\.\d+\.\d+$/);
+        assert.match(bastionIp, /^\d+\.\d+\.\d+\.\d+$/);
         const access = aksOf(g).apiServerAccessProfile;
         assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
         assert.deepEqual(access, {
             enablePrivateCluster: false,
-            authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`],
+            authorizedIPRanges: ["203.0.113.0/24", `${bastionIp}/32`, `${natIp}/32`],
             enableVnetIntegration: true,
             subnetId: access.subnetId,
         });
@@ -305,7 +307,7 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.deepEqual(access.authorizedIPRanges.filter((c: string) => c === `${natIp}/32`), [`${natIp}/32`]);
             assert.deepEqual(
                 apiNsg.map((r) => [r.name, r.access, r.protocol, r.destinationPortRange, r.destinationAddressPrefix]),
-                [["kube-api-from-platform-egress", "Allow", "Tcp", "443", byName(g, T.subnet, "network-subnet-api-server").inputs.addressPrefix]],
+                [["kube-api-from-nat-gateway", "Allow", "Tcp", "443", byName(g, T.subnet, "network-subnet-api-server").inputs.addressPrefix]],
             );
             for (const nsg of ofType(g, T.nsg).filter((n) => n.name !== "network-nsg-api-server")) {
                 assert.ok(!JSON.stringify(nsg.inputs.securityRules).includes(natIp), nsg.name);
