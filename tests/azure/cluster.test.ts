@@ -10,6 +10,7 @@ import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
 import { aksClusterName } from "../../components/azure/cluster";
 import { platformResourceGroupName } from "../../components/azure/common";
+import { roleGrants } from "../../offline/constraints/tables/azure-role-permissions";
 import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
@@ -260,6 +261,12 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.equal(String(grant.roleDefinitionId).split("/").pop(), ROLE_ID["Azure Kubernetes Service Cluster User Role"]);
             assert.equal(nameOfId(g, grant.scope), "cluster-aks");
             assert.equal(grant.principalType, "ServicePrincipal");
+            // What the role carries (the independent permission table): the user credential, no
+            // admin credential, no Kubernetes data action.
+            const roleId = String(grant.roleDefinitionId).split("/").pop() as string;
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action"), true);
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action"), false);
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/pods/write", true), false);
             assert.match(String(grant.roleAssignmentName), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
             // No Azure RBAC data-plane role on the cluster for it: its Kubernetes rights are the
             // in-cluster layer's Role in jenkins-agents (hints.jenkinsAgents), nothing cluster-wide.
@@ -293,6 +300,23 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             const prefix = `platform-${stack.split("-")[0]}-azure`;
             assert.equal(byName(g, T.aks, "cluster-aks").inputs.resourceName, aksClusterName(prefix));
             assert.equal(byName(g, T.rg, "resource-group").inputs.resourceGroupName, platformResourceGroupName(prefix));
+        });
+
+        it("name resolution: the VNet keeps Azure-provided DNS, so the tools subnet resolves the API FQDN (private: the AKS-managed private zone linked to the cluster's VNet; public: public DNS)", () => {
+            // privateDNSZone "system": AKS creates the zone and links it to the cluster's VNet
+            // (learn.microsoft.com/azure/aks/private-clusters: "AKS by default creates a private
+            // FQDN with a private DNS zone"); custom DNS servers on the VNet would have to forward
+            // to 168.63.129.16 for it. The Jenkins VM's subnet is in that same VNet.
+            const vnet = byName(g, T.vnet, "network-vnet");
+            assert.equal(vnet.inputs.dhcpOptions, undefined);
+            const vnetOf = (subnet: string) => byName(g, T.subnet, subnet).inputs.virtualNetworkName;
+            assert.equal(vnetOf("network-subnet-tools"), vnet.inputs.virtualNetworkName);
+            assert.equal(vnetOf("network-subnet-nodes"), vnet.inputs.virtualNetworkName);
+            assert.equal(nameOfId(g, aksOf(g).agentPoolProfiles[0].vnetSubnetID), "network-subnet-nodes");
+            assert.equal(nameOfId(g, byName(g, T.nic, "jenkins-nic").inputs.ipConfigurations[0].subnet.id), "network-subnet-tools");
+            if (stack === "prod-azure") {
+                assert.deepEqual([aksOf(g).apiServerAccessProfile.enablePrivateCluster, aksOf(g).apiServerAccessProfile.privateDNSZone], [true, "system"]);
+            }
         });
 
         it(`API path: ${stack === "prod-azure" ? "private cluster: the NAT gateway's address is authorized nowhere" : "the NAT gateway's address is authorized by AKS and admitted on 443 by the API server subnet's NSG, and only there"}`, () => {
