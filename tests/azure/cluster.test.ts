@@ -313,7 +313,7 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.equal(vnetOf("network-subnet-tools"), vnet.inputs.virtualNetworkName);
             assert.equal(vnetOf("network-subnet-nodes"), vnet.inputs.virtualNetworkName);
             assert.equal(nameOfId(g, aksOf(g).agentPoolProfiles[0].vnetSubnetID), "network-subnet-nodes");
-            assert.equal(nameOfId(g, byName(g, T.nic, "jenkins-nic").inputs.ipConfigurations[0].subnet.id), "network-subnet-tools");
+            assert.equal(nameOfId(g, (byName(g, T.nic, "jenkins-nic").inputs as Record<string, any>).ipConfigurations[0].subnet.id), "network-subnet-tools");
             if (stack === "prod-azure") {
                 assert.deepEqual([aksOf(g).apiServerAccessProfile.enablePrivateCluster, aksOf(g).apiServerAccessProfile.privateDNSZone], [true, "system"]);
             }
