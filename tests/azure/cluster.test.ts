@@ -6,11 +6,14 @@
  */
 import * as assert from "node:assert/strict";
 import { at, childrenOf, ResourceGraph } from "../../offline/graph";
-import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
+import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_SUBSCRIPTION, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
-import { aksClusterName } from "../../components/azure/cluster";
+import { AKS_AAD_SERVER_APP_ID, aksClusterName } from "../../components/azure/cluster";
 import { platformResourceGroupName } from "../../components/azure/common";
 import { roleGrants } from "../../offline/constraints/tables/azure-role-permissions";
+import { AZURE_WELL_KNOWN_APPS } from "../../offline/constraints/tables/azure-well-known-apps";
+import { AKS_SERVER_APP_ID } from "../../components/bootstrap/jenkins-agents";
+import { gunzipSync } from "node:zlib";
 import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
@@ -292,6 +295,21 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.deepEqual([...seen].filter((u) => clusterTree.includes(u)), []);
         });
 
+        it("the VM's refresh (its custom data) looks up exactly this cluster with its own identity, and asks IMDS for the AKS server application's token", () => {
+            const vm = byName(g, T.vm, "jenkins-vm").inputs as Record<string, any>;
+            const raw = Buffer.from(String(vm.osProfile.customData), "base64");
+            const doc = (raw[0] === 0x1f ? gunzipSync(raw) : raw).toString("utf8");
+            const aks = byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
+            const clientId = String(byName(g, T.uami, "jenkins-identity").state.clientId);
+            const rg = String(byName(g, T.rg, "resource-group").inputs.resourceGroupName);
+            assert.ok(
+                doc.includes(`https://management.azure.com/subscriptions/${MOCK_AZURE_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${aks.resourceName}/listClusterUserCredential?api-version=`),
+                "listClusterUserCredential on the cluster the stack creates",
+            );
+            assert.ok(doc.includes(`azure_token 'https://management.azure.com/' '${clientId}'`), "the ARM token is the Jenkins identity's");
+            assert.ok(doc.includes(`azure_token '${AZURE_WELL_KNOWN_APPS.aksAadServer.appId}' '${clientId}'`), "the bearer token is for the AKS AAD server application (well-known id)");
+        });
+
         it("hints: jenkinsAgents names the VM identity's object id as a Kubernetes User", () => {
             assert.deepEqual((g.outputs.clusterHints as Record<string, unknown>).jenkinsAgents, { subject: { kind: "User", name: jenkinsPrincipal() } });
         });
@@ -403,5 +421,12 @@ describe("azure cluster: admin groups", () => {
         const grant = byName(v, T.role, "cluster-admin-0f0e0d0c").inputs;
         assert.deepEqual([grant.principalId, grant.principalType], [group, "Group"]);
         assert.equal(nameOfId(v, grant.scope), "cluster-aks");
+    });
+});
+
+describe("azure: the AKS AAD server application id, everywhere it is written", () => {
+    it("the deployer's kubeconfig (cluster.ts) and the Jenkins VM's token refresh (bootstrap) name Microsoft's fixed id (independent table, kubelogin's page)", () => {
+        assert.equal(AKS_AAD_SERVER_APP_ID, AZURE_WELL_KNOWN_APPS.aksAadServer.appId);
+        assert.equal(AKS_SERVER_APP_ID, AZURE_WELL_KNOWN_APPS.aksAadServer.appId);
     });
 });
