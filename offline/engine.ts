@@ -182,6 +182,7 @@ async function captureOnce(program: Program, options: CaptureOptions): Promise<R
                     ...(req.getReplaceonchangesList?.().length ? { replaceOnChanges: [...req.getReplaceonchangesList()] } : {}),
                     ...(req.getDeletebeforereplace?.() ? { deleteBeforeReplace: true } : {}),
                     ...(req.hasReplacementTrigger?.() ? { replacementTrigger: unwrapWire(req.getReplacementTrigger().toJavaScript()) } : {}),
+                    ...(aliasesOf(req).length > 0 ? { aliases: aliasesOf(req) } : {}),
                     ...(id ? { id } : {}),
                     state: unwrapWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });
@@ -399,4 +400,25 @@ export function loadInClusterProgram(runEnv: Readonly<Record<string, string | un
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const config = require("../components/config/incluster") as typeof import("../components/config/incluster");
     return () => incluster.buildInCluster(config.loadInClusterConfig(runEnv), config.loadInClusterSecrets());
+}
+
+/**
+ * A registration's aliases (the URNs it was known by before a move), whichever form the SDK sent:
+ * plain URNs, or alias specs (a URN, or a name / type / parent URN against this resource's own).
+ */
+function aliasesOf(req: any): string[] {
+    const urns: string[] = [...(req.getAliasurnsList?.() ?? [])];
+    for (const a of req.getAliasesList?.() ?? []) {
+        if (a.hasUrn?.() || a.getUrn?.()) {
+            urns.push(String(a.getUrn()));
+            continue;
+        }
+        const spec = a.getSpec?.();
+        // Type-only specs are the providers' own version aliases (azure-native registers one per
+        // API version on every resource): not a move, left out.
+        if (spec && !spec.getType?.()) {
+            urns.push(JSON.stringify({ name: spec.getName?.() || undefined, parentUrn: spec.getParenturn?.() || undefined, noParent: spec.getNoparent?.() || undefined }));
+        }
+    }
+    return urns;
 }

@@ -48,6 +48,8 @@ export interface CapturedResource {
     readonly deleteBeforeReplace?: boolean;
     /** `replacementTrigger` resource option (absent when unset): a change of this value replaces the resource. */
     readonly replacementTrigger?: unknown;
+    /** `aliases` resource option as the engine receives them (absent when none): the URNs a moved resource was known by. */
+    readonly aliases?: readonly string[];
     /** The id the mock assigned (custom resources only). */
     readonly id?: string;
     /** Outputs the mock computed: inputs plus realistic provider-computed values. */

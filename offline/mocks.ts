@@ -232,6 +232,6 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private nextPublicAddress(): string {
         // 203.0.113.0/24 (TEST-NET-3, RFC 5737): documentation-only, never routable.
         this.publicCursor += 1;
-        return `203.0.113.${10 + this.publicCursor}`;
+        return `198.51.100.${100 + this.publicCursor}`;
     }
 }

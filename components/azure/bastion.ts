@@ -37,6 +37,36 @@ export interface AzureBastionArgs {
     readonly readSecrets: readonly { readonly name: string; readonly secretId: pulumi.Input<string> }[];
     readonly diskEncryptionSetId?: pulumi.Input<string>;
     readonly dependsOn?: pulumi.Resource[];
+    /**
+     * Its static public IP ({@link bastionPublicIp}), created before the network: the API server
+     * subnet's NSG admits it when the API endpoint is public (a tunnel through the bastion
+     * reaches the public endpoint from this address).
+     */
+    readonly publicIp: { readonly id: pulumi.Input<string>; readonly address: pulumi.Input<string> };
+}
+
+/**
+ * The bastion's static public IP. Created by the platform before the network (whose API server
+ * NSG names it), no longer inside the Bastion component: `aliasParent` (the Bastion component's
+ * URN) keeps the address of a stack created before that move (no replacement, no new address in
+ * operators' allowlists and known_hosts).
+ */
+export function bastionPublicIp(name: string, ctx: Pick<AzureContext, "prefix" | "resourceGroupName" | "location" | "tags">, aliasParent: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): network.PublicIPAddress {
+    const vmName = resourceName(ctx.prefix, "bastion");
+    return new network.PublicIPAddress(
+        `${name}-ip`,
+        {
+            resourceGroupName: ctx.resourceGroupName,
+            location: ctx.location,
+            publicIpAddressName: `${vmName}-ip`,
+            // Static: operators' allowlists, known_hosts and the API's authorized ranges outlive a restart.
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            tags: tagsFor(ctx, `${vmName}-ip`, { role: "bastion" }),
+        },
+        { ...opts, aliases: [{ parent: aliasParent }] },
+    );
 }
 
 export class Bastion extends pulumi.ComponentResource implements BastionOutputs {
@@ -59,20 +89,6 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
         const vmName = resourceName(ctx.prefix, "bastion");
         // ED25519: short keys, no weak-parameter choices; the private half lives only in state.
         const key = new tls.PrivateKey(`${name}-ssh-key`, { algorithm: "ED25519" }, { parent: this });
-        const pip = new network.PublicIPAddress(
-            `${name}-ip`,
-            {
-                resourceGroupName: ctx.resourceGroupName,
-                location: ctx.location,
-                publicIpAddressName: `${vmName}-ip`,
-                // Static: operators' allowlists and known_hosts outlive a restart.
-                sku: { name: "Standard", tier: "Regional" },
-                publicIPAllocationMethod: "Static",
-                publicIPAddressVersion: "IPv4",
-                tags: tagsFor(ctx, `${vmName}-ip`, { role: "bastion" }),
-            },
-            { parent: this },
-        );
         const privateIp = azureHostAddress(args.subnetCidr, BASTION_HOST_OFFSET);
         const identity = vmIdentity(name, ctx, vmName, "bastion", this);
         const ready = bootGrantsReady(
@@ -93,7 +109,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
                 subnetId: args.subnetId,
                 privateIp,
                 asgIds: [args.asgId],
-                publicIpId: pip.id,
+                publicIpId: args.publicIp.id,
                 sshPublicKey: key.publicKeyOpenssh,
                 customData: args.customData({ clientId: identity.clientId }),
                 identityId: identity.id,
@@ -102,7 +118,7 @@ export class Bastion extends pulumi.ComponentResource implements BastionOutputs 
             },
             this,
         );
-        this.publicIp = pip.ipAddress.apply((ip) => ip ?? "");
+        this.publicIp = pulumi.output(args.publicIp.address);
         this.privateIp = pulumi.output(privateIp);
         this.privateKeyPem = pulumi.secret(key.privateKeyOpenssh);
         this.publicKeyOpenssh = key.publicKeyOpenssh;

@@ -2,12 +2,12 @@
  * `platform:azure:Cluster`: AKS with the platform's defaults reviewed as security controls.
  *
  * - API access per DESIGN.md: `restricted` = public endpoint limited to the authorized ranges:
- *   the operators' and the NAT gateway's address. The nodes never need the latter (with API
- *   Server VNet Integration "the agent nodes always communicate directly with the private IP
- *   address of the API server internal load balancer",
+ *   the operators', the bastion's public IP and the NAT gateway's address. The nodes never need
+ *   the last (with API Server VNet Integration "the agent nodes always communicate directly with
+ *   the private IP address of the API server internal load balancer",
  *   learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity), but every
- *   other client resolves the public FQDN, the Jenkins VM included (its Kubernetes plugin starts
- *   build agents), and it egresses through the NAT gateway; `private` = private cluster (no
+ *   other client resolves the public FQDN: a tunnel through the bastion leaves from the bastion's
+ *   address, the Jenkins VM (its Kubernetes plugin starts build agents) through the NAT gateway; `private` = private cluster (no
  *   public FQDN), reached through the bastion, its FQDN resolved in the VNet through the
  *   AKS-managed private DNS zone. Both with API Server VNet Integration: the API server's
  *   internal load balancer lives in a delegated subnet of the VNet, so nodes and pods reach the
@@ -114,10 +114,10 @@ export interface AzureClusterArgs {
      */
     readonly jenkinsPrincipalId?: pulumi.Input<string>;
     /**
-     * Restricted access only: the platform's own public egress addresses (the NAT gateway's),
-     * added to the API's authorized ranges as /32s. With API Server VNet Integration a client
-     * outside the cluster (the Jenkins VM) resolves the public FQDN to the public endpoint,
-     * reached through the NAT gateway (learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity:
+     * Restricted access only: the platform's own public egress addresses (the bastion's public
+     * IP, the NAT gateway's), added to the API's authorized ranges as /32s. With API Server VNet
+     * Integration a client outside the cluster (a tunnel through the bastion, the Jenkins VM)
+     * resolves the public FQDN to the public endpoint, reached from those addresses (learn.microsoft.com/azure/aks/api-server-vnet-integration#api-server-connectivity:
      * "Out-of-cluster clients that need to talk to the API server can do so normally if public
      * network access is enabled"); only the nodes use the internal address.
      */

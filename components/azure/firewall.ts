@@ -10,7 +10,7 @@
  * Azure's defaults (VNet and internet through the NAT gateway).
  */
 import type { ToolVmRole } from "../contracts";
-import { TierRule, tierRules } from "../tier-rules";
+import { KUBERNETES_API_PORT, TierRule, tierRules } from "../tier-rules";
 
 /** Tiers that carry an application security group. */
 export type AzureTier = "bastion" | ToolVmRole | "clusterNodes";
@@ -46,14 +46,15 @@ export function azureTierRules(): AzureTierRule[] {
 }
 
 /**
- * Where a rule's traffic comes from: an ASG, address prefixes, a service tag, or the platform's
- * own public egress address (the NAT gateway's, known once it exists: network.ts renders it).
+ * Where a rule's traffic comes from: an ASG, address prefixes, a service tag, or one of the
+ * platform's own public egress addresses (the NAT gateway's, the bastion's public IP: known once
+ * they exist, network.ts renders them).
  */
 export type RuleSource =
     | { readonly asg: AzureTier }
     | { readonly prefixes: readonly string[] }
     | { readonly serviceTag: "AzureLoadBalancer" | "VirtualNetwork" }
-    | { readonly platformEgress: "natGateway" };
+    | { readonly platformEgress: "natGateway" | "bastion" };
 /** Where it goes: an ASG, or the whole subnet. */
 export type RuleDestination = { readonly asg: AzureTier } | { readonly prefixes: readonly string[] };
 
@@ -172,20 +173,24 @@ export function nsgRuleTable(inputs: NsgTableInputs): Readonly<Record<AzureSubne
     if (inputs.apiAuthorizedCidrs.length > 0) {
         table.apiServer.push({ name: "kube-api-from-authorized", access: "Allow", protocol: "Tcp", port: "443", source: { prefixes: [...inputs.apiAuthorizedCidrs] }, destination: api, description: "Public API endpoint: the authorized ranges only (AKS enforces the same list)" });
         // A public endpoint is also what the platform's own VMs reach: an out-of-cluster client
-        // resolves the public FQDN (only the nodes use the internal address), so the Jenkins VM's
-        // kube-api rule above never matches there; its traffic arrives from the NAT gateway's
-        // address, which the cluster authorizes too (cluster.ts platformEgressIps).
-        const viaNat = tierRules().filter((r) => r.target === "clusterApi" && (r.source === "jenkins" || r.source === "vault" || r.source === "wazuh"));
-        if (viaNat.length > 0) {
-            table.apiServer.push({
-                name: "kube-api-from-platform-egress",
-                access: "Allow",
-                protocol: "Tcp",
-                port: "443",
-                source: { platformEgress: "natGateway" },
-                destination: api,
-                description: `Public API endpoint from the NAT gateway address: ${viaNat.map((r) => r.source).join(", ")} (restricted access)`,
-            });
+        // resolves the public FQDN (only the nodes use the internal address), so the private
+        // kube-api rules above never match there. The bastion's tunnel arrives from its own public
+        // IP, the tool VMs (Jenkins' Kubernetes plugin) from the NAT gateway's address; the
+        // cluster authorizes both (cluster.ts platformEgressIps).
+        const apiClients = tierRules().filter((r) => r.target === "clusterApi" && r.source !== "clusterApi" && r.source !== "clusterNodes");
+        for (const egress of ["bastion", "natGateway"] as const) {
+            const sources = apiClients.filter((r) => (egress === "bastion" ? r.source === "bastion" : r.source !== "bastion")).map((r) => r.source);
+            if (sources.length > 0) {
+                table.apiServer.push({
+                    name: egress === "bastion" ? "kube-api-from-bastion-public-ip" : "kube-api-from-nat-gateway",
+                    access: "Allow",
+                    protocol: "Tcp",
+                    port: String(KUBERNETES_API_PORT),
+                    source: { platformEgress: egress },
+                    destination: api,
+                    description: `Public API endpoint from ${egress === "bastion" ? "the bastion public IP" : "the NAT gateway address"}: ${sources.join(", ")} (restricted access)`,
+                });
+            }
         }
     }
     table.apiServer.push({ name: "azure-load-balancer-probes", access: "Allow", protocol: "*", port: "*", source: { serviceTag: "AzureLoadBalancer" }, destination: api, description: "Health probes of the API server's load balancer" });

@@ -18,7 +18,7 @@ import { TOOL_VM_ROLES } from "../contracts";
 import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
-import { Bastion, BASTION_HOST_OFFSET } from "./bastion";
+import { Bastion, BASTION_HOST_OFFSET, bastionPublicIp } from "./bastion";
 import { aksClusterName, Cluster } from "./cluster";
 import { AzureContext, platformResourceGroupName, tagsFor } from "./common";
 import { PrivateEndpoints } from "./endpoints";
@@ -84,9 +84,15 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
         ? new random.RandomString("name-generation", { length: 4, upper: false, special: false, numeric: true }, { parent }).result
         : undefined;
 
+    // The bastion's public IP first: the network's API server NSG names it (restricted access).
+    // It lived inside the Bastion component before: the alias keeps that address.
+    const bastionIp = bastionPublicIp("bastion", ctx, pulumi.createUrn("bastion", "platform:azure:Bastion", parent), { parent, provider });
+    const bastionIpAddress = bastionIp.ipAddress.apply((ip) => ip ?? "");
+
     const network = new Network(
         "network",
         {
+            bastionPublicIp: bastionIpAddress,
             ctx,
             cidr: config.network.cidr,
             zones,
@@ -164,6 +170,7 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
     const bastion = new Bastion(
         "bastion",
         {
+            publicIp: { id: bastionIp.id, address: bastionIpAddress },
             hostKeyFingerprint: bastionHostKey.fingerprint,
             ctx,
             subnetId: network.publicSubnetIds[0],
@@ -256,8 +263,9 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
             adminGroupObjectIds: config.azure.adminGroupObjectIds,
             ...(config.cluster.prAutomationPrincipal ? { prAutomationPrincipal: config.cluster.prAutomationPrincipal } : {}),
             jenkinsPrincipalId: toolVms.jenkins.principalId,
-            // Restricted access: the Jenkins VM reaches the public endpoint through the NAT gateway.
-            platformEgressIps: network.natPublicIps,
+            // Restricted access: the bastion's tunnel reaches the public endpoint from its own
+            // address, the Jenkins VM through the NAT gateway.
+            platformEgressIps: [bastionIpAddress, ...network.natPublicIps],
         },
         childOpts,
     );

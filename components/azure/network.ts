@@ -45,6 +45,11 @@ export interface AzureNetworkArgs {
      * subnet's NSG (the public load balancer keeps client addresses).
      */
     readonly apiAuthorizedCidrs: readonly string[];
+    /**
+     * The bastion's static public IP address (created by the platform before the network): with a
+     * public API endpoint, the API server subnet's NSG admits the bastion's tunnel from it.
+     */
+    readonly bastionPublicIp: pulumi.Input<string>;
     /** VNet flow logs (all traffic) to a storage account, kept `retentionDays`. */
     readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
     /** The subscription's Network Watcher for the region (config.azure.networkWatcher), verified to exist by preflight.ts. */
@@ -128,28 +133,35 @@ export function subnetSlug(subnet: AzureSubnet): string {
     return subnet.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** The NAT gateway's address as a /32 prefix (a rule naming it needs the address). */
-function natPrefix(ruleName: string, natIp: pulumi.Input<string> | undefined): pulumi.Output<string> {
-    if (natIp === undefined) {
-        throw new Error(`platform:azure:Network: NSG rule ${ruleName} names the NAT gateway's address, but none was given`);
+/** The platform's public egress addresses an NSG rule may name (network.ts and the platform create them). */
+export interface PlatformEgressAddresses {
+    readonly natGateway?: pulumi.Input<string>;
+    readonly bastion?: pulumi.Input<string>;
+}
+
+/** A platform egress address as a /32 prefix (a rule naming it needs the address). */
+function egressPrefix(ruleName: string, which: keyof PlatformEgressAddresses, egress: PlatformEgressAddresses): pulumi.Output<string> {
+    const address = egress[which];
+    if (address === undefined) {
+        throw new Error(`platform:azure:Network: NSG rule ${ruleName} names the ${which} public address, but none was given`);
     }
-    return pulumi.output(natIp).apply((ip) => {
+    return pulumi.output(address).apply((ip) => {
         if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip ?? "")) {
-            throw new Error(`platform:azure:Network: NSG rule ${ruleName}: the NAT gateway's public IP has no address (${String(ip)})`);
+            throw new Error(`platform:azure:Network: NSG rule ${ruleName}: the ${which} public IP has no address (${String(ip)})`);
         }
         return `${ip}/32`;
     });
 }
 
 /** An NSG rule as azure-native's inline `securityRules` entry. */
-export function securityRuleArgs(rule: NsgRule, asgIds: Readonly<Record<AzureTier, pulumi.Input<string>>>, natIp?: pulumi.Input<string>): inputs.network.SecurityRuleArgs {
+export function securityRuleArgs(rule: NsgRule, asgIds: Readonly<Record<AzureTier, pulumi.Input<string>>>, egress: PlatformEgressAddresses = {}): inputs.network.SecurityRuleArgs {
     const source =
         "asg" in rule.source
             ? { sourceApplicationSecurityGroups: [{ id: asgIds[rule.source.asg] }] }
             : "serviceTag" in rule.source
               ? { sourceAddressPrefix: rule.source.serviceTag }
               : "platformEgress" in rule.source
-                ? { sourceAddressPrefix: natPrefix(rule.name, natIp) }
+                ? { sourceAddressPrefix: egressPrefix(rule.name, rule.source.platformEgress, egress) }
                 : rule.source.prefixes.length === 1
                 ? { sourceAddressPrefix: rule.source.prefixes[0] }
                 : { sourceAddressPrefixes: [...rule.source.prefixes] };
@@ -227,7 +239,7 @@ function buildNetwork(name: string, args: AzureNetworkArgs, parent: pulumi.Resou
                     networkSecurityGroupName: n("nsg", subnetSlug(subnet)),
                     // Inline rules: the NSG owns its whole rule set, so a rule added by hand is
                     // removed on the next `pulumi up` (no drift survives).
-                    securityRules: table[subnet].map((r) => securityRuleArgs(r, asgIds, natIp.ipAddress.apply((ip) => ip ?? ""))),
+                    securityRules: table[subnet].map((r) => securityRuleArgs(r, asgIds, { natGateway: natIp.ipAddress.apply((ip) => ip ?? ""), bastion: args.bastionPublicIp })),
                     tags: tagsFor(ctx, n("nsg", subnetSlug(subnet)), { tier: subnetSlug(subnet) }),
                 },
                 opts,

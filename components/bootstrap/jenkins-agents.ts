@@ -73,8 +73,13 @@ export const KUBE_REFRESH_MINUTES = 2;
  * Azure's IMDS serves managed-identity tokens from a cache as well, taken to be the same bound.
  */
 export const SHORTEST_TOKEN_MINUTES = 5;
-/** The AKS server application every AKS cluster with Entra integration accepts tokens for (learn.microsoft.com/azure/aks/kubelogin-authentication). */
-export const AKS_SERVER_APP_ID = "6dae42f8-4368-4054-ad3b-0ff63b4c3b5a";
+/**
+ * The AKS server application ("Azure Kubernetes Service AAD Server") every AKS cluster with Entra
+ * integration accepts tokens for (https://azure.github.io/kubelogin/concepts/aks.html#azure-kubernetes-service-aad-server;
+ * components/azure/cluster.ts AKS_AAD_SERVER_APP_ID, the deployer's kubelogin `--server-id`).
+ * Checked against offline/constraints/tables/azure-well-known-apps.ts (tests/azure/cluster.test.ts).
+ */
+export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 /** ARM API version of listClusterUserCredential: the version @pulumi/azure-native's containerservice module uses (2025-09-01). */
 export const AKS_ARM_API_VERSION = "2025-09-01";
 

@@ -6,10 +6,14 @@
  */
 import * as assert from "node:assert/strict";
 import { at, childrenOf, ResourceGraph } from "../../offline/graph";
-import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
+import { MOCK_AZURE_DEPLOYER_OBJECT_ID, MOCK_AZURE_SUBSCRIPTION, MOCK_AZURE_TENANT } from "../../offline/mocks-azure";
 import { SPOT_TOLERATION as SPOT, TOLERATION_PATHS } from "../kubernetes/fixtures";
-import { aksClusterName } from "../../components/azure/cluster";
+import { AKS_AAD_SERVER_APP_ID, aksClusterName } from "../../components/azure/cluster";
 import { platformResourceGroupName } from "../../components/azure/common";
+import { roleGrants } from "../../offline/constraints/tables/azure-role-permissions";
+import { AZURE_WELL_KNOWN_APPS } from "../../offline/constraints/tables/azure-well-known-apps";
+import { AKS_SERVER_APP_ID } from "../../components/bootstrap/jenkins-agents";
+import { gunzipSync } from "node:zlib";
 import { byName, graphOf, inClusterGraphOf, nameOfId, ofType, ROLE_ID, T, variantOf } from "./fixtures";
 
 const aksOf = (g: ResourceGraph) => byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
@@ -42,14 +46,16 @@ describe("azure cluster: dev (restricted API, Spot workload pool)", () => {
         ]);
     });
 
-    it("API: public only to the authorized ranges and the NAT gateway's address (the Jenkins VM, an out-of-cluster client, resolves the public FQDN; nodes use the internal address), VNet-integrated in the delegated API server subnet", () => {
+    it("API: public only to the authorized ranges, the bastion's public IP and the NAT gateway's address (out-of-cluster clients, the bastion's tunnel and the Jenkins VM, resolve the public FQDN; nodes use the internal address), VNet-integrated in the delegated API server subnet", () => {
         const natIp = byName(g, T.pip, "network-nat-ip").state.ipAddress as string;
+        const bastionIp = byName(g, T.pip, "bastion-ip").state.ipAddress as string;
         assert.match(natIp, /^\d+\.\d+\.\d+\.\d+$/);
+        assert.match(bastionIp, /^\d+\.\d+\.\d+\.\d+$/);
         const access = aksOf(g).apiServerAccessProfile;
         assert.equal(nameOfId(g, access.subnetId), "network-subnet-api-server");
         assert.deepEqual(access, {
             enablePrivateCluster: false,
-            authorizedIPRanges: ["203.0.113.0/24", `${natIp}/32`],
+            authorizedIPRanges: ["203.0.113.0/24", `${bastionIp}/32`, `${natIp}/32`],
             enableVnetIntegration: true,
             subnetId: access.subnetId,
         });
@@ -258,6 +264,12 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.equal(String(grant.roleDefinitionId).split("/").pop(), ROLE_ID["Azure Kubernetes Service Cluster User Role"]);
             assert.equal(nameOfId(g, grant.scope), "cluster-aks");
             assert.equal(grant.principalType, "ServicePrincipal");
+            // What the role carries (the independent permission table): the user credential, no
+            // admin credential, no Kubernetes data action.
+            const roleId = String(grant.roleDefinitionId).split("/").pop() as string;
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action"), true);
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action"), false);
+            assert.equal(roleGrants(roleId, "Microsoft.ContainerService/managedClusters/pods/write", true), false);
             assert.match(String(grant.roleAssignmentName), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
             // No Azure RBAC data-plane role on the cluster for it: its Kubernetes rights are the
             // in-cluster layer's Role in jenkins-agents (hints.jenkinsAgents), nothing cluster-wide.
@@ -283,6 +295,21 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.deepEqual([...seen].filter((u) => clusterTree.includes(u)), []);
         });
 
+        it("the VM's refresh (its custom data) looks up exactly this cluster with its own identity, and asks IMDS for the AKS server application's token", () => {
+            const vm = byName(g, T.vm, "jenkins-vm").inputs as Record<string, any>;
+            const raw = Buffer.from(String(vm.osProfile.customData), "base64");
+            const doc = (raw[0] === 0x1f ? gunzipSync(raw) : raw).toString("utf8");
+            const aks = byName(g, T.aks, "cluster-aks").inputs as Record<string, any>;
+            const clientId = String(byName(g, T.uami, "jenkins-identity").state.clientId);
+            const rg = String(byName(g, T.rg, "resource-group").inputs.resourceGroupName);
+            assert.ok(
+                doc.includes(`https://management.azure.com/subscriptions/${MOCK_AZURE_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${aks.resourceName}/listClusterUserCredential?api-version=`),
+                "listClusterUserCredential on the cluster the stack creates",
+            );
+            assert.ok(doc.includes(`azure_token 'https://management.azure.com/' '${clientId}'`), "the ARM token is the Jenkins identity's");
+            assert.ok(doc.includes(`azure_token '${AZURE_WELL_KNOWN_APPS.aksAadServer.appId}' '${clientId}'`), "the bearer token is for the AKS AAD server application (well-known id)");
+        });
+
         it("hints: jenkinsAgents names the VM identity's object id as a Kubernetes User", () => {
             assert.deepEqual((g.outputs.clusterHints as Record<string, unknown>).jenkinsAgents, { subject: { kind: "User", name: jenkinsPrincipal() } });
         });
@@ -291,6 +318,23 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             const prefix = `platform-${stack.split("-")[0]}-azure`;
             assert.equal(byName(g, T.aks, "cluster-aks").inputs.resourceName, aksClusterName(prefix));
             assert.equal(byName(g, T.rg, "resource-group").inputs.resourceGroupName, platformResourceGroupName(prefix));
+        });
+
+        it("name resolution: the VNet keeps Azure-provided DNS, so the tools subnet resolves the API FQDN (private: the AKS-managed private zone linked to the cluster's VNet; public: public DNS)", () => {
+            // privateDNSZone "system": AKS creates the zone and links it to the cluster's VNet
+            // (learn.microsoft.com/azure/aks/private-clusters: "AKS by default creates a private
+            // FQDN with a private DNS zone"); custom DNS servers on the VNet would have to forward
+            // to 168.63.129.16 for it. The Jenkins VM's subnet is in that same VNet.
+            const vnet = byName(g, T.vnet, "network-vnet");
+            assert.equal(vnet.inputs.dhcpOptions, undefined);
+            const vnetOf = (subnet: string) => byName(g, T.subnet, subnet).inputs.virtualNetworkName;
+            assert.equal(vnetOf("network-subnet-tools"), vnet.inputs.virtualNetworkName);
+            assert.equal(vnetOf("network-subnet-nodes"), vnet.inputs.virtualNetworkName);
+            assert.equal(nameOfId(g, aksOf(g).agentPoolProfiles[0].vnetSubnetID), "network-subnet-nodes");
+            assert.equal(nameOfId(g, (byName(g, T.nic, "jenkins-nic").inputs as Record<string, any>).ipConfigurations[0].subnet.id), "network-subnet-tools");
+            if (stack === "prod-azure") {
+                assert.deepEqual([aksOf(g).apiServerAccessProfile.enablePrivateCluster, aksOf(g).apiServerAccessProfile.privateDNSZone], [true, "system"]);
+            }
         });
 
         it(`API path: ${stack === "prod-azure" ? "private cluster: the NAT gateway's address is authorized nowhere" : "the NAT gateway's address is authorized by AKS and admitted on 443 by the API server subnet's NSG, and only there"}`, () => {
@@ -305,7 +349,7 @@ for (const stack of ["dev-azure", "staging-azure", "prod-azure"]) {
             assert.deepEqual(access.authorizedIPRanges.filter((c: string) => c === `${natIp}/32`), [`${natIp}/32`]);
             assert.deepEqual(
                 apiNsg.map((r) => [r.name, r.access, r.protocol, r.destinationPortRange, r.destinationAddressPrefix]),
-                [["kube-api-from-platform-egress", "Allow", "Tcp", "443", byName(g, T.subnet, "network-subnet-api-server").inputs.addressPrefix]],
+                [["kube-api-from-nat-gateway", "Allow", "Tcp", "443", byName(g, T.subnet, "network-subnet-api-server").inputs.addressPrefix]],
             );
             for (const nsg of ofType(g, T.nsg).filter((n) => n.name !== "network-nsg-api-server")) {
                 assert.ok(!JSON.stringify(nsg.inputs.securityRules).includes(natIp), nsg.name);
@@ -377,5 +421,12 @@ describe("azure cluster: admin groups", () => {
         const grant = byName(v, T.role, "cluster-admin-0f0e0d0c").inputs;
         assert.deepEqual([grant.principalId, grant.principalType], [group, "Group"]);
         assert.equal(nameOfId(v, grant.scope), "cluster-aks");
+    });
+});
+
+describe("azure: the AKS AAD server application id, everywhere it is written", () => {
+    it("the deployer's kubeconfig (cluster.ts) and the Jenkins VM's token refresh (bootstrap) name Microsoft's fixed id (independent table, kubelogin's page)", () => {
+        assert.equal(AKS_AAD_SERVER_APP_ID, AZURE_WELL_KNOWN_APPS.aksAadServer.appId);
+        assert.equal(AKS_SERVER_APP_ID, AZURE_WELL_KNOWN_APPS.aksAadServer.appId);
     });
 });

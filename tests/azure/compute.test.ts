@@ -31,6 +31,14 @@ for (const stack of ["dev-azure", "prod-azure"]) {
             const ip = byName(g, T.pip, "bastion-ip");
             assert.equal(nameOfId(g, nic.ipConfigurations[0].publicIPAddress.id), "bastion-ip");
             assert.deepEqual([ip.inputs.publicIPAllocationMethod, (ip.inputs.sku as { name: string }).name], ["Static", "Standard"]);
+            // Created before the network (the API server NSG names it with a public API endpoint),
+            // beside the Bastion component, aliased from inside it (no new address for old stacks).
+            const bastion = ofType(g, "platform:azure:Bastion")[0];
+            assert.equal(ip.parent, bastion.parent);
+            // The alias names the Bastion component it lived in (the mock monitor keeps the stack's
+            // type in its children's URNs, the engine does not: compared without it).
+            const aliases = (ip.aliases ?? []).map((a) => JSON.parse(a) as { parentUrn?: string; name?: string });
+            assert.deepEqual(aliases.map((a) => [a.name, a.parentUrn?.replace("::pulumi:pulumi:Stack$", "::")]), [[undefined, bastion.urn]]);
             assert.equal(nameOfId(g, nic.ipConfigurations[0].applicationSecurityGroups[0].id), "network-asg-bastion");
             assert.equal(nameOfId(g, nic.ipConfigurations[0].subnet.id), "network-subnet-public");
             assert.equal(vm.osProfile.adminUsername, "azureuser");

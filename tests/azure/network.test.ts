@@ -22,7 +22,7 @@ const ASG_TIER: Record<string, string> = {
  * The reviewed matrix, written out by hand (not derived from the code under test), per NSG:
  * `priority access protocol/port: source -> destination` (ASGs by tier, prefixes as given).
  */
-function expectedRules(cidrs: { network: string; nodes: string; apiServer: string }, publicApi: boolean, natIp = ""): Record<string, string[]> {
+function expectedRules(cidrs: { network: string; nodes: string; apiServer: string }, publicApi: boolean, egress = { nat: "", bastion: "" }): Record<string, string[]> {
     return {
         "network-nsg-public": [
             "100 Allow Tcp/22: 203.0.113.0/24 -> bastion",
@@ -65,15 +65,21 @@ function expectedRules(cidrs: { network: string; nodes: string; apiServer: strin
         "network-nsg-endpoints": [`100 Allow Tcp/443: ${cidrs.network} -> *`, "4096 Deny */*: * -> *"],
         // The API server subnet: the cluster, the bastion tunnel, the Jenkins controller (its
         // Kubernetes plugin starts build agents: issue 22), the public endpoint's authorized
-        // ranges and, there, the NAT gateway's address the Jenkins VM reaches it from (restricted
-        // access only), and the API load balancer's probes.
+        // ranges and, there, the addresses the bastion's tunnel (its public IP) and the Jenkins
+        // VM (the NAT gateway's) reach it from (restricted access only), and the API load
+        // balancer's probes.
         "network-nsg-api-server": [
             `100 Allow Tcp/443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
             `110 Allow Tcp/4443: ${cidrs.nodes} -> ${cidrs.apiServer}`,
             `120 Allow Tcp/443: bastion -> ${cidrs.apiServer}`,
             `130 Allow Tcp/443: jenkins -> ${cidrs.apiServer}`,
             ...(publicApi
-                ? [`140 Allow Tcp/443: 203.0.113.0/24 -> ${cidrs.apiServer}`, `150 Allow Tcp/443: ${natIp}/32 -> ${cidrs.apiServer}`, `160 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]
+                ? [
+                      `140 Allow Tcp/443: 203.0.113.0/24 -> ${cidrs.apiServer}`,
+                      `150 Allow Tcp/443: ${egress.bastion}/32 -> ${cidrs.apiServer}`,
+                      `160 Allow Tcp/443: ${egress.nat}/32 -> ${cidrs.apiServer}`,
+                      `170 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`,
+                  ]
                 : [`140 Allow */*: AzureLoadBalancer -> ${cidrs.apiServer}`]),
             "4096 Deny */*: * -> *",
         ],
@@ -175,7 +181,10 @@ for (const stack of ["dev-azure", "prod-azure"]) {
         });
 
         it("NSG rules: exactly the reviewed matrix, ending in an explicit deny-all, in every NSG", () => {
-            const expected = expectedRules(cidrs, stack === "dev-azure", String(byName(g, T.pip, "network-nat-ip").state.ipAddress));
+            const expected = expectedRules(cidrs, stack === "dev-azure", {
+                nat: String(byName(g, T.pip, "network-nat-ip").state.ipAddress),
+                bastion: String(byName(g, T.pip, "bastion-ip").state.ipAddress),
+            });
             assert.deepEqual(ofType(g, T.nsg).map((n) => n.name).sort(), Object.keys(expected).sort());
             for (const [nsg, rules] of Object.entries(expected)) {
                 assert.deepEqual(rulesOf(g, nsg), rules, nsg);

@@ -19,6 +19,7 @@ import {
 import { JENKINS_AGENT_IMAGE, JENKINS_PLUGINS } from "../../components/bootstrap/versions";
 import { JENKINS_AGENT_LABEL } from "../../components/flows";
 import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../../components/kubernetes/common";
+import { AZURE_WELL_KNOWN_APPS } from "../../offline/constraints/tables/azure-well-known-apps";
 
 /**
  * Independent facts, typed from the sources:
@@ -26,11 +27,10 @@ import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../../c
  * - the GCE metadata server hands out a cached token until it has 5 minutes left
  *   (https://cloud.google.com/compute/docs/access/authenticate-workloads#applications);
  * - AKS with Entra integration accepts tokens for the "Azure Kubernetes Service AAD Server"
- *   application 6dae42f8-4368-4054-ad3b-0ff63b4c3b5a (https://azure.github.io/kubelogin/concepts/aks.html).
+ *   application: the independent table of Microsoft's first-party ids (with its source).
  */
 const EKS_TOKEN_SECONDS = 15 * 60;
 const METADATA_TOKEN_MIN_REMAINING_SECONDS = 5 * 60;
-const AKS_AAD_SERVER_APPLICATION = "6dae42f8-4368-4054-ad3b-0ff63b4c3b5a";
 
 type Cloud = { kubernetes: Record<string, any> };
 
@@ -47,7 +47,7 @@ describe("bootstrap: Jenkins on Kubernetes (issue 22)", () => {
     });
 
     it("AKS tokens are requested for Microsoft's AKS server application", () => {
-        assert.equal(AKS_SERVER_APP_ID, AKS_AAD_SERVER_APPLICATION);
+        assert.equal(AKS_SERVER_APP_ID, AZURE_WELL_KNOWN_APPS.aksAadServer.appId);
     });
 
     it("agent pods land where the in-cluster layer expects them: namespace, ServiceAccount, label, CA ConfigMap", () => {

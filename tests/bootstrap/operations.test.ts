@@ -751,7 +751,7 @@ install_secret /root/out/bundle.json root:root 0600 json read_json`,
                 assert.ok(reloadToken, env);
                 // The refresh: a token from the identity, readable by Jenkins only; the cluster in JCasC.
                 assert.equal(runs.first.exitCode, 0, describeRun(vm, runs.first));
-                assert.match(seen["token-1"], cloud === "aws" ? /^k8s-aws-v1\./ : cloud === "azure" ? /^az:6dae42f8-4368-4054-ad3b-0ff63b4c3b5a$/ : /^gcp-token$/);
+                assert.match(seen["token-1"], cloud === "aws" ? /^k8s-aws-v1\./ : cloud === "azure" ? /^az:6dae42f8-4368-4678-94ff-3960e28e3630$/ : /^gcp-token$/);
                 assert.equal(fs.statSync(`${vm.root}/run/secrets/kubernetes.io/serviceaccount/token`).mode & 0o777, 0o440);
                 assert.ok(vm.allCalls().some((c) => c.cmd === "chown" && c.args.join(" ").startsWith("root:jenkins ") && c.args.join(" ").includes("/run/secrets/kubernetes.io/serviceaccount/token.")), "root:jenkins");
                 const cloudCasc = JSON.parse(vm.file("/var/lib/jenkins/casc/20-kubernetes-cloud.yaml")) as { jenkins: { clouds: { kubernetes: Record<string, any> }[] }; credentials: unknown };

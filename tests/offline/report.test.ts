@@ -185,7 +185,8 @@ describe("plan report: exposure", function () {
         const { renderTree } = await import("../../offline/plan");
         const azure = renderTree(await graphOf("dev-azure"));
         assert.match(azure, /NetworkSecurityGroup network-nsg-public {2}\[100 in allow tcp\/22 203\.0\.113\.0\/24->asg:platform-dev-azure-asg-bastion;/);
-        assert.match(azure, /ManagedCluster cluster-aks {2}\[.*public-api\(authorized:203\.0\.113\.0\/24\)/);
+        // The operators' range, then the bastion's public IP and the NAT gateway's address (out-of-cluster clients of a VNet-integrated public API).
+        assert.match(azure, /ManagedCluster cluster-aks {2}\[.*public-api\(authorized:203\.0\.113\.0\/24,\d+\.\d+\.\d+\.\d+\/32,\d+\.\d+\.\d+\.\d+\/32\)/);
         assert.match(azure, /NetworkInterface bastion-nic {2}\[ip=10\.50\.144\.10 PUBLIC-IP\(platform-dev-azure-bastion-ip\)/);
         const gcp = renderTree(await graphOf("prod-gcp"));
         assert.match(gcp, /Firewall firewall-in-bastion-ssh-from-operators {2}\[in p1000 allow tcp\/22 from 203\.0\.113\.0\/24,35\.235\.240\.0\/20 targets sa:platform-prod-gcp-bastion\]/);
