@@ -11,7 +11,7 @@ import { CapturedResource, ResourceGraph } from "../../offline/graph";
 import { Cni, PolicySet } from "../../offline/flows/netpol";
 
 const resource = (type: string, name: string, inputs: Record<string, unknown>): CapturedResource =>
-    ({ urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom: true, inputs, secretPaths: [], dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false }) as CapturedResource;
+    ({ urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom: true, inputs, state: inputs, secretPaths: [], dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false }) as unknown as CapturedResource;
 
 const graph: ResourceGraph = {
     project: "p",

@@ -22,6 +22,7 @@ import {
     JENKINS_AGENTS_NAMESPACE_PLAN,
 } from "../../components/kubernetes";
 import { at, byName, childrenOf, ofType, ResourceGraph } from "../../offline/graph";
+import { checkConstraints } from "../../offline/constraints";
 import { addonsGraph, baseArgs, SPOT_TOLERATION, TEST_CA_PEM } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
@@ -236,6 +237,12 @@ describe("jenkins-agents: the namespace and its guards, as declared", function (
         const component = ofType(g("staging"), T.component)[0];
         for (const c of childrenOf(g("staging"), component.urn)) {
             validateObject(validators, c.inputs as Record<string, unknown>);
+        }
+    });
+
+    it("the constraint catalogue finds nothing the API server would refuse (ipBlock except subsets, admission rule wildcards, names, labels)", () => {
+        for (const env of ENVS) {
+            assert.deepEqual(checkConstraints(g(env)).map((v) => v.message), [], env);
         }
     });
 
