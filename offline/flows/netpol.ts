@@ -11,7 +11,11 @@
  * carry `kubernetes.io/metadata.name` (set by the API server since Kubernetes 1.22).
  *
  * What differs per CNI is the address a rule is matched against and what an ipBlock can select:
- * see {@link Cni}.
+ * see {@link Cni}. Where the CNI is Cilium, cluster-wide policies count too: their `egress`
+ * allows are ORed with the NetworkPolicies, and their `egressDeny` rules are judged first and
+ * win over every allow (https://docs.cilium.io/en/stable/security/policy/deny/). Not modelled:
+ * that a deny-only Cilium policy also isolates an endpoint no NetworkPolicy selects (every
+ * namespace the platform denies in has its own default-deny).
  */
 import { ipInCidr } from "../../components/config/cidr";
 import { CapturedResource, ResourceGraph } from "../graph";
