@@ -4,6 +4,7 @@
  */
 import type { CapturedResource } from "../graph";
 import type { Constraint } from "./types";
+import { cidrProblem, parseCidr } from "../../components/config/cidr";
 import { input, str } from "./helpers";
 
 const NAMES_DOC = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/";
@@ -71,6 +72,84 @@ function labelProblems(labels: unknown, where: string): string[] {
     return out;
 }
 
+/**
+ * Every `ipBlock.except` of a NetworkPolicy that is not a strict subset of its `cidr`
+ * (kubernetes pkg/apis/networking/validation ValidateIPBlock: the except must lie inside the
+ * cidr AND have a longer prefix; an except equal to the cidr is refused).
+ */
+function ipBlockExceptProblems(r: CapturedResource): string[] {
+    const out: string[] = [];
+    const rules = [...((input(r, "spec.ingress") as { from?: unknown[] }[] | undefined) ?? []).map((x) => ["ingress", x.from] as const), ...((input(r, "spec.egress") as { to?: unknown[] }[] | undefined) ?? []).map((x) => ["egress", x.to] as const)];
+    for (const [direction, peers] of rules) {
+        for (const peer of (peers ?? []) as { ipBlock?: { cidr?: unknown; except?: unknown[] } }[]) {
+            const cidr = peer.ipBlock?.cidr;
+            if (typeof cidr !== "string" || cidrProblem(cidr)) {
+                continue;
+            }
+            const outer = parseCidr(cidr);
+            for (const ex of peer.ipBlock?.except ?? []) {
+                if (typeof ex !== "string") {
+                    continue;
+                }
+                const inner = cidrProblem(ex) ? undefined : parseCidr(ex);
+                if (!inner || inner.version !== outer.version || inner.start < outer.start || inner.end > outer.end || inner.prefix <= outer.prefix) {
+                    out.push(`${direction} ipBlock ${cidr}: except ${JSON.stringify(ex)} is not a strict subset of the cidr`);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Wildcard combinations an admission rule's `resources` may not hold (kubernetes
+ * pkg/apis/admissionregistration/validation validateResources): `*\/*` only alone; `*` never
+ * beside a resource without a subresource; `x/*` never beside `x/y`; `*\/y` never beside `x/y`.
+ */
+export function admissionResourcesProblems(resources: readonly string[]): string[] {
+    const out: string[] = [];
+    const wildcardSub = new Set<string>();
+    const wildcardRes = new Set<string>();
+    let plain = false;
+    for (const rs of resources) {
+        const [res, sub] = rs.split("/", 2) as [string, string | undefined];
+        if (sub === undefined) {
+            plain = plain || rs !== "*";
+            continue;
+        }
+        if (wildcardSub.has(res)) {
+            out.push(`"${res}/*" is present, so ${JSON.stringify(rs)} may not be`);
+        }
+        if (wildcardRes.has(sub)) {
+            out.push(`"*/${sub}" is present, so ${JSON.stringify(rs)} may not be`);
+        }
+        if (sub === "*") {
+            wildcardSub.add(res);
+        }
+        if (res === "*") {
+            wildcardRes.add(sub);
+        }
+    }
+    if (resources.length > 1 && resources.includes("*/*")) {
+        out.push(`"*/*" must stand alone (have ${JSON.stringify(resources)})`);
+    }
+    if (resources.includes("*") && plain) {
+        out.push(`"*" may not stand beside a resource without a subresource (have ${JSON.stringify(resources)})`);
+    }
+    return out;
+}
+
+/** The resource rules of a ValidatingAdmissionPolicy (match and exclude) or of its binding's matchResources. */
+function admissionRuleProblems(r: CapturedResource): string[] {
+    const paths =
+        r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
+            ? ["spec.matchConstraints.resourceRules", "spec.matchConstraints.excludeResourceRules"]
+            : ["spec.matchResources.resourceRules", "spec.matchResources.excludeResourceRules"];
+    return paths.flatMap((path) =>
+        ((input(r, path) as { resources?: string[] }[] | undefined) ?? []).flatMap((rule, i) => admissionResourcesProblems(rule.resources ?? []).map((p) => `${path}[${i}].resources: ${p}`)),
+    );
+}
+
 const ns = (name: string, labels: Record<string, string> = {}) => ({ type: "kubernetes:core/v1:Namespace", name: `ns-${name}`, inputs: { metadata: { name, labels } } });
 
 export const COMMON_CONSTRAINTS: readonly Constraint[] = [
@@ -108,6 +187,51 @@ export const COMMON_CONSTRAINTS: readonly Constraint[] = [
             fail: [
                 { title: "a label value with a space", resources: [ns("dev", { team: "ops team" })] },
                 { title: "a label value of 64 characters", resources: [ns("dev", { owner: "a".repeat(64) })] },
+            ],
+        },
+    },
+    {
+        id: "k8s-networkpolicy-ipblock-except-subset",
+        kind: "resource",
+        cloud: "all",
+        service: "The Kubernetes API server",
+        types: ["kubernetes:networking.k8s.io/v1:NetworkPolicy"],
+        rule: "Each ipBlock.except is a CIDR strictly inside ipBlock.cidr (inside it, with a longer prefix).",
+        source: "https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/",
+        alsoSource: "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go (ValidateIPBlock: \"must be a strict subset of `cidr`\")",
+        check: ipBlockExceptProblems,
+        examples: {
+            pass: [{ title: "HTTPS anywhere except the private ranges", resources: [{ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "np", inputs: { metadata: { name: "np", namespace: "ci" }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "169.254.0.0/16"] } }] }] } } }] }],
+            fail: [
+                { title: "an except outside the cidr", resources: [{ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "np", inputs: { metadata: { name: "np", namespace: "ci" }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["192.168.0.0/16"] } }] }] } } }] },
+                { title: "an except equal to the cidr", resources: [{ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "np", inputs: { metadata: { name: "np", namespace: "ci" }, spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.0.0/16"] } }] }] } } }] },
+            ],
+        },
+    },
+    {
+        id: "k8s-admission-rule-resource-wildcards",
+        kind: "resource",
+        cloud: "all",
+        service: "The Kubernetes API server",
+        types: ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"],
+        rule: "In an admission rule's resources, '*/*' stands alone, '*' never beside a resource without a subresource, 'x/*' never beside 'x/y' and '*/y' never beside 'x/y'.",
+        source: "https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-admission-policy-v1/",
+        alsoSource: "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/admissionregistration/validation/validation.go (validateResources)",
+        check: admissionRuleProblems,
+        examples: {
+            pass: [
+                {
+                    title: "every resource and subresource as '*/*' alone, and pods with their exec subresource",
+                    resources: [
+                        { type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", name: "all", inputs: { metadata: { name: "all" }, spec: { matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE"], resources: ["*/*"] }] } } } },
+                        { type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", name: "pods", inputs: { metadata: { name: "pods" }, spec: { matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods", "pods/exec", "*/scale"] }] } } } },
+                    ],
+                },
+            ],
+            fail: [
+                { title: "'*/*' beside '*'", resources: [{ type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", name: "p", inputs: { metadata: { name: "p" }, spec: { matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE"], resources: ["*", "*/*"] }] } } } }] },
+                { title: "'*' beside pods", resources: [{ type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", name: "p", inputs: { metadata: { name: "p" }, spec: { matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["*", "pods"] }] } } } }] },
+                { title: "'pods/*' beside 'pods/exec' in a binding", resources: [{ type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", name: "b", inputs: { metadata: { name: "b" }, spec: { policyName: "p", matchResources: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods/*", "pods/exec"] }] } } } }] },
             ],
         },
     },

@@ -207,6 +207,9 @@ export function analyseFlows(layers: LayeredGraphs, options: FlowOptions): FlowR
         if (end.host.kind === "node") {
             return { kind: "node", ip: end.host.ip };
         }
+        if (end.host.kind === "apiEndpoint") {
+            return { kind: "world", ip: end.host.ip, entity: "kube-apiserver" };
+        }
         void towards;
         return { kind: "world", ip: end.host.ip };
     }

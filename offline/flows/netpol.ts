@@ -11,7 +11,11 @@
  * carry `kubernetes.io/metadata.name` (set by the API server since Kubernetes 1.22).
  *
  * What differs per CNI is the address a rule is matched against and what an ipBlock can select:
- * see {@link Cni}.
+ * see {@link Cni}. Where the CNI is Cilium, cluster-wide policies count too: their `egress`
+ * allows are ORed with the NetworkPolicies, and their `egressDeny` rules are judged first and
+ * win over every allow (https://docs.cilium.io/en/stable/security/policy/deny/). Not modelled:
+ * that a deny-only Cilium policy also isolates an endpoint no NetworkPolicy selects (every
+ * namespace the platform denies in has its own default-deny).
  */
 import { ipInCidr } from "../../components/config/cidr";
 import { CapturedResource, ResourceGraph } from "../graph";
@@ -63,8 +67,12 @@ export type Peer =
     | { readonly kind: "service"; readonly ip: string; readonly service: ServiceRef }
     /** A node's own address (kubelet, host-network pods): Cilium's `host` / `remote-node` entities. */
     | { readonly kind: "node"; readonly ip: string }
-    /** Anything outside the cluster (VMs, the control plane, the internet, link-local services). */
-    | { readonly kind: "world"; readonly ip: string };
+    /**
+     * Anything outside the cluster (VMs, the control plane, the internet, link-local services).
+     * `kube-apiserver`: the API server's own address, which Cilium gives the `kube-apiserver`
+     * entity (it learns it from the `kubernetes` Service's endpoints).
+     */
+    | { readonly kind: "world"; readonly ip: string; readonly entity?: "kube-apiserver" };
 
 export interface PolicyVerdict {
     readonly allowed: boolean;
@@ -101,11 +109,23 @@ interface NetPol {
     readonly name: string;
     readonly spec: NetPolSpec;
 }
+interface CiliumEgressRule {
+    toEntities?: string[];
+    toEndpoints?: LabelSelector[];
+    toCIDR?: string[];
+    toCIDRSet?: { cidr: string; except?: string[] }[];
+    toPorts?: { ports?: { port: string; protocol?: string }[] }[];
+}
 interface Ccnp {
     readonly name: string;
     readonly endpointSelector: LabelSelector;
-    readonly egress: { toEntities?: string[]; toPorts?: { ports?: { port: string; protocol?: string }[] }[] }[];
+    readonly egress: CiliumEgressRule[];
+    /** Deny rules: they win over every allow, of any policy kind (https://docs.cilium.io/en/stable/security/policy/deny/). */
+    readonly egressDeny: CiliumEgressRule[];
 }
+
+/** Cilium's source for deny precedence (printed in a verdict a deny decides). */
+export const CILIUM_DENY_SOURCE = "https://docs.cilium.io/en/stable/security/policy/deny/ (deny policies take precedence over allow policies)";
 
 /** Every label selector operator of metav1.LabelSelector. */
 export function selectorMatches(sel: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
@@ -163,7 +183,12 @@ export class PolicySet {
         }
         this.ccnps = graph.resources
             .filter((r) => r.type === "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy")
-            .map((r) => ({ name: String(inputs(r).metadata?.name), endpointSelector: inputs(r).spec?.endpointSelector ?? {}, egress: inputs(r).spec?.egress ?? [] }));
+            .map((r) => ({
+                name: String(inputs(r).metadata?.name),
+                endpointSelector: inputs(r).spec?.endpointSelector ?? {},
+                egress: inputs(r).spec?.egress ?? [],
+                egressDeny: inputs(r).spec?.egressDeny ?? [],
+            }));
     }
 
     /** Namespaces by role label (`platform.io/namespace-role`), in registration order. */
@@ -195,6 +220,12 @@ export class PolicySet {
         const where = `${direction.toLowerCase()} of ${pod.namespace}/${labelText(pod.labels)}`;
         if (!cni.enforced) {
             return { allowed: true, reason: `NetworkPolicies not enforced (${cni.enforcedBecause})` };
+        }
+        if (direction === "Egress" && cni.ciliumPolicies) {
+            const denied = this.ciliumDenied(pod, peer, port, protocol);
+            if (denied) {
+                return { allowed: false, reason: `${where}: denied by CiliumClusterwideNetworkPolicy ${denied} (${CILIUM_DENY_SOURCE})` };
+            }
         }
         const selecting = this.selecting(pod, direction);
         const cilium = direction === "Egress" && cni.ciliumPolicies ? this.ciliumEgress(pod, peer, port, protocol) : undefined;
@@ -257,11 +288,81 @@ export class PolicySet {
         return undefined;
     }
 
-    private ciliumEgress(pod: PodRef, peer: Peer, port: number, protocol: "tcp" | "udp"): { selected: boolean; allowedBy?: string } {
-        const endpointLabels: Record<string, string> = { "k8s:io.kubernetes.pod.namespace": pod.namespace };
-        for (const [k, v] of Object.entries(pod.labels)) {
-            endpointLabels[`k8s:${k}`] = v;
+    /**
+     * A pod's Cilium endpoint labels: its namespace, its labels (`k8s:` source) and its namespace's
+     * labels (`k8s:io.cilium.k8s.namespace.labels.<key>`: https://docs.cilium.io/en/stable/security/policy/kubernetes/#namespaces).
+     */
+    private endpointLabels(pod: PodRef): Record<string, string> {
+        const out: Record<string, string> = { "k8s:io.kubernetes.pod.namespace": pod.namespace };
+        for (const [k, v] of Object.entries(this.namespaces.get(pod.namespace) ?? {})) {
+            out[`k8s:io.cilium.k8s.namespace.labels.${k}`] = v;
         }
+        for (const [k, v] of Object.entries(pod.labels)) {
+            out[`k8s:${k}`] = v;
+        }
+        return out;
+    }
+
+    /**
+     * The deny rule (`<policy> (<what>)`) of a cluster-wide policy selecting the pod that matches
+     * the peer and port, if any. Entities: `host` / `remote-node` are the nodes, `kube-apiserver`
+     * the API server's address, `world` anything outside the cluster, `cluster` pods and nodes,
+     * `all` everything; endpoints select pods by their endpoint labels; CIDR rules select only
+     * addresses outside the cluster (Cilium's CIDR rules exclude cluster entities).
+     */
+    private ciliumDenied(pod: PodRef, peer: Peer, port: number, protocol: "tcp" | "udp"): string | undefined {
+        const labels = this.endpointLabels(pod);
+        for (const c of this.ccnps) {
+            if (c.egressDeny.length === 0 || !selectorMatches(c.endpointSelector, labels)) {
+                continue;
+            }
+            for (const rule of c.egressDeny) {
+                const ports = (rule.toPorts ?? []).flatMap((tp) => tp.ports ?? []);
+                if (ports.length > 0 && !ports.some((p) => Number(p.port) === port && (p.protocol ?? "TCP").toLowerCase() === protocol)) {
+                    continue;
+                }
+                const hit = this.ciliumPeerHit(rule, peer);
+                if (hit) {
+                    return `${c.name} (egressDeny ${hit})`;
+                }
+            }
+        }
+        return undefined;
+    }
+
+    private ciliumPeerHit(rule: CiliumEgressRule, peer: Peer): string | undefined {
+        for (const e of rule.toEntities ?? []) {
+            const hit =
+                e === "all" ||
+                ((e === "host" || e === "remote-node") && peer.kind === "node") ||
+                (e === "cluster" && (peer.kind === "node" || peer.kind === "pod")) ||
+                (e === "kube-apiserver" && peer.kind === "world" && peer.entity === "kube-apiserver") ||
+                (e === "world" && peer.kind === "world");
+            if (hit) {
+                return `toEntities ${e}`;
+            }
+        }
+        if (peer.kind === "pod") {
+            const labels = this.endpointLabels(peer.pod);
+            if ((rule.toEndpoints ?? []).some((sel) => selectorMatches(sel, labels))) {
+                return "toEndpoints";
+            }
+        }
+        if (peer.kind === "world") {
+            const cidr = (rule.toCIDR ?? []).find((c) => ipInCidr(peer.ip, c));
+            if (cidr) {
+                return `toCIDR ${cidr}`;
+            }
+            const set = (rule.toCIDRSet ?? []).find((c) => ipInCidr(peer.ip, c.cidr) && !(c.except ?? []).some((x) => ipInCidr(peer.ip, x)));
+            if (set) {
+                return `toCIDRSet ${set.cidr}`;
+            }
+        }
+        return undefined;
+    }
+
+    private ciliumEgress(pod: PodRef, peer: Peer, port: number, protocol: "tcp" | "udp"): { selected: boolean; allowedBy?: string } {
+        const endpointLabels = this.endpointLabels(pod);
         let selected = false;
         for (const c of this.ccnps) {
             if (!selectorMatches(c.endpointSelector, endpointLabels) || c.egress.length === 0) {

@@ -197,7 +197,10 @@ describe("flows: a planted broken layer is reported as exactly the flow it break
         const report = analyseFlows({ platform: layers.platform, incluster: broken }, operators);
         assert.deepEqual(failing(report), ["default-namespace-to-vault"]);
         assert.equal(result(report, "default-namespace-to-vault").open, true);
-        assert.match(flowSummary(report), /17 forbidden, 16 closed, 1 OPEN$/);
+        // Exactly one forbidden flow open, however many the contract holds (jenkins-agents added ten).
+        const forbidden = report.results.filter((r) => r.kind === "forbidden").length;
+        assert.ok(forbidden >= 17);
+        assert.match(flowSummary(report), new RegExp(`${forbidden} forbidden, ${forbidden - 1} closed, 1 OPEN$`));
     });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The flow contract of the jenkins-agents namespace, proven on one shipped stack per cloud with
- * the cluster hint each cloud sets for its Jenkins VM (`clusterHints.jenkinsAgents`) laid over the
- * platform layer's outputs, through every layer (NetworkPolicies with each CNI's semantics, the
+ * the cluster hint each cloud sets for its Jenkins VM (`clusterHints.jenkinsAgents`; a stand-in
+ * subject where a stack's platform layer sets none), through every layer (NetworkPolicies with each CNI's semantics, the
  * cloud firewall), and the analyser shown to see the `except` list: without it, agents reach
  * Vault, Wazuh and the API server.
  */
@@ -53,10 +53,23 @@ describe("flows: the jenkins-agents namespace on every cloud", function () {
             const egress = (id: string) => result(report, id).layers.find((l) => l.layer.startsWith("NetworkPolicy egress"))!;
             assert.match(egress("jenkins-agents-to-jenkins").reason, /allowed by NetworkPolicy jenkins-agents\/allow-jenkins-controller-egress/);
             assert.match(egress("jenkins-agents-to-internet-https").reason, /allowed by NetworkPolicy jenkins-agents\/allow-public-https-egress \(ipBlock 0\.0\.0\.0\/0\)/);
-            // The agents' own policies close every forbidden destination (whatever else also does).
+            // The agents' egress closes every forbidden destination: on Cilium (AKS, GKE) the
+            // cluster-wide deny decides first where it names the destination, elsewhere the
+            // namespace's own policies (isolated, nothing admits it).
+            const cilium = !stack.endsWith("-aws");
+            const deniedBy: Record<string, RegExp> = cilium
+                ? {
+                      "jenkins-agents-to-api": /denied by CiliumClusterwideNetworkPolicy platform-ci-api-deny \(egressDeny toEntities kube-apiserver\)/,
+                      "jenkins-agents-to-api-endpoint": /denied by CiliumClusterwideNetworkPolicy platform-ci-api-deny/,
+                      "jenkins-agents-to-kubelet": /denied by CiliumClusterwideNetworkPolicy platform-tenant-egress-deny \(egressDeny toEntities host\)/,
+                      "jenkins-agents-to-argocd": /denied by CiliumClusterwideNetworkPolicy platform-tenant-egress-deny \(egressDeny toEndpoints\)/,
+                      // AKS lists IMDS among its deny CIDRs; GKE lists none (its metadata server answers per pod).
+                      ...(stack.endsWith("-azure") ? { "jenkins-agents-to-instance-metadata": /platform-tenant-egress-deny \(egressDeny toCIDR 169\.254\.169\.254\/32\)/ } : {}),
+                  }
+                : {};
             for (const id of ["jenkins-agents-to-api", "jenkins-agents-to-api-endpoint", "jenkins-agents-to-instance-metadata", "jenkins-agents-to-vault", "jenkins-agents-to-wazuh", "jenkins-agents-to-kubelet", "jenkins-agents-to-tenant", "jenkins-agents-to-argocd"]) {
                 assert.equal(egress(id).allowed, false, `${id}: ${egress(id).reason}`);
-                assert.match(egress(id).reason, /^egress of jenkins-agents\/platform\.io\/jenkins-agent=true: isolated by default-deny/, id);
+                assert.match(egress(id).reason, deniedBy[id] ?? /^egress of jenkins-agents\/platform\.io\/jenkins-agent=true: isolated by default-deny/, id);
             }
             const ingress = result(report, "tenant-to-jenkins-agents").layers.find((l) => l.layer.startsWith("NetworkPolicy ingress"))!;
             assert.equal(ingress.allowed, false);
@@ -65,11 +78,39 @@ describe("flows: the jenkins-agents namespace on every cloud", function () {
     }
 
     it("without the hint the agent flows are skipped with the reason, and the label in a workload namespace still reaches nothing", async () => {
-        const report = flowReportFor({ platform: await graphOf("dev-aws"), incluster: await runInClusterStack("dev-aws", await graphOf("dev-aws")) });
+        const platform = structuredClone(await graphOf("dev-aws")) as ResourceGraph;
+        delete (platform.outputs as Record<string, any>).clusterHints.jenkinsAgents;
+        const report = flowReportFor({ platform, incluster: await runInClusterStack("dev-aws", platform) });
         for (const f of agentFlows.filter((x) => x.when === "jenkinsAgents")) {
             assert.ok(report.skipped.includes(`${f.id}: no jenkins-agents namespace (the cluster hints name no Jenkins subject, or the platform has no Jenkins VM)`), f.id);
         }
         assert.equal(result(report, "tenant-with-agent-label-to-jenkins").ok, true);
+    });
+
+    it("a planted allow-all egress policy in jenkins-agents: on Cilium the cluster-wide deny still keeps agents off the API, the nodes, the platform's pods and IMDS; on EKS only the other layers remain", () => {
+        const allowAll = (graph: ResourceGraph): ResourceGraph => {
+            const copy = structuredClone(graph) as ResourceGraph;
+            const template = copy.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && (r.inputs as any).metadata?.namespace === "jenkins-agents")!;
+            const planted = structuredClone(template) as any;
+            planted.urn = `${template.urn}-planted`;
+            planted.inputs = { ...planted.inputs, metadata: { ...planted.inputs.metadata, name: "planted-allow-all" }, spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{}] } };
+            (copy as unknown as { resources: CapturedResource[] }).resources = [...copy.resources, planted];
+            return copy;
+        };
+        const open = (stack: string) => {
+            const report = analyseFlows({ platform: layers[stack].platform, incluster: allowAll(layers[stack].incluster) }, { operatorCidrs: ["203.0.113.0/24"] });
+            return { report, open: report.results.filter((r) => !r.ok).map((r) => r.id).sort() };
+        };
+        const azure = open("dev-azure");
+        // Vault and Wazuh are VMs: no cluster-wide deny names them; their NSGs admit the cluster.
+        assert.deepEqual(azure.open, ["jenkins-agents-to-vault", "jenkins-agents-to-wazuh"]);
+        const denied = (id: string) => result(azure.report, id).layers.find((l) => !l.allowed)!.reason;
+        assert.match(denied("jenkins-agents-to-api"), /denied by CiliumClusterwideNetworkPolicy platform-ci-api-deny \(egressDeny toEntities kube-apiserver\)/);
+        assert.match(denied("jenkins-agents-to-api-endpoint"), /platform-ci-api-deny/);
+        assert.match(denied("jenkins-agents-to-kubelet"), /platform-tenant-egress-deny \(egressDeny toEntities host\)/);
+        assert.match(denied("jenkins-agents-to-argocd"), /platform-tenant-egress-deny \(egressDeny toEndpoints\)/);
+        assert.match(denied("jenkins-agents-to-instance-metadata"), /platform-tenant-egress-deny \(egressDeny toCIDR 169\.254\.169\.254\/32\)/);
+        assert.deepEqual(open("dev-aws").open, ["jenkins-agents-to-api", "jenkins-agents-to-api-endpoint", "jenkins-agents-to-kubelet", "jenkins-agents-to-vault", "jenkins-agents-to-wazuh"]);
     });
 
     it("a planted fault: without the except list (and on every port), agents reach the API server, Vault, Wazuh and the kubelet (the analyser sees it)", () => {

@@ -20,8 +20,12 @@ import {
     jenkinsSubjectCondition,
     networkPolicies,
     JENKINS_AGENTS_NAMESPACE_PLAN,
+    PLATFORM_CA_CONFIGMAP,
+    PLATFORM_CA_KEY,
 } from "../../components/kubernetes";
 import { at, byName, childrenOf, ofType, ResourceGraph } from "../../offline/graph";
+import { checkConstraints } from "../../offline/constraints";
+import { AGENT_POD_LABEL, JENKINS_AGENT_CA_CONFIGMAP, JENKINS_AGENT_CA_DIR, jenkinsCloudTemplate } from "../../components/bootstrap/jenkins-agents";
 import { addonsGraph, baseArgs, SPOT_TOLERATION, TEST_CA_PEM } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
@@ -236,6 +240,12 @@ describe("jenkins-agents: the namespace and its guards, as declared", function (
         const component = ofType(g("staging"), T.component)[0];
         for (const c of childrenOf(g("staging"), component.urn)) {
             validateObject(validators, c.inputs as Record<string, unknown>);
+        }
+    });
+
+    it("the constraint catalogue finds nothing the API server would refuse (ipBlock except subsets, admission rule wildcards, names, labels)", () => {
+        for (const env of ENVS) {
+            assert.deepEqual(checkConstraints(g(env)).map((v) => v.message), [], env);
         }
     });
 
@@ -475,6 +485,39 @@ describe("jenkins-agents: admission (executed CEL)", () => {
         assert.deepEqual(keys, ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "kubernetes.azure.com/scalesetpriority"]);
         assert.deepEqual(denials(req("pods", "jenkins-agents"), spot, SUBJECT, jenkinsAgentsValidations(keys)), []);
         assert.deepEqual(denials(req("pods", "jenkins-agents"), spot), [M[8]]);
+    });
+
+    it("the controller's own pod template (components/bootstrap JCasC), as the plugin submits it, is admitted", () => {
+        const cloud = JSON.parse(jenkinsCloudTemplate()).jenkins.clouds[0].kubernetes;
+        const t = cloud.templates[0];
+        assert.equal(t.namespace, "jenkins-agents");
+        assert.deepEqual([JENKINS_AGENT_CA_CONFIGMAP, AGENT_POD_LABEL], [PLATFORM_CA_CONFIGMAP, "platform.io/jenkins-agent"]);
+        // The Kubernetes plugin's PodTemplateBuilder: podLabels on the pod, serviceAccount as
+        // serviceAccountName, each configMapVolume as a configMap volume, its workspace emptyDir,
+        // the template's yaml merged over the spec, containers with their env and resources.
+        const pod = {
+            metadata: { labels: Object.fromEntries(cloud.podLabels.map((l: { key: string; value: string }) => [l.key, l.value])) },
+            spec: {
+                serviceAccountName: t.serviceAccount,
+                automountServiceAccountToken: /automountServiceAccountToken: false/.test(t.yaml) ? false : undefined,
+                hostNetwork: false,
+                volumes: [
+                    ...t.volumes.map((v: any, i: number) => ({ name: `volume-${i}`, configMap: { name: v.configMapVolume.configMapName } })),
+                    { name: "workspace-volume", emptyDir: {} },
+                ],
+                containers: t.containers.map((c: any) => ({
+                    name: c.name,
+                    image: c.image,
+                    env: c.envVars.map((e: any) => ({ name: e.envVar.key, value: e.envVar.value })),
+                    volumeMounts: [{ name: "volume-0", mountPath: t.volumes[0].configMapVolume.mountPath }],
+                })),
+                tolerations: [{ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }],
+            },
+        };
+        assert.deepEqual(denials(req("pods", "jenkins-agents"), pod), []);
+        // The agent trusts the controller by the CA file this layer's ConfigMap key names.
+        assert.equal(t.volumes[0].configMapVolume.mountPath, JENKINS_AGENT_CA_DIR);
+        assert.equal(pod.spec.containers[0].env.find((e: any) => e.name === "REMOTING_OPTS").value, `-cert @${JENKINS_AGENT_CA_DIR}/${PLATFORM_CA_KEY}`);
     });
 
     it("every validation has a refusal above (no rule without its failing case)", () => {
