@@ -190,7 +190,7 @@ describe("plan report: exposure", function () {
         assert.match(azure, /NetworkInterface bastion-nic {2}\[ip=10\.50\.144\.10 PUBLIC-IP\(platform-dev-azure-bastion-ip\)/);
         const gcp = renderTree(await graphOf("prod-gcp"));
         assert.match(gcp, /Firewall firewall-in-bastion-ssh-from-operators {2}\[in p1000 allow tcp\/22 from 203\.0\.113\.0\/24,35\.235\.240\.0\/20 targets sa:platform-prod-gcp-bastion\]/);
-        assert.match(gcp, /cluster-gke {2}\[version=1\.35 private-endpoint private-nodes masterCidr=172\.16\.0\.32\/28 authorized\(10\.70\.144\.0\/24\)/);
+        assert.match(gcp, /cluster-gke {2}\[version=1\.35 private-endpoint private-nodes masterCidr=172\.16\.0\.32\/28 authorized\(10\.70\.144\.0\/24,10\.70\.128\.10\/32\)/);
         assert.match(gcp, /RouterNat network-nat {2}\[natIps=3 allocate=MANUAL_ONLY/);
     });
 });
