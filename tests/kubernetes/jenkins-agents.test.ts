@@ -517,7 +517,9 @@ describe("jenkins-agents: admission (executed CEL)", () => {
         assert.deepEqual(denials(req("pods", "jenkins-agents"), pod), []);
         // The agent trusts the controller by the CA file this layer's ConfigMap key names.
         assert.equal(t.volumes[0].configMapVolume.mountPath, JENKINS_AGENT_CA_DIR);
-        assert.equal(pod.spec.containers[0].env.find((e: any) => e.name === "REMOTING_OPTS").value, `-cert @${JENKINS_AGENT_CA_DIR}/${PLATFORM_CA_KEY}`);
+        // Among the remoting options (the plugin's own -noReconnectAfter is kept beside it).
+        const opts = (pod.spec.containers[0].env.find((e: any) => e.name === "REMOTING_OPTS").value as string).split(/\s+/);
+        assert.equal(opts[opts.indexOf("-cert") + 1], `@${JENKINS_AGENT_CA_DIR}/${PLATFORM_CA_KEY}`);
     });
 
     it("every validation has a refusal above (no rule without its failing case)", () => {
