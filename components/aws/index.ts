@@ -4,6 +4,7 @@
  * network -> keys -> backup -> enrollment secret -> bastion -> tool VMs -> cluster -> firewall.
  * Loaded only for AWS stacks.
  */
+import { JENKINS_AGENTS_MAX_PODS } from "../kubernetes/common";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InternalCa, renderBootstrapGzipBase64, SshHostKey, USER_DATA_LIMITS } from "../bootstrap";
@@ -211,7 +212,8 @@ export async function buildAwsPlatform(config: AwsPlatformConfig, parent: pulumi
                 wazuhManagerAddress,
                 homeBackups: { bucket: backup.snapshotBucket, bucketArn: backup.snapshotBucketArn, keyArn: keys.backupKeyArn },
                 // Names only (the cluster below is built after the VM and never gates it).
-                kubernetes: { type: "eks", clusterName: eksClusterName(config.prefix), region: account.region },
+                // EKS does not taint Spot capacity: no toleration; the cap is the namespace quota's.
+                kubernetes: { type: "eks", clusterName: eksClusterName(config.prefix), region: account.region, maxAgents: JENKINS_AGENTS_MAX_PODS[config.environment] },
             },
             childOpts,
         ),

@@ -6,6 +6,7 @@
  * Every grant precedes its consumer with the documented propagation wait (propagation.ts).
  * Loaded only for Azure stacks, and azure-native per module (never the top-level package).
  */
+import { JENKINS_AGENTS_MAX_PODS } from "../kubernetes/common";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
@@ -19,7 +20,7 @@ import { resourceName } from "../naming";
 import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, BASTION_HOST_OFFSET, bastionPublicIp } from "./bastion";
-import { aksClusterName, Cluster } from "./cluster";
+import { AKS_SPOT_TOLERATION, aksClusterName, Cluster } from "./cluster";
 import { AzureContext, platformResourceGroupName, tagsFor } from "./common";
 import { PrivateEndpoints } from "./endpoints";
 import { Keys } from "./keyvault";
@@ -221,7 +222,15 @@ export async function buildAzurePlatform(config: AzurePlatformConfig, parent: pu
                 wazuhManagerAddress,
                 homeBackups: { accountName: backup.snapshotAccountName, containerName: backup.jenkinsHomeContainerName, containerId: backup.jenkinsHomeContainerId },
                 // Names only, the same functions the resource group and the cluster are named by.
-                cluster: { subscriptionId: client.subscriptionId, resourceGroup: rgName, clusterName: aksClusterName(config.prefix) },
+                // The agents tolerate what the platform's pods do (AKS taints Spot pools) and number
+                // at most the namespace quota's pods.
+                cluster: {
+                    subscriptionId: client.subscriptionId,
+                    resourceGroup: rgName,
+                    clusterName: aksClusterName(config.prefix),
+                    ...(config.cluster.nodePools.workload.capacity === "spot" ? { agentTolerations: [{ ...AKS_SPOT_TOLERATION }] } : {}),
+                    maxAgents: JENKINS_AGENTS_MAX_PODS[config.environment],
+                },
             },
             childOpts,
         ),

@@ -6,6 +6,7 @@
  * snapshot container), granted and propagated BEFORE the VM boots (vm.ts), the bootstrap
  * module's cloud-config as custom data (naming that identity's client id).
  */
+import type { AgentPlacement } from "../bootstrap";
 import * as compute from "@pulumi/azure-native/compute";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,7 +42,7 @@ export type AzureToolVmRoleArgs =
            * server and CA with its own identity: it never waits for, nor is replaced with, the
            * cluster). The identity's client id is added here.
            */
-          readonly cluster: { readonly subscriptionId: string; readonly resourceGroup: string; readonly clusterName: string };
+          readonly cluster: { readonly subscriptionId: string; readonly resourceGroup: string; readonly clusterName: string } & AgentPlacement;
       }
     | {
           readonly role: "vault";
@@ -145,7 +146,7 @@ export class ToolVm extends pulumi.ComponentResource implements ToolVmOutputs {
                     // listClusterUserCredential (ARM) and the AKS server application's token, both
                     // from IMDS for this identity; its rights: the cluster's Cluster User Role
                     // (cluster.ts) and a Role in jenkins-agents (ClusterHints.jenkinsAgents).
-                    kubernetes: { type: "aks", subscriptionId: args.cluster.subscriptionId, resourceGroup: args.cluster.resourceGroup, clusterName: args.cluster.clusterName, clientId: identity.clientId },
+                    kubernetes: { ...args.cluster, type: "aks", clientId: identity.clientId },
                 });
                 break;
             case "vault":

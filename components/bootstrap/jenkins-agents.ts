@@ -29,7 +29,7 @@ import { stringify } from "yaml";
 import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../kubernetes/common";
 import { NODE_EXPORTER_TEXTFILE_DIR, scriptHeader, shq, BOOTSTRAP_STAGING_DIR } from "./shell";
 import { PORTS } from "./ports";
-import type { KubernetesCloud } from "./types";
+import type { AgentPlacement, KubernetesCloud } from "./types";
 import { JENKINS_AGENT_IMAGE, JENKINS_PLUGINS, JENKINS_PLUGIN_MANAGER } from "./versions";
 import { SERVICE_ACCOUNTS } from "./operations";
 
@@ -127,7 +127,9 @@ export function jenkinsCascPlatform(): string {
  * JSON, which JCasC's YAML parser reads as YAML. Agents: one pod per build, removed after it,
  * the restricted Pod Security profile, no API token, the platform CA to trust the controller.
  */
-export function jenkinsCloudTemplate(): string {
+export function jenkinsCloudTemplate(placement: AgentPlacement = {}): string {
+    const spec: Record<string, unknown> = { automountServiceAccountToken: false };
+    if (placement.agentTolerations?.length) spec.tolerations = placement.agentTolerations.map((t) => ({ ...t }));
     const doc = {
         jenkins: {
             clouds: [
@@ -142,7 +144,7 @@ export function jenkinsCloudTemplate(): string {
                         webSocket: true,
                         // The plugin's own restricted Pod Security context on every container.
                         restrictedPssSecurityContext: true,
-                        containerCapStr: "10",
+                        containerCapStr: String(placement.maxAgents ?? 10),
                         podLabels: [{ key: AGENT_POD_LABEL, value: "true" }],
                         templates: [
                             {
@@ -175,8 +177,9 @@ export function jenkinsCloudTemplate(): string {
                                     },
                                 ],
                                 yamlMergeStrategy: "merge",
-                                // What the template fields cannot say: no API token in agent pods.
-                                yaml: "spec:\n  automountServiceAccountToken: false\n",
+                                // What the template fields cannot say: no API token in agent pods, and
+                                // the workload pool's taints (Spot pools on AKS and GKE).
+                                yaml: stringify({ spec }),
                             },
                         ],
                     },

@@ -1527,7 +1527,7 @@ export function jenkinsPlan(params: JenkinsParams<Cloud>): RolePlan {
             file("/etc/systemd/system/jenkins-home-backup.timer", backupUnits.timer),
             ...(params.kubernetes
                 ? [
-                      file(`${BOOTSTRAP_STAGING_DIR}/jenkins-kubernetes-cloud.json`, jenkinsCloudTemplate()),
+                      file(`${BOOTSTRAP_STAGING_DIR}/jenkins-kubernetes-cloud.json`, jenkinsCloudTemplate(params.kubernetes)),
                       executable("/usr/local/sbin/platform-jenkins-kube", jenkinsKubeRefreshScript(params.kubernetes)),
                       file("/etc/systemd/system/platform-jenkins-kube.service", JENKINS_KUBE_UNITS.service),
                       file("/etc/systemd/system/platform-jenkins-kube.timer", JENKINS_KUBE_UNITS.timer),

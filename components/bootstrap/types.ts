@@ -260,7 +260,26 @@ export type BastionParams<C extends Cloud> = AgentParams<C>;
  * https://docs.aws.amazon.com/eks/latest/userguide/cluster-auth.html). The role's access entry
  * maps it to the group of ClusterHints.jenkinsAgents.
  */
-export interface EksKubernetesCloud {
+/** A toleration of the agent pods (core/v1 Toleration, NoSchedule taints of the workload pool). */
+export interface AgentToleration {
+    readonly key: string;
+    readonly operator: "Equal" | "Exists";
+    readonly value?: string;
+    readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Where agent pods may run and how many at once: the same data the in-cluster layer gets. */
+export interface AgentPlacement {
+    /**
+     * The workload pool's taints the agents tolerate (the cluster hints' `workloadTolerations`:
+     * AKS and GKE taint Spot pools; the system pool is never for agents). Default none.
+     */
+    readonly agentTolerations?: readonly AgentToleration[];
+    /** Concurrent agent pods (the Kubernetes cloud's container cap): the namespace quota's pods. Default 10. */
+    readonly maxAgents?: number;
+}
+
+export interface EksKubernetesCloud extends AgentPlacement {
     readonly type: "eks";
     readonly clusterName: string;
     readonly region: string;
@@ -271,7 +290,7 @@ export interface EksKubernetesCloud {
  * this cluster) with an ARM token, and an Entra token for the AKS server application from IMDS,
  * both for the VM's user-assigned identity (`clientId`).
  */
-export interface AksKubernetesCloud {
+export interface AksKubernetesCloud extends AgentPlacement {
     readonly type: "aks";
     readonly subscriptionId: string;
     readonly resourceGroup: string;
@@ -285,7 +304,7 @@ export interface AksKubernetesCloud {
  * and the VM service account's access token from the metadata server, which GKE accepts as the
  * service account's e-mail (ClusterHints.jenkinsAgents).
  */
-export interface GkeKubernetesCloud {
+export interface GkeKubernetesCloud extends AgentPlacement {
     readonly type: "gke";
     readonly project: string;
     /** The cluster's location (a region for regional clusters, a zone for zonal ones). */

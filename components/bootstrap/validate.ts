@@ -259,6 +259,18 @@ function checkKubernetes(problems: Problems, cloud: Cloud, field: string, k: Kub
         return;
     }
     const fix = "Pass the name the cluster component computes (the same function names the cluster).";
+    // Tolerations and the agent cap end up in the agents' pod spec and JCasC (Kubernetes label-key
+    // syntax for the key: kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
+    (k.agentTolerations ?? []).forEach((t, i) => {
+        const f = `${field}.agentTolerations[${i}]`;
+        check(problems, matches(/^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, t.key), `${f}.key`, t.key, "a taint key (a label key)", "Use the workload pool's taint key.");
+        check(problems, t.operator === "Equal" || t.operator === "Exists", `${f}.operator`, t.operator, "Equal or Exists", "Use the cluster hints' toleration.");
+        check(problems, ["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect), `${f}.effect`, t.effect, "NoSchedule, PreferNoSchedule or NoExecute", "Use the cluster hints' toleration.");
+        check(problems, t.value === undefined || matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, t.value), `${f}.value`, t.value, "a label value", "Use the cluster hints' toleration.");
+    });
+    if (k.maxAgents !== undefined) {
+        check(problems, Number.isInteger(k.maxAgents) && k.maxAgents >= 1 && k.maxAgents <= 100, `${field}.maxAgents`, k.maxAgents, "an integer from 1 to 100", "Use the namespace quota's pods (JENKINS_AGENTS_MAX_PODS).");
+    }
     switch (k.type) {
         case "eks":
             check(problems, matches(EKS_CLUSTER, k.clusterName), `${field}.clusterName`, k.clusterName, "an EKS cluster name (1-100 letters, digits, - and _)", fix);

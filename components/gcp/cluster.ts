@@ -23,6 +23,7 @@
  * - Release channel, maintenance window and deletion protection per environment; GKE's security
  *   bulletins and upgrade notices go to a Pub/Sub topic.
  */
+import type { AgentPlacement } from "../bootstrap";
 import * as crypto from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -132,8 +133,8 @@ export function gkeClusterName(prefix: string): string {
  * names only, the same the cluster is created with (a regional cluster: its location is the
  * region), so the VM never depends on the cluster resource.
  */
-export function gkeKubernetesCloud(project: string, region: string, prefix: string): GkeKubernetesCloud {
-    return { type: "gke", project, location: region, clusterName: gkeClusterName(prefix) };
+export function gkeKubernetesCloud(project: string, region: string, prefix: string, placement: AgentPlacement = {}): GkeKubernetesCloud {
+    return { type: "gke", project, location: region, clusterName: gkeClusterName(prefix), ...placement };
 }
 
 /** The hints the cloud-agnostic addons get from GKE. */

@@ -27,7 +27,8 @@ import { PlatformBuild, platformOutputs } from "../platform";
 import { Backup } from "./backup";
 import { Bastion, imageFamilyUrl } from "./bastion";
 import { binaryAuthorizationPolicy } from "./binauthz";
-import { Cluster, gkeKubernetesCloud, gkeServiceAgent } from "./cluster";
+import { Cluster, GKE_SPOT_TOLERATION, gkeKubernetesCloud, gkeServiceAgent } from "./cluster";
+import { JENKINS_AGENTS_MAX_PODS } from "../kubernetes/common";
 import { Firewall, Tier } from "./firewall";
 import { deployerEmail, osLoginUser } from "./iam";
 import { computeServiceAgent, Keys } from "./kms";
@@ -254,7 +255,11 @@ export async function buildGcpPlatform(config: GcpPlatformConfig, parent: pulumi
         // or is replaced with, the cluster, which is created after it.
         jenkins: new ToolVm(
             "jenkins",
-            { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket, kubernetes: gkeKubernetesCloud(project, config.region, config.prefix) },
+            { ...vmCommon("jenkins"), role: "jenkins", wazuhManagerAddress, homeBackupBucket: backup.snapshotBucket, kubernetes: gkeKubernetesCloud(project, config.region, config.prefix, {
+                // GKE's Spot taint on a Spot workload pool, as the platform's pods tolerate it; the cap is the namespace quota's.
+                ...(config.cluster.nodePools.workload.capacity === "spot" ? { agentTolerations: [{ ...GKE_SPOT_TOLERATION }] } : {}),
+                maxAgents: JENKINS_AGENTS_MAX_PODS[config.environment],
+            }) },
             childOpts,
         ),
         vault: new ToolVm(

@@ -27,6 +27,12 @@ export const PLATFORM_NAMESPACES = {
 export const JENKINS_AGENTS_NAMESPACE = "jenkins-agents";
 
 /**
+ * Concurrent Jenkins agent pods per environment: the namespace quota's `pods` (in-cluster layer)
+ * and the controller's container cap (platform layer, the Jenkins VM's JCasC), one number.
+ */
+export const JENKINS_AGENTS_MAX_PODS = { dev: 4, staging: 8, prod: 16 } as const;
+
+/**
  * The ServiceAccount Jenkins agent pods run as (no API token mounted: agents never call the API).
  * Admission (jenkins-agents.ts) refuses any pod of the Jenkins identity that names another one.
  */

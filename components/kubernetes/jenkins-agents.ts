@@ -35,6 +35,7 @@ import {
     CRITICAL_PRIORITY_CLASSES,
     Environment,
     JENKINS_AGENT_SERVICE_ACCOUNT,
+    JENKINS_AGENTS_MAX_PODS,
     JENKINS_AGENTS_NAMESPACE,
 } from "./common";
 import type { ClusterHints, JenkinsAgentsHint } from "./hints";
@@ -86,9 +87,9 @@ export const JENKINS_AGENT_RULES: readonly PolicyRule[] = [
  */
 export function jenkinsAgentsQuota(environment: Environment): Record<string, string> {
     const sizes: Record<Environment, [pods: number, cpu: number, memGi: number, diskGi: number]> = {
-        dev: [4, 4, 8, 40],
-        staging: [8, 8, 16, 80],
-        prod: [16, 16, 32, 160],
+        dev: [JENKINS_AGENTS_MAX_PODS.dev, 4, 8, 40],
+        staging: [JENKINS_AGENTS_MAX_PODS.staging, 8, 16, 80],
+        prod: [JENKINS_AGENTS_MAX_PODS.prod, 16, 32, 160],
     };
     const [pods, cpu, mem, disk] = sizes[environment];
     return {

@@ -17,6 +17,8 @@ import {
     pluginsTxt,
 } from "../../components/bootstrap/jenkins-agents";
 import { JENKINS_AGENT_IMAGE, JENKINS_PLUGINS } from "../../components/bootstrap/versions";
+import { validateBootstrapParams, type AnyBootstrapParams } from "../../components/bootstrap";
+import { jenkinsParams } from "./fixtures";
 import { JENKINS_AGENT_LABEL } from "../../components/flows";
 import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../../components/kubernetes/common";
 import { AZURE_WELL_KNOWN_APPS } from "../../offline/constraints/tables/azure-well-known-apps";
@@ -89,6 +91,18 @@ describe("bootstrap: Jenkins on Kubernetes (issue 22)", () => {
         assert.equal(casc.jenkins.securityRealm.local.users.length, 1);
         assert.match(casc.jenkins.securityRealm.local.users[0].password, /^\$\{readFile:\/var\/lib\/jenkins\/secrets\/[a-z-]+\}$/);
         assert.equal(casc.jenkins.authorizationStrategy.loggedInUsersCanDoAnything.allowAnonymousRead, false);
+    });
+
+    it("placement: the workload pool's tolerations go into the pod spec, the cap into the cloud; bad ones are refused naming the key", () => {
+        const spot = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" } as const;
+        const placed = JSON.parse(jenkinsCloudTemplate({ agentTolerations: [spot], maxAgents: 4 })).jenkins.clouds[0].kubernetes;
+        assert.deepEqual(parse(placed.templates[0].yaml), { spec: { automountServiceAccountToken: false, tolerations: [spot] } });
+        assert.equal(placed.containerCapStr, "4");
+        const base = jenkinsParams("azure") as AnyBootstrapParams & { kubernetes: Record<string, unknown> };
+        assert.deepEqual(validateBootstrapParams("jenkins", base), []);
+        const bad = { ...base, kubernetes: { ...base.kubernetes, agentTolerations: [{ key: "bad key", operator: "In", effect: "Never" }], maxAgents: 0 } } as unknown as AnyBootstrapParams;
+        const problems = validateBootstrapParams("jenkins", bad).join("\n");
+        for (const k of ["agentTolerations[0].key", "agentTolerations[0].operator", "agentTolerations[0].effect", "maxAgents"]) assert.match(problems, new RegExp(`kubernetes\\.${k.replace(/[[\].]/g, "\\$&")}:`), k);
     });
 
     it("plugins: every pinned plugin, exactly, sorted; the Kubernetes and configuration-as-code plugins among them", () => {
