@@ -202,8 +202,10 @@ server="$(jq -er '.cluster.endpoint' <<<"$cluster")"
 ca_b64="$(jq -er '.cluster.certificateAuthority.data' <<<"$cluster")"
 token="$(aws eks get-token --region ${shq(k.region)} --cluster-name ${shq(k.clusterName)} --output json | jq -er '.status.token')"`;
         case "aks":
-            // listClusterUserCredential ("Azure Kubernetes Service Cluster User Role" on this cluster)
-            // gives the server and CA; the bearer token is the identity's Entra token for the AKS server app.
+            // listClusterUserCredential ("Azure Kubernetes Service Cluster User Role" on this cluster,
+            // learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#azure-kubernetes-service-cluster-user-role;
+            // granted and checked against the role table in components/azure) gives the server and CA;
+            // the bearer token is the identity's Entra token for the AKS server app.
             return `arm="$(azure_token 'https://management.azure.com/' ${shq(k.clientId)})"
 kubeconfig="$(curl_bearer "$arm" -fsS -X POST -H 'Content-Length: 0' ${shq(
                 `https://management.azure.com/subscriptions/${k.subscriptionId}/resourceGroups/${k.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${k.clusterName}/listClusterUserCredential?api-version=${AKS_ARM_API_VERSION}`,
@@ -212,8 +214,10 @@ server="$(awk '$1 == "server:" { print $2; exit }' <<<"$kubeconfig")"
 ca_b64="$(awk '$1 == "certificate-authority-data:" { print $2; exit }' <<<"$kubeconfig")"
 token="$(azure_token ${shq(AKS_SERVER_APP_ID)} ${shq(k.clientId)})"`;
         case "gke":
-            // clusters.get (roles/container.clusterViewer) gives the private endpoint and CA; GKE
-            // accepts the service account's own access token as that account.
+            // clusters.get (roles/container.clusterViewer,
+            // https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined; granted as
+            // CLUSTER_VIEWER_ROLE in components/gcp/iam.ts, checked against tables/gcp-roles.ts) gives
+            // the private endpoint and CA; GKE accepts the service account's own access token as that account.
             return `token="$(gcp_token)"
 cluster="$(curl_bearer "$token" -fsS ${shq(`https://container.googleapis.com/v1/projects/${k.project}/locations/${k.location}/clusters/${k.clusterName}`)})"
 server="https://$(jq -er '.privateClusterConfig.privateEndpoint // .endpoint' <<<"$cluster")"

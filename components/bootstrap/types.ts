@@ -287,8 +287,9 @@ export interface EksKubernetesCloud extends AgentPlacement {
 
 /**
  * AKS: `listClusterUserCredential` (server and CA; "Azure Kubernetes Service Cluster User Role" on
- * this cluster) with an ARM token, and an Entra token for the AKS server application from IMDS,
- * both for the VM's user-assigned identity (`clientId`).
+ * this cluster: learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#azure-kubernetes-service-cluster-user-role)
+ * with an ARM token, and an Entra token for the AKS server application from IMDS, both for the
+ * VM's user-assigned identity (`clientId`).
  */
 export interface AksKubernetesCloud extends AgentPlacement {
     readonly type: "aks";
@@ -300,8 +301,9 @@ export interface AksKubernetesCloud extends AgentPlacement {
 }
 
 /**
- * GKE: `projects.locations.clusters.get` (private endpoint and CA; roles/container.clusterViewer)
- * and the VM service account's access token from the metadata server, which GKE accepts as the
+ * GKE: `projects.locations.clusters.get` (private endpoint and CA; roles/container.clusterViewer:
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined) and the VM service
+ * account's access token from the metadata server, which GKE accepts as the
  * service account's e-mail (ClusterHints.jenkinsAgents).
  */
 export interface GkeKubernetesCloud extends AgentPlacement {
