@@ -15,18 +15,14 @@
  */
 import { portsFor, PORTS } from "./bootstrap";
 import type { ToolVmRole } from "./contracts";
-import { API_ACCESS_LABEL, JENKINS_AGENTS_NAMESPACE, PLATFORM_NAMESPACES, SERVING_NAMESPACE } from "./kubernetes/common";
+import { API_ACCESS_LABEL, JENKINS_AGENT_LABEL, JENKINS_AGENTS_NAMESPACE, PLATFORM_NAMESPACES, SERVING_NAMESPACE } from "./kubernetes/common";
 
 /** Pods that may reach the Kubernetes API in a workload namespace (the training runner). */
 export { API_ACCESS_LABEL };
 /** Pods in a workload namespace carrying this label may reach Vault's API (the grant for Vault clients). */
 export const VAULT_ACCESS_LABEL = "platform.io/vault-access";
-/**
- * Jenkins inbound agents (WebSocket to the controller): pods in the jenkins-agents namespace carry
- * it (admission forces it on every pod the Jenkins identity creates) and its policies select it.
- * It grants nothing anywhere else: a workload namespace has no Jenkins egress, whatever the label.
- */
-export const JENKINS_AGENT_LABEL = "platform.io/jenkins-agent";
+/** Jenkins agent pods carry this label (defined beside the jenkins-agents namespace in kubernetes/common.ts). */
+export { JENKINS_AGENT_LABEL };
 /** Pods in a workload namespace carrying this label use a cloud identity (IRSA / Entra workload identity / GKE WI) and need its token endpoint. */
 export const CLOUD_IDENTITY_LABEL = "platform.io/cloud-identity";
 

@@ -26,7 +26,7 @@
  * floor (scripts.ts JENKINS_CONTROLLER_POLICY), not by JCasC.
  */
 import { stringify } from "yaml";
-import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../kubernetes/common";
+import { JENKINS_AGENT_CA_CONFIGMAP, JENKINS_AGENT_CA_KEY, JENKINS_AGENT_LABEL, JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../kubernetes/common";
 import { NODE_EXPORTER_TEXTFILE_DIR, scriptHeader, shq, BOOTSTRAP_STAGING_DIR } from "./shell";
 import { PORTS } from "./ports";
 import type { AgentPlacement, KubernetesCloud } from "./types";
@@ -46,16 +46,8 @@ export const JENKINS_PLATFORM_ENV = "/etc/default/platform-jenkins";
 export const KUBE_TOKEN_FILE = "/run/secrets/kubernetes.io/serviceaccount/token";
 export const JENKINS_KUBE_PROM = `${NODE_EXPORTER_TEXTFILE_DIR}/jenkins_kubernetes.prom`;
 export const JENKINS_CLOUD_NAME = "platform-cluster";
-/**
- * The label on every agent pod: the in-cluster layer's grant to the controller's address keys on
- * it (components/flows.ts JENKINS_AGENT_LABEL, which tests/bootstrap checks this equals; not
- * imported: flows.ts imports this module's package).
- */
-export const AGENT_POD_LABEL = "platform.io/jenkins-agent";
 export const JENKINS_KUBE_CREDENTIAL_ID = "platform-cluster-identity";
 export const JENKINS_AGENT_CA_DIR = "/var/run/platform-ca";
-/** The ConfigMap with the platform CA the agents trust the controller's certificate by (the in-cluster layer creates it). */
-export const JENKINS_AGENT_CA_CONFIGMAP = "platform-ca";
 /**
  * Client cache of the Kubernetes plugin, seconds (system property read by
  * org.csanchez.jenkins.plugins.kubernetes.KubernetesClientProvider; default 10 minutes, chosen
@@ -145,7 +137,7 @@ export function jenkinsCloudTemplate(placement: AgentPlacement = {}): string {
                         // The plugin's own restricted Pod Security context on every container.
                         restrictedPssSecurityContext: true,
                         containerCapStr: String(placement.maxAgents ?? 10),
-                        podLabels: [{ key: AGENT_POD_LABEL, value: "true" }],
+                        podLabels: [{ key: JENKINS_AGENT_LABEL, value: "true" }],
                         templates: [
                             {
                                 // A fixed id: an agent that outlives a controller restart finds
@@ -169,7 +161,7 @@ export function jenkinsCloudTemplate(placement: AgentPlacement = {}): string {
                                         // remoting's -cert: a PEM certificate to trust for the controller's URL
                                         // (WebSocket too); this replaces the plugin's own REMOTING_OPTS, so its
                                         // -noReconnectAfter is kept.
-                                        envVars: [{ envVar: { key: "REMOTING_OPTS", value: `-noReconnectAfter 1d -cert @${JENKINS_AGENT_CA_DIR}/ca.crt` } }],
+                                        envVars: [{ envVar: { key: "REMOTING_OPTS", value: `-noReconnectAfter 1d -cert @${JENKINS_AGENT_CA_DIR}/${JENKINS_AGENT_CA_KEY}` } }],
                                         resourceRequestCpu: "500m",
                                         resourceRequestMemory: "512Mi",
                                         resourceLimitCpu: "2",

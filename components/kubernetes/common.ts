@@ -27,6 +27,21 @@ export const PLATFORM_NAMESPACES = {
 export const JENKINS_AGENTS_NAMESPACE = "jenkins-agents";
 
 /**
+ * Jenkins inbound agents (WebSocket to the controller): pods in the jenkins-agents namespace carry
+ * it (admission forces it on every pod the Jenkins identity creates) and its policies select it.
+ * It grants nothing anywhere else: a workload namespace has no Jenkins egress, whatever the label.
+ */
+export const JENKINS_AGENT_LABEL = "platform.io/jenkins-agent";
+
+/**
+ * The ConfigMap in jenkins-agents holding the platform CA, and its key: the in-cluster layer
+ * creates it, the controller's pod template (components/bootstrap/jenkins-agents.ts) mounts it,
+ * and the agent's REMOTING_OPTS trust the controller's certificate by that file (remoting -cert).
+ */
+export const JENKINS_AGENT_CA_CONFIGMAP = "platform-ca";
+export const JENKINS_AGENT_CA_KEY = "ca.crt";
+
+/**
  * Concurrent Jenkins agent pods per environment: the namespace quota's `pods` (in-cluster layer)
  * and the controller's container cap (platform layer, the Jenkins VM's JCasC), one number.
  */

@@ -27,13 +27,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { JENKINS_AGENT_LABEL } from "../flows";
 import { namespaceMetadata, NamespacePlan, networkPolicies, ToolVmGrants } from "./baseline";
 import {
     childOpts,
     COMMON_LABELS,
     CRITICAL_PRIORITY_CLASSES,
     Environment,
+    JENKINS_AGENT_CA_CONFIGMAP,
+    JENKINS_AGENT_CA_KEY,
+    JENKINS_AGENT_LABEL,
     JENKINS_AGENT_SERVICE_ACCOUNT,
     JENKINS_AGENTS_MAX_PODS,
     JENKINS_AGENTS_NAMESPACE,
@@ -42,10 +44,6 @@ import type { ClusterHints, JenkinsAgentsHint } from "./hints";
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 
-/** The ConfigMap holding the platform CA in jenkins-agents (the pod template mounts it at /var/run/platform-ca). */
-export const PLATFORM_CA_CONFIGMAP = "platform-ca";
-/** Its key: the agent's REMOTING_OPTS read `-cert @/var/run/platform-ca/ca.crt`. */
-export const PLATFORM_CA_KEY = "ca.crt";
 /** Name of the Role, RoleBinding and admission policy of the Jenkins identity. */
 export const JENKINS_AGENTS_ACCESS = "platform-jenkins-agents";
 
@@ -280,7 +278,7 @@ export function buildJenkinsAgents(parent: pulumi.Resource, name: string, args: 
         // A pod naming no account gets no token (SSA upsert of the one field, as in the tenant namespaces).
         new k8s.core.v1.ServiceAccount(`${name}-default-sa`, { metadata: { ...inNs, name: "default" }, automountServiceAccountToken: false }, opts()),
         new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: { ...inNs, name: JENKINS_AGENT_SERVICE_ACCOUNT }, automountServiceAccountToken: false }, opts()),
-        new k8s.core.v1.ConfigMap(`${name}-platform-ca`, { metadata: { ...inNs, name: PLATFORM_CA_CONFIGMAP }, data: { [PLATFORM_CA_KEY]: args.internalCaCertPem } }, opts()),
+        new k8s.core.v1.ConfigMap(`${name}-platform-ca`, { metadata: { ...inNs, name: JENKINS_AGENT_CA_CONFIGMAP }, data: { [JENKINS_AGENT_CA_KEY]: args.internalCaCertPem } }, opts()),
     );
 
     const subject = args.hint.subject;

@@ -8,18 +8,17 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import {
     AKS_SERVER_APP_ID,
-    JENKINS_AGENT_CA_CONFIGMAP,
     jenkinsCascPlatform,
     jenkinsCloudTemplate,
     KUBE_CLIENT_CACHE_SECONDS,
     KUBE_REFRESH_MINUTES,
-    AGENT_POD_LABEL,
     pluginsTxt,
 } from "../../components/bootstrap/jenkins-agents";
 import { JENKINS_AGENT_IMAGE, JENKINS_PLUGINS } from "../../components/bootstrap/versions";
 import { validateBootstrapParams, type AnyBootstrapParams } from "../../components/bootstrap";
 import { jenkinsParams } from "./fixtures";
 import { JENKINS_AGENT_LABEL } from "../../components/flows";
+import { JENKINS_AGENT_CA_CONFIGMAP } from "../../components/kubernetes/common";
 import { JENKINS_AGENTS_NAMESPACE, JENKINS_AGENT_SERVICE_ACCOUNT } from "../../components/kubernetes/common";
 import { AZURE_WELL_KNOWN_APPS } from "../../offline/constraints/tables/azure-well-known-apps";
 
@@ -57,7 +56,7 @@ describe("bootstrap: Jenkins on Kubernetes (issue 22)", () => {
         assert.equal(template.namespace, JENKINS_AGENTS_NAMESPACE);
         assert.equal(template.serviceAccount, JENKINS_AGENT_SERVICE_ACCOUNT);
         assert.deepEqual(k.podLabels, [{ key: JENKINS_AGENT_LABEL, value: "true" }]);
-        assert.equal(AGENT_POD_LABEL, JENKINS_AGENT_LABEL);
+        assert.equal(JENKINS_AGENT_LABEL, "platform.io/jenkins-agent");
         assert.deepEqual(template.volumes, [{ configMapVolume: { configMapName: JENKINS_AGENT_CA_CONFIGMAP, mountPath: "/var/run/platform-ca" } }]);
     });
 

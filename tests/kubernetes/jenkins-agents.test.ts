@@ -20,12 +20,11 @@ import {
     jenkinsSubjectCondition,
     networkPolicies,
     JENKINS_AGENTS_NAMESPACE_PLAN,
-    PLATFORM_CA_CONFIGMAP,
-    PLATFORM_CA_KEY,
 } from "../../components/kubernetes";
+import { JENKINS_AGENT_CA_CONFIGMAP, JENKINS_AGENT_CA_KEY, JENKINS_AGENT_LABEL } from "../../components/kubernetes/common";
 import { at, byName, childrenOf, ofType, ResourceGraph } from "../../offline/graph";
 import { checkConstraints } from "../../offline/constraints";
-import { AGENT_POD_LABEL, JENKINS_AGENT_CA_CONFIGMAP, JENKINS_AGENT_CA_DIR, jenkinsCloudTemplate } from "../../components/bootstrap/jenkins-agents";
+import { JENKINS_AGENT_CA_DIR, jenkinsCloudTemplate } from "../../components/bootstrap/jenkins-agents";
 import { addonsGraph, baseArgs, SPOT_TOLERATION, TEST_CA_PEM } from "./fixtures";
 import { loadValidators, validateObject } from "./schemas";
 
@@ -491,7 +490,7 @@ describe("jenkins-agents: admission (executed CEL)", () => {
         const cloud = JSON.parse(jenkinsCloudTemplate()).jenkins.clouds[0].kubernetes;
         const t = cloud.templates[0];
         assert.equal(t.namespace, "jenkins-agents");
-        assert.deepEqual([JENKINS_AGENT_CA_CONFIGMAP, AGENT_POD_LABEL], [PLATFORM_CA_CONFIGMAP, "platform.io/jenkins-agent"]);
+        assert.deepEqual([JENKINS_AGENT_CA_CONFIGMAP, JENKINS_AGENT_LABEL], ["platform-ca", "platform.io/jenkins-agent"]);
         // The Kubernetes plugin's PodTemplateBuilder: podLabels on the pod, serviceAccount as
         // serviceAccountName, each configMapVolume as a configMap volume, its workspace emptyDir,
         // the template's yaml merged over the spec, containers with their env and resources.
@@ -519,7 +518,7 @@ describe("jenkins-agents: admission (executed CEL)", () => {
         assert.equal(t.volumes[0].configMapVolume.mountPath, JENKINS_AGENT_CA_DIR);
         // Among the remoting options (the plugin's own -noReconnectAfter is kept beside it).
         const opts = (pod.spec.containers[0].env.find((e: any) => e.name === "REMOTING_OPTS").value as string).split(/\s+/);
-        assert.equal(opts[opts.indexOf("-cert") + 1], `@${JENKINS_AGENT_CA_DIR}/${PLATFORM_CA_KEY}`);
+        assert.equal(opts[opts.indexOf("-cert") + 1], `@${JENKINS_AGENT_CA_DIR}/${JENKINS_AGENT_CA_KEY}`);
     });
 
     it("every validation has a refusal above (no rule without its failing case)", () => {
