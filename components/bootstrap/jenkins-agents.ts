@@ -264,7 +264,7 @@ fi
 want="$(sha256sum <"$CLOUD_FILE" | cut -d' ' -f1)"
 if [ "$(cat "$APPLIED" 2>/dev/null)" != "$want" ]; then
   systemctl is-active --quiet jenkins.service || die "Jenkins is not running: the cluster settings apply when it does"
-  sed -n 's/^CASC_RELOAD_TOKEN=/casc-reload-token=/p' ${shq(JENKINS_PLATFORM_ENV)} >"\${work}/reload"
+  printf 'casc-reload-token=%s' "$CASC_RELOAD_TOKEN" >"\${work}/reload"
   # JCasC answers a refused configuration with 200 and an error body: only an empty body is success.
   if ! curl -fsS -o "\${work}/reload.out" -X POST -G -d "@\${work}/reload" 'http://127.0.0.1:8080/reload-configuration-as-code/' ||
     [ -s "\${work}/reload.out" ]; then

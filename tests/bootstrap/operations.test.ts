@@ -288,12 +288,14 @@ for (const cloud of CLOUDS) {
     // VM identity, the cluster in JCasC and a reload only on change; a failing lookup fails the
     // unit, keeps the last token and the last success.
     scenario("jenkins-kube", "jenkins", cloud, async (vm, see) => {
+        // The reloads Jenkins took so far (the stub records each accepted one).
+        const reloads = () => (fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
         const boot = await vm.boot();
         see("timer", JSON.stringify(vm.unitState("platform-jenkins-kube.timer")));
         const first = await vm.run("/usr/local/sbin/platform-jenkins-kube");
         see("token-1", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
         see("prom-ok", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
-        see("reloads-1", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        see("reloads-1", reloads());
         // A reload JCasC refuses (200 with an error body) fails the run and is retried on the next.
         fs.rmSync(`${vm.root}/run/platform-jenkins-kube.applied`);
         vm.writeFile("/var/lib/jenkins/casc/20-kubernetes-cloud.yaml", "{}\n");
@@ -302,9 +304,9 @@ for (const cloud of CLOUDS) {
         see("applied-after-refusal", String(vm.exists("/run/platform-jenkins-kube.applied")));
         fs.rmSync(`${vm.state}/casc-reload-error`);
         const retried = await vm.run("/usr/local/sbin/platform-jenkins-kube");
-        see("reloads-retried", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        see("reloads-retried", reloads());
         const again = await vm.run("/usr/local/sbin/platform-jenkins-kube");
-        see("reloads-2", fs.existsSync(`${vm.state}/casc-reloads`) ? fs.readFileSync(`${vm.state}/casc-reloads`, "utf8") : "");
+        see("reloads-2", reloads());
         see("token-2", vm.file("/run/secrets/kubernetes.io/serviceaccount/token"));
         see("prom-again", vm.file("/var/lib/node_exporter/textfile/jenkins_kubernetes.prom"));
         vm.fault(cloud === "aws" ? { cmd: "aws", match: "^eks ", times: "always", exit: 254, message: "An error occurred (AccessDeniedException) when calling the DescribeCluster operation" } : { cmd: "curl", match: cloud === "azure" ? "listClusterUserCredential" : "container.googleapis.com", times: "always", exit: 22, message: "curl: (22) The requested URL returned error: 403" });
